@@ -1,0 +1,87 @@
+// llmbench run: one sweep over tiers x generation models x judges x production judges.
+#include <memory>
+
+#include "commands.hpp"
+#include "llmbench/config/registry.hpp"
+#include "llmbench/error.hpp"
+#include "llmbench/run/options.hpp"
+
+namespace llmbench::app {
+namespace {
+
+struct RunFlags {
+  run::RunOptions options;
+  std::string tiers = "standard";
+  std::string tasks;
+  std::string generation_models, judge_models, production_judge_models;
+  std::string judge_eval_mode = "direct";
+  std::string progress = "auto";
+};
+
+int run_run(const RunFlags& flags) {
+  (void)flags;
+  throw Error("llmbench run is not implemented yet in this build; "
+              "use `llmbench models test` to check your model matrix",
+              ExitCode::bad_input);
+}
+
+}  // namespace
+
+Runner setup_run(CLI::App& app) {
+  auto flags = std::make_shared<RunFlags>();
+  auto& o = flags->options;
+  CLI::App* cmd = app.add_subcommand("run", "Run a benchmark sweep and append it to the report");
+  cmd->add_option("--config", o.config, "Model-matrix config (providers, models, role defaults)")
+      ->capture_default_str();
+  cmd->add_option("--env-file", o.env_file,
+                  "dotenv file with API keys; loaded if present, the process environment wins")
+      ->capture_default_str();
+  cmd->add_option("--tier", flags->tiers,
+                  "Tiers to run: comma list of 0,1,2,3,judge,judge_pipeline,standard, or all")
+      ->capture_default_str();
+  cmd->add_option("--tasks", flags->tasks,
+                  "Standard tasks (tier standard): mmlu,gsm8k,arc_challenge,arc_easy,"
+                  "truthfulqa_mc1,hellaswag,medqa, or custom tasks from the config; default all");
+  cmd->add_option("--limit", o.limit,
+                  "Items per task: a count (30) or a fraction (0.1); default all items");
+  cmd->add_option("--sample-seed", o.sample_seed,
+                  "Seed that picks the --limit subset (same items for every model)")
+      ->capture_default_str();
+  cmd->add_option("--num-fewshot", o.num_fewshot,
+                  "Few-shot examples from dev/train splits (never test items)")
+      ->capture_default_str()->check(CLI::Range(0, 25));
+  cmd->add_option("--generation-models", flags->generation_models,
+                  "Comma list of generation models; default: models.yaml roles.generation or "
+                  "GENERATION_MODEL/MISTRAL_MODEL");
+  cmd->add_option("--judge-models", flags->judge_models,
+                  "Comma list of benchmark judges; default: roles.judge or BENCHMARKS_JUDGE_MODEL");
+  cmd->add_option("--production-judge-models", flags->production_judge_models,
+                  "Comma list of production judges; default: roles.production_judge or JUDGE_MODEL");
+  cmd->add_option("--judge-eval-mode", flags->judge_eval_mode,
+                  "direct (JSON score only) or reasoned (reasoning, then JSON score)")
+      ->capture_default_str()->check(CLI::IsMember({"direct", "reasoned"}));
+  cmd->add_option("--consistency-runs", o.consistency_runs,
+                  "Answers per prompt for the consistency metrics (1 = off)")
+      ->capture_default_str()->check(CLI::Range(1, 20));
+  cmd->add_option("--concurrency", o.concurrency, "Requests in flight over all providers")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
+  cmd->add_option("--retries", o.retries, "Retries per request after the first attempt")
+      ->capture_default_str()->check(CLI::Range(0, 50));
+  cmd->add_option("--timeout", o.timeout_s, "Per-request timeout in seconds")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--output-dir", o.output_dir,
+                  "Where benchmark_runs.json and runs/<run_id>/ are written")
+      ->capture_default_str();
+  cmd->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
+  cmd->add_option("--resume", o.resume,
+                  "Finish run RUN_ID: same config and flags, only missing items are sent");
+  cmd->add_option("--progress", flags->progress,
+                  "auto (bar on a terminal), bar, plain (a line every few seconds), none")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "bar", "plain", "none"}));
+  cmd->add_flag("--dry-run", o.dry_run,
+                "Print the plan (requests per role and model, estimated cost) and exit");
+  cmd->add_flag("-v,--verbose", o.verbose, "Log each request to stderr (Authorization redacted)");
+  return [flags] { return run_run(*flags); };
+}
+
+}  // namespace llmbench::app

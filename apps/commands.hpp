@@ -1,0 +1,40 @@
+#pragma once
+// Each subcommand lives in its own file: an options struct, setup_x() that adds the
+// subcommand and its flags to the app, and the function that runs it.
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace llmbench::app {
+
+using Runner = std::function<int()>;  // runs the parsed subcommand, returns the exit code
+
+// Options every subcommand that talks to models shares.
+struct CommonOptions {
+  std::string config = "configs/models.yaml";
+  std::string env_file = ".env.benchmark-models";
+  bool verbose = false;
+};
+void add_common_options(CLI::App& cmd, CommonOptions& options);
+
+Runner setup_run(CLI::App& app);
+Runner setup_models(CLI::App& app);
+Runner setup_sim(CLI::App& app);
+
+// Adds every subcommand to `app`; after parsing, run() calls the chosen one.
+class Commands {
+ public:
+  explicit Commands(CLI::App& app);
+  int run() const;
+
+ private:
+  CLI::App& app_;
+  std::vector<std::pair<CLI::App*, Runner>> runners_;
+};
+
+// Prints help/version (exit 0) or "llmbench: error: ..." with a hint (exit 2).
+int report_parse_error(const CLI::App& app, const CLI::ParseError& error);
+
+}  // namespace llmbench::app

@@ -1,0 +1,33 @@
+// llmbench: wires subcommands to the library; all work happens in lib/llmbench.
+#include <clocale>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+
+#include "commands.hpp"
+#include "llmbench/error.hpp"
+
+int main(int argc, char** argv) {
+  std::setlocale(LC_NUMERIC, "C");
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  CLI::App app{"llmbench: benchmark LLMs behind OpenAI-compatible APIs", "llmbench"};
+  app.set_version_flag("--version", "llmbench " LLMBENCH_VERSION);
+  app.require_subcommand(1);
+  const llmbench::app::Commands commands(app);
+  int code = 0;
+  try {
+    app.parse(argc, argv);
+    code = commands.run();
+  } catch (const CLI::ParseError& e) {
+    code = llmbench::app::report_parse_error(app, e);
+  } catch (const llmbench::Error& e) {
+    std::fprintf(stderr, "llmbench: error: %s\n", e.what());
+    code = static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "llmbench: internal error: %s\n", e.what());
+    code = static_cast<int>(llmbench::ExitCode::internal);
+  }
+  curl_global_cleanup();
+  return code;
+}

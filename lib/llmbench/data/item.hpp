@@ -1,0 +1,19 @@
+#pragma once
+// One benchmark item as loaded from a dataset file, before any prompting.
+
+#include <string>
+#include <vector>
+
+namespace llmbench::data {
+
+struct Item {
+  std::string id;       // stable and unique within its task, e.g. "abstract_algebra/test/17"
+  std::string subject;  // MMLU subject (or a custom task's category); "" otherwise
+  std::string question;
+  std::vector<std::string> choices;  // multiple choice, in the data's own order
+  int gold_index = -1;               // multiple choice: index into choices
+  std::string reference;             // free-form gold answer (GSM8K: the final number)
+  std::string source;                // "<file>:<line>" it was read from, for error messages
+};
+
+}  // namespace llmbench::data

@@ -1,0 +1,82 @@
+#pragma once
+// The executor: one libcurl multi event loop that keeps many requests in flight,
+// honours global and per-provider limits, retries what is worth retrying, and turns
+// every request into exactly one RequestRecord.
+//
+// Threading: submit() and the callbacks run on the thread that calls run(); a callback
+// may submit follow-up requests (a judge reading a generated answer). request_stop() may
+// be called from any thread or a signal handler.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "llmbench/http/types.hpp"
+
+namespace llmbench::http {
+
+struct ExecutorOptions {
+  int concurrency = 32;           // requests in flight over all providers
+  int retries = 4;                // retries after the first attempt
+  double timeout_s = 120;         // whole attempt
+  double connect_timeout_s = 10;
+  double stall_timeout_s = 60;    // no byte received for this long ends the attempt
+  double backoff_base_s = 0.5;    // first retry waits about this long (with jitter)
+  double backoff_max_s = 30;
+  double stop_grace_s = 10;       // after request_stop(), how long requests in flight may finish
+  std::uint64_t seed = 0;         // jitter seed
+};
+
+struct ProviderLimits {
+  int max_concurrency = 0;  // 0: only the global limit
+  double rpm = 0;           // requests per minute, 0: unlimited
+  double tpm = 0;           // tokens per minute (prompt estimate + max_tokens), 0: unlimited
+};
+
+// A snapshot for progress display.
+struct ExecutorStats {
+  std::uint64_t submitted = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t in_flight = 0;
+  std::uint64_t retries = 0;
+  std::map<std::string, std::uint64_t> outcomes;  // to_string(Outcome) -> count
+  std::map<std::string, int> provider_limit;      // current adaptive concurrency per provider
+  std::vector<std::string> backing_off;           // providers currently waiting on a rate limit
+};
+
+class Executor {
+ public:
+  using Callback = std::function<void(RequestRecord&&)>;
+
+  explicit Executor(ExecutorOptions options);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  void set_provider_limits(const std::string& provider, ProviderLimits limits);
+
+  // Queues a request; `done` is called exactly once, on the loop thread, with its record.
+  std::uint64_t submit(ApiRequest request, Callback done);
+
+  // Runs until every submitted request (including those submitted by callbacks) has a record,
+  // or until a stop completes (remaining requests then end as Outcome::cancelled).
+  void run();
+
+  // Stop scheduling new requests; requests in flight get stop_grace_s to finish.
+  // A second call cancels everything at once.
+  void request_stop() noexcept;
+
+  // Called on the loop thread about every `interval_ms` while run() is going.
+  void on_progress(std::function<void(const ExecutorStats&)> callback, int interval_ms = 250);
+
+  ExecutorStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace llmbench::http

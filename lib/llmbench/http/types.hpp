@@ -1,0 +1,93 @@
+#pragma once
+// The vocabulary of one API request and its outcome. A request always ends as exactly
+// one RequestRecord; failures are values (Outcome), never exceptions.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmbench::http {
+
+enum class Stream { no, yes };
+enum class ApiKind { chat, embeddings, models };
+
+// Where a request goes and how it authenticates. `api_key` is a secret: it is only ever
+// put in the Authorization header of a request to `base_url`, and never printed, logged
+// or stored. `api_key_env` (the variable's name) is safe to show.
+struct Endpoint {
+  std::string provider;  // provider name (models.yaml) or role name for env-only models
+  std::string base_url;  // scheme://host[:port][/path], no trailing slash, e.g. https://api.mistral.ai/v1
+  std::string api_key;   // may be empty (local servers need none)
+  std::string api_key_env;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers from models.yaml
+  double timeout_s = 0;  // 0 = the executor's default
+};
+
+struct ChatMessage {
+  std::string role;  // system | user | assistant
+  std::string content;
+};
+
+struct ApiRequest {
+  ApiKind kind = ApiKind::chat;
+  Endpoint endpoint;
+  std::string model;                  // the model name the API expects
+  std::vector<ChatMessage> messages;  // chat
+  std::vector<std::string> inputs;    // embeddings
+  nlohmann::json params = nlohmann::json::object();  // temperature, max_tokens, seed, ...
+  Stream stream = Stream::no;
+  int repeat_index = 0;  // distinguishes repeats of one prompt (consistency runs)
+};
+
+// How a request ended, after all retries.
+enum class Outcome {
+  ok,
+  truncated,     // finish_reason "length" with empty content
+  http_status,   // a non-retryable HTTP status (400, 401, 403, 404, 422, ...) or 5xx after retries
+  rate_limited,  // 429 after all retries
+  timeout,       // total, stall or connect timeout after all retries
+  connect,       // connection refused / reset / DNS after all retries
+  parse,         // body was not the expected JSON (or SSE) after all retries
+  cancelled,     // the run was stopped before the request finished
+};
+std::string_view to_string(Outcome outcome);
+
+struct Usage {
+  std::int64_t prompt_tokens = -1;  // -1: the server did not say
+  std::int64_t completion_tokens = -1;
+  std::int64_t total_tokens = -1;
+  bool known() const { return prompt_tokens >= 0 || completion_tokens >= 0; }
+};
+
+// Steady-clock offsets in milliseconds from submission; -1 = did not happen.
+// sent/first_byte/first_token/done describe the final attempt.
+struct Timings {
+  double sent_ms = -1;
+  double first_byte_ms = -1;
+  double first_token_ms = -1;  // first non-empty content or reasoning delta (streaming), else first byte
+  double done_ms = -1;
+  double latency_ms() const { return done_ms >= 0 && sent_ms >= 0 ? done_ms - sent_ms : -1; }
+  double ttft_ms() const { return first_token_ms >= 0 && sent_ms >= 0 ? first_token_ms - sent_ms : -1; }
+};
+
+struct RequestRecord {
+  std::uint64_t id = 0;  // as returned by Executor::submit
+  Outcome outcome = Outcome::cancelled;
+  int http_status = 0;  // last HTTP status seen, 0 = none
+  std::string error;    // one line, human readable, never holds a secret
+  int attempts = 0;
+  Timings timings;
+  Usage usage;
+  std::string content;    // answer text, <think> blocks removed
+  std::string reasoning;  // reasoning_content / reasoning fields and <think> blocks
+  std::string finish_reason;
+  std::vector<std::vector<float>> embeddings;  // embeddings, in input order
+  std::vector<std::string> model_ids;          // models list
+  bool ok() const { return outcome == Outcome::ok; }
+};
+
+}  // namespace llmbench::http

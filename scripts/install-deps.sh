@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs llmbench's build and test dependencies from Debian 12's archive (run as root).
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config ccache git
+  libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libyaml-cpp-dev catch2
+  libcurl4-openssl-dev libsqlite3-dev libcpp-httplib-dev
+  wrk
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,23 @@
+#pragma once
+// Runs the real llmbench binary (built next to the tests) and captures what it printed.
+
+#include <string>
+#include <vector>
+
+namespace llmbench::test {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `llmbench args...` with `cwd` as working directory (default: the source tree) and
+// extra environment variables "NAME=value". stdin is /dev/null.
+CliResult run_cli(const std::vector<std::string>& args, const std::string& cwd = "",
+                  const std::vector<std::string>& env = {});
+
+// A fresh empty directory under the system temp dir, removed at process exit.
+std::string temp_dir(const std::string& prefix = "llmbench-test");
+
+}  // namespace llmbench::test
