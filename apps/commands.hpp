@@ -22,6 +22,7 @@ void add_common_options(CLI::App& cmd, CommonOptions& options);
 Runner setup_run(CLI::App& app);
 Runner setup_models(CLI::App& app);
 Runner setup_sim(CLI::App& app);
+Runner setup_datasets(CLI::App& app);
 
 // Adds every subcommand to `app`; after parsing, run() calls the chosen one.
 class Commands {

@@ -20,6 +20,12 @@ namespace llmbench::config {
 
 enum class Role { generation, judge, production_judge, embedding };
 std::string_view to_string(Role role);  // "generation", "judge", "production_judge", "embedding"
+std::optional<Role> parse_role(std::string_view name);  // inverse of to_string
+inline constexpr Role kAllRoles[] = {Role::generation, Role::judge, Role::production_judge,
+                                     Role::embedding};
+
+// What a model answers: chat completions or embeddings (models.yaml `kind:`).
+enum class ModelKind { chat, embedding };
 
 struct Price {
   double input_per_mtok = 0;   // currency units per million prompt tokens
@@ -42,6 +48,8 @@ struct ModelConfig {
   std::string api_model;  // what the API expects; defaults to id
   nlohmann::json params = nlohmann::json::object();
   std::optional<Price> price;
+  std::optional<ModelKind> kind;        // `kind:`; unset = not said
+  std::optional<double> sim_accuracy;  // only on sim:// providers, in [0,1]
   int line = 0;
 };
 
@@ -52,9 +60,14 @@ struct ModelsConfig {
   std::map<Role, std::vector<std::string>> role_defaults;  // roles: generation, judge, ...
 };
 
+enum class FileRequirement { required, if_present };
+
 // Loads and validates models.yaml. Throws InputError "<path>:<line>: ..." on any problem:
-// malformed YAML, unknown keys, unknown provider, URL without scheme, wrong types, duplicates.
-ModelsConfig load_models_config(const std::filesystem::path& path);
+// malformed YAML, unknown keys, unknown provider, URL without scheme, wrong types, duplicates,
+// a role default naming an undefined model. A missing file is an Error when `required`, else
+// an empty config (path left empty: env-only mode).
+ModelsConfig load_models_config(const std::filesystem::path& path,
+                                FileRequirement requirement = FileRequirement::required);
 
 // A model ready to call.
 struct ResolvedModel {
@@ -66,6 +79,16 @@ struct ResolvedModel {
   std::optional<Price> price;
   http::ProviderLimits limits;
   std::string defined_at;  // "configs/models.yaml:12" or "env GENERATION_API_URL"
+  std::optional<ModelKind> kind;
+  std::optional<double> sim_accuracy;
+};
+
+// A role's endpoint from the model-lab variables, without the key's value (safe to show).
+struct RoleEndpoint {
+  std::string base_url;     // normalised: no trailing slash, no /chat/completions suffix
+  std::string url_env;      // the variable the URL came from, e.g. "MISTRAL_API_URL"
+  std::string api_key_env;  // the variable the key comes from (may be unset)
+  bool key_set = false;
 };
 
 class Registry {
@@ -76,9 +99,17 @@ class Registry {
   // (unknown model with no role endpoint, missing key variable, URL without scheme).
   ResolvedModel resolve(Role role, const std::string& model_id) const;
 
-  // Models for a role when none are named: models.yaml `roles:`, else the legacy variables
-  // (MISTRAL_MODEL, JUDGE_MODEL, BENCHMARKS_JUDGE_MODEL, EMBEDDING_MODEL).
+  // Models for a role when none are named: the legacy variables when set (comma lists:
+  // GENERATION_MODEL or MISTRAL_MODEL, BENCHMARKS_JUDGE_MODEL, JUDGE_MODEL, EMBEDDING_MODEL),
+  // else models.yaml `roles:`. The environment wins over the config file, as for keys.
   std::vector<std::string> default_models(Role role) const;
+
+  // The role's endpoint from the model-lab variables; nullopt when its URL variable is unset
+  // (for embedding: when neither EMBEDDING_API_URL nor the generation URL is set).
+  std::optional<RoleEndpoint> role_endpoint(Role role) const;
+
+  // The model defined in models.yaml under this id, or null.
+  const ModelConfig* find_model(const std::string& id) const;
 
   const ModelsConfig& config() const { return config_; }
   const Env& env() const { return env_; }
@@ -90,5 +121,14 @@ class Registry {
 
 // Splits "a,b, c" into {"a","b","c"}; empty items are dropped.
 std::vector<std::string> split_list(const std::string& csv);
+
+// Loads models.yaml and the env file the way the CLI's --config/--env-file ask: a file the
+// user named must exist; a default path that does not exist is skipped.
+Registry load_registry(const std::filesystem::path& config, FileRequirement config_requirement,
+                       const std::filesystem::path& env_file, FileRequirement env_requirement);
+
+// "scheme://host[:port]" of a URL: no user info, path or query (safe to show).
+std::string endpoint_host(const std::string& base_url);
+bool is_loopback_url(const std::string& base_url);
 
 }  // namespace llmbench::config

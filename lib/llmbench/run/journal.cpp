@@ -1,0 +1,79 @@
+#include "llmbench/run/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "llmbench/error.hpp"
+
+namespace llmbench::run {
+
+JournalWriter::JournalWriter(const std::filesystem::path& path) : path_(path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    throw Error("cannot open item log " + path.string() + ": " + std::strerror(errno) +
+                "; check that --output-dir is writable", ExitCode::internal);
+  }
+}
+
+JournalWriter::~JournalWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void JournalWriter::append(const nlohmann::json& record) {
+  // Invalid UTF-8 from a model is replaced, never thrown on.
+  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line += '\n';
+  const char* data = line.data();
+  std::size_t left = line.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      throw Error("cannot append to item log " + path_.string() + ": " + std::strerror(errno),
+                  ExitCode::internal);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+JournalContents read_journal(const std::filesystem::path& path) {
+  JournalContents contents;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return contents;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::size_t pos = 0;
+  int line_no = 0;
+  while (pos < text.size()) {
+    ++line_no;
+    std::size_t end = text.find('\n', pos);
+    const bool complete = end != std::string::npos;
+    std::string_view line(text.data() + pos, (complete ? end : text.size()) - pos);
+    pos = complete ? end + 1 : text.size();
+    if (line.empty()) continue;
+    const bool last = pos >= text.size();
+    nlohmann::json record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!complete || record.is_discarded() || !record.is_object()) {
+      if (last) {
+        contents.dropped_torn_tail = true;
+        break;
+      }
+      throw InputError(path.string(), line_no,
+                       "item log line is not a JSON object; the log was edited or damaged "
+                       "(delete the line, or start a new run without --resume)");
+    }
+    contents.records.push_back(std::move(record));
+  }
+  return contents;
+}
+
+}  // namespace llmbench::run

@@ -1,0 +1,40 @@
+#pragma once
+// The item log of a run (runs/<run_id>/items.jsonl): one JSON object per finished item,
+// appended with a single write() and flushed as it completes, so a crash loses at most the
+// items in flight. It is the truth of a run: resume reads it back, the HTML report shows it.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmbench::run {
+
+class JournalWriter {
+ public:
+  // Opens (creating directories) `path` for appending. Throws Error if it cannot.
+  explicit JournalWriter(const std::filesystem::path& path);
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // Appends one record as one line; throws Error on a failed write (disk full).
+  void append(const nlohmann::json& record);
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+struct JournalContents {
+  std::vector<nlohmann::json> records;
+  bool dropped_torn_tail = false;  // the last line had no newline or did not parse (crash mid-write)
+};
+
+// Reads a journal. A missing file is empty. A torn last line is dropped (and reported in
+// the result); a damaged line before the last throws InputError naming file and line.
+JournalContents read_journal(const std::filesystem::path& path);
+
+}  // namespace llmbench::run

@@ -1,0 +1,121 @@
+#include "llmbench/sim/answer_book.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "llmbench/error.hpp"
+#include "llmbench/sim/hash.hpp"
+
+namespace llmbench::sim {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view first_line(std::string_view text) {
+  while (!text.empty()) {
+    std::size_t eol = text.find('\n');
+    std::string_view line = trim(text.substr(0, eol));
+    if (!line.empty()) return line;
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  return {};
+}
+
+// "Question: text" -> "text" when the label is short and holds no digits.
+std::string_view strip_label(std::string_view line) {
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 24) return {};
+  for (char c : line.substr(0, colon))
+    if ((c >= '0' && c <= '9') || c == '.' || c == '?') return {};
+  return trim(line.substr(colon + 1));
+}
+
+}  // namespace
+
+void AnswerBook::add(BookEntry entry) {
+  std::string_view line = first_line(entry.question);
+  if (line.empty()) throw Error("sim answer book: a question is blank (key \"" + entry.key + "\")");
+  if (entry.key.empty()) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(fnv1a64(entry.question)));
+    entry.key = hex;
+  }
+  by_first_line_.emplace(fnv1a64(line), entries_.size());
+  entries_.push_back(std::move(entry));
+}
+
+void AnswerBook::add_choice(const std::string& question, std::vector<std::string> choices,
+                            int gold_index, std::string key) {
+  if (gold_index < 0 || gold_index >= static_cast<int>(choices.size()))
+    throw Error("sim answer book: question \"" + key + "\" has gold index " +
+                std::to_string(gold_index) + " but " + std::to_string(choices.size()) + " choices");
+  BookEntry e;
+  e.key = std::move(key);
+  e.kind = AnswerKind::choice;
+  e.question = question;
+  e.choices = std::move(choices);
+  e.gold_index = gold_index;
+  add(std::move(e));
+}
+
+void AnswerBook::add_number(const std::string& question, std::string number, std::string key) {
+  BookEntry e;
+  e.key = std::move(key);
+  e.kind = AnswerKind::number;
+  e.question = question;
+  e.reference = std::string(trim(number));
+  add(std::move(e));
+}
+
+void AnswerBook::add_text(const std::string& question, std::string reference, std::string key) {
+  BookEntry e;
+  e.key = std::move(key);
+  e.kind = AnswerKind::text;
+  e.question = question;
+  e.reference = std::move(reference);
+  add(std::move(e));
+}
+
+const BookEntry* AnswerBook::find(std::string_view prompt) const {
+  if (entries_.empty()) return nullptr;
+  const BookEntry* best = nullptr;
+  int best_score = -1;
+  auto consider = [&](std::string_view line) {
+    if (line.empty()) return;
+    auto [lo, hi] = by_first_line_.equal_range(fnv1a64(line));
+    for (auto it = lo; it != hi; ++it) {
+      const BookEntry& e = entries_[it->second];
+      if (first_line(e.question) != line) continue;  // hash collision
+      int score = 0;
+      if (prompt.find(trim(e.question)) != std::string_view::npos) score += 2;
+      for (const auto& c : e.choices)
+        if (!trim(c).empty() && prompt.find(trim(c)) != std::string_view::npos) ++score;
+      if (score > best_score) {
+        best_score = score;
+        best = &e;
+      }
+    }
+  };
+  std::string_view rest = prompt;
+  while (!rest.empty()) {
+    std::size_t eol = rest.find('\n');
+    std::string_view line = trim(rest.substr(0, eol));
+    consider(line);
+    consider(strip_label(line));
+    if (eol == std::string_view::npos) break;
+    rest.remove_prefix(eol + 1);
+  }
+  return best;
+}
+
+std::shared_ptr<AnswerBook> load_default_answer_book() { return std::make_shared<AnswerBook>(); }
+
+}  // namespace llmbench::sim

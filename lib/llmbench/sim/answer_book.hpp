@@ -1,0 +1,64 @@
+#pragma once
+// The questions the simulator recognises, with their gold answers. A simulated model that
+// finds one of these questions in a prompt answers it right with its configured accuracy;
+// anything else gets a generic (but plausible) reply.
+//
+// Recognition: a question is indexed by its first non-empty line, trimmed. A prompt is
+// scanned line by line (each line trimmed, and also with a short leading label such as
+// "Question:" or "Вопрос:" removed), so the prompt builder may add instructions, few-shot
+// examples and shuffled options around the question as long as the question's first line
+// stands on a line of its own. Several questions sharing a first line are told apart by
+// how much of their full text and choices appear in the prompt.
+//
+// Thread-safety: build the book first, then share it as `const`: lookups are read-only.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace llmbench::sim {
+
+enum class AnswerKind { choice, number, text };
+
+struct BookEntry {
+  std::string key;  // caller's key (e.g. the dataset item id), or a hash of the question
+  AnswerKind kind = AnswerKind::text;
+  std::string question;
+  std::vector<std::string> choices;  // choice: in the data's order
+  int gold_index = -1;               // choice: index into choices
+  std::string reference;             // number: the gold number as written; text: the reference
+};
+
+class AnswerBook {
+ public:
+  // A multiple-choice question; `gold_index` indexes `choices`. `key` "" = derived from the
+  // question text. Throws Error if gold_index is out of range or the question is blank.
+  void add_choice(const std::string& question, std::vector<std::string> choices, int gold_index,
+                  std::string key = "");
+  // A question whose answer is a number (GSM8K style), e.g. "42", "1,234", "-2.5".
+  void add_number(const std::string& question, std::string number, std::string key = "");
+  // A free-form question with a reference answer.
+  void add_text(const std::string& question, std::string reference, std::string key = "");
+
+  // The recognised question in `prompt`, or nullptr. Cost: one hash lookup per prompt line.
+  const BookEntry* find(std::string_view prompt) const;
+
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+
+ private:
+  void add(BookEntry entry);
+
+  std::vector<BookEntry> entries_;
+  std::unordered_multimap<std::uint64_t, std::size_t> by_first_line_;  // hash -> entries_ index
+};
+
+// The book the simulator uses when SimOptions::answers is null: the questions of the
+// shipped datasets. Currently an empty book; the dataset loaders fill it in once they exist.
+std::shared_ptr<AnswerBook> load_default_answer_book();
+
+}  // namespace llmbench::sim

@@ -1,0 +1,126 @@
+#pragma once
+// A small HTTP/1.1 server over POSIX sockets for the simulator. It gives the handler
+// byte-level control of the connection (so faults can close without a response, cut a
+// body short or stall), which general-purpose server libraries do not.
+//
+// Model: one accept thread and a pool of worker threads that grows on demand up to
+// `max_threads`; a worker serves one connection at a time, request after request
+// (keep-alive), so `max_threads` connections are served at once and further ones wait in
+// the accept queue. Requests: Content-Length bodies (8 MiB at most, else 413), heads of
+// at most 64 KiB (else 431), `Expect: 100-continue` answered, `Connection: close` and
+// HTTP/1.0 honoured. stop() is prompt: it wakes every waiting or sleeping handler and
+// shuts every open connection down, so it never waits for a stalled client.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace llmbench::sim {
+
+inline constexpr std::size_t kMaxHeadBytes = 64 * 1024;
+inline constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // target without the query string
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  bool keep_alive = true;  // the client allows another request on this connection
+
+  // The first header named `name` (lower case), or "" when absent.
+  std::string_view header(std::string_view name) const;
+};
+
+// What the server does with the connection once the handler returns.
+enum class AfterResponse { keep_alive, close };
+
+// Shared stop signal: sleeping handlers wake when the server stops.
+class StopSignal {
+ public:
+  StopSignal();
+  ~StopSignal();
+  StopSignal(const StopSignal&) = delete;
+  StopSignal& operator=(const StopSignal&) = delete;
+  void trigger();
+  bool stopped() const { return stopped_.load(std::memory_order_acquire); }
+  int wake_fd() const { return pipe_[0]; }  // readable once triggered
+  // Sleeps `ms` milliseconds; returns false (early) if the server is stopping.
+  bool sleep_ms(double ms) const;
+
+ private:
+  std::atomic<bool> stopped_{false};
+  int pipe_[2] = {-1, -1};
+};
+
+// One client connection as the handler sees it. Not thread-safe: one handler at a time.
+class HttpConnection {
+ public:
+  HttpConnection(int fd, const StopSignal& stop) : fd_(fd), stop_(stop) {}
+  // Writes all of `data`; false if the peer is gone or the server is stopping.
+  bool write(std::string_view data);
+  // Sleeps, waking early (false) when the server stops.
+  bool sleep_ms(double ms) const { return stop_.sleep_ms(ms); }
+  bool stopping() const { return stop_.stopped(); }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  const StopSignal& stop_;
+};
+
+// Handles one complete request. Must not throw; writes the whole response (or the
+// deliberate lack of one) before returning.
+using HttpHandler = std::function<AfterResponse(const HttpRequest&, HttpConnection&)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";  // numeric IPv4 or IPv6 address, or "localhost"
+  int port = 0;                    // 0: any free port
+  int max_threads = 256;           // connections served at once
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();  // stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the accept thread; returns the bound port. Throws Error.
+  int start();
+  // Stops accepting, wakes and disconnects every connection, joins all threads. Idempotent.
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  void accept_loop();
+  void worker_loop();
+  void serve(int fd);
+  void track(int fd, bool add);
+
+  HttpServerOptions options_;
+  HttpHandler handler_;
+  StopSignal stop_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::thread acceptor_;
+
+  std::mutex mutex_;  // guards everything below
+  std::condition_variable queue_cv_;
+  std::deque<int> queue_;       // accepted, not yet served
+  std::vector<std::thread> workers_;
+  int idle_workers_ = 0;
+  std::set<int> open_fds_;      // being served: shut down on stop
+  bool stopped_ = false;
+};
+
+}  // namespace llmbench::sim

@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "llmbench/error.hpp"
+#include "llmbench/run/journal.hpp"
+#include "support/cli.hpp"
+
+using llmbench::run::JournalWriter;
+using llmbench::run::read_journal;
+
+TEST_CASE("journal: records appended are read back in order", "[journal]") {
+  auto path = std::filesystem::path(llmbench::test::temp_dir()) / "runs/r1/items.jsonl";
+  {
+    JournalWriter writer(path);
+    for (int i = 0; i < 3; ++i) writer.append({{"item", i}, {"text", "ответ <b>"}});
+  }
+  auto contents = read_journal(path);
+  REQUIRE(contents.records.size() == 3);
+  CHECK(contents.records[2]["item"] == 2);
+  CHECK(contents.records[0]["text"] == "ответ <b>");
+  CHECK_FALSE(contents.dropped_torn_tail);
+}
+
+TEST_CASE("journal: a torn last line from a crash is dropped and reported", "[journal]") {
+  auto path = std::filesystem::path(llmbench::test::temp_dir()) / "items.jsonl";
+  { JournalWriter(path).append({{"item", 1}}); }
+  { std::ofstream(path, std::ios::app) << R"({"item": 2, "resp)"; }
+  auto contents = read_journal(path);
+  CHECK(contents.records.size() == 1);
+  CHECK(contents.dropped_torn_tail);
+}
+
+TEST_CASE("journal: a damaged line before the last names file and line", "[journal]") {
+  auto path = std::filesystem::path(llmbench::test::temp_dir()) / "items.jsonl";
+  { std::ofstream(path) << "{\"item\":1}\nnot json\n{\"item\":3}\n"; }
+  try {
+    read_journal(path);
+    FAIL("expected an error");
+  } catch (const llmbench::InputError& e) {
+    CHECK(e.line() == 2);
+    CHECK(std::string(e.what()).find("items.jsonl:2") != std::string::npos);
+  }
+}
+
+TEST_CASE("journal: invalid UTF-8 in a model answer is stored, not thrown on", "[journal]") {
+  auto path = std::filesystem::path(llmbench::test::temp_dir()) / "items.jsonl";
+  { JournalWriter(path).append({{"response", std::string("ok \xff\xfe bytes\0x", 14)}}); }
+  auto contents = read_journal(path);
+  REQUIRE(contents.records.size() == 1);
+  CHECK(contents.records[0]["response"].get<std::string>().rfind("ok ", 0) == 0);
+}

@@ -1,0 +1,96 @@
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "llmbench/error.hpp"
+#include "llmbench/report/store.hpp"
+#include "support/cli.hpp"
+
+namespace fs = std::filesystem;
+using llmbench::report::read_runs;
+using llmbench::report::upsert_run;
+
+namespace {
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+}  // namespace
+
+TEST_CASE("report store: a missing report reads as no runs", "[report_store]") {
+  CHECK(read_runs(fs::path(llmbench::test::temp_dir()) / "benchmark_runs.json").empty());
+}
+
+TEST_CASE("report store: upsert appends new runs and replaces one with the same id", "[report_store]") {
+  auto file = fs::path(llmbench::test::temp_dir()) / "benchmark_runs.json";
+  upsert_run(file, {{"id", "a"}, {"schema_version", 1}, {"status", "running"}});
+  upsert_run(file, {{"id", "b"}, {"schema_version", 1}});
+  upsert_run(file, {{"id", "a"}, {"schema_version", 1}, {"status", "completed"}});
+  auto runs = read_runs(file);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0]["status"] == "completed");
+  CHECK(runs[1]["id"] == "b");
+}
+
+TEST_CASE("report store: a damaged report is named with line and column and never overwritten",
+          "[report_store]") {
+  auto file = fs::path(llmbench::test::temp_dir()) / "benchmark_runs.json";
+  const std::string damaged = "[\n  {\"id\": \"a\",\n   \"model_runs\": [}\n]\n";
+  { std::ofstream(file) << damaged; }
+  try {
+    upsert_run(file, {{"id", "b"}});
+    FAIL("expected an error");
+  } catch (const llmbench::InputError& e) {
+    CHECK(e.line() == 3);
+    CHECK(std::string(e.what()).find("benchmark_runs.json:3: column") != std::string::npos);
+  }
+  CHECK(slurp(file) == damaged);
+}
+
+TEST_CASE("report store: runs without schema_version are migrated; newer versions are refused",
+          "[report_store]") {
+  auto file = fs::path(llmbench::test::temp_dir()) / "benchmark_runs.json";
+  { std::ofstream(file) << R"([{"id": "old", "model_runs": [{"generation_model": "m"}]}])"; }
+  auto runs = read_runs(file);
+  CHECK(runs[0]["schema_version"] == llmbench::report::kSchemaVersion);
+  CHECK(runs[0]["model_runs"][0]["generation_model"] == "m");
+  { std::ofstream(file) << R"([{"id": "future", "schema_version": 999}])"; }
+  CHECK_THROWS_WITH(read_runs(file), Catch::Contains("schema_version 999"));
+}
+
+TEST_CASE("report store: concurrent writers in separate processes all land", "[report_store]") {
+  auto file = fs::path(llmbench::test::temp_dir()) / "benchmark_runs.json";
+  constexpr int kProcesses = 4, kRunsEach = 25;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      for (int i = 0; i < kRunsEach; ++i) {
+        upsert_run(file, {{"id", "p" + std::to_string(p) + "-" + std::to_string(i)},
+                          {"schema_version", 1}});
+      }
+      ::_exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  auto runs = read_runs(file);
+  std::set<std::string> ids;
+  for (const auto& r : runs) ids.insert(r["id"].get<std::string>());
+  CHECK(ids.size() == kProcesses * kRunsEach);
+  // No temp files are left behind.
+  for (const auto& entry : fs::directory_iterator(file.parent_path())) {
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  }
+}
