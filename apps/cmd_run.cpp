@@ -1,10 +1,12 @@
 // llmbench run: one sweep over tiers x generation models x judges x production judges.
+#include <map>
 #include <memory>
 
 #include "commands.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/run/options.hpp"
+#include "llmbench/run/sweep.hpp"
 
 namespace llmbench::app {
 namespace {
@@ -19,10 +21,20 @@ struct RunFlags {
 };
 
 int run_run(const RunFlags& flags) {
-  (void)flags;
-  throw Error("llmbench run is not implemented yet in this build; "
-              "use `llmbench models test` to check your model matrix",
-              ExitCode::bad_input);
+  run::RunOptions options = flags.options;
+  options.tiers = config::split_list(flags.tiers);
+  options.tasks = config::split_list(flags.tasks);
+  options.generation_models = config::split_list(flags.generation_models);
+  options.judge_models = config::split_list(flags.judge_models);
+  options.production_judge_models = config::split_list(flags.production_judge_models);
+  options.judge_eval_mode =
+      flags.judge_eval_mode == "reasoned" ? run::JudgeEvalMode::reasoned : run::JudgeEvalMode::direct;
+  const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
+                                                         {"bar", run::Progress::bar},
+                                                         {"plain", run::Progress::plain},
+                                                         {"none", run::Progress::none}};
+  options.progress = progress.at(flags.progress);
+  return run::run_sweep(options);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ Runner setup_run(CLI::App& app);
 Runner setup_models(CLI::App& app);
 Runner setup_sim(CLI::App& app);
 Runner setup_datasets(CLI::App& app);
+Runner setup_report(CLI::App& app);
 
 // Adds every subcommand to `app`; after parsing, run() calls the chosen one.
 class Commands {

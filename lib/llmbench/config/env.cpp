@@ -12,7 +12,7 @@ namespace llmbench::config {
 namespace {
 
 bool is_key_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool is_key_char(char c) { return is_key_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-'; }
+bool is_key_char(char c) { return is_key_start(c) || (c >= '0' && c <= '9'); }
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 // A cursor over the whole text that tracks the 1-based line number.
@@ -86,8 +86,9 @@ class DotenvParser {
     while (is_key_char(cur_.peek())) key += cur_.next();
     cur_.skip_blanks();
     if (cur_.peek() != '=') {
-      fail(line, "expected KEY=value, found the key " + key + " without '='; write " + key +
-                     "=value");
+      // Not echoed: a line without '=' may be a pasted key.
+      fail(line, "expected KEY=value (KEY of letters, digits and _), but the line has no '=' "
+                 "after its first word; fix or comment out the line with #");
     }
     cur_.next();
     cur_.skip_blanks();

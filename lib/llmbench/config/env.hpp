@@ -12,9 +12,13 @@
 namespace llmbench::config {
 
 // Parses dotenv text: `KEY=value`, `export KEY=value`, `#` comments (whole-line, and after
-// whitespace in unquoted values), single quotes (literal), double quotes (escapes \n \t \" \\,
-// and ${VAR}), ${VAR} interpolation in unquoted and double-quoted values from keys defined
-// earlier in the file or from `lookup`. Throws InputError naming `path` and the line.
+// whitespace in unquoted values), single quotes (literal), double quotes (escapes \n \t \r
+// \" \\ and \$, ${VAR}, and values spanning lines), ${VAR} and ${VAR:-default} interpolation in unquoted
+// and double-quoted values: `lookup` (the process environment, which wins) first, then keys
+// defined earlier in the file, else the default or "". A leading UTF-8 BOM and CRLF line ends
+// are accepted. Keys are [A-Za-z_][A-Za-z0-9_]*; a later definition replaces an earlier one.
+// Throws InputError naming `path` and the line (and the key, once a `KEY=` was read), never
+// the value.
 std::map<std::string, std::string> parse_dotenv(
     std::string_view text, const std::string& path,
     const std::function<std::optional<std::string>(const std::string&)>& lookup = {});
@@ -28,7 +32,8 @@ class Env {
 
   // The value, process environment first, then the file. Empty values count as unset.
   std::optional<std::string> get(const std::string& name) const;
-  // Where a value came from, for hints: "environment" or "<file>:<line>" (never the value).
+  // Where a value came from, for hints: "environment" or "<file>:<line>" (never the value);
+  // "not set" when it is unset.
   std::string origin(const std::string& name) const;
   const std::filesystem::path& file() const { return file_; }
 

@@ -95,6 +95,10 @@ class Registry {
  public:
   Registry(ModelsConfig config, Env env);
 
+  // A configured model uses its provider (key from the provider's api_key_env). If that
+  // variable is unset but the role has its own model-lab endpoint, the model is sent there with
+  // the role's key (a model-lab setup that shares ids with models.yaml). Any other id uses the
+  // role's endpoint. A role URL on loopback or sim:// needs no key.
   // Throws Error naming the model, role, and the variable or setting that would fix it
   // (unknown model with no role endpoint, missing key variable, URL without scheme).
   ResolvedModel resolve(Role role, const std::string& model_id) const;

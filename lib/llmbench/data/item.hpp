@@ -14,6 +14,7 @@ struct Item {
   int gold_index = -1;               // multiple choice: index into choices
   std::string reference;             // free-form gold answer (GSM8K: the final number)
   std::string source;                // "<file>:<line>" it was read from, for error messages
+  std::string solution;  // worked answer when the data has one (GSM8K `answer`, ending "#### n"), for few-shot
 };
 
 }  // namespace llmbench::data

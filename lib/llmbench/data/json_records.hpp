@@ -37,7 +37,7 @@ std::string require_string(const JsonRecord& record, std::string_view field,
 const Json& require_nested(const Json& object, std::string_view field, const JsonRecord& record,
                            std::string_view where, const std::string& path, std::string_view fix);
 
-// The JSON type name used in error messages: "string", "number", "object", ...
+// The JSON type as error messages name it: "a string", "an integer", "an object", ...
 std::string json_type_name(const Json& value);
 
 }  // namespace llmbench::data

@@ -20,7 +20,8 @@ std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split
 
 // GSM8K JSONL {question, answer}. The reference is the exact text after the last "#### " of
 // `answer` (e.g. "1,000" keeps its comma: lm-eval strips commas when scoring, not when
-// loading, and so should our numeric scorer). Ids "<split>/<line>" (1-based line).
+// loading, and so should our numeric scorer). solution is the whole `answer` (the worked
+// chain of thought ending in "#### n"). Ids "<split>/<line>" (1-based line).
 std::vector<Item> load_gsm8k_jsonl(const std::string& path, const std::string& split);
 
 // ARC JSONL {id, question: {stem, choices: [{text, label}]}, answerKey}. 3-5 choices labelled

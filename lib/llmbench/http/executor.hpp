@@ -42,6 +42,7 @@ struct ExecutorStats {
   std::uint64_t completed = 0;
   std::uint64_t in_flight = 0;
   std::uint64_t retries = 0;
+  std::uint64_t peak_in_flight = 0;               // most requests in flight at once so far
   std::map<std::string, std::uint64_t> outcomes;  // to_string(Outcome) -> count
   std::map<std::string, int> provider_limit;      // current adaptive concurrency per provider
   std::vector<std::string> backing_off;           // providers currently waiting on a rate limit
@@ -72,6 +73,7 @@ class Executor {
   // Called on the loop thread about every `interval_ms` while run() is going.
   void on_progress(std::function<void(const ExecutorStats&)> callback, int interval_ms = 250);
 
+  // Call on the loop thread (a callback or on_progress) or while run() is not running.
   ExecutorStats stats() const;
 
  private:

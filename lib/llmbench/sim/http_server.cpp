@@ -19,6 +19,7 @@ namespace llmbench::sim {
 namespace {
 
 constexpr int kIdleTimeoutMs = 300'000;  // a keep-alive connection idle this long is closed
+constexpr int kYieldAfterMs = 100;       // ... or this long, when other connections wait for a worker
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -234,6 +235,7 @@ void HttpServer::accept_loop() {
       return;
     }
     queue_.push_back(fd);
+    queued_.store(static_cast<int>(queue_.size()), std::memory_order_relaxed);
     if (static_cast<int>(queue_.size()) > idle_workers_ &&
         static_cast<int>(workers_.size()) < options_.max_threads)
       workers_.emplace_back([this] { worker_loop(); });
@@ -250,6 +252,7 @@ void HttpServer::worker_loop() {
     if (stopped_) return;
     int fd = queue_.front();
     queue_.pop_front();
+    queued_.store(static_cast<int>(queue_.size()), std::memory_order_relaxed);
     open_fds_.insert(fd);
     lock.unlock();
     serve(fd);
@@ -264,13 +267,21 @@ void HttpServer::serve(int fd) {
   std::string buf;
   buf.reserve(16 * 1024);
   char chunk[16 * 1024];
-  // Appends what the peer sent next; false on EOF, error, idle timeout or stop.
+  // Appends what the peer sent next; false on EOF, error, idle timeout or stop. Between
+  // requests an idle connection gives its worker up when other connections are queued.
   auto read_more = [&]() -> bool {
+    int idle_ms = 0;
     for (;;) {
       pollfd fds[2] = {{fd, POLLIN, 0}, {stop_.wake_fd(), POLLIN, 0}};
-      int r = ::poll(fds, 2, kIdleTimeoutMs);
+      int r = ::poll(fds, 2, kYieldAfterMs);
       if (r < 0 && errno == EINTR) continue;
-      if (r <= 0 || stop_.stopped()) return false;
+      if (r < 0 || stop_.stopped()) return false;
+      if (r == 0) {
+        idle_ms += kYieldAfterMs;
+        if (idle_ms >= kIdleTimeoutMs || (buf.empty() && queued_.load(std::memory_order_relaxed) > 0))
+          return false;
+        continue;
+      }
       ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;

@@ -8,8 +8,10 @@
 // (keep-alive), so `max_threads` connections are served at once and further ones wait in
 // the accept queue. Requests: Content-Length bodies (8 MiB at most, else 413), heads of
 // at most 64 KiB (else 431), `Expect: 100-continue` answered, `Connection: close` and
-// HTTP/1.0 honoured. stop() is prompt: it wakes every waiting or sleeping handler and
-// shuts every open connection down, so it never waits for a stalled client.
+// HTTP/1.0 honoured. A keep-alive connection idle between requests is closed after
+// 5 minutes, or after 100 ms when other connections wait for a worker. stop() is prompt:
+// it wakes every waiting or sleeping handler and shuts every open connection down, so it
+// never waits for a stalled client.
 
 #include <atomic>
 #include <condition_variable>
@@ -113,6 +115,8 @@ class HttpServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::thread acceptor_;
+
+  std::atomic<int> queued_{0};  // queue_.size(), readable without the lock
 
   std::mutex mutex_;  // guards everything below
   std::condition_variable queue_cv_;

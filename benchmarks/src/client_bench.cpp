@@ -1,0 +1,67 @@
+// Drives N chat requests at concurrency C through llmbench's Executor against a server and
+// prints one JSON line: requests, seconds, requests_per_s, outcomes, peak_rss_kib.
+// Used by benchmarks/client_throughput; not installed.
+//
+//   llmbench_client_bench --url http://127.0.0.1:8089/v1 --requests 20000 --concurrency 64
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+#include "llmbench/http/executor.hpp"
+
+int main(int argc, char** argv) {
+  std::string url;
+  std::string model = "sim-small";
+  int requests = 20000;
+  int concurrency = 64;
+  bool stream = false;
+  CLI::App app{"llmbench client load driver"};
+  app.add_option("--url", url, "Base URL, e.g. http://127.0.0.1:8089/v1")->required();
+  app.add_option("--model", model, "Model name")->capture_default_str();
+  app.add_option("--requests", requests, "Requests to send")->capture_default_str();
+  app.add_option("--concurrency", concurrency, "Requests in flight")->capture_default_str();
+  app.add_flag("--stream", stream, "Use SSE streaming");
+  CLI11_PARSE(app, argc, argv);
+
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  llmbench::http::ExecutorOptions options;
+  options.concurrency = concurrency;
+  options.retries = 2;
+  options.timeout_s = 60;
+  std::uint64_t ok = 0, failed = 0;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    llmbench::http::Executor executor(options);
+    for (int i = 0; i < requests; ++i) {
+      llmbench::http::ApiRequest request;
+      request.endpoint.provider = "bench";
+      request.endpoint.base_url = url;
+      request.model = model;
+      request.messages = {{"user", "Say hello #" + std::to_string(i % 100)}};
+      request.params = {{"max_tokens", 16}};
+      request.stream = stream ? llmbench::http::Stream::yes : llmbench::http::Stream::no;
+      executor.submit(std::move(request), [&](llmbench::http::RequestRecord&& r) {
+        r.ok() ? ++ok : ++failed;
+      });
+    }
+    executor.run();
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  nlohmann::json out = {{"requests", requests},    {"concurrency", concurrency},
+                        {"ok", ok},                {"failed", failed},
+                        {"seconds", seconds},      {"requests_per_s", requests / seconds},
+                        {"peak_rss_kib", usage.ru_maxrss}};
+  std::printf("%s\n", out.dump().c_str());
+  curl_global_cleanup();
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,241 @@
+#include "llmbench/config/model_check.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "llmbench/config/embedded_sim.hpp"
+#include "llmbench/error.hpp"
+#include "llmbench/http/executor.hpp"
+
+namespace llmbench::config {
+namespace {
+
+bool mentions_missing_model(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text.find("model") != std::string::npos &&
+         (text.find("not found") != std::string::npos || text.find("does not exist") != std::string::npos ||
+          text.find("invalid model") != std::string::npos || text.find("unknown model") != std::string::npos);
+}
+
+// Where the model's URL was set, for hints: "provider openai at configs/models.yaml:5" or
+// "GENERATION_API_URL (set in .env.benchmark-models:2)".
+std::string url_setting(const Registry& registry, const ResolvedModel& m) {
+  const auto& providers = registry.config().providers;
+  if (m.defined_at.rfind("env ", 0) == 0) {
+    const std::string var = m.defined_at.substr(4);
+    return var + " (set in " + registry.env().origin(var) + ")";
+  }
+  auto it = providers.find(m.endpoint.provider);
+  if (it == providers.end()) return "the base_url of provider " + m.endpoint.provider;
+  return "base_url of provider " + it->first + " at " + registry.config().path.string() + ":" +
+         std::to_string(it->second.line);
+}
+
+std::string hint_for(const Registry& registry, const ResolvedModel& m, const std::string& host,
+                     const http::RequestRecord& record, CheckOutcome outcome, const CheckOptions& options) {
+  const Env& env = registry.env();
+  const std::string& key_var = m.endpoint.api_key_env;
+  switch (outcome) {
+    case CheckOutcome::ok:
+    case CheckOutcome::not_configured:
+      return "";
+    case CheckOutcome::bad_key:
+      if (key_var.empty()) {
+        return "the server wants a key: add api_key_env to provider " + m.endpoint.provider + " in " +
+               registry.config().path.string();
+      }
+      if (!env.get(key_var)) return "the server wants a key: set " + key_var;
+      return "check " + key_var + " (set in " + env.origin(key_var) + ")";
+    case CheckOutcome::unknown_model:
+      if (m.defined_at.rfind("env ", 0) == 0) {
+        return "the server at " + host + " does not serve \"" + m.api_model +
+               "\"; check the model name (--models or the role's *_MODEL variable)";
+      }
+      return "check `model:` of " + m.id + " at " + m.defined_at;
+    case CheckOutcome::unreachable:
+      if (is_loopback_url(host)) return "is the server at " + host + " running?";
+      return "cannot connect to " + host + ": check " + url_setting(registry, m) + " and your network";
+    case CheckOutcome::timeout:
+      return fmt::format("no answer within {}s: raise --timeout or check the server at {}", options.timeout_s,
+                         host);
+    case CheckOutcome::rate_limited:
+      return "rate-limited by " + host + ": wait and retry, or lower rpm/max_concurrency of provider " +
+             m.endpoint.provider;
+    case CheckOutcome::error: {
+      std::string detail = record.error.substr(0, 160);
+      if (record.http_status != 0) return fmt::format("HTTP {}: {}", record.http_status, detail);
+      return std::string(http::to_string(record.outcome)) + ": " + detail;
+    }
+  }
+  return "";
+}
+
+bool is_embedding(const ResolvedModel& m) {
+  return m.role == Role::embedding || (m.kind && *m.kind == ModelKind::embedding);
+}
+
+}  // namespace
+
+std::string_view to_string(CheckOutcome outcome) {
+  switch (outcome) {
+    case CheckOutcome::ok: return "ok";
+    case CheckOutcome::bad_key: return "bad key";
+    case CheckOutcome::unknown_model: return "unknown model";
+    case CheckOutcome::unreachable: return "unreachable";
+    case CheckOutcome::timeout: return "timeout";
+    case CheckOutcome::rate_limited: return "rate-limited";
+    case CheckOutcome::error: return "error";
+    case CheckOutcome::not_configured: return "not configured";
+  }
+  return "error";
+}
+
+CheckOutcome classify(const http::RequestRecord& record) {
+  using http::Outcome;
+  switch (record.outcome) {
+    case Outcome::ok:
+    case Outcome::truncated:  // the model answered; max_tokens 5 was just too short
+      return CheckOutcome::ok;
+    case Outcome::rate_limited: return CheckOutcome::rate_limited;
+    case Outcome::timeout: return CheckOutcome::timeout;
+    case Outcome::connect: return CheckOutcome::unreachable;
+    case Outcome::http_status:
+      if (record.http_status == 401 || record.http_status == 403) return CheckOutcome::bad_key;
+      if (record.http_status == 404) return CheckOutcome::unknown_model;
+      if (record.http_status == 429) return CheckOutcome::rate_limited;
+      if ((record.http_status == 400 || record.http_status == 422) && mentions_missing_model(record.error)) {
+        return CheckOutcome::unknown_model;
+      }
+      return CheckOutcome::error;
+    case Outcome::parse:
+    case Outcome::cancelled:
+      return CheckOutcome::error;
+  }
+  return CheckOutcome::error;
+}
+
+std::vector<CheckTarget> check_targets(const Registry& registry, const std::vector<std::string>& ids,
+                                       std::optional<Role> role) {
+  std::vector<CheckTarget> targets;
+  if (!ids.empty()) {
+    for (const auto& id : ids) {
+      CheckTarget t{id, role.value_or(Role::generation)};
+      if (!role) {
+        const ModelConfig* m = registry.find_model(id);
+        bool found = false;
+        if (m && m->kind == ModelKind::embedding) {
+          t.role = Role::embedding;
+          found = true;
+        }
+        for (Role r : kAllRoles) {
+          if (found) break;
+          const auto defaults = registry.default_models(r);
+          if (std::find(defaults.begin(), defaults.end(), id) != defaults.end()) {
+            t.role = r;
+            found = true;
+          }
+        }
+      }
+      const bool dup = std::any_of(targets.begin(), targets.end(), [&](const CheckTarget& o) {
+        return o.id == t.id && o.role == t.role;
+      });
+      if (!dup) targets.push_back(t);
+    }
+    return targets;
+  }
+  for (Role r : kAllRoles) {
+    if (role && *role != r) continue;
+    for (const auto& id : registry.default_models(r)) {
+      // A configured model has one endpoint whatever the role; a model-lab id has one per role.
+      const bool configured = registry.find_model(id) != nullptr;
+      const bool dup = std::any_of(targets.begin(), targets.end(), [&](const CheckTarget& o) {
+        return o.id == id && (configured || o.role == r);
+      });
+      if (!dup) targets.push_back({id, r});
+    }
+  }
+  return targets;
+}
+
+std::vector<CheckResult> check_models(const Registry& registry, const std::vector<CheckTarget>& targets,
+                                      const CheckOptions& options) {
+  std::vector<CheckResult> results(targets.size());
+  std::vector<std::optional<ResolvedModel>> models(targets.size());
+  std::vector<ResolvedModel*> to_start;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    results[i].model = targets[i].id;
+    results[i].role = targets[i].role;
+    try {
+      models[i] = registry.resolve(targets[i].role, targets[i].id);
+      results[i].endpoint = endpoint_host(models[i]->endpoint.base_url);
+      to_start.push_back(&*models[i]);
+    } catch (const Error& e) {
+      results[i].outcome = CheckOutcome::not_configured;
+      results[i].hint = e.what();
+    }
+  }
+  EmbeddedSims sims;
+  sims.start(to_start);
+
+  http::ExecutorOptions executor_options;
+  executor_options.concurrency = std::max(1, options.concurrency);
+  executor_options.retries = 0;
+  executor_options.timeout_s = options.timeout_s;
+  executor_options.connect_timeout_s = std::min(options.timeout_s, 10.0);
+  executor_options.stall_timeout_s = options.timeout_s;
+  http::Executor executor(executor_options);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (!models[i]) continue;
+    const ResolvedModel& m = *models[i];
+    http::ApiRequest request;
+    request.endpoint = m.endpoint;
+    request.endpoint.timeout_s = options.timeout_s;
+    request.model = m.api_model;
+    if (is_embedding(m)) {
+      request.kind = http::ApiKind::embeddings;
+      request.inputs = {"ping"};
+    } else {
+      request.kind = http::ApiKind::chat;
+      request.messages = {{"user", "Reply with one word: ok"}};
+      request.params = m.params.is_object() ? m.params : nlohmann::json::object();
+      request.params["max_tokens"] = 5;
+    }
+    executor.submit(std::move(request), [&, i](http::RequestRecord&& record) {
+      CheckResult& r = results[i];
+      r.outcome = classify(record);
+      r.http_status = record.http_status;
+      r.latency_ms = record.timings.latency_ms();
+      r.hint = hint_for(registry, *models[i], r.endpoint, record, r.outcome, options);
+    });
+  }
+  executor.run();
+  return results;
+}
+
+std::string render_check_results(const std::vector<CheckResult>& results, ListFormat format) {
+  if (format == ListFormat::json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : results) {
+      out.push_back({{"model", r.model},
+                     {"role", std::string(to_string(r.role))},
+                     {"endpoint", r.endpoint},
+                     {"outcome", std::string(to_string(r.outcome))},
+                     {"http_status", r.http_status},
+                     {"latency_ms", r.latency_ms >= 0 ? nlohmann::json(r.latency_ms) : nlohmann::json(nullptr)},
+                     {"hint", r.hint}});
+    }
+    return out.dump(2) + "\n";
+  }
+  std::vector<std::vector<std::string>> table;
+  table.push_back({"MODEL", "ROLE", "ENDPOINT", "OUTCOME", "LATENCY MS", "HINT"});
+  for (const auto& r : results) {
+    table.push_back({r.model, std::string(to_string(r.role)), r.endpoint.empty() ? "-" : r.endpoint,
+                     std::string(to_string(r.outcome)),
+                     r.latency_ms >= 0 ? fmt::format("{:.0f}", r.latency_ms) : "-", r.hint});
+  }
+  return render_table(table);
+}
+
+}  // namespace llmbench::config

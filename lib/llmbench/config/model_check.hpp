@@ -1,0 +1,64 @@
+#pragma once
+// `llmbench models test`: one minimal request per model, all at once through the executor,
+// classified into an outcome with a hint naming the variable or setting to fix.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llmbench/config/model_list.hpp"
+#include "llmbench/config/registry.hpp"
+#include "llmbench/http/types.hpp"
+
+namespace llmbench::config {
+
+enum class CheckOutcome {
+  ok,
+  bad_key,         // 401/403
+  unknown_model,   // 404, or a 400 saying the model does not exist
+  unreachable,     // connection refused, DNS, reset
+  timeout,
+  rate_limited,    // 429
+  error,           // anything else the server or the wire did wrong
+  not_configured,  // the model could not be resolved (no endpoint, missing key variable)
+};
+std::string_view to_string(CheckOutcome outcome);  // "ok", "bad key", "unknown model", ...
+
+CheckOutcome classify(const http::RequestRecord& record);
+
+struct CheckTarget {
+  std::string id;
+  Role role = Role::generation;
+};
+
+// The models to test. Named `ids`: each with `role` if given, else embedding for embedding
+// models, else the first role whose defaults name it, else generation. No ids: the defaults
+// of `role` (or of every role), deduplicated.
+std::vector<CheckTarget> check_targets(const Registry& registry, const std::vector<std::string>& ids,
+                                       std::optional<Role> role);
+
+struct CheckOptions {
+  double timeout_s = 30;
+  int concurrency = 16;
+};
+
+struct CheckResult {
+  std::string model;
+  Role role = Role::generation;
+  std::string endpoint;  // endpoint_host of the configured URL (sim:// for the simulator)
+  CheckOutcome outcome = CheckOutcome::error;
+  int http_status = 0;
+  double latency_ms = -1;  // -1: no response
+  std::string hint;        // what to check; never a key's value
+};
+
+// Resolves every target (a failure becomes a not_configured row), starts the embedded
+// simulators the targets need, sends one request per model concurrently and waits for all.
+// Chat: a one-word prompt with max_tokens 5; embedding: one embeddings call.
+std::vector<CheckResult> check_models(const Registry& registry, const std::vector<CheckTarget>& targets,
+                                      const CheckOptions& options);
+
+std::string render_check_results(const std::vector<CheckResult>& results, ListFormat format);
+
+}  // namespace llmbench::config

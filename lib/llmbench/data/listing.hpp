@@ -1,0 +1,36 @@
+#pragma once
+// What `llmbench datasets list` shows: every task with the counts found by actually loading it.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llmbench/data/custom_task.hpp"
+#include "llmbench/data/tasks.hpp"
+
+namespace llmbench::data {
+
+enum class TaskOrigin { standard, custom };
+
+struct TaskListing {
+  TaskInfo info;
+  TaskOrigin origin = TaskOrigin::standard;
+  std::size_t item_count = 0;     // loaded, not taken from SOURCE.md
+  std::size_t fewshot_count = 0;  // size of the few-shot pool (0: none ships)
+};
+
+// Loads every standard task from `data_dir` (throws on the first problem), then appends the
+// already loaded custom tasks.
+std::vector<TaskListing> list_tasks(const std::string& data_dir,
+                                    const std::vector<CustomTask>& custom = {});
+
+// A fixed-width text table: task, items, split, few-shot, license, files.
+std::string render_listing_table(const std::vector<TaskListing>& listing);
+
+// {"data_dir": ..., "tasks": [{"name", "origin", "description", "split", "items",
+//   "items_expected", "fewshot_split", "fewshot_items", "scorer", "license", "files"}]}
+nlohmann::json listing_json(const std::vector<TaskListing>& listing, const std::string& data_dir);
+
+}  // namespace llmbench::data

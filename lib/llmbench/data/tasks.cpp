@@ -1,0 +1,163 @@
+#include "llmbench/data/tasks.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "llmbench/data/loaders.hpp"
+#include "llmbench/error.hpp"
+
+namespace llmbench::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string join_path(const std::string& dir, const std::string& relative) {
+  return (fs::path(dir) / relative).string();
+}
+
+std::string known_task_names() {
+  std::string names;
+  for (const TaskInfo& info : standard_tasks()) {
+    if (!names.empty()) names += ", ";
+    names += info.name;
+  }
+  return names;
+}
+
+// Few-shot examples per MMLU subject: the smallest subject pool bounds --num-fewshot.
+std::size_t smallest_subject_pool(const std::vector<Item>& pool) {
+  std::map<std::string_view, std::size_t> per_subject;
+  for (const Item& item : pool) ++per_subject[item.subject];
+  std::size_t smallest = pool.size();
+  for (const auto& [subject, count] : per_subject) smallest = std::min(smallest, count);
+  return per_subject.empty() ? 0 : smallest;
+}
+
+}  // namespace
+
+std::string_view to_string(Scorer scorer) {
+  switch (scorer) {
+    case Scorer::choice_letter: return "choice_letter";
+    case Scorer::exact: return "exact";
+    case Scorer::normalized_text: return "normalized_text";
+    case Scorer::numeric: return "numeric";
+    case Scorer::yes_no: return "yes_no";
+  }
+  return "?";
+}
+
+std::optional<Scorer> parse_scorer(std::string_view name) {
+  for (Scorer s : {Scorer::choice_letter, Scorer::exact, Scorer::normalized_text, Scorer::numeric,
+                   Scorer::yes_no}) {
+    if (to_string(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+const std::vector<TaskInfo>& standard_tasks() {
+  static const std::vector<TaskInfo> tasks = {
+      {"mmlu", "MMLU, 57 subjects, 4-choice questions (HF-style CSV)", "test", {"mmlu/test", "mmlu/dev"},
+       "MIT", 14042, "dev", Scorer::choice_letter},
+      {"gsm8k", "GSM8K grade-school math word problems, final numeric answer", "test",
+       {"gsm8k/test.jsonl"}, "MIT", 1319, "", Scorer::numeric},
+      {"arc_challenge", "AI2 Reasoning Challenge, Challenge set (3-5 choices)", "test",
+       {"arc/ARC-Challenge-Test.jsonl", "arc/ARC-Challenge-Dev.jsonl"}, "CC BY-SA 4.0", 1172,
+       "dev", Scorer::choice_letter},
+      {"arc_easy", "AI2 Reasoning Challenge, Easy set (3-5 choices)", "test",
+       {"arc/ARC-Easy-Test.jsonl", "arc/ARC-Easy-Dev.jsonl"}, "CC BY-SA 4.0", 2376, "dev",
+       Scorer::choice_letter},
+      {"truthfulqa_mc1", "TruthfulQA MC1: one true answer among several (mc_task.json)",
+       "validation", {"truthfulqa/mc_task.json", "truthfulqa/TruthfulQA.csv"}, "Apache-2.0", 790,
+       "", Scorer::choice_letter},
+      {"hellaswag", "HellaSwag commonsense sentence completion, 4 endings (bz2 text format)",
+       "val", {"hellaswag/hellaswag_val_full.txt.bz2"}, "MIT", 10042, "", Scorer::choice_letter},
+      {"medqa", "MedQA USMLE (US), 4 options", "test",
+       {"medqa_us_4opt/phrases_no_exclude_test.jsonl"}, "MIT", 1273, "", Scorer::choice_letter},
+  };
+  return tasks;
+}
+
+const TaskInfo* find_task(std::string_view name) {
+  for (const TaskInfo& info : standard_tasks()) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+Dataset load_task(std::string_view name, const std::string& data_dir) {
+  const TaskInfo* info = find_task(name);
+  if (info == nullptr) {
+    throw Error(fmt::format("unknown task \"{}\"; known tasks: {}", name, known_task_names()));
+  }
+  Dataset ds;
+  ds.task = info->name;
+  ds.split = info->split;
+  ds.fewshot_split = info->fewshot_split;
+  ds.scorer = info->scorer;
+  const auto file = [&](std::size_t k) {
+    ds.files.push_back(join_path(data_dir, info->files.at(k)));
+    return ds.files.back();
+  };
+  if (name == "mmlu") {
+    ds.items = load_mmlu_dir(file(0), "test");
+    ds.fewshot_pool = load_mmlu_dir(file(1), "dev");
+  } else if (name == "gsm8k") {
+    ds.items = load_gsm8k_jsonl(file(0), "test");
+  } else if (name == "arc_challenge" || name == "arc_easy") {
+    ds.items = load_arc_jsonl(file(0));
+    ds.fewshot_pool = load_arc_jsonl(file(1));
+  } else if (name == "truthfulqa_mc1") {
+    const std::string json = file(0);
+    ds.items = load_truthfulqa_mc1(json, file(1));
+  } else if (name == "hellaswag") {
+    ds.items = load_hellaswag_bz2(file(0));
+  } else if (name == "medqa") {
+    ds.items = load_medqa_jsonl(file(0), "test");
+  }
+  return ds;
+}
+
+std::string resolve_data_dir(const std::string& requested) {
+  std::error_code ec;
+  if (!requested.empty()) {
+    if (!fs::is_directory(requested, ec)) {
+      throw InputError(requested, 0,
+                       "--data-dir: directory not found; point it at the benchmarks/data "
+                       "directory of an llmbench checkout");
+    }
+    return requested;
+  }
+  const std::string local(kDefaultDataDir);
+  if (fs::is_directory(local, ec)) return local;
+  const std::string source = std::string(LLMBENCH_SOURCE_DIR) + "/" + local;
+  if (fs::is_directory(source, ec)) return source;
+  throw Error(fmt::format("no dataset directory: neither ./{} nor {} exists; pass --data-dir",
+                          local, source));
+}
+
+void check_fewshot(const Dataset& dataset, int num_fewshot) {
+  if (num_fewshot < 0) {
+    throw Error(fmt::format("--num-fewshot: expected 0 or more, got {}", num_fewshot));
+  }
+  if (num_fewshot == 0) return;
+  if (dataset.fewshot_pool.empty()) {
+    throw Error(fmt::format(
+        "--num-fewshot {}: task {} ships no few-shot split (only its {} split, which is never "
+        "used for examples); use --num-fewshot 0 for {}",
+        num_fewshot, dataset.task, dataset.split, dataset.task));
+  }
+  // MMLU draws examples from the item's own subject.
+  const bool per_subject = dataset.task == "mmlu";
+  const std::size_t available =
+      per_subject ? smallest_subject_pool(dataset.fewshot_pool) : dataset.fewshot_pool.size();
+  if (static_cast<std::size_t>(num_fewshot) > available) {
+    throw Error(fmt::format("--num-fewshot {}: task {} has only {} {} examples{}; use at most {}",
+                            num_fewshot, dataset.task, available, dataset.fewshot_split,
+                            per_subject ? " per subject" : "", available));
+  }
+}
+
+}  // namespace llmbench::data

@@ -1,0 +1,68 @@
+#pragma once
+// The retry policy: which failures are worth another attempt, how long to wait before it
+// (exponential backoff with full jitter, seeded), and what a server's rate-limit headers
+// (Retry-After, x-ratelimit-*) ask us to wait. Pure functions and a seeded generator.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string_view>
+
+namespace llmbench::http {
+
+enum class Retry { no, yes };
+
+// 408, 409, 425, 429 and every 5xx are retried; other statuses (400, 401, 403, 404, 422, ...)
+// are deterministic client errors and are not. 2xx/3xx are not failures: Retry::no.
+Retry retry_for_status(int http_status);
+
+// Retry-After: delta seconds ("120", "1.5") or an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT",
+// also RFC 850 and asctime forms). Returns seconds from `now` (never negative), or nullopt
+// when the value is not understood.
+std::optional<double> parse_retry_after_s(std::string_view value,
+                                          std::chrono::system_clock::time_point now);
+
+// x-ratelimit-reset-requests / -tokens: Go-style durations ("1s", "6m0s", "20ms", "0.5s",
+// "1h2m3.5s", "150us") or a plain number of seconds ("2", "0.25"). nullopt when not understood.
+std::optional<double> parse_reset_duration_s(std::string_view value);
+
+// What rate-limit headers of one response ask for.
+struct RateLimitHint {
+  std::optional<double> retry_after_s;  // Retry-After
+  std::optional<double> pause_s;        // remaining-{requests,tokens} == 0: wait for its reset
+  // The longest wait asked for, 0 when none.
+  double wait_s() const;
+};
+
+// Collects rate-limit headers one at a time (names compared case-insensitively).
+class RateLimitHeaders {
+ public:
+  void on_header(std::string_view name, std::string_view value,
+                 std::chrono::system_clock::time_point now);
+  RateLimitHint hint() const;
+  void reset() { *this = RateLimitHeaders{}; }
+
+ private:
+  std::optional<double> retry_after_s_;
+  std::optional<double> remaining_requests_;
+  std::optional<double> remaining_tokens_;
+  std::optional<double> reset_requests_s_;
+  std::optional<double> reset_tokens_s_;
+};
+
+// Exponential backoff with full jitter: the wait before retry n (n >= 1) is uniform in
+// [0, min(max_s, base_s * 2^(n-1))]. Deterministic for a seed.
+class Backoff {
+ public:
+  Backoff(double base_s, double max_s, std::uint64_t seed);
+  double delay_s(int retry_number);
+  double cap_s(int retry_number) const;
+
+ private:
+  double base_s_;
+  double max_s_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace llmbench::http

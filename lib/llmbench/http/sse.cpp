@@ -1,0 +1,75 @@
+#include "llmbench/http/sse.hpp"
+
+namespace llmbench::http {
+
+void SseParser::reset() {
+  line_.clear();
+  data_.clear();
+  event_.clear();
+  has_data_ = false;
+  after_cr_ = false;
+  events_seen_ = 0;
+}
+
+void SseParser::feed(std::string_view bytes, const Handler& on_event) {
+  std::size_t pos = 0;
+  if (after_cr_ && !bytes.empty()) {
+    after_cr_ = false;
+    if (bytes.front() == '\n') pos = 1;  // the "\n" of a "\r\n" split across reads
+  }
+  while (pos < bytes.size()) {
+    const std::size_t end = bytes.find_first_of("\r\n", pos);
+    if (end == std::string_view::npos) {
+      line_.append(bytes.substr(pos));
+      return;
+    }
+    std::string_view line = bytes.substr(pos, end - pos);
+    if (!line_.empty()) {
+      line_.append(line);
+      line = line_;
+    }
+    // Copy out before on_line may clear line_ (on_line does not touch line_).
+    on_line(line, on_event);
+    line_.clear();
+    pos = end + 1;
+    if (bytes[end] == '\r') {
+      if (pos < bytes.size()) {
+        if (bytes[pos] == '\n') ++pos;
+      } else {
+        after_cr_ = true;
+      }
+    }
+  }
+}
+
+void SseParser::on_line(std::string_view line, const Handler& on_event) {
+  if (line.empty()) {  // dispatch
+    if (has_data_) {
+      ++events_seen_;
+      on_event(SseEvent{event_, data_});
+    }
+    data_.clear();
+    event_.clear();
+    has_data_ = false;
+    return;
+  }
+  if (line.front() == ':') return;  // comment / keep-alive ping
+  std::string_view field = line;
+  std::string_view value;
+  const std::size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    field = line.substr(0, colon);
+    value = line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  }
+  if (field == "data") {
+    if (has_data_) data_.push_back('\n');
+    data_.append(value);
+    has_data_ = true;
+  } else if (field == "event") {
+    event_.assign(value);
+  }
+  // id, retry and unknown fields are ignored.
+}
+
+}  // namespace llmbench::http

@@ -1,0 +1,52 @@
+#pragma once
+// An incremental parser for Server-Sent Events (text/event-stream), as OpenAI-compatible
+// servers use for streamed chat completions. Bytes may arrive split at any point; an event
+// is delivered once its terminating blank line has been read.
+//
+// Handled: "\n", "\r\n" and "\r" line endings (also split across reads), comment lines
+// (": ping"), multi-line `data:` (joined with "\n"), `event:` names, one optional space after
+// the colon. `id:` and `retry:` are accepted and ignored.
+//
+// Not thread-safe; one parser per response.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace llmbench::http {
+
+struct SseEvent {
+  std::string_view event;  // "" when the event named none ("message" by default)
+  std::string_view data;   // the data lines joined with "\n"
+};
+
+class SseParser {
+ public:
+  using Handler = std::function<void(const SseEvent&)>;
+
+  // Feeds the next bytes; calls `on_event` for each event completed by them. The views in
+  // the event are valid only during the call.
+  void feed(std::string_view bytes, const Handler& on_event);
+
+  // True when bytes of an unterminated event (or line) are pending: the stream was cut
+  // inside an event if it ends now.
+  bool has_partial() const { return !line_.empty() || has_data_ || !event_.empty(); }
+
+  // Forgets everything (a retry starts a new response).
+  void reset();
+
+  std::size_t events_seen() const { return events_seen_; }
+
+ private:
+  void on_line(std::string_view line, const Handler& on_event);
+
+  std::string line_;   // the current line so far
+  std::string data_;   // data lines of the current event
+  std::string event_;  // event name of the current event
+  bool has_data_ = false;
+  bool after_cr_ = false;  // the previous byte was '\r': a following '\n' belongs to it
+  std::size_t events_seen_ = 0;
+};
+
+}  // namespace llmbench::http

@@ -1,0 +1,617 @@
+// llmbench report page: renders the JSON in #report-data into tabs. Inlined into
+// report.html. Data is untrusted (model output, dataset text): it only ever reaches the
+// page through textContent / setAttribute, never innerHTML.
+(function () {
+  'use strict';
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const runs = data.runs || [];
+  const tables = (data.tables && data.tables.tables) || [];
+  const groups = (data.tables && data.tables.groups) || [];
+  const items = data.items || [];
+  // The SVG namespace, read from the page's own <svg> so the file holds no URL at all.
+  const SVG = document.getElementById('svg-ns').namespaceURI;
+
+  // ---- DOM helpers -------------------------------------------------------------------
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const [k, v] of Object.entries(props)) {
+        if (v === undefined || v === null || v === false) continue;
+        if (k === 'class') node.className = v;
+        else if (k === 'text') node.textContent = v;
+        else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+        else node.setAttribute(k, v === true ? '' : String(v));
+      }
+    }
+    for (const c of children.flat(Infinity)) {
+      if (c === null || c === undefined || c === false) continue;
+      node.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+  const MISSING = '—';
+  function fmt(v, kind) {
+    if (v === null || v === undefined || Number.isNaN(v)) return MISSING;
+    if (kind === 'fraction') return (v * 100).toFixed(1) + '%';
+    if (kind === 'integer') return Number.isInteger(v) ? String(v) : v.toFixed(2);
+    const a = Math.abs(v);
+    return a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(1) : v.toFixed(3);
+  }
+  function badge(text, kind) { return el('span', { class: 'badge ' + (kind || ''), text: text }); }
+  function statusKind(s) {
+    return { completed: 'good', pass: 'good', interrupted: 'warn', partial: 'warn', running: 'warn',
+             no_baseline: '', failed: 'bad', fail: 'bad', unavailable: 'bad' }[s] || '';
+  }
+  const runIndex = new Map(runs.map((r, i) => [r.id, i]));
+  function groupOfRun(id) { return groups.findIndex(g => g.runs.indexOf(id) >= 0); }
+  function sum(xs) { return xs.reduce((a, b) => a + b, 0); }
+
+  // ---- tables ------------------------------------------------------------------------
+  const cellValue = c => (c && typeof c.v === 'number') ? c.v : null;
+  const cellText = c => (c ? (c.t !== undefined ? c.t : '') : '');
+  function rowLabel(table, row) {
+    return table.columns.map((c, i) => c.kind === 'text' ? cellText(row[i]) : null)
+      .filter(t => t !== null).map(t => t || MISSING).join(' / ');
+  }
+  function bestIndex(table, col) {
+    const better = table.columns[col].better;
+    if (better !== 'higher' && better !== 'lower') return new Set();
+    const vals = table.rows.map(r => cellValue(r[col])).filter(v => v !== null);
+    if (vals.length < 2) return new Set();
+    const best = better === 'higher' ? Math.max(...vals) : Math.min(...vals);
+    return new Set(table.rows.map((r, i) => cellValue(r[col]) === best ? i : -1).filter(i => i >= 0));
+  }
+  function renderTable(table, opts) {
+    opts = opts || {};
+    const bests = table.columns.map((_, c) => bestIndex(table, c));
+    const t = el('table', { class: 'data' + (opts.heat ? ' heat' : ''), 'data-table-id': table.id });
+    const head = el('tr');
+    const body = el('tbody');
+    let order = table.rows.map((_, i) => i);
+    let sortCol = -1, sortDir = 1;
+    function fill() {
+      body.textContent = '';
+      for (const ri of order) {
+        const row = table.rows[ri];
+        const tr = el('tr');
+        table.columns.forEach((col, ci) => {
+          const c = row[ci];
+          if (col.kind === 'text' || col.kind === 'run_id') {
+            const txt = cellText(c);
+            tr.appendChild(el('td', { class: col.kind === 'run_id' ? 'run' : (txt ? 'text' : 'text missing'),
+                                      title: col.kind === 'run_id' ? 'numbers in this row come from run ' + txt : null },
+                              txt || MISSING));
+            return;
+          }
+          const v = cellValue(c);
+          const td = el('td', { class: v === null ? 'missing' : (bests[ci].has(ri) ? 'num best' : 'num') });
+          if (v === null) { td.textContent = MISSING; td.title = 'missing: not reported by this run'; }
+          else {
+            td.appendChild(document.createTextNode(fmt(v, col.kind)));
+            const tips = [];
+            if (c.ci) {
+              tips.push('95% CI ' + fmt(c.ci[0], col.kind) + ' – ' + fmt(c.ci[1], col.kind));
+              if (opts.showCi) td.appendChild(el('span', { class: 'ci', text: '±' + ((c.ci[1] - c.ci[0]) * 50).toFixed(1) }));
+            }
+            if (c.run) tips.push('run ' + c.run);
+            if (opts.heat && col.kind === 'fraction') td.style.background = heat(v);
+            if (tips.length) td.title = tips.join(' · ');
+          }
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      }
+    }
+    table.columns.forEach((col, ci) => {
+      const isText = col.kind === 'text' || col.kind === 'run_id';
+      const th = el('th', { class: 'sortable' + (isText ? ' text' : ''), scope: 'col',
+                            title: 'sort by ' + col.label + (col.better === 'higher' ? ' (higher is better)' :
+                                   col.better === 'lower' ? ' (lower is better)' : '') }, col.label);
+      th.addEventListener('click', () => {
+        sortDir = sortCol === ci ? -sortDir : (isText ? 1 : (col.better === 'lower' ? 1 : -1));
+        sortCol = ci;
+        order.sort((a, b) => {
+          const ca = table.rows[a][ci], cb = table.rows[b][ci];
+          if (isText) return sortDir * cellText(ca).localeCompare(cellText(cb));
+          const va = cellValue(ca), vb = cellValue(cb);
+          if (va === null && vb === null) return 0;
+          if (va === null) return 1;  // missing always last
+          if (vb === null) return -1;
+          return sortDir * (va - vb);
+        });
+        head.querySelectorAll('th').forEach(h => h.removeAttribute('aria-sort'));
+        th.setAttribute('aria-sort', sortDir > 0 ? 'ascending' : 'descending');
+        fill();
+      });
+      head.appendChild(th);
+    });
+    t.appendChild(el('thead', null, head));
+    t.appendChild(body);
+    fill();
+    return el('div', { class: 'scroll' }, t);
+  }
+  function heat(v) {
+    const a = Math.max(0, Math.min(1, v));
+    const h = Math.round(a * 120);
+    return 'hsl(' + h + ', 60%, 90%)';
+  }
+
+  // ---- charts (inline SVG) ---------------------------------------------------------------
+  function barChart(table, col) {
+    const column = table.columns[col];
+    const rows = table.rows.map(r => ({ label: rowLabel(table, r), v: cellValue(r[col]) }));
+    const best = bestIndex(table, col);
+    const labelW = 290, barW = 560, rowH = 24, width = labelW + barW + 90;
+    const height = rows.length * rowH + 26;
+    const vals = rows.map(r => r.v).filter(v => v !== null);
+    const max = column.kind === 'fraction' ? 1 : niceMax(Math.max(1e-9, ...vals.map(Math.abs)));
+    const s = svg('svg', { class: 'chart', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height,
+                           role: 'img', 'aria-label': column.label + ' by row' });
+    for (let k = 0; k <= 4; k++) {
+      const x = labelW + barW * k / 4;
+      s.appendChild(svg('line', { class: 'grid', x1: x, x2: x, y1: 4, y2: height - 20 }));
+      s.appendChild(svg('text', { x: x, y: height - 6, 'text-anchor': 'middle', class: 'muted' }, fmt(max * k / 4, column.kind)));
+    }
+    rows.forEach((r, i) => {
+      const y = 6 + i * rowH;
+      s.appendChild(svg('text', { x: labelW - 8, y: y + 15, 'text-anchor': 'end' }, r.label));
+      if (r.v === null) {
+        s.appendChild(svg('text', { x: labelW + 6, y: y + 15, class: 'muted' }, MISSING + ' missing'));
+        return;
+      }
+      const w = Math.max(1, barW * Math.abs(r.v) / max);
+      s.appendChild(svg('rect', { class: 'bar' + (best.has(i) ? ' best' : ''), x: labelW, y: y + 3, width: w, height: rowH - 8, rx: 2 }));
+      s.appendChild(svg('text', { x: labelW + w + 6, y: y + 15 }, fmt(r.v, column.kind)));
+    });
+    return s;
+  }
+  // The smallest 1, 2, 2.5 or 5 x 10^k at or above v, so axis ticks are round numbers.
+  function niceMax(v) {
+    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v * 0.999) return m * p;
+    return 10 * p;
+  }
+  function chartWithSelect(table, preferred) {
+    const numeric = table.columns.map((c, i) => i).filter(i => ['number', 'fraction', 'integer'].includes(table.columns[i].kind));
+    if (!numeric.length) return null;
+    let col = numeric.find(i => table.columns[i].key === preferred);
+    if (col === undefined) col = numeric[0];
+    const holder = el('div');
+    const select = el('select', { 'aria-label': 'metric to chart', onchange: () => { holder.textContent = ''; holder.appendChild(barChart(table, +select.value)); } },
+      numeric.map(i => el('option', { value: i, selected: i === col }, table.columns[i].label)));
+    holder.appendChild(barChart(table, col));
+    return el('div', { class: 'chart-box' }, el('label', null, 'Chart:'), select, holder);
+  }
+  // Accuracy with 95% CI per (task, model): the range is a band, the point a dot.
+  function ciChart(table) {
+    const ti = table.columns.findIndex(c => c.key === 'task');
+    const mi = table.columns.findIndex(c => c.key === 'generation_model');
+    const ai = table.columns.findIndex(c => c.key === 'accuracy');
+    const rows = table.rows.filter(r => cellValue(r[ai]) !== null || true);
+    const labelW = 300, plotW = 560, rowH = 26, width = labelW + plotW + 200;
+    const height = rows.length * rowH + 34;
+    const s = svg('svg', { class: 'chart', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height,
+                           role: 'img', 'aria-label': 'accuracy with 95% confidence intervals' });
+    for (let k = 0; k <= 10; k++) {
+      const x = labelW + plotW * k / 10;
+      s.appendChild(svg('line', { class: 'grid', x1: x, x2: x, y1: 4, y2: height - 24 }));
+      if (k % 2 === 0) s.appendChild(svg('text', { x: x, y: height - 8, 'text-anchor': 'middle', class: 'muted' }, (k * 10) + '%'));
+    }
+    const bestByTask = new Map();
+    rows.forEach(r => { const v = cellValue(r[ai]); const t = cellText(r[ti]); if (v !== null && (!bestByTask.has(t) || v > bestByTask.get(t))) bestByTask.set(t, v); });
+    let prevTask = null;
+    rows.forEach((r, i) => {
+      const y = 6 + i * rowH, task = cellText(r[ti]);
+      if (task !== prevTask && i > 0) s.appendChild(svg('line', { class: 'axis', x1: 0, x2: width, y1: y - 1, y2: y - 1 }));
+      prevTask = task;
+      s.appendChild(svg('text', { x: labelW - 8, y: y + 16, 'text-anchor': 'end' }, task + ' · ' + cellText(r[mi])));
+      const c = r[ai], v = cellValue(c);
+      if (v === null) { s.appendChild(svg('text', { x: labelW + 6, y: y + 16, class: 'muted' }, MISSING + ' no accuracy (no item scored)')); return; }
+      const X = p => labelW + plotW * Math.max(0, Math.min(1, p));
+      if (c.ci) {
+        s.appendChild(svg('rect', { class: 'ci-range', x: X(c.ci[0]), y: y + 6, width: Math.max(1, X(c.ci[1]) - X(c.ci[0])), height: 12, rx: 3 }));
+        s.appendChild(svg('line', { class: 'whisker', x1: X(c.ci[0]), x2: X(c.ci[0]), y1: y + 5, y2: y + 19 }));
+        s.appendChild(svg('line', { class: 'whisker', x1: X(c.ci[1]), x2: X(c.ci[1]), y1: y + 5, y2: y + 19 }));
+      }
+      s.appendChild(svg('circle', { class: 'dot', cx: X(v), cy: y + 12, r: 5.5, style: v === bestByTask.get(task) ? 'fill:#1d7a46' : '' }));
+      const label = fmt(v, 'fraction') + (c.ci ? '  [' + fmt(c.ci[0], 'fraction') + ' – ' + fmt(c.ci[1], 'fraction') + ']' : '');
+      s.appendChild(svg('text', { x: labelW + plotW + 8, y: y + 16 }, label));
+    });
+    return s;
+  }
+
+  // ---- tabs ----------------------------------------------------------------------------
+  function sectionByGroup(section, render) {
+    const out = [];
+    const mine = tables.filter(t => t.section === section);
+    if (!mine.length) return [el('p', { class: 'empty', text: 'No results for this tab in the selected runs.' })];
+    const byGroup = new Map();
+    mine.forEach(t => { if (!byGroup.has(t.group)) byGroup.set(t.group, []); byGroup.get(t.group).push(t); });
+    for (const [g, ts] of byGroup) {
+      const info = groups[g] || { label: '', runs: [] };
+      out.push(el('div', { class: 'group', 'data-group': g },
+        el('div', { class: 'group-label', text: 'Comparable runs (same tasks, limit, seed, judge mode, consistency runs): ' + info.label +
+                    ' — runs ' + info.runs.join(', ') }),
+        ts.map(render)));
+    }
+    return out;
+  }
+  const preferredMetric = { llm: 'avg_answer_correctness', judge: 'consistency_score', prod_judge: 'f1_score' };
+  function genericTable(t) {
+    return el('div', null, el('h3', { text: t.title }), chartWithSelect(t, preferredMetric[t.section] || ''), renderTable(t));
+  }
+
+  function overview() {
+    const out = [];
+    if (!runs.length) return [el('p', { class: 'empty', text: 'The report holds no runs yet. Run llmbench run first.' })];
+    const run = runs[runs.length - 1];
+    const flags = run.flags || {};
+    const mrs = run.model_runs || [];
+    const unavailable = mrs.filter(m => m.status === 'unavailable');
+    const partial = mrs.filter(m => m.status === 'partial');
+    const req = run.requests || {};
+    const outcomes = req.by_outcome || {};
+    const failedReq = sum(Object.entries(outcomes).filter(([k]) => k !== 'ok').map(([, v]) => v || 0));
+    // cost: one per (generation model, task); the same result repeats across judge combinations
+    const seen = new Set(); let cost = 0, haveCost = false;
+    mrs.forEach(m => Object.entries((m.metrics || {}).standard || {}).forEach(([task, b]) => {
+      const key = m.generation_model + '\u0000' + task;
+      if (seen.has(key) || !b || !b.cost || typeof b.cost.total !== 'number') return;
+      seen.add(key); cost += b.cost.total; haveCost = true;
+    }));
+    out.push(el('h2', { text: 'Latest run' }));
+    out.push(el('div', { class: 'cards' },
+      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Run' }), el('div', { class: 'v run-id', text: run.id }),
+         el('div', { class: 'd', text: (run.timestamp || '') + (run.finished_at ? ' → ' + run.finished_at : '') })),
+      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Status' }),
+         el('div', { class: 'v' }, badge(run.status || MISSING, statusKind(run.status)), ' ', badge(run.overall_status || MISSING, statusKind(run.overall_status))),
+         el('div', { class: 'd', text: 'overall status: pass / fail against baselines, or no_baseline' })),
+      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Requests' }), el('div', { class: 'v', text: req.total !== undefined ? String(req.total) : MISSING }),
+         el('div', { class: 'd', text: Object.entries(outcomes).map(([k, v]) => k + ' ' + v).join(' · ') + (req.retries !== undefined ? ' · retries ' + req.retries : '') + (req.cache_hits !== undefined ? ' · cache hits ' + req.cache_hits : '') })),
+      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Errors' }), el('div', { class: 'v', text: String(failedReq) + ' failed requests' }),
+         el('div', { class: 'd', text: unavailable.length + ' model(s) unavailable · ' + partial.length + ' partial' })),
+      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Cost (standard tasks)' }), el('div', { class: 'v', text: haveCost ? cost.toFixed(4) : MISSING }),
+         el('div', { class: 'd', text: haveCost ? 'in the configured price currency' : 'no prices configured' }))));
+    out.push(el('h3', { text: 'What was run' }));
+    const list = v => Array.isArray(v) ? v.join(', ') : (v === undefined || v === null || v === '' ? MISSING : String(v));
+    out.push(el('div', { class: 'group' }, el('dl', { class: 'kv' },
+      [['tiers', flags.tiers], ['tasks', flags.tasks], ['dataset', run.dataset_file ? run.dataset_file + ' (' + (run.dataset_type || '') + ')' : run.dataset_type],
+       ['limit', flags.limit], ['sample seed', flags.sample_seed], ['few-shot', flags.num_fewshot],
+       ['judge eval mode', flags.judge_eval_mode], ['consistency runs', flags.consistency_runs],
+       ['generation models', flags.generation_models], ['judges', flags.judge_models],
+       ['production judges', flags.production_judge_models], ['llmbench', run.llmbench_version],
+       ['git', run.git ? (run.git.branch || '') + ' @ ' + (run.git.commit || '') : undefined]]
+        .map(([k, v]) => [el('dt', { text: k }), el('dd', { text: list(v) })]))));
+    if (unavailable.length || partial.length) {
+      out.push(el('h3', { text: 'Models with problems' }));
+      out.push(el('div', { class: 'scroll' }, el('table', { class: 'data' },
+        el('thead', null, el('tr', null, el('th', { class: 'text', text: 'model' }), el('th', { class: 'text', text: 'status' }), el('th', { class: 'text', text: 'reason' }))),
+        el('tbody', null, unavailable.concat(partial).map(m => el('tr', null,
+          el('td', { class: 'text', text: [m.generation_model, m.judge_model, m.production_judge_model].filter(Boolean).join(' / ') }),
+          el('td', { class: 'text' }, badge(m.status, statusKind(m.status))),
+          el('td', { class: 'text', text: m.unavailable_reason || 'some items failed after retries' })))))));
+    }
+    out.push(el('h3', { text: 'All runs in this report' }));
+    out.push(el('div', { class: 'scroll' }, el('table', { class: 'data', 'data-table-id': 'runs' },
+      el('thead', null, el('tr', null, ['run', 'started', 'status', 'overall', 'model runs', 'comparable group'].map(h => el('th', { class: 'text', text: h })))),
+      el('tbody', null, runs.slice().reverse().map(r => el('tr', null,
+        el('td', { class: 'run', text: r.id }), el('td', { class: 'text', text: r.timestamp || MISSING }),
+        el('td', { class: 'text' }, badge(r.status || MISSING, statusKind(r.status))),
+        el('td', { class: 'text' }, badge(r.overall_status || MISSING, statusKind(r.overall_status))),
+        el('td', { class: 'num', text: String((r.model_runs || []).length) }),
+        el('td', { class: 'text wrap', text: 'G' + (groupOfRun(r.id) + 1) + ': ' + ((groups[groupOfRun(r.id)] || {}).label || '') })))))));
+    return out;
+  }
+
+  function prodJudge() {
+    return sectionByGroup('prod_judge', t => {
+      const idx = k => t.columns.findIndex(c => c.key === k);
+      const [tp, fp, fn, tn] = ['true_positives', 'false_positives', 'false_negatives', 'true_negatives'].map(idx);
+      const mats = tp < 0 ? [] : t.rows.map(r => {
+        const v = i => cellValue(r[i]);
+        const total = sum([tp, fp, fn, tn].map(i => v(i) || 0)) || 1;
+        const cell = (i, good) => el('div', { class: 'c', style: 'background:' + (good ? 'rgba(46,155,92,' : 'rgba(208,69,59,') + (0.12 + 0.6 * (v(i) || 0) / total).toFixed(2) + ')',
+                                           title: t.columns[i].label }, fmt(v(i), 'integer'));
+        return el('div', { class: 'confusion', 'data-confusion': rowLabel(t, r) },
+          el('div', { class: 'confusion-title', text: rowLabel(t, r) }),
+          el('div', { class: 'h' }), el('div', { class: 'h', text: 'gold: flag' }), el('div', { class: 'h', text: 'gold: pass' }),
+          el('div', { class: 'h', text: 'judge: flag' }), cell(tp, true), cell(fp, false),
+          el('div', { class: 'h', text: 'judge: pass' }), cell(fn, false), cell(tn, true));
+      });
+      return el('div', null, el('h3', { text: t.title }), chartWithSelect(t, 'f1_score'), renderTable(t),
+                el('h3', { text: 'Confusion matrices' }), el('div', null, mats));
+    });
+  }
+
+  function standard() {
+    return sectionByGroup('standard', t => el('div', null, el('h3', { text: t.title }), ciChart(t), renderTable(t, { showCi: true })))
+      .concat(tables.filter(t => t.section === 'mmlu_subjects').map(t => el('div', { class: 'group' },
+        el('h3', { text: t.title + ' (G' + (t.group + 1) + ')' }),
+        el('div', { class: 'group-label', text: (groups[t.group] || {}).label || '' }), renderTable(t, { heat: true }))));
+  }
+
+  // History: one metric over all runs; points of different comparable groups are never joined.
+  function historySeries() {
+    const metrics = new Map();  // name -> [{run, series, value}]
+    const add = (name, series, run, v) => {
+      if (typeof v !== 'number') return;
+      if (!metrics.has(name)) metrics.set(name, []);
+      const list = metrics.get(name);
+      if (!list.some(p => p.run === run && p.series === series)) list.push({ run, series, v });
+    };
+    runs.forEach(run => (run.model_runs || []).forEach(m => {
+      if (m.status === 'unavailable') return;
+      const met = m.metrics || {};
+      Object.entries(met.standard || {}).forEach(([task, b]) => add('standard · ' + task + ' · accuracy', m.generation_model, run.id, b && b.accuracy));
+      Object.entries(met).forEach(([tier, values]) => {
+        if (tier === 'standard' || !values || typeof values !== 'object') return;
+        const series = tier === 'tier_judge' ? m.judge_model : tier === 'tier_judge_pipeline' ? m.production_judge_model :
+          (tier === 'tier_2' || tier === 'tier_3') ? m.generation_model + ' / ' + m.judge_model : m.generation_model;
+        Object.entries(values).forEach(([k, v]) => add(tier + ' · ' + k, series, run.id, v));
+      });
+    }));
+    return metrics;
+  }
+  const PALETTE = ['#2f5bd3', '#d0453b', '#2e9b5c', '#c98a00', '#7b4bc4', '#0f8fa0', '#c2418a', '#6b7a8f'];
+  function historyTab() {
+    const metrics = historySeries();
+    const names = [...metrics.keys()].sort();
+    if (!names.length) return [el('p', { class: 'empty', text: 'No metrics to chart yet.' })];
+    const holder = el('div');
+    const initial = names.find(n => n.indexOf('mmlu · accuracy') >= 0) || names[0];
+    const select = el('select', { id: 'history-metric', 'aria-label': 'metric', onchange: () => draw(select.value) },
+      names.map(n => el('option', { value: n, selected: n === initial }, n)));
+    function draw(name) {
+      holder.textContent = '';
+      const pts = metrics.get(name) || [];
+      const runIds = runs.map(r => r.id).filter(id => pts.some(p => p.run === id));
+      const series = [...new Set(pts.map(p => p.series))].sort();
+      const left = 60, w = Math.max(420, runIds.length * 170), top = 14, h = 260, width = left + w + 260, height = top + h + 64;
+      const vals = pts.map(p => p.v);
+      let lo = Math.min(...vals), hi = Math.max(...vals);
+      if (lo === hi) { lo -= 0.5 * (Math.abs(lo) || 1); hi += 0.5 * (Math.abs(hi) || 1); }
+      const pad = (hi - lo) * 0.1; lo -= pad; hi += pad;
+      const X = id => left + (runIds.length === 1 ? w / 2 : w * runIds.indexOf(id) / (runIds.length - 1) * 0.9 + w * 0.05);
+      const Y = v => top + h - h * (v - lo) / (hi - lo);
+      const s = svg('svg', { class: 'chart', width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': name + ' over runs' });
+      for (let k = 0; k <= 4; k++) {
+        const v = lo + (hi - lo) * k / 4;
+        s.appendChild(svg('line', { class: 'grid', x1: left, x2: left + w, y1: Y(v), y2: Y(v) }));
+        s.appendChild(svg('text', { x: left - 6, y: Y(v) + 4, 'text-anchor': 'end', class: 'muted' }, fmt(v, 'number')));
+      }
+      runIds.forEach(id => {
+        s.appendChild(svg('text', { x: X(id), y: top + h + 18, 'text-anchor': 'middle' }, id));
+        s.appendChild(svg('text', { x: X(id), y: top + h + 34, 'text-anchor': 'middle', class: 'muted' }, 'group G' + (groupOfRun(id) + 1)));
+      });
+      series.forEach((name2, si) => {
+        const color = PALETTE[si % PALETTE.length];
+        const mine = pts.filter(p => p.series === name2).sort((a, b) => runIndex.get(a.run) - runIndex.get(b.run));
+        for (let i = 1; i < mine.length; i++) {
+          if (groupOfRun(mine[i].run) !== groupOfRun(mine[i - 1].run)) continue;  // incomparable: not joined
+          s.appendChild(svg('line', { x1: X(mine[i - 1].run), y1: Y(mine[i - 1].v), x2: X(mine[i].run), y2: Y(mine[i].v), stroke: color, 'stroke-width': 2 }));
+        }
+        mine.forEach(p => {
+          const c = svg('circle', { cx: X(p.run), cy: Y(p.v), r: 4.5, fill: color, stroke: '#fff', 'stroke-width': 1.5 });
+          c.appendChild(svg('title', {}, name2 + ': ' + fmt(p.v, 'number') + ' (run ' + p.run + ')'));
+          s.appendChild(c);
+        });
+        s.appendChild(svg('rect', { x: left + w + 20, y: top + si * 20, width: 12, height: 12, fill: color }));
+        s.appendChild(svg('text', { x: left + w + 38, y: top + si * 20 + 11 }, name2));
+      });
+      holder.appendChild(s);
+      holder.appendChild(el('p', { class: 'note', text: 'Lines join only runs of the same comparable group (same tasks, limit, seed, judge mode, consistency runs); points of other groups stand alone.' }));
+      const rows = pts.slice().sort((a, b) => runIndex.get(a.run) - runIndex.get(b.run) || a.series.localeCompare(b.series));
+      holder.appendChild(el('div', { class: 'scroll' }, el('table', { class: 'data', 'data-table-id': 'history' },
+        el('thead', null, el('tr', null, ['run', 'group', 'series', 'value'].map(x => el('th', { class: x === 'value' ? '' : 'text', text: x })))),
+        el('tbody', null, rows.map(p => el('tr', null, el('td', { class: 'run', text: p.run }), el('td', { class: 'text', text: 'G' + (groupOfRun(p.run) + 1) }),
+          el('td', { class: 'text', text: p.series }), el('td', { class: 'num', text: fmt(p.v, 'number') })))))));
+    }
+    draw(initial);
+    return [el('div', { class: 'controls' }, el('label', null, 'Metric', select)), holder];
+  }
+
+  // Items: filters over all records, one page of DOM at a time.
+  function itemsTab() {
+    if (!items.length) return [el('p', { class: 'empty', text: 'No item logs were found for the selected runs.' })];
+    const PAGE = 25;
+    const runIds = [...new Set(items.map(it => runs[it.run] ? runs[it.run].id : ''))];
+    const tasks = [...new Set(items.map(it => it.task))].sort();
+    const models = [...new Set(items.flatMap(it => it.answers.map(a => a.model)))].sort();
+    const opt = (v, label, sel) => el('option', { value: v, selected: sel }, label);
+    const search = el('input', { type: 'search', id: 'item-search', placeholder: 'search question, context, answers…', 'aria-label': 'search items' });
+    const runSel = el('select', { id: 'item-run', 'aria-label': 'run' }, opt('', 'all runs'), runIds.map((r, i) => opt(r, r, i === runIds.length - 1)));
+    const taskSel = el('select', { id: 'item-task', 'aria-label': 'task' }, opt('', 'all tasks'), tasks.map(t => opt(t, t)));
+    const modelSel = el('select', { id: 'item-model', 'aria-label': 'model' }, opt('', 'all models'), models.map(m => opt(m, m)));
+    const okSel = el('select', { id: 'item-correct', 'aria-label': 'correctness' }, opt('', 'any'), opt('correct', 'correct'), opt('wrong', 'wrong'), opt('unscored', 'not scored'));
+    const errSel = el('select', { id: 'item-error', 'aria-label': 'errors' }, opt('', 'any'), opt('error', 'with error'), opt('ok', 'without error'));
+    const list = el('div', { id: 'item-list' });
+    const status = el('span', { id: 'item-count' });
+    const prev = el('button', { id: 'item-prev', text: '‹ previous' });
+    const next = el('button', { id: 'item-next', text: 'next ›' });
+    const pageInfo = el('span', { id: 'item-page' });
+    let matches = [], page = 0;
+    const haystack = new Array(items.length);
+    function hay(i) {
+      if (haystack[i] === undefined) {
+        const it = items[i];
+        haystack[i] = [it.id, it.question, it.context, it.reference, it.gold, it.subject]
+          .concat(it.answers.flatMap(a => [a.model, a.response, a.error]))
+          .concat((it.judgements || []).map(j => j.response)).filter(Boolean).join('\n').toLowerCase();
+      }
+      return haystack[i];
+    }
+    function apply() {
+      const q = search.value.trim().toLowerCase(), r = runSel.value, t = taskSel.value, m = modelSel.value, ok = okSel.value, er = errSel.value;
+      matches = [];
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i];
+        if (r && (!runs[it.run] || runs[it.run].id !== r)) continue;
+        if (t && it.task !== t) continue;
+        const answers = m ? it.answers.filter(a => a.model === m) : it.answers;
+        if (m && !answers.length) continue;
+        if (ok === 'correct' && !answers.some(a => a.correct === true)) continue;
+        if (ok === 'wrong' && !answers.some(a => a.correct === false)) continue;
+        if (ok === 'unscored' && !answers.some(a => a.correct === null || a.correct === undefined)) continue;
+        if (er === 'error' && !answers.some(a => a.error_kind)) continue;
+        if (er === 'ok' && answers.some(a => a.error_kind)) continue;
+        if (q && hay(i).indexOf(q) < 0) continue;
+        matches.push(i);
+      }
+      page = 0;
+      draw();
+    }
+    function textField(label, value) {
+      if (value === null || value === undefined || value === '') return null;
+      return el('div', { class: 'field' }, el('div', { class: 'k', text: label }), el('div', { class: 'text', text: String(value) }));
+    }
+    function card(it) {
+      const run = runs[it.run] || {};
+      const answers = el('div', { class: 'answers' }, it.answers.map(a => {
+        const state = a.error_kind ? 'error' : a.correct === true ? 'ok' : a.correct === false ? 'wrong' : '';
+        return el('div', { class: 'answer ' + state, 'data-model': a.model },
+          el('div', { class: 'who' }, el('span', { text: a.model + (a.repeat ? ' (repeat ' + a.repeat + ')' : '') }),
+            a.error_kind ? badge(a.error_kind, 'warn') : a.correct === true ? badge('correct', 'good') : a.correct === false ? badge('wrong', 'bad') : null),
+          el('div', { class: 'meta', text: [a.latency_ms !== undefined && a.latency_ms !== null ? fmt(a.latency_ms, 'number') + ' ms' : null,
+            a.extracted !== undefined && a.extracted !== null ? 'extracted: ' + a.extracted : null, a.role && a.role !== 'generation' ? a.role : null].filter(Boolean).join(' · ') }),
+          a.error ? el('div', { class: 'text meta', text: 'error: ' + a.error }) : null,
+          a.reasoning ? el('details', null, el('summary', { text: 'reasoning' }), el('div', { class: 'text', text: a.reasoning })) : null,
+          el('div', { class: 'text resp', text: a.response === null || a.response === undefined ? MISSING : String(a.response) }));
+      }));
+      const judgements = (it.judgements || []).length ? el('div', { class: 'judgements' }, el('div', { class: 'k', text: 'judge rationale' }),
+        it.judgements.map(j => el('div', { class: 'judgement' },
+          el('div', { class: 'who', text: j.model + (j.judged_model ? ' on ' + j.judged_model : '') + (j.score !== undefined && j.score !== null ? ' · score ' + j.score : '') +
+                      (j.latency_ms ? ' · ' + fmt(j.latency_ms, 'number') + ' ms' : '') + (j.error_kind ? ' · error ' + j.error_kind : '') }),
+          el('div', { class: 'text', text: j.response === null || j.response === undefined ? (j.error || MISSING) : String(j.response) })))) : null;
+      return el('article', { class: 'item', 'data-item-id': it.id },
+        el('div', { class: 'item-head' }, el('span', { class: 'id', text: it.id }), el('span', { text: it.tier + ' · ' + it.task + (it.subject ? ' · ' + it.subject : '') }),
+          el('span', { text: 'run ' + (run.id || '') })),
+        textField('question', it.question), it.context ? el('details', null, el('summary', { text: 'context' }), el('div', { class: 'text', text: String(it.context) })) : null,
+        textField('reference', it.reference), textField('gold', it.gold), answers, judgements);
+    }
+    function draw() {
+      const pages = Math.max(1, Math.ceil(matches.length / PAGE));
+      page = Math.max(0, Math.min(page, pages - 1));
+      list.textContent = '';
+      const frag = document.createDocumentFragment();
+      matches.slice(page * PAGE, page * PAGE + PAGE).forEach(i => frag.appendChild(card(items[i])));
+      if (!matches.length) frag.appendChild(el('p', { class: 'empty', text: 'No item matches these filters.' }));
+      list.appendChild(frag);
+      status.textContent = matches.length + ' of ' + items.length + ' items match';
+      pageInfo.textContent = 'page ' + (page + 1) + ' of ' + pages;
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+    }
+    let timer = 0;
+    search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(apply, 150); });
+    [runSel, taskSel, modelSel, okSel, errSel].forEach(s => s.addEventListener('change', apply));
+    prev.addEventListener('click', () => { page--; draw(); window.scrollTo(0, 0); });
+    next.addEventListener('click', () => { page++; draw(); window.scrollTo(0, 0); });
+    apply();
+    return [el('div', { class: 'controls' }, search, el('label', null, 'run', runSel), el('label', null, 'task', taskSel), el('label', null, 'model', modelSel),
+              el('label', null, 'answer', okSel), el('label', null, 'error', errSel), status),
+            el('div', { class: 'pager' }, prev, pageInfo, next), list];
+  }
+
+  function arena() {
+    const out = [];
+    runs.filter(r => r.arena).forEach(run => {
+      const a = run.arena;
+      const box = el('div', { class: 'group', 'data-arena-run': run.id }, el('div', { class: 'group-label', text: 'run ' + run.id + ' · judges ' + (a.judge_models || []).join(', ') + (a.method ? ' · ' + a.method : '') }));
+      const lb = (a.leaderboard || []).slice().sort((x, y) => (y.rating || 0) - (x.rating || 0));
+      if (lb.length) {
+        box.appendChild(el('h3', { text: 'Leaderboard (rating with 95% interval)' }));
+        const lo = Math.min(...lb.map(r => r.ci95 ? r.ci95.low : r.rating)), hi = Math.max(...lb.map(r => r.ci95 ? r.ci95.high : r.rating));
+        const labelW = 230, plotW = 520, rowH = 26, width = labelW + plotW + 170, height = lb.length * rowH + 30;
+        const X = v => labelW + plotW * (v - lo + 10) / (hi - lo + 20);
+        const s = svg('svg', { class: 'chart', width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': 'arena ratings' });
+        lb.forEach((r, i) => {
+          const y = 6 + i * rowH;
+          s.appendChild(svg('text', { x: labelW - 8, y: y + 16, 'text-anchor': 'end' }, (i + 1) + '. ' + r.model));
+          if (r.ci95) {
+            s.appendChild(svg('rect', { class: 'ci-range', x: X(r.ci95.low), y: y + 6, width: X(r.ci95.high) - X(r.ci95.low), height: 12, rx: 3 }));
+          }
+          s.appendChild(svg('circle', { class: 'dot', cx: X(r.rating), cy: y + 12, r: 5.5 }));
+          s.appendChild(svg('text', { x: labelW + plotW + 8, y: y + 16 }, fmt(r.rating, 'number') + (r.ci95 ? ' [' + fmt(r.ci95.low, 'number') + ' – ' + fmt(r.ci95.high, 'number') + ']' : '')));
+        });
+        box.appendChild(s);
+        box.appendChild(renderTable({ id: 'arena-leaderboard', columns: [
+          { key: 'model', label: 'model', kind: 'text' }, { key: 'rating', label: 'rating', kind: 'number', better: 'higher' },
+          { key: 'low', label: 'CI low', kind: 'number' }, { key: 'high', label: 'CI high', kind: 'number' },
+          { key: 'wins', label: 'wins', kind: 'integer', better: 'higher' }, { key: 'losses', label: 'losses', kind: 'integer', better: 'lower' },
+          { key: 'ties', label: 'ties', kind: 'integer' }, { key: 'battles', label: 'battles', kind: 'integer' }],
+          rows: lb.map(r => [{ t: r.model }, ...[r.rating, r.ci95 && r.ci95.low, r.ci95 && r.ci95.high, r.wins, r.losses, r.ties, r.battles]
+            .map(v => typeof v === 'number' ? { v } : null)]) }));
+      }
+      const wr = a.win_rate;
+      if (wr && wr.models) {
+        box.appendChild(el('h3', { text: 'Pairwise win rate (row beats column)' }));
+        box.appendChild(el('div', { class: 'scroll' }, el('table', { class: 'data matrix', 'data-table-id': 'arena-winrate' },
+          el('thead', null, el('tr', null, el('th', { class: 'text', text: 'model' }), wr.models.map(m => el('th', { text: m })))),
+          el('tbody', null, wr.models.map((m, i) => el('tr', null, el('td', { class: 'text', text: m }),
+            wr.models.map((_, j) => { const v = (wr.matrix[i] || [])[j]; return el('td', { class: typeof v === 'number' ? 'num' : 'missing', style: typeof v === 'number' ? 'background:' + heat(v) : null, text: typeof v === 'number' ? fmt(v, 'fraction') : MISSING }); })))))));
+      }
+      if ((a.judge_bias || []).length) {
+        box.appendChild(el('h3', { text: 'Judge bias' }));
+        box.appendChild(renderTable({ id: 'arena-bias', columns: [
+          { key: 'judge_model', label: 'judge', kind: 'text' }, { key: 'position_a_win_rate', label: 'first-position win rate', kind: 'fraction' },
+          { key: 'tie_rate', label: 'tie rate', kind: 'fraction' }, { key: 'self_preference', label: 'self-preference', kind: 'fraction' },
+          { key: 'swap_consistency', label: 'swap consistency', kind: 'fraction', better: 'higher' }, { key: 'n', label: 'n', kind: 'integer' }],
+          rows: a.judge_bias.map(b => [{ t: b.judge_model }, ...['position_a_win_rate', 'tie_rate', 'self_preference', 'swap_consistency', 'n'].map(k => typeof b[k] === 'number' ? { v: b[k] } : null)]) }));
+        box.appendChild(el('p', { class: 'note', text: 'An unbiased judge picks the first position about 50% of the time; swap consistency is how often its verdict survives swapping the two answers.' }));
+      }
+      if ((a.battles || []).length) {
+        box.appendChild(el('h3', { text: 'Battles (' + a.battles.length + ')' }));
+        box.appendChild(el('div', { class: 'scroll' }, el('table', { class: 'data', 'data-table-id': 'arena-battles' },
+          el('thead', null, el('tr', null, ['item', 'model A', 'model B', 'judge', 'winner', 'swapped', 'rationale'].map(h => el('th', { class: 'text', text: h })))),
+          el('tbody', null, a.battles.slice(0, 200).map(b => el('tr', null, [b.item_id, b.model_a, b.model_b, b.judge_model,
+            b.winner === 'a' ? b.model_a : b.winner === 'b' ? b.model_b : b.winner, b.swapped ? 'yes' : 'no', b.rationale]
+            .map((v, i) => el('td', { class: i === 6 ? 'text wrap' : 'text', text: v === undefined || v === null ? MISSING : String(v) }))))))));
+      }
+      out.push(box);
+    });
+    return out;
+  }
+
+  // ---- wiring --------------------------------------------------------------------------
+  const TABS = [
+    { id: 'overview', label: 'Overview', render: overview },
+    { id: 'llm', label: 'LLM Comparison', render: () => sectionByGroup('llm', genericTable) },
+    { id: 'judge', label: 'Judge Comparison', render: () => sectionByGroup('judge', genericTable) },
+    { id: 'prod', label: 'Prod Judge Comparison', render: prodJudge },
+    { id: 'standard', label: 'Standard benchmarks', render: standard },
+    { id: 'history', label: 'History', render: historyTab },
+    { id: 'items', label: 'Items', render: itemsTab },
+  ];
+  if (runs.some(r => r.arena)) TABS.push({ id: 'arena', label: 'Arena', render: arena });
+  const nav = document.getElementById('tabs');
+  const main = document.getElementById('app');
+  const sections = new Map();
+  function show(id) {
+    if (!TABS.some(t => t.id === id)) id = 'overview';
+    for (const t of TABS) {
+      let sec = sections.get(t.id);
+      if (t.id === id && !sec) {
+        sec = el('section', { class: 'tab', id: 'tab-' + t.id, 'data-tab': t.id });
+        sec.appendChild(el('h2', { text: t.label }));
+        try { sec.append(...t.render()); } catch (e) { sec.appendChild(el('p', { class: 'empty', text: 'This tab failed to render: ' + e })); }
+        main.appendChild(sec);
+        sections.set(t.id, sec);
+      }
+      if (sec) sec.hidden = t.id !== id;
+      nav.querySelector('[data-tab="' + t.id + '"]').setAttribute('aria-selected', t.id === id ? 'true' : 'false');
+    }
+    if (location.hash !== '#' + id) history.replaceState(null, '', '#' + id);
+  }
+  TABS.forEach(t => nav.appendChild(el('button', { role: 'tab', 'data-tab': t.id, onclick: () => show(t.id) }, t.label)));
+  const sub = document.getElementById('subtitle');
+  if (sub) sub.textContent = runs.length + ' run(s) · ' + items.length + ' item(s) · latest ' + (runs.length ? runs[runs.length - 1].id : MISSING) +
+    ' · llmbench ' + (data.llmbench_version || '');
+  show(location.hash.slice(1) || 'overview');
+  document.body.setAttribute('data-ready', 'true');
+})();

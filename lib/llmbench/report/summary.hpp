@@ -1,0 +1,14 @@
+#pragma once
+// The terminal summary of one run, rendered from its report record (the same JSON the HTML
+// page reads): per model and task, accuracy with its 95% interval and the counts beside it.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace llmbench::report {
+
+// Plain text table; missing values show as "-", never 0.
+std::string render_summary(const nlohmann::json& run);
+
+}  // namespace llmbench::report

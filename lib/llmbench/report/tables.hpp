@@ -1,0 +1,83 @@
+#pragma once
+// The tables model of a report: one schema that the HTML page, CSV and Markdown render.
+// Built from the runs of benchmark_runs.json (docs/report-format.md) by pure functions.
+//
+// Compare like with like: runs are put in comparable groups keyed by what they ran (tiers,
+// tasks, dataset file), limit, sample_seed, num_fewshot, judge_eval_mode and
+// consistency_runs. A table only ever holds one group. Within a group each row is the
+// latest run that has a result for that row's key (model, or model combination); nothing is
+// averaged across runs, and every row names the run its numbers come from. A metric that a
+// run did not report is a missing cell (rendered "—"), never 0.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmbench::report {
+
+// Which direction is better for a column (used to highlight the best value).
+enum class Better { higher, lower, none };
+// fraction: a 0..1 value that people read as a percentage (accuracy, precision, ...).
+enum class ColumnKind { text, number, integer, fraction, run_id };
+
+struct Column {
+  std::string key;    // metric name or field, e.g. "avg_faithfulness"
+  std::string label;  // header shown to people
+  ColumnKind kind = ColumnKind::number;
+  Better better = Better::none;
+};
+
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+
+// One value. `number` empty and `text` empty means missing.
+struct Cell {
+  std::optional<double> number;
+  std::string text;
+  std::optional<Interval> ci95;  // for accuracies: Wilson 95% interval
+  std::string run_id;            // where the number comes from, when the row mixes runs
+  bool missing() const { return !number && text.empty(); }
+};
+
+struct Table {
+  std::string id;       // stable, e.g. "llm-g1"; unique within a report
+  std::string section;  // which tab: "llm", "judge", "prod_judge", "standard", "mmlu_subjects"
+  std::string title;
+  int group = -1;  // index into ReportTables::groups
+  std::vector<Column> columns;
+  std::vector<std::vector<Cell>> rows;
+};
+
+struct ComparableGroup {
+  std::string key;    // canonical text of the grouping fields
+  std::string label;  // short human description, e.g. "tasks mmlu,gsm8k · limit 50 · seed 1234 · ..."
+  std::vector<std::string> run_ids;  // oldest first
+};
+
+struct ReportTables {
+  std::vector<ComparableGroup> groups;
+  std::vector<Table> tables;
+};
+
+// The grouping key of a run (see file comment). Two runs with equal keys are comparable.
+std::string comparable_key(const nlohmann::json& run);
+
+// Groups `runs` (oldest first) by comparable_key, in order of each group's first run.
+std::vector<ComparableGroup> group_runs(const nlohmann::json& runs);
+
+// Builds every table for `runs` (an array of runs, oldest first).
+ReportTables build_tables(const nlohmann::json& runs);
+
+// The tables as JSON for the HTML page: {groups: [...], tables: [{id, section, title, group,
+// columns: [{key, label, kind, better}], rows: [[{v, t, lo, hi}|null, ...]]}]} where a missing
+// cell is null.
+nlohmann::json tables_to_json(const ReportTables& tables);
+
+// A number as text for CSV/Markdown: up to 4 significant decimals, C locale, no trailing zeros.
+std::string format_number(double value, ColumnKind kind);
+
+}  // namespace llmbench::report

@@ -1,0 +1,264 @@
+#include "llmbench/run/standard_tier.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "llmbench/data/sampling.hpp"
+#include "llmbench/error.hpp"
+#include "llmbench/metrics/accuracy.hpp"
+#include "llmbench/sim/answer_book.hpp"
+#include "llmbench/tasks/score.hpp"
+
+namespace llmbench::run {
+namespace {
+
+using nlohmann::json;
+using metrics::Verdict;
+
+constexpr std::string_view kGsm8k = "gsm8k";
+
+json messages_json(const std::vector<http::ChatMessage>& messages) {
+  json out = json::array();
+  for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
+  return out;
+}
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::correct: return "correct";
+    case Verdict::wrong: return "wrong";
+    case Verdict::unparsed: return "unparsed";
+    case Verdict::error: return "error";
+  }
+  return "error";
+}
+
+Verdict parse_verdict(const json& v) {
+  const std::string s = v.is_string() ? v.get<std::string>() : "error";
+  if (s == "correct") return Verdict::correct;
+  if (s == "wrong") return Verdict::wrong;
+  if (s == "unparsed") return Verdict::unparsed;
+  return Verdict::error;
+}
+
+Verdict verdict_of(const tasks::Score& score) {
+  if (!score.parsed) return Verdict::unparsed;
+  return score.correct ? Verdict::correct : Verdict::wrong;
+}
+
+// Latency summary over successful requests; nearest-rank percentiles.
+json latency_json(std::vector<double> latencies) {
+  if (latencies.empty()) return nullptr;
+  std::sort(latencies.begin(), latencies.end());
+  auto pct = [&](double p) {
+    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(latencies.size())));
+    return latencies[std::max<std::size_t>(rank, 1) - 1];
+  };
+  double sum = 0;
+  for (double l : latencies) sum += l;
+  return {{"mean", sum / static_cast<double>(latencies.size())}, {"p50", pct(0.50)}, {"p95", pct(0.95)}};
+}
+
+}  // namespace
+
+StandardTier::StandardTier(const RunOptions& options, const std::string& data_dir) {
+  std::vector<std::string> names = options.tasks;
+  if (names.empty()) {
+    for (const auto& info : data::standard_tasks()) names.push_back(info.name);
+  }
+  const data::SampleLimit limit = data::parse_limit(options.limit);
+  for (const auto& name : names) {
+    StandardTask task;
+    task.dataset = data::load_task(name, data_dir);
+    data::check_fewshot(task.dataset, options.num_fewshot);
+    task.items_total = task.dataset.items.size();
+    task.items = data::sample_items(task.dataset.items, limit, options.sample_seed, task.dataset.task);
+    tasks_.push_back(std::move(task));
+  }
+  for (std::size_t t = 0; t < tasks_.size(); ++t) {
+    const auto& task = tasks_[t];
+    tasks::PromptOptions prompt_options;
+    prompt_options.task = task.dataset.task;
+    prompt_options.seed = options.sample_seed;
+    prompt_options.num_fewshot = options.num_fewshot;
+    for (const auto& item : task.items) {
+      StandardPrompt prompt;
+      prompt.task = t;
+      prompt.item = &item;
+      if (task.dataset.scorer == data::Scorer::choice_letter) {
+        prompt.mc = tasks::build_mc_prompt(item, task.dataset.fewshot_pool, prompt_options);
+        prompt.messages = prompt.mc.messages;
+      } else if (task.dataset.task == kGsm8k) {
+        prompt.messages = tasks::build_gsm8k_prompt(item, task.dataset.fewshot_pool, prompt_options);
+      } else {
+        prompt.messages = {{"user", item.question}};
+      }
+      prompts_.push_back(std::move(prompt));
+    }
+  }
+}
+
+json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
+                         const http::RequestRecord& record) const {
+  const StandardTask& task = tasks_.at(prompt.task);
+  const data::Item& item = *prompt.item;
+  const bool mc = task.dataset.scorer == data::Scorer::choice_letter;
+  json r = {
+      {"tier", "standard"},
+      {"task", task.dataset.task},
+      {"item_id", item.id},
+      {"subject", item.subject},
+      {"model", model},
+      {"role", "generation"},
+      {"repeat", 0},
+      {"question", item.question},
+      {"gold", mc ? std::string(1, prompt.mc.gold_letter) : item.reference},
+      {"reference", mc ? item.choices.at(static_cast<std::size_t>(item.gold_index)) : item.reference},
+      {"prompt", messages_json(prompt.messages)},
+      {"response", record.content},
+      {"reasoning", record.reasoning},
+      {"finish_reason", record.finish_reason},
+      {"http_status", record.http_status},
+      {"attempts", record.attempts},
+      {"latency_ms", record.timings.latency_ms() >= 0 ? json(record.timings.latency_ms()) : json()},
+      {"ttft_ms", record.timings.ttft_ms() >= 0 ? json(record.timings.ttft_ms()) : json()},
+      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
+                                            {"completion_tokens", record.usage.completion_tokens}}
+                                     : json()},
+      {"error_kind", nullptr},
+      {"error", nullptr},
+  };
+  // A truncated answer (the token budget ran out before any answer) is the model's doing:
+  // scored as unparsed, and its kind kept. Every other failed request is an error item.
+  if (!record.ok() && record.outcome != http::Outcome::truncated) {
+    r["error_kind"] = std::string(http::to_string(record.outcome));
+    r["error"] = record.error;
+    r["verdict"] = verdict_name(Verdict::error);
+    r["parsed"] = false;
+    r["correct"] = false;
+    r["extracted"] = nullptr;
+    return r;
+  }
+  if (record.outcome == http::Outcome::truncated) r["error_kind"] = "truncated";
+  if (mc) {
+    const tasks::Score s = tasks::score_choice(record.content, record.reasoning, prompt.mc);
+    r["extracted"] = s.parsed ? json(s.extracted) : json();
+    r["parsed"] = s.parsed;
+    r["correct"] = s.correct;
+    r["verdict"] = verdict_name(verdict_of(s));
+  } else if (task.dataset.task == kGsm8k) {
+    const tasks::Gsm8kScore g = tasks::score_gsm8k(record.content, item.reference);
+    r["extracted"] = g.flexible.parsed ? json(g.flexible.extracted) : json();
+    r["parsed"] = g.flexible.parsed;
+    r["correct"] = g.flexible.correct;
+    r["verdict"] = verdict_name(verdict_of(g.flexible));
+    r["extracted_strict"] = g.strict.parsed ? json(g.strict.extracted) : json();
+    r["verdict_strict"] = verdict_name(verdict_of(g.strict));
+  } else {
+    const tasks::Score s = tasks::score_text(task.dataset.scorer, record.content, item.reference);
+    r["extracted"] = s.parsed ? json(s.extracted) : json();
+    r["parsed"] = s.parsed;
+    r["correct"] = s.correct;
+    r["verdict"] = verdict_name(verdict_of(s));
+  }
+  return r;
+}
+
+json StandardTier::datasets_json() const {
+  json out = json::array();
+  for (const auto& task : tasks_) {
+    out.push_back({{"task", task.dataset.task},
+                   {"split", task.dataset.split},
+                   {"files", task.dataset.files},
+                   {"items_total", task.items_total},
+                   {"items_selected", task.items.size()}});
+  }
+  return out;
+}
+
+void StandardTier::add_to_answer_book(sim::AnswerBook& book) const {
+  for (const auto& task : tasks_) {
+    const bool mc = task.dataset.scorer == data::Scorer::choice_letter;
+    auto add = [&](const data::Item& item) {
+      if (mc) {
+        book.add_choice(item.question, item.choices, item.gold_index, task.dataset.task + "/" + item.id);
+      } else if (task.dataset.task == kGsm8k || task.dataset.scorer == data::Scorer::numeric) {
+        book.add_number(item.question, item.reference, task.dataset.task + "/" + item.id);
+      } else {
+        book.add_text(item.question, item.reference, task.dataset.task + "/" + item.id);
+      }
+    };
+    for (const auto& item : task.items) add(item);
+    for (const auto& item : task.dataset.fewshot_pool) add(item);
+  }
+}
+
+json standard_metrics(const std::vector<const json*>& records,
+                      const std::optional<config::Price>& price) {
+  struct TaskTally {
+    metrics::AccuracyTally all, strict;
+    std::vector<metrics::SubjectVerdict> subjects;
+    bool has_subjects = false, has_strict = false;
+    std::vector<double> latencies;
+    std::int64_t prompt_tokens = 0, completion_tokens = 0;
+    bool tokens_known = false;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, TaskTally> tallies;
+  for (const json* rp : records) {
+    const json& r = *rp;
+    const std::string task = r.at("task").get<std::string>();
+    auto [it, inserted] = tallies.try_emplace(task);
+    if (inserted) order.push_back(task);
+    TaskTally& t = it->second;
+    const Verdict v = parse_verdict(r.value("verdict", json()));
+    t.all.add(v);
+    if (r.contains("verdict_strict")) {
+      t.has_strict = true;
+      t.strict.add(parse_verdict(r["verdict_strict"]));
+    }
+    const std::string subject = r.value("subject", std::string());
+    if (!subject.empty()) t.has_subjects = true;
+    t.subjects.push_back({subject, v});
+    if (v != Verdict::error && r.value("latency_ms", json()).is_number()) {
+      t.latencies.push_back(r["latency_ms"].get<double>());
+    }
+    const json& usage = r.value("usage", json());
+    if (usage.is_object()) {
+      t.tokens_known = true;
+      t.prompt_tokens += std::max<std::int64_t>(usage.value("prompt_tokens", 0), 0);
+      t.completion_tokens += std::max<std::int64_t>(usage.value("completion_tokens", 0), 0);
+    }
+  }
+  json out = json::object();
+  for (const auto& task : order) {
+    TaskTally& t = tallies[task];
+    json m = metrics::to_json(t.all.result());
+    if (t.has_strict) {
+      m["flexible_extract"] = metrics::to_json(t.all.result());
+      m["strict_match"] = metrics::to_json(t.strict.result());
+    }
+    if (t.has_subjects) {
+      const auto breakdown = metrics::accuracy_by_subject(t.subjects);
+      json subjects = json::object();
+      for (const auto& s : breakdown.subjects) subjects[s.subject] = metrics::to_json(s.accuracy);
+      m["subjects"] = std::move(subjects);
+      m["macro_accuracy"] = breakdown.macro ? json(*breakdown.macro) : json();
+      m["micro_accuracy"] = breakdown.micro.accuracy ? json(*breakdown.micro.accuracy) : json();
+    }
+    m["latency_ms"] = latency_json(std::move(t.latencies));
+    if (t.tokens_known) {
+      m["tokens"] = {{"prompt", t.prompt_tokens}, {"completion", t.completion_tokens}};
+      if (price) {
+        const double input = static_cast<double>(t.prompt_tokens) * price->input_per_mtok / 1e6;
+        const double output = static_cast<double>(t.completion_tokens) * price->output_per_mtok / 1e6;
+        m["cost"] = {{"input", input}, {"output", output}, {"total", input + output}};
+      }
+    }
+    out[task] = std::move(m);
+  }
+  return out;
+}
+
+}  // namespace llmbench::run

@@ -1,0 +1,75 @@
+#pragma once
+// The standard tier: benchmark tasks (MMLU, GSM8K, ARC, TruthfulQA, HellaSwag, MedQA and
+// custom tasks) asked as chat prompts and scored from the answer text.
+//
+// Prompts are built once and are the same for every model. Scoring turns a request's
+// record into an item-log record; metrics are computed from item-log records only (so a
+// resumed run aggregates exactly like an uninterrupted one).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llmbench/config/registry.hpp"
+#include "llmbench/data/tasks.hpp"
+#include "llmbench/http/types.hpp"
+#include "llmbench/run/options.hpp"
+#include "llmbench/tasks/prompt.hpp"
+
+namespace llmbench::sim {
+class AnswerBook;
+}
+
+namespace llmbench::run {
+
+// One prompt of the tier, shared by every model.
+struct StandardPrompt {
+  std::size_t task = 0;  // index into StandardTier::tasks()
+  const data::Item* item = nullptr;
+  std::vector<http::ChatMessage> messages;
+  tasks::McPrompt mc;  // multiple choice only (messages are then mc.messages)
+};
+
+struct StandardTask {
+  data::Dataset dataset;
+  std::vector<data::Item> items;  // the items --limit selected, in dataset order
+  std::size_t items_total = 0;
+};
+
+class StandardTier {
+ public:
+  // Loads the tasks named in options.tasks (all standard tasks when empty) from `data_dir`,
+  // selects items with --limit/--sample-seed and builds every prompt. Throws Error/InputError.
+  StandardTier(const RunOptions& options, const std::string& data_dir);
+  StandardTier(const StandardTier&) = delete;
+  StandardTier& operator=(const StandardTier&) = delete;
+
+  const std::vector<StandardTask>& tasks() const { return tasks_; }
+  const std::vector<StandardPrompt>& prompts() const { return prompts_; }
+
+  // The item-log record of `model`'s answer to `prompt`.
+  nlohmann::json score(const StandardPrompt& prompt, const std::string& model,
+                       const http::RequestRecord& record) const;
+
+  // `datasets` entries of the run: task, split, files, items_total, items_selected.
+  nlohmann::json datasets_json() const;
+
+  // Teaches the simulator every selected question (and few-shot pool), so simulated models
+  // answer them with their configured accuracy.
+  void add_to_answer_book(sim::AnswerBook& book) const;
+
+ private:
+  std::vector<StandardTask> tasks_;
+  std::vector<StandardPrompt> prompts_;
+};
+
+// metrics.standard for one model, from that model's standard item-log records: per task
+// accuracy with n, n_correct, n_unparsed, n_errors, Wilson ci95, latency and token totals,
+// cost when `price` is set; MMLU (any task with subjects) per subject with macro/micro;
+// GSM8K with strict_match and flexible_extract.
+nlohmann::json standard_metrics(const std::vector<const nlohmann::json*>& records,
+                                const std::optional<config::Price>& price);
+
+}  // namespace llmbench::run

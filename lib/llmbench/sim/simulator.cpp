@@ -1,0 +1,565 @@
+// The simulator: routes requests, decides faults, paces responses. Wire formats follow
+// OpenAI's chat completions, embeddings and models APIs. Token counts in usage are
+// whitespace-separated words (prompt: all message texts; completion: reasoning + content).
+#include "llmbench/sim/simulator.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "llmbench/error.hpp"
+#include "llmbench/sim/answer_book.hpp"
+#include "llmbench/sim/embedding.hpp"
+#include "llmbench/sim/hash.hpp"
+#include "llmbench/sim/http_server.hpp"
+#include "llmbench/sim/responder.hpp"
+
+namespace llmbench::sim {
+namespace {
+
+using nlohmann::json;
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+std::string response_head(int status, std::string_view content_type, std::size_t length,
+                          bool keep_alive, std::string_view extra_headers = {}) {
+  std::string head;
+  head.reserve(192 + extra_headers.size());
+  head += "HTTP/1.1 ";
+  head += std::to_string(status);
+  head += ' ';
+  head += reason_phrase(status);
+  head += "\r\nContent-Type: ";
+  head += content_type;
+  head += "\r\nContent-Length: ";
+  head += std::to_string(length);
+  head += "\r\n";
+  if (!keep_alive) head += "Connection: close\r\n";
+  head += extra_headers;
+  head += "\r\n";
+  return head;
+}
+
+std::string error_body(std::string_view message, std::string_view type, const json& code) {
+  return json{{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}.dump();
+}
+
+// Splits text into tokens that concatenate back to it: each token is a word with the
+// whitespace before it.
+std::vector<std::string_view> split_tokens(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == text.size()) break;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    tokens.push_back(text.substr(start, i - start));
+  }
+  return tokens;
+}
+
+std::size_t count_words(std::string_view text) {
+  std::size_t n = 0;
+  bool in_word = false;
+  for (char c : text) {
+    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
+
+std::string format_seconds(double s) {
+  char buf[32];
+  if (s == std::floor(s)) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(s));
+  else std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+std::string chunked(std::string_view data) {
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  std::string out(size);
+  out.append(data);
+  out += "\r\n";
+  return out;
+}
+
+std::string sse_event(const json& chunk) { return chunked("data: " + chunk.dump() + "\n\n"); }
+
+constexpr std::size_t kMaxSeenBodies = 1'000'000;
+
+const std::vector<std::string> kFaultKinds = {"429", "500", "503", "502html", "drop", "truncate",
+                                              "stall", "400", "401", "404", "422", "empty_length"};
+
+struct ChatAnswer {
+  std::string content;
+  std::string reasoning;
+  std::string finish_reason = "stop";
+  std::vector<std::string_view> reasoning_tokens, content_tokens;  // views into the strings above
+  std::size_t prompt_tokens = 0;
+};
+
+}  // namespace
+
+struct Simulator::Impl {
+  SimOptions options;
+  std::shared_ptr<const AnswerBook> book;
+  std::unique_ptr<HttpServer> server;
+  std::string models_body;
+
+  mutable std::mutex mutex;  // guards everything below
+  SimStats stats;
+  std::vector<SimAnswer> answers;
+  std::unordered_map<std::uint64_t, std::uint32_t> seen;  // request hash -> times seen
+
+  const SimModel* find_model(std::string_view id) const {
+    for (const auto& m : options.models)
+      if (m.id == id) return &m;
+    return nullptr;
+  }
+
+  AfterResponse handle(const HttpRequest& req, HttpConnection& conn);
+  AfterResponse send(HttpConnection& conn, const HttpRequest& req, int status, std::string_view body,
+                     std::string_view extra_headers = {}, std::string_view type = "application/json") {
+    std::string out = response_head(status, type, body.size(), req.keep_alive, extra_headers);
+    out.append(body);
+    return conn.write(out) ? AfterResponse::keep_alive : AfterResponse::close;
+  }
+  std::string decide_fault(const HttpRequest& req, std::string_view model, std::uint64_t body_hash,
+                           std::uint32_t attempt) const;
+  AfterResponse send_fault(const std::string& fault, const HttpRequest& req, HttpConnection& conn);
+  AfterResponse chat(const HttpRequest& req, HttpConnection& conn, const json& body,
+                     const SimModel& model, double latency_ms, const std::string& fault);
+  AfterResponse embeddings(const HttpRequest& req, HttpConnection& conn, const json& body,
+                           const SimModel& model, const std::string& fault);
+};
+
+std::string Simulator::Impl::decide_fault(const HttpRequest& req, std::string_view model,
+                                          std::uint64_t body_hash, std::uint32_t attempt) const {
+  if (std::string_view forced = req.header("x-sim-fault"); !forced.empty()) {
+    long attempts = 1;
+    if (std::string_view n = req.header("x-sim-fault-attempts"); !n.empty())
+      attempts = std::strtol(std::string(n).c_str(), nullptr, 10);
+    if (attempts <= 0 || attempt < static_cast<std::uint32_t>(attempts)) return std::string(forced);
+    return {};
+  }
+  if (req.method != "POST") return {};
+  const FaultOptions& f = options.faults;
+  if (f.first_attempt_only && attempt > 0) return {};
+  const Hasher h = Hasher(options.seed).add(model).add(body_hash).add(std::uint64_t{attempt});
+  double u = h.unit();
+  auto take = [&u](double rate) {
+    if (u < rate) return true;
+    u -= rate;
+    return false;
+  };
+  if (take(f.rate_limit)) return "429";
+  if (take(f.server_error)) return (h.value() & 1) ? "503" : "500";
+  if (take(f.bad_gateway_html)) return "502html";
+  if (take(f.drop)) return "drop";
+  if (take(f.truncate)) return "truncate";
+  if (take(f.stall)) return "stall";
+  return {};
+}
+
+AfterResponse Simulator::Impl::send_fault(const std::string& fault, const HttpRequest& req,
+                                          HttpConnection& conn) {
+  const FaultOptions& f = options.faults;
+  if (fault == "429") {
+    const std::string headers =
+        "Retry-After: " + format_seconds(f.retry_after_s) + "\r\nretry-after-ms: " +
+        std::to_string(std::llround(f.retry_after_s * 1000)) +
+        "\r\nx-ratelimit-limit-requests: 60\r\nx-ratelimit-remaining-requests: 0\r\n"
+        "x-ratelimit-reset-requests: " + format_seconds(f.retry_after_s) + "s\r\n";
+    return send(conn, req, 429,
+                error_body("Rate limit reached for requests (simulated). Please try again later.",
+                           "requests", "rate_limit_exceeded"),
+                headers);
+  }
+  if (fault == "500")
+    return send(conn, req, 500,
+                error_body("The server had an error while processing your request (simulated).",
+                           "server_error", nullptr));
+  if (fault == "503")
+    return send(conn, req, 503,
+                error_body("The engine is currently overloaded, please try again later (simulated).",
+                           "server_error", nullptr));
+  if (fault == "502html")
+    return send(conn, req, 502,
+                "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 "
+                "Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+                {}, "text/html");
+  if (fault == "drop") return AfterResponse::close;
+  if (fault == "stall") {
+    conn.sleep_ms(f.stall_s * 1000);
+    return AfterResponse::close;
+  }
+  if (fault == "400")
+    return send(conn, req, 400,
+                error_body("Invalid request: 'messages' could not be validated (simulated).",
+                           "invalid_request_error", nullptr));
+  if (fault == "401")
+    return send(conn, req, 401,
+                error_body("Incorrect API key provided (simulated).", "invalid_request_error",
+                           "invalid_api_key"));
+  if (fault == "404")
+    return send(conn, req, 404,
+                error_body("The model does not exist or you do not have access to it (simulated).",
+                           "invalid_request_error", "model_not_found"));
+  if (fault == "422")
+    return send(conn, req, 422,
+                error_body("Unprocessable request: a parameter is out of range (simulated).",
+                           "invalid_request_error", "unprocessable_entity"));
+  return send(conn, req, 400,
+              error_body("Unknown X-Sim-Fault \"" + fault + "\"; use one of 429, 500, 503, 502html, "
+                         "drop, truncate, stall, 400, 401, 404, 422, empty_length",
+                         "invalid_request_error", nullptr));
+}
+
+AfterResponse Simulator::Impl::handle(const HttpRequest& req, HttpConnection& conn) {
+  std::string path = req.path;
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  const std::uint64_t body_hash = Hasher().add(req.method).add(path).add(req.body).value();
+  std::uint32_t attempt = 0;
+  {
+    std::lock_guard lock(mutex);
+    ++stats.requests;
+    ++stats.by_path[path];
+    if (seen.size() >= kMaxSeenBodies) seen.clear();  // bounded memory on endless runs
+    attempt = seen[body_hash]++;
+  }
+  double latency_ms = options.latency_ms;
+  if (std::string_view l = req.header("x-sim-latency-ms"); !l.empty())
+    latency_ms = std::strtod(std::string(l).c_str(), nullptr);
+
+  const bool is_models = path == "/v1/models" || path == "/models";
+  const bool is_chat = path == "/v1/chat/completions" || path == "/chat/completions";
+  const bool is_embed = path == "/v1/embeddings" || path == "/embeddings";
+  if (!is_models && !is_chat && !is_embed)
+    return send(conn, req, 404,
+                error_body("Unknown path " + path + "; the simulator serves /v1/models, "
+                           "/v1/chat/completions and /v1/embeddings",
+                           "invalid_request_error", "unknown_url"));
+  if ((is_models && req.method != "GET") || (!is_models && req.method != "POST"))
+    return send(conn, req, 405,
+                error_body("Method " + req.method + " not allowed on " + path,
+                           "invalid_request_error", nullptr));
+  if (!options.api_key.empty() && req.header("authorization") != "Bearer " + options.api_key)
+    return send(conn, req, 401,
+                error_body("Incorrect API key provided. The simulator requires the key it was "
+                           "started with.",
+                           "invalid_request_error", "invalid_api_key"));
+
+  json body;
+  std::string model_id;
+  if (!is_models) {
+    body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return send(conn, req, 400,
+                  error_body("We could not parse the JSON body of your request.",
+                             "invalid_request_error", nullptr));
+    if (auto it = body.find("model"); it != body.end() && it->is_string()) model_id = it->get<std::string>();
+  }
+
+  std::string fault = decide_fault(req, model_id, body_hash, attempt);
+  if (!fault.empty()) {
+    const bool known = std::find(kFaultKinds.begin(), kFaultKinds.end(), fault) != kFaultKinds.end();
+    if (known) {
+      std::lock_guard lock(mutex);
+      ++stats.faults[fault];
+    }
+    if (!conn.sleep_ms(latency_ms)) return AfterResponse::close;
+    if (fault != "truncate" && fault != "empty_length") return send_fault(fault, req, conn);
+  }
+
+  if (is_models) {
+    if (fault.empty() && !conn.sleep_ms(latency_ms)) return AfterResponse::close;
+    if (fault == "truncate") {
+      conn.write(response_head(200, "application/json", models_body.size(), false) +
+                 models_body.substr(0, models_body.size() / 2));
+      return AfterResponse::close;
+    }
+    return send(conn, req, 200, models_body);
+  }
+  const SimModel* model = find_model(model_id);
+  if (model == nullptr)
+    return send(conn, req, 404,
+                error_body("The model `" + model_id + "` does not exist or you do not have access to it.",
+                           "invalid_request_error", "model_not_found"));
+  if (is_chat) return chat(req, conn, body, *model, fault.empty() ? latency_ms : 0, fault);
+  if (fault.empty() && !conn.sleep_ms(latency_ms)) return AfterResponse::close;
+  return embeddings(req, conn, body, *model, fault);
+}
+
+AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn, const json& body,
+                                    const SimModel& model, double latency_ms, const std::string& fault) {
+  auto messages = body.find("messages");
+  if (messages == body.end() || !messages->is_array() || messages->empty())
+    return send(conn, req, 400,
+                error_body("'messages' must be a non-empty array.", "invalid_request_error", nullptr));
+  std::string prompt;
+  for (const auto& m : *messages) {
+    if (!m.is_object()) continue;
+    auto content = m.find("content");
+    if (content == m.end()) continue;
+    if (content->is_string()) {
+      prompt += content->get_ref<const std::string&>();
+      prompt += '\n';
+    } else if (content->is_array()) {
+      for (const auto& part : *content)
+        if (part.is_object() && part.contains("text") && part["text"].is_string()) {
+          prompt += part["text"].get_ref<const std::string&>();
+          prompt += '\n';
+        }
+    }
+  }
+  const bool stream = body.value("stream", false);
+  bool include_usage = false;
+  if (auto so = body.find("stream_options"); so != body.end() && so->is_object())
+    include_usage = so->value("include_usage", false);
+  long long max_tokens = -1;
+  for (const char* key : {"max_completion_tokens", "max_tokens"})
+    if (auto it = body.find(key); it != body.end() && it->is_number_integer()) {
+      max_tokens = it->get<long long>();
+      break;
+    }
+
+  ChatAnswer a;
+  a.prompt_tokens = count_words(prompt);
+  if (fault != "empty_length") {
+    Reply reply = compose_reply(*book, model, options.seed, prompt);
+    a.content = std::move(reply.content);
+    a.reasoning = std::move(reply.reasoning);
+    if (reply.answer && fault.empty()) {
+      std::lock_guard lock(mutex);
+      answers.push_back(std::move(*reply.answer));
+    }
+  } else {
+    a.finish_reason = "length";
+  }
+  a.reasoning_tokens = split_tokens(a.reasoning);
+  a.content_tokens = split_tokens(a.content);
+  if (max_tokens >= 0) {
+    auto limit = static_cast<std::size_t>(max_tokens);
+    if (a.reasoning_tokens.size() + a.content_tokens.size() > limit) {
+      a.finish_reason = "length";
+      if (a.reasoning_tokens.size() > limit) a.reasoning_tokens.resize(limit);
+      a.content_tokens.resize(std::min(a.content_tokens.size(), limit - a.reasoning_tokens.size()));
+    }
+  }
+  auto join = [](const std::vector<std::string_view>& tokens) {
+    std::string s;
+    for (auto t : tokens) s += t;
+    std::size_t start = s.find_first_not_of(" \t\r\n");
+    return start == std::string::npos ? std::string() : s.substr(start);
+  };
+  const std::size_t completion_tokens = a.reasoning_tokens.size() + a.content_tokens.size();
+  const json usage = {{"prompt_tokens", a.prompt_tokens},
+                      {"completion_tokens", completion_tokens},
+                      {"total_tokens", a.prompt_tokens + completion_tokens}};
+  const std::string id = [&] {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "chatcmpl-sim%016llx",
+                  static_cast<unsigned long long>(Hasher(options.seed).add(req.body).value()));
+    return std::string(buf);
+  }();
+  const auto created = static_cast<long long>(std::time(nullptr));
+  const double token_ms = options.tokens_per_s > 0 ? 1000.0 / options.tokens_per_s : 0;
+
+  if (!stream) {
+    json message = {{"role", "assistant"}, {"content", join(a.content_tokens)}};
+    if (!a.reasoning_tokens.empty()) message["reasoning_content"] = join(a.reasoning_tokens);
+    const std::string out =
+        json{{"id", id},
+             {"object", "chat.completion"},
+             {"created", created},
+             {"model", model.id},
+             {"system_fingerprint", "llmbench-sim"},
+             {"choices", json::array({{{"index", 0},
+                                       {"message", std::move(message)},
+                                       {"logprobs", nullptr},
+                                       {"finish_reason", a.finish_reason}}})},
+             {"usage", usage}}
+            .dump();
+    if (!conn.sleep_ms(latency_ms + options.ttft_ms + token_ms * static_cast<double>(completion_tokens)))
+      return AfterResponse::close;
+    if (fault == "truncate") {
+      conn.write(response_head(200, "application/json", out.size(), false) + out.substr(0, out.size() / 2));
+      return AfterResponse::close;
+    }
+    return send(conn, req, 200, out);
+  }
+
+  auto chunk = [&](json delta, const json& finish) {
+    return sse_event(json{{"id", id},
+                          {"object", "chat.completion.chunk"},
+                          {"created", created},
+                          {"model", model.id},
+                          {"system_fingerprint", "llmbench-sim"},
+                          {"choices", json::array({{{"index", 0},
+                                                    {"delta", std::move(delta)},
+                                                    {"logprobs", nullptr},
+                                                    {"finish_reason", finish}}})}});
+  };
+  if (!conn.sleep_ms(latency_ms)) return AfterResponse::close;
+  std::string out =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+      "Transfer-Encoding: chunked\r\n";
+  if (!req.keep_alive || fault == "truncate") out += "Connection: close\r\n";
+  out += "\r\n";
+  out += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
+  if (!conn.write(out)) return AfterResponse::close;
+  out.clear();
+  if (!conn.sleep_ms(options.ttft_ms)) return AfterResponse::close;
+
+  // Tokens in order: reasoning first, then content. truncate stops halfway.
+  const std::size_t total = completion_tokens;
+  const std::size_t cut = fault == "truncate" ? total / 2 : total;
+  bool first_content = true;
+  for (std::size_t i = 0; i < cut; ++i) {
+    const bool reasoning = i < a.reasoning_tokens.size();
+    std::string_view t = reasoning ? a.reasoning_tokens[i] : a.content_tokens[i - a.reasoning_tokens.size()];
+    if (i == 0 || (!reasoning && first_content)) {  // no leading whitespace on the first token
+      std::size_t start = t.find_first_not_of(" \t\r\n");
+      t = start == std::string_view::npos ? std::string_view() : t.substr(start);
+    }
+    if (!reasoning) first_content = false;
+    out += chunk({{reasoning ? "reasoning_content" : "content", t}}, nullptr);
+    if (token_ms > 0) {
+      if (!conn.write(out) || !conn.sleep_ms(token_ms)) return AfterResponse::close;
+      out.clear();
+    }
+  }
+  if (fault == "truncate") {
+    conn.write(out);
+    return AfterResponse::close;
+  }
+  out += chunk(json::object(), a.finish_reason);
+  if (include_usage)
+    out += sse_event(json{{"id", id},
+                          {"object", "chat.completion.chunk"},
+                          {"created", created},
+                          {"model", model.id},
+                          {"choices", json::array()},
+                          {"usage", usage}});
+  out += chunked("data: [DONE]\n\n");
+  out += "0\r\n\r\n";
+  return conn.write(out) ? AfterResponse::keep_alive : AfterResponse::close;
+}
+
+AfterResponse Simulator::Impl::embeddings(const HttpRequest& req, HttpConnection& conn, const json& body,
+                                          const SimModel& model, const std::string& fault) {
+  std::vector<std::string> inputs;
+  auto input = body.find("input");
+  if (input != body.end() && input->is_string()) {
+    inputs.push_back(input->get<std::string>());
+  } else if (input != body.end() && input->is_array() && !input->empty()) {
+    for (const auto& x : *input) {
+      if (!x.is_string())
+        return send(conn, req, 400,
+                    error_body("'input' must be a string or an array of strings (the simulator "
+                               "does not take token arrays).",
+                               "invalid_request_error", nullptr));
+      inputs.push_back(x.get<std::string>());
+    }
+  } else {
+    return send(conn, req, 400,
+                error_body("'input' must be a non-empty string or array of strings.",
+                           "invalid_request_error", nullptr));
+  }
+  json data = json::array();
+  std::size_t tokens = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    tokens += count_words(inputs[i]);
+    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embed_text(inputs[i], model.id, options.seed)}});
+  }
+  const std::string out = json{{"object", "list"},
+                               {"data", std::move(data)},
+                               {"model", model.id},
+                               {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}}
+                              .dump();
+  if (fault == "truncate") {
+    conn.write(response_head(200, "application/json", out.size(), false) + out.substr(0, out.size() / 2));
+    return AfterResponse::close;
+  }
+  return send(conn, req, 200, out);
+}
+
+// ---- Simulator ----
+
+Simulator::Simulator(SimOptions options) : impl_(std::make_unique<Impl>()) {
+  if (options.models.empty())
+    options.models = {{"sim-small", 0.45}, {"sim-medium", 0.65}, {"sim-large", 0.85}};
+  for (const auto& m : options.models)
+    if (!(m.accuracy >= 0 && m.accuracy <= 1))
+      throw Error("sim: model \"" + m.id + "\" has accuracy " + std::to_string(m.accuracy) +
+                  "; use a share in [0,1]");
+  impl_->book = options.answers ? options.answers : load_default_answer_book();
+  json data = json::array();
+  for (const auto& m : options.models)
+    data.push_back({{"id", m.id}, {"object", "model"}, {"created", 1700000000}, {"owned_by", "llmbench-sim"}});
+  impl_->models_body = json{{"object", "list"}, {"data", std::move(data)}}.dump();
+  impl_->options = std::move(options);
+}
+
+Simulator::~Simulator() { stop(); }
+
+int Simulator::start() {
+  if (impl_->server) return impl_->server->port();
+  Impl* impl = impl_.get();
+  impl_->server = std::make_unique<HttpServer>(
+      HttpServerOptions{impl_->options.host, impl_->options.port, impl_->options.threads},
+      [impl](const HttpRequest& req, HttpConnection& conn) {
+        try {
+          return impl->handle(req, conn);
+        } catch (const std::exception&) {
+          return AfterResponse::close;
+        }
+      });
+  return impl_->server->start();
+}
+
+void Simulator::stop() {
+  if (impl_->server) impl_->server->stop();
+}
+
+int Simulator::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+std::string Simulator::base_url() const {
+  const std::string& host = impl_->options.host;
+  const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return "http://" + h + ":" + std::to_string(port()) + "/v1";
+}
+
+SimStats Simulator::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->stats;
+}
+
+std::vector<SimAnswer> Simulator::answers() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->answers;
+}
+
+}  // namespace llmbench::sim

@@ -1,0 +1,130 @@
+#include "llmbench/tasks/score.hpp"
+
+#include "llmbench/error.hpp"
+#include "llmbench/tasks/extract.hpp"
+#include "llmbench/util/text.hpp"
+
+namespace llmbench::tasks {
+namespace {
+
+// "yes" / "no" for the first word of `text`, nullopt for anything else.
+std::optional<std::string> yes_no_word(std::string_view text) {
+  const std::string low = util::to_lower(text);
+  std::size_t pos = 0;
+  // Skip leading markup and punctuation ("**Yes**", "- no", "«Да»").
+  while (pos < low.size()) {
+    std::size_t next = pos;
+    if (util::is_alnum(util::decode_utf8(low, next))) break;
+    pos = next;
+  }
+  std::size_t end = pos;
+  while (end < low.size()) {
+    std::size_t next = end;
+    if (!util::is_letter(util::decode_utf8(low, next))) break;
+    end = next;
+  }
+  const std::string_view word = std::string_view(low).substr(pos, end - pos);
+  if (word == "yes" || word == "да" || word == "true") return "yes";
+  if (word == "no" || word == "нет" || word == "false") return "no";
+  return std::nullopt;
+}
+
+std::optional<double> reference_number(std::string_view reference) {
+  const auto n = extract_number(reference);
+  if (!n) return std::nullopt;
+  return n->value;
+}
+
+}  // namespace
+
+std::optional<std::string> check_reference(Scorer scorer, std::string_view reference) {
+  switch (scorer) {
+    case Scorer::choice_letter:
+      return std::nullopt;  // gold is Item::gold_index
+    case Scorer::exact:
+    case Scorer::normalized_text:
+      if (util::normalize_for_match(reference).empty() && util::trim(reference).empty())
+        return std::string("the reference answer is empty");
+      return std::nullopt;
+    case Scorer::numeric:
+      if (!reference_number(reference))
+        return "reference \"" + std::string(reference) + "\" is not a number";
+      return std::nullopt;
+    case Scorer::yes_no:
+      if (!yes_no_word(reference))
+        return "reference \"" + std::string(reference) + "\" is not yes/no (or да/нет)";
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Score score_choice(std::string_view text, std::string_view reasoning, const McPrompt& prompt) {
+  Score score;
+  const auto letter = extract_choice(text, reasoning, prompt.letters, prompt.options);
+  if (!letter) return score;
+  score.parsed = true;
+  score.extracted = std::string(1, *letter);
+  score.correct = *letter == prompt.gold_letter;
+  return score;
+}
+
+Score score_text(Scorer scorer, std::string_view text, std::string_view reference) {
+  Score score;
+  const std::string answer = strip_think(text);
+  switch (scorer) {
+    case Scorer::choice_letter:
+      throw Error("score_text: the choice_letter scorer needs the prompt; call score_choice",
+                  ExitCode::internal);
+    case Scorer::exact: {
+      const std::string_view a = util::trim(answer);
+      if (a.empty()) return score;
+      score.parsed = true;
+      score.extracted = std::string(a);
+      score.correct = a == util::trim(reference);
+      return score;
+    }
+    case Scorer::normalized_text: {
+      std::string a = util::normalize_for_match(answer);
+      if (a.empty()) return score;
+      score.parsed = true;
+      const std::string ref = util::normalize_for_match(reference);
+      score.correct = !ref.empty() && a == ref;
+      score.extracted = std::move(a);
+      return score;
+    }
+    case Scorer::numeric: {
+      const auto n = extract_number(answer);
+      if (!n) return score;
+      score.parsed = true;
+      score.extracted = n->text;
+      const auto ref = reference_number(reference);
+      score.correct = ref && numbers_equal(n->value, *ref);
+      return score;
+    }
+    case Scorer::yes_no: {
+      const auto word = yes_no_word(answer);
+      if (!word) return score;
+      score.parsed = true;
+      score.extracted = *word;
+      const auto ref = yes_no_word(reference);
+      score.correct = ref && *ref == *word;
+      return score;
+    }
+  }
+  return score;
+}
+
+Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference) {
+  const std::string answer = strip_think(text);
+  auto judge = [&](const std::optional<std::string>& extracted) {
+    Score score;
+    if (!extracted) return score;  // the harness's "[invalid]"
+    score.parsed = true;
+    score.extracted = *extracted;
+    score.correct = gsm8k_exact_match(*extracted, reference);
+    return score;
+  };
+  return {judge(gsm8k_strict_extract(answer)), judge(gsm8k_flexible_extract(answer))};
+}
+
+}  // namespace llmbench::tasks

@@ -1,0 +1,51 @@
+#pragma once
+// Scorers: from a model's answer text and the item's gold answer to a Score. Pure functions,
+// thread-safe; they never throw on model output. Reasoning is never scored (see extract.hpp).
+//
+// A Score that is not `parsed` is wrong AND counted apart (metrics::Verdict::unparsed): the
+// model answered, but no answer of the expected form could be read from it.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "llmbench/data/tasks.hpp"
+#include "llmbench/tasks/prompt.hpp"
+
+namespace llmbench::tasks {
+
+struct Score {
+  bool parsed = false;
+  bool correct = false;     // implies parsed
+  std::string extracted;    // what was read ("B", "18", "yes"); "" when unparsed
+};
+
+// The scorer names and the enum are data::Scorer (data/tasks.hpp: to_string, parse_scorer),
+// since each task declares its scorer there.
+using Scorer = data::Scorer;
+
+// Checks a reference before a run (a dataset problem, not a model one): nullopt when
+// `reference` is usable with `scorer`, else what is wrong ("reference \"abc\" is not a
+// number"). The loader or planner should turn a message into an InputError naming the item.
+std::optional<std::string> check_reference(Scorer scorer, std::string_view reference);
+
+// Multiple choice: extract_choice(text, reasoning, prompt.letters, prompt.options) compared
+// with prompt.gold_letter. `extracted` is the letter.
+Score score_choice(std::string_view text, std::string_view reasoning, const McPrompt& prompt);
+
+// The free-form scorers (every Scorer except choice_letter, which throws Error here).
+// Unparsed: exact/normalized_text when the answer is empty after stripping; numeric when no
+// number is found; yes_no when the first word is neither yes/no nor да/нет. A reference that
+// check_reference rejects makes the item wrong (parsed as usual, never correct).
+Score score_text(Scorer scorer, std::string_view text, std::string_view reference);
+
+// GSM8K as lm-evaluation-harness scores it: both filters, each compared with exact_match
+// after the regexes_to_ignore (see extract.hpp). `reference` is the gold answer (the text
+// after "#### ", or the whole dataset answer: both normalize the same).
+struct Gsm8kScore {
+  Score strict;    // "strict-match"
+  Score flexible;  // "flexible-extract"
+};
+Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference);
+
+}  // namespace llmbench::tasks

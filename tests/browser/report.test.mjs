@@ -1,0 +1,202 @@
+// The HTML report in a real headless browser (Debian's chromium via playwright-core).
+// Env: LLMBENCH_BIN, REPORT_FIXTURE_BIN (tests/tools/make_report_fixture), SCREENSHOT_DIR,
+// CHROMIUM. Writes one screenshot per tab into SCREENSHOT_DIR for a person to look at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const bin = process.env.LLMBENCH_BIN;
+const fixtureBin = process.env.REPORT_FIXTURE_BIN;
+const shots = process.env.SCREENSHOT_DIR || join(tmpdir(), 'llmbench-report-shots');
+const work = mkdtempSync(join(tmpdir(), 'llmbench-browser-'));
+const profile = mkdtempSync(join(tmpdir(), 'llmbench-chromium-'));
+mkdirSync(shots, { recursive: true });
+
+let browser, page, pageUrl;
+const requests = [];
+const dialogs = [];
+
+export function launchChromium(userDataDir) {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+before(async () => {
+  execFileSync(fixtureBin, [work, '1500']);
+  execFileSync(bin, ['report', '--output-dir', work], { stdio: 'inherit' });
+  pageUrl = pathToFileURL(join(work, 'report.html')).href;
+  browser = await launchChromium(profile);
+  page = browser.pages()[0] || await browser.newPage();
+  page.on('request', r => { if (r.url() !== pageUrl) requests.push(r.url()); });
+  page.on('dialog', d => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  await page.goto(pageUrl);
+  await page.waitForSelector('body[data-ready="true"]');
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  rmSync(work, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+});
+
+async function openTab(id) {
+  await page.click(`nav button[data-tab="${id}"]`);
+  const section = page.locator(`#tab-${id}`);
+  await section.waitFor({ state: 'visible' });
+  return section;
+}
+
+async function shoot(id) {
+  await page.screenshot({ path: join(shots, `report-${id}.png`), fullPage: true });
+}
+
+test('every tab renders its content', async () => {
+  const tabs = await page.locator('nav button').allTextContents();
+  assert.deepEqual(tabs, ['Overview', 'LLM Comparison', 'Judge Comparison', 'Prod Judge Comparison',
+                          'Standard benchmarks', 'History', 'Items', 'Arena']);
+  let s = await openTab('overview');
+  assert.match(await s.innerText(), /20250311T080000Z-f00d/);
+  assert.match(await s.innerText(), /All runs in this report[\s\S]*20250301T090000Z-a1b2/);
+  await shoot('overview');
+
+  s = await openTab('llm');
+  const llm = await s.innerText();
+  for (const m of ['gpt-4o-mini', 'llama-3.1-8b-instruct', 'qwen2.5-7b-instruct', 'faithfulness', 'E2E score'])
+    assert.ok(llm.includes(m), m);
+  assert.ok(await s.locator('svg.chart rect.bar').count() > 0);
+  assert.ok(await s.locator('td.missing').count() > 0, 'missing metrics show as —');
+  assert.equal(await s.locator('td.missing').first().innerText(), '—');
+  await shoot('llm');
+
+  s = await openTab('judge');
+  assert.match(await s.innerText(), /claude-3-5-sonnet[\s\S]*consistency/);
+  await shoot('judge');
+
+  s = await openTab('prod');
+  assert.equal(await s.locator('.confusion').count(), 4);  // 2 production judges x 2 groups
+  assert.match(await s.locator('.confusion[data-confusion="llama-guard-3-8b"]').first().innerText(), /judge: flag\n41\n6/);
+  await shoot('prod');
+
+  s = await openTab('standard');
+  assert.ok(await s.locator('svg.chart circle.dot').count() >= 6);
+  assert.ok(await s.locator('svg.chart rect.ci-range').count() >= 6, 'CI bars drawn');
+  assert.match(await s.innerText(), /MMLU accuracy by subject[\s\S]*world_religions/);
+  await shoot('standard');
+
+  s = await openTab('history');
+  await page.selectOption('#history-metric', 'tier_judge · consistency_score');
+  assert.equal(await s.locator('table[data-table-id="history"] tbody tr').count(), 6);  // 2 judges x 3 runs
+  await shoot('history');
+
+  s = await openTab('items');
+  assert.ok(await s.locator('article.item').count() === 25);
+  await shoot('items');
+  await page.screenshot({ path: join(shots, 'report-items-top.png') });
+
+  s = await openTab('arena');
+  assert.match(await s.innerText(), /Leaderboard[\s\S]*gpt-4o-mini[\s\S]*Pairwise win rate[\s\S]*Judge bias/);
+  await shoot('arena');
+});
+
+test('clicking a column header sorts the rows by it', async () => {
+  const s = await openTab('prod');
+  const table = s.locator('table.data').first();
+  const header = table.locator('th', { hasText: 'latency ms' });
+  const values = async () => (await table.locator('tbody tr').evaluateAll((rows, col) =>
+    rows.map(r => r.children[col].textContent), await header.evaluate(h => [...h.parentNode.children].indexOf(h))));
+  await header.click();  // lower is better: ascending first
+  assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+  const asc = await values();
+  await header.click();
+  assert.equal(await header.getAttribute('aria-sort'), 'descending');
+  const desc = await values();
+  const nums = v => v.filter(x => x !== '—').map(Number);
+  assert.deepEqual(nums(asc), [...nums(asc)].sort((a, b) => a - b));
+  assert.deepEqual(nums(desc), [...nums(desc)].sort((a, b) => b - a));
+  assert.notDeepEqual(asc, desc);
+});
+
+test('items filter by text and by model, and page', async () => {
+  const s = await openTab('items');
+  await page.selectOption('#item-run', '');  // all runs
+  const count = async () => Number((await page.locator('#item-count').innerText()).split(' ')[0]);
+  const total = await count();
+  assert.ok(total > 100);
+
+  assert.match(await page.locator('#item-page').innerText(), /^page 1 of \d+/);
+  const firstId = await s.locator('article.item').first().getAttribute('data-item-id');
+  await page.click('#item-next');
+  assert.match(await page.locator('#item-page').innerText(), /^page 2 of/);
+  assert.notEqual(await s.locator('article.item').first().getAttribute('data-item-id'), firstId);
+  await page.click('#item-prev');
+
+  await page.fill('#item-search', 'Меркурий');
+  await page.waitForFunction(n => Number(document.querySelector('#item-count').textContent.split(' ')[0]) < n, total);
+  const hits = await s.locator('article.item').allInnerTexts();
+  assert.ok(hits.length > 0);
+  for (const h of hits) assert.ok(h.includes('Меркурий'));
+  await page.fill('#item-search', '');
+  await page.waitForFunction(n => Number(document.querySelector('#item-count').textContent.split(' ')[0]) === n, total);
+
+  await page.selectOption('#item-model', 'llama-guard-3-8b');
+  const guard = await count();
+  assert.ok(guard > 0 && guard < total);
+  for (const a of await s.locator('article.item').all())
+    assert.equal(await a.locator('.answer[data-model="llama-guard-3-8b"]').count(), 1);
+  await page.selectOption('#item-model', 'gpt-4o-mini');
+  await page.selectOption('#item-error', 'error');
+  const errs = await s.locator('article.item').all();
+  assert.ok(errs.length > 0);
+  for (const a of errs) assert.ok(await a.locator('.answer.error[data-model="gpt-4o-mini"]').count() >= 1);
+  await page.selectOption('#item-error', '');
+  await page.selectOption('#item-model', '');
+});
+
+test('hostile model output stays text: no script runs, no dialog, the payload is visible', async () => {
+  const s = await openTab('items');
+  await page.selectOption('#item-run', '');
+  await page.fill('#item-search', '__xss');
+  await page.waitForFunction(() => document.querySelectorAll('#item-list article.item').length > 0 &&
+                                   document.querySelector('#item-search').value === '__xss');
+  await page.waitForTimeout(400);
+  const text = await s.innerText();
+  assert.ok(text.includes('<script>window.__xss=1;alert(1)</script>'));
+  assert.ok(text.includes('<img src=x onerror="window.__xss=2;alert(2)">'));
+  await openTab('arena');  // arena rationale holds an onerror payload too
+  assert.ok((await page.locator('#tab-arena').innerText()).includes('onerror="window.__xss=7'));
+  assert.equal(await page.evaluate(() => typeof window.__xss), 'undefined');
+  assert.equal(await page.evaluate(() => document.querySelectorAll('main img, main script, main b').length), 0);
+  assert.deepEqual(dialogs, []);
+});
+
+test('the page makes no network request', async () => {
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  for (const id of ['overview', 'llm', 'judge', 'prod', 'standard', 'history', 'items', 'arena']) await openTab(id);
+  assert.deepEqual(requests, []);
+});
+
+test('a report without arena results has no Arena tab', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmbench-noarena-'));
+  try {
+    execFileSync(fixtureBin, [dir, '200', '--no-arena']);
+    execFileSync(bin, ['report', '--output-dir', dir]);
+    const p = await browser.newPage();
+    await p.goto(pathToFileURL(join(dir, 'report.html')).href);
+    await p.waitForSelector('body[data-ready="true"]');
+    assert.equal(await p.locator('nav button[data-tab="arena"]').count(), 0);
+    await p.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
