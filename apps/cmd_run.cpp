@@ -15,7 +15,7 @@ struct RunFlags {
   run::RunOptions options;
   std::string tiers = "standard";
   std::string tasks;
-  std::string generation_models, judge_models, production_judge_models;
+  std::string generation_models, judge_models, production_judge_models, embedding_models;
   std::string judge_eval_mode = "direct";
   std::string progress = "auto";
 };
@@ -27,6 +27,7 @@ int run_run(const RunFlags& flags) {
   options.generation_models = config::split_list(flags.generation_models);
   options.judge_models = config::split_list(flags.judge_models);
   options.production_judge_models = config::split_list(flags.production_judge_models);
+  options.embedding_models = config::split_list(flags.embedding_models);
   options.judge_eval_mode =
       flags.judge_eval_mode == "reasoned" ? run::JudgeEvalMode::reasoned : run::JudgeEvalMode::direct;
   const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
@@ -69,6 +70,21 @@ Runner setup_run(CLI::App& app) {
                   "Comma list of benchmark judges; default: roles.judge or BENCHMARKS_JUDGE_MODEL");
   cmd->add_option("--production-judge-models", flags->production_judge_models,
                   "Comma list of production judges; default: roles.production_judge or JUDGE_MODEL");
+  cmd->add_option("--embedding-models", flags->embedding_models,
+                  "Embedding models for tiers 0, 1 and 3 and semantic consistency (comma list)");
+  cmd->add_option("--mode", o.mode, "RAG dataset: synthetic (generated questions) or manual (annotated)")
+      ->capture_default_str()->check(CLI::IsMember({"synthetic", "manual"}));
+  cmd->add_option("--dataset", o.dataset, "Synthetic RAG dataset (JSON array or JSONL); default: the shipped XQuAD sample");
+  cmd->add_option("--manual-dataset", o.manual_dataset, "Manual (annotated) RAG dataset, used with --mode manual");
+  cmd->add_option("--chunks", o.chunks, "Chunk corpus JSONL (chunk_id, text, url) for retrieval tiers");
+  cmd->add_option("--judge-pipeline-dataset", o.judge_pipeline_dataset,
+                  "Production-judge dataset (question, answer, context, ground_truth_show)");
+  cmd->add_option("--prompts-dir", o.prompts_dir, "Directory of judge and system prompt templates")
+      ->capture_default_str();
+  cmd->add_option("--prompt-lang", o.prompt_lang, "Language of the shipped prompt templates: en or ru")
+      ->capture_default_str()->check(CLI::IsMember({"en", "ru"}));
+  cmd->add_option("--top-k", o.top_k, "Chunks retrieved per question in tier 3")
+      ->capture_default_str()->check(CLI::Range(1, 100));
   cmd->add_option("--judge-eval-mode", flags->judge_eval_mode,
                   "direct (JSON score only) or reasoned (reasoning, then JSON score)")
       ->capture_default_str()->check(CLI::IsMember({"direct", "reasoned"}));
@@ -87,6 +103,11 @@ Runner setup_run(CLI::App& app) {
   cmd->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
   cmd->add_option("--resume", o.resume,
                   "Finish run RUN_ID: same config and flags, only missing items are sent");
+  cmd->add_flag("--retry-errors", o.retry_errors,
+                "With --resume: also send again the items that ended in an error");
+  cmd->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
+  cmd->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite)")->capture_default_str();
+  cmd->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
   cmd->add_option("--progress", flags->progress,
                   "auto (bar on a terminal), bar, plain (a line every few seconds), none")
       ->capture_default_str()->check(CLI::IsMember({"auto", "bar", "plain", "none"}));

@@ -106,13 +106,15 @@ EmbeddedSims::~EmbeddedSims() {
   for (auto& [provider, sim] : sims_) sim->stop();
 }
 
-void EmbeddedSims::start(std::vector<ResolvedModel>& models) {
+void EmbeddedSims::start(std::vector<ResolvedModel>& models,
+                         std::shared_ptr<const sim::AnswerBook> answers) {
   std::vector<ResolvedModel*> pointers;
   for (auto& m : models) pointers.push_back(&m);
-  start(pointers);
+  start(pointers, std::move(answers));
 }
 
-void EmbeddedSims::start(const std::vector<ResolvedModel*>& models) {
+void EmbeddedSims::start(const std::vector<ResolvedModel*>& models,
+                         std::shared_ptr<const sim::AnswerBook> answers) {
   // provider -> (sim:// url, models); the first model's URL speaks for its provider.
   std::map<std::string, std::pair<std::string, std::vector<ResolvedModel*>>> groups;
   for (ResolvedModel* m : models) {
@@ -123,6 +125,7 @@ void EmbeddedSims::start(const std::vector<ResolvedModel*>& models) {
   }
   for (auto& [provider, group] : groups) {
     sim::SimOptions options = parse_sim_url(group.first);
+    options.answers = answers;
     for (const ResolvedModel* m : group.second) {
       bool seen = false;
       for (const auto& s : options.models) seen = seen || s.id == m->api_model;

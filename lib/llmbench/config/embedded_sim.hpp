@@ -35,9 +35,13 @@ class EmbeddedSims {
   // For each provider among `models` whose endpoint base_url is sim://, starts one simulator
   // serving that provider's models (by api_model, with their sim_accuracy) and points those
   // models' endpoints at it. Other models are left alone. Call once with every model the
-  // command will use: a later call starts separate simulators. Throws Error if one cannot start.
-  void start(const std::vector<ResolvedModel*>& models);
-  void start(std::vector<ResolvedModel>& models);
+  // command will use: a later call starts separate simulators. `answers` is the book the
+  // simulators answer from (null: the shipped datasets, see load_default_answer_book).
+  // Throws Error if one cannot start.
+  void start(const std::vector<ResolvedModel*>& models,
+             std::shared_ptr<const sim::AnswerBook> answers = nullptr);
+  void start(std::vector<ResolvedModel>& models,
+             std::shared_ptr<const sim::AnswerBook> answers = nullptr);
 
   // The simulator serving `provider`, or null.
   const sim::Simulator* find(const std::string& provider) const;

@@ -8,6 +8,7 @@
 #include "llmbench/config/embedded_sim.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor.hpp"
+#include "llmbench/sim/answer_book.hpp"
 
 namespace llmbench::config {
 namespace {
@@ -177,7 +178,7 @@ std::vector<CheckResult> check_models(const Registry& registry, const std::vecto
     }
   }
   EmbeddedSims sims;
-  sims.start(to_start);
+  sims.start(to_start, std::make_shared<sim::AnswerBook>());  // a reachability check asks no dataset question
 
   http::ExecutorOptions executor_options;
   executor_options.concurrency = std::max(1, options.concurrency);

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "llmbench/error.hpp"
 
 namespace llmbench::run {
@@ -44,6 +46,14 @@ void JournalWriter::append(const nlohmann::json& record) {
   }
 }
 
+void truncate_journal(const std::filesystem::path& path, std::uintmax_t size) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) != size) {
+    std::filesystem::resize_file(path, size, ec);
+    if (ec) throw Error(fmt::format("cannot cut the torn last line off {}: {}", path.string(), ec.message()));
+  }
+}
+
 JournalContents read_journal(const std::filesystem::path& path) {
   JournalContents contents;
   std::ifstream in(path, std::ios::binary);
@@ -61,11 +71,13 @@ JournalContents read_journal(const std::filesystem::path& path) {
     pos = complete ? end + 1 : text.size();
     if (line.empty()) continue;
     const bool last = pos >= text.size();
+    const std::size_t line_start = static_cast<std::size_t>(line.data() - text.data());
     nlohmann::json record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!complete || record.is_discarded() || !record.is_object()) {
       if (last) {
         contents.dropped_torn_tail = true;
-        break;
+        contents.valid_bytes = line_start;
+        return contents;
       }
       throw InputError(path.string(), line_no,
                        "item log line is not a JSON object; the log was edited or damaged "
@@ -73,6 +85,7 @@ JournalContents read_journal(const std::filesystem::path& path) {
     }
     contents.records.push_back(std::move(record));
   }
+  contents.valid_bytes = text.size();
   return contents;
 }
 

@@ -3,6 +3,7 @@
 // appended with a single write() and flushed as it completes, so a crash loses at most the
 // items in flight. It is the truth of a run: resume reads it back, the HTML report shows it.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -31,10 +32,15 @@ class JournalWriter {
 struct JournalContents {
   std::vector<nlohmann::json> records;
   bool dropped_torn_tail = false;  // the last line had no newline or did not parse (crash mid-write)
+  std::uintmax_t valid_bytes = 0;  // length of the file up to the end of the last good line
 };
 
 // Reads a journal. A missing file is empty. A torn last line is dropped (and reported in
 // the result); a damaged line before the last throws InputError naming file and line.
 JournalContents read_journal(const std::filesystem::path& path);
+
+// Cuts the journal to `size` bytes (JournalContents::valid_bytes) before appending to it again,
+// so a torn last line is not glued to the next record.
+void truncate_journal(const std::filesystem::path& path, std::uintmax_t size);
 
 }  // namespace llmbench::run

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace llmbench::run {
 
 enum class Progress { auto_, bar, plain, none };
@@ -22,6 +24,16 @@ struct RunOptions {
   std::vector<std::string> generation_models;
   std::vector<std::string> judge_models;
   std::vector<std::string> production_judge_models;
+  std::vector<std::string> embedding_models;
+  // RAG tiers (0-3, judge): the dataset and the chunk corpus.
+  std::string mode = "synthetic";      // synthetic | manual: which dataset file is the default
+  std::string dataset;                 // synthetic RAG dataset (JSON array or JSONL)
+  std::string manual_dataset;          // manual (annotated) RAG dataset
+  std::string chunks;                  // chunk corpus JSONL (chunk_id, text, url)
+  std::string judge_pipeline_dataset;  // production-judge set; "" = benchmarks/data default
+  std::string prompts_dir = "configs/prompts";
+  std::string prompt_lang = "en";      // en | ru: which shipped prompt templates
+  int top_k = 5;                       // tier_3 retrieval depth
   JudgeEvalMode judge_eval_mode = JudgeEvalMode::direct;
   int consistency_runs = 1;
   int concurrency = 32;
@@ -30,9 +42,18 @@ struct RunOptions {
   std::string output_dir = "benchmarks/reports";
   std::string run_id;  // "" = generated
   std::string resume;  // run id to resume
+  bool retry_errors = false;  // with resume: also send again the items that ended in an error
+  bool no_cache = false;
+  std::string cache_dir = ".llmbench-cache";
+  bool render_report = false;  // write report.html after the run
   Progress progress = Progress::auto_;
   bool dry_run = false;
   bool verbose = false;
 };
+
+// The flags of a run as stored in its report record (`flags`), and back (for --resume).
+// Fields missing from an older record keep their defaults.
+nlohmann::json options_to_json(const RunOptions& options);
+RunOptions options_from_json(const nlohmann::json& flags);
 
 }  // namespace llmbench::run

@@ -4,10 +4,12 @@
 #include <cmath>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
-#include "llmbench/sim/answer_book.hpp"
+#include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/tasks/score.hpp"
 
 namespace llmbench::run {
@@ -109,8 +111,10 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
       {"task", task.dataset.task},
       {"item_id", item.id},
       {"subject", item.subject},
+      {"key", fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model)},
       {"model", model},
       {"role", "generation"},
+      {"generation_model", model},
       {"repeat", 0},
       {"question", item.question},
       {"gold", mc ? std::string(1, prompt.mc.gold_letter) : item.reference},
@@ -179,18 +183,52 @@ json StandardTier::datasets_json() const {
 
 void StandardTier::add_to_answer_book(sim::AnswerBook& book) const {
   for (const auto& task : tasks_) {
-    const bool mc = task.dataset.scorer == data::Scorer::choice_letter;
-    auto add = [&](const data::Item& item) {
-      if (mc) {
-        book.add_choice(item.question, item.choices, item.gold_index, task.dataset.task + "/" + item.id);
-      } else if (task.dataset.task == kGsm8k || task.dataset.scorer == data::Scorer::numeric) {
-        book.add_number(item.question, item.reference, task.dataset.task + "/" + item.id);
-      } else {
-        book.add_text(item.question, item.reference, task.dataset.task + "/" + item.id);
-      }
-    };
-    for (const auto& item : task.items) add(item);
-    for (const auto& item : task.dataset.fewshot_pool) add(item);
+    sim::add_items(book, task.dataset, task.items);
+    sim::add_items(book, task.dataset, task.dataset.fewshot_pool);
+  }
+}
+
+std::string StandardTier::plan(const ModelMatrix& models) const {
+  std::string out;
+  for (const auto& task : tasks_) {
+    out += fmt::format("  standard {:<16} {} of {} items ({})\n", task.dataset.task, task.items.size(),
+                       task.items_total, task.dataset.split);
+  }
+  for (const auto& m : models.generation) {
+    out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompts_.size());
+  }
+  return out;
+}
+
+std::size_t StandardTier::job_count(const ModelMatrix& models) const {
+  return prompts_.size() * models.generation.size();
+}
+
+void StandardTier::submit(http::Executor& executor, const ModelMatrix& models,
+                          const std::set<std::string>& done, RecordSink sink) {
+  for (const auto& m : models.generation) {
+    for (const auto& prompt : prompts_) {
+      const StandardTask& task = tasks_[prompt.task];
+      if (done.count(fmt::format("standard|{}/{}|{}", task.dataset.task, prompt.item->id, m.id))) continue;
+      executor.submit(chat_request(m, prompt.messages),
+                      [this, &prompt, id = m.id, sink](http::RequestRecord&& r) {
+                        if (r.outcome == http::Outcome::cancelled) return;
+                        sink(score(prompt, id, r));
+                      });
+    }
+  }
+}
+
+void StandardTier::aggregate(const std::vector<const json*>& records, const ModelMatrix& models,
+                             json& model_runs) const {
+  std::map<std::string, std::optional<config::Price>> prices;
+  for (const auto& m : models.generation) prices[m.id] = m.price;
+  std::map<std::string, std::vector<const json*>> by_model;
+  for (const json* r : records) by_model[r->at("generation_model").get<std::string>()].push_back(r);
+  for (json& mr : model_runs) {
+    auto it = by_model.find(mr.value("generation_model", std::string()));
+    if (it == by_model.end()) continue;
+    mr["metrics"]["standard"] = standard_metrics(it->second, prices[it->first]);
   }
 }
 

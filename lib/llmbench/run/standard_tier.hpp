@@ -16,11 +16,8 @@
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/http/types.hpp"
 #include "llmbench/run/options.hpp"
+#include "llmbench/run/tier.hpp"
 #include "llmbench/tasks/prompt.hpp"
-
-namespace llmbench::sim {
-class AnswerBook;
-}
 
 namespace llmbench::run {
 
@@ -38,7 +35,7 @@ struct StandardTask {
   std::size_t items_total = 0;
 };
 
-class StandardTier {
+class StandardTier final : public Tier {
  public:
   // Loads the tasks named in options.tasks (all standard tasks when empty) from `data_dir`,
   // selects items with --limit/--sample-seed and builds every prompt. Throws Error/InputError.
@@ -53,12 +50,20 @@ class StandardTier {
   nlohmann::json score(const StandardPrompt& prompt, const std::string& model,
                        const http::RequestRecord& record) const;
 
-  // `datasets` entries of the run: task, split, files, items_total, items_selected.
-  nlohmann::json datasets_json() const;
-
-  // Teaches the simulator every selected question (and few-shot pool), so simulated models
-  // answer them with their configured accuracy.
-  void add_to_answer_book(sim::AnswerBook& book) const;
+  std::string name() const override { return "standard"; }
+  std::vector<config::Role> roles() const override { return {config::Role::generation}; }
+  std::string plan(const ModelMatrix& models) const override;
+  std::size_t job_count(const ModelMatrix& models) const override;
+  // task, split, files, items_total, items_selected per task.
+  nlohmann::json datasets_json() const override;
+  // Every selected question and the few-shot pool.
+  void add_to_answer_book(sim::AnswerBook& book) const override;
+  // One request per prompt and generation model; record key "standard|<task>/<item>|<model>".
+  void submit(http::Executor& executor, const ModelMatrix& models,
+              const std::set<std::string>& done, RecordSink sink) override;
+  // metrics.standard of each model run, by generation model (see standard_metrics).
+  void aggregate(const std::vector<const nlohmann::json*>& records, const ModelMatrix& models,
+                 nlohmann::json& model_runs) const override;
 
  private:
   std::vector<StandardTask> tasks_;

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "llmbench/config/embedded_sim.hpp"
@@ -18,13 +20,14 @@
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/http/openai.hpp"
+#include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/summary.hpp"
 #include "llmbench/run/git_info.hpp"
 #include "llmbench/run/journal.hpp"
 #include "llmbench/run/progress.hpp"
 #include "llmbench/run/run_id.hpp"
-#include "llmbench/run/standard_tier.hpp"
+#include "llmbench/run/tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
 
 namespace llmbench::run {
@@ -34,7 +37,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::set<std::string> kKnownTiers = {"0", "1", "2", "3", "judge", "judge_pipeline", "standard"};
-const std::set<std::string> kImplementedTiers = {"standard"};
 
 // The executor the SIGINT handler stops; set only while a sweep is running.
 std::atomic<http::Executor*> g_executor{nullptr};
@@ -79,257 +81,386 @@ class InterruptGuard {
 std::vector<std::string> expand_tiers(const std::vector<std::string>& requested) {
   std::vector<std::string> tiers;
   for (const auto& t : requested) {
-    if (t == "all") {
-      return {"0", "1", "2", "3", "judge", "judge_pipeline", "standard"};
-    }
+    if (t == "all") return {"0", "1", "2", "3", "judge", "judge_pipeline", "standard"};
     if (!kKnownTiers.count(t)) {
       throw Error(fmt::format("--tier: unknown tier \"{}\"; use a comma list of "
                               "0,1,2,3,judge,judge_pipeline,standard, or all", t));
     }
-    tiers.push_back(t);
+    if (std::find(tiers.begin(), tiers.end(), t) == tiers.end()) tiers.push_back(t);
   }
   if (tiers.empty()) tiers.push_back("standard");
-  for (const auto& t : tiers) {
-    if (!kImplementedTiers.count(t)) {
-      throw Error(fmt::format("--tier {}: this tier is not implemented yet in this build; "
-                              "run --tier standard", t));
-    }
-  }
   return tiers;
 }
 
-json flags_json(const RunOptions& o, const std::vector<std::string>& tiers,
-                const std::vector<std::string>& models) {
-  return {{"tiers", tiers},
-          {"tasks", o.tasks},
-          {"limit", o.limit},
-          {"sample_seed", o.sample_seed},
-          {"num_fewshot", o.num_fewshot},
-          {"judge_eval_mode", o.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned"},
-          {"consistency_runs", o.consistency_runs},
-          {"concurrency", o.concurrency},
-          {"retries", o.retries},
-          {"timeout_s", o.timeout_s},
-          {"config", o.config},
-          {"generation_models", models},
-          {"judge_models", o.judge_models},
-          {"production_judge_models", o.production_judge_models}};
+const char* role_flag(config::Role role) {
+  switch (role) {
+    case config::Role::generation: return "--generation-models";
+    case config::Role::judge: return "--judge-models";
+    case config::Role::production_judge: return "--production-judge-models";
+    case config::Role::embedding: return "--embedding-models";
+  }
+  return "";
 }
 
-http::ApiRequest chat_request(const config::ResolvedModel& model,
-                              std::vector<http::ChatMessage> messages) {
-  http::ApiRequest request;
-  request.kind = http::ApiKind::chat;
-  request.endpoint = model.endpoint;
-  request.model = model.api_model;
-  request.messages = std::move(messages);
-  request.params = model.params;
-  return request;
+std::vector<std::string>& role_ids(RunOptions& o, config::Role role) {
+  switch (role) {
+    case config::Role::generation: return o.generation_models;
+    case config::Role::judge: return o.judge_models;
+    case config::Role::production_judge: return o.production_judge_models;
+    case config::Role::embedding: return o.embedding_models;
+  }
+  return o.generation_models;
 }
 
-// "requests per role and model" and, with prices, an estimated cost.
-std::string render_plan(const std::vector<config::ResolvedModel>& models,
-                        const StandardTier& standard) {
-  std::string out = "Plan:\n";
-  std::int64_t prompt_chars = 0;
-  for (const auto& p : standard.prompts()) {
-    for (const auto& m : p.messages) prompt_chars += static_cast<std::int64_t>(m.content.size());
+std::vector<config::ResolvedModel>& role_models(ModelMatrix& m, config::Role role) {
+  switch (role) {
+    case config::Role::generation: return m.generation;
+    case config::Role::judge: return m.judges;
+    case config::Role::production_judge: return m.production_judges;
+    case config::Role::embedding: return m.embedding;
   }
-  for (const auto& task : standard.tasks()) {
-    out += fmt::format("  task {:<16} {} of {} items ({})\n", task.dataset.task, task.items.size(),
-                       task.items_total, task.dataset.split);
-  }
-  double total_cost = 0;
-  bool priced = false;
-  for (const auto& m : models) {
-    const auto n = standard.prompts().size();
-    std::string cost;
-    if (m.price) {
-      const std::int64_t max_tokens = m.params.value("max_tokens", 256);
-      const double input = static_cast<double>(prompt_chars) / 4.0 * m.price->input_per_mtok / 1e6;
-      const double output = static_cast<double>(n) * static_cast<double>(max_tokens) *
-                            m.price->output_per_mtok / 1e6;
-      cost = fmt::format("  est. cost <= {:.4f}", input + output);
-      total_cost += input + output;
-      priced = true;
-    }
-    out += fmt::format("  generation {:<28} {} requests{}\n", m.id, n, cost);
-  }
-  out += fmt::format("  total: {} requests", standard.prompts().size() * models.size());
-  if (priced) out += fmt::format(", estimated cost <= {:.4f} (prompt chars/4 in, max_tokens out)", total_cost);
-  out += "\n";
-  return out;
+  return m.generation;
 }
 
-// One minimal request per model; returns model id -> reason for the ones that failed.
-std::map<std::string, std::string> preflight(const std::vector<config::ResolvedModel>& models,
-                                             const RunOptions& options) {
+const char* role_field(config::Role role) {
+  switch (role) {
+    case config::Role::generation: return "generation_model";
+    case config::Role::judge: return "judge_model";
+    case config::Role::production_judge: return "production_judge_model";
+    case config::Role::embedding: return "embedding_model";
+  }
+  return "";
+}
+
+// One minimal request per distinct model; returns "<role>/<id>" -> reason for the failures.
+std::map<std::string, std::string> preflight(ModelMatrix& models, const RunOptions& options) {
   http::ExecutorOptions eo;
   eo.concurrency = options.concurrency;
   eo.retries = std::min(options.retries, 2);
   eo.timeout_s = std::min(options.timeout_s, 60.0);
   http::Executor executor(eo);
   std::map<std::string, std::string> failures;
-  for (const auto& m : models) {
-    auto request = chat_request(m, {{"user", "Reply with the word OK."}});
-    request.params["max_tokens"] = 5;
-    executor.submit(std::move(request), [&failures, id = m.id](http::RequestRecord&& r) {
-      // A truncated answer still proves the model is reachable and the key works.
-      if (!r.ok() && r.outcome != http::Outcome::truncated) {
-        failures[id] = fmt::format("{}{}: {}", http::to_string(r.outcome),
-                                   r.http_status ? fmt::format(" {}", r.http_status) : "", r.error);
+  std::set<std::string> asked;
+  for (config::Role role : config::kAllRoles) {
+    for (const auto& m : role_models(models, role)) {
+      const std::string who = fmt::format("{}/{}", config::to_string(role), m.id);
+      if (!asked.insert(who).second) continue;
+      http::ApiRequest request;
+      if (role == config::Role::embedding) {
+        request.kind = http::ApiKind::embeddings;
+        request.endpoint = m.endpoint;
+        request.model = m.api_model;
+        request.inputs = {"ok"};
+      } else {
+        request = chat_request(m, {{"user", "Reply with the word OK."}});
+        request.params["max_tokens"] = 5;
       }
-    });
+      executor.submit(std::move(request), [&failures, who](http::RequestRecord&& r) {
+        // A truncated answer still proves the model is reachable and the key works.
+        if (!r.ok() && r.outcome != http::Outcome::truncated) {
+          failures[who] = fmt::format("{}{}: {}", http::to_string(r.outcome),
+                                      r.http_status ? fmt::format(" {}", r.http_status) : "", r.error);
+        }
+      });
+    }
   }
   executor.run();
   return failures;
 }
 
+// The model runs of a sweep: the cross product of the models of every role the tiers use.
+json model_runs_skeleton(const ModelMatrix& models, const std::set<config::Role>& roles,
+                         const RunOptions& options) {
+  json runs = json::array({json::object()});
+  for (config::Role role : config::kAllRoles) {
+    if (!roles.count(role)) continue;
+    json next = json::array();
+    for (const json& partial : runs) {
+      for (const auto& m : role_models(const_cast<ModelMatrix&>(models), role)) {
+        json mr = partial;
+        mr[role_field(role)] = m.id;
+        next.push_back(std::move(mr));
+      }
+    }
+    runs = std::move(next);
+  }
+  for (json& mr : runs) {
+    for (const char* field : {"generation_model", "judge_model", "production_judge_model"}) {
+      if (!mr.contains(field)) mr[field] = nullptr;
+    }
+    mr["judge_eval_mode"] = options.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned";
+    mr["consistency_runs"] = options.consistency_runs;
+    json envs = json::object();
+    for (config::Role role : config::kAllRoles) {
+      auto it = mr.find(role_field(role));
+      if (it == mr.end() || it->is_null()) continue;
+      for (const auto& m : role_models(const_cast<ModelMatrix&>(models), role)) {
+        if (m.id == *it) envs[std::string(config::to_string(role))] = m.endpoint.api_key_env;
+      }
+    }
+    mr["api_key_envs"] = std::move(envs);
+    mr["metrics"] = json::object();
+  }
+  return runs;
+}
+
+// The run being resumed, from the report; throws Error if it is not there.
+json find_run(const fs::path& report_file, const std::string& id) {
+  const json runs = report::read_runs(report_file);
+  std::string known;
+  for (const json& run : runs) {
+    if (run.value("id", std::string()) == id) return run;
+    known += (known.empty() ? "" : ", ") + run.value("id", std::string("?"));
+  }
+  throw Error(fmt::format("--resume {}: no such run in {} (runs there: {})", id, report_file.string(),
+                          known.empty() ? "none" : known),
+              ExitCode::bad_input);
+}
+
+bool is_error(const json& record) {
+  auto it = record.find("error");
+  return it != record.end() && !it->is_null();
+}
+
 }  // namespace
 
-int run_sweep(const RunOptions& options) {
-  const std::vector<std::string> tiers = expand_tiers(options.tiers);
-  if (!options.resume.empty()) {
-    throw Error("--resume is not implemented yet in this build; start a new run instead");
+int run_sweep(const RunOptions& requested) {
+  const fs::path out_dir = requested.output_dir;
+  const fs::path report_file = out_dir / report::kReportFileName;
+
+  // On --resume, the run's own flags say what to do; only how to show progress is new.
+  RunOptions options = requested;
+  json run;
+  if (!requested.resume.empty()) {
+    validate_run_id(requested.resume);
+    run = find_run(report_file, requested.resume);
+    options = options_from_json(run.value("flags", json::object()));
+    options.run_id = requested.resume;
+    options.output_dir = requested.output_dir;
+    options.progress = requested.progress;
+    options.verbose = requested.verbose;
+    options.retry_errors = requested.retry_errors;
+    options.render_report = requested.render_report;
+    options.dry_run = requested.dry_run;
   }
+  const std::vector<std::string> tiers = expand_tiers(options.tiers);
+  options.tiers = tiers;
   const std::string run_id = options.run_id.empty() ? new_run_id() : options.run_id;
   validate_run_id(run_id);
 
-  // Model matrix.
-  const bool default_config = options.config == "configs/models.yaml";
-  config::ModelsConfig models_config;
-  if (!(default_config && !fs::exists(options.config))) {
-    models_config = config::load_models_config(options.config);
+  // Data first: a bad dataset fails before any model is contacted.
+  const std::string data_dir = data::resolve_data_dir("");
+  std::vector<std::unique_ptr<Tier>> tier_runners;
+  std::set<config::Role> roles;
+  for (const auto& t : tiers) {
+    tier_runners.push_back(make_tier(t, options, data_dir));
+    for (config::Role role : tier_runners.back()->roles()) roles.insert(role);
   }
-  const bool default_env = options.env_file == ".env.benchmark-models";
-  config::Registry registry(std::move(models_config), config::Env::load(options.env_file, !default_env));
-  std::vector<std::string> model_ids = options.generation_models;
-  if (model_ids.empty()) model_ids = registry.default_models(config::Role::generation);
-  if (model_ids.empty()) {
-    throw Error("no generation models: pass --generation-models a,b, set roles.generation in "
-                "the config, or GENERATION_MODEL in .env.benchmark-models");
-  }
-  std::vector<config::ResolvedModel> models;
-  for (const auto& id : model_ids) models.push_back(registry.resolve(config::Role::generation, id));
 
-  // Data and prompts.
-  StandardTier standard(options, data::resolve_data_dir(""));
-  std::printf("%s", render_plan(models, standard).c_str());
+  // Model matrix.
+  config::Registry registry = config::load_registry(
+      options.config, options.config == "configs/models.yaml" ? config::FileRequirement::if_present
+                                                               : config::FileRequirement::required,
+      options.env_file, options.env_file == ".env.benchmark-models" ? config::FileRequirement::if_present
+                                                                     : config::FileRequirement::required);
+  ModelMatrix models;
+  for (config::Role role : config::kAllRoles) {
+    if (!roles.count(role)) continue;
+    std::vector<std::string>& ids = role_ids(options, role);
+    if (ids.empty()) ids = registry.default_models(role);
+    if (ids.empty()) {
+      throw Error(fmt::format("no {} models for --tier {}: pass {} a,b, or set roles.{} in {}",
+                              config::to_string(role), fmt::join(tiers, ","), role_flag(role),
+                              config::to_string(role), options.config),
+                  ExitCode::bad_input);
+    }
+    for (const auto& id : ids) role_models(models, role).push_back(registry.resolve(role, id));
+  }
+
+  std::string plan = "Plan:\n";
+  std::size_t total_jobs = 0;
+  for (const auto& tier : tier_runners) {
+    plan += tier->plan(models);
+    total_jobs += tier->job_count(models);
+  }
+  plan += fmt::format("  total: {} items\n", total_jobs);
+  std::printf("%s", plan.c_str());
   std::fflush(stdout);
   if (options.dry_run) return static_cast<int>(ExitCode::ok);
 
   // Simulated providers learn the questions so their models answer with their accuracy.
   auto book = std::make_shared<sim::AnswerBook>();
-  standard.add_to_answer_book(*book);
+  for (const auto& tier : tier_runners) tier->add_to_answer_book(*book);
+  std::vector<config::ResolvedModel*> all_models;
+  for (config::Role role : config::kAllRoles) {
+    for (auto& m : role_models(models, role)) all_models.push_back(&m);
+  }
   config::EmbeddedSims sims;
-  sims.start(models);  // FIXME(lead): pass book once EmbeddedSims takes one
+  sims.start(all_models, book);
 
   const auto unavailable = preflight(models, options);
-  for (const auto& [id, reason] : unavailable) {
-    spdlog::warn("{} is unavailable and will be recorded without metrics: {}", id, reason);
+  ModelMatrix available = models;
+  for (config::Role role : config::kAllRoles) {
+    auto& list = role_models(available, role);
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const config::ResolvedModel& m) {
+                                return unavailable.count(fmt::format("{}/{}", config::to_string(role), m.id)) > 0;
+                              }),
+               list.end());
+  }
+  for (const auto& [who, reason] : unavailable) {
+    spdlog::warn("{} is unavailable; its model runs are recorded without metrics: {}", who, reason);
   }
 
   // The run record exists from the start, so a crash leaves a trace in the report.
-  const fs::path out_dir = options.output_dir;
-  const fs::path report_file = out_dir / report::kReportFileName;
   const std::string item_log = fmt::format("runs/{}/items.jsonl", run_id);
-  const GitInfo git = read_git_info();
-  json run = {{"id", run_id},
-              {"schema_version", report::kSchemaVersion},
-              {"timestamp", utc_timestamp_iso8601()},
-              {"status", "running"},
-              {"overall_status", "no_baseline"},
-              {"llmbench_version", LLMBENCH_VERSION},
-              {"git", {{"branch", git.branch}, {"commit", git.commit}}},
-              {"flags", flags_json(options, tiers, model_ids)},
-              {"dataset_file", nullptr},
-              {"dataset_type", "standard"},
-              {"datasets", standard.datasets_json()},
-              {"item_log", item_log},
-              {"model_runs", json::array()}};
+  if (run.is_null()) {
+    const GitInfo git = read_git_info();
+    run = {{"id", run_id},
+           {"schema_version", report::kSchemaVersion},
+           {"timestamp", utc_timestamp_iso8601()},
+           {"overall_status", "no_baseline"},
+           {"llmbench_version", LLMBENCH_VERSION},
+           {"git", {{"branch", git.branch}, {"commit", git.commit}}},
+           {"flags", options_to_json(options)},
+           {"dataset_file", nullptr},
+           {"dataset_type", tiers.size() == 1 && tiers[0] == "standard" ? "standard" : options.mode},
+           {"item_log", item_log},
+           {"model_runs", json::array()}};
+    json datasets = json::array();
+    for (const auto& tier : tier_runners) {
+      for (auto& d : tier->datasets_json()) datasets.push_back(std::move(d));
+    }
+    run["datasets"] = std::move(datasets);
+  } else {
+    run["resumed_at"] = utc_timestamp_iso8601();
+  }
+  run["status"] = "running";
   report::upsert_run(report_file, run);
 
+  // The journal: what earlier attempts at this run finished is not asked again.
+  std::map<std::string, std::vector<json>> records;  // tier name -> records, journal order
+  std::set<std::string> done;
+  std::size_t resumed = 0;
+  if (!requested.resume.empty()) {
+    JournalContents previous = read_journal(out_dir / item_log);
+    if (previous.dropped_torn_tail) {
+      spdlog::warn("{}: dropped a torn last line (a crash mid-write); that item is sent again",
+                   (out_dir / item_log).string());
+      truncate_journal(out_dir / item_log, previous.valid_bytes);
+    }
+    for (json& r : previous.records) {
+      if (options.retry_errors && is_error(r)) continue;
+      done.insert(r.value("key", std::string()));
+      records[r.value("tier", std::string())].push_back(std::move(r));
+      ++resumed;
+    }
+  }
   JournalWriter journal(out_dir / item_log);
+
   http::ExecutorOptions eo;
   eo.concurrency = options.concurrency;
   eo.retries = options.retries;
   eo.timeout_s = options.timeout_s;
   eo.seed = options.sample_seed;
   http::Executor executor(eo);
-  for (const auto& m : models) executor.set_provider_limits(m.endpoint.provider, m.limits);
-
-  std::map<std::string, std::vector<json>> records;  // model id -> item-log records
-  ProgressSnapshot progress;
-  for (const auto& m : models) {
-    if (!unavailable.count(m.id)) progress.total += standard.prompts().size();
+  for (config::Role role : config::kAllRoles) {
+    for (const auto& m : role_models(available, role)) executor.set_provider_limits(m.endpoint.provider, m.limits);
   }
+
+  ProgressSnapshot progress;
+  for (const auto& tier : tier_runners) progress.total += tier->job_count(available);
+  progress.done = std::min(resumed, progress.total);
   ProgressDisplay display(options.progress, "run " + run_id);
   executor.on_progress([&](const http::ExecutorStats& stats) {
     progress.backing_off = stats.backing_off;
     display.update(progress);
   });
+  bool interrupted = false;
   {
     InterruptGuard guard(executor);
-    for (const auto& m : models) {
-      if (unavailable.count(m.id)) continue;
-      for (const auto& prompt : standard.prompts()) {
-        executor.submit(chat_request(m, prompt.messages),
-                        [&, &prompt = prompt, id = m.id](http::RequestRecord&& r) {
-                          if (r.outcome == http::Outcome::cancelled) return;
-                          json record = standard.score(prompt, id, r);
-                          journal.append(record);
-                          if (!record["error_kind"].is_null()) {
-                            ++progress.errors[record["error_kind"].get<std::string>()];
-                          }
-                          records[id].push_back(std::move(record));
-                          ++progress.done;
-                          display.update(progress);
-                        });
-      }
+    for (const auto& tier : tier_runners) {
+      tier->submit(executor, available, done, [&, name = tier->name()](json record) {
+        record["tier"] = name;
+        journal.append(record);
+        if (is_error(record)) ++progress.errors[record.value("error_kind", std::string("error"))];
+        records[name].push_back(std::move(record));
+        ++progress.done;
+        display.update(progress);
+      });
     }
     executor.run();
     display.finish(progress);
-    if (guard.interrupted()) run["status"] = "interrupted";
+    interrupted = guard.interrupted();
   }
 
-  // Aggregate from the item-log records.
+  // Aggregate from the item-log records; a key seen twice (a retried error) counts once, last wins.
+  json model_runs = model_runs_skeleton(models, roles, options);
   bool any_failure = !unavailable.empty();
-  json model_runs = json::array();
-  for (const auto& m : models) {
-    json mr = {{"generation_model", m.id},
-               {"judge_model", nullptr},
-               {"production_judge_model", nullptr},
-               {"judge_eval_mode", options.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned"},
-               {"consistency_runs", options.consistency_runs},
-               {"api_key_envs", {{"generation", m.endpoint.api_key_env}}}};
-    if (auto it = unavailable.find(m.id); it != unavailable.end()) {
+  std::size_t expected = 0, finished = 0;
+  for (const auto& tier : tier_runners) {
+    std::map<std::string, const json*> latest;
+    std::vector<const json*> ordered;
+    for (const json& r : records[tier->name()]) {
+      auto [it, inserted] = latest.try_emplace(r.value("key", std::string()), &r);
+      if (!inserted) it->second = &r;
+    }
+    for (const json& r : records[tier->name()]) {
+      if (latest[r.value("key", std::string())] == &r) ordered.push_back(&r);
+    }
+    tier->aggregate(ordered, available, model_runs);
+    expected += tier->job_count(available);
+    finished += ordered.size();
+    for (json& mr : model_runs) {
+      for (const json* r : ordered) {
+        if (is_error(*r) && record_applies(*r, mr)) mr["has_errors"] = true;
+      }
+    }
+  }
+  for (json& mr : model_runs) {
+    std::string missing;
+    for (config::Role role : config::kAllRoles) {
+      auto it = mr.find(role_field(role));
+      if (it == mr.end() || it->is_null()) continue;
+      auto u = unavailable.find(fmt::format("{}/{}", config::to_string(role), it->get<std::string>()));
+      if (u != unavailable.end()) missing += fmt::format("{} {}: {}; ", config::to_string(role), *it, u->second);
+    }
+    const bool errors = mr.value("has_errors", false);
+    mr.erase("has_errors");
+    if (!missing.empty()) {
       mr["status"] = "unavailable";
-      mr["unavailable_reason"] = it->second;
-      model_runs.push_back(std::move(mr));
-      continue;
+      mr["unavailable_reason"] = missing.substr(0, missing.size() - 2);
+      mr.erase("metrics");
+    } else {
+      mr["status"] = interrupted ? "interrupted" : errors ? "partial" : "completed";
+      if (errors) any_failure = true;
     }
-    std::vector<const json*> mine;
-    std::size_t errors = 0;
-    for (const auto& r : records[m.id]) {
-      mine.push_back(&r);
-      if (r.value("verdict", std::string()) == "error") ++errors;
-    }
-    const bool complete = mine.size() == standard.prompts().size();
-    mr["status"] = !complete ? "interrupted" : errors ? "partial" : "completed";
-    if (errors || !complete) any_failure = true;
-    mr["metrics"] = {{"standard", standard_metrics(mine, m.price)}};
-    model_runs.push_back(std::move(mr));
   }
   const http::ExecutorStats stats = executor.stats();
   run["model_runs"] = std::move(model_runs);
   run["requests"] = {{"total", stats.completed}, {"by_outcome", stats.outcomes}, {"retries", stats.retries},
-                     {"cache_hits", 0}};
+                     {"cache_hits", 0}, {"resumed_items", resumed}};
   run["finished_at"] = utc_timestamp_iso8601();
-  if (run["status"] == "running") run["status"] = "completed";
+  run["status"] = interrupted || finished < expected ? "interrupted" : "completed";
   report::upsert_run(report_file, run);
 
   std::printf("\n%s", report::render_summary(run).c_str());
   std::printf("Report: %s (item log: %s)\n", report_file.c_str(), (out_dir / item_log).c_str());
+  if (run["status"] == "interrupted") {
+    std::printf("Interrupted: %zu of %zu items done. Resume with:\n  llmbench run --resume %s --output-dir %s\n",
+                finished, expected, run_id.c_str(), out_dir.c_str());
+  } else if (any_failure) {
+    std::printf("Some items failed; send them again with:\n  llmbench run --resume %s --retry-errors --output-dir %s\n",
+                run_id.c_str(), out_dir.c_str());
+  }
+  if (options.render_report) {
+    const json all_runs = report::read_runs(report_file);
+    const fs::path html = out_dir / "report.html";
+    report::write_file_atomically(html, report::render_html(all_runs, report::collect_items(all_runs, out_dir)));
+    std::printf("HTML report: %s\n", html.c_str());
+  } else {
+    std::printf("See it in a browser: llmbench report --output-dir %s\n", out_dir.c_str());
+  }
   std::fflush(stdout);
   if (run["status"] == "interrupted") return static_cast<int>(ExitCode::interrupted);
   return static_cast<int>(any_failure ? ExitCode::failures : ExitCode::ok);

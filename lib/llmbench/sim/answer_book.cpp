@@ -116,6 +116,4 @@ const BookEntry* AnswerBook::find(std::string_view prompt) const {
   return best;
 }
 
-std::shared_ptr<AnswerBook> load_default_answer_book() { return std::make_shared<AnswerBook>(); }
-
 }  // namespace llmbench::sim

@@ -57,8 +57,8 @@ class AnswerBook {
   std::unordered_multimap<std::uint64_t, std::size_t> by_first_line_;  // hash -> entries_ index
 };
 
-// The book the simulator uses when SimOptions::answers is null: the questions of the
-// shipped datasets. Currently an empty book; the dataset loaders fill it in once they exist.
+// The book the simulator uses when SimOptions::answers is null: every question of the shipped
+// standard tasks (benchmarks/data), keyed "<task>/<item id>". Defined in dataset_book.cpp.
 std::shared_ptr<AnswerBook> load_default_answer_book();
 
 }  // namespace llmbench::sim

@@ -1,0 +1,37 @@
+#include "llmbench/run/tier.hpp"
+
+#include <fmt/format.h>
+
+#include "llmbench/error.hpp"
+#include "llmbench/run/standard_tier.hpp"
+
+namespace llmbench::run {
+
+std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& options,
+                                const std::string& data_dir) {
+  if (tier == "standard") return std::make_unique<StandardTier>(options, data_dir);
+  throw Error(fmt::format("--tier {}: this tier is not implemented yet in this build; "
+                          "run --tier standard", tier));
+}
+
+http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<http::ChatMessage> messages) {
+  http::ApiRequest request;
+  request.kind = http::ApiKind::chat;
+  request.endpoint = model.endpoint;
+  request.model = model.api_model;
+  request.messages = std::move(messages);
+  request.params = model.params;
+  return request;
+}
+
+bool record_applies(const nlohmann::json& record, const nlohmann::json& model_run) {
+  for (const char* field : {"generation_model", "judge_model", "production_judge_model", "embedding_model"}) {
+    auto it = record.find(field);
+    if (it == record.end() || it->is_null()) continue;
+    auto mr = model_run.find(field);
+    if (mr == model_run.end() || *mr != *it) return false;
+  }
+  return true;
+}
+
+}  // namespace llmbench::run

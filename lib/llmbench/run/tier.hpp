@@ -1,0 +1,82 @@
+#pragma once
+// One tier of a sweep (standard benchmarks, tier_0 ... tier_3, tier_judge,
+// tier_judge_pipeline): the requests it sends and how its item records become metrics.
+//
+// The sweep drives every tier the same way:
+//   1. make_tier() loads the tier's data (before any model is contacted);
+//   2. plan() and add_to_answer_book() describe it;
+//   3. submit() queues its jobs on the shared executor; each job ends in exactly one
+//      record passed to the sink on the executor's loop thread (a record is one item-log
+//      line: it carries "tier" == name() and a "key" unique within the run);
+//   4. aggregate() turns all of the tier's records (this run's and, on --resume, the
+//      journal's) into metrics.<name> of the model runs they belong to.
+// A job whose key is already in `done` (resume) is not submitted again.
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llmbench/config/registry.hpp"
+#include "llmbench/http/executor.hpp"
+#include "llmbench/run/options.hpp"
+
+namespace llmbench::sim {
+class AnswerBook;
+}
+
+namespace llmbench::run {
+
+// The resolved models of a sweep, by role. Models that failed the preflight check are left out.
+struct ModelMatrix {
+  std::vector<config::ResolvedModel> generation;
+  std::vector<config::ResolvedModel> judges;             // benchmark judges
+  std::vector<config::ResolvedModel> production_judges;
+  std::vector<config::ResolvedModel> embedding;
+};
+
+using RecordSink = std::function<void(nlohmann::json record)>;
+
+class Tier {
+ public:
+  virtual ~Tier() = default;
+
+  // "standard", "tier_0", "tier_1", "tier_2", "tier_3", "tier_judge", "tier_judge_pipeline":
+  // the metrics key and every record's "tier".
+  virtual std::string name() const = 0;
+  // The roles whose models this tier needs (the sweep resolves and checks them).
+  virtual std::vector<config::Role> roles() const = 0;
+  // Plan lines (each ending in '\n'): data, requests per model.
+  virtual std::string plan(const ModelMatrix& models) const = 0;
+  // Records submit() will produce for these models (the progress total).
+  virtual std::size_t job_count(const ModelMatrix& models) const = 0;
+  // The run's `datasets` entries for this tier (task/dataset, split, files, counts).
+  virtual nlohmann::json datasets_json() const = 0;
+  // Teaches the embedded simulator this tier's questions and gold answers.
+  virtual void add_to_answer_book(sim::AnswerBook& book) const = 0;
+  virtual void submit(http::Executor& executor, const ModelMatrix& models,
+                      const std::set<std::string>& done, RecordSink sink) = 0;
+  // Sets metrics.<name()> on each model run (generation_model / judge_model /
+  // production_judge_model / embedding_model fields) that `records` belong to.
+  // `models` gives prices and ids.
+  virtual void aggregate(const std::vector<const nlohmann::json*>& records, const ModelMatrix& models,
+                         nlohmann::json& model_runs) const = 0;
+};
+
+// The tier for a --tier value ("standard", "0", "1", "2", "3", "judge", "judge_pipeline").
+// Loads its data from `data_dir`; throws Error/InputError.
+std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& options,
+                                const std::string& data_dir);
+
+// A chat request to `model` with its configured params.
+http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<http::ChatMessage> messages);
+
+// True when each role field the record names ("generation_model", "judge_model",
+// "production_judge_model", "embedding_model") equals the model run's field.
+bool record_applies(const nlohmann::json& record, const nlohmann::json& model_run);
+
+}  // namespace llmbench::run

@@ -1,0 +1,47 @@
+#include "llmbench/sim/dataset_book.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "llmbench/error.hpp"
+
+namespace llmbench::sim {
+
+void add_items(AnswerBook& book, const data::Dataset& dataset, const std::vector<data::Item>& items) {
+  for (const data::Item& item : items) {
+    std::string key = dataset.task + "/" + item.id;
+    switch (dataset.scorer) {
+      case data::Scorer::choice_letter:
+        book.add_choice(item.question, item.choices, item.gold_index, std::move(key));
+        break;
+      case data::Scorer::numeric:
+        book.add_number(item.question, item.reference, std::move(key));
+        break;
+      default:
+        book.add_text(item.question, item.reference, std::move(key));
+        break;
+    }
+  }
+}
+
+std::shared_ptr<AnswerBook> load_default_answer_book() {
+  auto book = std::make_shared<AnswerBook>();
+  std::string dir;
+  try {
+    dir = data::resolve_data_dir("");
+  } catch (const Error& e) {
+    spdlog::warn("simulator: no shipped datasets found ({}); it will answer generically", e.what());
+    return book;
+  }
+  for (const data::TaskInfo& task : data::standard_tasks()) {
+    try {
+      data::Dataset dataset = data::load_task(task.name, dir);
+      add_items(*book, dataset, dataset.items);
+      add_items(*book, dataset, dataset.fewshot_pool);
+    } catch (const Error& e) {
+      spdlog::warn("simulator: task {} not loaded into the answer book: {}", task.name, e.what());
+    }
+  }
+  return book;
+}
+
+}  // namespace llmbench::sim

@@ -1,0 +1,18 @@
+#pragma once
+// Filling an AnswerBook from loaded datasets, so the simulator knows the gold answers of the
+// questions a sweep asks. Entries are keyed "<task>/<item id>", the key the simulator reports
+// back in its SimAnswer records.
+
+#include <vector>
+
+#include "llmbench/data/item.hpp"
+#include "llmbench/data/tasks.hpp"
+#include "llmbench/sim/answer_book.hpp"
+
+namespace llmbench::sim {
+
+// Adds `items` (taken from `dataset`) with the dataset's scorer deciding the entry kind:
+// choice_letter -> choice, numeric -> number, anything else -> text.
+void add_items(AnswerBook& book, const data::Dataset& dataset, const std::vector<data::Item>& items);
+
+}  // namespace llmbench::sim
