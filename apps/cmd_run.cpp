@@ -2,6 +2,8 @@
 #include <map>
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
 #include "commands.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
@@ -35,6 +37,7 @@ int run_run(const RunFlags& flags) {
                                                          {"plain", run::Progress::plain},
                                                          {"none", run::Progress::none}};
   options.progress = progress.at(flags.progress);
+  if (options.verbose) spdlog::set_level(spdlog::level::debug);
   return run::run_sweep(options);
 }
 

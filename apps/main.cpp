@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "commands.hpp"
 #include "llmbench/error.hpp"
@@ -11,6 +13,10 @@
 int main(int argc, char** argv) {
   std::setlocale(LC_NUMERIC, "C");
   curl_global_init(CURL_GLOBAL_DEFAULT);
+  // stdout carries results (tables, CSV, reports); every log line goes to stderr.
+  auto logger = spdlog::stderr_color_mt("llmbench");
+  logger->set_pattern("llmbench: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
   CLI::App app{"llmbench: benchmark LLMs behind OpenAI-compatible APIs", "llmbench"};
   app.set_version_flag("--version", "llmbench " LLMBENCH_VERSION);
   app.require_subcommand(1);

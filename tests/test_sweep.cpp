@@ -1,0 +1,334 @@
+// End-to-end sweeps through the real binary against a real simulator on loopback: scores
+// must equal what the simulator knows it answered right, and faults, kill -9, Ctrl-C and
+// concurrent writers must not change a number or lose an item.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "llmbench/data/tasks.hpp"
+#include "llmbench/report/store.hpp"
+#include "llmbench/run/journal.hpp"
+#include "llmbench/run/standard_tier.hpp"
+#include "llmbench/sim/answer_book.hpp"
+#include "llmbench/sim/simulator.hpp"
+#include "support/cli.hpp"
+#include "support/process.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace llmbench;
+
+namespace {
+
+const std::vector<std::string> kTasks = {"mmlu", "gsm8k", "arc_easy", "truthfulqa_mc1", "hellaswag", "medqa"};
+constexpr int kLimit = 20;
+constexpr std::uint64_t kSeed = 1234;
+
+// A simulator that knows the questions a `--limit kLimit` sweep of kTasks asks.
+std::unique_ptr<sim::Simulator> start_sim(sim::FaultOptions faults = {}, double latency_ms = 0) {
+  run::RunOptions options;
+  options.tasks = kTasks;
+  options.limit = std::to_string(kLimit);
+  options.sample_seed = kSeed;
+  run::StandardTier tier(options, data::resolve_data_dir(""));
+  auto book = std::make_shared<sim::AnswerBook>();
+  tier.add_to_answer_book(*book);
+  sim::SimOptions so;
+  so.models = {{"sim-a", 0.5}, {"sim-b", 0.8}};
+  so.answers = book;
+  so.faults = faults;
+  so.latency_ms = latency_ms;
+  so.seed = 7;
+  auto s = std::make_unique<sim::Simulator>(so);
+  s->start();
+  return s;
+}
+
+// A config pointing two models at the simulator, and an empty env file (hermetic).
+std::vector<std::string> sweep_args(const sim::Simulator& s, const std::string& dir,
+                                    const std::string& out_dir, int concurrency = 16) {
+  const std::string config = dir + "/models.yaml";
+  std::ofstream(config) << fmt::format(
+      "providers:\n  local:\n    base_url: {}\nmodels:\n  - id: sim-a\n    provider: local\n"
+      "  - id: sim-b\n    provider: local\n",
+      s.base_url());
+  const std::string env = dir + "/empty.env";
+  std::ofstream(env) << "";
+  std::string tasks;
+  for (const auto& t : kTasks) tasks += (tasks.empty() ? "" : ",") + t;
+  return {"run", "--config", config, "--env-file", env, "--tier", "standard", "--tasks", tasks,
+          "--limit", std::to_string(kLimit), "--sample-seed", std::to_string(kSeed),
+          "--generation-models", "sim-a,sim-b", "--output-dir", out_dir, "--progress", "none",
+          "--concurrency", std::to_string(concurrency), "--retries", "6", "--timeout", "5"};
+}
+
+json only_run(const std::string& out_dir) {
+  const json runs = report::read_runs(fs::path(out_dir) / report::kReportFileName);
+  REQUIRE(runs.size() == 1);
+  return runs[0];
+}
+
+// The numbers that must not change between equivalent runs (not latencies).
+json scores(const json& run) {
+  json out;
+  for (const auto& mr : run.at("model_runs")) {
+    for (const auto& [task, m] : mr.at("metrics").at("standard").items()) {
+      out[mr.at("generation_model").get<std::string>()][task] = {
+          {"accuracy", m.value("accuracy", -1.0)}, {"n", m.at("n")}, {"n_correct", m.at("n_correct")},
+          {"n_unparsed", m.at("n_unparsed")}, {"n_errors", m.at("n_errors")}, {"ci95", m.value("ci95", json())}};
+    }
+  }
+  return out;
+}
+
+std::vector<json> journal_of(const std::string& out_dir, const json& run) {
+  return run::read_journal(fs::path(out_dir) / run.at("item_log").get<std::string>()).records;
+}
+
+std::uint64_t chat_requests(const sim::Simulator& s) {
+  const auto stats = s.stats();
+  auto it = stats.by_path.find("/v1/chat/completions");
+  return it == stats.by_path.end() ? 0 : it->second;
+}
+
+std::size_t journal_lines(const std::string& out_dir) {
+  std::size_t n = 0;
+  for (const auto& dir : fs::recursive_directory_iterator(out_dir)) {
+    if (dir.path().filename() != "items.jsonl") continue;
+    std::ifstream in(dir.path());
+    for (std::string line; std::getline(in, line);) ++n;
+  }
+  return n;
+}
+
+void wait_for_lines(const std::string& out_dir, std::size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((!fs::exists(out_dir) || journal_lines(out_dir) < n) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(journal_lines(out_dir) >= n);
+}
+
+constexpr std::size_t kItems = 2 * 6 * kLimit;  // models x tasks x limit
+
+}  // namespace
+
+TEST_CASE("sweep: every standard score equals the simulator's own record of what it answered right", "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  const auto result = test::run_cli(sweep_args(*s, dir, out));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const json run = only_run(out);
+  CHECK(run.at("status") == "completed");
+
+  // The simulator's truth, by (model, task): answers given and answers meant to be right.
+  std::map<std::pair<std::string, std::string>, std::pair<int, int>> truth;
+  std::map<std::string, bool> correct_by_key;
+  for (const auto& a : s->answers()) {
+    const std::string task = a.question_key.substr(0, a.question_key.find('/'));
+    auto& [n, right] = truth[{a.model, task}];
+    ++n;
+    right += a.correct ? 1 : 0;
+    correct_by_key[fmt::format("standard|{}|{}", a.question_key, a.model)] = a.correct;
+  }
+  for (const auto& mr : run.at("model_runs")) {
+    const std::string model = mr.at("generation_model");
+    for (const auto& task : kTasks) {
+      INFO(model << " " << task);
+      const json& m = mr.at("metrics").at("standard").at(task);
+      const auto [n, right] = truth.at({model, task});
+      CHECK(n == kLimit);
+      CHECK(m.at("n") == kLimit);
+      CHECK(m.at("n_errors") == 0);
+      CHECK(m.at("n_correct") == right);
+      CHECK(m.at("accuracy").get<double>() == Approx(static_cast<double>(right) / kLimit).epsilon(1e-12));
+    }
+  }
+  // Item by item, too: the log's verdict is the simulator's.
+  const auto records = journal_of(out, run);
+  REQUIRE(records.size() == kItems);
+  for (const auto& r : records) {
+    INFO(r.dump());
+    CHECK(r.at("correct").get<bool>() == correct_by_key.at(r.at("key").get<std::string>()));
+  }
+}
+
+TEST_CASE("sweep: with over a third of first attempts failing, every score equals the fault-free run", "[sweep]") {
+  auto clean_sim = start_sim();
+  const std::string dir = test::temp_dir();
+  const auto clean = test::run_cli(sweep_args(*clean_sim, dir, dir + "/clean"));
+  REQUIRE(clean.exit_code == 0);
+
+  sim::FaultOptions faults;
+  faults.rate_limit = 0.1;
+  faults.server_error = 0.1;
+  faults.bad_gateway_html = 0.05;
+  faults.drop = 0.05;
+  faults.truncate = 0.06;
+  faults.stall = 0.02;
+  faults.stall_s = 8;
+  faults.retry_after_s = 1;
+  faults.first_attempt_only = true;
+  auto faulty_sim = start_sim(faults);
+  const auto faulty = test::run_cli(sweep_args(*faulty_sim, dir, dir + "/faulty"));
+  INFO(faulty.out << faulty.err);
+  REQUIRE(faulty.exit_code == 0);
+  std::uint64_t injected = 0;
+  for (const auto& [kind, n] : faulty_sim->stats().faults) injected += n;
+  CHECK(injected >= kItems / 4);
+  const json run = only_run(dir + "/faulty");
+  CHECK(run.at("requests").at("retries").get<int>() >= static_cast<int>(kItems / 4));
+  CHECK(scores(run) == scores(only_run(dir + "/clean")));
+}
+
+TEST_CASE("sweep: items that still fail after all retries are counted apart and retried with --retry-errors", "[sweep]") {
+  sim::FaultOptions faults;
+  faults.server_error = 0.2;
+  faults.first_attempt_only = false;  // every attempt may fail: some items run out of retries
+  auto faulty_sim = start_sim(faults);
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  auto args = sweep_args(*faulty_sim, dir, out);
+  args.push_back("--run-id");
+  args.push_back("flaky-run");
+  std::replace(args.begin(), args.end(), std::string("6"), std::string("0"));  // --retries 0
+  const auto first = test::run_cli(args);
+  REQUIRE(first.exit_code == 1);
+  CHECK(first.out.find("--resume flaky-run --retry-errors") != std::string::npos);
+  json run = only_run(out);
+  int errors = 0;
+  for (const auto& mr : run.at("model_runs")) {
+    CHECK(mr.at("status") == "partial");
+    for (const auto& [task, m] : mr.at("metrics").at("standard").items()) {
+      errors += m.at("n_errors").get<int>();
+      CHECK(m.at("n").get<int>() + m.at("n_errors").get<int>() == kLimit);
+    }
+  }
+  CHECK(errors > 0);
+  for (const auto& r : journal_of(out, run)) {
+    if (!r.at("error").is_null()) CHECK(r.at("error_kind") == "http_status");
+  }
+
+  // The simulator recovers; --retry-errors sends exactly the failed items again.
+  auto healthy = start_sim();
+  const std::uint64_t before = chat_requests(*healthy);
+  auto resume_args = sweep_args(*healthy, dir, out);  // rewrites models.yaml to the healthy sim
+  const auto second = test::run_cli({"run", "--resume", "flaky-run", "--retry-errors", "--output-dir", out,
+                                     "--progress", "none"});
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  run = only_run(out);
+  CHECK(run.at("status") == "completed");
+  CHECK(chat_requests(*healthy) - before == static_cast<std::uint64_t>(errors) + 2);  // + 2 preflight
+  for (const auto& mr : run.at("model_runs")) {
+    for (const auto& [task, m] : mr.at("metrics").at("standard").items()) CHECK(m.at("n") == kLimit);
+  }
+}
+
+TEST_CASE("sweep: after kill -9 at any moment, --resume gives exactly the uninterrupted metrics", "[sweep]") {
+  auto s = start_sim({}, 15);
+  const std::string dir = test::temp_dir();
+  const auto reference = test::run_cli(sweep_args(*s, dir, dir + "/reference"));
+  REQUIRE(reference.exit_code == 0);
+
+  for (std::size_t kill_after : {std::size_t{1}, kItems / 3, kItems - 5}) {
+    DYNAMIC_SECTION("killed after " << kill_after << " items") {
+      const std::string out = dir + fmt::format("/killed-{}", kill_after);
+      const std::uint64_t before = chat_requests(*s);
+      auto args = sweep_args(*s, dir, out, 4);
+      args.push_back("--run-id");
+      args.push_back("crashy");
+      test::CliProcess child(args);
+      wait_for_lines(out, kill_after);
+      child.signal(SIGKILL);
+      REQUIRE(child.wait().exit_code == 128 + SIGKILL);
+      const std::size_t journaled = journal_lines(out);
+      CHECK(only_run(out).at("status") == "running");  // the crash left its trace
+
+      const auto resumed = test::run_cli({"run", "--resume", "crashy", "--output-dir", out, "--progress", "none"});
+      INFO(resumed.out << resumed.err);
+      REQUIRE(resumed.exit_code == 0);
+      const json run = only_run(out);
+      CHECK(run.at("status") == "completed");
+      CHECK(scores(run) == scores(only_run(dir + "/reference")));
+      // No item lost or counted twice.
+      std::set<std::string> keys;
+      for (const auto& r : journal_of(out, run)) CHECK(keys.insert(r.at("key").get<std::string>()).second);
+      CHECK(keys.size() == kItems);
+      // Only what was in flight at the kill (at most the concurrency, plus a torn line) was sent again.
+      const std::uint64_t sent = chat_requests(*s) - before - 4;  // 2 preflights per invocation
+      CHECK(sent >= kItems);
+      CHECK(sent <= kItems + 4 + 1);
+      CHECK(journaled <= kItems);
+    }
+  }
+}
+
+TEST_CASE("sweep: Ctrl-C stops scheduling, records an interrupted run and prints the resume command", "[sweep]") {
+  auto s = start_sim({}, 100);
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  auto args = sweep_args(*s, dir, out, 4);
+  args.push_back("--run-id");
+  args.push_back("stopped");
+  test::CliProcess child(args);
+  wait_for_lines(out, 8);
+  const auto t0 = std::chrono::steady_clock::now();
+  child.signal(SIGINT);
+  const auto result = child.wait();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 130);
+  CHECK(seconds < 5);
+  CHECK(result.out.find("llmbench run --resume stopped") != std::string::npos);
+  json run = only_run(out);
+  CHECK(run.at("status") == "interrupted");
+  CHECK(journal_lines(out) < kItems);
+
+  const auto resumed = test::run_cli({"run", "--resume", "stopped", "--output-dir", out, "--progress", "none",
+                                      "--concurrency", "32"});
+  REQUIRE(resumed.exit_code == 0);
+  run = only_run(out);
+  CHECK(run.at("status") == "completed");
+  CHECK(journal_lines(out) == kItems);
+}
+
+TEST_CASE("sweep: two runs writing one output directory at the same time both land", "[sweep]") {
+  auto s = start_sim({}, 5);
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  auto a = sweep_args(*s, dir, out, 8);
+  auto b = a;
+  a.insert(a.end(), {"--run-id", "writer-a"});
+  b.insert(b.end(), {"--run-id", "writer-b"});
+  test::CliProcess first(a), second(b);
+  REQUIRE(first.wait().exit_code == 0);
+  REQUIRE(second.wait().exit_code == 0);
+  const json runs = report::read_runs(fs::path(out) / report::kReportFileName);
+  REQUIRE(runs.size() == 2);
+  std::set<std::string> ids;
+  for (const auto& r : runs) {
+    ids.insert(r.at("id").get<std::string>());
+    CHECK(r.at("status") == "completed");
+    CHECK(r.at("model_runs").size() == 2);
+  }
+  CHECK(ids == std::set<std::string>{"writer-a", "writer-b"});
+}
+
+TEST_CASE("sweep: --resume of an unknown run exits 2 naming the report and the runs it holds", "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  REQUIRE(test::run_cli(sweep_args(*s, dir, out)).exit_code == 0);
+  const auto result = test::run_cli({"run", "--resume", "nope", "--output-dir", out});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("benchmark_runs.json") != std::string::npos);
+  CHECK(result.err.find(only_run(out).at("id").get<std::string>()) != std::string::npos);
+}
