@@ -58,6 +58,8 @@ Runner setup_run(CLI::App& app) {
   cmd->add_option("--tasks", flags->tasks,
                   "Standard tasks (tier standard): mmlu,gsm8k,arc_challenge,arc_easy,"
                   "truthfulqa_mc1,hellaswag,medqa, or custom tasks from the config; default all");
+  cmd->add_option("--tasks-file", o.tasks_file,
+                  "YAML with a tasks: list of custom tasks (see benchmarks/data/custom_example/tasks.yaml)");
   cmd->add_option("--limit", o.limit,
                   "Items per task: a count (30) or a fraction (0.1); default all items");
   cmd->add_option("--sample-seed", o.sample_seed,

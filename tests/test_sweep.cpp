@@ -332,3 +332,27 @@ TEST_CASE("sweep: --resume of an unknown run exits 2 naming the report and the r
   CHECK(result.err.find("benchmark_runs.json") != std::string::npos);
   CHECK(result.err.find(only_run(out).at("id").get<std::string>()) != std::string::npos);
 }
+
+TEST_CASE("sweep: a custom task from --tasks-file runs and is scored like a standard one", "[sweep]") {
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  const auto result = test::run_cli({"run", "--tasks-file", "benchmarks/data/custom_example/tasks.yaml",
+                                     "--tasks", "example_capitals,example_arithmetic", "--generation-models",
+                                     "sim-large", "--output-dir", out, "--progress", "none"});
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const json run = only_run(out);
+  const json& standard = run.at("model_runs").at(0).at("metrics").at("standard");
+  for (const char* task : {"example_capitals", "example_arithmetic"}) {
+    INFO(task);
+    const json& m = standard.at(task);
+    CHECK(m.at("n").get<int>() > 0);
+    CHECK(m.at("n_errors") == 0);
+    CHECK(m.at("n_correct").get<int>() <= m.at("n").get<int>());
+  }
+
+  const auto unknown = test::run_cli({"run", "--tasks-file", "benchmarks/data/custom_example/tasks.yaml",
+                                      "--tasks", "no_such_task", "--output-dir", out + "2"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("example_capitals") != std::string::npos);
+  CHECK_FALSE(fs::exists(out + "2"));
+}

@@ -9,6 +9,7 @@ json options_to_json(const RunOptions& o) {
           {"env_file", o.env_file},
           {"tiers", o.tiers},
           {"tasks", o.tasks},
+          {"tasks_file", o.tasks_file},
           {"limit", o.limit},
           {"sample_seed", o.sample_seed},
           {"num_fewshot", o.num_fewshot},
@@ -43,6 +44,7 @@ RunOptions options_from_json(const json& f) {
   get("env_file", o.env_file);
   get("tiers", o.tiers);
   get("tasks", o.tasks);
+  get("tasks_file", o.tasks_file);
   get("limit", o.limit);
   get("sample_seed", o.sample_seed);
   get("num_fewshot", o.num_fewshot);

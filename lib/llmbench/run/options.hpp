@@ -17,7 +17,8 @@ struct RunOptions {
   std::string config = "configs/models.yaml";
   std::string env_file = ".env.benchmark-models";
   std::vector<std::string> tiers;  // 0,1,2,3,judge,judge_pipeline,standard (or all)
-  std::vector<std::string> tasks;  // standard tasks: mmlu, gsm8k, ...
+  std::vector<std::string> tasks;  // standard tasks: mmlu, gsm8k, ... and custom task names
+  std::string tasks_file;          // YAML with a `tasks:` list of custom tasks
   std::string limit;               // "" = all items, "30" = 30 items, "0.1" = a tenth
   std::uint64_t sample_seed = 1234;
   int num_fewshot = 0;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/data/custom_task.hpp"
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
@@ -65,14 +66,28 @@ json latency_json(std::vector<double> latencies) {
 }  // namespace
 
 StandardTier::StandardTier(const RunOptions& options, const std::string& data_dir) {
+  std::vector<data::CustomTask> custom;
+  if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
   std::vector<std::string> names = options.tasks;
   if (names.empty()) {
     for (const auto& info : data::standard_tasks()) names.push_back(info.name);
+    for (const auto& c : custom) names.push_back(c.info.name);
   }
   const data::SampleLimit limit = data::parse_limit(options.limit);
   for (const auto& name : names) {
     StandardTask task;
-    task.dataset = data::load_task(name, data_dir);
+    auto it = std::find_if(custom.begin(), custom.end(), [&](const data::CustomTask& c) { return c.info.name == name; });
+    if (it != custom.end()) {
+      task.dataset = std::move(it->dataset);
+    } else if (data::find_task(name) != nullptr || custom.empty()) {
+      task.dataset = data::load_task(name, data_dir);
+    } else {
+      std::string known;
+      for (const auto& info : data::standard_tasks()) known += info.name + ", ";
+      for (const auto& c : custom) known += c.info.name + ", ";
+      throw Error(fmt::format("--tasks: unknown task \"{}\"; known: {}", name, known.substr(0, known.size() - 2)),
+                  ExitCode::bad_input);
+    }
     data::check_fewshot(task.dataset, options.num_fewshot);
     task.items_total = task.dataset.items.size();
     task.items = data::sample_items(task.dataset.items, limit, options.sample_seed, task.dataset.task);
