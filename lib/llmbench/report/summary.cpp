@@ -1,6 +1,8 @@
 #include "llmbench/report/summary.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -55,21 +57,126 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+std::string number(const json& v, int decimals = 3) {
+  return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), decimals) : "-";
+}
+
+// One compact table per model-lab tier: a row per distinct combination of the roles the
+// tier depends on (the sweep repeats a tier's metrics on every model run sharing them).
+struct TierColumn {
+  const char* key;    // metric key
+  const char* label;  // column header
+  enum Kind { num, pct, count_, ms } kind;
+};
+
+struct TierTable {
+  const char* tier;
+  const char* title;
+  std::vector<const char*> roles;  // model-run fields naming the models
+  std::vector<TierColumn> columns;
+};
+
+const std::vector<TierTable>& tier_tables() {
+  using C = TierColumn;
+  static const std::vector<TierTable> tables = {
+      {"tier_0", "Tier 0: embedding geometry", {"embedding_model"},
+       {{"total_samples", "samples", C::count_}, {"avg_nn_distance", "avg NN dist", C::num},
+        {"density_score", "density", C::num}, {"avg_spread", "avg spread", C::num},
+        {"effective_dimensionality", "eff. dims", C::count_}, {"avg_pairwise_distance", "avg pair dist", C::num}}},
+      {"tier_1", "Tier 1: retrieval", {"embedding_model"},
+       {{"evaluated_queries", "queries", C::count_}, {"hit_rate@1", "hit@1", C::pct}, {"hit_rate@5", "hit@5", C::pct},
+        {"hit_rate@10", "hit@10", C::pct}, {"mrr", "MRR", C::num}, {"recall@5", "recall@5", C::pct},
+        {"ndcg@10", "nDCG@10", C::num}, {"retrieval_consistency", "consistency", C::num}}},
+      {"tier_2", "Tier 2: answers on the gold context (judge scores 1-5)",
+       {"generation_model", "judge_model", "embedding_model"},
+       {{"total_queries", "queries", C::count_}, {"avg_faithfulness", "faithful", C::num},
+        {"avg_answer_relevance", "relevant", C::num}, {"avg_answer_correctness", "correct", C::num},
+        {"avg_rougeL_f", "ROUGE-L", C::num}, {"avg_bleu", "BLEU", C::num},
+        {"response_exact_match_rate", "exact match", C::pct}, {"response_semantic_consistency", "sem. cons.", C::num},
+        {"errors", "errors", C::count_}}},
+      {"tier_3", "Tier 3: end to end (judge scores 1-5)", {"generation_model", "judge_model", "embedding_model"},
+       {{"total_queries", "queries", C::count_}, {"avg_e2e_score", "e2e", C::num},
+        {"avg_semantic_similarity", "sem. sim.", C::num}, {"avg_rougeL_f", "ROUGE-L", C::num},
+        {"avg_bleu", "BLEU", C::num}, {"response_exact_match_rate", "exact match", C::pct},
+        {"errors", "errors", C::count_}}},
+      {"tier_judge", "Benchmark judges", {"judge_model"},
+       {{"total_items", "items", C::count_}, {"avg_score", "avg score", C::num},
+        {"consistency_score", "consistency", C::pct}, {"error_rate", "error rate", C::pct},
+        {"avg_latency_ms", "latency ms", C::ms}}},
+      {"tier_judge_pipeline", "Production judges (positive = show)", {"production_judge_model"},
+       {{"total_evaluations", "n", C::count_}, {"accuracy", "accuracy", C::pct}, {"precision", "precision", C::pct},
+        {"recall", "recall", C::pct}, {"f1_score", "F1", C::pct}, {"true_positives", "TP", C::count_},
+        {"false_positives", "FP", C::count_}, {"false_negatives", "FN", C::count_},
+        {"true_negatives", "TN", C::count_}, {"failed_evaluations", "failed", C::count_},
+        {"avg_latency_ms", "latency ms", C::ms}}},
+  };
+  return tables;
+}
+
+std::string cell(const json& v, TierColumn::Kind kind) {
+  switch (kind) {
+    case TierColumn::num: return number(v);
+    case TierColumn::pct: return percent(v);
+    case TierColumn::count_: return count(v);
+    case TierColumn::ms: return number(v, 0);
+  }
+  return "-";
+}
+
+std::string render_tier_tables(const json& run) {
+  std::string out;
+  for (const TierTable& t : tier_tables()) {
+    std::vector<std::vector<std::string>> rows(1);
+    std::vector<const char*> roles;
+    for (const char* role : t.roles) {
+      bool used = false;
+      for (const auto& mr : run.value("model_runs", json::array())) {
+        used = used || (mr.value("metrics", json::object()).contains(t.tier) && mr.value(role, json()).is_string());
+      }
+      if (!used) continue;
+      roles.push_back(role);
+      std::string_view label(role);
+      rows[0].emplace_back(label.substr(0, label.size() - std::string_view("_model").size()));
+    }
+    for (const auto& c : t.columns) rows[0].emplace_back(c.label);
+    std::set<std::vector<std::string>> seen;
+    for (const auto& mr : run.value("model_runs", json::array())) {
+      const json metrics = mr.value("metrics", json::object());
+      if (!metrics.contains(t.tier)) continue;
+      std::vector<std::string> row;
+      for (const char* role : roles) row.push_back(mr.value(role, json()).is_string() ? mr[role].get<std::string>() : "-");
+      if (!seen.insert(row).second) continue;
+      const json& m = metrics[t.tier];
+      for (const auto& c : t.columns) row.push_back(cell(m.value(c.key, json()), c.kind));
+      rows.push_back(std::move(row));
+    }
+    if (rows.size() > 1) out += fmt::format("\n{}\n", t.title) + render_table(rows);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_summary(const json& run) {
   std::vector<std::vector<std::string>> rows = {
       {"model", "task", "accuracy", "95% CI", "n", "correct", "unparsed", "errors", "p50 ms"}};
   std::vector<std::string> notes;
+  std::set<std::string> standard_done;  // model runs of one generation model share its standard metrics
   for (const auto& mr : run.value("model_runs", json::array())) {
-    const std::string model = mr.value("generation_model", std::string("-"));
+    const std::string model = mr.value("generation_model", json()).is_string()
+                                  ? mr["generation_model"].get<std::string>() : std::string("-");
     if (mr.value("status", std::string()) == "unavailable") {
-      notes.push_back(fmt::format("{}: unavailable: {}", model,
+      std::string who;
+      for (const char* role : {"generation_model", "judge_model", "production_judge_model", "embedding_model"}) {
+        if (mr.value(role, json()).is_string()) who += (who.empty() ? "" : " / ") + mr[role].get<std::string>();
+      }
+      notes.push_back(fmt::format("{}: unavailable: {}", who.empty() ? model : who,
                                   mr.value("unavailable_reason", std::string("unknown reason"))));
       continue;
     }
     const json standard = mr.contains("metrics") ? mr["metrics"].value("standard", json::object())
                                                  : json::object();
+    if (!standard.empty() && !standard_done.insert(model).second) continue;
     for (const auto& [task, m] : standard.items()) {
       rows.push_back({model, task, percent(m.value("accuracy", json())), interval(m.value("ci95", json())),
                       count(m.value("n", json())), count(m.value("n_correct", json())),
@@ -89,7 +196,13 @@ std::string render_summary(const json& run) {
   }
   std::string out = fmt::format("Run {} ({})\n", run.value("id", std::string()),
                                 run.value("status", std::string()));
-  out += rows.size() > 1 ? render_table(rows) : "No results.\n";
+  const std::string tiers = render_tier_tables(run);
+  if (rows.size() > 1) {
+    out += render_table(rows);
+  } else if (tiers.empty()) {
+    out += "No results.\n";
+  }
+  out += tiers;
   for (const auto& note : notes) out += note + "\n";
   return out;
 }

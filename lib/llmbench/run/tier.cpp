@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/run/rag_tiers.hpp"
 #include "llmbench/run/standard_tier.hpp"
 
 namespace llmbench::run {
@@ -10,6 +11,7 @@ namespace llmbench::run {
 std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& options,
                                 const std::string& data_dir) {
   if (tier == "standard") return std::make_unique<StandardTier>(options, data_dir);
+  if (auto rag = make_rag_tier(tier, options, data_dir)) return rag;
   throw Error(fmt::format("--tier {}: this tier is not implemented yet in this build; "
                           "run --tier standard", tier));
 }

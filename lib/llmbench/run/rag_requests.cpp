@@ -1,0 +1,142 @@
+#include "llmbench/run/rag_requests.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace llmbench::run {
+namespace {
+
+using nlohmann::json;
+
+std::string_view kind_name(http::ApiKind kind) {
+  switch (kind) {
+    case http::ApiKind::chat: return "chat";
+    case http::ApiKind::embeddings: return "embeddings";
+    case http::ApiKind::models: return "models";
+  }
+  return "chat";
+}
+
+}  // namespace
+
+std::string request_identity(const http::ApiRequest& request) {
+  const json identity = {{"kind", kind_name(request.kind)},
+                         {"url", request.endpoint.base_url},
+                         {"model", request.model},
+                         {"messages", messages_json(request.messages)},
+                         {"inputs", request.inputs},
+                         {"params", request.params},
+                         {"stream", request.stream == http::Stream::yes},
+                         {"repeat", request.repeat_index}};
+  return identity.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void SharedRequests::submit(http::ApiRequest request, Done done) {
+  auto [it, inserted] = entries_.try_emplace(request_identity(request));
+  if (!inserted) {
+    ++shared_;
+    Entry& entry = *it->second;
+    if (entry.finished) {
+      done(entry.record);
+    } else {
+      entry.waiters.push_back(std::move(done));
+    }
+    return;
+  }
+  auto entry = std::make_shared<Entry>();
+  entry->waiters.push_back(std::move(done));
+  it->second = entry;
+  executor_.submit(std::move(request), [entry](http::RequestRecord&& record) {
+    entry->record = std::move(record);
+    entry->finished = true;
+    // A waiter may submit more requests (even this one: it is then answered at once).
+    std::vector<Done> waiters = std::move(entry->waiters);
+    entry->waiters.clear();
+    for (auto& w : waiters) w(entry->record);
+  });
+}
+
+std::size_t embedding_requests(std::size_t count) { return (count + kEmbeddingBatch - 1) / kEmbeddingBatch; }
+
+void embed_texts(SharedRequests& requests, const config::ResolvedModel& model, std::vector<std::string> texts,
+                 int repeat, std::function<void(const EmbedResult&)> done) {
+  struct State {
+    EmbedResult result;
+    std::size_t remaining = 0;
+    bool failed = false;
+    std::function<void(const EmbedResult&)> done;
+  };
+  auto state = std::make_shared<State>();
+  state->done = std::move(done);
+  const std::size_t batches = embedding_requests(texts.size());
+  if (batches == 0) {
+    state->done(state->result);
+    return;
+  }
+  state->result.vectors.resize(texts.size());
+  state->remaining = batches;
+  for (std::size_t b = 0; b < batches; ++b) {
+    const std::size_t begin = b * kEmbeddingBatch, end = std::min(texts.size(), begin + kEmbeddingBatch);
+    http::ApiRequest request;
+    request.kind = http::ApiKind::embeddings;
+    request.endpoint = model.endpoint;
+    request.model = model.api_model;
+    request.inputs.assign(texts.begin() + static_cast<std::ptrdiff_t>(begin),
+                          texts.begin() + static_cast<std::ptrdiff_t>(end));
+    request.repeat_index = repeat;
+    requests.submit(std::move(request), [state, begin, end](const http::RequestRecord& r) {
+      if (!state->failed) {
+        if (!r.ok()) {
+          state->failed = true;
+          state->result.error_kind = std::string(http::to_string(r.outcome));
+          state->result.error = r.error;
+        } else if (r.embeddings.size() != end - begin) {
+          state->failed = true;
+          state->result.error_kind = "parse";
+          state->result.error = fmt::format("the embeddings reply holds {} vectors for {} inputs",
+                                            r.embeddings.size(), end - begin);
+        } else {
+          for (std::size_t i = begin; i < end; ++i) {
+            const auto& v = r.embeddings[i - begin];
+            state->result.vectors[i].assign(v.begin(), v.end());
+          }
+        }
+      }
+      if (--state->remaining > 0) return;
+      if (state->failed) state->result.vectors.clear();
+      state->done(state->result);
+    });
+  }
+}
+
+bool request_failed(const http::RequestRecord& record) { return !record.ok(); }
+
+json request_fields(const http::RequestRecord& record) {
+  json out = {
+      {"http_status", record.http_status},
+      {"attempts", record.attempts},
+      {"latency_ms", record.timings.latency_ms() >= 0 ? json(record.timings.latency_ms()) : json()},
+      {"ttft_ms", record.timings.ttft_ms() >= 0 ? json(record.timings.ttft_ms()) : json()},
+      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
+                                            {"completion_tokens", record.usage.completion_tokens}}
+                                     : json()},
+      {"error_kind", nullptr},
+      {"error", nullptr},
+  };
+  if (request_failed(record)) {
+    out["error_kind"] = std::string(http::to_string(record.outcome));
+    out["error"] = record.outcome == http::Outcome::truncated && record.error.empty()
+                       ? "the answer was cut off (finish_reason length) before any text; raise max_tokens"
+                       : record.error;
+  }
+  return out;
+}
+
+json messages_json(const std::vector<http::ChatMessage>& messages) {
+  json out = json::array();
+  for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
+  return out;
+}
+
+}  // namespace llmbench::run

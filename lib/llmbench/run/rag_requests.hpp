@@ -1,0 +1,92 @@
+#pragma once
+// Request sharing for the model-lab tiers: each distinct request is sent once per run.
+//
+// A request's identity is its content (kind, endpoint URL, model, messages, inputs,
+// parameters, stream, repeat index). Tiers submit through one SharedRequests per executor;
+// a request whose identity was already submitted is not sent again, its record is handed to
+// every caller. So the generation answer of (model, item) is sent once however many judges
+// read it, a judge prompt that two answers happen to produce alike is sent once, and the
+// question embeddings tier 0, tier 1 and tier 3 all need are one set of batches.
+//
+// Threading: like the executor, everything runs on the executor's loop thread (submit()
+// before run(), or from a callback).
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llmbench/config/registry.hpp"
+#include "llmbench/http/executor.hpp"
+#include "llmbench/http/types.hpp"
+#include "llmbench/metrics/vector_math.hpp"
+
+namespace llmbench::run {
+
+// The canonical identity of a request (a compact JSON text). Two requests with the same
+// identity would get the same answer from a deterministic server; the API key is not part
+// of it (the endpoint URL is).
+std::string request_identity(const http::ApiRequest& request);
+
+class SharedRequests {
+ public:
+  // Receives the one record of the request; shared by every caller with that identity.
+  using Done = std::function<void(const http::RequestRecord&)>;
+
+  explicit SharedRequests(http::Executor& executor) : executor_(executor) {}
+  SharedRequests(const SharedRequests&) = delete;
+  SharedRequests& operator=(const SharedRequests&) = delete;
+
+  // Sends `request` unless a request with its identity was submitted here before. `done` runs
+  // exactly once: when the record arrives, or at once (inside this call) if it already has.
+  void submit(http::ApiRequest request, Done done);
+
+  http::Executor& executor() { return executor_; }
+  std::size_t sent() const { return entries_.size(); }  // distinct requests submitted
+  std::size_t shared() const { return shared_; }         // submissions answered by an earlier one
+
+ private:
+  struct Entry {
+    bool finished = false;
+    http::RequestRecord record;
+    std::vector<Done> waiters;
+  };
+  http::Executor& executor_;
+  std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;
+  std::size_t shared_ = 0;
+};
+
+// Inputs per /v1/embeddings request (most providers accept at least this many).
+inline constexpr std::size_t kEmbeddingBatch = 64;
+
+struct EmbedResult {
+  std::vector<metrics::Embedding> vectors;  // one per text, input order; empty on failure
+  std::string error_kind;                   // "" = ok; else the failed batch's outcome
+  std::string error;
+  bool ok() const { return error_kind.empty(); }
+  bool cancelled() const { return error_kind == "cancelled"; }
+};
+
+// Embeds `texts` with `model` in batches of kEmbeddingBatch (request repeat_index `repeat`),
+// through `requests`, so the same texts in the same order cost their batches once per run.
+// `done` runs once with every vector, or with the first failed batch's outcome (a reply with
+// the wrong number of vectors is a "parse" failure).
+void embed_texts(SharedRequests& requests, const config::ResolvedModel& model,
+                 std::vector<std::string> texts, int repeat, std::function<void(const EmbedResult&)> done);
+
+// Number of requests embed_texts sends for `count` texts.
+std::size_t embedding_requests(std::size_t count);
+
+// The request part of an item record: http_status, attempts, latency_ms, ttft_ms, usage,
+// error_kind and error (both null when the request succeeded; a truncated answer is an
+// error here: a RAG answer or verdict cut off before it began cannot be scored).
+nlohmann::json request_fields(const http::RequestRecord& record);
+bool request_failed(const http::RequestRecord& record);  // what request_fields marks as an error
+
+nlohmann::json messages_json(const std::vector<http::ChatMessage>& messages);
+
+}  // namespace llmbench::run
