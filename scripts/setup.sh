@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
 ./build/apps/llmbench models test
-./build/apps/llmbench run --tier standard --limit 10 --report "$@"
+./build/apps/llmbench run --tier all --limit 10 --report "$@"

@@ -298,6 +298,7 @@ ReportTables build_tables(const json& runs) {
   result.groups = group_runs(runs);
   const std::vector<KeyField> gen = {{"generation_model", "model"}};
   const std::vector<KeyField> gen_judge = {{"generation_model", "model"}, {"judge_model", "judge"}};
+  const std::vector<KeyField> embedding = {{"embedding_model", "embedding model"}};
   for (std::size_t g = 0; g < result.groups.size(); ++g) {
     const auto members = group_members(runs, result.groups[g]);
     const int gi = static_cast<int>(g);
@@ -308,8 +309,8 @@ ReportTables build_tables(const json& runs) {
         metric_table(members, gi, "llm-t2-" + suffix, "llm", "Tier 2: RAG answer quality", "tier_2",
                      gen_judge, kTextMetrics),
         metric_table(members, gi, "llm-t3-" + suffix, "llm", "Tier 3: end-to-end", "tier_3", gen_judge, tier3),
-        metric_table(members, gi, "llm-t1-" + suffix, "llm", "Tier 1: retrieval", "tier_1", gen, kTier1),
-        metric_table(members, gi, "llm-t0-" + suffix, "llm", "Tier 0: embedding geometry", "tier_0", gen, kTier0),
+        metric_table(members, gi, "llm-t1-" + suffix, "llm", "Tier 1: retrieval", "tier_1", embedding, kTier1),
+        metric_table(members, gi, "llm-t0-" + suffix, "llm", "Tier 0: embedding geometry", "tier_0", embedding, kTier0),
         metric_table(members, gi, "judge-" + suffix, "judge", "Benchmark judges", "tier_judge",
                      {{"judge_model", "judge"}}, kJudge),
         metric_table(members, gi, "prod-" + suffix, "prod_judge", "Production judges", "tier_judge_pipeline",

@@ -257,10 +257,14 @@ int run_sweep(const RunOptions& requested) {
     for (config::Role role : tier_runners.back()->roles()) roles.insert(role);
   }
 
-  // Model matrix.
+  // Model matrix. The default config is found from any working directory, like the data.
+  const bool default_config = options.config == "configs/models.yaml";
+  if (default_config && !fs::exists(options.config)) {
+    const fs::path shipped = fs::path(LLMBENCH_SOURCE_DIR) / options.config;
+    if (fs::exists(shipped)) options.config = shipped.string();
+  }
   config::Registry registry = config::load_registry(
-      options.config, options.config == "configs/models.yaml" ? config::FileRequirement::if_present
-                                                               : config::FileRequirement::required,
+      options.config, default_config ? config::FileRequirement::if_present : config::FileRequirement::required,
       options.env_file, options.env_file == ".env.benchmark-models" ? config::FileRequirement::if_present
                                                                      : config::FileRequirement::required);
   ModelMatrix models;
@@ -330,6 +334,11 @@ int run_sweep(const RunOptions& requested) {
     json datasets = json::array();
     for (const auto& tier : tier_runners) {
       for (auto& d : tier->datasets_json()) datasets.push_back(std::move(d));
+    }
+    for (const json& d : datasets) {
+      if (d.value("task", std::string()) == "rag" && d.contains("files") && !d["files"].empty()) {
+        run["dataset_file"] = d["files"][0];
+      }
     }
     run["datasets"] = std::move(datasets);
   } else {
