@@ -24,6 +24,7 @@ Runner setup_models(CLI::App& app);
 Runner setup_sim(CLI::App& app);
 Runner setup_datasets(CLI::App& app);
 Runner setup_report(CLI::App& app);
+Runner setup_arena(CLI::App& app);
 
 // Adds every subcommand to `app`; after parsing, run() calls the chosen one.
 class Commands {

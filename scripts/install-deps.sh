@@ -6,6 +6,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libyaml-cpp-dev catch2
   libcurl4-openssl-dev libsqlite3-dev libcpp-httplib-dev libbz2-dev
   wrk
+  clang libclang-rt-14-dev
   chromium nodejs npm
 )
 missing=()

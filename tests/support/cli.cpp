@@ -48,14 +48,15 @@ std::string temp_dir(const std::string& prefix) {
   return dir.string();
 }
 
-CliResult run_cli(const std::vector<std::string>& args, const std::string& cwd,
-                  const std::vector<std::string>& env) {
-  const std::string dir = temp_dir("llmbench-cli");
+namespace {
+
+CliResult run_cli_impl(const std::vector<std::string>& args, const std::string& stdin_path, const std::string& cwd,
+                       const std::vector<std::string>& env, const std::string& dir) {
   const std::string out_path = dir + "/out", err_path = dir + "/err";
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    int in = ::open("/dev/null", O_RDONLY);
+    int in = ::open(stdin_path.c_str(), O_RDONLY);
     int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(in, 0);
@@ -78,6 +79,21 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& cwd,
   result.out = slurp(out_path);
   result.err = slurp(err_path);
   return result;
+}
+
+}  // namespace
+
+CliResult run_cli(const std::vector<std::string>& args, const std::string& cwd,
+                  const std::vector<std::string>& env) {
+  return run_cli_impl(args, "/dev/null", cwd, env, temp_dir("llmbench-cli"));
+}
+
+CliResult run_cli(const std::vector<std::string>& args, const StdinText& input, const std::string& cwd,
+                  const std::vector<std::string>& env) {
+  const std::string dir = temp_dir("llmbench-cli");
+  const std::string in_path = dir + "/in";
+  std::ofstream(in_path, std::ios::binary) << input.text;
+  return run_cli_impl(args, in_path, cwd, env, dir);
 }
 
 }  // namespace llmbench::test

@@ -17,6 +17,16 @@ struct CliResult {
 CliResult run_cli(const std::vector<std::string>& args, const std::string& cwd = "",
                   const std::vector<std::string>& env = {});
 
+// Text fed to the command's stdin (from a file, so it is not a terminal); the command sees
+// end of input after it.
+struct StdinText {
+  std::string text;
+};
+
+// As above, with `input` as stdin instead of /dev/null.
+CliResult run_cli(const std::vector<std::string>& args, const StdinText& input, const std::string& cwd = "",
+                  const std::vector<std::string>& env = {});
+
 // A fresh empty directory under the system temp dir, removed at process exit.
 std::string temp_dir(const std::string& prefix = "llmbench-test");
 

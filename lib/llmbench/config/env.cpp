@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
 
 namespace llmbench::config {
@@ -47,9 +48,11 @@ class DotenvParser {
  public:
   DotenvParser(std::string_view text, const std::string& path,
                const std::function<std::optional<std::string>(const std::string&)>& lookup)
-      : cur_(text), path_(path), lookup_(lookup) {}
+      : text_(text), cur_(text), path_(path), lookup_(lookup) {}
 
   std::map<std::string, std::string> parse(std::map<std::string, int>* lines) {
+    // A value must be text we can send in a header; the error names the line, never a value.
+    data::validate_utf8(text_, path_);
     if (cur_.starts_with("\xEF\xBB\xBF")) {
       for (int i = 0; i < 3; ++i) cur_.next();
     }
@@ -179,6 +182,7 @@ class DotenvParser {
     return fallback;
   }
 
+  std::string_view text_;
   Cursor cur_;
   const std::string& path_;
   const std::function<std::optional<std::string>(const std::string&)>& lookup_;

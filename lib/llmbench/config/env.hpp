@@ -18,7 +18,7 @@ namespace llmbench::config {
 // defined earlier in the file, else the default or "". A leading UTF-8 BOM and CRLF line ends
 // are accepted. Keys are [A-Za-z_][A-Za-z0-9_]*; a later definition replaces an earlier one.
 // Throws InputError naming `path` and the line (and the key, once a `KEY=` was read), never
-// the value.
+// the value; text that is not valid UTF-8 is such an error too.
 std::map<std::string, std::string> parse_dotenv(
     std::string_view text, const std::string& path,
     const std::function<std::optional<std::string>(const std::string&)>& lookup = {});

@@ -11,8 +11,23 @@ namespace {
 // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1,
 // column 5: "; keep the part that explains the problem.
 std::string short_parse_message(const std::string& what) {
-  const std::size_t colon = what.find(": ", what.find("column"));
+  const std::size_t column = what.find("column");
+  if (column == std::string::npos) {  // e.g. "[json.exception.out_of_range.406] number overflow ..."
+    const std::size_t bracket = what.find("] ");
+    return bracket == std::string::npos ? what : what.substr(bracket + 2);
+  }
+  const std::size_t colon = what.find(": ", column);
   return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+// The line of a number nlohmann could not represent ("number overflow parsing '1e999'"):
+// the first occurrence of the quoted number in `text`, else line 1.
+int line_of_overflow(std::string_view text, const std::string& what) {
+  const std::size_t open = what.find('\'');
+  const std::size_t close = open == std::string::npos ? open : what.find('\'', open + 1);
+  if (close == std::string::npos || close == open + 1) return 1;
+  const std::size_t at = text.find(std::string_view(what).substr(open + 1, close - open - 1));
+  return at == std::string_view::npos ? 1 : line_of_offset(text, at);
 }
 
 // Byte offsets where the elements of the top-level array in `text` start. The text is known to
@@ -59,7 +74,7 @@ std::vector<JsonRecord> parse_jsonl(std::string_view text, const std::string& pa
     JsonRecord record{line, {}};
     try {
       record.value = Json::parse(content);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number overflow
       throw InputError(path, line,
                        fmt::format("bad JSON: {}; each line must be one complete JSON object",
                                    short_parse_message(e.what())));
@@ -84,6 +99,9 @@ std::vector<JsonRecord> parse_json_array(std::string_view text, const std::strin
     throw InputError(path, line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0),
                      fmt::format("bad JSON: {}; fix the syntax (the file must be one JSON array)",
                                  short_parse_message(e.what())));
+  } catch (const Json::exception& e) {  // out_of_range: a number too large for a double
+    throw InputError(path, line_of_overflow(text, e.what()),
+                     fmt::format("bad JSON: {}; write a smaller number", short_parse_message(e.what())));
   }
   if (!doc.is_array()) {
     throw InputError(path, 1,

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <optional>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "llmbench/http/cache.hpp"
 #include "llmbench/http/limiter.hpp"
 #include "llmbench/http/openai.hpp"
 #include "llmbench/http/retry.hpp"
@@ -61,6 +63,20 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
   return true;
 }
 
+// `url` for a log line: scheme://host[:port]/path, without user info or query (either may
+// carry a credential).
+std::string loggable_url(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t host_at = scheme == std::string_view::npos ? 0 : scheme + 3;
+  std::size_t end = url.find_first_of("?#", host_at);
+  if (end == std::string_view::npos) end = url.size();
+  std::string_view rest = url.substr(host_at, end - host_at);
+  const std::size_t slash = rest.find('/');
+  const std::size_t at = rest.substr(0, slash).rfind('@');
+  if (at != std::string_view::npos) rest.remove_prefix(at + 1);
+  return std::string(url.substr(0, host_at)) + std::string(rest);
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
@@ -87,6 +103,8 @@ struct Request {
   SteadyTime submitted{};
   int attempts = 0;
   RequestRecord record;
+  std::string key;  // request_key() when a cache is on, else empty
+  std::vector<std::pair<std::uint64_t, Executor::Callback>> followers;  // identical requests (id, callback)
   Outcome failure = Outcome::ok;  // of the last failed attempt
   std::string failure_text;
 
@@ -175,6 +193,8 @@ struct Executor::Impl {
     }
     request->api = ApiRequest{};
     request->done = nullptr;
+    request->key.clear();
+    request->followers.clear();
     request->record = RequestRecord{};
     request->failure_text.clear();
     request->response.clear();
@@ -185,8 +205,31 @@ struct Executor::Impl {
   // --- submit and finish -----------------------------------------------------------------
 
   std::uint64_t submit(ApiRequest api, Callback done) {
+    const std::uint64_t id = ++last_id;
+    std::string key;
+    if (options.cache != nullptr && is_cacheable(api)) {
+      key = request_key(api);
+      if (const auto it = pending_by_key.find(key); it != pending_by_key.end()) {
+        it->second->followers.emplace_back(id, std::move(done));
+        ++live;
+        ++submitted;
+        return id;
+      }
+      if (std::optional<RequestRecord> hit = options.cache->get_by_key(key)) {
+        hit->id = id;
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("{} {} model={} -> cache hit", request_method(api), loggable_url(request_url(api)), api.model);
+        }
+        ready.emplace_back(std::move(*hit), std::move(done));
+        ++live;
+        ++submitted;
+        return id;
+      }
+    }
     Request* request = acquire_request();
-    request->id = ++last_id;
+    request->id = id;
+    request->key = std::move(key);
+    if (!request->key.empty()) pending_by_key.emplace(request->key, request);
     request->provider = provider_index(api.endpoint.provider);
     request->url = request_url(api);
     request->body = request_body(api);
@@ -217,11 +260,40 @@ struct Executor::Impl {
       }
     }
     Callback done = std::move(request->done);
+    std::vector<std::pair<std::uint64_t, Callback>> followers = std::move(request->followers);
+    if (!request->key.empty()) {
+      pending_by_key.erase(request->key);
+      if (outcome == Outcome::ok) options.cache->put_by_key(request->key, request->api, record);
+    }
     release_request(request);
+    // Followers get copies before the first callback runs (it may move the record away).
+    std::vector<RequestRecord> copies(followers.size(), record);
+    const std::string outcome_name(to_string(outcome));
     --live;
     ++completed;
-    ++outcomes[std::string(to_string(outcome))];
+    ++outcomes[outcome_name];
     if (done) done(std::move(record));
+    for (std::size_t i = 0; i < followers.size(); ++i) {
+      copies[i].id = followers[i].first;
+      --live;
+      ++completed;
+      ++deduplicated;
+      ++outcomes[outcome_name];
+      if (followers[i].second) followers[i].second(std::move(copies[i]));
+    }
+  }
+
+  // Delivers records served from the cache. Their callbacks may submit more (and so add more).
+  void deliver_ready() {
+    while (!ready.empty()) {
+      auto [record, done] = std::move(ready.front());
+      ready.pop_front();
+      --live;
+      ++completed;
+      ++cache_hits;
+      ++outcomes[std::string(to_string(Outcome::ok))];
+      if (done) done(std::move(record));
+    }
   }
 
   // --- one attempt ------------------------------------------------------------------------
@@ -505,9 +577,11 @@ struct Executor::Impl {
 
     Verdict verdict = judge_transfer(*request, code, status);
     if (spdlog::should_log(spdlog::level::debug)) {
-      spdlog::debug("{} {} -> {} ({}) attempt {} in {:.1f} ms", request_method(request->api),
-                    request->url, status, to_string(verdict.outcome), request->attempts,
-                    request->record.timings.latency_ms());
+      // The one request log line (--verbose). The key is never printed: only that one was sent.
+      spdlog::debug("{} {} model={} -> {} {} attempt {} in {:.1f} ms{}", request_method(request->api),
+                    loggable_url(request->url), request->api.model, status, to_string(verdict.outcome),
+                    request->attempts, request->record.timings.latency_ms(),
+                    request->api.endpoint.api_key.empty() ? "" : " (Authorization: Bearer ***)");
     }
     if (verdict.outcome == Outcome::rate_limited) provider.limiter.on_rate_limited(now);
     if (verdict.outcome == Outcome::ok || verdict.outcome == Outcome::truncated) {
@@ -636,6 +710,7 @@ struct Executor::Impl {
     SteadyTime next_progress = SteadyClock::now();
     for (;;) {
       SteadyTime now = SteadyClock::now();
+      deliver_ready();
       handle_stop(now);
       check_stalls(now);
       fire_timers(now);
@@ -644,6 +719,7 @@ struct Executor::Impl {
         progress_callback(snapshot());
         next_progress = now + std::chrono::milliseconds(progress_interval_ms);
       }
+      deliver_ready();
       if (live == 0) break;
       int running = 0;
       curl_multi_perform(multi, &running);
@@ -670,6 +746,8 @@ struct Executor::Impl {
     stats.in_flight = in_flight;
     stats.retries = retries;
     stats.peak_in_flight = peak_in_flight;
+    stats.cache_hits = cache_hits;
+    stats.deduplicated = deduplicated;
     stats.outcomes = outcomes;
     const SteadyTime now = SteadyClock::now();
     for (const auto& provider : providers) {
@@ -703,7 +781,11 @@ struct Executor::Impl {
   std::uint64_t in_flight = 0;
   std::uint64_t peak_in_flight = 0;
   std::uint64_t retries = 0;
+  std::uint64_t cache_hits = 0;
+  std::uint64_t deduplicated = 0;
   std::map<std::string, std::uint64_t> outcomes;
+  std::unordered_map<std::string, Request*> pending_by_key;  // cache on: queued or in flight, by key
+  std::deque<std::pair<RequestRecord, Callback>> ready;       // cache hits not yet delivered
 
   std::atomic<int> stop_requests{0};
   bool stopping = false;

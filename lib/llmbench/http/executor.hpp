@@ -18,6 +18,8 @@
 
 namespace llmbench::http {
 
+class ResponseCache;
+
 struct ExecutorOptions {
   int concurrency = 32;           // requests in flight over all providers
   int retries = 4;                // retries after the first attempt
@@ -28,6 +30,13 @@ struct ExecutorOptions {
   double backoff_max_s = 30;
   double stop_grace_s = 10;       // after request_stop(), how long requests in flight may finish
   std::uint64_t seed = 0;         // jitter seed
+  // Response cache (http/cache.hpp), not owned; null = off. When set: a request whose
+  // request_key() is stored completes without network I/O (record.cached = true, delivered
+  // on the loop thread like any other); an ok response is stored after it arrives; and a
+  // request identical (same key) to one already queued or in flight is not sent again: it
+  // receives a copy of that request's record when it completes (ExecutorStats::deduplicated),
+  // whatever its outcome. Without a cache every request is sent, identical or not.
+  ResponseCache* cache = nullptr;
 };
 
 struct ProviderLimits {
@@ -43,6 +52,8 @@ struct ExecutorStats {
   std::uint64_t in_flight = 0;
   std::uint64_t retries = 0;
   std::uint64_t peak_in_flight = 0;               // most requests in flight at once so far
+  std::uint64_t cache_hits = 0;                   // completed from the response cache
+  std::uint64_t deduplicated = 0;                 // completed by sharing an identical request's record
   std::map<std::string, std::uint64_t> outcomes;  // to_string(Outcome) -> count
   std::map<std::string, int> provider_limit;      // current adaptive concurrency per provider
   std::vector<std::string> backing_off;           // providers currently waiting on a rate limit

@@ -87,6 +87,7 @@ struct RequestRecord {
   std::string finish_reason;
   std::vector<std::vector<float>> embeddings;  // embeddings, in input order
   std::vector<std::string> model_ids;          // models list
+  bool cached = false;  // served from the response cache (timings are the original request's)
   bool ok() const { return outcome == Outcome::ok; }
 };
 

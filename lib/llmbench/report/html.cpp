@@ -28,6 +28,46 @@ json pick(const json& from, std::initializer_list<const char*> names) {
   return out;
 }
 
+// Arena: one item per prompt of an arena run (kind "arena"), read from its battles log:
+// the prompt as question, each competing model's answer once, and every battle as a
+// judgement {model: judge, judged_model: "A vs B", model_a, model_b, swapped, verdict,
+// winner, flip, response: rationale}. The Arena tab lists battles from these items.
+void collect_arena_items(const json& run, std::size_t run_index, const std::filesystem::path& output_dir,
+                         json& items) {
+  const json& arena = field(run, "arena");
+  std::string log = "runs/" + run.value("id", std::string()) + "/battles.jsonl";
+  if (field(run, "battles_log").is_string()) log = run["battles_log"].get<std::string>();
+  else if (arena.is_object() && field(arena, "battles_log").is_string()) log = arena["battles_log"].get<std::string>();
+  auto contents = run::read_journal(output_dir / log);
+  std::map<std::string, std::size_t> index;
+  for (auto& b : contents.records) {
+    const std::string prompt_id = b.value("prompt_id", std::string());
+    auto [it, inserted] = index.emplace(prompt_id, items.size());
+    if (inserted) {
+      const std::string category = b.value("category", std::string());
+      items.push_back({{"run", run_index}, {"tier", "arena"}, {"task", category.empty() ? "arena" : category},
+                       {"id", prompt_id}, {"question", field(b, "prompt")}, {"answers", json::array()},
+                       {"judgements", json::array()}});
+    }
+    json& item = items[it->second];
+    for (const char* side : {"a", "b"}) {
+      const json& model = field(b, side[0] == 'a' ? "model_a" : "model_b");
+      const json& answer = field(b, side[0] == 'a' ? "answer_a" : "answer_b");
+      bool known = false;
+      for (const json& a : item["answers"]) known = known || a["model"] == model;
+      if (!known && model.is_string()) {
+        item["answers"].push_back({{"model", model}, {"role", "generation"}, {"response", answer}, {"correct", nullptr}});
+      }
+    }
+    json judgement = pick(b, {"model_a", "model_b", "swapped", "verdict", "raw_winner", "winner", "flip", "strong",
+                              "latency_ms", "error_kind", "error"});
+    judgement["model"] = field(b, "judge_model");
+    judgement["judged_model"] = b.value("model_a", std::string()) + " vs " + b.value("model_b", std::string());
+    judgement["response"] = field(b, "rationale");
+    item["judgements"].push_back(std::move(judgement));
+  }
+}
+
 }  // namespace
 
 std::string escape_html(std::string_view text) {
@@ -71,6 +111,10 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const json& run = runs[r];
     const std::string id = run.value("id", std::string());
+    if (run.value("kind", std::string()) == "arena") {
+      collect_arena_items(run, r, output_dir, items);
+      continue;
+    }
     std::string log = field(run, "item_log").is_string() ? run["item_log"].get<std::string>()
                                                          : "runs/" + id + "/items.jsonl";
     auto contents = run::read_journal(output_dir / log);

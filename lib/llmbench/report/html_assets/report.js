@@ -518,61 +518,147 @@
             el('div', { class: 'pager' }, prev, pageInfo, next), list];
   }
 
+  // Arena: per arena run, the Bradley-Terry leaderboard with intervals, per-category and
+  // human leaderboards, the pairwise win-rate matrix, judge bias and the battles (from the
+  // run's battle log, merged into items with tier "arena"; older records carry a.battles).
+  function arenaBoard(lb, id, title) {
+    lb = (lb || []).slice().sort((x, y) => (typeof y.rating === 'number' ? y.rating : -1e9) - (typeof x.rating === 'number' ? x.rating : -1e9));
+    if (!lb.length) return [];
+    const out = [el('h3', { text: title })];
+    const rated = lb.filter(r => typeof r.rating === 'number');
+    if (rated.length) {
+      const lo = Math.min(...rated.map(r => r.ci95 ? r.ci95.low : r.rating)), hi = Math.max(...rated.map(r => r.ci95 ? r.ci95.high : r.rating));
+      const labelW = 230, plotW = 520, rowH = 26, width = labelW + plotW + 170, height = rated.length * rowH + 30;
+      const X = v => labelW + plotW * (v - lo + 10) / (hi - lo + 20);
+      const s = svg('svg', { class: 'chart', width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': title });
+      rated.forEach((r, i) => {
+        const y = 6 + i * rowH;
+        s.appendChild(svg('text', { x: labelW - 8, y: y + 16, 'text-anchor': 'end' }, (r.rank || i + 1) + '. ' + r.model));
+        if (r.ci95) s.appendChild(svg('rect', { class: 'ci-range', x: X(r.ci95.low), y: y + 6, width: Math.max(1, X(r.ci95.high) - X(r.ci95.low)), height: 12, rx: 3 }));
+        s.appendChild(svg('circle', { class: 'dot', cx: X(r.rating), cy: y + 12, r: 5.5 }));
+        s.appendChild(svg('text', { x: labelW + plotW + 8, y: y + 16 }, fmt(r.rating, 'number') + (r.ci95 ? ' [' + fmt(r.ci95.low, 'number') + ' – ' + fmt(r.ci95.high, 'number') + ']' : '')));
+      });
+      out.push(s);
+    }
+    out.push(renderTable({ id, columns: [
+      { key: 'rank', label: 'rank', kind: 'integer', better: 'lower' }, { key: 'model', label: 'model', kind: 'text' },
+      { key: 'rating', label: 'rating', kind: 'number', better: 'higher' },
+      { key: 'low', label: 'CI low', kind: 'number' }, { key: 'high', label: 'CI high', kind: 'number' },
+      { key: 'elo', label: 'online Elo', kind: 'number' }, { key: 'score', label: 'score', kind: 'fraction', better: 'higher' },
+      { key: 'wins', label: 'wins', kind: 'integer', better: 'higher' }, { key: 'losses', label: 'losses', kind: 'integer', better: 'lower' },
+      { key: 'ties', label: 'ties', kind: 'integer' }, { key: 'battles', label: 'battles', kind: 'integer' }],
+      rows: lb.map(r => [typeof r.rank === 'number' ? { v: r.rank } : null, { t: r.model },
+        ...[r.rating, r.ci95 && r.ci95.low, r.ci95 && r.ci95.high, r.elo, r.score, r.wins, r.losses, r.ties, r.battles]
+          .map(v => typeof v === 'number' ? { v } : null)]) }));
+    return out;
+  }
+  function arenaMatrix(id, corner, names, matrix, colorize) {
+    return el('div', { class: 'scroll' }, el('table', { class: 'data matrix', 'data-table-id': id },
+      el('thead', null, el('tr', null, el('th', { class: 'text', text: corner }), names.map(m => el('th', { text: m })))),
+      el('tbody', null, names.map((m, i) => el('tr', null, el('td', { class: 'text', text: m }),
+        names.map((_, j) => { const v = (matrix[i] || [])[j]; return el('td', { class: typeof v === 'number' && i !== j ? 'num' : 'missing', style: typeof v === 'number' && colorize && i !== j ? 'background:' + heat(v) : null, text: typeof v === 'number' && i !== j ? fmt(v, 'fraction') : MISSING }); }))))));
+  }
+  function arenaBattles(run, a) {
+    const ri = runIndex.get(run.id);
+    const list = [];
+    items.forEach(it => {
+      if (it.tier !== 'arena' || it.run !== ri) return;
+      const answer = m => { const x = (it.answers || []).find(y => y.model === m); return x ? x.response : null; };
+      (it.judgements || []).forEach(j => list.push({ item_id: it.id, category: it.task, prompt: it.question, model_a: j.model_a, model_b: j.model_b,
+        judge_model: j.model, verdict: j.verdict, winner: j.winner, flip: j.flip, swapped: j.swapped, strong: j.strong, rationale: j.response,
+        error: j.error_kind ? j.error_kind + (j.error ? ': ' + j.error : '') : null, answer_a: answer(j.model_a), answer_b: answer(j.model_b) }));
+    });
+    (a.battles || []).forEach(b => list.push(b));
+    if (!list.length) return [];
+    const PAGE = 50;
+    const judgesSeen = [...new Set(list.map(b => b.judge_model))].sort();
+    const modelsSeen = [...new Set(list.flatMap(b => [b.model_a, b.model_b]))].sort();
+    const opt = (v, label) => el('option', { value: v }, label);
+    const judgeSel = el('select', { 'aria-label': 'judge' }, opt('', 'all judges'), judgesSeen.map(j => opt(j, j)));
+    const modelSel = el('select', { 'aria-label': 'model' }, opt('', 'all models'), modelsSeen.map(m => opt(m, m)));
+    const kindSel = el('select', { 'aria-label': 'battles' }, opt('', 'all battles'), opt('flip', 'position flips'), opt('error', 'failed'));
+    const count = el('span', { class: 'note' });
+    const prev = el('button', { text: '‹ previous' }), next = el('button', { text: 'next ›' }), pageInfo = el('span');
+    const body = el('tbody');
+    let rows = [], page = 0;
+    const who = (b, w) => w === 'a' ? b.model_a : w === 'b' ? b.model_b : w;
+    function draw() {
+      const pages = Math.max(1, Math.ceil(rows.length / PAGE));
+      page = Math.max(0, Math.min(page, pages - 1));
+      body.textContent = '';
+      rows.slice(page * PAGE, page * PAGE + PAGE).forEach(b => {
+        const cells = [b.item_id, b.model_a, b.model_b, b.judge_model, b.verdict, b.winner === null || b.winner === undefined ? (b.error || MISSING) : who(b, b.winner) + (b.flip ? ' (position flip)' : '') + (b.strong ? ' (strong)' : ''),
+                       b.swapped ? 'yes' : 'no'].map(v => el('td', { class: 'text', text: v === undefined || v === null ? MISSING : String(v) }));
+        const detail = (b.prompt !== undefined || b.answer_a !== undefined) ? el('details', null, el('summary', { text: 'prompt and both answers' }),
+          el('div', { class: 'field' }, el('div', { class: 'k', text: 'prompt' }), el('div', { class: 'text', text: b.prompt === undefined || b.prompt === null ? MISSING : String(b.prompt) })),
+          el('div', { class: 'answers' },
+            el('div', { class: 'answer', 'data-side': 'a' }, el('div', { class: 'who', text: 'A · ' + b.model_a }), el('div', { class: 'text resp', text: b.answer_a === undefined || b.answer_a === null ? MISSING : String(b.answer_a) })),
+            el('div', { class: 'answer', 'data-side': 'b' }, el('div', { class: 'who', text: 'B · ' + b.model_b }), el('div', { class: 'text resp', text: b.answer_b === undefined || b.answer_b === null ? MISSING : String(b.answer_b) })))) : null;
+        cells.push(el('td', { class: 'text wrap' }, el('div', { class: 'text', text: b.rationale === undefined || b.rationale === null ? MISSING : String(b.rationale) }), detail));
+        body.appendChild(el('tr', { 'data-battle': b.item_id }, cells));
+      });
+      count.textContent = rows.length + ' of ' + list.length + ' battles';
+      pageInfo.textContent = 'page ' + (page + 1) + ' of ' + pages;
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+    }
+    function apply() {
+      const j = judgeSel.value, m = modelSel.value, k = kindSel.value;
+      rows = list.filter(b => (!j || b.judge_model === j) && (!m || b.model_a === m || b.model_b === m) &&
+        (k !== 'flip' || b.flip) && (k !== 'error' || (b.winner === null || b.winner === undefined)));
+      page = 0;
+      draw();
+    }
+    [judgeSel, modelSel, kindSel].forEach(x => x.addEventListener('change', apply));
+    prev.addEventListener('click', () => { page--; draw(); });
+    next.addEventListener('click', () => { page++; draw(); });
+    apply();
+    return [el('h3', { text: 'Battles (' + list.length + ')' }),
+      el('div', { class: 'controls' }, el('label', null, 'judge', judgeSel), el('label', null, 'model', modelSel), el('label', null, 'show', kindSel), count),
+      el('div', { class: 'scroll' }, el('table', { class: 'data', 'data-table-id': 'arena-battles' },
+        el('thead', null, el('tr', null, ['prompt', 'model A', 'model B', 'judge', 'verdict', 'winner', 'swapped', 'rationale'].map(h => el('th', { class: 'text', text: h })))), body)),
+      el('div', { class: 'pager' }, prev, pageInfo, next)];
+  }
   function arena() {
     const out = [];
     runs.filter(r => r.arena).forEach(run => {
       const a = run.arena;
-      const box = el('div', { class: 'group', 'data-arena-run': run.id }, el('div', { class: 'group-label', text: 'run ' + run.id + ' · judges ' + (a.judge_models || []).join(', ') + (a.method ? ' · ' + a.method : '') }));
-      const lb = (a.leaderboard || []).slice().sort((x, y) => (y.rating || 0) - (x.rating || 0));
-      if (lb.length) {
-        box.appendChild(el('h3', { text: 'Leaderboard (rating with 95% interval)' }));
-        const lo = Math.min(...lb.map(r => r.ci95 ? r.ci95.low : r.rating)), hi = Math.max(...lb.map(r => r.ci95 ? r.ci95.high : r.rating));
-        const labelW = 230, plotW = 520, rowH = 26, width = labelW + plotW + 170, height = lb.length * rowH + 30;
-        const X = v => labelW + plotW * (v - lo + 10) / (hi - lo + 20);
-        const s = svg('svg', { class: 'chart', width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': 'arena ratings' });
-        lb.forEach((r, i) => {
-          const y = 6 + i * rowH;
-          s.appendChild(svg('text', { x: labelW - 8, y: y + 16, 'text-anchor': 'end' }, (i + 1) + '. ' + r.model));
-          if (r.ci95) {
-            s.appendChild(svg('rect', { class: 'ci-range', x: X(r.ci95.low), y: y + 6, width: X(r.ci95.high) - X(r.ci95.low), height: 12, rx: 3 }));
-          }
-          s.appendChild(svg('circle', { class: 'dot', cx: X(r.rating), cy: y + 12, r: 5.5 }));
-          s.appendChild(svg('text', { x: labelW + plotW + 8, y: y + 16 }, fmt(r.rating, 'number') + (r.ci95 ? ' [' + fmt(r.ci95.low, 'number') + ' – ' + fmt(r.ci95.high, 'number') + ']' : '')));
-        });
-        box.appendChild(s);
-        box.appendChild(renderTable({ id: 'arena-leaderboard', columns: [
-          { key: 'model', label: 'model', kind: 'text' }, { key: 'rating', label: 'rating', kind: 'number', better: 'higher' },
-          { key: 'low', label: 'CI low', kind: 'number' }, { key: 'high', label: 'CI high', kind: 'number' },
-          { key: 'wins', label: 'wins', kind: 'integer', better: 'higher' }, { key: 'losses', label: 'losses', kind: 'integer', better: 'lower' },
-          { key: 'ties', label: 'ties', kind: 'integer' }, { key: 'battles', label: 'battles', kind: 'integer' }],
-          rows: lb.map(r => [{ t: r.model }, ...[r.rating, r.ci95 && r.ci95.low, r.ci95 && r.ci95.high, r.wins, r.losses, r.ties, r.battles]
-            .map(v => typeof v === 'number' ? { v } : null)]) }));
-      }
+      const facts = ['run ' + run.id, 'judges ' + (a.judge_models || []).join(', ')];
+      if (a.method) facts.push(a.method);
+      if (typeof a.prompts === 'number') facts.push(a.prompts + ' prompts');
+      if (typeof a.battles_total === 'number') facts.push(a.battles_total + ' battles' + (a.battles_failed ? ' (' + a.battles_failed + ' without a verdict)' : ''));
+      if (a.baseline) facts.push('each model vs ' + a.baseline);
+      if (a.bootstrap_rounds) facts.push(a.bootstrap_rounds + ' bootstrap rounds');
+      const box = el('div', { class: 'group', 'data-arena-run': run.id }, el('div', { class: 'group-label', text: facts.join(' · ') }));
+      const append = xs => xs.forEach(x => x && box.appendChild(x));
+      append(arenaBoard(a.leaderboard, 'arena-leaderboard', 'Leaderboard (rating with 95% interval)'));
+      if (a.rating_scale) box.appendChild(el('p', { class: 'note', text: 'Bradley-Terry ratings on the Elo scale: ' + (a.rating_scale.anchor || '') +
+        '. Rank = 1 + the number of models whose interval lies wholly above; overlapping intervals share a rank.' }));
+      Object.entries(a.categories || {}).forEach(([c, lb]) => append(arenaBoard(lb, 'arena-leaderboard-category', 'Category ' + c)));
+      if (a.human && a.human.votes) append(arenaBoard(a.human.leaderboard, 'arena-leaderboard-human', 'Human votes (' + a.human.votes + ', blind)'));
       const wr = a.win_rate;
       if (wr && wr.models) {
-        box.appendChild(el('h3', { text: 'Pairwise win rate (row beats column)' }));
-        box.appendChild(el('div', { class: 'scroll' }, el('table', { class: 'data matrix', 'data-table-id': 'arena-winrate' },
-          el('thead', null, el('tr', null, el('th', { class: 'text', text: 'model' }), wr.models.map(m => el('th', { text: m })))),
-          el('tbody', null, wr.models.map((m, i) => el('tr', null, el('td', { class: 'text', text: m }),
-            wr.models.map((_, j) => { const v = (wr.matrix[i] || [])[j]; return el('td', { class: typeof v === 'number' ? 'num' : 'missing', style: typeof v === 'number' ? 'background:' + heat(v) : null, text: typeof v === 'number' ? fmt(v, 'fraction') : MISSING }); })))))));
+        box.appendChild(el('h3', { text: 'Pairwise win rate (row beats column, ties half)' }));
+        box.appendChild(arenaMatrix('arena-winrate', 'model', wr.models, wr.matrix || [], true));
       }
       if ((a.judge_bias || []).length) {
         box.appendChild(el('h3', { text: 'Judge bias' }));
+        const keys = ['position_a_win_rate', 'tie_rate', 'flip_rate', 'swap_consistency', 'longer_answer_win_rate', 'self_preference', 'human_agreement', 'n'];
         box.appendChild(renderTable({ id: 'arena-bias', columns: [
           { key: 'judge_model', label: 'judge', kind: 'text' }, { key: 'position_a_win_rate', label: 'first-position win rate', kind: 'fraction' },
-          { key: 'tie_rate', label: 'tie rate', kind: 'fraction' }, { key: 'self_preference', label: 'self-preference', kind: 'fraction' },
-          { key: 'swap_consistency', label: 'swap consistency', kind: 'fraction', better: 'higher' }, { key: 'n', label: 'n', kind: 'integer' }],
-          rows: a.judge_bias.map(b => [{ t: b.judge_model }, ...['position_a_win_rate', 'tie_rate', 'self_preference', 'swap_consistency', 'n'].map(k => typeof b[k] === 'number' ? { v: b[k] } : null)]) }));
-        box.appendChild(el('p', { class: 'note', text: 'An unbiased judge picks the first position about 50% of the time; swap consistency is how often its verdict survives swapping the two answers.' }));
+          { key: 'tie_rate', label: 'tie rate', kind: 'fraction' }, { key: 'flip_rate', label: 'position-flip rate', kind: 'fraction', better: 'lower' },
+          { key: 'swap_consistency', label: 'swap consistency', kind: 'fraction', better: 'higher' },
+          { key: 'longer_answer_win_rate', label: 'longer answer wins', kind: 'fraction' }, { key: 'self_preference', label: 'self-preference', kind: 'fraction' },
+          { key: 'human_agreement', label: 'agrees with humans', kind: 'fraction', better: 'higher' }, { key: 'n', label: 'n', kind: 'integer' }],
+          rows: a.judge_bias.map(b => [{ t: b.judge_model }, ...keys.map(k => typeof b[k] === 'number' ? { v: b[k] } : null)]) }));
+        box.appendChild(el('p', { class: 'note', text: 'An unbiased judge picks the first position about 50% of the time and rarely flips when the two answers swap places (a flip counts as a tie). Self-preference: how much more often a judge that also competes picks its own answer than the other judges do.' }));
+        const ag = a.judge_agreement;
+        if (ag && (ag.judges || []).length > 1) {
+          box.appendChild(el('h3', { text: 'Agreement between judges (same winner per prompt and pair)' }));
+          box.appendChild(arenaMatrix('arena-agreement', 'judge', ag.judges, ag.matrix || [], false));
+        }
       }
-      if ((a.battles || []).length) {
-        box.appendChild(el('h3', { text: 'Battles (' + a.battles.length + ')' }));
-        box.appendChild(el('div', { class: 'scroll' }, el('table', { class: 'data', 'data-table-id': 'arena-battles' },
-          el('thead', null, el('tr', null, ['item', 'model A', 'model B', 'judge', 'winner', 'swapped', 'rationale'].map(h => el('th', { class: 'text', text: h })))),
-          el('tbody', null, a.battles.slice(0, 200).map(b => el('tr', null, [b.item_id, b.model_a, b.model_b, b.judge_model,
-            b.winner === 'a' ? b.model_a : b.winner === 'b' ? b.model_b : b.winner, b.swapped ? 'yes' : 'no', b.rationale]
-            .map((v, i) => el('td', { class: i === 6 ? 'text wrap' : 'text', text: v === undefined || v === null ? MISSING : String(v) }))))))));
-      }
+      append(arenaBattles(run, a));
       out.push(box);
     });
     return out;

@@ -1,0 +1,376 @@
+// llmbench arena: `arena run` (models answer, LLM judges compare pairs, Bradley-Terry
+// leaderboard) and `arena vote` (blind human voting on the same pairs in the terminal).
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "llmbench/config/registry.hpp"
+#include "llmbench/error.hpp"
+#include "llmbench/report/store.hpp"
+#include "llmbench/run/arena.hpp"
+#include "llmbench/run/arena_votes.hpp"
+#include "llmbench/run/journal.hpp"
+#include "llmbench/run/run_id.hpp"
+
+namespace llmbench::app {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct ArenaRunFlags {
+  run::ArenaOptions options;
+  std::string generation_models, judge_models, tasks;
+  bool strong = false;
+  std::string progress = "auto";
+  bool verbose = false;
+};
+
+struct VoteOptions {
+  std::string output_dir = "benchmarks/reports";
+  std::string run_id;  // "" = the newest arena run
+  std::uint64_t seed = 0;
+  bool reveal = false;
+};
+
+int run_arena_run(const ArenaRunFlags& flags) {
+  run::ArenaOptions options = flags.options;
+  options.generation_models = config::split_list(flags.generation_models);
+  options.judge_models = config::split_list(flags.judge_models);
+  options.tasks = config::split_list(flags.tasks);
+  options.strong = flags.strong ? run::StrongVerdicts::yes : run::StrongVerdicts::no;
+  const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
+                                                         {"bar", run::Progress::bar},
+                                                         {"plain", run::Progress::plain},
+                                                         {"none", run::Progress::none}};
+  options.progress = progress.at(flags.progress);
+  if (flags.verbose) spdlog::set_level(spdlog::level::debug);
+  return run::run_arena(options);
+}
+
+// ---- the terminal ---------------------------------------------------------------------
+
+termios g_saved_termios{};
+bool g_raw_active = false;
+
+extern "C" void restore_terminal_and_exit(int) {
+  if (g_raw_active) ::tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_termios);
+  static const char kMessage[] = "\nllmbench: interrupted; the votes cast so far are saved\n";
+  (void)!::write(2, kMessage, sizeof kMessage - 1);
+  ::_exit(static_cast<int>(ExitCode::interrupted));
+}
+
+// Single keys from a terminal (raw mode, no echo; restored on exit and on Ctrl-C), or the
+// first character of each line when stdin is a pipe or file.
+class Keys {
+ public:
+  Keys() : tty_(::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1) {
+    if (tty_ && ::tcgetattr(STDIN_FILENO, &g_saved_termios) == 0) {
+      termios raw = g_saved_termios;
+      raw.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO));
+      raw.c_cc[VMIN] = 1;
+      raw.c_cc[VTIME] = 0;
+      g_raw_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+    }
+    struct sigaction action {};
+    action.sa_handler = restore_terminal_and_exit;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+  }
+  ~Keys() {
+    if (g_raw_active) ::tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_termios);
+    g_raw_active = false;
+  }
+  Keys(const Keys&) = delete;
+  Keys& operator=(const Keys&) = delete;
+
+  bool interactive() const { return g_raw_active; }
+
+  // The next key, lowercased; '\n' for Enter (or an empty line); 0 at end of input.
+  char next() {
+    std::fflush(stdout);
+    if (g_raw_active) {
+      char c = 0;
+      while (true) {
+        const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+        if (n == 1) break;
+        if (n == 0) return 0;
+        if (errno != EINTR) return 0;
+      }
+      if (c == '\r') c = '\n';
+      if (c == 4) return 0;  // Ctrl-D
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    std::string line;
+    char c = 0;
+    bool any = false;
+    while (::read(STDIN_FILENO, &c, 1) == 1) {
+      any = true;
+      if (c == '\n') break;
+      line += c;
+    }
+    if (!any) return 0;
+    for (char k : line) {
+      if (!std::isspace(static_cast<unsigned char>(k))) return static_cast<char>(std::tolower(static_cast<unsigned char>(k)));
+    }
+    return '\n';
+  }
+
+ private:
+  bool tty_;
+};
+
+struct Screen {
+  std::size_t width = 80;
+  std::size_t height = 24;
+};
+
+Screen screen_size() {
+  Screen s;
+  winsize ws{};
+  if (::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    s.width = ws.ws_col;
+    if (ws.ws_row > 0) s.height = ws.ws_row;
+  } else if (const char* columns = std::getenv("COLUMNS")) {
+    s.width = static_cast<std::size_t>(std::max(0, std::atoi(columns)));
+  }
+  s.width = std::clamp<std::size_t>(s.width == 0 ? 80 : s.width, 40, 100);
+  s.height = std::max<std::size_t>(s.height, 10);
+  return s;
+}
+
+std::string rule(const std::string& label, std::size_t width) {
+  std::string out = label.empty() ? "" : "── " + label + " ";
+  const std::size_t used = run::display_width(out);
+  for (std::size_t i = used; i < width; ++i) out += "─";
+  return out;
+}
+
+// Prints `lines`; on a terminal, a screenful at a time with a "more" prompt.
+void show(const std::vector<std::string>& lines, const Screen& screen, Keys& keys) {
+  const std::size_t page = screen.height - 2;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (keys.interactive() && i > 0 && i % page == 0) {
+      std::printf("-- more (%zu%%): Enter or space for more, v to vote now --", i * 100 / lines.size());
+      const char k = keys.next();
+      std::printf("\r%*s\r", 70, "");
+      if (k == 'v' || k == 'q' || k == 0) return;
+    }
+    std::printf("%s\n", lines[i].c_str());
+  }
+}
+
+void add_block(std::vector<std::string>& lines, const std::string& title, const std::string& body, std::size_t width) {
+  lines.push_back(rule(title, width));
+  for (auto& l : run::wrap_text(body, width)) lines.push_back(std::move(l));
+}
+
+json find_arena_run(const json& runs, const std::string& id, const fs::path& file) {
+  for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+    const bool arena = it->value("kind", std::string()) == "arena" && it->contains("arena");
+    if (arena && (id.empty() || it->value("id", std::string()) == id)) return *it;
+  }
+  if (id.empty()) throw Error(fmt::format("{}: no finished arena run here; run `llmbench arena run` first", file.string()));
+  throw Error(fmt::format("--run {}: no finished arena run with this id in {}", id, file.string()));
+}
+
+std::string pct(const json& v) {
+  return v.is_number() ? fmt::format("{:.0f}%", v.get<double>() * 100) : std::string("-");
+}
+
+int run_vote(const VoteOptions& o) {
+  const fs::path dir = o.output_dir;
+  const fs::path file = dir / report::kReportFileName;
+  const json arena_run = find_arena_run(report::read_runs(file), o.run_id, file);
+  const std::string id = arena_run["id"].get<std::string>();
+  const json& arena = arena_run["arena"];
+  const std::string log = arena.value("battles_log", "runs/" + id + "/battles.jsonl");
+  const std::vector<json> battles = run::read_journal(dir / log).records;
+  const std::vector<run::VoteBattle> queue = run::vote_battles(battles, o.seed);
+  if (queue.empty()) throw Error(fmt::format("{}: no battles with two answers to vote on", (dir / log).string()));
+  const fs::path votes_path = dir / "runs" / id / "votes.jsonl";
+  run::JournalContents previous = run::read_journal(votes_path);
+  if (previous.dropped_torn_tail) run::truncate_journal(votes_path, previous.valid_bytes);
+  std::map<std::string, json> votes = run::latest_votes(previous.records);
+  run::JournalWriter writer(votes_path);
+
+  const Screen screen = screen_size();
+  std::size_t done = 0;
+  for (const auto& b : queue) done += votes.count(b.key);
+  const std::size_t at_start = done;
+  std::printf("Blind vote on arena run %s: %zu pairs, %zu already voted.\n"
+              "Keys: a = A is better, b = B is better, t = tie, x = both are bad, s = skip, q = quit.\n",
+              id.c_str(), queue.size(), done);
+  {
+    Keys keys;
+    bool quit = false;
+    for (const auto& battle : queue) {
+      if (quit) break;
+      if (votes.count(battle.key)) continue;
+      std::vector<std::string> lines;
+      lines.push_back("");
+      std::string title = fmt::format("{}/{} · prompt {}", done + 1, queue.size(), battle.prompt_id);
+      if (!battle.category.empty()) title += " · " + battle.category;
+      add_block(lines, title, battle.prompt, screen.width);
+      add_block(lines, "A", battle.answer_a, screen.width);
+      add_block(lines, "B", battle.answer_b, screen.width);
+      lines.push_back(rule("", screen.width));
+      show(lines, screen, keys);
+      while (true) {
+        std::printf("%zu/%zu  Which is better? [a/b/t/x, s skip, q quit]: ", done + 1, queue.size());
+        const char k = keys.next();
+        if (keys.interactive()) std::printf("%c\n", k == '\n' ? ' ' : k);
+        else std::printf("\n");
+        std::optional<run::Vote> vote;
+        if (k == 'a') vote = run::Vote::a;
+        else if (k == 'b') vote = run::Vote::b;
+        else if (k == 't') vote = run::Vote::tie;
+        else if (k == 'x') vote = run::Vote::both_bad;
+        else if (k == 's') break;
+        else if (k == 'q' || k == 0) {
+          quit = true;
+          break;
+        } else {
+          std::printf("Please press a, b, t, x, s or q.\n");
+          continue;
+        }
+        json record = run::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
+        writer.append(record);
+        votes[battle.key] = std::move(record);
+        ++done;
+        break;
+      }
+    }
+  }
+  std::printf("\n%zu new vote(s); %zu of %zu pairs voted. Votes: %s\n", done - at_start, done, queue.size(),
+              votes_path.c_str());
+  if (done < queue.size()) {
+    std::printf("Continue later with: llmbench arena vote --output-dir %s --run %s\n", dir.c_str(), id.c_str());
+  }
+
+  // The arena record learns the human leaderboard and the judges' agreement with it.
+  std::vector<std::string> models = arena.value("generation_models", std::vector<std::string>());
+  std::vector<std::string> judges = arena.value("judge_models", std::vector<std::string>());
+  const json human = run::human_summary(votes, battles, models, judges, arena.value("bootstrap_rounds", 1000),
+                                        arena.value("bootstrap_seed", std::uint64_t{0}));
+  report::update_runs(file, [&](json& runs) {
+    for (json& r : runs) {
+      if (r.value("id", std::string()) != id || !r.contains("arena")) continue;
+      r["arena"]["human"] = human;
+      for (json& row : r["arena"]["judge_bias"]) {
+        row["human_agreement"] = human["judge_agreement"].value(row.value("judge_model", std::string()), json(nullptr));
+      }
+    }
+  });
+
+  if (o.reveal) {
+    std::printf("\nWho was who:\n");
+    std::size_t n = 0;
+    for (const auto& battle : queue) {
+      auto it = votes.find(battle.key);
+      if (it == votes.end()) continue;
+      const std::string vote = it->second.value("vote", std::string());
+      const std::string chose = vote == "a"   ? "A (" + battle.model_a + ")"
+                                : vote == "b" ? "B (" + battle.model_b + ")"
+                                : vote == "tie" ? "tie" : "both bad";
+      std::printf("%3zu. prompt %s: A = %s, B = %s; you chose %s\n", ++n, battle.prompt_id.c_str(),
+                  battle.model_a.c_str(), battle.model_b.c_str(), chose.c_str());
+    }
+    std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
+    std::printf("%-5s %-28s %8s  %-20s %5s %6s %5s\n", "rank", "model", "rating", "95% interval", "wins", "losses", "ties");
+    for (const json& row : human["leaderboard"]) {
+      auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
+      const std::string ci = row["ci95"].is_object()
+                                 ? fmt::format("[{}, {}]", num(row["ci95"]["low"]), num(row["ci95"]["high"]))
+                                 : "-";
+      std::printf("%-5s %-28s %8s  %-20s %5zu %6zu %5zu\n",
+                  row["rank"].is_number() ? std::to_string(row["rank"].get<int>()).c_str() : "-",
+                  row["model"].get<std::string>().c_str(), num(row["rating"]).c_str(), ci.c_str(),
+                  row["wins"].get<std::size_t>(), row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
+    }
+    for (const auto& judge : judges) {
+      std::printf("judge %s agrees with you on %s of the pairs you voted\n", judge.c_str(),
+                  pct(human["judge_agreement"].value(judge, json(nullptr))).c_str());
+    }
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+Runner setup_arena(CLI::App& app) {
+  auto flags = std::make_shared<ArenaRunFlags>();
+  auto vote = std::make_shared<VoteOptions>();
+  auto& o = flags->options;
+  CLI::App* arena = app.add_subcommand("arena", "Pairwise battles judged by LLMs or by you, rated Bradley-Terry");
+  arena->require_subcommand(1);
+
+  CLI::App* run = arena->add_subcommand(
+      "run", "Every model answers every prompt; judges compare pairs in both orders; leaderboard with 95% intervals");
+  run->add_option("--config", o.config, "Model-matrix config (providers, models, role defaults)")->capture_default_str();
+  run->add_option("--env-file", o.env_file, "dotenv file with API keys; loaded if present, the process environment wins")
+      ->capture_default_str();
+  run->add_option("--generation-models", flags->generation_models,
+                  "Comma list of competing models (at least two); default: models.yaml roles.generation");
+  run->add_option("--judge-models", flags->judge_models,
+                  "Comma list of judges; default: models.yaml roles.judge. A judge may also compete "
+                  "(its self-preference is reported)");
+  auto* dataset = run->add_option("--dataset", o.dataset,
+                                  "JSONL of prompts: {\"prompt\": ..., \"id\": optional, \"category\": optional}");
+  run->add_option("--tasks", flags->tasks,
+                  "Or standard task questions as prompts: mmlu,gsm8k,arc_challenge,arc_easy,truthfulqa_mc1,"
+                  "hellaswag,medqa")
+      ->excludes(dataset);
+  run->add_option("--limit", o.limit, "Prompts per dataset/task: a count (30) or a fraction (0.1); default all");
+  run->add_option("--sample-seed", o.sample_seed, "Seed that picks the --limit subset")->capture_default_str();
+  run->add_option("--baseline", o.baseline, "Compare each model only against this one (default: all pairs)");
+  run->add_flag("--strong", flags->strong,
+                "Let judges answer [[A>>B]]/[[B>>A]]; a strong win counts 3x in the ratings (default: off)");
+  run->add_option("--bootstrap-rounds", o.bootstrap_rounds, "Bootstrap resamples for the 95% intervals")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
+  run->add_option("--bootstrap-seed", o.bootstrap_seed, "Seed of the bootstrap resampling")->capture_default_str();
+  run->add_option("--concurrency", o.concurrency, "Requests in flight over all providers")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
+  run->add_option("--retries", o.retries, "Retries per request after the first attempt")
+      ->capture_default_str()->check(CLI::Range(0, 50));
+  run->add_option("--timeout", o.timeout_s, "Per-request timeout in seconds")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  run->add_option("--output-dir", o.output_dir, "Where benchmark_runs.json and runs/<run_id>/ are written")
+      ->capture_default_str();
+  run->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
+  run->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
+  run->add_option("--cache-dir", o.cache_dir, "Response cache directory")->capture_default_str();
+  run->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
+  run->add_option("--progress", flags->progress, "auto (bar on a terminal), bar, plain, none")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "bar", "plain", "none"}));
+  run->add_flag("--dry-run", o.dry_run, "Print the plan (prompts, pairs, requests) and exit");
+  run->add_flag("-v,--verbose", flags->verbose, "Log each request to stderr (Authorization redacted)");
+
+  CLI::App* vote_cmd = arena->add_subcommand(
+      "vote", "Vote blind in the terminal on an arena run's pairs (keys a, b, t tie, x both bad, s skip, q quit)");
+  vote_cmd->add_option("--output-dir", vote->output_dir, "Directory holding benchmark_runs.json and runs/")
+      ->capture_default_str();
+  vote_cmd->add_option("--run", vote->run_id, "Arena run id (default: the newest arena run)");
+  vote_cmd->add_option("--seed", vote->seed, "Seed that decides which model is shown as A in each pair")
+      ->capture_default_str();
+  vote_cmd->add_flag("--reveal", vote->reveal,
+                     "At the end, show which model was A and B and a leaderboard from your votes");
+
+  return [flags, vote, run] { return run->parsed() ? run_arena_run(*flags) : run_vote(*vote); };
+}
+
+}  // namespace llmbench::app

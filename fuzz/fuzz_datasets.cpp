@@ -1,0 +1,60 @@
+// Dataset parsing: the in-memory parsers (JSONL, JSON array, CSV, UTF-8 checks) and the
+// shipped-format loaders (on a scratch file). Any input loads or throws llmbench::Error.
+#include <string>
+
+#include "fuzz_support.hpp"
+#include "llmbench/data/csv.hpp"
+#include "llmbench/data/json_records.hpp"
+#include "llmbench/data/loaders.hpp"
+#include "llmbench/data/text_file.hpp"
+#include "llmbench/error.hpp"
+
+namespace {
+
+template <typename Fn>
+void expect_input_error_or_success(Fn&& fn) {
+  try {
+    fn();
+  } catch (const llmbench::Error&) {
+    // An input problem, reported with a file and line: fine.
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace llmbench::data;
+  if (size == 0) return 0;
+  const std::uint8_t selector = data[0];
+  const std::string_view text = llmbench::fuzz::as_text(data + 1, size - 1);
+  const std::string path = "fuzz-input";
+
+  expect_input_error_or_success([&] { validate_utf8(text, path); });
+  expect_input_error_or_success([&] {
+    for (const JsonRecord& record : parse_jsonl(text, path)) {
+      llmbench::fuzz::require(record.value.is_object(), "a JSONL record is an object");
+      llmbench::fuzz::require(record.line >= 1, "a record has a 1-based line");
+    }
+  });
+  expect_input_error_or_success([&] {
+    for (const JsonRecord& record : parse_json_array(text, path)) {
+      llmbench::fuzz::require(record.value.is_object(), "an array record is an object");
+    }
+  });
+  expect_input_error_or_success([&] { (void)parse_csv(text, path, selector & 1 ? '\t' : ','); });
+  expect_input_error_or_success([&] { (void)parse_csv_table(text, path); });
+
+  // The loaders read files: the selector picks one, the rest is the file.
+  const std::string file = llmbench::fuzz::write_scratch("dataset", text);
+  expect_input_error_or_success([&] {
+    switch (selector % 6) {
+      case 0: (void)load_gsm8k_jsonl(file, "test"); break;
+      case 1: (void)load_arc_jsonl(file); break;
+      case 2: (void)load_medqa_jsonl(file, "test"); break;
+      case 3: (void)load_mmlu_csv(file, "fuzz", "test"); break;
+      case 4: (void)load_truthfulqa_mc1(file); break;
+      default: (void)read_text_file(file); break;
+    }
+  });
+  return 0;
+}

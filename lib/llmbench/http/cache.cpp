@@ -1,0 +1,262 @@
+#include "llmbench/http/cache.hpp"
+
+#include <sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <system_error>
+#include <thread>
+
+#include "llmbench/error.hpp"
+#include "llmbench/http/sha256.hpp"
+
+namespace llmbench::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kBusyTimeoutMs = 15000;
+constexpr int kSchemaVersion = 1;
+constexpr int kOpenAttempts = 5;
+
+std::string_view kind_name(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::chat: return "chat";
+    case ApiKind::embeddings: return "embeddings";
+    case ApiKind::models: return "models";
+  }
+  return "chat";
+}
+
+std::string dump(const json& value) {
+  // replace: the same substitution the request body gets (openai.cpp), so the key describes
+  // what is actually sent.
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string fix_hint(const std::filesystem::path& path) {
+  return "; delete " + path.string() + " (it only holds cached responses), choose another --cache-dir, or run with --no-cache";
+}
+
+// Rounds a usage count or timing read back from JSON.
+template <typename T>
+T number_or(const json& object, const char* name, T fallback) {
+  const auto it = object.find(name);
+  return it != object.end() && it->is_number() ? it->get<T>() : fallback;
+}
+
+std::string string_or_empty(const json& object, const char* name) {
+  const auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string canonical_request_json(const ApiRequest& request) {
+  json messages = json::array();
+  for (const auto& message : request.messages) messages.push_back({message.role, message.content});
+  // json objects keep keys sorted, so equal requests dump to equal text.
+  const json canonical = {{"v", kSchemaVersion},
+                          {"base_url", request.endpoint.base_url},
+                          {"model", request.model},
+                          {"kind", kind_name(request.kind)},
+                          {"messages", std::move(messages)},
+                          {"inputs", request.inputs},
+                          {"params", request.params.is_null() ? json::object() : request.params},
+                          {"repeat_index", request.repeat_index}};
+  return dump(canonical);
+}
+
+std::string request_key(const ApiRequest& request) { return sha256_hex(canonical_request_json(request)); }
+
+bool is_cacheable(const ApiRequest& request) { return request.kind != ApiKind::models; }
+
+json record_to_cache_json(const RequestRecord& record) {
+  json embeddings = json::array();
+  for (const auto& vector : record.embeddings) embeddings.push_back(vector);
+  return {{"content", record.content},
+          {"reasoning", record.reasoning},
+          {"finish_reason", record.finish_reason},
+          {"http_status", record.http_status},
+          {"attempts", record.attempts},
+          {"usage",
+           {{"prompt_tokens", record.usage.prompt_tokens},
+            {"completion_tokens", record.usage.completion_tokens},
+            {"total_tokens", record.usage.total_tokens}}},
+          {"timings",
+           {{"sent_ms", record.timings.sent_ms},
+            {"first_byte_ms", record.timings.first_byte_ms},
+            {"first_token_ms", record.timings.first_token_ms},
+            {"done_ms", record.timings.done_ms}}},
+          {"embeddings", std::move(embeddings)}};
+}
+
+RequestRecord record_from_cache_json(const json& stored) {
+  RequestRecord record;
+  record.outcome = Outcome::ok;
+  record.cached = true;
+  record.content = string_or_empty(stored, "content");
+  record.reasoning = string_or_empty(stored, "reasoning");
+  record.finish_reason = string_or_empty(stored, "finish_reason");
+  record.http_status = number_or<int>(stored, "http_status", 200);
+  record.attempts = number_or<int>(stored, "attempts", 1);
+  if (const auto usage = stored.find("usage"); usage != stored.end() && usage->is_object()) {
+    record.usage.prompt_tokens = number_or<std::int64_t>(*usage, "prompt_tokens", -1);
+    record.usage.completion_tokens = number_or<std::int64_t>(*usage, "completion_tokens", -1);
+    record.usage.total_tokens = number_or<std::int64_t>(*usage, "total_tokens", -1);
+  }
+  if (const auto timings = stored.find("timings"); timings != stored.end() && timings->is_object()) {
+    record.timings.sent_ms = number_or<double>(*timings, "sent_ms", -1);
+    record.timings.first_byte_ms = number_or<double>(*timings, "first_byte_ms", -1);
+    record.timings.first_token_ms = number_or<double>(*timings, "first_token_ms", -1);
+    record.timings.done_ms = number_or<double>(*timings, "done_ms", -1);
+  }
+  if (const auto embeddings = stored.find("embeddings"); embeddings != stored.end() && embeddings->is_array()) {
+    for (const auto& vector : *embeddings) {
+      if (vector.is_array()) record.embeddings.push_back(vector.get<std::vector<float>>());
+    }
+  }
+  return record;
+}
+
+// --- ResponseCache -------------------------------------------------------------------------
+
+ResponseCache::ResponseCache(std::filesystem::path path) : path_(std::move(path)) {}
+
+ResponseCache::~ResponseCache() { close_database(); }
+
+std::unique_ptr<ResponseCache> ResponseCache::open(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    throw Error("cannot create the response cache directory " + dir.string() + ": " + ec.message() +
+                "; choose another --cache-dir or run with --no-cache");
+  }
+  std::unique_ptr<ResponseCache> cache(new ResponseCache(dir / kCacheFileName));
+  // Two processes opening a fresh directory at once may briefly see each other's locks while
+  // one switches the file to WAL; the busy timeout covers most of it, a few retries the rest.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      cache->open_database();
+      return cache;
+    } catch (const Error&) {
+      const bool busy = cache->busy_;
+      cache->close_database();
+      if (!busy || attempt >= kOpenAttempts) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
+}
+
+void ResponseCache::close_database() {
+  if (select_ != nullptr) sqlite3_finalize(select_);
+  if (insert_ != nullptr) sqlite3_finalize(insert_);
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+  select_ = insert_ = nullptr;
+  db_ = nullptr;
+}
+
+void ResponseCache::open_database() {
+  const std::string file = path_.string();
+  const auto fail = [&](const std::string& what) {
+    const int code = db_ != nullptr ? (sqlite3_errcode(db_) & 0xff) : SQLITE_NOMEM;
+    busy_ = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+    std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    throw Error("response cache " + file + ": " + what + ": " + message + fix_hint(path_));
+  };
+  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    fail("cannot open");
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  const auto exec = [&](const char* sql, const char* what) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(what);
+  };
+  exec("PRAGMA busy_timeout = 15000", "cannot set the busy timeout");
+  exec("PRAGMA journal_mode = WAL", "not a readable SQLite database");
+  exec("PRAGMA synchronous = NORMAL", "cannot set synchronous mode");
+  exec("CREATE TABLE IF NOT EXISTS responses ("
+       " key TEXT PRIMARY KEY,"
+       " record TEXT NOT NULL,"
+       " kind TEXT NOT NULL,"
+       " model TEXT NOT NULL,"
+       " created_at INTEGER NOT NULL)",
+       "cannot create the responses table");
+  if (sqlite3_prepare_v2(db_, "SELECT record FROM responses WHERE key = ?1", -1, &select_, nullptr) != SQLITE_OK) {
+    fail("not a response cache (unexpected tables)");
+  }
+  if (sqlite3_prepare_v2(db_,
+                         "INSERT OR REPLACE INTO responses (key, record, kind, model, created_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5)",
+                         -1, &insert_, nullptr) != SQLITE_OK) {
+    fail("not a response cache (unexpected tables)");
+  }
+}
+
+std::optional<RequestRecord> ResponseCache::get(const ApiRequest& request) {
+  if (!is_cacheable(request)) return std::nullopt;
+  return get_by_key(request_key(request));
+}
+
+std::optional<RequestRecord> ResponseCache::get_by_key(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::optional<RequestRecord> found;
+  sqlite3_bind_text(select_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(select_);
+  if (rc == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(select_, 0));
+    const int bytes = sqlite3_column_bytes(select_, 0);
+    json stored = json::parse(text, text + bytes, nullptr, false);
+    if (stored.is_object()) {
+      found = record_from_cache_json(stored);
+    } else {
+      spdlog::warn("response cache {}: entry {} is not valid JSON; ignoring it", path_.string(), key);
+    }
+  } else if (rc != SQLITE_DONE) {
+    spdlog::warn("response cache {}: read failed: {}; treating as a miss", path_.string(), sqlite3_errmsg(db_));
+  }
+  sqlite3_reset(select_);
+  sqlite3_clear_bindings(select_);
+  return found;
+}
+
+void ResponseCache::put(const ApiRequest& request, const RequestRecord& record) {
+  if (!record.ok() || !is_cacheable(request)) return;
+  put_by_key(request_key(request), request, record);
+}
+
+void ResponseCache::put_by_key(const std::string& key, const ApiRequest& request, const RequestRecord& record) {
+  if (!record.ok() || !is_cacheable(request)) return;
+  const std::string text = dump(record_to_cache_json(record));
+  const std::string_view kind = kind_name(request.kind);
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  std::lock_guard<std::mutex> lock(mutex_);
+  sqlite3_bind_text(insert_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(insert_, 2, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(insert_, 3, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(insert_, 4, request.model.data(), static_cast<int>(request.model.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(insert_, 5, static_cast<sqlite3_int64>(now_s));
+  const int rc = sqlite3_step(insert_);
+  if (rc != SQLITE_DONE) {
+    spdlog::warn("response cache {}: write failed: {}; the response is not cached", path_.string(),
+                 sqlite3_errmsg(db_));
+  }
+  sqlite3_reset(insert_);
+  sqlite3_clear_bindings(insert_);
+}
+
+long long ResponseCache::size() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sqlite3_stmt* count = nullptr;
+  long long result = -1;
+  if (sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM responses", -1, &count, nullptr) == SQLITE_OK &&
+      sqlite3_step(count) == SQLITE_ROW) {
+    result = sqlite3_column_int64(count, 0);
+  }
+  sqlite3_finalize(count);
+  return result;
+}
+
+}  // namespace llmbench::http

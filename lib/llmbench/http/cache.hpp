@@ -1,0 +1,94 @@
+#pragma once
+// The response cache: successful API responses stored in an embedded SQLite database,
+// `<cache_dir>/responses.sqlite3`, addressed by the content of the request.
+//
+// Key: request_key(), the SHA-256 of the canonical JSON of (base_url, model, kind, messages,
+// inputs, params, repeat_index). The API key, extra headers and streaming mode are not part
+// of it: the same question to the same model with the same parameters is the same answer
+// whoever pays for it and however it is delivered. repeat_index IS part of it, so the
+// repeats of a consistency run are separate entries and never one cached answer.
+//
+// Stored: only Outcome::ok records of chat and embeddings requests (content, reasoning,
+// finish_reason, usage, embeddings, http_status, attempts and the original timings, kept as
+// data). Errors, truncations and model listings are never stored. Records read back have
+// `cached = true`. Nothing secret is stored: no key, no header, no error text.
+//
+// Concurrency: the database is in WAL mode with a busy timeout, so several processes (and
+// several ResponseCache objects in one process) may read and write the same directory at
+// once. One object is safe to use from several threads (calls are serialised).
+//
+// Failures: open() throws Error naming the database path (unwritable directory, a file that
+// is not a cache database). After a successful open, a read or write that fails (disk full,
+// a lock held past the timeout) is logged as a warning and treated as a miss / skipped: a
+// cache problem never fails a request.
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "llmbench/http/types.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace llmbench::http {
+
+inline constexpr const char* kCacheFileName = "responses.sqlite3";
+
+// The canonical key of a request: 64 lowercase hex digits.
+std::string request_key(const ApiRequest& request);
+
+// The JSON text hashed by request_key (for debugging and tests); never holds the key.
+std::string canonical_request_json(const ApiRequest& request);
+
+// Whether a request of this kind is ever cached (chat and embeddings; not model listings).
+bool is_cacheable(const ApiRequest& request);
+
+class ResponseCache {
+ public:
+  // Opens (creating the directory and the database if needed) `<dir>/responses.sqlite3`.
+  // Throws Error naming the path and how to fix it.
+  static std::unique_ptr<ResponseCache> open(const std::filesystem::path& dir);
+
+  ~ResponseCache();
+  ResponseCache(const ResponseCache&) = delete;
+  ResponseCache& operator=(const ResponseCache&) = delete;
+
+  // The stored record for this request (cached = true, id 0), or nullopt.
+  std::optional<RequestRecord> get(const ApiRequest& request);
+  // Same, by a key from request_key().
+  std::optional<RequestRecord> get_by_key(const std::string& key);
+
+  // Stores `record` if it is ok and the request cacheable; otherwise does nothing.
+  // A record already stored under the key is replaced.
+  void put(const ApiRequest& request, const RequestRecord& record);
+  void put_by_key(const std::string& key, const ApiRequest& request, const RequestRecord& record);
+
+  // Static forwarding so call sites can write cache.request_key(request).
+  static std::string request_key(const ApiRequest& request) { return http::request_key(request); }
+
+  // Entries stored (all processes); -1 if the count cannot be read.
+  long long size();
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ResponseCache(std::filesystem::path path);
+  void open_database();
+  void close_database();
+
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* select_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  std::mutex mutex_;
+  bool busy_ = false;  // the last open failure was a lock held by another connection
+};
+
+// Record <-> the JSON stored in the database (exposed for tests).
+nlohmann::json record_to_cache_json(const RequestRecord& record);
+RequestRecord record_from_cache_json(const nlohmann::json& stored);
+
+}  // namespace llmbench::http

@@ -1,0 +1,12 @@
+#pragma once
+// SHA-256 (FIPS 180-4) of a byte string, as 64 lowercase hex digits. Used for content keys
+// (the response cache's request key); not for anything secret. Pure, thread-safe.
+
+#include <string>
+#include <string_view>
+
+namespace llmbench::http {
+
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace llmbench::http
