@@ -353,7 +353,7 @@ Runner setup_arena(CLI::App& app) {
       ->capture_default_str();
   run->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
   run->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
-  run->add_option("--cache-dir", o.cache_dir, "Response cache directory")->capture_default_str();
+  run->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite); default <output-dir>/cache, shared with llmbench run");
   run->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
   run->add_option("--progress", flags->progress, "auto (bar on a terminal), bar, plain, none")
       ->capture_default_str()->check(CLI::IsMember({"auto", "bar", "plain", "none"}));

@@ -111,7 +111,7 @@ Runner setup_run(CLI::App& app) {
   cmd->add_flag("--retry-errors", o.retry_errors,
                 "With --resume: also send again the items that ended in an error");
   cmd->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
-  cmd->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite)")->capture_default_str();
+  cmd->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite); default <output-dir>/cache");
   cmd->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
   cmd->add_option("--progress", flags->progress,
                   "auto (bar on a terminal), bar, plain (a line every few seconds), none")

@@ -356,3 +356,28 @@ TEST_CASE("sweep: a custom task from --tasks-file runs and is scored like a stan
   CHECK(unknown.err.find("example_capitals") != std::string::npos);
   CHECK_FALSE(fs::exists(out + "2"));
 }
+
+TEST_CASE("sweep: a second run is served from the response cache with the same scores; --no-cache sends again", "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  auto first = sweep_args(*s, dir, out);
+  first.insert(first.end(), {"--run-id", "first"});
+  REQUIRE(test::run_cli(first).exit_code == 0);
+  const std::uint64_t after_first = chat_requests(*s);
+
+  auto second = sweep_args(*s, dir, out);
+  second.insert(second.end(), {"--run-id", "second"});
+  const auto cached = test::run_cli(second);
+  REQUIRE(cached.exit_code == 0);
+  CHECK(cached.out.find(fmt::format("({} from the cache)", kItems)) != std::string::npos);
+  CHECK(chat_requests(*s) - after_first == 2);  // only the preflight checks
+  const json runs = report::read_runs(fs::path(out) / report::kReportFileName);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[1].at("requests").at("cache_hits") == kItems);
+  CHECK(scores(runs[0]) == scores(runs[1]));
+
+  auto third = sweep_args(*s, dir, out);
+  third.insert(third.end(), {"--run-id", "third", "--no-cache"});
+  REQUIRE(test::run_cli(third).exit_code == 0);
+  CHECK(chat_requests(*s) - after_first == 2 + 2 + kItems);
+}

@@ -140,7 +140,10 @@ void EmbeddedSims::start(const std::vector<ResolvedModel*>& models,
     const std::string url = sim->base_url();
     spdlog::debug("embedded simulator for provider {} serves {} model(s) at {}", provider,
                   group.second.size(), url);
-    for (ResolvedModel* m : group.second) m->endpoint.base_url = url;
+    for (ResolvedModel* m : group.second) {
+      m->endpoint.cache_url = m->endpoint.base_url;
+      m->endpoint.base_url = url;
+    }
     if (sims_.count(provider) == 0) {
       sims_[provider] = std::move(sim);
     } else {

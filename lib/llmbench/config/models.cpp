@@ -93,7 +93,7 @@ class Loader {
       ProviderConfig p;
       p.name = it->first.as<std::string>();
       p.line = it->first.Mark().line + 1;
-      const YAML::Node& body = it->second;
+      const YAML::Node body = it->second;  // a copy: it-> returns a proxy that dies with the statement
       const std::string where = "provider " + p.name;
       if (config.providers.count(p.name) != 0) {
         fail(it->first, "provider " + p.name + " is defined twice (first at line " +
@@ -291,16 +291,17 @@ class Loader {
     for (auto it = node.begin(); it != node.end(); ++it) {
       const std::string name = it->first.as<std::string>();
       const Role role = *parse_role(name);
+      const YAML::Node value = it->second;  // a copy: it-> returns a proxy that dies with the statement
       std::vector<std::pair<std::string, YAML::Node>> listed;
-      if (it->second.IsSequence()) {
-        for (const auto& item : it->second) {
+      if (value.IsSequence()) {
+        for (const auto& item : value) {
           if (!item.IsScalar()) fail(item, "roles." + name + " must list model ids");
           listed.emplace_back(item.as<std::string>(), item);
         }
-      } else if (it->second.IsScalar()) {
-        for (const auto& id : split_list(it->second.as<std::string>())) listed.emplace_back(id, it->second);
-      } else if (!it->second.IsNull()) {
-        fail(it->second, "roles." + name + " must be a list of model ids");
+      } else if (value.IsScalar()) {
+        for (const auto& id : split_list(value.as<std::string>())) listed.emplace_back(id, value);
+      } else if (!value.IsNull()) {
+        fail(value, "roles." + name + " must be a list of model ids");
       }
       auto& out = config.role_defaults[role];
       for (const auto& [id, at] : listed) {

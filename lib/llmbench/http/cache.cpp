@@ -57,7 +57,7 @@ std::string canonical_request_json(const ApiRequest& request) {
   for (const auto& message : request.messages) messages.push_back({message.role, message.content});
   // json objects keep keys sorted, so equal requests dump to equal text.
   const json canonical = {{"v", kSchemaVersion},
-                          {"base_url", request.endpoint.base_url},
+                          {"base_url", request.endpoint.cache_url.empty() ? request.endpoint.base_url : request.endpoint.cache_url},
                           {"model", request.model},
                           {"kind", kind_name(request.kind)},
                           {"messages", std::move(messages)},

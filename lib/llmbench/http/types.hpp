@@ -25,6 +25,9 @@ struct Endpoint {
   std::string api_key_env;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers from models.yaml
   double timeout_s = 0;  // 0 = the executor's default
+  // What identifies this endpoint in the response cache; "" = base_url. The embedded
+  // simulator keeps its sim:// URL here, since its loopback port changes every run.
+  std::string cache_url;
 };
 
 struct ChatMessage {

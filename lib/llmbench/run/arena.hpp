@@ -46,7 +46,7 @@ struct ArenaOptions {
   std::string output_dir = "benchmarks/reports";
   std::string run_id;  // "" = generated
   bool no_cache = false;
-  std::string cache_dir = ".llmbench-cache";
+  std::string cache_dir;  // "" = <output_dir>/cache, shared with `llmbench run`
   bool render_report = false;  // write <output-dir>/report.html afterwards
   Progress progress = Progress::auto_;
   bool dry_run = false;

@@ -45,7 +45,7 @@ struct RunOptions {
   std::string resume;  // run id to resume
   bool retry_errors = false;  // with resume: also send again the items that ended in an error
   bool no_cache = false;
-  std::string cache_dir = ".llmbench-cache";
+  std::string cache_dir;  // "" = <output_dir>/cache
   bool render_report = false;  // write report.html after the run
   Progress progress = Progress::auto_;
   bool dry_run = false;

@@ -18,6 +18,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/http/cache.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/http/openai.hpp"
 #include "llmbench/report/html.hpp"
@@ -372,6 +373,12 @@ int run_sweep(const RunOptions& requested) {
   eo.retries = options.retries;
   eo.timeout_s = options.timeout_s;
   eo.seed = options.sample_seed;
+  // The response cache: repeated runs (and arena runs) pay for each distinct request once.
+  std::unique_ptr<http::ResponseCache> cache;
+  if (!options.no_cache) {
+    cache = http::ResponseCache::open(options.cache_dir.empty() ? out_dir / "cache" : fs::path(options.cache_dir));
+  }
+  eo.cache = cache.get();
   http::Executor executor(eo);
   for (config::Role role : config::kAllRoles) {
     for (const auto& m : role_models(available, role)) executor.set_provider_limits(m.endpoint.provider, m.limits);
@@ -448,12 +455,16 @@ int run_sweep(const RunOptions& requested) {
   const http::ExecutorStats stats = executor.stats();
   run["model_runs"] = std::move(model_runs);
   run["requests"] = {{"total", stats.completed}, {"by_outcome", stats.outcomes}, {"retries", stats.retries},
-                     {"cache_hits", 0}, {"resumed_items", resumed}};
+                     {"cache_hits", stats.cache_hits}, {"resumed_items", resumed}};
   run["finished_at"] = utc_timestamp_iso8601();
   run["status"] = interrupted || finished < expected ? "interrupted" : "completed";
   report::upsert_run(report_file, run);
 
   std::printf("\n%s", report::render_summary(run).c_str());
+  std::printf("Requests: %llu done (%llu from the cache), %llu retries%s\n",
+              static_cast<unsigned long long>(stats.completed), static_cast<unsigned long long>(stats.cache_hits),
+              static_cast<unsigned long long>(stats.retries),
+              resumed ? fmt::format("; {} items kept from before the resume", resumed).c_str() : "");
   std::printf("Report: %s (item log: %s)\n", report_file.c_str(), (out_dir / item_log).c_str());
   if (run["status"] == "interrupted") {
     std::printf("Interrupted: %zu of %zu items done. Resume with:\n  llmbench run --resume %s --output-dir %s\n",
