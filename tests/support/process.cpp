@@ -22,14 +22,14 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 CliProcess::CliProcess(const std::vector<std::string>& args, const std::string& cwd,
-                       const std::vector<std::string>& env) {
+                       const std::vector<std::string>& env, const std::string& stdin_path) {
   const std::string dir = temp_dir("llmbench-proc");
   out_path_ = dir + "/out";
   err_path_ = dir + "/err";
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    int in = ::open("/dev/null", O_RDONLY);
+    int in = ::open(stdin_path.c_str(), O_RDONLY);
     int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(in, 0);

@@ -19,6 +19,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/http/cache.hpp"
+#include "llmbench/run/interrupt.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
@@ -37,40 +38,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::atomic<http::Executor*> g_arena_executor{nullptr};
-std::atomic<bool> g_arena_interrupted{false};
-
-extern "C" void on_arena_interrupt(int) {
-  g_arena_interrupted = true;
-  if (http::Executor* executor = g_arena_executor.load()) executor->request_stop();
-}
-
-// SIGINT/SIGTERM stop the executor (answers and verdicts in flight may finish) while alive.
-class StopOnSignal {
- public:
-  explicit StopOnSignal(http::Executor& executor) {
-    g_arena_interrupted = false;
-    g_arena_executor = &executor;
-    struct sigaction action {};
-    action.sa_handler = on_arena_interrupt;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(SIGINT, &action, &old_int_);
-    ::sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~StopOnSignal() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-    g_arena_executor = nullptr;
-  }
-  StopOnSignal(const StopOnSignal&) = delete;
-  StopOnSignal& operator=(const StopOnSignal&) = delete;
-  bool interrupted() const { return g_arena_interrupted.load(); }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 struct Answer {
   bool ok = false;
@@ -388,7 +355,7 @@ int run_arena(const ArenaOptions& requested) {
   });
   bool stopped = false;
   {
-    StopOnSignal guard(executor);
+    InterruptGuard guard(executor);
     executor.run();
     stopped = guard.interrupted();
   }

@@ -25,6 +25,7 @@
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/summary.hpp"
 #include "llmbench/run/git_info.hpp"
+#include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/journal.hpp"
 #include "llmbench/run/progress.hpp"
 #include "llmbench/run/run_id.hpp"
@@ -38,46 +39,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::set<std::string> kKnownTiers = {"0", "1", "2", "3", "judge", "judge_pipeline", "standard"};
-
-// The executor the SIGINT handler stops; set only while a sweep is running.
-std::atomic<http::Executor*> g_executor{nullptr};
-std::atomic<int> g_interrupts{0};
-
-extern "C" void on_interrupt(int) {
-  const int n = ++g_interrupts;
-  if (http::Executor* executor = g_executor.load()) executor->request_stop();
-  if (n >= 2) {
-    static const char kMessage[] = "\nllmbench: interrupted again; exiting now (the item log is kept)\n";
-    (void)!::write(2, kMessage, sizeof kMessage - 1);
-    ::_exit(static_cast<int>(ExitCode::interrupted));
-  }
-}
-
-// Installs the SIGINT/SIGTERM handlers for the duration of a sweep.
-class InterruptGuard {
- public:
-  explicit InterruptGuard(http::Executor& executor) {
-    g_interrupts = 0;
-    g_executor = &executor;
-    struct sigaction action {};
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(SIGINT, &action, &old_int_);
-    ::sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~InterruptGuard() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-    g_executor = nullptr;
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-  bool interrupted() const { return g_interrupts.load() > 0; }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 std::vector<std::string> expand_tiers(const std::vector<std::string>& requested) {
   std::vector<std::string> tiers;
