@@ -112,6 +112,9 @@ Runner setup_run(CLI::App& app) {
                 "With --resume: also send again the items that ended in an error");
   cmd->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
   cmd->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite); default <output-dir>/cache");
+  cmd->add_option("--baselines", o.baselines,
+                  "YAML of metric thresholds (metric path: {min, max}); sets overall_status pass/fail")
+      ->capture_default_str();
   cmd->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
   cmd->add_option("--progress", flags->progress,
                   "auto (bar on a terminal), bar, plain (a line every few seconds), none")

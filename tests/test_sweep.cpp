@@ -381,3 +381,27 @@ TEST_CASE("sweep: a second run is served from the response cache with the same s
   REQUIRE(test::run_cli(third).exit_code == 0);
   CHECK(chat_requests(*s) - after_first == 2 + 2 + kItems);
 }
+
+TEST_CASE("sweep: baselines set overall_status and the exit code; a missing metric is not a failure", "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir();
+  const std::string baselines = dir + "/baselines.yaml";
+  std::ofstream(baselines) << "baselines:\n  standard.mmlu.accuracy: {min: 0.65}\n  tier_2.avg_faithfulness: {min: 3}\n";
+  auto args = sweep_args(*s, dir, dir + "/out");
+  args.insert(args.end(), {"--baselines", baselines});
+  const auto result = test::run_cli(args);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);  // sim-a (accuracy 0.5) is below 0.65
+  const json run = only_run(dir + "/out");
+  CHECK(run.at("overall_status") == "fail");
+  for (const auto& mr : run.at("model_runs")) {
+    const double acc = mr.at("metrics").at("standard").at("mmlu").at("accuracy");
+    CHECK(mr.at("baseline_status") == (acc >= 0.65 ? "pass" : "fail"));
+    CHECK(mr.at("baseline_missing") == json::array({"tier_2.avg_faithfulness"}));
+  }
+
+  std::ofstream(baselines) << "baselines:\n  standard.mmlu.accuracy: {minimum: 0.65}\n";
+  const auto bad = test::run_cli(args);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("baselines.yaml:2") != std::string::npos);
+}

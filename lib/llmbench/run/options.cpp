@@ -31,7 +31,8 @@ json options_to_json(const RunOptions& o) {
           {"retries", o.retries},
           {"timeout_s", o.timeout_s},
           {"no_cache", o.no_cache},
-          {"cache_dir", o.cache_dir}};
+          {"cache_dir", o.cache_dir},
+          {"baselines", o.baselines}};
 }
 
 RunOptions options_from_json(const json& f) {
@@ -66,6 +67,7 @@ RunOptions options_from_json(const json& f) {
   get("timeout_s", o.timeout_s);
   get("no_cache", o.no_cache);
   get("cache_dir", o.cache_dir);
+  get("baselines", o.baselines);
   o.judge_eval_mode = f.value("judge_eval_mode", std::string("direct")) == "reasoned"
                           ? JudgeEvalMode::reasoned : JudgeEvalMode::direct;
   return o;

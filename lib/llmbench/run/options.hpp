@@ -46,6 +46,7 @@ struct RunOptions {
   bool retry_errors = false;  // with resume: also send again the items that ended in an error
   bool no_cache = false;
   std::string cache_dir;  // "" = <output_dir>/cache
+  std::string baselines = "configs/baselines.yaml";  // metric thresholds; a missing default is skipped
   bool render_report = false;  // write report.html after the run
   Progress progress = Progress::auto_;
   bool dry_run = false;

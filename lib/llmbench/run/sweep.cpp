@@ -24,6 +24,7 @@
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/summary.hpp"
+#include "llmbench/run/baselines.hpp"
 #include "llmbench/run/git_info.hpp"
 #include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/journal.hpp"
@@ -217,6 +218,12 @@ int run_sweep(const RunOptions& requested) {
   for (const auto& t : tiers) {
     tier_runners.push_back(make_tier(t, options, data_dir));
     for (config::Role role : tier_runners.back()->roles()) roles.insert(role);
+  }
+
+  // Baselines, checked before any request is sent.
+  std::vector<Baseline> baselines;
+  if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
+    baselines = load_baselines(options.baselines);
   }
 
   // Model matrix. The default config is found from any working directory, like the data.
@@ -414,6 +421,7 @@ int run_sweep(const RunOptions& requested) {
     }
   }
   const http::ExecutorStats stats = executor.stats();
+  run["overall_status"] = apply_baselines(baselines, model_runs);
   run["model_runs"] = std::move(model_runs);
   run["requests"] = {{"total", stats.completed}, {"by_outcome", stats.outcomes}, {"retries", stats.retries},
                      {"cache_hits", stats.cache_hits}, {"resumed_items", resumed}};
@@ -443,8 +451,14 @@ int run_sweep(const RunOptions& requested) {
     std::printf("See it in a browser: llmbench report --output-dir %s\n", out_dir.c_str());
   }
   std::fflush(stdout);
+  if (run["overall_status"] == "fail") {
+    std::printf("Baselines: FAIL (see baseline_failures in the report)\n");
+  } else if (run["overall_status"] == "pass") {
+    std::printf("Baselines: pass\n");
+  }
   if (run["status"] == "interrupted") return static_cast<int>(ExitCode::interrupted);
-  return static_cast<int>(any_failure ? ExitCode::failures : ExitCode::ok);
+  const bool below_baseline = run["overall_status"] == "fail";
+  return static_cast<int>(any_failure || below_baseline ? ExitCode::failures : ExitCode::ok);
 }
 
 }  // namespace llmbench::run

@@ -1,0 +1,37 @@
+#pragma once
+// Baselines: the minimum (or maximum) a metric must reach for a model run to pass, e.g.
+//
+//   # configs/baselines.yaml
+//   baselines:
+//     standard.mmlu.accuracy: {min: 0.60}
+//     tier_2.avg_faithfulness: {min: 3.5}
+//     tier_judge_pipeline.f1_score: {min: 0.80}
+//     tier_judge.error_rate: {max: 0.05}
+//
+// A key is a dotted path under a model run's `metrics`. A model run whose metrics hold a
+// baselined value gets `baseline_status` pass/fail and, on fail, `baseline_failures`
+// (path, value, bound); a missing value is not a failure, it is listed as `baseline_missing`.
+// The run's `overall_status` is `fail` if any model run fails, `pass` if at least one was
+// checked, else `no_baseline`.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmbench::run {
+
+struct Baseline {
+  std::string path;  // "tier_2.avg_faithfulness"
+  std::optional<double> min, max;
+};
+
+// Reads a baselines file; throws InputError naming the file, line and key on a bad entry.
+std::vector<Baseline> load_baselines(const std::string& path);
+
+// Sets baseline_status/baseline_failures/baseline_missing on each model run and returns the
+// run's overall_status.
+std::string apply_baselines(const std::vector<Baseline>& baselines, nlohmann::json& model_runs);
+
+}  // namespace llmbench::run
