@@ -7,8 +7,11 @@ packages=(
   libcurl4-openssl-dev libsqlite3-dev libcpp-httplib-dev libbz2-dev
   wrk
   clang libclang-rt-14-dev
-  chromium nodejs npm
+  chromium
 )
+# The browser test drives chromium through playwright-core from npm. Machines that ship their
+# own Node.js (with npm) keep it: Debian's npm package conflicts with that nodejs.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
