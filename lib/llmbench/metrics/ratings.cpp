@@ -10,6 +10,9 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kFallbackPseudoWins = 1e-6;
 
+// GCC and Clang extension; __extension__ keeps -Wpedantic quiet about it.
+__extension__ using Uint128 = unsigned __int128;
+
 // SplitMix64: a tiny, fully specified generator, so bootstrap samples are the same everywhere.
 class SplitMix64 {
  public:
@@ -22,12 +25,12 @@ class SplitMix64 {
   }
   // Uniform in [0, bound), bound > 0 (Lemire's multiply-shift with rejection: unbiased).
   std::uint64_t below(std::uint64_t bound) {
-    unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
+    Uint128 m = static_cast<Uint128>(next()) * bound;
     auto low = static_cast<std::uint64_t>(m);
     if (low < bound) {
       const std::uint64_t threshold = (0 - bound) % bound;
       while (low < threshold) {
-        m = static_cast<unsigned __int128>(next()) * bound;
+        m = static_cast<Uint128>(next()) * bound;
         low = static_cast<std::uint64_t>(m);
       }
     }
