@@ -7,16 +7,12 @@
 
 #include "llmbench/metrics/ratings.hpp"
 #include "llmbench/util/text.hpp"
+#include "llmbench/run/tier.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
-
-std::string text(const json& record, const char* field) {
-  auto it = record.find(field);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // A finite number as JSON (rounded to 1e-4), NaN/inf as null.
 json number(double value) {
@@ -34,19 +30,20 @@ std::size_t code_points(const std::string& s) {
 
 // The model a final/raw winner names, or "tie"; "" when there is none.
 std::string winner_model(const json& battle, const char* field) {
-  const std::string w = text(battle, field);
-  if (w == "a") return text(battle, "model_a");
-  if (w == "b") return text(battle, "model_b");
+  const std::string w = string_field(battle, field);
+  if (w == "a") return string_field(battle, "model_a");
+  if (w == "b") return string_field(battle, "model_b");
   return w == "tie" ? "tie" : "";
 }
 
 std::vector<NamedOutcome> outcomes_of(const std::vector<const json*>& battles, bool strong) {
   std::vector<NamedOutcome> out;
   for (const json* b : battles) {
-    const std::string w = text(*b, "winner");
+    const std::string w = string_field(*b, "winner");
     if (w.empty()) continue;
     const bool is_strong = strong && w != "tie" && b->value("strong", false);
-    out.push_back({text(*b, "model_a"), text(*b, "model_b"), w, is_strong ? kStrongWinWeight : 1});
+    out.push_back(
+        {string_field(*b, "model_a"), string_field(*b, "model_b"), w, is_strong ? kStrongWinWeight : 1});
   }
   return out;
 }
@@ -59,16 +56,16 @@ json judge_bias_row(const std::vector<json>& battles, const std::string& judge,
   // (prompt, pair) -> the winners by model of the orders seen
   std::map<std::string, std::vector<std::string>> orders;
   for (const json& b : battles) {
-    const bool mine = text(b, "judge_model") == judge;
+    const bool mine = string_field(b, "judge_model") == judge;
     const std::string final_winner = winner_model(b, "winner");
     if (competes && !final_winner.empty() &&
-        (text(b, "model_a") == judge || text(b, "model_b") == judge)) {
+        (string_field(b, "model_a") == judge || string_field(b, "model_b") == judge)) {
       const double points = final_winner == judge ? 1.0 : final_winner == "tie" ? 0.5 : 0.0;
       (mine ? self_points : other_points) += points;
       (mine ? self_n : other_n) += 1;
     }
     if (!mine) continue;
-    const std::string raw = text(b, "raw_winner");
+    const std::string raw = string_field(b, "raw_winner");
     if (raw.empty()) {
       ++failed;
       continue;
@@ -79,14 +76,16 @@ json judge_bias_row(const std::vector<json>& battles, const std::string& judge,
     } else {
       ++decisive;
       if (raw == "a") ++first;
-      const std::size_t la = code_points(text(b, "answer_a")), lb = code_points(text(b, "answer_b"));
+      const std::size_t la = code_points(string_field(b, "answer_a"));
+      const std::size_t lb = code_points(string_field(b, "answer_b"));
       if (la != lb) {
         ++length_decisive;
         if ((raw == "a") == (la > lb)) ++longer;
       }
     }
-    orders[unit_key(text(b, "prompt_id"), text(b, "model_a"), text(b, "model_b"))].push_back(
-        winner_model(b, "raw_winner"));
+    const std::string unit = unit_key(string_field(b, "prompt_id"), string_field(b, "model_a"),
+                                      string_field(b, "model_b"));
+    orders[unit].push_back(winner_model(b, "raw_winner"));
   }
   std::size_t units = 0, flips = 0, consistent = 0;
   for (const auto& [key, winners] : orders) {
@@ -142,11 +141,11 @@ std::map<std::string, std::string> judge_unit_outcomes(const std::vector<json>& 
   };
   std::map<std::string, Sum> sums;
   for (const json& b : battles) {
-    if (text(b, "judge_model") != judge) continue;
+    if (string_field(b, "judge_model") != judge) continue;
     const std::string w = winner_model(b, "winner");
     if (w.empty()) continue;
-    const std::string a = text(b, "model_a"), bm = text(b, "model_b");
-    Sum& s = sums[unit_key(text(b, "prompt_id"), a, bm)];
+    const std::string a = string_field(b, "model_a"), bm = string_field(b, "model_b");
+    Sum& s = sums[unit_key(string_field(b, "prompt_id"), a, bm)];
     s.low_model = std::min(a, bm);
     s.high_model = std::max(a, bm);
     s.low_points += w == s.low_model ? 1.0 : w == "tie" ? 0.5 : 0.0;
@@ -221,9 +220,9 @@ json analyze_arena(const std::vector<json>& battles, const ArenaAnalysisOptions&
   std::size_t rated = 0, failed = 0;
   for (const json& b : battles) {
     all.push_back(&b);
-    prompts.insert(text(b, "prompt_id"));
-    if (!text(b, "category").empty()) categories.insert(text(b, "category"));
-    if (text(b, "winner").empty()) ++failed;
+    prompts.insert(string_field(b, "prompt_id"));
+    if (!string_field(b, "category").empty()) categories.insert(string_field(b, "category"));
+    if (string_field(b, "winner").empty()) ++failed;
     else ++rated;
   }
   json arena;
@@ -247,7 +246,7 @@ json analyze_arena(const std::vector<json>& battles, const ArenaAnalysisOptions&
     for (const auto& category : categories) {
       std::vector<const json*> mine;
       for (const json* b : all) {
-        if (text(*b, "category") == category) mine.push_back(b);
+        if (string_field(*b, "category") == category) mine.push_back(b);
       }
       per[category] = leaderboard(outcomes_of(mine, options.strong), options.models, options.bootstrap_rounds,
                                   options.bootstrap_seed);

@@ -4,16 +4,12 @@
 
 #include "llmbench/run/arena_analysis.hpp"
 #include "llmbench/util/text.hpp"
+#include "llmbench/run/tier.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
-
-std::string text(const json& record, const char* field) {
-  auto it = record.find(field);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::uint64_t fnv1a(std::uint64_t seed, std::string_view key) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -61,20 +57,20 @@ std::vector<VoteBattle> vote_battles(const std::vector<json>& battles, std::uint
   std::vector<VoteBattle> out;
   std::set<std::string> seen;
   for (const json& b : battles) {
-    if (!b.value("error_kind", json(nullptr)).is_null() && text(b, "error_kind") == "answer_failed") continue;
-    const std::string ma = text(b, "model_a"), mb = text(b, "model_b");
-    const std::string key = unit_key(text(b, "prompt_id"), ma, mb);
+    if (string_field(b, "error_kind") == "answer_failed") continue;
+    const std::string ma = string_field(b, "model_a"), mb = string_field(b, "model_b");
+    const std::string key = unit_key(string_field(b, "prompt_id"), ma, mb);
     if (ma.empty() || mb.empty() || !seen.insert(key).second) continue;
     VoteBattle v;
     v.key = key;
-    v.prompt_id = text(b, "prompt_id");
-    v.category = text(b, "category");
-    v.prompt = text(b, "prompt");
+    v.prompt_id = string_field(b, "prompt_id");
+    v.category = string_field(b, "category");
+    v.prompt = string_field(b, "prompt");
     const bool keep = (fnv1a(seed, key) >> 17) & 1;
     v.model_a = keep ? ma : mb;
     v.model_b = keep ? mb : ma;
-    v.answer_a = keep ? text(b, "answer_a") : text(b, "answer_b");
-    v.answer_b = keep ? text(b, "answer_b") : text(b, "answer_a");
+    v.answer_a = keep ? string_field(b, "answer_a") : string_field(b, "answer_b");
+    v.answer_b = keep ? string_field(b, "answer_b") : string_field(b, "answer_a");
     out.push_back(std::move(v));
   }
   return out;
@@ -100,7 +96,7 @@ json vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const 
 std::map<std::string, json> latest_votes(const std::vector<json>& records) {
   std::map<std::string, json> out;
   for (const json& r : records) {
-    const std::string key = text(r, "key");
+    const std::string key = string_field(r, "key");
     if (!key.empty()) out[key] = r;
   }
   return out;
@@ -113,10 +109,11 @@ json human_summary(const std::map<std::string, json>& votes, const std::vector<j
   std::size_t both_bad = 0;
   std::map<std::string, std::string> human;  // key -> winner model or "tie"
   for (const auto& [key, v] : votes) {
-    const std::string vote = text(v, "vote");
+    const std::string vote = string_field(v, "vote");
     if (vote == "both_bad") ++both_bad;
-    outcomes.push_back({text(v, "model_a"), text(v, "model_b"), vote == "a" ? "a" : vote == "b" ? "b" : "tie", 1});
-    human[key] = text(v, "winner_model");
+    outcomes.push_back({string_field(v, "model_a"), string_field(v, "model_b"),
+                        vote == "a" ? "a" : vote == "b" ? "b" : "tie", 1});
+    human[key] = string_field(v, "winner_model");
   }
   json agreement = json::object();
   for (const auto& judge : judges) {

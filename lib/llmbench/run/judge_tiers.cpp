@@ -16,27 +16,10 @@ namespace {
 using nlohmann::json;
 using tasks::Placeholder;
 
-bool has_error(const json& record) {
-  auto it = record.find("error");
-  return it != record.end() && !it->is_null();
-}
-
 std::optional<double> number(const json& record, const char* field) {
   auto it = record.find(field);
   if (it == record.end() || !it->is_number()) return std::nullopt;
   return it->get<double>();
-}
-
-template <typename Compute>
-void aggregate_by_model_run(const std::vector<const json*>& records, json& model_runs, const char* tier,
-                            Compute compute) {
-  for (json& mr : model_runs) {
-    std::vector<const json*> mine;
-    for (const json* r : records) {
-      if (record_applies(*r, mr)) mine.push_back(r);
-    }
-    if (!mine.empty()) mr["metrics"][tier] = compute(mine);
-  }
 }
 
 const char* show_word(bool show) { return show ? "Yes" : "No"; }
@@ -114,7 +97,7 @@ json judge_reliability_metrics(const std::vector<const json*>& records) {
     const std::string item = r->value("item_id", std::string());
     if (!by_item.count(item)) order.push_back(item);
     metrics::JudgeVerdict v;
-    if (!has_error(*r)) v.score = number(*r, "score");
+    if (!record_failed(*r)) v.score = number(*r, "score");
     v.latency_ms = number(*r, "latency_ms");
     by_item[item].push_back(v);
   }
@@ -199,7 +182,7 @@ json pipeline_metrics(const std::vector<const json*>& records) {
   for (const json* r : records) {
     metrics::ShowEvaluation e;
     e.ground_truth = r->value("ground_truth_show", false) ? metrics::Show::yes : metrics::Show::no;
-    if (!has_error(*r) && r->value("parsed", false)) {
+    if (!record_failed(*r) && r->value("parsed", false)) {
       e.predicted = r->value("extracted", std::string()) == "Yes" ? metrics::Show::yes : metrics::Show::no;
     }
     evaluations.push_back(e);

@@ -5,21 +5,12 @@
 #include <string>
 
 #include "llmbench/metrics/text_overlap.hpp"
+#include "llmbench/run/tier.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
-
-bool has_error(const json& record) {
-  auto it = record.find("error");
-  return it != record.end() && !it->is_null();
-}
-
-std::string text_of(const json& record, const char* field) {
-  auto it = record.find(field);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 struct Mean {
   double sum = 0;
@@ -52,22 +43,22 @@ json answer_metrics(const std::vector<const json*>& records) {
   std::size_t successful = 0, errors = 0;
   for (const json* rp : records) {
     const json& r = *rp;
-    const bool failed = has_error(r);
+    const bool failed = record_failed(r);
     if (failed) ++errors;
-    const std::string role = text_of(r, "role");
-    const std::string item = text_of(r, "item_id");
+    const std::string role = string_field(r, "role");
+    const std::string item = string_field(r, "item_id");
     if (role == "generation") {
       items.insert(item);
       if (failed) continue;
-      const std::string response = text_of(r, "response");
+      const std::string response = string_field(r, "response");
       const int repeat = r.value("repeat", 0);
       answers[item][repeat] = response;
-      const std::string reference = text_of(r, "reference");
+      const std::string reference = string_field(r, "reference");
       if (repeat == 0 && !reference.empty()) overlaps.push_back(metrics::text_overlap(response, reference));
     } else if (role == "judge") {
       if (failed || !r.value("score", json()).is_number()) continue;
       ++successful;
-      judge_means[std::string(judge_metric_key(text_of(r, "metric")))].add(r["score"].get<double>());
+      judge_means[std::string(judge_metric_key(string_field(r, "metric")))].add(r["score"].get<double>());
     } else if (role == "embedding") {
       if (failed) continue;
       auto add = [&](const char* field, Mean& mean) {

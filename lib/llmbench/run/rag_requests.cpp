@@ -1,4 +1,5 @@
 #include "llmbench/run/rag_requests.hpp"
+#include "llmbench/run/tier.hpp"
 
 #include <algorithm>
 
@@ -113,29 +114,15 @@ void embed_texts(SharedRequests& requests, const config::ResolvedModel& model, s
 bool request_failed(const http::RequestRecord& record) { return !record.ok(); }
 
 json request_fields(const http::RequestRecord& record) {
-  json out = {
-      {"http_status", record.http_status},
-      {"attempts", record.attempts},
-      {"latency_ms", record.timings.latency_ms() >= 0 ? json(record.timings.latency_ms()) : json()},
-      {"ttft_ms", record.timings.ttft_ms() >= 0 ? json(record.timings.ttft_ms()) : json()},
-      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
-                                            {"completion_tokens", record.usage.completion_tokens}}
-                                     : json()},
-      {"error_kind", nullptr},
-      {"error", nullptr},
-  };
+  json out = request_stats(record);
+  out["error_kind"] = nullptr;
+  out["error"] = nullptr;
   if (request_failed(record)) {
     out["error_kind"] = std::string(http::to_string(record.outcome));
     out["error"] = record.outcome == http::Outcome::truncated && record.error.empty()
                        ? "the answer was cut off (finish_reason length) before any text; raise max_tokens"
                        : record.error;
   }
-  return out;
-}
-
-json messages_json(const std::vector<http::ChatMessage>& messages) {
-  json out = json::array();
-  for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
   return out;
 }
 

@@ -81,12 +81,10 @@ void embed_texts(SharedRequests& requests, const config::ResolvedModel& model,
 // Number of requests embed_texts sends for `count` texts.
 std::size_t embedding_requests(std::size_t count);
 
-// The request part of an item record: http_status, attempts, latency_ms, ttft_ms, usage,
-// error_kind and error (both null when the request succeeded; a truncated answer is an
-// error here: a RAG answer or verdict cut off before it began cannot be scored).
+// The request part of an item record: request_stats plus error_kind and error (both null
+// when the request succeeded; a truncated answer is an error here: a RAG answer or verdict
+// cut off before it began cannot be scored).
 nlohmann::json request_fields(const http::RequestRecord& record);
 bool request_failed(const http::RequestRecord& record);  // what request_fields marks as an error
-
-nlohmann::json messages_json(const std::vector<http::ChatMessage>& messages);
 
 }  // namespace llmbench::run

@@ -10,11 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-bool has_error(const json& record) {
-  auto it = record.find("error");
-  return it != record.end() && !it->is_null();
-}
-
 std::string tier1_key(const data::RagItem& item, const std::string& model) {
   return fmt::format("tier_1|{}|emb={}", item.id, model);
 }
@@ -23,19 +18,6 @@ json ids_of(const std::vector<metrics::ScoredIndex>& ranked, const std::vector<d
   json ids = json::array();
   for (const auto& s : ranked) ids.push_back(chunks[s.index].chunk_id);
   return ids;
-}
-
-// Sets metrics.<tier> on every model run a record applies to, from `compute` over those records.
-template <typename Compute>
-void aggregate_by_model_run(const std::vector<const json*>& records, json& model_runs, const char* tier,
-                            Compute compute) {
-  for (json& mr : model_runs) {
-    std::vector<const json*> mine;
-    for (const json* r : records) {
-      if (record_applies(*r, mr)) mine.push_back(r);
-    }
-    if (!mine.empty()) mr["metrics"][tier] = compute(mine);
-  }
 }
 
 }  // namespace
@@ -132,9 +114,10 @@ void EmbeddingGeometryTier::aggregate(const std::vector<const json*>& records, c
   aggregate_by_model_run(records, model_runs, "tier_0", [](const std::vector<const json*>& mine) {
     json out = json::object();
     for (const json* r : mine) {
-      if (!has_error(*r)) out = r->value("geometry", json::object());
+      if (!record_failed(*r)) out = r->value("geometry", json::object());
     }
-    out["errors"] = static_cast<int>(std::count_if(mine.begin(), mine.end(), [](const json* r) { return has_error(*r); }));
+    out["errors"] = static_cast<int>(
+        std::count_if(mine.begin(), mine.end(), [](const json* r) { return record_failed(*r); }));
     return out;
   });
 }
@@ -223,7 +206,7 @@ json retrieval_metrics(const std::vector<const json*>& records) {
   std::vector<std::vector<metrics::RankedIds>> runs;
   int errors = 0;
   for (const json* r : records) {
-    if (has_error(*r)) {
+    if (record_failed(*r)) {
       ++errors;
       continue;
     }

@@ -21,12 +21,6 @@ using metrics::Verdict;
 
 constexpr std::string_view kGsm8k = "gsm8k";
 
-json messages_json(const std::vector<http::ChatMessage>& messages) {
-  json out = json::array();
-  for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
-  return out;
-}
-
 std::string_view verdict_name(Verdict v) {
   switch (v) {
     case Verdict::correct: return "correct";
@@ -138,16 +132,10 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
       {"response", record.content},
       {"reasoning", record.reasoning},
       {"finish_reason", record.finish_reason},
-      {"http_status", record.http_status},
-      {"attempts", record.attempts},
-      {"latency_ms", record.timings.latency_ms() >= 0 ? json(record.timings.latency_ms()) : json()},
-      {"ttft_ms", record.timings.ttft_ms() >= 0 ? json(record.timings.ttft_ms()) : json()},
-      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
-                                            {"completion_tokens", record.usage.completion_tokens}}
-                                     : json()},
       {"error_kind", nullptr},
       {"error", nullptr},
   };
+  r.update(request_stats(record));
   // A truncated answer (the token budget ran out before any answer) is the model's doing:
   // scored as unparsed, and its kind kept. Every other failed request is an error item.
   if (!record.ok() && record.outcome != http::Outcome::truncated) {

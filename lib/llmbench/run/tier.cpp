@@ -8,6 +8,8 @@
 
 namespace llmbench::run {
 
+using nlohmann::json;
+
 std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& options,
                                 const std::string& data_dir) {
   if (tier == "standard") return std::make_unique<StandardTier>(options, data_dir);
@@ -34,6 +36,34 @@ bool record_applies(const nlohmann::json& record, const nlohmann::json& model_ru
     if (mr == model_run.end() || *mr != *it) return false;
   }
   return true;
+}
+
+std::string string_field(const json& record, const char* field) {
+  auto it = record.find(field);
+  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool record_failed(const json& record) {
+  auto it = record.find("error");
+  return it != record.end() && !it->is_null();
+}
+
+json messages_json(const std::vector<http::ChatMessage>& messages) {
+  json out = json::array();
+  for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
+  return out;
+}
+
+json request_stats(const http::RequestRecord& record) {
+  return {
+      {"http_status", record.http_status},
+      {"attempts", record.attempts},
+      {"latency_ms", record.timings.latency_ms() >= 0 ? json(record.timings.latency_ms()) : json()},
+      {"ttft_ms", record.timings.ttft_ms() >= 0 ? json(record.timings.ttft_ms()) : json()},
+      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
+                                            {"completion_tokens", record.usage.completion_tokens}}
+                                     : json()},
+  };
 }
 
 }  // namespace llmbench::run

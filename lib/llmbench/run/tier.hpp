@@ -75,8 +75,33 @@ std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& optio
 // A chat request to `model` with its configured params.
 http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<http::ChatMessage> messages);
 
+// The messages of a request as a JSON array of {role, content} (an item record's "prompt").
+nlohmann::json messages_json(const std::vector<http::ChatMessage>& messages);
+
+// http_status, attempts, latency_ms, ttft_ms and usage of a record (null where unknown).
+nlohmann::json request_stats(const http::RequestRecord& record);
+
+// A record's string field; empty when it is missing or not a string.
+std::string string_field(const nlohmann::json& record, const char* field);
+
+// True when the item record's "error" is set (the request or its verdict failed).
+bool record_failed(const nlohmann::json& record);
+
 // True when each role field the record names ("generation_model", "judge_model",
 // "production_judge_model", "embedding_model") equals the model run's field.
 bool record_applies(const nlohmann::json& record, const nlohmann::json& model_run);
+
+// Sets metrics.<tier> on every model run a record applies to, from `compute` over those records.
+template <typename Compute>
+void aggregate_by_model_run(const std::vector<const nlohmann::json*>& records, nlohmann::json& model_runs,
+                            const char* tier, Compute compute) {
+  for (nlohmann::json& mr : model_runs) {
+    std::vector<const nlohmann::json*> mine;
+    for (const nlohmann::json* r : records) {
+      if (record_applies(*r, mr)) mine.push_back(r);
+    }
+    if (!mine.empty()) mr["metrics"][tier] = compute(mine);
+  }
+}
 
 }  // namespace llmbench::run
