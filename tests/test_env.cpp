@@ -69,6 +69,17 @@ TEST_CASE("env: ${VAR} interpolates earlier keys, the lookup, and defaults", "[c
   CHECK(vars.at("DEFAULTED") == "fallback");
 }
 
+TEST_CASE("env: ${VAR} references that double a value each line are refused, naming the line", "[config]") {
+  std::string text = "A0=xxxxxxxxxxxxxxxx\n";
+  for (int i = 1; i <= 40; ++i) text += "A" + std::to_string(i) + "=${A" + std::to_string(i - 1) + "}${A" +
+                                        std::to_string(i - 1) + "}\n";
+  const std::string e = parse_error(text);
+  // 16 bytes doubled: 64 KiB is passed at A13, on line 14.
+  CHECK(e.find("env.txt:14:") == 0);
+  CHECK(e.find("A13") != std::string::npos);
+  CHECK(e.find("grows past 65536 bytes") != std::string::npos);
+}
+
 TEST_CASE("env: a UTF-8 byte order mark at the start is ignored", "[config]") {
   const auto vars = parse_dotenv("\xEF\xBB\xBFKEY=v\n", "env.txt");
   CHECK(vars.at("KEY") == "v");

@@ -100,6 +100,9 @@ TEST_CASE("hostile: malformed models.yaml files exit 2 naming the file and line,
       {"URL without scheme",
        "providers:\n  remote:\n    base_url: api.example.com/v1\nmodels:\n  - id: m\n    provider: remote\n", "",
        {"models.yaml:3", "base_url", "http://"}},
+      {"a key that is a mapping (a stray ?)",
+       "providers:\n  sim:\n    base_url: sim://\n  ? max_concurrency: 16\nmodels:\n  - id: m\n    provider: sim\n",
+       "", {"models.yaml:4", "plain name"}},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -228,6 +231,29 @@ TEST_CASE("hostile: a corrupt benchmark_runs.json is named with its position and
   CHECK(rendered.err.find(":4:") != std::string::npos);
   CHECK(read_file(report) == broken);
   CHECK_FALSE(fs::exists(fs::path(out) / "report.html"));
+}
+
+TEST_CASE("hostile: a list or mapping as a key in a baselines or tasks file exits 2 naming its line", "[hostile]") {
+  const std::string dir = temp_dir("llmbench-hostile");
+  const std::string config = write_file(dir, "models.yaml", kGoodConfig);
+  const std::string env = write_file(dir, "keys.env", "");
+  write_file(dir, "d.jsonl", R"({"q": "a", "a": "x"})" "\n");
+  const std::string baselines = write_file(dir, "baselines.yaml", "baselines:\n  [standard, accuracy]: {min: 0.5}\n");
+  const std::string tasks = write_file(dir, "tasks.yaml", "tasks:\n  - name: t\n    file: d.jsonl\n    ? {scorer: exact}\n");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--baselines", baselines}, "baselines.yaml:2"},
+      {{"--tasks-file", tasks, "--tasks", "t"}, "tasks.yaml:4"},
+  };
+  for (const auto& [flags, expect] : cases) {
+    INFO(flags[0]);
+    const std::string out = temp_dir("llmbench-hostile-out");
+    const CliResult result = run_with(dir, config, env, out, flags);
+    INFO(result.err);
+    CHECK(result.exit_code == kBadInput);
+    CHECK(result.err.find(expect) != std::string::npos);
+    CHECK(result.err.find("plain name") != std::string::npos);
+    check_no_report(out);
+  }
 }
 
 TEST_CASE("hostile: bad flag values exit 2 naming the flag", "[hostile]") {

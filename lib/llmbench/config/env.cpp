@@ -12,6 +12,8 @@
 namespace llmbench::config {
 namespace {
 
+constexpr std::size_t kMaxValueBytes = 64 * 1024;
+
 bool is_key_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool is_key_char(char c) { return is_key_start(c) || (c >= '0' && c <= '9'); }
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -119,7 +121,7 @@ class DotenvParser {
             default: value += '\\'; value += e; break;
           }
         } else if (quote == '"' && c == '$' && cur_.peek() == '{') {
-          value += interpolate(key, line);
+          append_expansion(value, key, line);
         } else {
           value += c;
         }
@@ -143,7 +145,7 @@ class DotenvParser {
       if (c == '#' && after_blank) { cur_.skip_to_line_end(); break; }
       cur_.next();
       if (c == '$' && cur_.peek() == '{') {
-        value += interpolate(key, line);
+        append_expansion(value, key, line);
         after_blank = false;
         continue;
       }
@@ -152,6 +154,16 @@ class DotenvParser {
     }
     while (!value.empty() && is_blank(value.back())) value.pop_back();
     return value;
+  }
+
+  // Appends the expansion of the ${...} at the cursor. A value that ${...} references grow
+  // past kMaxValueBytes (A=${B}${B}, B=${C}${C}, ... doubles each line) is refused.
+  void append_expansion(std::string& value, const std::string& key, int line) {
+    value += interpolate(key, line);
+    if (value.size() > kMaxValueBytes) {
+      fail(line, "the value of " + key + " grows past " + std::to_string(kMaxValueBytes) +
+                     " bytes through ${...} references; env values are keys, URLs and model names");
+    }
   }
 
   // At `{` after `$`: reads `{NAME}` or `{NAME:-default}` and returns the expansion.

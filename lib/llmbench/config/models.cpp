@@ -9,6 +9,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/config/suggest.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/yaml.hpp"
 
 namespace llmbench::config {
 namespace {
@@ -51,7 +52,7 @@ class Loader {
   void check_keys(const YAML::Node& map, const std::vector<std::string>& valid,
                   const std::string& what) const {
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      const std::string key = util::yaml_key(it->first, path_);
       if (std::find(valid.begin(), valid.end(), key) != valid.end()) continue;
       std::string message = what + " \"" + key + "\"";
       if (auto match = closest_match(key, valid)) message += "; did you mean " + *match + "?";
@@ -91,7 +92,7 @@ class Loader {
     }
     for (auto it = node.begin(); it != node.end(); ++it) {
       ProviderConfig p;
-      p.name = it->first.as<std::string>();
+      p.name = util::yaml_key(it->first, path_);
       p.line = it->first.Mark().line + 1;
       const YAML::Node body = it->second;  // a copy: it-> returns a proxy that dies with the statement
       const std::string where = "provider " + p.name;
@@ -130,7 +131,7 @@ class Loader {
         const YAML::Node& headers = body["headers"];
         if (!headers.IsMap()) fail(headers, where + ": headers must be a mapping of Header-Name: value");
         for (auto h = headers.begin(); h != headers.end(); ++h) {
-          const std::string name = h->first.as<std::string>();
+          const std::string name = util::yaml_key(h->first, path_);
           if (!h->second.IsScalar()) {
             fail(h->second, where + ": header " + name + " must have a string value");
           }
@@ -249,11 +250,11 @@ class Loader {
     }
   }
 
-  static nlohmann::json to_json(const YAML::Node& node) {
+  nlohmann::json to_json(const YAML::Node& node) const {
     if (node.IsMap()) {
       nlohmann::json out = nlohmann::json::object();
       for (auto it = node.begin(); it != node.end(); ++it) {
-        out[it->first.as<std::string>()] = to_json(it->second);
+        out[util::yaml_key(it->first, path_)] = to_json(it->second);
       }
       return out;
     }
@@ -289,7 +290,7 @@ class Loader {
     std::vector<std::string> ids;
     for (const auto& m : config.models) ids.push_back(m.id);
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const std::string name = it->first.as<std::string>();
+      const std::string name = util::yaml_key(it->first, path_);
       const Role role = *parse_role(name);
       const YAML::Node value = it->second;  // a copy: it-> returns a proxy that dies with the statement
       std::vector<std::pair<std::string, YAML::Node>> listed;
@@ -343,7 +344,13 @@ ModelsConfig load_models_config(const std::filesystem::path& path, FileRequireme
   } catch (const YAML::BadFile&) {
     throw Error("cannot read config file " + path.string() + "; check its permissions");
   }
-  ModelsConfig config = Loader(path.string()).load(root);
+  ModelsConfig config;
+  try {
+    config = Loader(path.string()).load(root);
+  } catch (const YAML::Exception& e) {  // a shape the loader did not foresee: still name the place
+    throw InputError(path.string(), e.mark.is_null() ? 0 : e.mark.line + 1,
+                     "unexpected YAML: " + e.msg + "; compare with configs/models.yaml");
+  }
   config.path = path;
   return config;
 }

@@ -13,6 +13,7 @@
 #include "llmbench/data/json_records.hpp"
 #include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/yaml.hpp"
 
 namespace llmbench::data {
 namespace {
@@ -39,10 +40,8 @@ struct Spec {
   bool has_choices() const { return !choices_field.empty() || !choice_fields.empty(); }
 };
 
-int yaml_line(const YAML::Node& node) { return node.Mark().line + 1; }
-
 [[noreturn]] void config_error(const Spec& spec, const YAML::Node& node, const std::string& what) {
-  const int line = node.IsDefined() ? yaml_line(node) : spec.line;
+  const int line = node.IsDefined() ? util::yaml_line(node) : spec.line;
   throw InputError(spec.config_path, line,
                    spec.name.empty() ? what : fmt::format("task \"{}\": {}", spec.name, what));
 }
@@ -77,10 +76,10 @@ FileFormat format_of_file(const Spec& spec, const YAML::Node& node) {
 Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
   Spec spec;
   spec.config_path = config_path;
-  spec.line = yaml_line(node);
+  spec.line = util::yaml_line(node);
   if (!node.IsMap()) config_error(spec, node, "each entry of tasks: must be a mapping");
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = util::yaml_key(kv.first, spec.config_path);
     static const std::set<std::string, std::less<>> kKeys = {
         "name",          "description",  "file",          "fewshot_file", "format",
         "id_field",      "question_field", "choices_field", "choice_fields", "answer_field",
@@ -337,7 +336,7 @@ std::string resolve(const std::string& config_path, const std::string& file) {
 std::vector<CustomTask> load_custom_tasks(const YAML::Node& tasks, const std::string& config_path) {
   if (!tasks.IsDefined() || tasks.IsNull()) return {};
   if (!tasks.IsSequence()) {
-    throw InputError(config_path, yaml_line(tasks), "tasks: must be a list of task entries");
+    throw InputError(config_path, util::yaml_line(tasks), "tasks: must be a list of task entries");
   }
   std::vector<CustomTask> result;
   std::set<std::string> names;

@@ -4,19 +4,18 @@
 #include <yaml-cpp/yaml.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/util/yaml.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
 
-int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
-
 double bound(const YAML::Node& node, const std::string& path, const std::string& file, const char* which) {
   try {
     return node.as<double>();
   } catch (const YAML::Exception&) {
-    throw InputError(file, line_of(node), fmt::format("baselines: {}.{} must be a number", path, which));
+    throw InputError(file, util::yaml_line(node), fmt::format("baselines: {}.{} must be a number", path, which));
   }
 }
 
@@ -48,29 +47,34 @@ std::vector<Baseline> load_baselines(const std::string& file) {
   } catch (const YAML::ParserException& e) {
     throw InputError(file, e.mark.line + 1, "not valid YAML: " + e.msg);
   }
-  const YAML::Node list = root["baselines"];
+  const YAML::Node list = root.IsMap() ? root["baselines"] : YAML::Node();
   if (!list || !list.IsMap()) {
-    throw InputError(file, line_of(root), "expected a top-level `baselines:` map of metric path -> {min, max}");
+    throw InputError(file, util::yaml_line(root),
+                     "expected a top-level `baselines:` map of metric path -> {min, max}");
   }
   std::vector<Baseline> out;
   for (auto it = list.begin(); it != list.end(); ++it) {
     Baseline b;
-    b.path = it->first.as<std::string>();
+    b.path = util::yaml_key(it->first, file);
     const YAML::Node spec = it->second;
     if (!spec.IsMap()) {
-      throw InputError(file, line_of(spec), fmt::format("baselines: {} needs {{min: X}} and/or {{max: Y}}", b.path));
+      throw InputError(file, util::yaml_line(spec),
+                       fmt::format("baselines: {} needs {{min: X}} and/or {{max: Y}}", b.path));
     }
     for (auto kv = spec.begin(); kv != spec.end(); ++kv) {
-      const std::string key = kv->first.as<std::string>();
+      const std::string key = util::yaml_key(kv->first, file);
       if (key == "min") {
         b.min = bound(kv->second, b.path, file, "min");
       } else if (key == "max") {
         b.max = bound(kv->second, b.path, file, "max");
       } else {
-        throw InputError(file, line_of(kv->first), fmt::format("baselines: {}: unknown key \"{}\"; use min or max", b.path, key));
+        throw InputError(file, util::yaml_line(kv->first),
+                         fmt::format("baselines: {}: unknown key \"{}\"; use min or max", b.path, key));
       }
     }
-    if (!b.min && !b.max) throw InputError(file, line_of(spec), fmt::format("baselines: {} has neither min nor max", b.path));
+    if (!b.min && !b.max) {
+      throw InputError(file, util::yaml_line(spec), fmt::format("baselines: {} has neither min nor max", b.path));
+    }
     out.push_back(std::move(b));
   }
   return out;
