@@ -81,6 +81,22 @@ void check_no_report(const std::string& out_dir) {
   CHECK_FALSE(fs::exists(fs::path(out_dir) / "report.html"));
 }
 
+// A sweep with the case's models.yaml and env file exits 2 with each expected text in its
+// error (never an internal error) and writes no report.
+void check_rejected(const RunCase& c) {
+  INFO(c.name);
+  const std::string dir = temp_dir("llmbench-hostile");
+  const std::string config = write_file(dir, "models.yaml", c.config);
+  const std::string env = write_file(dir, "keys.env", c.env);
+  const std::string out = dir + "/out";
+  const CliResult result = run_with(dir, config, env, out);
+  INFO(result.err);
+  CHECK(result.exit_code == kBadInput);
+  for (const auto& text : c.expect) CHECK(result.err.find(text) != std::string::npos);
+  CHECK(result.err.find("internal error") == std::string::npos);
+  check_no_report(out);
+}
+
 }  // namespace
 
 TEST_CASE("hostile: malformed models.yaml files exit 2 naming the file and line, writing nothing", "[hostile]") {
@@ -104,19 +120,7 @@ TEST_CASE("hostile: malformed models.yaml files exit 2 naming the file and line,
        "providers:\n  sim:\n    base_url: sim://\n  ? max_concurrency: 16\nmodels:\n  - id: m\n    provider: sim\n",
        "", {"models.yaml:4", "plain name"}},
   };
-  for (const auto& c : cases) {
-    INFO(c.name);
-    const std::string dir = temp_dir("llmbench-hostile");
-    const std::string config = write_file(dir, "models.yaml", c.config);
-    const std::string env = write_file(dir, "keys.env", c.env);
-    const std::string out = dir + "/out";
-    const CliResult result = run_with(dir, config, env, out);
-    INFO(result.err);
-    CHECK(result.exit_code == kBadInput);
-    for (const auto& text : c.expect) CHECK(result.err.find(text) != std::string::npos);
-    CHECK(result.err.find("internal error") == std::string::npos);
-    check_no_report(out);
-  }
+  for (const auto& c : cases) check_rejected(c);
 }
 
 TEST_CASE("hostile: malformed env files exit 2 naming the file and line, writing nothing", "[hostile]") {
@@ -126,18 +130,7 @@ TEST_CASE("hostile: malformed env files exit 2 naming the file and line, writing
       {"invalid UTF-8", kGoodConfig, "A=1\nB=caf\xc3\x28\n", {"keys.env:2", "UTF-8"}},
       {"bad key", kGoodConfig, "A=1\n1BAD=2\n", {"keys.env:2"}},
   };
-  for (const auto& c : cases) {
-    INFO(c.name);
-    const std::string dir = temp_dir("llmbench-hostile");
-    const std::string config = write_file(dir, "models.yaml", c.config);
-    const std::string env = write_file(dir, "keys.env", c.env);
-    const std::string out = dir + "/out";
-    const CliResult result = run_with(dir, config, env, out);
-    INFO(result.err);
-    CHECK(result.exit_code == kBadInput);
-    for (const auto& text : c.expect) CHECK(result.err.find(text) != std::string::npos);
-    check_no_report(out);
-  }
+  for (const auto& c : cases) check_rejected(c);
 }
 
 TEST_CASE("hostile: an env file with a BOM and CRLF line ends is accepted", "[hostile]") {

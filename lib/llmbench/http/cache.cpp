@@ -9,11 +9,13 @@
 
 #include "llmbench/error.hpp"
 #include "llmbench/http/sha256.hpp"
+#include "llmbench/util/json.hpp"
 
 namespace llmbench::http {
 namespace {
 
 using nlohmann::json;
+using util::string_field;
 
 constexpr int kBusyTimeoutMs = 15000;
 constexpr int kSchemaVersion = 1;
@@ -43,11 +45,6 @@ template <typename T>
 T number_or(const json& object, const char* name, T fallback) {
   const auto it = object.find(name);
   return it != object.end() && it->is_number() ? it->get<T>() : fallback;
-}
-
-std::string string_or_empty(const json& object, const char* name) {
-  const auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -95,9 +92,9 @@ RequestRecord record_from_cache_json(const json& stored) {
   RequestRecord record;
   record.outcome = Outcome::ok;
   record.cached = true;
-  record.content = string_or_empty(stored, "content");
-  record.reasoning = string_or_empty(stored, "reasoning");
-  record.finish_reason = string_or_empty(stored, "finish_reason");
+  record.content = string_field(stored, "content");
+  record.reasoning = string_field(stored, "reasoning");
+  record.finish_reason = string_field(stored, "finish_reason");
   record.http_status = number_or<int>(stored, "http_status", 200);
   record.attempts = number_or<int>(stored, "attempts", 1);
   if (const auto usage = stored.find("usage"); usage != stored.end() && usage->is_object()) {
@@ -257,6 +254,12 @@ long long ResponseCache::size() {
   }
   sqlite3_finalize(count);
   return result;
+}
+
+std::unique_ptr<ResponseCache> open_run_cache(bool disabled, const std::string& cache_dir,
+                                              const std::filesystem::path& output_dir) {
+  if (disabled) return nullptr;
+  return ResponseCache::open(cache_dir.empty() ? output_dir / "cache" : std::filesystem::path(cache_dir));
 }
 
 }  // namespace llmbench::http

@@ -87,6 +87,11 @@ class ResponseCache {
   bool busy_ = false;  // the last open failure was a lock held by another connection
 };
 
+// The cache of a `run` or `arena run`: none with --no-cache (`disabled`); else `cache_dir`,
+// by default <output_dir>/cache, so sweeps and arena runs in one output directory share it.
+std::unique_ptr<ResponseCache> open_run_cache(bool disabled, const std::string& cache_dir,
+                                              const std::filesystem::path& output_dir);
+
 // Record <-> the JSON stored in the database (exposed for tests).
 nlohmann::json record_to_cache_json(const RequestRecord& record);
 RequestRecord record_from_cache_json(const nlohmann::json& stored);

@@ -200,10 +200,7 @@ int run_arena(const ArenaOptions& requested) {
   config::EmbeddedSims sims;
   sims.start(all_models, book);
   // Answers (and verdicts) already in the response cache are reused, not asked again.
-  std::unique_ptr<http::ResponseCache> cache;
-  if (!options.no_cache) {
-    cache = http::ResponseCache::open(options.cache_dir.empty() ? out_dir / "cache" : fs::path(options.cache_dir));
-  }
+  const auto cache = http::open_run_cache(options.no_cache, options.cache_dir, out_dir);
 
   const std::string run_id = options.run_id.empty() ? new_run_id() : options.run_id;
   validate_run_id(run_id);

@@ -6,13 +6,14 @@
 #include <set>
 
 #include "llmbench/metrics/ratings.hpp"
+#include "llmbench/util/json.hpp"
 #include "llmbench/util/text.hpp"
-#include "llmbench/run/tier.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
+using util::string_field;
 
 // A finite number as JSON (rounded to 1e-4), NaN/inf as null.
 json number(double value) {
@@ -112,15 +113,8 @@ json judge_bias_row(const std::vector<json>& battles, const std::string& judge,
   const auto mine = judge_unit_outcomes(battles, judge);
   for (const auto& other : judges) {
     if (other == judge) continue;
-    const auto theirs = judge_unit_outcomes(battles, other);
-    std::size_t shared = 0, same = 0;
-    for (const auto& [key, outcome] : mine) {
-      auto it = theirs.find(key);
-      if (it == theirs.end()) continue;
-      ++shared;
-      if (it->second == outcome) ++same;
-    }
-    agreement[other] = ratio(static_cast<double>(same), static_cast<double>(shared));
+    const Agreement a = run::agreement(mine, judge_unit_outcomes(battles, other));
+    agreement[other] = ratio(static_cast<double>(a.same), static_cast<double>(a.shared));
   }
   row["agreement"] = std::move(agreement);
   return row;
@@ -155,6 +149,17 @@ std::map<std::string, std::string> judge_unit_outcomes(const std::vector<json>& 
   for (const auto& [key, s] : sums) {
     const double mean = s.low_points / s.n;
     out[key] = mean > 0.5 ? s.low_model : mean < 0.5 ? s.high_model : "tie";
+  }
+  return out;
+}
+
+Agreement agreement(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+  Agreement out;
+  for (const auto& [key, outcome] : a) {
+    auto it = b.find(key);
+    if (it == b.end()) continue;
+    ++out.shared;
+    if (it->second == outcome) ++out.same;
   }
   return out;
 }

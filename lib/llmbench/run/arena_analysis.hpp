@@ -57,6 +57,14 @@ std::string unit_key(const std::string& prompt_id, const std::string& model_x, c
 std::map<std::string, std::string> judge_unit_outcomes(const std::vector<nlohmann::json>& battles,
                                                        const std::string& judge);
 
+// Units two outcome maps (judge_unit_outcomes, or human votes keyed alike) both decided, and
+// how many of those they decided the same way.
+struct Agreement {
+  std::size_t shared = 0;
+  std::size_t same = 0;
+};
+Agreement agreement(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b);
+
 // A leaderboard (the "leaderboard" shape above) from outcomes between named models.
 struct NamedOutcome {
   std::string model_a;

@@ -3,13 +3,14 @@
 #include <set>
 
 #include "llmbench/run/arena_analysis.hpp"
+#include "llmbench/util/json.hpp"
 #include "llmbench/util/text.hpp"
-#include "llmbench/run/tier.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
+using util::string_field;
 
 std::uint64_t fnv1a(std::uint64_t seed, std::string_view key) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -117,15 +118,9 @@ json human_summary(const std::map<std::string, json>& votes, const std::vector<j
   }
   json agreement = json::object();
   for (const auto& judge : judges) {
-    const auto theirs = judge_unit_outcomes(battles, judge);
-    std::size_t shared = 0, same = 0;
-    for (const auto& [key, outcome] : human) {
-      auto it = theirs.find(key);
-      if (it == theirs.end()) continue;
-      ++shared;
-      if (it->second == outcome) ++same;
-    }
-    agreement[judge] = shared > 0 ? json(static_cast<double>(same) / static_cast<double>(shared)) : json(nullptr);
+    const Agreement a = run::agreement(human, judge_unit_outcomes(battles, judge));
+    agreement[judge] =
+        a.shared > 0 ? json(static_cast<double>(a.same) / static_cast<double>(a.shared)) : json(nullptr);
   }
   return {{"votes", votes.size()},
           {"both_bad", both_bad},

@@ -6,11 +6,13 @@
 
 #include "llmbench/metrics/text_overlap.hpp"
 #include "llmbench/run/tier.hpp"
+#include "llmbench/util/json.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
+using util::string_field;
 
 struct Mean {
   double sum = 0;

@@ -17,6 +17,22 @@ std::vector<std::size_t> sample_ids(const std::vector<std::string>& ids, const s
   return data::sample_indices(keys, data::parse_limit(limit), seed, task);
 }
 
+namespace {
+
+// The items --limit/--sample-seed select from `all` (items with an `id`), in sampled order.
+template <typename Item>
+std::vector<Item> sample_items(std::vector<Item> all, const RunOptions& options, std::string_view task) {
+  std::vector<std::string> ids;
+  for (const auto& item : all) ids.push_back(item.id);
+  std::vector<Item> picked;
+  for (std::size_t i : sample_ids(ids, options.limit, options.sample_seed, task)) {
+    picked.push_back(std::move(all[i]));
+  }
+  return picked;
+}
+
+}  // namespace
+
 nlohmann::json rag_item_fields(const data::RagItem& item) {
   return {{"task", "rag"},
           {"item_id", item.id},
@@ -53,11 +69,7 @@ const RagDataset& RagContext::dataset() {
   }
   std::vector<data::RagItem> all = data::load_rag_dataset(d.file);
   d.items_total = all.size();
-  std::vector<std::string> ids;
-  for (const auto& item : all) ids.push_back(item.id);
-  for (std::size_t i : sample_ids(ids, options_.limit, options_.sample_seed, kRagSampleTask)) {
-    d.items.push_back(std::move(all[i]));
-  }
+  d.items = sample_items(std::move(all), options_, kRagSampleTask);
   dataset_ = std::move(d);
   return *dataset_;
 }
@@ -81,11 +93,7 @@ const PipelineSet& RagContext::pipeline() {
   p.file = options_.judge_pipeline_dataset.empty() ? defaults_.judge_pipeline : options_.judge_pipeline_dataset;
   std::vector<data::JudgePipelineItem> all = data::load_judge_pipeline(p.file);
   p.items_total = all.size();
-  std::vector<std::string> ids;
-  for (const auto& item : all) ids.push_back(item.id);
-  for (std::size_t i : sample_ids(ids, options_.limit, options_.sample_seed, kPipelineSampleTask)) {
-    p.items.push_back(std::move(all[i]));
-  }
+  p.items = sample_items(std::move(all), options_, kPipelineSampleTask);
   pipeline_ = std::move(p);
   return *pipeline_;
 }

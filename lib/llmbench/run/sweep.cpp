@@ -342,10 +342,7 @@ int run_sweep(const RunOptions& requested) {
   eo.timeout_s = options.timeout_s;
   eo.seed = options.sample_seed;
   // The response cache: repeated runs (and arena runs) pay for each distinct request once.
-  std::unique_ptr<http::ResponseCache> cache;
-  if (!options.no_cache) {
-    cache = http::ResponseCache::open(options.cache_dir.empty() ? out_dir / "cache" : fs::path(options.cache_dir));
-  }
+  const auto cache = http::open_run_cache(options.no_cache, options.cache_dir, out_dir);
   eo.cache = cache.get();
   http::Executor executor(eo);
   for (config::Role role : config::kAllRoles) {

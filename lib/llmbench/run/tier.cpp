@@ -38,11 +38,6 @@ bool record_applies(const nlohmann::json& record, const nlohmann::json& model_ru
   return true;
 }
 
-std::string string_field(const json& record, const char* field) {
-  auto it = record.find(field);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 bool record_failed(const json& record) {
   auto it = record.find("error");
   return it != record.end() && !it->is_null();

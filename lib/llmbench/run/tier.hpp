@@ -81,9 +81,6 @@ nlohmann::json messages_json(const std::vector<http::ChatMessage>& messages);
 // http_status, attempts, latency_ms, ttft_ms and usage of a record (null where unknown).
 nlohmann::json request_stats(const http::RequestRecord& record);
 
-// A record's string field; empty when it is missing or not a string.
-std::string string_field(const nlohmann::json& record, const char* field);
-
 // True when the item record's "error" is set (the request or its verdict failed).
 bool record_failed(const nlohmann::json& record);
 
