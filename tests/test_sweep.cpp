@@ -241,7 +241,9 @@ TEST_CASE("sweep: after kill -9 at any moment, --resume gives exactly the uninte
   const auto reference = test::run_cli(sweep_args(*s, dir, dir + "/reference"));
   REQUIRE(reference.exit_code == 0);
 
-  for (std::size_t kill_after : {std::size_t{1}, kItems / 3, kItems - 5}) {
+  // Late kills leave ~10 rounds of requests (4 in flight, 15 ms each): on a loaded machine a
+  // kill 5 items before the end could land after the run finished.
+  for (std::size_t kill_after : {std::size_t{1}, kItems / 3, kItems - 40}) {
     DYNAMIC_SECTION("killed after " << kill_after << " items") {
       const std::string out = dir + fmt::format("/killed-{}", kill_after);
       const std::uint64_t before = chat_requests(*s);
