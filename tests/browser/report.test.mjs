@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -66,6 +66,17 @@ test('every tab renders its content', async () => {
                           'Standard benchmarks', 'History', 'Items', 'Arena']);
   let s = await openTab('overview');
   assert.match(await s.innerText(), /20250311T080000Z-f00d/);
+  // done, cancelled and failed apart: the interrupted run's 180 cancelled requests are not failures
+  assert.match(await s.locator('[data-card="requests"]').innerText(), /1900 done · 180 cancelled · 20 failed/);
+  assert.match(await s.locator('[data-card="errors"]').innerText(), /^ERRORS\s+20 failed requests/i);
+  // one leaderboard per model across tasks
+  const board = s.locator('table[data-table-id="leaderboard"]');
+  const boardHeads = await board.locator('thead th').allTextContents();
+  for (const h of ['model', 'mean rank', 'mmlu accuracy', 'mmlu p50 ms', 'mmlu p95 ms']) assert.ok(boardHeads.includes(h), h);
+  assert.equal(await board.locator('tbody tr').count(), 3);
+  assert.match(await board.locator('tbody tr').first().innerText(), /\[\d+\.\d, \d+\.\d\]/);
+  // the runs table says what each run holds
+  assert.match(await s.locator('table[data-table-id="runs"]').innerText(), /arena: \d+ models?/);
   assert.match(await s.innerText(), /All runs in this report[\s\S]*20250301T090000Z-a1b2/);
   await shoot('overview');
 
@@ -73,7 +84,12 @@ test('every tab renders its content', async () => {
   const llm = await s.innerText();
   for (const m of ['gpt-4o-mini', 'llama-3.1-8b-instruct', 'qwen2.5-7b-instruct', 'faithfulness', 'E2E score'])
     assert.ok(llm.includes(m), m);
-  assert.ok(await s.locator('svg.chart rect.bar').count() > 0);
+  // Tier 2 is a generation model x judge matrix: one row per generation model, one column per judge.
+  const matrix = s.locator('table[data-table-id="llm-t2-g1-matrix"]');
+  assert.deepEqual(await matrix.locator('thead th').allTextContents(),
+                   ['generation model \\ judge', 'claude-3-5-sonnet', 'gpt-4o']);
+  assert.deepEqual(await matrix.locator('tbody td.text').allTextContents(),
+                   ['gpt-4o-mini', 'llama-3.1-8b-instruct', 'qwen2.5-7b-instruct']);
   assert.ok(await s.locator('td.missing').count() > 0, 'missing metrics show as —');
   assert.equal(await s.locator('td.missing').first().innerText(), '—');
   await shoot('llm');
@@ -84,10 +100,39 @@ test('every tab renders its content', async () => {
 
   s = await openTab('prod');
   assert.equal(await s.locator('.confusion').count(), 4);  // 2 production judges x 2 groups
-  assert.match(await s.locator('.confusion[data-confusion="llama-guard-3-8b"]').first().innerText(), /judge: flag\n41\n6/);
+  // Positive = show. Each cell is counted again from the run's items: gold is the items' gold
+  // (PASS = show), the judge's call its extracted verdict.
+  for (const [g, runId] of [[0, '20250308T090000Z-c3d4'], [1, '20250310T120000Z-e5f6']]) {
+    const lines = readFileSync(join(work, 'runs', runId, 'items.jsonl'), 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l));
+    for (const judge of ['llama-guard-3-8b', 'gpt-4o-mini-judge']) {
+      const mine = lines.filter(r => r.role === 'production_judge' && r.model === judge);
+      const n = (gold, says) => mine.filter(r => r.gold === gold && r.extracted === says).length;
+      const box = s.locator(`.group[data-group="${g}"] .confusion[data-confusion="${judge}"]`);
+      const text = (await box.innerText()).split('\n').map(x => x.trim()).filter(Boolean);
+      assert.deepEqual(text, [judge, 'gold: show', 'gold: flag', 'judge: show', String(n('PASS', 'PASS')), String(n('FAIL', 'PASS')),
+                              'judge: flag', String(n('PASS', 'FAIL')), String(n('FAIL', 'FAIL'))], `${runId} ${judge}`);
+    }
+  }
   await shoot('prod');
 
   s = await openTab('standard');
+  // Wilson intervals as their bounds, the way the terminal prints them
+  const acc = s.locator('table[data-table-id="std-g1"] td.num .ci').first();
+  assert.match((await acc.innerText()).trim(), /^\[\d+\.\d, \d+\.\d\]$/);
+  const std = s.locator('table[data-table-id="std-g1"]');
+  const heads = await std.locator('thead th').allTextContents();
+  assert.ok(heads.includes('p50 ms') && heads.includes('p95 ms') && !heads.includes('latency ms'), heads.join('|'));
+  // the group label of a standard table names no RAG dataset file
+  assert.doesNotMatch(await s.locator('.group-label').first().innerText(), /dataset/);
+  // "best" is per task: every task has its own best accuracy
+  const accCol = heads.indexOf('accuracy');
+  const bestTasks = await std.locator('tbody tr').evaluateAll((rows, c) =>
+    rows.filter(r => r.children[c].classList.contains('best')).map(r => r.children[0].textContent), accCol);
+  assert.deepEqual([...new Set(bestTasks)].sort(), ['gsm8k', 'mmlu']);
+  // the interrupted run's model without a finished item is a row of missing cells
+  const missingRow = s.locator('table[data-table-id="std-g3"] tbody tr', { hasText: 'qwen2.5-7b-instruct' });
+  assert.equal(await missingRow.count(), 1);
+  assert.equal(await missingRow.locator('td.num').count(), 0);
   assert.ok(await s.locator('svg.chart circle.dot').count() >= 6);
   assert.ok(await s.locator('svg.chart rect.ci-range').count() >= 6, 'CI bars drawn');
   assert.match(await s.innerText(), /MMLU accuracy by subject[\s\S]*world_religions/);
@@ -100,6 +145,10 @@ test('every tab renders its content', async () => {
 
   s = await openTab('items');
   assert.ok(await s.locator('article.item').count() === 25);
+  // MMLU cards show the options, the gold one marked
+  const mmluCard = s.locator('article.item', { hasText: 'mmlu' }).first();
+  assert.equal(await mmluCard.locator('ol.options li').count(), 4);
+  assert.equal(await mmluCard.locator('ol.options li.gold').getAttribute('data-letter'), 'B');
   await shoot('items');
   await page.screenshot({ path: join(shots, 'report-items-top.png') });
 
@@ -160,6 +209,39 @@ test('items filter by text and by model, and page', async () => {
   for (const a of errs) assert.ok(await a.locator('.answer.error[data-model="gpt-4o-mini"]').count() >= 1);
   await page.selectOption('#item-error', '');
   await page.selectOption('#item-model', '');
+
+  // unparsed answers have their own badge and filter; truncated and cached ones are badged
+  await page.selectOption('#item-correct', 'unparsed');
+  const unparsed = await s.locator('article.item').all();
+  assert.ok(unparsed.length > 0);
+  for (const a of unparsed) assert.ok(await a.locator('.answer[data-state="unparsed"] .badge', { hasText: 'unparsed' }).count() >= 1);
+  assert.ok(await s.locator('.badge', { hasText: 'truncated' }).count() >= 1);
+  await page.selectOption('#item-correct', 'cached');
+  assert.ok(await s.locator('article.item').count() > 0);
+  assert.match(await s.locator('.answer .meta', { hasText: 'cached' }).first().innerText(), /cached: the original request's latency/);
+  // models disagree: one model right and another wrong on the same item
+  await page.selectOption('#item-correct', 'disagree');
+  const dis = await s.locator('article.item').all();
+  assert.ok(dis.length > 0 && Number((await page.locator('#item-count').innerText()).split(' ')[0]) < total);
+  for (const a of dis) {
+    assert.ok(await a.locator('.answer[data-state="ok"]').count() >= 1);
+    assert.ok(await a.locator('.answer[data-state="wrong"], .answer[data-state="unparsed"]').count() >= 1);
+  }
+  await page.selectOption('#item-correct', '');
+});
+
+test('no table runs off the page: wide tables scroll inside their box', async () => {
+  for (const id of ['overview', 'llm', 'judge', 'prod', 'standard']) {
+    await openTab(id);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(wide <= 0, `${id}: the page is ${wide}px wider than the window`);
+  }
+});
+
+test('the judge table shows labels for keys and whole counts as integers', async () => {
+  const s = await openTab('judge');
+  const text = await s.locator('table.data').first().innerText();
+  assert.doesNotMatch(text, /total_items|\d\.000\b/);
 });
 
 test('hostile model output stays text: no script runs, no dialog, the payload is visible', async () => {

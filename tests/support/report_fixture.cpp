@@ -108,8 +108,14 @@ json text_metrics(double q, Dice& dice) {
           {"errors", static_cast<int>((1 - q) * 6)}};
 }
 
+// Production-judge outcomes per judge, counted from the items (positive = show).
+struct Confusion {
+  int tp = 0, fp = 0, fn = 0, tn = 0;
+};
+
 json model_run(std::size_t g, std::size_t j, std::size_t p, const json& run_flags, double shift,
-               bool missing_bleu, bool missing_judge_latency, bool gsm8k_failed, Dice& dice) {
+               bool missing_bleu, bool missing_judge_latency, bool gsm8k_failed, const Confusion& confusion,
+               Dice& dice) {
   const double q = kQuality[g] + shift;
   json metrics;
   metrics["standard"] = standard_metrics(g, shift, 50, gsm8k_failed, dice);
@@ -123,12 +129,12 @@ json model_run(std::size_t g, std::size_t j, std::size_t p, const json& run_flag
                 {"avg_latency_ms", j == 0 ? 812.5 : 1430.25}, {"avg_score", round4(3.2 + q)}};
   if (missing_judge_latency && j == 1) judge.erase("avg_latency_ms");
   metrics["tier_judge"] = judge;
-  const int tp = p == 0 ? 41 : 37, fp = p == 0 ? 6 : 3, fn = p == 0 ? 4 : 9, tn = p == 0 ? 49 : 51;
-  const double precision = static_cast<double>(tp) / (tp + fp), recall = static_cast<double>(tp) / (tp + fn);
+  const int tp = confusion.tp, fp = confusion.fp, fn = confusion.fn, tn = confusion.tn;
+  const double precision = static_cast<double>(tp) / std::max(1, tp + fp), recall = static_cast<double>(tp) / std::max(1, tp + fn);
   metrics["tier_judge_pipeline"] = {
       {"accuracy", round4(static_cast<double>(tp + tn) / (tp + fp + fn + tn))},
       {"precision", round4(precision)}, {"recall", round4(recall)},
-      {"f1_score", round4(2 * precision * recall / (precision + recall))},
+      {"f1_score", round4(precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0)},
       {"avg_latency_ms", p == 0 ? 233.0 : 612.0}, {"true_positives", tp}, {"false_positives", fp},
       {"false_negatives", fn}, {"true_negatives", tn}, {"total_evaluations", tp + fp + fn + tn},
       {"failed_evaluations", p == 0 ? 0 : 2}};
@@ -197,7 +203,9 @@ std::string answer_text(std::size_t i, std::size_t model, bool correct) {
                  : fmt::format("I believe the answer is (C) because of item {}.", i);
 }
 
-void write_items(const fs::path& file, std::size_t count, std::size_t run_index, bool standard_only) {
+// Writes the item log; returns the production judges' confusion counts over the items written.
+std::vector<Confusion> write_items(const fs::path& file, std::size_t count, std::size_t run_index, bool standard_only) {
+  std::vector<Confusion> confusion(kProductionJudges.size());
   fs::create_directories(file.parent_path());
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   Dice dice(1000 + run_index);
@@ -209,14 +217,16 @@ void write_items(const fs::path& file, std::size_t count, std::size_t run_index,
     const std::string item_id = fmt::format("{}-{:05d}", task, i);
     const std::string question = question_text(i, task);
     auto emit = [&](json record) {
-      if (written >= count) return;
+      if (written >= count) return false;
       out << record.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
       ++written;
+      return true;
     };
     if (kind == 3) {
       for (std::size_t p = 0; p < kProductionJudges.size(); ++p) {
         const bool gold_fail = i % 3 == 0, says_fail = dice.next() < (gold_fail ? 0.85 : 0.1);
-        emit({{"tier", tier}, {"task", task}, {"item_id", item_id}, {"subject", "policy"},
+        Confusion& c = confusion[p];
+        const bool emitted = emit({{"tier", tier}, {"task", task}, {"item_id", item_id}, {"subject", "policy"},
               {"model", kProductionJudges[p]}, {"role", "production_judge"}, {"repeat", 0},
               {"question", question}, {"context", nullptr}, {"reference", gold_fail ? "FAIL" : "PASS"},
               {"response", says_fail ? "FAIL: the reply leaks an internal URL." : "PASS"},
@@ -224,6 +234,7 @@ void write_items(const fs::path& file, std::size_t count, std::size_t run_index,
               {"parsed", true}, {"correct", says_fail == gold_fail}, {"error_kind", nullptr},
               {"error", nullptr}, {"http_status", 200}, {"attempts", 1},
               {"latency_ms", round4(200 + dice.next() * 500)}, {"ttft_ms", nullptr}});
+        if (emitted) ++(gold_fail ? (says_fail ? c.tn : c.fp) : (says_fail ? c.fn : c.tp));
       }
       continue;
     }
@@ -247,10 +258,19 @@ void write_items(const fs::path& file, std::size_t count, std::size_t run_index,
       if (failed) {
         record.update({{"response", nullptr}, {"extracted", nullptr}, {"parsed", false}, {"correct", nullptr},
                        {"error_kind", "timeout"}, {"error", "no response within 120 s (5 attempts)"}});
+      } else if (kind == 0 && !correct && i % 11 == 5) {  // no letter found, one in two cut off
+        record.update({{"response", "Let me weigh each option in turn before I"}, {"extracted", nullptr},
+                       {"parsed", false}, {"correct", false}, {"truncated", i % 22 == 5},
+                       {"finish_reason", i % 22 == 5 ? "length" : "stop"}, {"error_kind", nullptr}, {"error", nullptr}});
       } else {
         record.update({{"response", answer_text(i, g, correct)}, {"extracted", correct ? "B" : "C"},
                        {"parsed", true}, {"correct", kind == 2 ? json(nullptr) : json(correct)},
                        {"error_kind", nullptr}, {"error", nullptr}});
+      }
+      record["cached"] = i % 13 == 4;
+      if (kind == 0) {
+        record["options"] = {fmt::format("Venus ({})", i), fmt::format("Mercury ({})", i), "Mars", "Jupiter"};
+        record["letters"] = "ABCD";
       }
       emit(record);
       if (kind == 2 && !failed) {
@@ -267,6 +287,7 @@ void write_items(const fs::path& file, std::size_t count, std::size_t run_index,
       }
     }
   }
+  return confusion;
 }
 
 json base_run(const char* id, const char* timestamp, const char* status, const char* overall, json flags) {
@@ -306,8 +327,11 @@ void write_report_fixture(const fs::path& dir, const ReportFixtureOptions& optio
     Dice dice(r + 7);
     const double shift = r == 1 ? 0.03 : r == 2 ? -0.02 : 0.0;
     json model_runs = json::array();
+    const auto count = static_cast<std::size_t>(static_cast<double>(options.item_records) * shares[r]);
+    const std::vector<Confusion> confusion = write_items(dir / run["item_log"].get<std::string>(), count, r, r == 3);
     if (r == 3) {
-      for (std::size_t g = 0; g < kGenerationModels.size(); ++g) {
+      // The interrupted run stopped before any item of its last model finished: no model run.
+      for (std::size_t g = 0; g + 1 < kGenerationModels.size(); ++g) {
         json metrics;
         metrics["standard"] = {{"mmlu", standard_metrics(g, 0.05, 50, false, dice)["mmlu"]}};
         model_runs.push_back({{"generation_model", kGenerationModels[g]}, {"judge_model", nullptr},
@@ -319,7 +343,7 @@ void write_report_fixture(const fs::path& dir, const ReportFixtureOptions& optio
       for (std::size_t g = 0; g < 3; ++g)
         for (std::size_t j = 0; j < 2; ++j)
           for (std::size_t p = 0; p < 2; ++p)
-            model_runs.push_back(model_run(g, j, p, flags, shift, r == 1 && g == 1, r == 1, r == 1 && g == 2, dice));
+            model_runs.push_back(model_run(g, j, p, flags, shift, r == 1 && g == 1, r == 1, r == 1 && g == 2, confusion[p], dice));
       model_runs.push_back({{"generation_model", "mistral-large-2411"}, {"judge_model", nullptr},
                             {"production_judge_model", nullptr}, {"status", "unavailable"},
                             {"unavailable_reason", "preflight: HTTP 401 from provider \"mistral\" (check MISTRAL_API_KEY)"},
@@ -331,10 +355,9 @@ void write_report_fixture(const fs::path& dir, const ReportFixtureOptions& optio
                                     {"items_total", 14042}, {"items_selected", 50}}});
     run["requests"] = {{"total", 1800 + r * 100}, {"by_outcome", {{"ok", 1780 + r * 95}, {"timeout", 12}, {"rate_limited", 8 - r}}},
                        {"retries", 41}, {"cache_hits", r * 120}};
+    if (r == 3) run["requests"]["by_outcome"] = {{"ok", 1900}, {"cancelled", 180}, {"timeout", 12}, {"rate_limited", 8}};
     run["model_runs"] = model_runs;
     if (r == 2 && options.arena == WithArena::yes) run["arena"] = arena_section();
-    const auto count = static_cast<std::size_t>(static_cast<double>(options.item_records) * shares[r]);
-    write_items(dir / run["item_log"].get<std::string>(), count, r, r == 3);
     runs.push_back(run);
   }
   std::ofstream(dir / "benchmark_runs.json", std::ios::binary | std::ios::trunc) << runs.dump(2) << '\n';

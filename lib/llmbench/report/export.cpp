@@ -25,6 +25,14 @@ std::string display(const Cell& cell, ColumnKind kind) {
   return text;
 }
 
+// The comparable-group label a table is shown under (standard tables leave out the RAG file).
+std::string group_label(const ReportTables& tables, const Table& table) {
+  if (table.group < 0) return "";
+  const ComparableGroup& g = tables.groups.at(static_cast<std::size_t>(table.group));
+  const bool standard = table.section == "standard" || table.section == "mmlu_subjects";
+  return standard && !g.standard_label.empty() ? g.standard_label : g.label;
+}
+
 }  // namespace
 
 std::string csv_field(const std::string& text) {
@@ -50,8 +58,7 @@ std::string render_csv(const ReportTables& tables) {
   for (std::size_t i = 0; i < std::size(kHeader); ++i) out += (i ? "," : "") + std::string(kHeader[i]);
   out += "\r\n";
   for (const auto& table : tables.tables) {
-    const std::string group =
-        table.group >= 0 ? tables.groups.at(static_cast<std::size_t>(table.group)).label : "";
+    const std::string group = group_label(tables, table);
     for (const auto& row : table.rows) {
       std::map<std::string, std::string> keys;
       std::string run_id;
@@ -106,7 +113,7 @@ std::string render_markdown(const ReportTables& tables) {
     out += fmt::format("\n## {}\n\n", markdown_cell(table.title));
     if (table.group >= 0) {
       out += fmt::format("Comparable runs: {}\n\n",
-                         markdown_cell(tables.groups.at(static_cast<std::size_t>(table.group)).label));
+                         markdown_cell(group_label(tables, table)));
     }
     std::string header = "|", rule = "|";
     for (const auto& column : table.columns) {

@@ -127,7 +127,7 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
       auto key = std::make_tuple(text("tier"), text("task"), text("item_id"));
       auto [it, inserted] = index.emplace(key, items.size());
       if (inserted) {
-        json item = pick(record, {"tier", "task", "subject", "question", "context", "reference", "gold"});
+        json item = pick(record, {"tier", "task", "subject", "question", "context", "reference", "gold", "options", "letters"});
         item["run"] = r;
         item["id"] = field(record, "item_id");
         item["answers"] = json::array();
@@ -137,10 +137,10 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
       json& item = items[it->second];
       if (record.value("role", std::string()) == "judge") {
         item["judgements"].push_back(
-            pick(record, {"model", "judged_model", "score", "response", "latency_ms", "error_kind", "error"}));
+            pick(record, {"model", "judged_model", "score", "response", "cached", "latency_ms", "error_kind", "error"}));
       } else {
         json answer = pick(record, {"model", "role", "repeat", "response", "reasoning", "extracted", "correct",
-                                    "latency_ms", "error_kind", "error"});
+                                    "parsed", "truncated", "cached", "latency_ms", "error_kind", "error"});
         if (!answer.contains("correct")) answer["correct"] = nullptr;
         item["answers"].push_back(std::move(answer));
       }

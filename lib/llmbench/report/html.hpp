@@ -26,9 +26,10 @@ std::string script_json(const nlohmann::json& value);
 // answer side by side, judge records (role "judge") as judgements. A missing log gives no
 // items; a damaged one throws InputError naming the file and line.
 // Shape: [{run (index into runs), tier, task, id, subject, question, context, reference, gold,
-//          answers: [{model, role, repeat, response, reasoning, extracted, correct,
-//                     latency_ms, error_kind, error}],
-//          judgements: [{model, judged_model, score, response, latency_ms, error_kind, error}]}]
+//          options, letters (multiple choice: the options as shown and their letters),
+//          answers: [{model, role, repeat, response, reasoning, extracted, correct, parsed,
+//                     truncated, cached, latency_ms, error_kind, error}],
+//          judgements: [{model, judged_model, score, response, cached, latency_ms, error_kind, error}]}]
 nlohmann::json collect_items(const nlohmann::json& runs, const std::filesystem::path& output_dir);
 
 // The whole page for `runs` and `items` (as collect_items returns them).

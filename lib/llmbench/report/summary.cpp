@@ -23,9 +23,10 @@ std::string interval(const json& ci) {
 
 std::string count(const json& v) { return v.is_number() ? fmt::format("{}", v.get<std::int64_t>()) : "-"; }
 
-std::string millis(const json& latency) {
-  if (!latency.is_object() || !latency.contains("p50")) return "-";
-  return fmt::format("{:.0f}", latency["p50"].get<double>());
+// A latency percentile ("p50", "p95") in whole milliseconds, "-" when absent.
+std::string millis(const json& latency, const char* percentile) {
+  if (!latency.is_object() || !latency.contains(percentile) || !latency[percentile].is_number()) return "-";
+  return fmt::format("{:.0f}", latency[percentile].get<double>());
 }
 
 // Column widths by display width (UTF-8 code points), so Cyrillic model names line up.
@@ -102,13 +103,13 @@ const std::vector<TierTable>& tier_tables() {
       {"tier_judge", "Benchmark judges", {"judge_model"},
        {{"total_items", "items", C::count_}, {"avg_score", "avg score", C::num},
         {"consistency_score", "consistency", C::pct}, {"error_rate", "error rate", C::pct},
-        {"avg_latency_ms", "latency ms", C::ms}}},
+        {"avg_latency_ms", "mean latency ms", C::ms}}},
       {"tier_judge_pipeline", "Production judges (positive = show)", {"production_judge_model"},
        {{"total_evaluations", "n", C::count_}, {"accuracy", "accuracy", C::pct}, {"precision", "precision", C::pct},
         {"recall", "recall", C::pct}, {"f1_score", "F1", C::pct}, {"true_positives", "TP", C::count_},
         {"false_positives", "FP", C::count_}, {"false_negatives", "FN", C::count_},
         {"true_negatives", "TN", C::count_}, {"failed_evaluations", "failed", C::count_},
-        {"avg_latency_ms", "latency ms", C::ms}}},
+        {"avg_latency_ms", "mean latency ms", C::ms}}},
   };
   return tables;
 }
@@ -159,7 +160,7 @@ std::string render_tier_tables(const json& run) {
 
 std::string render_summary(const json& run) {
   std::vector<std::vector<std::string>> rows = {
-      {"model", "task", "accuracy", "95% CI", "n", "correct", "unparsed", "errors", "p50 ms"}};
+      {"model", "task", "accuracy", "95% CI", "n", "correct", "unparsed", "errors", "p50 ms", "p95 ms"}};
   std::vector<std::string> notes;
   std::set<std::string> standard_done;  // model runs of one generation model share its standard metrics
   for (const auto& mr : run.value("model_runs", json::array())) {
@@ -181,16 +182,16 @@ std::string render_summary(const json& run) {
       rows.push_back({model, task, percent(m.value("accuracy", json())), interval(m.value("ci95", json())),
                       count(m.value("n", json())), count(m.value("n_correct", json())),
                       count(m.value("n_unparsed", json())), count(m.value("n_errors", json())),
-                      millis(m.value("latency_ms", json()))});
+                      millis(m.value("latency_ms", json()), "p50"), millis(m.value("latency_ms", json()), "p95")});
       if (m.contains("strict_match")) {
         const json& s = m["strict_match"];
         rows.push_back({"", task + " (strict)", percent(s.value("accuracy", json())),
                         interval(s.value("ci95", json())), count(s.value("n", json())),
                         count(s.value("n_correct", json())), count(s.value("n_unparsed", json())),
-                        count(s.value("n_errors", json())), ""});
+                        count(s.value("n_errors", json())), "", ""});
       }
       if (m.contains("macro_accuracy")) {
-        rows.push_back({"", task + " (macro)", percent(m["macro_accuracy"]), "", "", "", "", "", ""});
+        rows.push_back({"", task + " (macro)", percent(m["macro_accuracy"]), "", "", "", "", "", "", ""});
       }
     }
   }

@@ -55,10 +55,13 @@ const std::vector<MetricSpec> kTier3Extra = {
     {"avg_dot_similarity", "dot sim.", num, H}, {"avg_euclidean_distance", "euclidean dist.", num, L}};
 const std::vector<MetricSpec> kJudge = {
     {"consistency_score", "consistency", num, H}, {"error_rate", "error rate", frac, L},
-    {"avg_latency_ms", "latency ms", num, L}, {"avg_score", "avg score", num, N}};
+    {"avg_latency_ms", "mean latency ms", num, L}, {"avg_score", "avg score", num, N},
+    {"total_items", "items", integer, N}, {"total_verdicts", "verdicts", integer, N},
+    {"failed_verdicts", "failed verdicts", integer, L}, {"consistency_items", "items judged twice+", integer, N},
+    {"consistent_items", "consistent items", integer, N}};
 const std::vector<MetricSpec> kPipeline = {
     {"accuracy", "accuracy", frac, H}, {"precision", "precision", frac, H}, {"recall", "recall", frac, H},
-    {"f1_score", "F1", frac, H}, {"avg_latency_ms", "latency ms", num, L},
+    {"f1_score", "F1", frac, H}, {"avg_latency_ms", "mean latency ms", num, L},
     {"true_positives", "TP", integer, N}, {"false_positives", "FP", integer, L},
     {"false_negatives", "FN", integer, L}, {"true_negatives", "TN", integer, N},
     {"total_evaluations", "evaluations", integer, N}, {"failed_evaluations", "failed", integer, L}};
@@ -149,13 +152,24 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
   // Metrics the data has that the list lacks are appended, so nothing reported is hidden.
   std::set<std::string> known;
   for (const auto& s : specs) known.insert(s.key);
-  std::set<std::string> extra;
+  // They get a readable label (underscores as spaces) and print as integers when every value is.
+  std::map<std::string, bool> extra;  // name -> every value is a whole number
   for (const json* run : members)
     for (const auto& mr : field(*run, "model_runs"))
       for (const auto& [name, value] : field(field(mr, "metrics"), tier).items())
-        if (!known.count(name) && value.is_number()) extra.insert(name);
-  std::vector<std::string> extra_names(extra.begin(), extra.end());
-  for (const auto& name : extra_names) specs.push_back({name.c_str(), name.c_str(), num, N});
+        if (!known.count(name) && value.is_number()) {
+          auto [it, inserted] = extra.emplace(name, true);
+          it->second = it->second && (value.is_number_integer() || std::floor(value.get<double>()) == value.get<double>());
+        }
+  std::vector<std::string> extra_names, extra_labels;
+  for (const auto& [name, whole] : extra) {
+    extra_names.push_back(name);
+    std::string label = name;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    extra_labels.push_back(std::move(label));
+  }
+  for (std::size_t i = 0; i < extra_names.size(); ++i)
+    specs.push_back({extra_names[i].c_str(), extra_labels[i].c_str(), extra.at(extra_names[i]) ? integer : num, N});
   table.columns.push_back({"run_id", "run", ColumnKind::run_id, Better::none});
   for (const auto& s : specs) table.columns.push_back({s.key, s.label, s.kind, s.better});
 
@@ -194,7 +208,8 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
                    {"n_correct", "correct", integer, N},
                    {"n_unparsed", "unparsed", integer, L},
                    {"n_errors", "errors", integer, L},
-                   {"latency_ms_mean", "latency ms", num, L},
+                   {"latency_ms_p50", "p50 ms", num, L},
+                   {"latency_ms_p95", "p95 ms", num, L},
                    {"cost_total", "cost", num, L}};
   std::map<std::pair<std::string, std::string>, std::vector<Cell>> rows;
   for (auto it = members.rbegin(); it != members.rend(); ++it) {
@@ -211,8 +226,26 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
                               number_cell(field(block, "macro_accuracy")), number_cell(field(block, "n")),
                               number_cell(field(block, "n_correct")), number_cell(field(block, "n_unparsed")),
                               number_cell(field(block, "n_errors")),
-                              number_cell(field(field(block, "latency_ms"), "mean")),
+                              number_cell(field(field(block, "latency_ms"), "p50")),
+                              number_cell(field(field(block, "latency_ms"), "p95")),
                               number_cell(field(field(block, "cost"), "total"))});
+      }
+    }
+  }
+  // A model the newest run asked for that has no result (an interrupted run stopped before
+  // any of its items finished) is a row of missing cells, not a silent absence.
+  if (!members.empty() && !rows.empty()) {
+    const json& newest = *members.back();
+    std::set<std::string> tasks_seen;
+    for (const auto& [key, row] : rows) tasks_seen.insert(key.first);
+    for (const auto& model : field(field(newest, "flags"), "generation_models")) {
+      if (!model.is_string()) continue;
+      for (const auto& task : tasks_seen) {
+        std::pair<std::string, std::string> key{task, model.get<std::string>()};
+        if (rows.count(key)) continue;
+        std::vector<Cell> row{text_cell(task), text_cell(key.second), text_cell(newest.value("id", std::string()))};
+        row.resize(table.columns.size());
+        rows.emplace(key, std::move(row));
       }
     }
   }
@@ -276,16 +309,22 @@ std::vector<ComparableGroup> group_runs(const json& runs) {
         if (!value.empty()) parts.push_back(fmt::format("{} {}", name, value));
       };
       add("tasks", joined(field(flags, "tasks")));
+      // The dataset file is the RAG and judge tiers'; standard tasks name their own data, so
+      // their tables use standard_label, which leaves it out.
+      std::vector<std::string> standard_parts = parts;
       std::string dataset = text_of(field(run, "dataset_file"));
       if (auto slash = dataset.rfind('/'); slash != std::string::npos) dataset = dataset.substr(slash + 1);
       add("dataset", dataset);
+      const std::size_t with_dataset = parts.size();
       const std::string limit = text_of(field(flags, "limit"));
       add("limit", limit.empty() ? "all" : limit);
       add("seed", text_of(field(flags, "sample_seed")));
       add("few-shot", text_of(field(flags, "num_fewshot")));
       add("judge mode", text_of(field(flags, "judge_eval_mode")));
       add("consistency runs", text_of(field(flags, "consistency_runs")));
-      groups.push_back({key, fmt::format("{}", fmt::join(parts, " · ")), {}});
+      standard_parts.insert(standard_parts.end(), parts.begin() + static_cast<std::ptrdiff_t>(with_dataset), parts.end());
+      groups.push_back({key, fmt::format("{}", fmt::join(parts, " · ")), {},
+                        fmt::format("{}", fmt::join(standard_parts, " · "))});
       it = groups.end() - 1;
     }
     it->run_ids.push_back(run.value("id", std::string()));
@@ -338,7 +377,7 @@ json tables_to_json(const ReportTables& tables) {
   static const char* kKinds[] = {"text", "number", "integer", "fraction", "run_id"};
   static const char* kBetter[] = {"higher", "lower", "none"};
   json out = {{"groups", json::array()}, {"tables", json::array()}};
-  for (const auto& g : tables.groups) out["groups"].push_back({{"label", g.label}, {"runs", g.run_ids}});
+  for (const auto& g : tables.groups) out["groups"].push_back({{"label", g.label}, {"standard_label", g.standard_label}, {"runs", g.run_ids}});
   for (const auto& t : tables.tables) {
     json columns = json::array();
     for (const auto& c : t.columns) {

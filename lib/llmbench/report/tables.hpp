@@ -56,6 +56,7 @@ struct ComparableGroup {
   std::string key;    // canonical text of the grouping fields
   std::string label;  // short human description, e.g. "tasks mmlu,gsm8k · limit 50 · seed 1234 · ..."
   std::vector<std::string> run_ids;  // oldest first
+  std::string standard_label;        // label without the (RAG/judge) dataset file, for standard tables
 };
 
 struct ReportTables {
@@ -75,7 +76,7 @@ ReportTables build_tables(const nlohmann::json& runs);
 // The tables as JSON for the HTML page: {groups: [...], tables: [{id, section, title, group,
 // columns: [{key, label, kind, better}], rows: [[{v, t, lo, hi}|null, ...]]}]} where a missing
 // cell is null.
-nlohmann::json tables_to_json(const ReportTables& tables);
+nlohmann::json tables_to_json(const ReportTables& tables);  // groups: [{label, standard_label, runs}]
 
 // A number as text for CSV/Markdown: up to 4 significant decimals, C locale, no trailing zeros.
 std::string format_number(double value, ColumnKind kind);

@@ -136,6 +136,10 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
       {"error", nullptr},
   };
   r.update(request_stats(record));
+  if (mc) {  // the options as shown, so the report can show what the gold letter points at
+    r["options"] = prompt.mc.options;
+    r["letters"] = prompt.mc.letters;
+  }
   // A truncated answer (the token budget ran out before any answer) is the model's doing:
   // scored as unparsed, and its kind kept. Every other failed request is an error item.
   if (!record.ok() && record.outcome != http::Outcome::truncated) {

@@ -53,6 +53,7 @@ json request_stats(const http::RequestRecord& record) {
   return {
       {"http_status", record.http_status},
       {"attempts", record.attempts},
+      {"cached", record.cached},  // served from the response cache: the timings are the original request's
       {"latency_ms", record.timings.latency_ms() >= 0 ? json(record.timings.latency_ms()) : json()},
       {"ttft_ms", record.timings.ttft_ms() >= 0 ? json(record.timings.ttft_ms()) : json()},
       {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},

@@ -59,14 +59,28 @@
     return table.columns.map((c, i) => c.kind === 'text' ? cellText(row[i]) : null)
       .filter(t => t !== null).map(t => t || MISSING).join(' / ');
   }
+  // The rows holding the best value of a column; in a table with a task column, per task
+  // (accuracies of different tasks are not compared).
   function bestIndex(table, col) {
     const better = table.columns[col].better;
     if (better !== 'higher' && better !== 'lower') return new Set();
-    const vals = table.rows.map(r => cellValue(r[col])).filter(v => v !== null);
-    if (vals.length < 2) return new Set();
-    const best = better === 'higher' ? Math.max(...vals) : Math.min(...vals);
-    return new Set(table.rows.map((r, i) => cellValue(r[col]) === best ? i : -1).filter(i => i >= 0));
+    const ti = table.columns.findIndex(c => c.key === 'task' && c.kind === 'text');
+    const byTask = new Map();
+    table.rows.forEach((r, i) => {
+      const k = ti >= 0 ? cellText(r[ti]) : '';
+      if (!byTask.has(k)) byTask.set(k, []);
+      byTask.get(k).push(i);
+    });
+    const out = new Set();
+    for (const rows of byTask.values()) {
+      const vals = rows.map(i => cellValue(table.rows[i][col])).filter(v => v !== null);
+      if (vals.length < 2) continue;
+      const best = better === 'higher' ? Math.max(...vals) : Math.min(...vals);
+      rows.forEach(i => { if (cellValue(table.rows[i][col]) === best) out.add(i); });
+    }
+    return out;
   }
+  function ciText(ci) { return '[' + (ci[0] * 100).toFixed(1) + ', ' + (ci[1] * 100).toFixed(1) + ']'; }
   function renderTable(table, opts) {
     opts = opts || {};
     const bests = table.columns.map((_, c) => bestIndex(table, c));
@@ -97,7 +111,7 @@
             const tips = [];
             if (c.ci) {
               tips.push('95% CI ' + fmt(c.ci[0], col.kind) + ' – ' + fmt(c.ci[1], col.kind));
-              if (opts.showCi) td.appendChild(el('span', { class: 'ci', text: '±' + ((c.ci[1] - c.ci[0]) * 50).toFixed(1) }));
+              if (opts.showCi) td.appendChild(el('span', { class: 'ci', text: ' ' + ciText(c.ci) }));
             }
             if (c.run) tips.push('run ' + c.run);
             if (opts.heat && col.kind === 'fraction') td.style.background = heat(v);
@@ -220,13 +234,16 @@
         s.appendChild(svg('line', { class: 'whisker', x1: X(c.ci[1]), x2: X(c.ci[1]), y1: y + 5, y2: y + 19 }));
       }
       s.appendChild(svg('circle', { class: 'dot', cx: X(v), cy: y + 12, r: 5.5, style: v === bestByTask.get(task) ? 'fill:#1d7a46' : '' }));
-      const label = fmt(v, 'fraction') + (c.ci ? '  [' + fmt(c.ci[0], 'fraction') + ' – ' + fmt(c.ci[1], 'fraction') + ']' : '');
+      const label = fmt(v, 'fraction') + (c.ci ? '  ' + ciText(c.ci) : '');
       s.appendChild(svg('text', { x: labelW + plotW + 8, y: y + 16 }, label));
     });
     return s;
   }
 
   // ---- tabs ----------------------------------------------------------------------------
+  function groupLabel(info, section) {
+    return (section === 'standard' || section === 'mmlu_subjects') && info.standard_label !== undefined ? info.standard_label : info.label;
+  }
   function sectionByGroup(section, render) {
     const out = [];
     const mine = tables.filter(t => t.section === section);
@@ -236,7 +253,7 @@
     for (const [g, ts] of byGroup) {
       const info = groups[g] || { label: '', runs: [] };
       out.push(el('div', { class: 'group', 'data-group': g },
-        el('div', { class: 'group-label', text: 'Comparable runs (same tasks, limit, seed, judge mode, consistency runs): ' + info.label +
+        el('div', { class: 'group-label', text: 'Comparable runs (same tasks, limit, seed, judge mode, consistency runs): ' + groupLabel(info, section) +
                     ' — runs ' + info.runs.join(', ') }),
         ts.map(render)));
     }
@@ -244,7 +261,83 @@
   }
   const preferredMetric = { llm: 'avg_answer_correctness', judge: 'consistency_score', prod_judge: 'f1_score' };
   function genericTable(t) {
-    return el('div', null, el('h3', { text: t.title }), chartWithSelect(t, preferredMetric[t.section] || ''), renderTable(t));
+    const hasJudge = t.columns.some(c => c.key === 'judge_model') && t.columns.some(c => c.key === 'generation_model');
+    return el('div', null, el('h3', { text: t.title }), hasJudge ? judgeMatrix(t) : chartWithSelect(t, preferredMetric[t.section] || ''), renderTable(t));
+  }
+  // Tiers scored by a judge: generation model (rows) x judge (columns) for one metric, so a
+  // lenient judge shows as a column, not as a better generator.
+  function judgeMatrix(t) {
+    const gi = t.columns.findIndex(c => c.key === 'generation_model'), ji = t.columns.findIndex(c => c.key === 'judge_model');
+    const numeric = t.columns.map((c, i) => i).filter(i => ['number', 'fraction', 'integer'].includes(t.columns[i].kind));
+    if (!numeric.length) return null;
+    let col = numeric.find(i => t.columns[i].key === preferredMetric.llm);
+    if (col === undefined) col = numeric[0];
+    const gens = [...new Set(t.rows.map(r => cellText(r[gi])))].sort(), judges = [...new Set(t.rows.map(r => cellText(r[ji])))].sort();
+    const holder = el('div');
+    function draw() {
+      holder.textContent = '';
+      const c = +select.value, column = t.columns[c];
+      const rows = gens.map(g => [{ t: g }, ...judges.map(j => { const r = t.rows.find(x => cellText(x[gi]) === g && cellText(x[ji]) === j); return r ? r[c] : null; })]);
+      const m = { id: t.id + '-matrix', columns: [{ key: 'generation_model', label: 'generation model \\ judge', kind: 'text' },
+        ...judges.map(j => ({ key: 'judge:' + j, label: j, kind: column.kind, better: column.better }))], rows };
+      holder.appendChild(renderTable(m, { heat: column.kind === 'fraction' }));
+      holder.appendChild(el('p', { class: 'note', text: 'Each column is one judge: compare generation models down a column; a column that is high everywhere is a lenient judge.' }));
+    }
+    const select = el('select', { 'aria-label': 'metric of the matrix', onchange: draw },
+      numeric.map(i => el('option', { value: i, selected: i === col }, t.columns[i].label)));
+    draw();
+    return el('div', { class: 'chart-box judge-matrix' }, el('label', null, 'Generation model × judge:'), select, holder);
+  }
+
+  // What a run holds, in words: "12 model runs", "arena: 4 models, 120 battles", or both.
+  function holds(r) {
+    const parts = [];
+    const n = (r.model_runs || []).length;
+    if (n || !r.arena) parts.push(n + ' model run' + (n === 1 ? '' : 's'));
+    if (r.arena) {
+      const a = r.arena;
+      const models = (a.leaderboard || []).length;
+      parts.push('arena: ' + models + ' model' + (models === 1 ? '' : 's') +
+                 (typeof a.battles_total === 'number' ? ', ' + a.battles_total + ' battles' : '') +
+                 (a.battles_failed ? ' (' + a.battles_failed + ' failed)' : ''));
+    }
+    return parts.join(' · ');
+  }
+  // One row per generation model of the latest run's comparable group: accuracy with its
+  // interval per standard task, mean rank over tasks (1 = best; ties share the better rank),
+  // total cost, and latency p50 / p95 per task side by side.
+  function leaderboard(run) {
+    const g = groupOfRun(run.id);
+    const t = tables.find(x => x.section === 'standard' && x.group === g);
+    if (!t) return [];
+    const col = k => t.columns.findIndex(c => c.key === k);
+    const ti = col('task'), mi = col('generation_model'), ai = col('accuracy'), p50 = col('latency_ms_p50'), p95 = col('latency_ms_p95'), ci = col('cost_total');
+    const tasksSeen = [...new Set(t.rows.map(r => cellText(r[ti])))].sort();
+    const models = [...new Set(t.rows.map(r => cellText(r[mi])))];
+    const row = (m, task) => t.rows.find(r => cellText(r[mi]) === m && cellText(r[ti]) === task);
+    const ranks = new Map(models.map(m => [m, []]));
+    tasksSeen.forEach(task => {
+      const scored = models.map(m => ({ m, v: cellValue((row(m, task) || [])[ai]) })).filter(x => x.v !== null);
+      scored.forEach(x => ranks.get(x.m).push(1 + scored.filter(y => y.v > x.v).length));
+    });
+    const meanRank = m => ranks.get(m).length ? sum(ranks.get(m)) / ranks.get(m).length : null;
+    models.sort((a, b) => (meanRank(a) === null) - (meanRank(b) === null) || meanRank(a) - meanRank(b) || a.localeCompare(b));
+    const columns = [{ key: 'model', label: 'model', kind: 'text' }, { key: 'mean_rank', label: 'mean rank', kind: 'number', better: 'lower' }];
+    tasksSeen.forEach(task => columns.push({ key: 'acc:' + task, label: task + ' accuracy', kind: 'fraction', better: 'higher' }));
+    columns.push({ key: 'cost', label: 'cost', kind: 'number', better: 'lower' });
+    tasksSeen.forEach(task => columns.push({ key: 'p50:' + task, label: task + ' p50 ms', kind: 'number', better: 'lower' },
+                                           { key: 'p95:' + task, label: task + ' p95 ms', kind: 'number', better: 'lower' }));
+    const rows = models.map(m => {
+      const out = [{ t: m }, meanRank(m) === null ? null : { v: meanRank(m) }];
+      tasksSeen.forEach(task => { const r = row(m, task); out.push(r && ai >= 0 ? r[ai] : null); });
+      const costs = tasksSeen.map(task => cellValue((row(m, task) || [])[ci])).filter(v => v !== null);
+      out.push(ci >= 0 && costs.length ? { v: sum(costs) } : null);
+      tasksSeen.forEach(task => { const r = row(m, task); out.push(r && p50 >= 0 ? r[p50] : null, r && p95 >= 0 ? r[p95] : null); });
+      return out;
+    });
+    return [el('h3', { text: 'Leaderboard: every model across the standard tasks' }),
+            el('p', { class: 'note', text: 'Accuracy with its Wilson 95% interval per task; mean rank over the tasks a model has a score in (1 = best); cost summed over tasks; latency p50 / p95 per task. Group G' + (g + 1) + '.' }),
+            renderTable({ id: 'leaderboard', columns, rows }, { showCi: true })];
   }
 
   function overview() {
@@ -257,7 +350,12 @@
     const partial = mrs.filter(m => m.status === 'partial');
     const req = run.requests || {};
     const outcomes = req.by_outcome || {};
-    const failedReq = sum(Object.entries(outcomes).filter(([k]) => k !== 'ok').map(([, v]) => v || 0));
+    // done (an answer came back, truncated or not), cancelled (stopped by an interrupt) and
+    // failed (every other outcome) are counted apart.
+    const doneKinds = ['ok', 'truncated'];
+    const count = pred => sum(Object.entries(outcomes).filter(([k]) => pred(k)).map(([, v]) => v || 0));
+    const doneReq = count(k => doneKinds.includes(k)), cancelledReq = count(k => k === 'cancelled');
+    const failedReq = count(k => !doneKinds.includes(k) && k !== 'cancelled');
     // cost: one per (generation model, task); the same result repeats across judge combinations
     const seen = new Set(); let cost = 0, haveCost = false;
     mrs.forEach(m => Object.entries((m.metrics || {}).standard || {}).forEach(([task, b]) => {
@@ -269,13 +367,15 @@
     out.push(el('div', { class: 'cards' },
       el('div', { class: 'card' }, el('div', { class: 'k', text: 'Run' }), el('div', { class: 'v run-id', text: run.id }),
          el('div', { class: 'd', text: (run.timestamp || '') + (run.finished_at ? ' → ' + run.finished_at : '') })),
+      el('div', { class: 'card', 'data-card': 'holds' }, el('div', { class: 'k', text: 'Holds' }), el('div', { class: 'v', text: holds(run) })),
       el('div', { class: 'card' }, el('div', { class: 'k', text: 'Status' }),
          el('div', { class: 'v' }, badge(run.status || MISSING, statusKind(run.status)), ' ', badge(run.overall_status || MISSING, statusKind(run.overall_status))),
          el('div', { class: 'd', text: 'overall status: pass / fail against baselines, or no_baseline' })),
-      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Requests' }), el('div', { class: 'v', text: req.total !== undefined ? String(req.total) : MISSING }),
+      el('div', { class: 'card', 'data-card': 'requests' }, el('div', { class: 'k', text: 'Requests' }), el('div', { class: 'v', text: req.total !== undefined ? String(req.total) : MISSING }),
+         el('div', { class: 'd', text: doneReq + ' done · ' + cancelledReq + ' cancelled · ' + failedReq + ' failed' }),
          el('div', { class: 'd', text: Object.entries(outcomes).map(([k, v]) => k + ' ' + v).join(' · ') + (req.retries !== undefined ? ' · retries ' + req.retries : '') + (req.cache_hits !== undefined ? ' · cache hits ' + req.cache_hits : '') })),
-      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Errors' }), el('div', { class: 'v', text: String(failedReq) + ' failed requests' }),
-         el('div', { class: 'd', text: unavailable.length + ' model(s) unavailable · ' + partial.length + ' partial' })),
+      el('div', { class: 'card', 'data-card': 'errors' }, el('div', { class: 'k', text: 'Errors' }), el('div', { class: 'v', text: String(failedReq) + ' failed requests' }),
+         el('div', { class: 'd', text: (cancelledReq ? cancelledReq + ' cancelled (not failures) · ' : '') + unavailable.length + ' model(s) unavailable · ' + partial.length + ' partial' })),
       el('div', { class: 'card' }, el('div', { class: 'k', text: 'Cost (standard tasks)' }), el('div', { class: 'v', text: haveCost ? cost.toFixed(4) : MISSING }),
          el('div', { class: 'd', text: haveCost ? 'in the configured price currency' : 'no prices configured' }))));
     out.push(el('h3', { text: 'What was run' }));
@@ -286,7 +386,8 @@
        ['judge eval mode', flags.judge_eval_mode], ['consistency runs', flags.consistency_runs],
        ['generation models', flags.generation_models], ['judges', flags.judge_models],
        ['production judges', flags.production_judge_models], ['llmbench', run.llmbench_version],
-       ['git', run.git ? (run.git.branch || '') + ' @ ' + (run.git.commit || '') : undefined]]
+       ['git', run.git && run.git.commit ? (run.git.branch ? run.git.branch + ' @ ' : '') + run.git.commit : null]]
+        .filter(([k, v]) => k !== 'git' || v)
         .map(([k, v]) => [el('dt', { text: k }), el('dd', { text: list(v) })]))));
     if (unavailable.length || partial.length) {
       out.push(el('h3', { text: 'Models with problems' }));
@@ -297,14 +398,15 @@
           el('td', { class: 'text' }, badge(m.status, statusKind(m.status))),
           el('td', { class: 'text', text: m.unavailable_reason || 'some items failed after retries' })))))));
     }
+    out.push(...leaderboard(run));
     out.push(el('h3', { text: 'All runs in this report' }));
     out.push(el('div', { class: 'scroll' }, el('table', { class: 'data', 'data-table-id': 'runs' },
-      el('thead', null, el('tr', null, ['run', 'started', 'status', 'overall', 'model runs', 'comparable group'].map(h => el('th', { class: 'text', text: h })))),
+      el('thead', null, el('tr', null, ['run', 'started', 'status', 'overall', 'holds', 'comparable group'].map(h => el('th', { class: 'text', text: h })))),
       el('tbody', null, runs.slice().reverse().map(r => el('tr', null,
         el('td', { class: 'run', text: r.id }), el('td', { class: 'text', text: r.timestamp || MISSING }),
         el('td', { class: 'text' }, badge(r.status || MISSING, statusKind(r.status))),
         el('td', { class: 'text' }, badge(r.overall_status || MISSING, statusKind(r.overall_status))),
-        el('td', { class: 'num', text: String((r.model_runs || []).length) }),
+        el('td', { class: 'text', text: holds(r) }),
         el('td', { class: 'text wrap', text: 'G' + (groupOfRun(r.id) + 1) + ': ' + ((groups[groupOfRun(r.id)] || {}).label || '') })))))));
     return out;
   }
@@ -320,12 +422,14 @@
                                            title: t.columns[i].label }, fmt(v(i), 'integer'));
         return el('div', { class: 'confusion', 'data-confusion': rowLabel(t, r) },
           el('div', { class: 'confusion-title', text: rowLabel(t, r) }),
-          el('div', { class: 'h' }), el('div', { class: 'h', text: 'gold: flag' }), el('div', { class: 'h', text: 'gold: pass' }),
-          el('div', { class: 'h', text: 'judge: flag' }), cell(tp, true), cell(fp, false),
-          el('div', { class: 'h', text: 'judge: pass' }), cell(fn, false), cell(tn, true));
+          el('div', { class: 'h' }), el('div', { class: 'h', text: 'gold: show' }), el('div', { class: 'h', text: 'gold: flag' }),
+          el('div', { class: 'h', text: 'judge: show' }), cell(tp, true), cell(fp, false),
+          el('div', { class: 'h', text: 'judge: flag' }), cell(fn, false), cell(tn, true));
       });
       return el('div', null, el('h3', { text: t.title }), chartWithSelect(t, 'f1_score'), renderTable(t),
-                el('h3', { text: 'Confusion matrices' }), el('div', null, mats));
+                el('h3', { text: 'Confusion matrices' }),
+                el('p', { class: 'note', text: 'Positive = show: TP = judge and gold both show the reply, FP = the judge shows what gold flags, FN = the judge flags what gold shows, TN = both flag.' }),
+                el('div', null, mats));
     });
   }
 
@@ -333,7 +437,7 @@
     return sectionByGroup('standard', t => el('div', null, el('h3', { text: t.title }), ciChart(t), renderTable(t, { showCi: true })))
       .concat(tables.filter(t => t.section === 'mmlu_subjects').map(t => el('div', { class: 'group' },
         el('h3', { text: t.title + ' (G' + (t.group + 1) + ')' }),
-        el('div', { class: 'group-label', text: (groups[t.group] || {}).label || '' }), renderTable(t, { heat: true }))));
+        el('div', { class: 'group-label', text: groupLabel(groups[t.group] || {}, t.section) || '' }), renderTable(t, { heat: true }))));
   }
 
   // History: one metric over all runs; points of different comparable groups are never joined.
@@ -416,6 +520,15 @@
     return [el('div', { class: 'controls' }, el('label', null, 'Metric', select)), holder];
   }
 
+  // An answer's state: error (the request failed), ok / wrong (scored), unparsed (scored, but
+  // no answer could be read from the reply, e.g. truncated), or '' (not scored).
+  function answerState(a) {
+    if (a.error_kind && a.error_kind !== 'truncated') return 'error';
+    if (a.correct === true) return 'ok';
+    if (a.correct === false) return a.parsed === false ? 'unparsed' : 'wrong';
+    return '';
+  }
+  function isTruncated(a) { return a.truncated === true || a.error_kind === 'truncated'; }
   // Items: filters over all records, one page of DOM at a time.
   function itemsTab() {
     if (!items.length) return [el('p', { class: 'empty', text: 'No item logs were found for the selected runs.' })];
@@ -428,7 +541,9 @@
     const runSel = el('select', { id: 'item-run', 'aria-label': 'run' }, opt('', 'all runs'), runIds.map((r, i) => opt(r, r, i === runIds.length - 1)));
     const taskSel = el('select', { id: 'item-task', 'aria-label': 'task' }, opt('', 'all tasks'), tasks.map(t => opt(t, t)));
     const modelSel = el('select', { id: 'item-model', 'aria-label': 'model' }, opt('', 'all models'), models.map(m => opt(m, m)));
-    const okSel = el('select', { id: 'item-correct', 'aria-label': 'correctness' }, opt('', 'any'), opt('correct', 'correct'), opt('wrong', 'wrong'), opt('unscored', 'not scored'));
+    const okSel = el('select', { id: 'item-correct', 'aria-label': 'correctness' }, opt('', 'any'), opt('correct', 'correct'), opt('wrong', 'wrong'),
+      opt('unparsed', 'unparsed (no answer found)'), opt('truncated', 'truncated'), opt('cached', 'cached'), opt('unscored', 'not scored'),
+      opt('disagree', 'models disagree (one right, one wrong)'));
     const errSel = el('select', { id: 'item-error', 'aria-label': 'errors' }, opt('', 'any'), opt('error', 'with error'), opt('ok', 'without error'));
     const list = el('div', { id: 'item-list' });
     const status = el('span', { id: 'item-count' });
@@ -456,15 +571,26 @@
         const answers = m ? it.answers.filter(a => a.model === m) : it.answers;
         if (m && !answers.length) continue;
         if (ok === 'correct' && !answers.some(a => a.correct === true)) continue;
-        if (ok === 'wrong' && !answers.some(a => a.correct === false)) continue;
+        if (ok === 'wrong' && !answers.some(a => answerState(a) === 'wrong')) continue;
+        if (ok === 'unparsed' && !answers.some(a => answerState(a) === 'unparsed')) continue;
+        if (ok === 'truncated' && !answers.some(isTruncated)) continue;
+        if (ok === 'cached' && !answers.some(a => a.cached === true)) continue;
+        if (ok === 'disagree' && !(it.answers.some(a => a.correct === true) && it.answers.some(a => answerState(a) === 'wrong' || answerState(a) === 'unparsed'))) continue;
         if (ok === 'unscored' && !answers.some(a => a.correct === null || a.correct === undefined)) continue;
-        if (er === 'error' && !answers.some(a => a.error_kind)) continue;
-        if (er === 'ok' && answers.some(a => a.error_kind)) continue;
+        if (er === 'error' && !answers.some(a => answerState(a) === 'error')) continue;
+        if (er === 'ok' && answers.some(a => answerState(a) === 'error')) continue;
         if (q && hay(i).indexOf(q) < 0) continue;
         matches.push(i);
       }
       page = 0;
       draw();
+    }
+    function optionsField(it) {
+      if (!Array.isArray(it.options) || !it.options.length) return null;
+      const letters = typeof it.letters === 'string' ? it.letters : 'ABCDEFGHIJ';
+      return el('div', { class: 'field' }, el('div', { class: 'k', text: 'options' }),
+        el('ol', { class: 'options' }, it.options.map((o, k) => el('li', { class: letters[k] === it.gold ? 'gold' : null, 'data-letter': letters[k] },
+          el('span', { class: 'letter', text: letters[k] + '. ' }), String(o), letters[k] === it.gold ? badge('gold', 'good') : null))));
     }
     function textField(label, value) {
       if (value === null || value === undefined || value === '') return null;
@@ -473,11 +599,14 @@
     function card(it) {
       const run = runs[it.run] || {};
       const answers = el('div', { class: 'answers' }, it.answers.map(a => {
-        const state = a.error_kind ? 'error' : a.correct === true ? 'ok' : a.correct === false ? 'wrong' : '';
-        return el('div', { class: 'answer ' + state, 'data-model': a.model },
+        const state = answerState(a);
+        return el('div', { class: 'answer ' + state, 'data-model': a.model, 'data-state': state },
           el('div', { class: 'who' }, el('span', { text: a.model + (a.repeat ? ' (repeat ' + a.repeat + ')' : '') }),
-            a.error_kind ? badge(a.error_kind, 'warn') : a.correct === true ? badge('correct', 'good') : a.correct === false ? badge('wrong', 'bad') : null),
-          el('div', { class: 'meta', text: [a.latency_ms !== undefined && a.latency_ms !== null ? fmt(a.latency_ms, 'number') + ' ms' : null,
+            state === 'error' ? badge(a.error_kind, 'warn') : state === 'ok' ? badge('correct', 'good') : state === 'wrong' ? badge('wrong', 'bad') :
+              state === 'unparsed' ? badge('unparsed', 'warn') : null,
+            isTruncated(a) && state !== 'error' ? badge('truncated', 'warn') : null,
+            a.cached === true ? badge('cached', '') : null),
+          el('div', { class: 'meta', text: [a.latency_ms !== undefined && a.latency_ms !== null ? fmt(a.latency_ms, 'number') + ' ms' + (a.cached === true ? ' (cached: the original request\'s latency)' : '') : null,
             a.extracted !== undefined && a.extracted !== null ? 'extracted: ' + a.extracted : null, a.role && a.role !== 'generation' ? a.role : null].filter(Boolean).join(' · ') }),
           a.error ? el('div', { class: 'text meta', text: 'error: ' + a.error }) : null,
           a.reasoning ? el('details', null, el('summary', { text: 'reasoning' }), el('div', { class: 'text', text: a.reasoning })) : null,
@@ -491,7 +620,7 @@
       return el('article', { class: 'item', 'data-item-id': it.id },
         el('div', { class: 'item-head' }, el('span', { class: 'id', text: it.id }), el('span', { text: it.tier + ' · ' + it.task + (it.subject ? ' · ' + it.subject : '') }),
           el('span', { text: 'run ' + (run.id || '') })),
-        textField('question', it.question), it.context ? el('details', null, el('summary', { text: 'context' }), el('div', { class: 'text', text: String(it.context) })) : null,
+        textField('question', it.question), optionsField(it), it.context ? el('details', null, el('summary', { text: 'context' }), el('div', { class: 'text', text: String(it.context) })) : null,
         textField('reference', it.reference), textField('gold', it.gold), answers, judgements);
     }
     function draw() {
