@@ -349,6 +349,12 @@ Runner setup_arena(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(0, 50));
   run->add_option("--timeout", o.timeout_s, "Per-request timeout in seconds")
       ->capture_default_str()->check(CLI::PositiveNumber);
+  run->add_option("--max-response-bytes", o.max_response_bytes,
+                  "Largest decoded (inflated) response body per request, in bytes; a larger one ends as too_large")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
+  run->add_option("--max-retry-wait", o.max_retry_wait_s,
+                  "Longest wait (seconds) a server may ask for with Retry-After; a longer one fails the request at once")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   run->add_option("--output-dir", o.output_dir, "Where benchmark_runs.json and runs/<run_id>/ are written")
       ->capture_default_str();
   run->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");

@@ -9,13 +9,15 @@
 
 #include "commands.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/terminal.hpp"
 
 int main(int argc, char** argv) {
   std::setlocale(LC_NUMERIC, "C");
   curl_global_init(CURL_GLOBAL_DEFAULT);
   // stdout carries results (tables, CSV, reports); every log line goes to stderr.
   auto logger = spdlog::stderr_color_mt("llmbench");
-  logger->set_pattern("llmbench: %^%l%$: %v");
+  // Log lines quote error bodies and dataset text: control characters are escaped.
+  logger->set_formatter(llmbench::util::terminal_safe_formatter("llmbench: %^%l%$: %v"));
   spdlog::set_default_logger(logger);
   CLI::App app{"llmbench: benchmark LLMs behind OpenAI-compatible APIs", "llmbench"};
   app.set_version_flag("--version", "llmbench " LLMBENCH_VERSION);
@@ -28,7 +30,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     code = llmbench::app::report_parse_error(app, e);
   } catch (const llmbench::Error& e) {
-    std::fprintf(stderr, "llmbench: error: %s\n", e.what());
+    std::fprintf(stderr, "llmbench: error: %s\n",
+                 llmbench::util::terminal_safe(e.what(), llmbench::util::Newlines::keep).c_str());
     code = static_cast<int>(e.code());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "llmbench: internal error: %s\n", e.what());

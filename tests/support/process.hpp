@@ -21,6 +21,7 @@ class CliProcess {
   CliProcess& operator=(const CliProcess&) = delete;
 
   void signal(int signo) const;
+  pid_t pid() const { return pid_; }  // -1 once waited for
   // Waits for the exit; exit_code is 128+signal for a child killed by a signal.
   CliResult wait();
 

@@ -9,6 +9,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/sim/answer_book.hpp"
+#include "llmbench/util/terminal.hpp"
 
 namespace llmbench::config {
 namespace {
@@ -111,6 +112,7 @@ CheckOutcome classify(const http::RequestRecord& record) {
       }
       return CheckOutcome::error;
     case Outcome::parse:
+    case Outcome::too_large:
     case Outcome::cancelled:
       return CheckOutcome::error;
   }
@@ -234,7 +236,8 @@ std::string render_check_results(const std::vector<CheckResult>& results, ListFo
   for (const auto& r : results) {
     table.push_back({r.model, std::string(to_string(r.role)), r.endpoint.empty() ? "-" : r.endpoint,
                      std::string(to_string(r.outcome)),
-                     r.latency_ms >= 0 ? fmt::format("{:.0f}", r.latency_ms) : "-", r.hint});
+                     r.latency_ms >= 0 ? fmt::format("{:.0f}", r.latency_ms) : "-",
+                     util::terminal_safe(r.hint)});  // quotes the server's error body
   }
   return render_table(table);
 }

@@ -9,6 +9,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/config/suggest.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/terminal.hpp"
 #include "llmbench/util/yaml.hpp"
 
 namespace llmbench::config {
@@ -21,6 +22,22 @@ const std::vector<std::string> kModelKeys = {"id",    "provider", "model",      
                                              "price", "kind",     "sim_accuracy"};
 const std::vector<std::string> kPriceKeys = {"input_per_mtok", "output_per_mtok"};
 const std::vector<std::string> kRoleKeys = {"generation", "judge", "production_judge", "embedding"};
+
+// RFC 9110 token characters: what a header name may hold.
+bool is_header_name(const std::string& s) {
+  static const std::regex re("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  return std::regex_match(s, re);
+}
+
+// The first control character (CR, LF, NUL, ESC, DEL, ...; a tab is allowed) in a header
+// value, or npos: one would end the header line and inject another.
+std::size_t header_control_at(const std::string& s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if ((b < 0x20 && b != '\t') || b == 0x7f) return i;
+  }
+  return std::string::npos;
+}
 
 bool is_variable_name(const std::string& s) {
   static const std::regex re("[A-Za-z_][A-Za-z0-9_]*");
@@ -135,7 +152,18 @@ class Loader {
           if (!h->second.IsScalar()) {
             fail(h->second, where + ": header " + name + " must have a string value");
           }
-          p.headers.emplace_back(name, h->second.as<std::string>());
+          if (!is_header_name(name)) {
+            fail(h->first, where + ": header name \"" + util::terminal_safe(name) +
+                               "\" may hold only letters, digits and !#$%&'*+.^_`|~- (no spaces, colons or "
+                               "control characters)");
+          }
+          const std::string value = h->second.as<std::string>();
+          if (const std::size_t at = header_control_at(value); at != std::string::npos) {
+            fail(h->second, where + ": header " + name + " has a control character (" +
+                                util::terminal_safe(value.substr(at, 1)) +
+                                ") in its value; CR or LF would inject another header. Remove it");
+          }
+          p.headers.emplace_back(name, value);
         }
       }
       config.providers[p.name] = std::move(p);

@@ -1,6 +1,7 @@
 #include "llmbench/http/executor.hpp"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <queue>
 #include <string>
@@ -21,6 +23,8 @@
 #include "llmbench/http/openai.hpp"
 #include "llmbench/http/retry.hpp"
 #include "llmbench/http/sse.hpp"
+#include "llmbench/util/redact.hpp"
+#include "llmbench/util/text.hpp"
 
 namespace llmbench::http {
 namespace {
@@ -37,14 +41,9 @@ SteadyClock::duration seconds(double s) {
   return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
 }
 
-// One line, at most kSnippetChars, with the key value (if any) blanked out.
-std::string snippet(std::string_view text, const std::string& secret) {
+// One line, at most kSnippetChars. Secrets are redacted later, in finish(), like all text.
+std::string snippet(std::string_view text) {
   std::string out(text.substr(0, kSnippetChars * 2));
-  if (!secret.empty()) {
-    for (std::size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at)) {
-      out.replace(at, secret.size(), "[redacted]");
-    }
-  }
   for (char& c : out) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
@@ -101,6 +100,7 @@ struct Request {
   curl_slist* headers = nullptr;
   double tokens = 0;
   SteadyTime submitted{};
+  SteadyTime first_sent{};  // start of the first attempt (the time budget counts from here)
   int attempts = 0;
   RequestRecord record;
   std::string key;  // request_key() when a cache is on, else empty
@@ -121,6 +121,9 @@ struct Request {
   std::string content_type;
   enum class Mode { undecided, sse, body } mode = Mode::undecided;
   bool write_failed = false;
+  bool too_large = false;        // the body, an SSE line or an SSE event passed its cap
+  std::size_t max_response_bytes = 0;  // ExecutorOptions::max_response_bytes (read in on_write)
+  std::size_t received = 0;      // decoded body bytes of this attempt
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -182,6 +185,7 @@ struct Executor::Impl {
     }
     slots.push_back(std::make_unique<Request>());
     Request* request = slots.back().get();
+    request->sse.set_max_bytes(std::min(options.max_response_bytes, SseParser::kDefaultMaxBytes));
     request->on_event = [request](const SseEvent& event) { on_sse_event(*request, event); };
     return request;
   }
@@ -206,6 +210,7 @@ struct Executor::Impl {
 
   std::uint64_t submit(ApiRequest api, Callback done) {
     const std::uint64_t id = ++last_id;
+    secrets.add(api.endpoint.api_key);
     std::string key;
     if (options.cache != nullptr && is_cacheable(api)) {
       key = request_key(api);
@@ -217,6 +222,7 @@ struct Executor::Impl {
       }
       if (std::optional<RequestRecord> hit = options.cache->get_by_key(key)) {
         hit->id = id;
+        redact(*hit);  // entries stored before redaction existed
         if (spdlog::should_log(spdlog::level::debug)) {
           spdlog::debug("{} {} model={} -> cache hit", request_method(api), loggable_url(request_url(api)), api.model);
         }
@@ -247,6 +253,18 @@ struct Executor::Impl {
     return request->id;
   }
 
+  // The one choke point for untrusted text: every key value the executor has seen is
+  // redacted from what the server sent (and from our error text quoting it) before the record
+  // reaches the cache or a callback; the error line is made valid UTF-8.
+  void redact(RequestRecord& record) const {
+    secrets.apply(record.content);
+    secrets.apply(record.reasoning);
+    secrets.apply(record.finish_reason);
+    secrets.apply(record.error);
+    for (auto& id : record.model_ids) secrets.apply(id);
+    if (!util::is_valid_utf8(record.error)) record.error = util::to_valid_utf8(record.error);
+  }
+
   // Delivers the record. The callback may submit more requests.
   void finish(Request* request, Outcome outcome, std::string error) {
     RequestRecord record = std::move(request->record);
@@ -254,6 +272,7 @@ struct Executor::Impl {
     record.outcome = outcome;
     record.attempts = request->attempts;
     record.error = std::move(error);
+    redact(record);
     if (outcome != Outcome::ok && outcome != Outcome::truncated) {
       if (record.timings.done_ms < 0 && request->attempts > 0) {
         record.timings.done_ms = ms_between(request->submitted, SteadyClock::now());
@@ -329,6 +348,10 @@ struct Executor::Impl {
     request->content_type.clear();
     request->mode = Request::Mode::undecided;
     request->write_failed = false;
+    request->too_large = false;
+    request->received = 0;
+    request->max_response_bytes = options.max_response_bytes;
+    if (request->attempts == 1) request->first_sent = now;
     request->error_buffer[0] = '\0';
     Timings& timings = request->record.timings;
     timings = Timings{};
@@ -355,6 +378,9 @@ struct Executor::Impl {
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    // A declared (or, for identity bodies, received) size past the cap ends the transfer at
+    // once; compressed bodies are capped on their decoded size in on_write.
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, request->headers);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request->error_buffer);
@@ -451,6 +477,13 @@ struct Executor::Impl {
     const std::size_t bytes = size * count;
     try {
       mark_first_byte(request);
+      // `bytes` are decoded (inflated): the cap holds for gzip/br/zstd bodies too. Returning
+      // short makes libcurl abort the transfer.
+      request.received += bytes;
+      if (request.received > request.max_response_bytes) {
+        request.too_large = true;
+        return 0;
+      }
       if (request.mode == Request::Mode::undecided) {
         long status = 0;
         curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
@@ -462,6 +495,10 @@ struct Executor::Impl {
       }
       if (request.mode == Request::Mode::sse) {
         request.sse.feed(std::string_view(data, bytes), request.on_event);
+        if (request.sse.overflowed()) {
+          request.too_large = true;
+          return 0;
+        }
       } else {
         long status = 0;
         curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
@@ -493,11 +530,17 @@ struct Executor::Impl {
   };
 
   Verdict judge_transfer(Request& request, CURLcode code, long status) {
-    const std::string& key = request.api.endpoint.api_key;
+    if (request.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      const bool sse = request.sse.overflowed();
+      const std::size_t cap = sse ? request.sse.max_bytes() : options.max_response_bytes;
+      return {Outcome::too_large, Retry::no,
+              fmt::format("response too large: {} passed {} bytes (--max-response-bytes {})",
+                          sse ? "an SSE line or event" : "the body", cap, options.max_response_bytes)};
+    }
     if (request.write_failed) return {Outcome::parse, Retry::yes, "out of memory reading the response"};
     if (code != CURLE_OK) {
       std::string text = request.error_buffer[0] != '\0' ? request.error_buffer : curl_easy_strerror(code);
-      text = snippet(text, key);
+      text = snippet(text);
       if (request.stalled) {
         text = "no byte received for " + std::to_string(options.stall_timeout_s) + " s (stall timeout)";
       }
@@ -519,7 +562,7 @@ struct Executor::Impl {
       const auto parsed = parse_response(request.api.kind, request.response, scratch);
       detail = parsed.status == ParseStatus::api_error ? parsed.message : request.response;
       std::string error = "HTTP " + std::to_string(status);
-      if (!detail.empty()) error += ": " + snippet(detail, key);
+      if (!detail.empty()) error += ": " + snippet(detail);
       const Outcome outcome = status == 429 ? Outcome::rate_limited : Outcome::http_status;
       return {outcome, retry_for_status(static_cast<int>(status)), std::move(error)};
     }
@@ -528,10 +571,10 @@ struct Executor::Impl {
       if (request.stream.has_error()) {
         const auto& error = request.stream.error();
         if (error.status == ParseStatus::malformed) {
-          return {Outcome::parse, Retry::yes, snippet(error.message, key)};
+          return {Outcome::parse, Retry::yes, snippet(error.message)};
         }
         return {error.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,
-                "error in stream: " + snippet(error.message, key)};
+                "error in stream: " + snippet(error.message)};
       }
       if (!request.stream.complete()) {
         return {Outcome::parse, Retry::yes, "stream ended before [DONE] and without a finish_reason"};
@@ -542,11 +585,11 @@ struct Executor::Impl {
       if (parsed.status == ParseStatus::malformed) {
         return {Outcome::parse, Retry::yes,
                 parsed.message + " (" + std::to_string(request.response.size()) + " bytes: " +
-                    snippet(request.response, key) + ")"};
+                    snippet(request.response) + ")"};
       }
       if (parsed.status == ParseStatus::api_error) {
         return {parsed.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,
-                "error in body: " + snippet(parsed.message, key)};
+                "error in body: " + snippet(parsed.message)};
       }
     }
     if (record.timings.first_token_ms < 0) record.timings.first_token_ms = record.timings.first_byte_ms;
@@ -573,7 +616,10 @@ struct Executor::Impl {
     request->record.http_status = static_cast<int>(status);
 
     const RateLimitHint hint = request->rate_headers.hint();
-    if (hint.pause_s) provider.limiter.pause_until(now + seconds(*hint.pause_s));
+    // A pause past the cap is not obeyed: it would hold every request of the provider.
+    if (hint.pause_s && *hint.pause_s <= options.max_retry_wait_s) {
+      provider.limiter.pause_until(now + seconds(*hint.pause_s));
+    }
 
     Verdict verdict = judge_transfer(*request, code, status);
     if (spdlog::should_log(spdlog::level::debug)) {
@@ -589,7 +635,15 @@ struct Executor::Impl {
       finish(request, verdict.outcome, std::move(verdict.error));
       return;
     }
-    if (verdict.retry == Retry::yes && hint.retry_after_s && *hint.retry_after_s > 0) {
+    if (verdict.retry == Retry::yes && request->attempts <= options.retries && !stopping) {
+      if (std::optional<std::string> refused = refuse_wait(*request, hint.wait_s(), now)) {
+        finish(request, verdict.outcome == Outcome::http_status ? Outcome::http_status : Outcome::rate_limited,
+               *refused + "; last response: " + verdict.error);
+        return;
+      }
+    }
+    if (verdict.retry == Retry::yes && hint.retry_after_s && *hint.retry_after_s > 0 &&
+        *hint.retry_after_s <= options.max_retry_wait_s) {
       provider.limiter.pause_until(now + seconds(*hint.retry_after_s));
     }
     if (verdict.retry == Retry::no || request->attempts > options.retries) {
@@ -605,6 +659,30 @@ struct Executor::Impl {
     ++retries;
     const double wait_s = std::max(backoff.delay_s(request->attempts), hint.wait_s());
     timers.push(Timer{now + seconds(wait_s), ++timer_sequence, request});
+  }
+
+  // A request's time budget: (retries + 1) x its timeout, counted from its first attempt.
+  double budget_left_s(const Request& request, SteadyTime now) const {
+    const double timeout_s = request.api.endpoint.timeout_s > 0 ? request.api.endpoint.timeout_s : options.timeout_s;
+    if (timeout_s <= 0) return std::numeric_limits<double>::infinity();
+    return timeout_s * (options.retries + 1) - ms_between(request.first_sent, now) / 1000.0;
+  }
+
+  // Why a server-requested wait is not obeyed (past --max-retry-wait or the request's time
+  // budget), or nullopt when it is.
+  std::optional<std::string> refuse_wait(const Request& request, double wait_s, SteadyTime now) const {
+    if (wait_s <= 0) return std::nullopt;
+    if (wait_s > options.max_retry_wait_s) {
+      return fmt::format("rate limited: server asked to wait {:.0f} s (more than --max-retry-wait {:.0f})", wait_s,
+                         options.max_retry_wait_s);
+    }
+    const double left_s = budget_left_s(request, now);
+    if (wait_s > left_s) {
+      return fmt::format("rate limited: server asked to wait {:.0f} s, more than the {:.0f} s left of this "
+                         "request's time budget ((retries + 1) x timeout)",
+                         wait_s, std::max(0.0, left_s));
+    }
+    return std::nullopt;
   }
 
   // Moves finished transfers out of curl; returns how many finished.
@@ -752,12 +830,16 @@ struct Executor::Impl {
     const SteadyTime now = SteadyClock::now();
     for (const auto& provider : providers) {
       stats.provider_limit[provider.name] = provider.limiter.limit();
-      if (provider.limiter.paused(now)) stats.backing_off.push_back(provider.name);
+      if (provider.limiter.paused(now)) {
+        stats.backing_off.push_back(
+            ProviderWait{provider.name, std::chrono::duration<double>(provider.limiter.paused_until() - now).count()});
+      }
     }
     return stats;
   }
 
   ExecutorOptions options;
+  util::Redactor secrets;  // every api_key submitted so far
   Backoff backoff;
   CURLM* multi = nullptr;
   std::vector<std::unique_ptr<Request>> slots;

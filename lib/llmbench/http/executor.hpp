@@ -8,11 +8,13 @@
 // be called from any thread or a signal handler.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "llmbench/http/types.hpp"
 
@@ -30,6 +32,9 @@ struct ExecutorOptions {
   double backoff_max_s = 30;
   double stop_grace_s = 10;       // after request_stop(), how long requests in flight may finish
   std::uint64_t seed = 0;         // jitter seed
+  // Caps on what a hostile server can make us hold or wait for.
+  std::size_t max_response_bytes = 16u << 20;  // decoded (inflated) body per attempt; beyond: too_large
+  double max_retry_wait_s = 60;   // a longer Retry-After / x-ratelimit reset fails the request at once
   // Response cache (http/cache.hpp), not owned; null = off. When set: a request whose
   // request_key() is stored completes without network I/O (record.cached = true, delivered
   // on the loop thread like any other); an ok response is stored after it arrives; and a
@@ -37,6 +42,12 @@ struct ExecutorOptions {
   // receives a copy of that request's record when it completes (ExecutorStats::deduplicated),
   // whatever its outcome. Without a cache every request is sent, identical or not.
   ResponseCache* cache = nullptr;
+};
+
+// A provider that sends nothing until a server-requested pause ends, and how long is left.
+struct ProviderWait {
+  std::string provider;
+  double wait_s = 0;
 };
 
 struct ProviderLimits {
@@ -56,7 +67,7 @@ struct ExecutorStats {
   std::uint64_t deduplicated = 0;                 // completed by sharing an identical request's record
   std::map<std::string, std::uint64_t> outcomes;  // to_string(Outcome) -> count
   std::map<std::string, int> provider_limit;      // current adaptive concurrency per provider
-  std::vector<std::string> backing_off;           // providers currently waiting on a rate limit
+  std::vector<ProviderWait> backing_off;          // providers currently waiting on a rate limit
 };
 
 class Executor {

@@ -8,10 +8,12 @@ void SseParser::reset() {
   event_.clear();
   has_data_ = false;
   after_cr_ = false;
+  overflowed_ = false;
   events_seen_ = 0;
 }
 
 void SseParser::feed(std::string_view bytes, const Handler& on_event) {
+  if (overflowed_) return;
   std::size_t pos = 0;
   if (after_cr_ && !bytes.empty()) {
     after_cr_ = false;
@@ -20,7 +22,15 @@ void SseParser::feed(std::string_view bytes, const Handler& on_event) {
   while (pos < bytes.size()) {
     const std::size_t end = bytes.find_first_of("\r\n", pos);
     if (end == std::string_view::npos) {
+      if (line_.size() + (bytes.size() - pos) > max_bytes_) {
+        overflowed_ = true;
+        return;
+      }
       line_.append(bytes.substr(pos));
+      return;
+    }
+    if (line_.size() + (end - pos) > max_bytes_) {
+      overflowed_ = true;
       return;
     }
     std::string_view line = bytes.substr(pos, end - pos);
@@ -30,6 +40,7 @@ void SseParser::feed(std::string_view bytes, const Handler& on_event) {
     }
     // Copy out before on_line may clear line_ (on_line does not touch line_).
     on_line(line, on_event);
+    if (overflowed_) return;
     line_.clear();
     pos = end + 1;
     if (bytes[end] == '\r') {
@@ -63,6 +74,10 @@ void SseParser::on_line(std::string_view line, const Handler& on_event) {
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   }
   if (field == "data") {
+    if (data_.size() + value.size() + 1 > max_bytes_) {
+      overflowed_ = true;
+      return;
+    }
     if (has_data_) data_.push_back('\n');
     data_.append(value);
     has_data_ = true;

@@ -7,6 +7,9 @@
 // (": ping"), multi-line `data:` (joined with "\n"), `event:` names, one optional space after
 // the colon. `id:` and `retry:` are accepted and ignored.
 //
+// Bounded: a line or an event's data longer than max_bytes() stops the parser (overflowed()),
+// so a hostile stream cannot grow memory without end.
+//
 // Not thread-safe; one parser per response.
 
 #include <cstddef>
@@ -25,9 +28,17 @@ class SseParser {
  public:
   using Handler = std::function<void(const SseEvent&)>;
 
+  static constexpr std::size_t kDefaultMaxBytes = 4u << 20;
+
   // Feeds the next bytes; calls `on_event` for each event completed by them. The views in
-  // the event are valid only during the call.
+  // the event are valid only during the call. After an overflow, feeding does nothing.
   void feed(std::string_view bytes, const Handler& on_event);
+
+  // The longest line and the longest event data accepted (bytes). Kept by reset().
+  void set_max_bytes(std::size_t max_bytes) { max_bytes_ = max_bytes; }
+  std::size_t max_bytes() const { return max_bytes_; }
+  // True once a line or an event passed max_bytes(); the stream must be abandoned.
+  bool overflowed() const { return overflowed_; }
 
   // True when bytes of an unterminated event (or line) are pending: the stream was cut
   // inside an event if it ends now.
@@ -46,6 +57,8 @@ class SseParser {
   std::string event_;  // event name of the current event
   bool has_data_ = false;
   bool after_cr_ = false;  // the previous byte was '\r': a following '\n' belongs to it
+  bool overflowed_ = false;
+  std::size_t max_bytes_ = kDefaultMaxBytes;
   std::size_t events_seen_ = 0;
 };
 

@@ -11,6 +11,7 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::timeout: return "timeout";
     case Outcome::connect: return "connect";
     case Outcome::parse: return "parse";
+    case Outcome::too_large: return "too_large";
     case Outcome::cancelled: return "cancelled";
   }
   return "unknown";

@@ -55,6 +55,7 @@ enum class Outcome {
   timeout,       // total, stall or connect timeout after all retries
   connect,       // connection refused / reset / DNS after all retries
   parse,         // body was not the expected JSON (or SSE) after all retries
+  too_large,     // the decoded body, an SSE line or an SSE event passed its cap (not retried)
   cancelled,     // the run was stopped before the request finished
 };
 std::string_view to_string(Outcome outcome);
@@ -81,7 +82,7 @@ struct RequestRecord {
   std::uint64_t id = 0;  // as returned by Executor::submit
   Outcome outcome = Outcome::cancelled;
   int http_status = 0;  // last HTTP status seen, 0 = none
-  std::string error;    // one line, human readable, never holds a secret
+  std::string error;    // one line, human readable, valid UTF-8, never holds a secret
   int attempts = 0;
   Timings timings;
   Usage usage;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/util/terminal.hpp"
+
 namespace llmbench::report {
 namespace {
 
@@ -36,7 +38,11 @@ std::size_t display_width(const std::string& s) {
   }));
 }
 
-std::string render_table(const std::vector<std::vector<std::string>>& rows) {
+// Cells come from the report (model names, task names): terminal_safe before this.
+std::string render_table(std::vector<std::vector<std::string>> rows) {
+  for (auto& row : rows) {
+    for (auto& cell : row) cell = util::terminal_safe(cell);
+  }
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
@@ -151,7 +157,7 @@ std::string render_tier_tables(const json& run) {
       for (const auto& c : t.columns) row.push_back(cell(m.value(c.key, json()), c.kind));
       rows.push_back(std::move(row));
     }
-    if (rows.size() > 1) out += fmt::format("\n{}\n", t.title) + render_table(rows);
+    if (rows.size() > 1) out += fmt::format("\n{}\n", t.title) + render_table(std::move(rows));
   }
   return out;
 }
@@ -195,16 +201,16 @@ std::string render_summary(const json& run) {
       }
     }
   }
-  std::string out = fmt::format("Run {} ({})\n", run.value("id", std::string()),
-                                run.value("status", std::string()));
+  std::string out = fmt::format("Run {} ({})\n", util::terminal_safe(run.value("id", std::string())),
+                                util::terminal_safe(run.value("status", std::string())));
   const std::string tiers = render_tier_tables(run);
   if (rows.size() > 1) {
-    out += render_table(rows);
+    out += render_table(std::move(rows));
   } else if (tiers.empty()) {
     out += "No results.\n";
   }
   out += tiers;
-  for (const auto& note : notes) out += note + "\n";
+  for (const auto& note : notes) out += util::terminal_safe(note) + "\n";  // quotes error bodies
   return out;
 }
 

@@ -226,6 +226,8 @@ int run_arena(const ArenaOptions& requested) {
   eo.concurrency = options.concurrency;
   eo.retries = options.retries;
   eo.timeout_s = options.timeout_s;
+  eo.max_response_bytes = static_cast<std::size_t>(options.max_response_bytes);
+  eo.max_retry_wait_s = options.max_retry_wait_s;
   eo.seed = options.sample_seed;
   eo.cache = cache.get();
   http::Executor executor(eo);

@@ -43,6 +43,8 @@ struct ArenaOptions {
   int concurrency = 32;
   int retries = 4;
   double timeout_s = 120;
+  std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
+  double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
   std::string output_dir = "benchmarks/reports";
   std::string run_id;  // "" = generated
   bool no_cache = false;

@@ -30,6 +30,8 @@ json options_to_json(const RunOptions& o) {
           {"concurrency", o.concurrency},
           {"retries", o.retries},
           {"timeout_s", o.timeout_s},
+          {"max_response_bytes", o.max_response_bytes},
+          {"max_retry_wait_s", o.max_retry_wait_s},
           {"no_cache", o.no_cache},
           {"cache_dir", o.cache_dir},
           {"baselines", o.baselines}};
@@ -65,6 +67,8 @@ RunOptions options_from_json(const json& f) {
   get("concurrency", o.concurrency);
   get("retries", o.retries);
   get("timeout_s", o.timeout_s);
+  get("max_response_bytes", o.max_response_bytes);
+  get("max_retry_wait_s", o.max_retry_wait_s);
   get("no_cache", o.no_cache);
   get("cache_dir", o.cache_dir);
   get("baselines", o.baselines);

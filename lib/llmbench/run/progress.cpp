@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/util/terminal.hpp"
+
 namespace llmbench::run {
 namespace {
 
@@ -40,11 +42,12 @@ std::string format_progress(const ProgressSnapshot& snapshot, double elapsed_s) 
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, count);
   }
   if (errors > 0) line += fmt::format(" | errors {} ({})", errors, kinds);
-  if (!snapshot.backing_off.empty()) {
-    line += " | backing off:";
-    for (const auto& p : snapshot.backing_off) line += " " + p;
+  for (std::size_t i = 0; i < snapshot.backing_off.size(); ++i) {
+    const auto& wait = snapshot.backing_off[i];
+    line += fmt::format("{}{} backing off {}", i == 0 ? " | " : ", ", wait.provider,
+                        format_duration(std::ceil(wait.wait_s)));
   }
-  return line;
+  return util::terminal_safe(line);
 }
 
 ProgressDisplay::ProgressDisplay(Progress mode, std::string label, std::FILE* out)

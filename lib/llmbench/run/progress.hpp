@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "llmbench/http/executor.hpp"
 #include "llmbench/run/options.hpp"
 
 namespace llmbench::run {
@@ -19,10 +20,11 @@ struct ProgressSnapshot {
   std::uint64_t done = 0;
   std::uint64_t total = 0;
   std::map<std::string, std::uint64_t> errors;  // error kind -> items
-  std::vector<std::string> backing_off;          // providers waiting on a rate limit
+  std::vector<http::ProviderWait> backing_off;   // providers waiting on a rate limit, and how long
+
 };
 
-// Formats one progress line (no colour, no carriage return); pure, for tests.
+// Formats one progress line (no colour, no carriage return, no control character); pure.
 std::string format_progress(const ProgressSnapshot& snapshot, double elapsed_s);
 
 class ProgressDisplay {

@@ -101,6 +101,8 @@ std::map<std::string, std::string> preflight(ModelMatrix& models, const RunOptio
   eo.concurrency = options.concurrency;
   eo.retries = std::min(options.retries, 2);
   eo.timeout_s = std::min(options.timeout_s, 60.0);
+  eo.max_response_bytes = static_cast<std::size_t>(options.max_response_bytes);
+  eo.max_retry_wait_s = options.max_retry_wait_s;
   http::Executor executor(eo);
   std::map<std::string, std::string> failures;
   std::set<std::string> asked;
@@ -340,6 +342,8 @@ int run_sweep(const RunOptions& requested) {
   eo.concurrency = options.concurrency;
   eo.retries = options.retries;
   eo.timeout_s = options.timeout_s;
+  eo.max_response_bytes = static_cast<std::size_t>(options.max_response_bytes);
+  eo.max_retry_wait_s = options.max_retry_wait_s;
   eo.seed = options.sample_seed;
   // The response cache: repeated runs (and arena runs) pay for each distinct request once.
   const auto cache = http::open_run_cache(options.no_cache, options.cache_dir, out_dir);
