@@ -47,9 +47,9 @@ struct VoteOptions {
 
 int run_arena_run(const ArenaRunFlags& flags) {
   run::ArenaOptions options = flags.options;
-  options.generation_models = config::split_list(flags.generation_models);
-  options.judge_models = config::split_list(flags.judge_models);
-  options.tasks = config::split_list(flags.tasks);
+  options.generation_models = config::split_flag_list(flags.generation_models, "--generation-models");
+  options.judge_models = config::split_flag_list(flags.judge_models, "--judge-models");
+  options.tasks = config::split_flag_list(flags.tasks, "--tasks");
   options.strong = flags.strong ? run::StrongVerdicts::yes : run::StrongVerdicts::no;
   const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
                                                          {"bar", run::Progress::bar},
@@ -336,7 +336,8 @@ Runner setup_arena(CLI::App& app) {
                   "hellaswag,medqa")
       ->excludes(dataset);
   run->add_option("--limit", o.limit, "Prompts per dataset/task: a count (30) or a fraction (0.1); default all");
-  run->add_option("--sample-seed", o.sample_seed, "Seed that picks the --limit subset")->capture_default_str();
+  run->add_option("--sample-seed", o.sample_seed, "Seed that picks the --limit subset")
+      ->capture_default_str()->check(non_negative_integer());
   run->add_option("--baseline", o.baseline, "Compare each model only against this one (default: all pairs)");
   run->add_flag("--strong", flags->strong,
                 "Let judges answer [[A>>B]]/[[B>>A]]; a strong win counts 3x in the ratings (default: off)");

@@ -24,12 +24,12 @@ struct RunFlags {
 
 int run_run(const RunFlags& flags) {
   run::RunOptions options = flags.options;
-  options.tiers = config::split_list(flags.tiers);
-  options.tasks = config::split_list(flags.tasks);
-  options.generation_models = config::split_list(flags.generation_models);
-  options.judge_models = config::split_list(flags.judge_models);
-  options.production_judge_models = config::split_list(flags.production_judge_models);
-  options.embedding_models = config::split_list(flags.embedding_models);
+  options.tiers = config::split_flag_list(flags.tiers, "--tier");
+  options.tasks = config::split_flag_list(flags.tasks, "--tasks");
+  options.generation_models = config::split_flag_list(flags.generation_models, "--generation-models");
+  options.judge_models = config::split_flag_list(flags.judge_models, "--judge-models");
+  options.production_judge_models = config::split_flag_list(flags.production_judge_models, "--production-judge-models");
+  options.embedding_models = config::split_flag_list(flags.embedding_models, "--embedding-models");
   options.judge_eval_mode =
       flags.judge_eval_mode == "reasoned" ? run::JudgeEvalMode::reasoned : run::JudgeEvalMode::direct;
   const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
@@ -64,7 +64,7 @@ Runner setup_run(CLI::App& app) {
                   "Items per task: a count (30) or a fraction (0.1); default all items");
   cmd->add_option("--sample-seed", o.sample_seed,
                   "Seed that picks the --limit subset (same items for every model)")
-      ->capture_default_str();
+      ->capture_default_str()->check(non_negative_integer());
   cmd->add_option("--num-fewshot", o.num_fewshot,
                   "Few-shot examples from dev/train splits (never test items)")
       ->capture_default_str()->check(CLI::Range(0, 25));

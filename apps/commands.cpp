@@ -6,6 +6,15 @@
 
 namespace llmbench::app {
 
+CLI::Validator non_negative_integer() {
+  return CLI::Validator(
+      [](std::string& value) {
+        const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+        return digits ? std::string() : "\"" + value + "\" is not a whole number >= 0";
+      },
+      "INTEGER>=0");
+}
+
 void add_common_options(CLI::App& cmd, CommonOptions& options) {
   cmd.add_option("--config", options.config,
                  "Model-matrix config (providers, models, role defaults)")

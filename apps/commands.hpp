@@ -19,6 +19,9 @@ struct CommonOptions {
 };
 void add_common_options(CLI::App& cmd, CommonOptions& options);
 
+// Accepts only a whole number >= 0 ("-1" would otherwise wrap to 2^64-1 in an unsigned option).
+CLI::Validator non_negative_integer();
+
 Runner setup_run(CLI::App& app);
 Runner setup_models(CLI::App& app);
 Runner setup_sim(CLI::App& app);

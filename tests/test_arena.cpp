@@ -247,3 +247,16 @@ TEST_CASE("arena: vote text wraps to the terminal width, keeping short lines and
   CHECK(display_width("日本語") == 6);
   CHECK(wrap_text("", 80) == std::vector<std::string>{""});
 }
+
+TEST_CASE("arena: a reused --run-id exits 2 naming it, leaving the first run's battles as they were", "[arena]") {
+  const std::string dir = temp_dir("arena-reuse");
+  run_arena(dir, {"--judge-models", "sim-medium"});
+  const std::string before = slurp(dir + "/runs/arena-test/battles.jsonl");
+  const auto again = run_cli({"arena", "run", "--generation-models", kModels, "--judge-models", "sim-medium",
+                              "--dataset", write_prompts(dir), "--output-dir", dir, "--progress", "none", "--no-cache",
+                              "--run-id", "arena-test"});
+  INFO(again.err);
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("run id \"arena-test\" is taken") != std::string::npos);
+  CHECK(slurp(dir + "/runs/arena-test/battles.jsonl") == before);
+}

@@ -168,5 +168,5 @@ TEST_CASE("custom_task: duplicate ids in the data are rejected", "[data][custom]
   const auto config = t.write("t.yaml", "tasks:\n  - {name: t, file: d.jsonl, id_field: id, "
                                         "question_field: q, answer_field: a, scorer: exact}\n");
   CHECK_THROWS_WITH(data::load_custom_tasks_file(config),
-                    Catch::StartsWith(data_path + ":2: duplicate id \"1\""));
+                    Catch::StartsWith(data_path + ":2: duplicate id \"1\"") && Catch::Contains("first on line 1"));
 }

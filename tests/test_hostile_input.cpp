@@ -76,6 +76,19 @@ CliResult run_with(const std::string& dir, const std::string& config_path, const
   return run_cli(args, dir);
 }
 
+// A mapping entry `params:` (indented by `indent`) whose value is `levels` nested lists of
+// ten aliases each: 10^levels nodes once expanded, a few hundred bytes as text.
+std::string alias_bomb(const std::string& indent, int levels) {
+  std::string s = indent + "params:\n" + indent + "  l0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= levels; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    s += indent + "  l" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int j = 1; j < 10; ++j) s += ", " + prev;
+    s += "]\n";
+  }
+  return s;
+}
+
 void check_no_report(const std::string& out_dir) {
   CHECK_FALSE(fs::exists(fs::path(out_dir) / "benchmark_runs.json"));
   CHECK_FALSE(fs::exists(fs::path(out_dir) / "report.html"));
@@ -119,8 +132,52 @@ TEST_CASE("hostile: malformed models.yaml files exit 2 naming the file and line,
       {"a key that is a mapping (a stray ?)",
        "providers:\n  sim:\n    base_url: sim://\n  ? max_concurrency: 16\nmodels:\n  - id: m\n    provider: sim\n",
        "", {"models.yaml:4", "plain name"}},
+      {"a recursive alias (crashed: exit 139)",
+       "providers:\n  sim:\n    base_url: sim://\nmodels:\n  - id: m\n    provider: sim\n"
+       "    params: &p {temperature: 0, self: *p}\n",
+       "", {"models.yaml:7", "recursive alias"}},
+      {"an alias bomb (ran past 60 s and 1.4 GB)", "providers:\n  sim:\n    base_url: sim://\nmodels:\n  - id: m\n    provider: sim\n" + alias_bomb("    ", 8), "",
+       {"models.yaml:", "expands to more than"}},
+      {"a key given twice", "providers:\n  sim:\n    base_url: sim://\nmodels:\n  - id: m\n    provider: sim\n"
+                            "    provider: other\n",
+       "", {"models.yaml:7", "\"provider\" is given twice", "line 6"}},
   };
   for (const auto& c : cases) check_rejected(c);
+}
+
+TEST_CASE("hostile: alias bombs, recursive aliases and repeated keys in baselines and tasks files exit 2 naming the line",
+          "[hostile]") {
+  const std::string dir = temp_dir("llmbench-hostile");
+  const std::string config = write_file(dir, "models.yaml", kGoodConfig);
+  const std::string env = write_file(dir, "keys.env", "");
+  write_file(dir, "d.jsonl", R"({"q": "a", "a": "x"})" "\n");
+  const std::string tasks_head = "tasks:\n  - name: t\n    file: d.jsonl\n";
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
+      {{"--baselines", write_file(dir, "b1.yaml", "baselines:\n  standard.accuracy: {min: 0.5}\n"
+                                                  "  standard.accuracy: {max: 0.9}\n")},
+       {"b1.yaml:3", "given twice", "line 2"}},
+      {{"--baselines", write_file(dir, "b2.yaml", "baselines: &b\n  standard.accuracy: *b\n")},
+       {"b2.yaml:2", "recursive alias"}},
+      {{"--baselines", write_file(dir, "b3.yaml", "junk:\n" + alias_bomb("  ", 8) + "baselines: {}\n")},
+       {"b3.yaml:", "expands to more than"}},
+      {{"--tasks-file", write_file(dir, "t1.yaml", tasks_head + "    file: other.jsonl\n"), "--tasks", "t"},
+       {"t1.yaml:4", "\"file\" is given twice", "line 3"}},
+      {{"--tasks-file", write_file(dir, "t2.yaml", "tasks: &t\n  - name: t\n    more: *t\n"), "--tasks", "t"},
+       {"t2.yaml:3", "recursive alias"}},
+      {{"--tasks-file", write_file(dir, "t3.yaml", tasks_head + alias_bomb("    ", 8)), "--tasks", "t"},
+       {"t3.yaml:", "expands to more than"}},
+  };
+  for (const auto& [flags, expect] : cases) {
+    INFO(flags[1]);
+    const std::string out = temp_dir("llmbench-hostile-out");
+    const auto start = std::chrono::steady_clock::now();
+    const CliResult result = run_with(dir, config, env, out, flags);
+    INFO(result.err);
+    CHECK(result.exit_code == kBadInput);
+    for (const auto& text : expect) CHECK(result.err.find(text) != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+    check_no_report(out);
+  }
 }
 
 TEST_CASE("hostile: malformed env files exit 2 naming the file and line, writing nothing", "[hostile]") {
@@ -259,6 +316,9 @@ TEST_CASE("hostile: bad flag values exit 2 naming the flag", "[hostile]") {
       {{"--concurrency", "0"}, "--concurrency"},
       {{"--tier", "bogus"}, "bogus"},
       {{"--tasks", "no_such_task"}, "no_such_task"},
+      {{"--sample-seed", "-1"}, "--sample-seed"},  // was stored as 18446744073709551615
+      {{"--generation-models", ","}, "--generation-models"},  // fell back to the role defaults
+      {{"--judge-models", " , "}, "--judge-models"},
   };
   for (const auto& [flags, expect] : cases) {
     INFO(flags[0] << " " << flags[1]);
@@ -268,6 +328,41 @@ TEST_CASE("hostile: bad flag values exit 2 naming the flag", "[hostile]") {
     CHECK(result.exit_code == kBadInput);
     CHECK(result.err.find(expect) != std::string::npos);
     check_no_report(out);
+  }
+}
+
+TEST_CASE("hostile: an embedding model as a generation or judge model, or a chat model as an embedding model, "
+          "exits 2 naming the flag",
+          "[hostile]") {
+  const std::string dir = temp_dir("llmbench-hostile");
+  const std::string config = write_file(dir, "models.yaml",
+                                        "providers:\n  sim:\n    base_url: sim://\nmodels:\n"
+                                        "  - id: chat-m\n    provider: sim\n    kind: chat\n"
+                                        "  - id: embed-m\n    provider: sim\n    kind: embedding\n");
+  const std::string env = write_file(dir, "keys.env", "");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--generation-models", "embed-m"}, "--generation-models embed-m"},
+      {{"--tier", "judge", "--judge-models", "embed-m"}, "--judge-models embed-m"},
+      {{"--tier", "0", "--embedding-models", "chat-m"}, "--embedding-models chat-m"},
+  };
+  for (const auto& [flags, expect] : cases) {
+    INFO(flags[0] << " " << flags[1]);
+    const std::string out = temp_dir("llmbench-hostile-out");
+    const CliResult result = run_with(dir, config, env, out, flags);
+    INFO(result.err);
+    CHECK(result.exit_code == kBadInput);
+    CHECK(result.err.find(expect) != std::string::npos);
+    check_no_report(out);
+  }
+  SECTION("arena run") {
+    const std::string out = temp_dir("llmbench-hostile-out");
+    const CliResult result = run_cli({"arena", "run", "--config", config, "--env-file", env, "--output-dir", out,
+                                      "--generation-models", "chat-m,embed-m", "--judge-models", "chat-m",
+                                      "--limit", "1", "--progress", "none"},
+                                     dir);
+    INFO(result.err);
+    CHECK(result.exit_code == kBadInput);
+    CHECK(result.err.find("--generation-models embed-m") != std::string::npos);
   }
 }
 

@@ -94,3 +94,34 @@ TEST_CASE("report store: concurrent writers in separate processes all land", "[r
     CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
   }
 }
+
+TEST_CASE("report store: temp files left by a writer killed mid-write are removed at the next write",
+          "[report_store]") {
+  const fs::path dir = llmbench::test::temp_dir();
+  const fs::path html = dir / "report.html";
+  // A writer that is gone: a child that has exited and been reaped.
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const auto touch = [&](const std::string& name) {
+    std::ofstream(dir / name) << std::string(1000, 'x');
+    return dir / name;
+  };
+  const fs::path of_dead = touch(".report.html.tmp." + std::to_string(dead) + ".a1B2c3");
+  const fs::path old_style = touch(".report.html.tmp.Zq81xy");  // no pid: kept until it is old
+  const fs::path old = touch(".report.html.tmp.Yy71ab");
+  fs::last_write_time(old, fs::file_time_type::clock::now() - std::chrono::hours(1));
+  const fs::path live = touch(".report.html.tmp." + std::to_string(::getpid()) + ".d4E5f6");  // a writer at work
+  const fs::path other = touch(".benchmark_runs.json.tmp." + std::to_string(dead) + ".g7H8i9");  // another file's
+  const fs::path user = touch("report.html.tmp.notes");  // not our naming
+
+  llmbench::report::write_file_atomically(html, "<html></html>");
+
+  CHECK(slurp(html) == "<html></html>");
+  CHECK_FALSE(fs::exists(of_dead));
+  CHECK_FALSE(fs::exists(old));
+  CHECK(fs::exists(old_style));
+  CHECK(fs::exists(live));
+  CHECK(fs::exists(other));
+  CHECK(fs::exists(user));
+}

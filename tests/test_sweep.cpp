@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -406,4 +407,122 @@ TEST_CASE("sweep: baselines set overall_status and the exit code; a missing metr
   const auto bad = test::run_cli(args);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("baselines.yaml:2") != std::string::npos);
+}
+
+TEST_CASE("sweep: a reused --run-id exits 2 naming it and --resume; of two started at once exactly one wins",
+          "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  auto args = sweep_args(*s, dir, out);
+  args.insert(args.end(), {"--run-id", "twice"});
+  REQUIRE(test::run_cli(args).exit_code == 0);
+  const std::size_t lines = journal_lines(out);
+
+  const auto again = test::run_cli(args);
+  INFO(again.err);
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("\"twice\"") != std::string::npos);
+  CHECK(again.err.find("--resume twice") != std::string::npos);
+  CHECK(journal_lines(out) == lines);  // nothing appended to the first run's log
+  CHECK(only_run(out).at("status") == "completed");
+
+  SECTION("two processes starting the same new id at once") {
+    auto race = sweep_args(*s, dir, dir + "/race");
+    race.insert(race.end(), {"--run-id", "race"});
+    test::CliProcess first(race), second(race);
+    const auto a = first.wait(), b = second.wait();
+    INFO(a.err << b.err);
+    CHECK(std::multiset<int>{a.exit_code, b.exit_code} == std::multiset<int>{0, 2});
+    CHECK((a.exit_code == 2 ? a : b).err.find("\"race\"") != std::string::npos);
+    CHECK(journal_lines(dir + "/race") == kItems);
+    CHECK(only_run(dir + "/race").at("status") == "completed");
+  }
+}
+
+TEST_CASE("sweep: an --output-dir that is a file, under /proc or on a read-only path exits 2 with the reason",
+          "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir();
+  std::ofstream(dir + "/a_file") << "x";
+  for (const auto& [out, reason] : std::vector<std::pair<std::string, std::string>>{
+           {dir + "/a_file", "Not a directory"},
+           {dir + "/a_file/sub", "Not a directory"},
+           {"/proc/llmbench-test-out", "No such file or directory"},
+           {"/proc/self/llmbench", ""}}) {
+    INFO(out);
+    const auto result = test::run_cli(sweep_args(*s, dir, out));
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("--output-dir " + out) != std::string::npos);
+    CHECK(result.err.find(reason) != std::string::npos);
+  }
+}
+
+TEST_CASE("sweep: a disk that fills up mid-run stops it with the --resume command (exit 3), the item log whole",
+          "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir(), out = dir + "/small";
+  fs::create_directories(out);
+  // A 96 KiB file system: the report fits, the item log of 240 items (~1 KB each) does not.
+  if (std::system(("mount -t tmpfs -o size=96k llmbench-test " + out + " 2>/dev/null").c_str()) != 0) {
+    WARN("cannot mount a tmpfs here (needs root); skipped");
+    return;
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { (void)std::system(("umount " + path).c_str()); }
+  } unmount{out};
+  auto args = sweep_args(*s, dir, out);
+  args.insert(args.end(), {"--run-id", "full", "--cache-dir", dir + "/cache"});
+  const auto result = test::run_cli(args);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 3);
+  CHECK(result.err.find("No space left on device") != std::string::npos);
+  CHECK(result.err.find("llmbench run --resume full --output-dir " + out) != std::string::npos);
+  // Every line of the log is a whole record: resume reads it without dropping anything.
+  const auto contents = run::read_journal(fs::path(out) / "runs/full/items.jsonl");
+  CHECK_FALSE(contents.dropped_torn_tail);
+  CHECK(contents.records.size() < kItems);
+  CHECK(only_run(out).at("status") != "completed");
+
+  // With room again, --resume finishes the run.
+  REQUIRE(std::system(("mount -o remount,size=8m " + out).c_str()) == 0);
+  const auto resumed = test::run_cli({"run", "--resume", "full", "--output-dir", out, "--progress", "none"});
+  INFO(resumed.out << resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(only_run(out).at("status") == "completed");
+  CHECK(journal_lines(out) == kItems);
+}
+
+TEST_CASE("sweep: report shows what a log with a damaged middle line holds, names the line and marks the run",
+          "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  auto args = sweep_args(*s, dir, out);
+  args.insert(args.end(), {"--run-id", "torn"});
+  REQUIRE(test::run_cli(args).exit_code == 0);
+  const fs::path log = fs::path(out) / "runs/torn/items.jsonl";
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  REQUIRE(lines.size() == kItems);
+  lines[2] = "{\"item_id\": \"cut";
+  {
+    std::ofstream rewrite(log, std::ios::trunc);
+    for (const auto& line : lines) rewrite << line << "\n";
+  }
+  const auto result = test::run_cli({"report", "--output-dir", out});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.find("items.jsonl:3") != std::string::npos);
+  std::ifstream in(fs::path(out) / "report.html");
+  const std::string page{std::istreambuf_iterator<char>(in), {}};
+  CHECK(page.find("id=\"log-warnings\"") != std::string::npos);
+  CHECK(page.find("Run torn: its items are incomplete") != std::string::npos);
+  CHECK(page.find("line 3") != std::string::npos);
+  // The records that could be read are on the page.
+  const json second = json::parse(lines[1]);
+  CHECK(page.find(second.at("item_id").get<std::string>()) != std::string::npos);
 }

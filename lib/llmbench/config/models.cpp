@@ -365,10 +365,7 @@ ModelsConfig load_models_config(const std::filesystem::path& path, FileRequireme
   }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path.string());
-  } catch (const YAML::ParserException& e) {
-    throw InputError(path.string(), e.mark.line + 1,
-                     "malformed YAML: " + e.msg + "; check indentation, colons and quoting");
+    root = util::load_yaml_file(path.string());
   } catch (const YAML::BadFile&) {
     throw Error("cannot read config file " + path.string() + "; check its permissions");
   }

@@ -3,6 +3,7 @@
 // its own role's URL.
 #include "llmbench/config/registry.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "llmbench/config/embedded_sim.hpp"
@@ -105,6 +106,16 @@ std::vector<std::string> split_list(const std::string& csv) {
     const auto last = item.find_last_not_of(" \t\r\n");
     if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
     start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> split_flag_list(const std::string& csv, const std::string& flag) {
+  std::vector<std::string> out = split_list(csv);
+  if (out.empty() && !csv.empty()) {
+    throw Error(fmt::format("{} \"{}\": names nothing; give a comma list such as a,b, or leave the "
+                            "flag out for the defaults",
+                            flag, csv));
   }
   return out;
 }
@@ -241,6 +252,19 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
               " has no endpoint; add it under models: in " +
               (config_.path.empty() ? std::string("configs/models.yaml") : config_.path.string()) +
               ", or set " + vars.url.front() + " and " + vars.key.front() + " in " + env_file);
+}
+
+void check_model_kind(const ResolvedModel& model, const std::string& flag) {
+  if (!model.kind) return;
+  const bool embedding = *model.kind == ModelKind::embedding;
+  const bool wants_embedding = model.role == Role::embedding;
+  if (embedding == wants_embedding) return;
+  throw Error(fmt::format("{} {}: \"{}\" is {} model (kind: {}, {}), but role {} needs {} model; "
+                          "pass it to {} instead, or fix its kind",
+                          flag, model.id, model.id, embedding ? "an embedding" : "a chat",
+                          embedding ? "embedding" : "chat", model.defined_at, to_string(model.role),
+                          wants_embedding ? "an embedding" : "a chat",
+                          embedding ? "--embedding-models" : "a chat role's flag (--generation-models, --judge-models)"));
 }
 
 Registry load_registry(const std::filesystem::path& config, FileRequirement config_requirement,

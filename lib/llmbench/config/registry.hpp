@@ -126,6 +126,15 @@ class Registry {
 // Splits "a,b, c" into {"a","b","c"}; empty items are dropped.
 std::vector<std::string> split_list(const std::string& csv);
 
+// split_list for a flag's value: a value that names nothing (",", " , ") throws Error naming
+// `flag`, instead of meaning "not given" (which would fall back to the role defaults).
+std::vector<std::string> split_flag_list(const std::string& csv, const std::string& flag);
+
+// Throws Error naming `flag` when `model` is said (`kind:` in models.yaml) to answer the other
+// API than its role needs: an embedding model as a generation or judge model, a chat model as
+// an embedding model. A model whose kind is not said passes.
+void check_model_kind(const ResolvedModel& model, const std::string& flag);
+
 // Loads models.yaml and the env file the way the CLI's --config/--env-file ask: a file the
 // user named must exist; a default path that does not exist is skipped.
 Registry load_registry(const std::filesystem::path& config, FileRequirement config_requirement,

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -314,13 +315,14 @@ std::vector<Item> load_items(const Spec& spec, const std::string& path) {
   const std::vector<JsonRecord> records = read_records(path, spec.format);
   std::vector<Item> items;
   items.reserve(records.size());
-  std::set<std::string> ids;
+  std::map<std::string, int> ids;  // id -> the line it was first on
   for (std::size_t k = 0; k < records.size(); ++k) {
     items.push_back(builder.build(records[k], k));
-    if (!ids.insert(items.back().id).second) {
+    const auto [first, inserted] = ids.emplace(items.back().id, records[k].line);
+    if (!inserted) {
       throw InputError(path, records[k].line,
-                       fmt::format("duplicate id \"{}\" (id_field \"{}\"); ids must be unique",
-                                   items.back().id, spec.id_field));
+                       fmt::format("duplicate id \"{}\" (id_field \"{}\"), first on line {}; ids must be unique",
+                                   items.back().id, spec.id_field, first->second));
     }
   }
   return items;
@@ -368,12 +370,7 @@ std::vector<CustomTask> load_custom_tasks(const YAML::Node& tasks, const std::st
 
 std::vector<CustomTask> load_custom_tasks_file(const std::string& path) {
   const std::string text = read_text_file(path, LineLimit::none);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(path, e.mark.line + 1, fmt::format("bad YAML: {}", e.msg));
-  }
+  const YAML::Node root = util::load_yaml(text, path);
   if (!root.IsMap() || !root["tasks"].IsDefined()) {
     throw InputError(path, 1, "expected a top-level \"tasks:\" list of custom tasks");
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -27,12 +28,13 @@ int index_of(const std::vector<std::string>& labels, const std::string& label) {
 }
 
 void check_unique_ids(const std::vector<Item>& items, const std::string& path) {
-  std::set<std::string_view> seen;
+  std::map<std::string_view, const Item*> seen;
   for (const Item& item : items) {
-    if (!seen.insert(item.id).second) {
+    const auto [first, inserted] = seen.emplace(item.id, &item);
+    if (!inserted) {
       throw InputError(item.source.empty() ? path : item.source, 0,
-                       fmt::format("duplicate item id \"{}\"; ids must be unique in a task",
-                                   item.id));
+                       fmt::format("duplicate item id \"{}\" (first at {}); ids must be unique in a task",
+                                   item.id, first->second->source.empty() ? path : first->second->source));
     }
   }
 }

@@ -24,7 +24,8 @@ std::string script_json(const nlohmann::json& value);
 // The items of `runs` (array, oldest first), read from each run's item_log under
 // `output_dir`, merged per (run, tier, task, item_id): dataset text once, every model's
 // answer side by side, judge records (role "judge") as judgements. A missing log gives no
-// items; a damaged one throws InputError naming the file and line.
+// items; a damaged line is left out, named on stderr (spdlog), and that run's items carry
+// log_incomplete (a note render_html shows at the top of the page).
 // Shape: [{run (index into runs), tier, task, id, subject, question, context, reference, gold,
 //          options, letters (multiple choice: the options as shown and their letters),
 //          answers: [{model, role, repeat, response, reasoning, extracted, correct, parsed,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -64,6 +65,32 @@ std::pair<int, int> line_column(const std::string& text, std::size_t pos) {
   return {line, column};
 }
 
+// Removes ".<name>.tmp.*" files next to `path` whose writer is gone: the pid in the name does
+// not run, or (no pid: an older llmbench; a pid reused) the file is older than kStaleTempAge.
+// Best effort: a file that cannot be removed stays.
+void remove_stale_temps(const std::filesystem::path& dir, const std::string& name) {
+  const std::string prefix = "." + name + ".tmp.";
+  std::error_code ec;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string file = it->path().filename().string();
+    if (file.compare(0, prefix.size(), prefix) != 0) continue;
+    std::error_code stat_ec;
+    if (!it->is_regular_file(stat_ec)) continue;
+    const std::string rest = file.substr(prefix.size());
+    const std::size_t dot = rest.find('.');
+    bool gone = false;
+    if (dot != std::string::npos && dot > 0 && dot <= 9 &&
+        rest.find_first_not_of("0123456789") == dot) {
+      const pid_t pid = static_cast<pid_t>(std::stol(rest.substr(0, dot)));
+      gone = pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+    }
+    const auto written = it->last_write_time(stat_ec);
+    if (!stat_ec && now - written > kStaleTempAge) gone = true;
+    if (gone) std::filesystem::remove(it->path(), stat_ec);
+  }
+}
+
 }  // namespace
 
 void migrate_run(nlohmann::json& run) {
@@ -119,7 +146,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  std::string temp = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  remove_stale_temps(dir, path.filename().string());
+  std::string temp =
+      (dir / fmt::format(".{}.tmp.{}.XXXXXX", path.filename().string(), static_cast<long>(::getpid()))).string();
   int raw = ::mkstemp(temp.data());
   if (raw < 0) throw_io("cannot create a temporary file in", dir);
   {

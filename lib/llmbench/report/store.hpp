@@ -4,6 +4,7 @@
 // see half a report and two writers never lose each other's runs. A damaged report is
 // reported with its path and position and never overwritten.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 
@@ -33,6 +34,10 @@ void upsert_run(const std::filesystem::path& file, const nlohmann::json& run);
 
 // Writes `text` to `path` atomically (temp file in the same directory, fsync, rename, fsync
 // of the directory). Used for every file llmbench writes whole (reports, HTML, exports).
+// The temp file is ".<name>.tmp.<pid>.<random>"; one left by an earlier writer that died
+// (kill -9, power loss) is removed first: its pid no longer runs, or it is older than
+// kStaleTempAge.
+inline constexpr auto kStaleTempAge = std::chrono::minutes(15);
 void write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace llmbench::report

@@ -168,8 +168,14 @@ int run_arena(const ArenaOptions& requested) {
                             options.baseline, fmt::join(gen_ids, ",")));
   }
   std::vector<config::ResolvedModel> generators, judges;
-  for (const auto& id : gen_ids) generators.push_back(registry.resolve(config::Role::generation, id));
-  for (const auto& id : options.judge_models) judges.push_back(registry.resolve(config::Role::judge, id));
+  for (const auto& id : gen_ids) {
+    generators.push_back(registry.resolve(config::Role::generation, id));
+    config::check_model_kind(generators.back(), "--generation-models");
+  }
+  for (const auto& id : options.judge_models) {
+    judges.push_back(registry.resolve(config::Role::judge, id));
+    config::check_model_kind(judges.back(), "--judge-models");
+  }
 
   std::vector<std::pair<std::size_t, std::size_t>> pairs;
   for (std::size_t i = 0; i < gen_ids.size(); ++i) {
@@ -197,13 +203,14 @@ int run_arena(const ArenaOptions& requested) {
   std::vector<config::ResolvedModel*> all_models;
   for (auto& m : generators) all_models.push_back(&m);
   for (auto& m : judges) all_models.push_back(&m);
+  const std::string run_id = options.run_id.empty() ? new_run_id() : options.run_id;
+  validate_run_id(run_id);
+  create_run_dir(out_dir, run_id, "choose another --run-id (an arena run is not resumed)");
   config::EmbeddedSims sims;
   sims.start(all_models, book);
   // Answers (and verdicts) already in the response cache are reused, not asked again.
   const auto cache = http::open_run_cache(options.no_cache, options.cache_dir, out_dir);
 
-  const std::string run_id = options.run_id.empty() ? new_run_id() : options.run_id;
-  validate_run_id(run_id);
   const std::string battles_log = fmt::format("runs/{}/battles.jsonl", run_id);
   const GitInfo git = read_git_info();
   json run = {{"id", run_id},

@@ -1,5 +1,6 @@
 #include "llmbench/run/arena_prompts.hpp"
 
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -19,7 +20,7 @@ std::vector<ArenaPrompt> load_prompt_file(const std::string& path) {
   const auto records = data::parse_jsonl(text, path);
   constexpr std::string_view kFix = "each line needs {\"prompt\": \"...\"} and may add \"id\" and \"category\"";
   std::vector<ArenaPrompt> prompts;
-  std::set<std::string> ids;
+  std::map<std::string, int> ids;  // id -> the line it was first on
   for (const auto& record : records) {
     ArenaPrompt p;
     p.text = data::require_string(record, "prompt", path, kFix);
@@ -35,8 +36,10 @@ std::vector<ArenaPrompt> load_prompt_file(const std::string& path) {
       throw InputError(path, record.line,
                        fmt::format("\"id\" is {}; use a string or an integer", data::json_type_name(*id)));
     }
-    if (!ids.insert(p.id).second) {
-      throw InputError(path, record.line, fmt::format("duplicate id \"{}\"; ids must be unique", p.id));
+    const auto [first, inserted] = ids.emplace(p.id, record.line);
+    if (!inserted) {
+      throw InputError(path, record.line,
+                       fmt::format("duplicate id \"{}\", first on line {}; ids must be unique", p.id, first->second));
     }
     auto category = record.value.find("category");
     if (category != record.value.end() && !category->is_null()) {

@@ -41,11 +41,9 @@ const json* find_value(const json& metrics, const std::string& path) {
 std::vector<Baseline> load_baselines(const std::string& file) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file);
+    root = util::load_yaml_file(file);
   } catch (const YAML::BadFile&) {
     throw InputError(file, 0, "cannot read the baselines file; check the path given to --baselines");
-  } catch (const YAML::ParserException& e) {
-    throw InputError(file, e.mark.line + 1, "not valid YAML: " + e.msg);
   }
   const YAML::Node list = root.IsMap() ? root["baselines"] : YAML::Node();
   if (!list || !list.IsMap()) {

@@ -1,6 +1,7 @@
 #include "llmbench/run/journal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,13 +33,20 @@ void JournalWriter::append(const nlohmann::json& record) {
   // Invalid UTF-8 from a model is replaced, never thrown on.
   std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   line += '\n';
+  // A write cut short (disk full) is undone, so the log keeps ending in a whole line.
+  struct stat before {};
+  const bool sized = ::fstat(fd_, &before) == 0;
   const char* data = line.data();
   std::size_t left = line.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, data, left);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      throw Error("cannot append to item log " + path_.string() + ": " + std::strerror(errno),
+      const int err = n < 0 ? errno : ENOSPC;
+      if (sized && ::ftruncate(fd_, before.st_size) != 0) {
+        // Leaves a torn last line, which read_journal drops on resume.
+      }
+      throw Error("cannot append to item log " + path_.string() + ": " + std::strerror(err),
                   ExitCode::internal);
     }
     data += n;
@@ -54,7 +62,7 @@ void truncate_journal(const std::filesystem::path& path, std::uintmax_t size) {
   }
 }
 
-JournalContents read_journal(const std::filesystem::path& path) {
+JournalContents read_journal(const std::filesystem::path& path, DamagedLines damaged) {
   JournalContents contents;
   std::ifstream in(path, std::ios::binary);
   if (!in) return contents;
@@ -78,6 +86,10 @@ JournalContents read_journal(const std::filesystem::path& path) {
         contents.dropped_torn_tail = true;
         contents.valid_bytes = line_start;
         return contents;
+      }
+      if (damaged == DamagedLines::skip) {
+        contents.damaged_lines.push_back(line_no);
+        continue;
       }
       throw InputError(path.string(), line_no,
                        "item log line is not a JSON object; the log was edited or damaged "

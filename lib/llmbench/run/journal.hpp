@@ -31,13 +31,19 @@ class JournalWriter {
 
 struct JournalContents {
   std::vector<nlohmann::json> records;
+  std::vector<int> damaged_lines;  // DamagedLines::skip: 1-based lines before the last that did not parse
   bool dropped_torn_tail = false;  // the last line had no newline or did not parse (crash mid-write)
   std::uintmax_t valid_bytes = 0;  // length of the file up to the end of the last good line
 };
 
+// What read_journal does with a damaged line before the last: resume refuses the log (the run
+// would be continued from a guess); a report reads what it can and lists the lines.
+enum class DamagedLines { refuse, skip };
+
 // Reads a journal. A missing file is empty. A torn last line is dropped (and reported in
-// the result); a damaged line before the last throws InputError naming file and line.
-JournalContents read_journal(const std::filesystem::path& path);
+// the result); a damaged line before the last throws InputError naming file and line, or with
+// DamagedLines::skip is left out and listed in damaged_lines.
+JournalContents read_journal(const std::filesystem::path& path, DamagedLines damaged = DamagedLines::refuse);
 
 // Cuts the journal to `size` bytes (JournalContents::valid_bytes) before appending to it again,
 // so a torn last line is not glued to the next record.

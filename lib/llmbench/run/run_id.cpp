@@ -1,6 +1,10 @@
 #include "llmbench/run/run_id.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <random>
 
@@ -43,6 +47,26 @@ void validate_run_id(const std::string& id) {
     throw Error("--run-id \"" + id + "\": use 1-100 characters of letters, digits, '.', '_' "
                 "and '-' (it becomes a directory name under <output-dir>/runs/)");
   }
+}
+
+void create_run_dir(const std::filesystem::path& output_dir, const std::string& run_id,
+                    const std::string& if_taken) {
+  // A full or failing disk is the environment (exit 3); a path that cannot hold a folder is input.
+  const auto unusable = [&](const std::string& what, int err) {
+    const bool environment = err == ENOSPC || err == EIO || err == EDQUOT || err == ENOMEM;
+    return Error(fmt::format("--output-dir {}: {}: {}; {}", output_dir.string(), what, std::strerror(err),
+                             environment ? "free some space and try again" : "choose a directory you can write to"),
+                 environment ? ExitCode::internal : ExitCode::bad_input);
+  };
+  std::error_code ec;
+  std::filesystem::create_directories(output_dir / "runs", ec);
+  if (ec) throw unusable("cannot create the directory", ec.value());
+  const std::filesystem::path dir = output_dir / "runs" / run_id;
+  if (::mkdir(dir.c_str(), 0755) == 0) return;
+  if (errno == EEXIST) {
+    throw Error(fmt::format("run id \"{}\" is taken: {} exists; {}", run_id, dir.string(), if_taken));
+  }
+  throw unusable("cannot create " + dir.string(), errno);
 }
 
 }  // namespace llmbench::run

@@ -182,6 +182,25 @@ json find_run(const fs::path& report_file, const std::string& id) {
               ExitCode::bad_input);
 }
 
+// The item log could not be appended to (disk full, quota): records the run as interrupted with
+// the reason when the report can still be written, then throws the reason and the --resume
+// command (exit 3). The journal holds only whole lines (JournalWriter), so resume continues it.
+[[noreturn]] void fail_on_write(const fs::path& report_file, json& run, const std::string& reason,
+                                const fs::path& out_dir) {
+  run["status"] = "interrupted";
+  run["failure"] = reason;
+  run["finished_at"] = utc_timestamp_iso8601();
+  try {
+    report::upsert_run(report_file, run);
+  } catch (const Error& e) {
+    spdlog::warn("the run could not be marked interrupted in {} either: {}", report_file.string(), e.what());
+  }
+  throw Error(fmt::format("{}\nThe run stopped; what its item log holds is kept. Free some space, then resume with:\n"
+                          "  llmbench run --resume {} --output-dir {}",
+                          reason, run.value("id", std::string()), out_dir.string()),
+              ExitCode::internal);
+}
+
 bool is_error(const json& record) {
   auto it = record.find("error");
   return it != record.end() && !it->is_null();
@@ -249,7 +268,10 @@ int run_sweep(const RunOptions& requested) {
                               config::to_string(role), options.config),
                   ExitCode::bad_input);
     }
-    for (const auto& id : ids) role_models(models, role).push_back(registry.resolve(role, id));
+    for (const auto& id : ids) {
+      role_models(models, role).push_back(registry.resolve(role, id));
+      config::check_model_kind(role_models(models, role).back(), role_flag(role));
+    }
   }
 
   std::string plan = "Plan:\n";
@@ -262,6 +284,11 @@ int run_sweep(const RunOptions& requested) {
   std::printf("%s", plan.c_str());
   std::fflush(stdout);
   if (options.dry_run) return static_cast<int>(ExitCode::ok);
+  if (requested.resume.empty()) {
+    create_run_dir(out_dir, run_id,
+                   fmt::format("continue it with `llmbench run --resume {} --output-dir {}`, or choose another --run-id",
+                               run_id, out_dir.string()));
+  }
 
   // Simulated providers learn the questions so their models answer with their accuracy.
   auto book = std::make_shared<sim::AnswerBook>();
@@ -362,12 +389,20 @@ int run_sweep(const RunOptions& requested) {
     display.update(progress);
   });
   bool interrupted = false;
+  std::string write_failure;  // the item log could not grow (disk full): stop, keep what it holds
   {
     InterruptGuard guard(executor);
     for (const auto& tier : tier_runners) {
       tier->submit(executor, available, done, [&, name = tier->name()](json record) {
         record["tier"] = name;
-        journal.append(record);
+        if (!write_failure.empty()) return;
+        try {
+          journal.append(record);
+        } catch (const Error& e) {
+          write_failure = e.what();
+          executor.request_stop();
+          return;
+        }
         if (is_error(record)) ++progress.errors[record.value("error_kind", std::string("error"))];
         records[name].push_back(std::move(record));
         ++progress.done;
@@ -378,6 +413,7 @@ int run_sweep(const RunOptions& requested) {
     display.finish(progress);
     interrupted = guard.interrupted();
   }
+  if (!write_failure.empty()) fail_on_write(report_file, run, write_failure, out_dir);
 
   // Aggregate from the item-log records; a key seen twice (a retried error) counts once, last wins.
   json model_runs = model_runs_skeleton(models, roles, options);
