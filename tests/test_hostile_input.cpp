@@ -356,9 +356,10 @@ TEST_CASE("hostile: an embedding model as a generation or judge model, or a chat
   }
   SECTION("arena run") {
     const std::string out = temp_dir("llmbench-hostile-out");
+    const std::string prompts = write_file(dir, "prompts.jsonl", "{\"id\": \"p1\", \"prompt\": \"Say hi.\"}\n");
     const CliResult result = run_cli({"arena", "run", "--config", config, "--env-file", env, "--output-dir", out,
                                       "--generation-models", "chat-m,embed-m", "--judge-models", "chat-m",
-                                      "--limit", "1", "--progress", "none"},
+                                      "--dataset", prompts, "--limit", "1", "--progress", "none"},
                                      dir);
     INFO(result.err);
     CHECK(result.exit_code == kBadInput);
