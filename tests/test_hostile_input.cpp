@@ -94,20 +94,25 @@ void check_no_report(const std::string& out_dir) {
   CHECK_FALSE(fs::exists(fs::path(out_dir) / "report.html"));
 }
 
-// A sweep with the case's models.yaml and env file exits 2 with each expected text in its
-// error (never an internal error) and writes no report.
+// A sweep with `flags` exits 2 with each expected text in its error (never an internal error)
+// and writes no report into its own output dir. Returns the result for further checks.
+CliResult check_flags_rejected(const std::string& dir, const std::string& config, const std::string& env,
+                               const std::vector<std::string>& flags, const std::vector<std::string>& expect) {
+  const std::string out = temp_dir("llmbench-hostile-out");
+  CliResult result = run_with(dir, config, env, out, flags);
+  INFO(result.err);
+  CHECK(result.exit_code == kBadInput);
+  for (const auto& text : expect) CHECK(result.err.find(text) != std::string::npos);
+  CHECK(result.err.find("internal error") == std::string::npos);
+  check_no_report(out);
+  return result;
+}
+
+// The same for the case's models.yaml and env file, with the default flags.
 void check_rejected(const RunCase& c) {
   INFO(c.name);
   const std::string dir = temp_dir("llmbench-hostile");
-  const std::string config = write_file(dir, "models.yaml", c.config);
-  const std::string env = write_file(dir, "keys.env", c.env);
-  const std::string out = dir + "/out";
-  const CliResult result = run_with(dir, config, env, out);
-  INFO(result.err);
-  CHECK(result.exit_code == kBadInput);
-  for (const auto& text : c.expect) CHECK(result.err.find(text) != std::string::npos);
-  CHECK(result.err.find("internal error") == std::string::npos);
-  check_no_report(out);
+  check_flags_rejected(dir, write_file(dir, "models.yaml", c.config), write_file(dir, "keys.env", c.env), {}, c.expect);
 }
 
 }  // namespace
@@ -169,14 +174,9 @@ TEST_CASE("hostile: alias bombs, recursive aliases and repeated keys in baseline
   };
   for (const auto& [flags, expect] : cases) {
     INFO(flags[1]);
-    const std::string out = temp_dir("llmbench-hostile-out");
     const auto start = std::chrono::steady_clock::now();
-    const CliResult result = run_with(dir, config, env, out, flags);
-    INFO(result.err);
-    CHECK(result.exit_code == kBadInput);
-    for (const auto& text : expect) CHECK(result.err.find(text) != std::string::npos);
+    check_flags_rejected(dir, config, env, flags, expect);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
-    check_no_report(out);
   }
 }
 
@@ -296,13 +296,7 @@ TEST_CASE("hostile: a list or mapping as a key in a baselines or tasks file exit
   };
   for (const auto& [flags, expect] : cases) {
     INFO(flags[0]);
-    const std::string out = temp_dir("llmbench-hostile-out");
-    const CliResult result = run_with(dir, config, env, out, flags);
-    INFO(result.err);
-    CHECK(result.exit_code == kBadInput);
-    CHECK(result.err.find(expect) != std::string::npos);
-    CHECK(result.err.find("plain name") != std::string::npos);
-    check_no_report(out);
+    check_flags_rejected(dir, config, env, flags, {expect, "plain name"});
   }
 }
 
@@ -322,12 +316,7 @@ TEST_CASE("hostile: bad flag values exit 2 naming the flag", "[hostile]") {
   };
   for (const auto& [flags, expect] : cases) {
     INFO(flags[0] << " " << flags[1]);
-    const std::string out = temp_dir("llmbench-hostile-out");
-    const CliResult result = run_with(dir, config, env, out, flags);
-    INFO(result.err);
-    CHECK(result.exit_code == kBadInput);
-    CHECK(result.err.find(expect) != std::string::npos);
-    check_no_report(out);
+    check_flags_rejected(dir, config, env, flags, {expect});
   }
 }
 
@@ -347,12 +336,7 @@ TEST_CASE("hostile: an embedding model as a generation or judge model, or a chat
   };
   for (const auto& [flags, expect] : cases) {
     INFO(flags[0] << " " << flags[1]);
-    const std::string out = temp_dir("llmbench-hostile-out");
-    const CliResult result = run_with(dir, config, env, out, flags);
-    INFO(result.err);
-    CHECK(result.exit_code == kBadInput);
-    CHECK(result.err.find(expect) != std::string::npos);
-    check_no_report(out);
+    check_flags_rejected(dir, config, env, flags, {expect});
   }
   SECTION("arena run") {
     const std::string out = temp_dir("llmbench-hostile-out");
