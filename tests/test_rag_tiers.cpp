@@ -346,7 +346,9 @@ TEST_CASE("rag_tiers: answer metrics leave out items without a reference and fai
   for (const auto& r : records) ptrs.push_back(&r);
   const json m = run::answer_metrics(ptrs);
   CHECK(m["avg_faithfulness"] == Approx(4.0));
+  CHECK(m["avg_faithfulness_ci95"] == json{{"low", 3.0}, {"high", 5.0}});  // items a (5) and b (3)
   CHECK(m["avg_answer_correctness"] == Approx(4.0));
+  CHECK(m["avg_answer_correctness_ci95"] == json{{"low", 4.0}, {"high", 4.0}});  // one item
   CHECK_FALSE(m.contains("avg_answer_relevance"));  // its only verdict failed: absent, not 0
   CHECK(m["avg_rouge1_f"] == Approx(1.0));            // only item a has a reference
   CHECK(m["response_exact_match_rate"] == Approx(0.5));

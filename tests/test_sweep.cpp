@@ -378,11 +378,53 @@ TEST_CASE("sweep: a second run is served from the response cache with the same s
   REQUIRE(runs.size() == 2);
   CHECK(runs[1].at("requests").at("cache_hits") == kItems);
   CHECK(scores(runs[0]) == scores(runs[1]));
+  // Cached answers took no time in this run: their old latency is kept apart, never counted.
+  for (const auto& r : journal_of(out, runs[1])) {
+    CHECK(r.at("cached") == true);
+    CHECK(r.at("latency_ms").is_null());
+    CHECK(r.at("cached_latency_ms").is_number());
+  }
+  for (const auto& mr : runs[1].at("model_runs")) {
+    for (const auto& [task, m] : mr.at("metrics").at("standard").items()) CHECK(m.at("latency_ms").is_null());
+  }
 
   auto third = sweep_args(*s, dir, out);
   third.insert(third.end(), {"--run-id", "third", "--no-cache"});
   REQUIRE(test::run_cli(third).exit_code == 0);
   CHECK(chat_requests(*s) - after_first == 2 + 2 + kItems);
+}
+
+TEST_CASE("sweep: with prices set, the plan estimates the cost and the summary prints it per model and task",
+          "[sweep]") {
+  auto s = start_sim();
+  const std::string dir = test::temp_dir(), out = dir + "/out";
+  auto args = sweep_args(*s, dir, out);
+  std::ofstream(dir + "/models.yaml") << fmt::format(
+      "providers:\n  local:\n    base_url: {}\nmodels:\n  - id: sim-a\n    provider: local\n"
+      "    params: {{max_tokens: 64}}\n    price: {{input_per_mtok: 1.0, output_per_mtok: 2.0}}\n"
+      "  - id: sim-b\n    provider: local\n",
+      s->base_url());
+  auto dry = args;
+  dry.push_back("--dry-run");
+  const auto plan = test::run_cli(dry);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("estimated cost, at most") != std::string::npos);
+  CHECK(plan.out.find("sim-b") != std::string::npos);
+  CHECK(plan.out.find("no max_tokens in its params") != std::string::npos);
+  // sim-a: 6 x 20 requests, each bounded at 64 output tokens at $2/M.
+  const double output_usd = 6.0 * kLimit * 64 * 2.0 / 1e6;
+  CHECK(plan.out.find("<= 7680 output tokens") != std::string::npos);
+  CHECK(output_usd == Approx(0.01536));
+
+  const auto ran = test::run_cli(args);
+  REQUIRE(ran.exit_code == 0);
+  CHECK(ran.out.find("cost $") != std::string::npos);
+  const json run = only_run(out);
+  for (const auto& mr : run.at("model_runs")) {
+    for (const auto& [task, m] : mr.at("metrics").at("standard").items()) {
+      CHECK(m.contains("cost") == (mr.at("generation_model") == "sim-a"));
+    }
+  }
 }
 
 TEST_CASE("sweep: baselines set overall_status and the exit code; a missing metric is not a failure", "[sweep]") {

@@ -84,6 +84,8 @@ test('every tab renders its content', async () => {
   const llm = await s.innerText();
   for (const m of ['gpt-4o-mini', 'llama-3.1-8b-instruct', 'qwen2.5-7b-instruct', 'faithfulness', 'E2E score'])
     assert.ok(llm.includes(m), m);
+  // judge scores carry their bootstrap interval in their own unit, not as a percentage
+  assert.match(llm, /\b0\.\d+ \[0\.\d+, 0\.\d+\]/);
   // Tier 2 is a generation model x judge matrix: one row per generation model, one column per judge.
   const matrix = s.locator('table[data-table-id="llm-t2-g1-matrix"]');
   assert.deepEqual(await matrix.locator('thead th').allTextContents(),
@@ -218,7 +220,7 @@ test('items filter by text and by model, and page', async () => {
   assert.ok(await s.locator('.badge', { hasText: 'truncated' }).count() >= 1);
   await page.selectOption('#item-correct', 'cached');
   assert.ok(await s.locator('article.item').count() > 0);
-  assert.match(await s.locator('.answer .meta', { hasText: 'cached' }).first().innerText(), /cached: the original request's latency/);
+  assert.match(await s.locator('.answer .meta', { hasText: 'cached' }).first().innerText(), /cached \(the original request took [\d,.]+ ms\)/);
   // models disagree: one model right and another wrong on the same item
   await page.selectOption('#item-correct', 'disagree');
   const dis = await s.locator('article.item').all();

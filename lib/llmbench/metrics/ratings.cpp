@@ -4,42 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include "llmbench/metrics/bootstrap.hpp"
+
 namespace llmbench::metrics {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kFallbackPseudoWins = 1e-6;
-
-// GCC and Clang extension; __extension__ keeps -Wpedantic quiet about it.
-__extension__ using Uint128 = unsigned __int128;
-
-// SplitMix64: a tiny, fully specified generator, so bootstrap samples are the same everywhere.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, bound), bound > 0 (Lemire's multiply-shift with rejection: unbiased).
-  std::uint64_t below(std::uint64_t bound) {
-    Uint128 m = static_cast<Uint128>(next()) * bound;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < bound) {
-      const std::uint64_t threshold = (0 - bound) % bound;
-      while (low < threshold) {
-        m = static_cast<Uint128>(next()) * bound;
-        low = static_cast<std::uint64_t>(m);
-      }
-    }
-    return static_cast<std::uint64_t>(m >> 64);
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 double log_add_exp(double x, double y) {
   const double hi = std::max(x, y);
@@ -203,15 +174,6 @@ std::vector<double> fit_from(const PairCounts& counts, const BtOptions& options,
     for (std::size_t i : active) (*start)[i] = theta[i] - mean;
   }
   return ratings;
-}
-
-double quantile_sorted(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return kNaN;
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return sorted[below] + (sorted[above] - sorted[below]) * fraction;
 }
 
 }  // namespace

@@ -19,7 +19,11 @@ std::string key_column(const std::string& key) {
 std::string display(const Cell& cell, ColumnKind kind) {
   if (cell.missing()) return "—";
   if (!cell.number) return cell.text;
-  if (kind != ColumnKind::fraction) return format_number(*cell.number, kind);
+  if (kind != ColumnKind::fraction) {
+    std::string text = format_number(*cell.number, kind);
+    if (cell.ci95) text += fmt::format(" [{}–{}]", format_number(cell.ci95->low, kind), format_number(cell.ci95->high, kind));
+    return text;
+  }
   std::string text = fmt::format("{:.1f}%", *cell.number * 100);
   if (cell.ci95) text += fmt::format(" [{:.1f}–{:.1f}]", cell.ci95->low * 100, cell.ci95->high * 100);
   return text;

@@ -169,7 +169,8 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
             pick(record, {"model", "judged_model", "score", "response", "cached", "latency_ms", "error_kind", "error"}));
       } else {
         json answer = pick(record, {"model", "role", "repeat", "response", "reasoning", "extracted", "correct",
-                                    "parsed", "truncated", "cached", "latency_ms", "error_kind", "error"});
+                                    "parsed", "truncated", "cached", "latency_ms", "cached_latency_ms", "error_kind",
+                                    "error"});
         if (!answer.contains("correct")) answer["correct"] = nullptr;
         item["answers"].push_back(std::move(answer));
       }

@@ -167,6 +167,7 @@ std::string render_tier_tables(const json& run) {
 std::string render_summary(const json& run) {
   std::vector<std::vector<std::string>> rows = {
       {"model", "task", "accuracy", "95% CI", "n", "correct", "unparsed", "errors", "p50 ms", "p95 ms"}};
+  std::vector<std::string> costs = {""};  // one per row
   std::vector<std::string> notes;
   std::set<std::string> standard_done;  // model runs of one generation model share its standard metrics
   for (const auto& mr : run.value("model_runs", json::array())) {
@@ -189,17 +190,28 @@ std::string render_summary(const json& run) {
                       count(m.value("n", json())), count(m.value("n_correct", json())),
                       count(m.value("n_unparsed", json())), count(m.value("n_errors", json())),
                       millis(m.value("latency_ms", json()), "p50"), millis(m.value("latency_ms", json()), "p95")});
+      const json& cost = m.value("cost", json());
+      costs.push_back(cost.is_object() && cost.value("total", json()).is_number()
+                          ? fmt::format("{:.4f}", cost["total"].get<double>()) : "-");
       if (m.contains("strict_match")) {
         const json& s = m["strict_match"];
         rows.push_back({"", task + " (strict)", percent(s.value("accuracy", json())),
                         interval(s.value("ci95", json())), count(s.value("n", json())),
                         count(s.value("n_correct", json())), count(s.value("n_unparsed", json())),
                         count(s.value("n_errors", json())), "", ""});
+        costs.push_back("");
       }
       if (m.contains("macro_accuracy")) {
         rows.push_back({"", task + " (macro)", percent(m["macro_accuracy"]), "", "", "", "", "", "", ""});
+        costs.push_back("");
       }
     }
+  }
+  // The cost column, when any model has a price: what its answers cost per task.
+  bool priced = false;
+  for (std::size_t i = 1; i < rows.size(); ++i) priced = priced || (!costs[i].empty() && costs[i] != "-");
+  if (priced) {
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].push_back(i == 0 ? "cost $" : costs[i]);
   }
   std::string out = fmt::format("Run {} ({})\n", util::terminal_safe(run.value("id", std::string())),
                                 util::terminal_safe(run.value("status", std::string())));

@@ -105,6 +105,16 @@ Cell accuracy_cell(const json& block) {
   return cell;
 }
 
+// A metric with its interval, when the model run reports one beside it as "<key>_ci95".
+Cell interval_cell(const json& metrics, const std::string& key) {
+  Cell cell = number_cell(field(metrics, key.c_str()));
+  const json& ci = field(metrics, (key + "_ci95").c_str());
+  if (cell.number && field(ci, "low").is_number() && field(ci, "high").is_number()) {
+    cell.ci95 = Interval{ci["low"].get<double>(), ci["high"].get<double>()};
+  }
+  return cell;
+}
+
 Cell text_cell(const std::string& text) {
   Cell cell;
   cell.text = text;
@@ -185,7 +195,7 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
       std::vector<Cell> row;
       for (const auto& part : key) row.push_back(text_cell(part.empty() ? "" : part));
       row.push_back(text_cell(run.value("id", std::string())));
-      for (const auto& s : specs) row.push_back(number_cell(field(metrics, s.key)));
+      for (const auto& s : specs) row.push_back(interval_cell(metrics, s.key));
       rows.emplace(std::move(key), std::move(row));
     }
   }

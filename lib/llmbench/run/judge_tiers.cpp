@@ -48,6 +48,18 @@ std::string JudgeReliabilityTier::plan(const ModelMatrix& models) const {
   return out;
 }
 
+std::vector<PlannedLoad> JudgeReliabilityTier::planned_load(const ModelMatrix& models) const {
+  std::size_t requests = 0, bytes = 0;
+  for (const auto& item : context_->dataset().items) {
+    if (item.ground_truth_answer.empty()) continue;
+    const tasks::TemplateValues values{item.question, item.chunk_text, item.ground_truth_answer,
+                                       item.ground_truth_answer};
+    requests += static_cast<std::size_t>(repeats());
+    bytes += static_cast<std::size_t>(repeats()) * prompt_->fill(values).size();
+  }
+  return same_load(config::Role::judge, models.judges, requests, bytes);
+}
+
 std::size_t JudgeReliabilityTier::job_count(const ModelMatrix& models) const {
   std::size_t refs = 0;
   for (const auto& item : context_->dataset().items) refs += item.ground_truth_answer.empty() ? 0 : 1;
@@ -125,6 +137,14 @@ std::string JudgePipelineTier::plan(const ModelMatrix& models) const {
     out += fmt::format("  tier_judge_pipeline production_judge {:<16} {} requests\n", m.id, p.items.size());
   }
   return out;
+}
+
+std::vector<PlannedLoad> JudgePipelineTier::planned_load(const ModelMatrix& models) const {
+  std::size_t bytes = 0;
+  for (const auto& item : context_->pipeline().items) {
+    bytes += prompt_->fill({item.question, item.context, item.answer, ""}).size();
+  }
+  return same_load(config::Role::production_judge, models.production_judges, context_->pipeline().items.size(), bytes);
 }
 
 std::size_t JudgePipelineTier::job_count(const ModelMatrix& models) const {

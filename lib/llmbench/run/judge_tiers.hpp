@@ -25,6 +25,7 @@ class JudgeReliabilityTier final : public Tier {
   std::string name() const override { return "tier_judge"; }
   std::vector<config::Role> roles() const override { return {config::Role::judge}; }
   std::string plan(const ModelMatrix& models) const override;
+  std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
   void add_to_answer_book(sim::AnswerBook& book) const override;
@@ -52,6 +53,7 @@ class JudgePipelineTier final : public Tier {
   std::string name() const override { return "tier_judge_pipeline"; }
   std::vector<config::Role> roles() const override { return {config::Role::production_judge}; }
   std::string plan(const ModelMatrix& models) const override;
+  std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
   // The pipeline items are judged, not answered: nothing to teach the simulator.

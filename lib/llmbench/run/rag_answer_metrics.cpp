@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "llmbench/metrics/bootstrap.hpp"
 #include "llmbench/metrics/text_overlap.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/util/json.hpp"
@@ -26,6 +27,22 @@ struct Mean {
   }
 };
 
+// A judge's scores, one per item: their mean, and beside it "<key>_ci95", a seeded percentile
+// bootstrap over the items (1,000 resamples), so a lenient judge's 4.2 carries its spread.
+struct Scores {
+  std::vector<double> values;
+  void put(json& out, const std::string& key) const {
+    if (values.empty()) return;
+    double sum = 0;
+    for (double v : values) sum += v;
+    out[key] = sum / static_cast<double>(values.size());
+    if (const auto ci = metrics::bootstrap_mean_interval(values, {.rounds = 1000, .seed = kJudgeBootstrapSeed})) {
+      out[key + "_ci95"] = {{"low", ci->low}, {"high", ci->high}};
+    }
+  }
+  static constexpr std::uint64_t kJudgeBootstrapSeed = 20240601;
+};
+
 }  // namespace
 
 std::string_view judge_metric_key(std::string_view metric) {
@@ -40,7 +57,7 @@ json answer_metrics(const std::vector<const json*>& records) {
   std::set<std::string> items;
   std::vector<metrics::TextOverlap> overlaps;
   std::map<std::string, std::map<int, std::string>> answers;  // item -> repeat -> answer
-  std::map<std::string, Mean> judge_means;
+  std::map<std::string, Scores> judge_scores;
   Mean consistency, similarity, dot, euclid;
   std::size_t successful = 0, errors = 0;
   for (const json* rp : records) {
@@ -60,7 +77,7 @@ json answer_metrics(const std::vector<const json*>& records) {
     } else if (role == "judge") {
       if (failed || !r.value("score", json()).is_number()) continue;
       ++successful;
-      judge_means[std::string(judge_metric_key(string_field(r, "metric")))].add(r["score"].get<double>());
+      judge_scores[std::string(judge_metric_key(string_field(r, "metric")))].values.push_back(r["score"].get<double>());
     } else if (role == "embedding") {
       if (failed) continue;
       auto add = [&](const char* field, Mean& mean) {
@@ -74,7 +91,7 @@ json answer_metrics(const std::vector<const json*>& records) {
     }
   }
   json out = json::object();
-  for (const auto& [key, mean] : judge_means) mean.put(out, key);
+  for (const auto& [key, scores] : judge_scores) scores.put(out, key);
   out.update(metrics::to_json(metrics::summarize(overlaps)));
   std::vector<std::vector<std::string>> repeated;
   for (const auto& [item, by_repeat] : answers) {

@@ -45,6 +45,20 @@ std::string format_retrieved(const std::vector<const data::Chunk*>& chunks) {
   return out;
 }
 
+// Bytes of one round of judge prompts over `items`, the reference standing in for the answer.
+std::size_t judge_bytes(const std::vector<data::RagItem>& items, const std::vector<JudgeAsk>& with_reference,
+                        const std::vector<JudgeAsk>& without_reference, const std::string* context_text = nullptr) {
+  std::size_t bytes = 0;
+  for (const auto& item : items) {
+    const tasks::TemplateValues values{item.question, context_text ? *context_text : item.chunk_text,
+                                       item.ground_truth_answer, item.ground_truth_answer};
+    for (const auto& ask : item.ground_truth_answer.empty() ? without_reference : with_reference) {
+      bytes += ask.prompt->fill(values).size();
+    }
+  }
+  return bytes;
+}
+
 // ---- tier_2 ----
 
 AnswerQualityTier::AnswerQualityTier(std::shared_ptr<RagContext> context) : context_(std::move(context)) {
@@ -132,6 +146,30 @@ EndToEndTier::EndToEndTier(std::shared_ptr<RagContext> context) : context_(std::
                            {Placeholder::question, Placeholder::answer, Placeholder::reference})};
 }
 
+std::vector<PlannedLoad> AnswerQualityTier::planned_load(const ModelMatrix& models) const {
+  const auto& items = context_->dataset().items;
+  const auto r = static_cast<std::size_t>(context_->options().consistency_runs);
+  std::size_t answer_bytes = 0, judge_requests = 0, reference_bytes = 0;
+  for (const auto& item : items) {
+    answer_bytes += message_bytes(rag_answer_messages(*context_, item, item.chunk_text));
+    judge_requests += item.ground_truth_answer.empty() ? asks_without_reference_.size() : asks_with_reference_.size();
+    reference_bytes += item.ground_truth_answer.size();
+  }
+  const std::size_t generators = models.generation.size();
+  std::vector<PlannedLoad> out = same_load(config::Role::generation, models.generation, items.size() * r, answer_bytes * r);
+  for (auto& load : same_load(config::Role::judge, models.judges, generators * judge_requests,
+                              generators * judge_bytes(items, asks_with_reference_, asks_without_reference_))) {
+    out.push_back(std::move(load));
+  }
+  if (r > 1) {
+    for (auto& load : same_load(config::Role::embedding, models.embedding, generators * items.size(),
+                                generators * r * reference_bytes)) {
+      out.push_back(std::move(load));
+    }
+  }
+  return out;
+}
+
 std::string EndToEndTier::plan(const ModelMatrix& models) const {
   const RagDataset& d = context_->dataset();
   const std::size_t n = d.items.size(), refs = with_reference(d.items);
@@ -148,6 +186,41 @@ std::string EndToEndTier::plan(const ModelMatrix& models) const {
   for (const auto& m : models.embedding) {
     out += fmt::format("  tier_3 embedding {:<24} up to {} requests (retrieval shared with tier 1)\n", m.id,
                        models.generation.size() * n);
+  }
+  return out;
+}
+
+std::vector<PlannedLoad> EndToEndTier::planned_load(const ModelMatrix& models) const {
+  const auto& items = context_->dataset().items;
+  const auto r = static_cast<std::size_t>(context_->options().consistency_runs);
+  const std::size_t pairs = models.embedding.size();
+  // Retrieval is not known before the run: top-k chunks of the corpus's mean length stand in.
+  const ChunkCorpus& corpus = context_->chunks();
+  std::size_t corpus_bytes = 0;
+  for (const auto& t : corpus.texts) corpus_bytes += t.size();
+  const std::size_t k = std::min(static_cast<std::size_t>(context_->options().top_k), corpus.texts.size());
+  const std::string retrieved(corpus.texts.empty() ? 0 : k * (corpus_bytes / corpus.texts.size() + 5), 'x');
+  std::size_t answer_bytes = 0, refs = 0, reference_bytes = 0;
+  for (const auto& item : items) {
+    answer_bytes += message_bytes(rag_answer_messages(*context_, item, retrieved));
+    refs += item.ground_truth_answer.empty() ? 0 : 1;
+    reference_bytes += item.ground_truth_answer.size();
+  }
+  std::vector<data::RagItem> with_refs;
+  for (const auto& item : items) {
+    if (!item.ground_truth_answer.empty()) with_refs.push_back(item);
+  }
+  const std::vector<JudgeAsk> e2e = {e2e_};
+  const std::size_t generators = models.generation.size();
+  std::vector<PlannedLoad> out =
+      same_load(config::Role::generation, models.generation, pairs * items.size() * r, pairs * answer_bytes * r);
+  for (auto& load : same_load(config::Role::judge, models.judges, pairs * generators * refs,
+                              pairs * generators * judge_bytes(with_refs, e2e, {}, &retrieved))) {
+    out.push_back(std::move(load));
+  }
+  for (auto& load : same_load(config::Role::embedding, models.embedding, generators * items.size(),
+                              generators * std::max<std::size_t>(r, 1) * reference_bytes)) {
+    out.push_back(std::move(load));
   }
   return out;
 }

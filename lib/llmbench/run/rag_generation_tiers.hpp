@@ -26,6 +26,7 @@ class AnswerQualityTier final : public Tier {
   std::string name() const override { return "tier_2"; }
   std::vector<config::Role> roles() const override { return {config::Role::generation, config::Role::judge}; }
   std::string plan(const ModelMatrix& models) const override;
+  std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
   void add_to_answer_book(sim::AnswerBook& book) const override;
@@ -53,6 +54,7 @@ class EndToEndTier final : public Tier {
     return {config::Role::generation, config::Role::judge, config::Role::embedding};
   }
   std::string plan(const ModelMatrix& models) const override;
+  std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
   void add_to_answer_book(sim::AnswerBook& book) const override;

@@ -81,6 +81,22 @@ std::string EmbeddingGeometryTier::plan(const ModelMatrix& models) const {
   return out;
 }
 
+namespace {
+
+std::size_t text_bytes(const std::vector<std::string>& texts) {
+  std::size_t bytes = 0;
+  for (const auto& t : texts) bytes += t.size();
+  return bytes;
+}
+
+}  // namespace
+
+std::vector<PlannedLoad> EmbeddingGeometryTier::planned_load(const ModelMatrix& models) const {
+  const std::vector<std::string> questions = context_->questions();
+  return same_load(config::Role::embedding, models.embedding, embedding_requests(questions.size()),
+                   text_bytes(questions));
+}
+
 json EmbeddingGeometryTier::datasets_json() const {
   return json::array({rag_datasets_entry(*context_, name(), false)});
 }
@@ -139,6 +155,14 @@ std::string RetrievalTier::plan(const ModelMatrix& models) const {
                        embedding_requests(c.chunks.size()) + 2 * embedding_requests(d.items.size()));
   }
   return out;
+}
+
+std::vector<PlannedLoad> RetrievalTier::planned_load(const ModelMatrix& models) const {
+  const std::vector<std::string> questions = context_->questions();
+  const ChunkCorpus& c = context_->chunks();
+  return same_load(config::Role::embedding, models.embedding,
+                   embedding_requests(c.chunks.size()) + 2 * embedding_requests(questions.size()),
+                   text_bytes(c.texts) + 2 * text_bytes(questions));
 }
 
 std::size_t RetrievalTier::job_count(const ModelMatrix& models) const {

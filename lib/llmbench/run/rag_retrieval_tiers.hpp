@@ -38,6 +38,7 @@ class EmbeddingGeometryTier final : public Tier {
   std::string name() const override { return "tier_0"; }
   std::vector<config::Role> roles() const override { return {config::Role::embedding}; }
   std::string plan(const ModelMatrix& models) const override;
+  std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   // One record per embedding model, key "tier_0|emb=<model>", holding `geometry`.
   std::size_t job_count(const ModelMatrix& models) const override { return models.embedding.size(); }
   nlohmann::json datasets_json() const override;
@@ -59,6 +60,7 @@ class RetrievalTier final : public Tier {
   std::string name() const override { return "tier_1"; }
   std::vector<config::Role> roles() const override { return {config::Role::embedding}; }
   std::string plan(const ModelMatrix& models) const override;
+  std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   // One record per (question, embedding model), key "tier_1|<item>|emb=<model>": the top-10
   // chunk ids (`retrieved`), the top-10 of a second retrieval with the question embedded
   // again (`retrieved_rerun`, repeat_index 1) and the gold ids (`relevant`).

@@ -207,6 +207,12 @@ std::string StandardTier::plan(const ModelMatrix& models) const {
   return out;
 }
 
+std::vector<PlannedLoad> StandardTier::planned_load(const ModelMatrix& models) const {
+  std::size_t bytes = 0;
+  for (const auto& prompt : prompts_) bytes += message_bytes(prompt.messages);
+  return same_load(config::Role::generation, models.generation, prompts_.size(), bytes);
+}
+
 std::size_t StandardTier::job_count(const ModelMatrix& models) const {
   return prompts_.size() * models.generation.size();
 }

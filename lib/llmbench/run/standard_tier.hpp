@@ -53,6 +53,7 @@ class StandardTier final : public Tier {
   std::string name() const override { return "standard"; }
   std::vector<config::Role> roles() const override { return {config::Role::generation}; }
   std::string plan(const ModelMatrix& models) const override;
+  std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   // task, split, files, items_total, items_selected per task.
   nlohmann::json datasets_json() const override;

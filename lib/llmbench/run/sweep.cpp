@@ -276,11 +276,14 @@ int run_sweep(const RunOptions& requested) {
 
   std::string plan = "Plan:\n";
   std::size_t total_jobs = 0;
+  std::vector<PlannedLoad> loads;
   for (const auto& tier : tier_runners) {
     plan += tier->plan(models);
     total_jobs += tier->job_count(models);
+    for (auto& load : tier->planned_load(models)) loads.push_back(std::move(load));
   }
   plan += fmt::format("  total: {} items\n", total_jobs);
+  plan += render_cost_estimate(estimate_costs(loads, models));
   std::printf("%s", plan.c_str());
   std::fflush(stdout);
   if (options.dry_run) return static_cast<int>(ExitCode::ok);

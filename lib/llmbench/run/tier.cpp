@@ -43,6 +43,19 @@ bool record_failed(const json& record) {
   return it != record.end() && !it->is_null();
 }
 
+std::size_t message_bytes(const std::vector<http::ChatMessage>& messages) {
+  std::size_t bytes = 0;
+  for (const auto& m : messages) bytes += m.content.size();
+  return bytes;
+}
+
+std::vector<PlannedLoad> same_load(config::Role role, const std::vector<config::ResolvedModel>& list,
+                                   std::size_t requests, std::size_t input_bytes) {
+  std::vector<PlannedLoad> out;
+  for (const auto& m : list) out.push_back({role, m.id, requests, input_bytes});
+  return out;
+}
+
 json messages_json(const std::vector<http::ChatMessage>& messages) {
   json out = json::array();
   for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
@@ -50,12 +63,17 @@ json messages_json(const std::vector<http::ChatMessage>& messages) {
 }
 
 json request_stats(const http::RequestRecord& record) {
+  // A cached answer took no time in this run: its timings (the original request's) are kept
+  // apart as cached_latency_ms, so no latency statistic counts them as new.
+  const double latency_ms = record.timings.latency_ms();
+  const double ttft_ms = record.timings.ttft_ms();
   return {
       {"http_status", record.http_status},
       {"attempts", record.attempts},
-      {"cached", record.cached},  // served from the response cache: the timings are the original request's
-      {"latency_ms", record.timings.latency_ms() >= 0 ? json(record.timings.latency_ms()) : json()},
-      {"ttft_ms", record.timings.ttft_ms() >= 0 ? json(record.timings.ttft_ms()) : json()},
+      {"cached", record.cached},
+      {"latency_ms", !record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
+      {"ttft_ms", !record.cached && ttft_ms >= 0 ? json(ttft_ms) : json()},
+      {"cached_latency_ms", record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
       {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
                                             {"completion_tokens", record.usage.completion_tokens}}
                                      : json()},

@@ -23,6 +23,7 @@
 
 #include "llmbench/config/registry.hpp"
 #include "llmbench/http/executor.hpp"
+#include "llmbench/run/cost_estimate.hpp"
 #include "llmbench/run/options.hpp"
 
 namespace llmbench::sim {
@@ -52,6 +53,9 @@ class Tier {
   virtual std::vector<config::Role> roles() const = 0;
   // Plan lines (each ending in '\n'): data, requests per model.
   virtual std::string plan(const ModelMatrix& models) const = 0;
+  // What each model will be asked (requests and prompt bytes), for the plan's cost estimate.
+  // Prompts that hold an answer not yet generated use the item's reference in its place.
+  virtual std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const = 0;
   // Records submit() will produce for these models (the progress total).
   virtual std::size_t job_count(const ModelMatrix& models) const = 0;
   // The run's `datasets` entries for this tier (task/dataset, split, files, counts).
@@ -71,6 +75,13 @@ class Tier {
 // Loads its data from `data_dir`; throws Error/InputError.
 std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& options,
                                 const std::string& data_dir);
+
+// The bytes of every message's content.
+std::size_t message_bytes(const std::vector<http::ChatMessage>& messages);
+
+// One PlannedLoad per model of `list`, each with the same requests and bytes.
+std::vector<PlannedLoad> same_load(config::Role role, const std::vector<config::ResolvedModel>& list,
+                                   std::size_t requests, std::size_t input_bytes);
 
 // A chat request to `model` with its configured params.
 http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<http::ChatMessage> messages);

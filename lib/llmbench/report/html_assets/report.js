@@ -80,7 +80,11 @@
     }
     return out;
   }
-  function ciText(ci) { return '[' + (ci[0] * 100).toFixed(1) + ', ' + (ci[1] * 100).toFixed(1) + ']'; }
+  // A fraction's interval in percent points, any other kind in its own unit.
+  function ciText(ci, kind) {
+    if (kind && kind !== 'fraction') return '[' + fmt(ci[0], kind) + ', ' + fmt(ci[1], kind) + ']';
+    return '[' + (ci[0] * 100).toFixed(1) + ', ' + (ci[1] * 100).toFixed(1) + ']';
+  }
   function renderTable(table, opts) {
     opts = opts || {};
     const bests = table.columns.map((_, c) => bestIndex(table, c));
@@ -111,7 +115,7 @@
             const tips = [];
             if (c.ci) {
               tips.push('95% CI ' + fmt(c.ci[0], col.kind) + ' – ' + fmt(c.ci[1], col.kind));
-              if (opts.showCi) td.appendChild(el('span', { class: 'ci', text: ' ' + ciText(c.ci) }));
+              if (opts.showCi || col.kind !== 'fraction') td.appendChild(el('span', { class: 'ci', text: ' ' + ciText(c.ci, col.kind) }));
             }
             if (c.run) tips.push('run ' + c.run);
             if (opts.heat && col.kind === 'fraction') td.style.background = heat(v);
@@ -606,7 +610,8 @@
               state === 'unparsed' ? badge('unparsed', 'warn') : null,
             isTruncated(a) && state !== 'error' ? badge('truncated', 'warn') : null,
             a.cached === true ? badge('cached', '') : null),
-          el('div', { class: 'meta', text: [a.latency_ms !== undefined && a.latency_ms !== null ? fmt(a.latency_ms, 'number') + ' ms' + (a.cached === true ? ' (cached: the original request\'s latency)' : '') : null,
+          el('div', { class: 'meta', text: [a.latency_ms !== undefined && a.latency_ms !== null ? fmt(a.latency_ms, 'number') + ' ms'
+            : (a.cached_latency_ms !== undefined && a.cached_latency_ms !== null ? 'cached (the original request took ' + fmt(a.cached_latency_ms, 'number') + ' ms)' : null),
             a.extracted !== undefined && a.extracted !== null ? 'extracted: ' + a.extracted : null, a.role && a.role !== 'generation' ? a.role : null].filter(Boolean).join(' · ') }),
           a.error ? el('div', { class: 'text meta', text: 'error: ' + a.error }) : null,
           a.reasoning ? el('details', null, el('summary', { text: 'reasoning' }), el('div', { class: 'text', text: a.reasoning })) : null,
