@@ -18,6 +18,7 @@
 #include "commands.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/run/model_args.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/arena.hpp"
 #include "llmbench/run/arena_votes.hpp"
@@ -36,6 +37,7 @@ struct ArenaRunFlags {
   bool strong = false;
   std::string progress = "auto";
   bool verbose = false;
+  RequestFlags request;  // --timeout, -M, --output
 };
 
 struct VoteOptions {
@@ -56,6 +58,9 @@ int run_arena_run(const ArenaRunFlags& flags) {
                                                          {"plain", run::Progress::plain},
                                                          {"none", run::Progress::none}};
   options.progress = progress.at(flags.progress);
+  options.timeout_given = flags.request.timeout->count() > 0;
+  options.model_args = run::parse_model_args(flags.request.model_args);
+  options.output = flags.request.output == "json" ? run::OutputFormat::json : run::OutputFormat::text;
   if (flags.verbose) spdlog::set_level(spdlog::level::debug);
   return run::run_arena(options);
 }
@@ -321,7 +326,7 @@ Runner setup_arena(CLI::App& app) {
 
   CLI::App* run = arena->add_subcommand(
       "run", "Every model answers every prompt; judges compare pairs in both orders; leaderboard with 95% intervals");
-  run->add_option("--config", o.config, "Model-matrix config (providers, models, role defaults)")->capture_default_str();
+  run->add_option("--config", o.config, config::config_option_help());
   run->add_option("--env-file", o.env_file, "dotenv file with API keys; loaded if present, the process environment wins")
       ->capture_default_str();
   run->add_option("--generation-models", flags->generation_models,
@@ -348,14 +353,13 @@ Runner setup_arena(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(1, 4096));
   run->add_option("--retries", o.retries, "Retries per request after the first attempt")
       ->capture_default_str()->check(CLI::Range(0, 50));
-  run->add_option("--timeout", o.timeout_s, "Per-request timeout in seconds")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+  add_request_flags(*run, o.timeout_s, flags->request);
   run->add_option("--max-response-bytes", o.max_response_bytes,
                   "Largest decoded (inflated) response body per request, in bytes; a larger one ends as too_large")
       ->capture_default_str()->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
   run->add_option("--max-retry-wait", o.max_retry_wait_s,
                   "Longest wait (seconds) a server may ask for with Retry-After; a longer one fails the request at once")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_seconds());
   run->add_option("--output-dir", o.output_dir, "Where benchmark_runs.json and runs/<run_id>/ are written")
       ->capture_default_str();
   run->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
@@ -363,7 +367,7 @@ Runner setup_arena(CLI::App& app) {
   run->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite); default <output-dir>/cache, shared with llmbench run");
   run->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
   run->add_option("--progress", flags->progress, "auto (bar on a terminal), bar, plain, none")
-      ->capture_default_str()->check(CLI::IsMember({"auto", "bar", "plain", "none"}));
+      ->capture_default_str()->check(one_of({"auto", "bar", "plain", "none"}));
   run->add_flag("--dry-run", o.dry_run, "Print the plan (prompts, pairs, requests) and exit");
   run->add_flag("-v,--verbose", flags->verbose, "Log each request to stderr (Authorization redacted)");
 

@@ -19,7 +19,7 @@ enum class ListFormat { table, json };
 struct DatasetsOptions {
   std::string data_dir;    // "" = benchmarks/data here, else the source tree's
   std::string tasks_file;  // YAML with a tasks: list of custom tasks
-  ListFormat format = ListFormat::table;
+  std::string format = "table";
 };
 
 struct BuildRagOptions {
@@ -34,7 +34,7 @@ int run_datasets_list(const DatasetsOptions& options) {
   if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
   const auto listing = data::list_tasks(dir, custom);
   const auto rag = data::list_rag_files(dir);
-  if (options.format == ListFormat::json) {
+  if (options.format == "json") {
     std::printf("%s\n", data::listing_json(listing, dir, rag).dump(2).c_str());
   } else {
     std::printf("data dir: %s\n%s", dir.c_str(), data::render_listing_table(listing).c_str());
@@ -75,9 +75,7 @@ Runner setup_datasets(CLI::App& app) {
                    "YAML file with a tasks: list of custom tasks to include (format: "
                    "benchmarks/data/README.md); default: none");
   list->add_option("--format", options->format, "Output format: table or json (default: table)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ListFormat>{{"table", ListFormat::table}, {"json", ListFormat::json}},
-          CLI::ignore_case));
+      ->check(one_of({"table", "json"}));
   auto build_options = std::make_shared<BuildRagOptions>();
   CLI::App* build = cmd->add_subcommand(
       "build-rag", "Rebuild the RAG datasets (benchmarks/data/rag/, dataset_judge_pipeline_*.json) "

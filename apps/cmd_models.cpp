@@ -26,11 +26,12 @@ struct ModelsOptions {
 
 config::Registry load(const ModelsOptions& o, const CLI::App& cmd) {
   using config::FileRequirement;
-  const auto given = [&](const char* flag) {
-    return cmd.get_option(flag)->count() > 0 ? FileRequirement::required : FileRequirement::if_present;
-  };
+  const auto env_requirement =
+      cmd.get_option("--env-file")->count() > 0 ? FileRequirement::required : FileRequirement::if_present;
   if (o.common.verbose) spdlog::set_level(spdlog::level::debug);
-  return config::load_registry(o.common.config, given("--config"), o.common.env_file, given("--env-file"));
+  config::Registry registry = config::load_registry(o.common.config, o.common.env_file, env_requirement);
+  spdlog::info("{}", config::describe(registry.config_choice()));
+  return registry;
 }
 
 config::ListFormat format_of(const ModelsOptions& o) {
@@ -49,8 +50,9 @@ int run_test(const ModelsOptions& o) {
   if (!o.role.empty()) role = config::parse_role(o.role);
   const auto targets = config::check_targets(registry, config::split_list(o.models), role);
   if (targets.empty()) {
-    throw Error("no models to test: name them with --models, or set role defaults under roles: in " +
-                o.common.config + " (or GENERATION_MODEL and friends in " + o.common.env_file + ")");
+    throw Error("no models to test: " + config::describe(registry.config_choice()) +
+                " defines none; name them with --models, or define models in the config (or set "
+                "GENERATION_MODEL and friends in " + o.common.env_file + ")");
   }
   config::CheckOptions options;
   options.timeout_s = o.timeout_s;
@@ -65,7 +67,7 @@ int run_test(const ModelsOptions& o) {
 void add_format(CLI::App* cmd, ModelsOptions& o) {
   cmd->add_option("--format", o.format, "Output format: table or json")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json"}));
+      ->check(one_of({"table", "json"}));
 }
 
 }  // namespace
@@ -87,15 +89,16 @@ Runner setup_models(CLI::App& app) {
   add_common_options(*o->test, o->common);
   add_format(o->test, *o);
   o->test->add_option("--models", o->models,
-                      "Comma list of model ids to test; default: the role defaults, deduplicated");
+                      "Comma list of model ids to test; default: the role defaults, deduplicated, or "
+                      "every model of the config when it sets no role defaults");
   o->test->add_option("--role", o->role,
                       "generation, judge, production_judge or embedding: the role whose endpoint "
                       "unconfigured ids use (and whose defaults are tested without --models); "
                       "default: every role")
-      ->check(CLI::IsMember({"generation", "judge", "production_judge", "embedding"}));
+      ->check(one_of({"generation", "judge", "production_judge", "embedding"}));
   o->test->add_option("--timeout", o->timeout_s, "Seconds to wait for each model's answer")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_seconds());
 
   return [o]() -> int { return o->list->parsed() ? run_list(*o) : run_test(*o); };
 }

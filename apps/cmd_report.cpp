@@ -88,10 +88,10 @@ Runner setup_report(CLI::App& app) {
                   "File to write (default: <output-dir>/report.html for html, stdout for csv/md; - = stdout)");
   auto* runs = cmd->add_option("--runs", options->runs, "Only these run ids, comma-separated (default: all runs)");
   cmd->add_option("--last", options->last, "Only the N most recent runs (default: all runs)")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->excludes(runs);
   cmd->add_option("--format", options->format, "html (default), csv (one line per number) or md (Markdown tables)")
-      ->check(CLI::IsMember({"html", "csv", "md"}))
+      ->check(one_of({"html", "csv", "md"}))
       ->capture_default_str();
   return [options] { return run_report(*options); };
 }

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/run/model_args.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/run/sweep.hpp"
 
@@ -20,6 +21,7 @@ struct RunFlags {
   std::string generation_models, judge_models, production_judge_models, embedding_models;
   std::string judge_eval_mode = "direct";
   std::string progress = "auto";
+  RequestFlags request;  // --timeout, -M, --output
 };
 
 int run_run(const RunFlags& flags) {
@@ -37,6 +39,9 @@ int run_run(const RunFlags& flags) {
                                                          {"plain", run::Progress::plain},
                                                          {"none", run::Progress::none}};
   options.progress = progress.at(flags.progress);
+  options.timeout_given = flags.request.timeout->count() > 0;
+  options.model_args = run::parse_model_args(flags.request.model_args);
+  options.output = flags.request.output == "json" ? run::OutputFormat::json : run::OutputFormat::text;
   if (options.verbose) spdlog::set_level(spdlog::level::debug);
   return run::run_sweep(options);
 }
@@ -47,8 +52,7 @@ Runner setup_run(CLI::App& app) {
   auto flags = std::make_shared<RunFlags>();
   auto& o = flags->options;
   CLI::App* cmd = app.add_subcommand("run", "Run a benchmark sweep and append it to the report");
-  cmd->add_option("--config", o.config, "Model-matrix config (providers, models, role defaults)")
-      ->capture_default_str();
+  cmd->add_option("--config", o.config, config::config_option_help());
   cmd->add_option("--env-file", o.env_file,
                   "dotenv file with API keys; loaded if present, the process environment wins")
       ->capture_default_str();
@@ -57,7 +61,8 @@ Runner setup_run(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--tasks", flags->tasks,
                   "Standard tasks (tier standard): mmlu,gsm8k,arc_challenge,arc_easy,"
-                  "truthfulqa_mc1,hellaswag,medqa, or custom tasks from the config; default all");
+                  "truthfulqa_mc1,hellaswag,medqa, or custom tasks of --tasks-file; default: the tasks of "
+                  "--tasks-file when given, else all standard tasks");
   cmd->add_option("--tasks-file", o.tasks_file,
                   "YAML with a tasks: list of custom tasks (see benchmarks/data/custom_example/tasks.yaml)");
   cmd->add_option("--limit", o.limit,
@@ -78,7 +83,7 @@ Runner setup_run(CLI::App& app) {
   cmd->add_option("--embedding-models", flags->embedding_models,
                   "Embedding models for tiers 0, 1 and 3 and semantic consistency (comma list)");
   cmd->add_option("--mode", o.mode, "RAG dataset: synthetic (generated questions) or manual (annotated)")
-      ->capture_default_str()->check(CLI::IsMember({"synthetic", "manual"}));
+      ->capture_default_str()->check(one_of({"synthetic", "manual"}));
   cmd->add_option("--dataset", o.dataset, "Synthetic RAG dataset (JSON array or JSONL); default: the shipped XQuAD sample");
   cmd->add_option("--manual-dataset", o.manual_dataset, "Manual (annotated) RAG dataset, used with --mode manual");
   cmd->add_option("--chunks", o.chunks, "Chunk corpus JSONL (chunk_id, text, url) for retrieval tiers");
@@ -87,12 +92,12 @@ Runner setup_run(CLI::App& app) {
   cmd->add_option("--prompts-dir", o.prompts_dir, "Directory of judge and system prompt templates")
       ->capture_default_str();
   cmd->add_option("--prompt-lang", o.prompt_lang, "Language of the shipped prompt templates: en or ru")
-      ->capture_default_str()->check(CLI::IsMember({"en", "ru"}));
+      ->capture_default_str()->check(one_of({"en", "ru"}));
   cmd->add_option("--top-k", o.top_k, "Chunks retrieved per question in tier 3")
       ->capture_default_str()->check(CLI::Range(1, 100));
   cmd->add_option("--judge-eval-mode", flags->judge_eval_mode,
                   "direct (JSON score only) or reasoned (reasoning, then JSON score)")
-      ->capture_default_str()->check(CLI::IsMember({"direct", "reasoned"}));
+      ->capture_default_str()->check(one_of({"direct", "reasoned"}));
   cmd->add_option("--consistency-runs", o.consistency_runs,
                   "Answers per prompt for the consistency metrics (1 = off)")
       ->capture_default_str()->check(CLI::Range(1, 20));
@@ -100,14 +105,13 @@ Runner setup_run(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--retries", o.retries, "Retries per request after the first attempt")
       ->capture_default_str()->check(CLI::Range(0, 50));
-  cmd->add_option("--timeout", o.timeout_s, "Per-request timeout in seconds")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+  add_request_flags(*cmd, o.timeout_s, flags->request);
   cmd->add_option("--max-response-bytes", o.max_response_bytes,
                   "Largest decoded (inflated) response body per request, in bytes; a larger one ends as too_large")
       ->capture_default_str()->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
   cmd->add_option("--max-retry-wait", o.max_retry_wait_s,
                   "Longest wait (seconds) a server may ask for with Retry-After; a longer one fails the request at once")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_seconds());
   cmd->add_option("--output-dir", o.output_dir,
                   "Where benchmark_runs.json and runs/<run_id>/ are written")
       ->capture_default_str();
@@ -124,7 +128,7 @@ Runner setup_run(CLI::App& app) {
   cmd->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
   cmd->add_option("--progress", flags->progress,
                   "auto (bar on a terminal), bar, plain (a line every few seconds), none")
-      ->capture_default_str()->check(CLI::IsMember({"auto", "bar", "plain", "none"}));
+      ->capture_default_str()->check(one_of({"auto", "bar", "plain", "none"}));
   cmd->add_flag("--dry-run", o.dry_run,
                 "Print the plan (requests per role and model, estimated cost) and exit");
   cmd->add_flag("-v,--verbose", o.verbose, "Log each request to stderr (Authorization redacted)");

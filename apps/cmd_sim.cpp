@@ -142,12 +142,12 @@ Runner setup_sim(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--latency-ms", options->latency_ms,
                   "Delay before each response (or the first SSE event), in ms")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_number());
   cmd->add_option("--ttft-ms", options->ttft_ms, "Extra delay before the first token, in ms")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_number());
   cmd->add_option("--tokens-per-s", options->tokens_per_s,
                   "Generation pace (words per second); 0 = all at once")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_number());
   cmd->add_option("--models", options->models,
                   "Simulated models and their accuracy on recognised questions, as id=accuracy,...")
       ->capture_default_str();
@@ -173,9 +173,9 @@ Runner setup_sim(CLI::App& app) {
                   "Share of requests that get silence for --stall-s, then a close, in [0,1]")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--retry-after", options->retry_after_s, "Retry-After sent with 429, in seconds")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_seconds());
   cmd->add_option("--stall-s", options->stall_s, "How long a stalled request stays silent, in seconds")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_seconds());
   cmd->add_option("--seed", options->seed,
                   "Seed of every decision (answers, styles, faults); faults hit first attempts only")
       ->capture_default_str();

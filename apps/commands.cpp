@@ -1,7 +1,10 @@
 #include "commands.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <optional>
 
+#include "llmbench/config/config_path.hpp"
 #include "llmbench/error.hpp"
 
 namespace llmbench::app {
@@ -15,10 +18,80 @@ CLI::Validator non_negative_integer() {
       "INTEGER>=0");
 }
 
+namespace {
+
+// A number parsed whole (no trailing text), or nullopt.
+std::optional<double> parse_number(const std::string& value) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(value, &used);
+    if (used != value.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// `what` is the value's name in help ("SECONDS") and in the error ("a number of seconds").
+CLI::Validator number_validator(bool allow_zero, const std::string& name, const std::string& what) {
+  return CLI::Validator(
+      [allow_zero, what](std::string& value) {
+        const auto v = parse_number(value);
+        if (v && (allow_zero ? *v >= 0 : *v > 0)) return std::string();
+        return "\"" + value + "\" is not " + what + (allow_zero ? " >= 0" : " > 0") + " (e.g. 30 or 0.5)";
+      },
+      name + (allow_zero ? ">=0" : ">0"));
+}
+
+}  // namespace
+
+CLI::Validator positive_seconds() { return number_validator(false, "SECONDS", "a number of seconds"); }
+CLI::Validator non_negative_seconds() { return number_validator(true, "SECONDS", "a number of seconds"); }
+CLI::Validator non_negative_number() { return number_validator(true, "NUMBER", "a number"); }
+
+CLI::Validator positive_integer() {
+  return CLI::Validator(
+      [](std::string& value) {
+        const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
+                            value.find_first_not_of('0') != std::string::npos;
+        return digits ? std::string() : "\"" + value + "\" is not a whole number >= 1";
+      },
+      "INTEGER>=1");
+}
+
+CLI::Validator one_of(std::vector<std::string> values) {
+  std::string names;
+  for (const auto& v : values) names += (names.empty() ? "" : "|") + v;
+  return CLI::Validator(
+      [values, names](std::string& value) {
+        for (const auto& v : values) {
+          if (v == value) return std::string();
+        }
+        return "\"" + value + "\" is not one of " + names;
+      },
+      names);
+}
+
+void add_request_flags(CLI::App& cmd, double& timeout_s, RequestFlags& flags) {
+  flags.timeout = cmd.add_option("--timeout", timeout_s,
+                                 "Per-request timeout in seconds; when given it wins over every "
+                                 "provider's timeout_s, else a provider's timeout_s applies to its models")
+                      ->capture_default_str()
+                      ->check(positive_seconds());
+  cmd.add_option("-M,--model-args", flags.model_args,
+                 "Request parameter(s) over every chat model's params: key=value, repeatable or comma "
+                 "separated (-M temperature=0.2 -M max_tokens=256); values are JSON when they parse "
+                 "(numbers, true/false, [..], {..}), else strings; model, messages, stream are refused")
+      ->allow_extra_args(false);
+  cmd.add_option("--output", flags.output,
+                 "What stdout holds: text (the plan and the summary) or json (only the run record as "
+                 "stored in benchmark_runs.json, at the end; the plan and summary go to stderr)")
+      ->capture_default_str()
+      ->check(one_of({"text", "json"}));
+}
+
 void add_common_options(CLI::App& cmd, CommonOptions& options) {
-  cmd.add_option("--config", options.config,
-                 "Model-matrix config (providers, models, role defaults)")
-      ->capture_default_str();
+  cmd.add_option("--config", options.config, config::config_option_help());
   cmd.add_option("--env-file", options.env_file,
                  "dotenv file with API keys; loaded if present, the process environment wins")
       ->capture_default_str();

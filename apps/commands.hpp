@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -13,7 +14,7 @@ using Runner = std::function<int()>;  // runs the parsed subcommand, returns the
 
 // Options every subcommand that talks to models shares.
 struct CommonOptions {
-  std::string config = "configs/models.yaml";
+  std::string config;  // --config; "" = the rule of config/config_path.hpp
   std::string env_file = ".env.benchmark-models";
   bool verbose = false;
 };
@@ -21,6 +22,22 @@ void add_common_options(CLI::App& cmd, CommonOptions& options);
 
 // Accepts only a whole number >= 0 ("-1" would otherwise wrap to 2^64-1 in an unsigned option).
 CLI::Validator non_negative_integer();
+// Validators whose help and error text a person can read (CLI::PositiveNumber prints the
+// double range, 300 digits; a CheckedTransformer prints its map as {json->1,table->0}).
+CLI::Validator positive_seconds();      // a number > 0: "SECONDS>0"
+CLI::Validator non_negative_seconds();  // a number >= 0: "SECONDS>=0"
+CLI::Validator non_negative_number();   // a number >= 0: "NUMBER>=0"
+CLI::Validator positive_integer();      // a whole number >= 1
+CLI::Validator one_of(std::vector<std::string> values);  // exactly one of `values`: "table|json"
+
+// Flags `run` and `arena run` share beyond their options structs: --timeout (so that a given
+// one is told from its default), -M/--model-args and --output.
+struct RequestFlags {
+  CLI::Option* timeout = nullptr;
+  std::vector<std::string> model_args;  // -M key=value, repeatable
+  std::string output = "text";
+};
+void add_request_flags(CLI::App& cmd, double& timeout_s, RequestFlags& flags);
 
 Runner setup_run(CLI::App& app);
 Runner setup_models(CLI::App& app);

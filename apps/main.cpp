@@ -1,6 +1,7 @@
 // llmbench: wires subcommands to the library; all work happens in lib/llmbench.
 #include <clocale>
 #include <cstdio>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>
@@ -15,7 +16,10 @@ int main(int argc, char** argv) {
   std::setlocale(LC_NUMERIC, "C");
   curl_global_init(CURL_GLOBAL_DEFAULT);
   // stdout carries results (tables, CSV, reports); every log line goes to stderr.
-  auto logger = spdlog::stderr_color_mt("llmbench");
+  // Coloured levels only on a terminal and without NO_COLOR (util::colour_enabled).
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(
+      llmbench::util::colour_enabled(stderr) ? spdlog::color_mode::automatic : spdlog::color_mode::never);
+  auto logger = std::make_shared<spdlog::logger>("llmbench", sink);
   // Log lines quote error bodies and dataset text: control characters are escaped.
   logger->set_formatter(llmbench::util::terminal_safe_formatter("llmbench: %^%l%$: %v"));
   spdlog::set_default_logger(logger);

@@ -170,3 +170,18 @@ TEST_CASE("custom_task: duplicate ids in the data are rejected", "[data][custom]
   CHECK_THROWS_WITH(data::load_custom_tasks_file(config),
                     Catch::StartsWith(data_path + ":2: duplicate id \"1\"") && Catch::Contains("first on line 1"));
 }
+
+TEST_CASE("custom_task: --tasks-file without --tasks runs the file's tasks, not the seven standard ones",
+          "[data][custom][cli]") {
+  const auto r = llmbench::test::run_cli({"run", "--dry-run", "--tasks-file",
+                                          "benchmarks/data/custom_example/tasks.yaml", "--generation-models",
+                                          "sim-small", "--output-dir", llmbench::test::temp_dir() + "/out"});
+  REQUIRE(r.exit_code == 0);
+  for (const char* task : {"example_capitals", "example_arithmetic", "example_yes_no"}) {
+    CHECK(r.out.find(task) != std::string::npos);
+  }
+  for (const char* task : {"mmlu", "gsm8k", "hellaswag", "medqa"}) {
+    INFO(task);
+    CHECK(r.out.find(task) == std::string::npos);
+  }
+}

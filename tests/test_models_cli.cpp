@@ -196,3 +196,66 @@ TEST_CASE("models cli: request outcomes map to the check outcomes users act on",
   CHECK(classify(record(Outcome::timeout, 0)) == CheckOutcome::timeout);
   CHECK(classify(record(Outcome::http_status, 500)) == CheckOutcome::error);
 }
+
+#include "support/raw_server.hpp"
+
+TEST_CASE("models cli: a non-standard error body keeps its message, and no prefix is doubled", "[config][cli]") {
+  llmbench::test::RawServer server([](const llmbench::test::RawRequest&, const llmbench::test::RawWrite& send) {
+    const std::string body = R"({"error":"invalid_request","message":"max_tokens must be at most 4"})";
+    send("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  });
+  const std::string dir = temp_dir();
+  const std::string config = write(dir, "models.yaml",
+                                   "providers:\n  odd:\n    base_url: " + server.url("odd") +
+                                       "\nmodels:\n  - id: odd-model\n    provider: odd\n");
+  auto r = run_cli({"models", "test", "--config", config, "--models", "odd-model"}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("HTTP 400: invalid_request: max_tokens must be at most 4") != std::string::npos);
+  CHECK(r.out.find("HTTP 400: HTTP 400") == std::string::npos);
+
+  llmbench::http::RequestRecord timeout;
+  timeout.outcome = llmbench::http::Outcome::timeout;
+  timeout.error = "timeout: Operation timed out after 500 ms";
+  CHECK(llmbench::http::failure_text(timeout) == "timeout: Operation timed out after 500 ms");
+  llmbench::http::RequestRecord parse;
+  parse.outcome = llmbench::http::Outcome::parse;
+  parse.error = "no choices in the response";
+  CHECK(llmbench::http::failure_text(parse) == "parse: no choices in the response");
+}
+
+#include "support/ok_server.hpp"
+
+TEST_CASE("models cli: OPENAI_BASE_URL and OPENAI_API_KEY serve a model the config does not define", "[config][cli]") {
+  llmbench::test::OkServer server;
+  const std::string dir = temp_dir();
+  const std::string config = write(dir, "models.yaml",
+                                   "providers:\n  sim:\n    base_url: sim://\nmodels:\n  - id: sim-x\n    provider: sim\n");
+  const std::string key = kFakeKey + "-openai";
+  const std::vector<std::string> env = {"OPENAI_BASE_URL=" + server.url("oai"), "OPENAI_API_KEY=" + key};
+  auto r = run_cli({"models", "test", "--config", config, "--models", "gpt-4o-mini"}, dir, env);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("gpt-4o-mini") != std::string::npos);
+  CHECK(r.out.find("sk-FAKE") == std::string::npos);
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].path == "/oai/v1/chat/completions");
+  CHECK(seen[0].header("Authorization") == "Bearer " + key);
+  CHECK(seen[0].body.find("\"model\":\"gpt-4o-mini\"") != std::string::npos);
+
+  // The same model in a run: the plan names it, the key never reaches the output.
+  auto run = run_cli({"run", "--config", config, "--tasks", "gsm8k", "--limit", "1", "--generation-models",
+                      "gpt-4o-mini", "--progress", "none", "--retries", "0", "--output-dir", dir + "/out"},
+                     dir, env);
+  CHECK(run.out.find("gpt-4o-mini") != std::string::npos);
+  CHECK(run.out.find("sk-FAKE") == std::string::npos);
+  CHECK(run.err.find("sk-FAKE") == std::string::npos);
+  seen = server.requests();
+  CHECK(seen.size() >= 3);  // the check before the run, then the item
+  for (const auto& request : seen) CHECK(request.header("Authorization") == "Bearer " + key);
+
+  // Without the variables the model is an error naming them.
+  auto missing = run_cli({"models", "test", "--config", config, "--models", "gpt-4o-mini"}, dir);
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.out.find("OPENAI_API_KEY") != std::string::npos);
+}

@@ -442,6 +442,11 @@ TEST_CASE("sweep: baselines set overall_status and the exit code; a missing metr
   for (const auto& mr : run.at("model_runs")) {
     const double acc = mr.at("metrics").at("standard").at("mmlu").at("accuracy");
     CHECK(mr.at("baseline_status") == (acc >= 0.65 ? "pass" : "fail"));
+    // The summary names each failure: the model, the metric, its value and the bound.
+    if (acc < 0.65) {
+      CHECK(result.out.find(fmt::format("  {}: standard.mmlu.accuracy = {:.4g}, below min 0.65",
+                                        mr.at("generation_model").get<std::string>(), acc)) != std::string::npos);
+    }
     CHECK(mr.at("baseline_missing") == json::array({"tier_2.avg_faithfulness"}));
   }
 
@@ -449,6 +454,34 @@ TEST_CASE("sweep: baselines set overall_status and the exit code; a missing metr
   const auto bad = test::run_cli(args);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("baselines.yaml:2") != std::string::npos);
+}
+
+TEST_CASE("sweep: a baseline key that names no metric exits 2 naming the file, the line and the nearest name",
+          "[sweep][cli]") {
+  const std::string dir = test::temp_dir();
+  const std::string baselines = dir + "/baselines.yaml";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"standard.mmlu.acuracy", "did you mean \"accuracy\""},
+      {"tier_2.avg_faithfullness", "did you mean \"avg_faithfulness\""},
+      {"tier_9.mrr", "unknown tier \"tier_9\""},
+      {"standard.accuracy", "standard.<task>.<metric>"}};
+  for (const auto& [key, says] : cases) {
+    INFO(key);
+    std::ofstream(baselines) << "baselines:\n  standard.gsm8k.accuracy: {min: 0.1}\n  " << key << ": {min: 0.5}\n";
+    const auto r = test::run_cli({"run", "--dry-run", "--tasks", "gsm8k", "--limit", "1", "--generation-models",
+                                  "sim-small", "--baselines", baselines, "--output-dir", dir + "/out"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("baselines.yaml:3: baselines: " + key) != std::string::npos);
+    CHECK(r.err.find(says) != std::string::npos);
+  }
+  for (const char* good : {"standard.mmlu.subjects.anatomy.accuracy", "standard.gsm8k.strict_match.accuracy",
+                           "standard.mmlu.latency_ms.p95", "tier_1.hit_rate@5", "tier_judge.error_rate"}) {
+    INFO(good);
+    std::ofstream(baselines) << "baselines:\n  " << good << ": {min: 0}\n";
+    const auto r = test::run_cli({"run", "--dry-run", "--tasks", "gsm8k", "--limit", "1", "--generation-models",
+                                  "sim-small", "--baselines", baselines, "--output-dir", dir + "/out"});
+    CHECK(r.exit_code == 0);
+  }
 }
 
 TEST_CASE("sweep: a reused --run-id exits 2 naming it and --resume; of two started at once exactly one wins",

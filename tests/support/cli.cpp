@@ -40,6 +40,12 @@ std::string temp_dir(const std::string& prefix) {
   return dir.string();
 }
 
+std::string write_text_file(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
 CliResult run_cli(const std::vector<std::string>& args, const std::string& cwd,
                   const std::vector<std::string>& env) {
   return CliProcess(args, cwd, env).wait();

@@ -13,7 +13,8 @@ struct CliResult {
 };
 
 // Runs `llmbench args...` with `cwd` as working directory (default: the source tree) and
-// extra environment variables "NAME=value". stdin is /dev/null.
+// extra environment variables "NAME=value" ("!NAME" unsets it; NO_COLOR=1 unless unset so).
+// stdin is /dev/null.
 CliResult run_cli(const std::vector<std::string>& args, const std::string& cwd = "",
                   const std::vector<std::string>& env = {});
 
@@ -26,6 +27,9 @@ struct StdinText {
 // As above, with `input` as stdin instead of /dev/null.
 CliResult run_cli(const std::vector<std::string>& args, const StdinText& input, const std::string& cwd = "",
                   const std::vector<std::string>& env = {});
+
+// Writes `text` to dir/name (replacing it) and returns the path.
+std::string write_text_file(const std::string& dir, const std::string& name, const std::string& text);
 
 // A fresh empty directory under the system temp dir, removed at process exit.
 std::string temp_dir(const std::string& prefix = "llmbench-test");

@@ -36,8 +36,11 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const std::string& 
     ::dup2(out, 1);
     ::dup2(err, 2);
     if (::chdir(cwd.empty() ? LLMBENCH_SOURCE_DIR : cwd.c_str()) != 0) ::_exit(127);
-    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-    ::setenv("NO_COLOR", "1", 1);
+    ::setenv("NO_COLOR", "1", 1);  // unless the test says otherwise ("!NO_COLOR")
+    for (const auto& e : env) {
+      if (!e.empty() && e[0] == '!') ::unsetenv(e.c_str() + 1);
+      else ::putenv(const_cast<char*>(e.c_str()));
+    }
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(LLMBENCH_BINARY));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

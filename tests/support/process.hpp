@@ -12,8 +12,8 @@ namespace llmbench::test {
 
 class CliProcess {
  public:
-  // Starts `llmbench args...` in `cwd` (default: the source tree) with extra environment
-  // variables "NAME=value", NO_COLOR=1, and stdin from `stdin_path`.
+  // Starts `llmbench args...` in `cwd` (default: the source tree) with NO_COLOR=1, extra
+  // environment variables "NAME=value" ("!NAME" unsets NAME), and stdin from `stdin_path`.
   explicit CliProcess(const std::vector<std::string>& args, const std::string& cwd = "",
                       const std::vector<std::string>& env = {}, const std::string& stdin_path = "/dev/null");
   ~CliProcess();  // kills (SIGKILL) and reaps a child still running

@@ -65,11 +65,8 @@ std::string hint_for(const Registry& registry, const ResolvedModel& m, const std
     case CheckOutcome::rate_limited:
       return "rate-limited by " + host + ": wait and retry, or lower rpm/max_concurrency of provider " +
              m.endpoint.provider;
-    case CheckOutcome::error: {
-      std::string detail = record.error.substr(0, 160);
-      if (record.http_status != 0) return fmt::format("HTTP {}: {}", record.http_status, detail);
-      return std::string(http::to_string(record.outcome)) + ": " + detail;
-    }
+    case CheckOutcome::error:
+      return http::failure_text(record).substr(0, 200);
   }
   return "";
 }
@@ -158,6 +155,13 @@ std::vector<CheckTarget> check_targets(const Registry& registry, const std::vect
       });
       if (!dup) targets.push_back({id, r});
     }
+  }
+  if (!targets.empty()) return targets;
+  // No role defaults: every model the config defines (of the kind `role` needs, if given).
+  for (const ModelConfig& m : registry.config().models) {
+    const bool embedding = m.kind == ModelKind::embedding;
+    if (role && embedding != (*role == Role::embedding)) continue;
+    targets.push_back({m.id, embedding ? Role::embedding : role.value_or(Role::generation)});
   }
   return targets;
 }

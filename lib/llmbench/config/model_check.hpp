@@ -34,7 +34,8 @@ struct CheckTarget {
 
 // The models to test. Named `ids`: each with `role` if given, else embedding for embedding
 // models, else the first role whose defaults name it, else generation. No ids: the defaults
-// of `role` (or of every role), deduplicated.
+// of `role` (or of every role), deduplicated; with no defaults either, every model the config
+// defines (embedding models as embedding, the others as `role` or generation).
 std::vector<CheckTarget> check_targets(const Registry& registry, const std::vector<std::string>& ids,
                                        std::optional<Role> role);
 

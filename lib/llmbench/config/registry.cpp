@@ -4,6 +4,7 @@
 #include "llmbench/config/registry.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "llmbench/config/embedded_sim.hpp"
@@ -120,7 +121,8 @@ std::vector<std::string> split_flag_list(const std::string& csv, const std::stri
   return out;
 }
 
-Registry::Registry(ModelsConfig config, Env env) : config_(std::move(config)), env_(std::move(env)) {}
+Registry::Registry(ModelsConfig config, Env env, ConfigChoice choice)
+    : config_(std::move(config)), env_(std::move(env)), choice_(std::move(choice)) {}
 
 const ModelConfig* Registry::find_model(const std::string& id) const {
   for (const auto& m : config_.models) {
@@ -242,6 +244,40 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
 
   if (auto r = role_model()) return *r;
 
+  // As in every OpenAI client: OPENAI_BASE_URL (default https://api.openai.com/v1) with the key
+  // OPENAI_API_KEY, for a model neither the config nor the role's variables define. The key
+  // is paired with that URL only.
+  const auto openai_url = env_.get(kOpenAiUrlEnv);
+  const auto openai_key = env_.get(kOpenAiKeyEnv);
+  if (openai_url || openai_key) {
+    ResolvedModel r;
+    r.id = model_id;
+    r.role = role;
+    r.api_model = model_id;
+    r.endpoint.provider = "openai-env";
+    r.endpoint.base_url = normalise_url(openai_url ? *openai_url : std::string(kOpenAiDefaultUrl));
+    r.endpoint.api_key_env = kOpenAiKeyEnv;
+    r.defined_at = openai_url ? "env " + std::string(kOpenAiUrlEnv) : "env " + std::string(kOpenAiKeyEnv);
+    if (role == Role::embedding) r.kind = ModelKind::embedding;
+    const std::string& url = r.endpoint.base_url;
+    if (!is_sim_url(url) && !(has_http_scheme(url) && !host_of(url).empty())) {
+      throw Error(fmt::format("{} (set in {}) must be a URL starting with http:// or https://, e.g. {}",
+                              kOpenAiUrlEnv, env_.origin(kOpenAiUrlEnv), kOpenAiDefaultUrl));
+    }
+    if (openai_key) {
+      r.endpoint.api_key = *openai_key;
+    } else if (!is_sim_url(url) && !is_loopback_url(url)) {
+      throw Error(fmt::format("model \"{}\" goes to {} (set in {}), but {} is not set: set it in {} or the "
+                              "environment",
+                              model_id, kOpenAiUrlEnv, env_.origin(kOpenAiUrlEnv), kOpenAiKeyEnv, env_file));
+    }
+    std::vector<std::string> known;
+    for (const auto& m : config_.models) known.push_back(m.id);
+    spdlog::info("model {}: not defined in the config{}; sending it to {} ({})", model_id,
+                 did_you_mean(model_id, known), endpoint_host(url), r.defined_at.substr(4));
+    return r;
+  }
+
   std::vector<std::string> ids;
   for (const auto& m : config_.models) ids.push_back(m.id);
   const RoleVars& vars = role_vars(role);
@@ -251,7 +287,8 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
               did_you_mean(model_id, ids) + ", and role " + role_name +
               " has no endpoint; add it under models: in " +
               (config_.path.empty() ? std::string("configs/models.yaml") : config_.path.string()) +
-              ", or set " + vars.url.front() + " and " + vars.key.front() + " in " + env_file);
+              ", set " + vars.url.front() + " and " + vars.key.front() + " in " + env_file + ", or set " +
+              kOpenAiKeyEnv + " (and " + kOpenAiUrlEnv + " for a server other than OpenAI's)");
 }
 
 void check_model_kind(const ResolvedModel& model, const std::string& flag) {
@@ -267,11 +304,21 @@ void check_model_kind(const ResolvedModel& model, const std::string& flag) {
                           embedding ? "--embedding-models" : "a chat role's flag (--generation-models, --judge-models)"));
 }
 
-Registry load_registry(const std::filesystem::path& config, FileRequirement config_requirement,
-                       const std::filesystem::path& env_file, FileRequirement env_requirement) {
-  ModelsConfig models = load_models_config(config, config_requirement);
+Registry load_registry(const std::string& config_flag, const std::filesystem::path& env_file,
+                       FileRequirement env_requirement) {
+  ConfigChoice choice = resolve_config(config_flag);
   Env env = Env::load(env_file, env_requirement == FileRequirement::required);
-  return Registry(std::move(models), std::move(env));
+  if (choice.path.empty()) {
+    Registry env_only(ModelsConfig{}, env, choice);
+    for (Role role : kAllRoles) {
+      if (env_only.role_endpoint(role)) return env_only;
+    }
+    throw Error(fmt::format("no model config found; looked at {}. Pass --config FILE, set {}, or set a "
+                            "role endpoint (GENERATION_API_URL, ...) in {}",
+                            fmt::join(choice.looked_at, ", "), kConfigEnvVar, env_file.string()));
+  }
+  ModelsConfig models = load_models_config(choice.path, FileRequirement::required);
+  return Registry(std::move(models), std::move(env), std::move(choice));
 }
 
 }  // namespace llmbench::config

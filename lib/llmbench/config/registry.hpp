@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/config/config_path.hpp"
 #include "llmbench/config/env.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/http/types.hpp"
@@ -91,14 +92,20 @@ struct RoleEndpoint {
   bool key_set = false;
 };
 
+// The variables every OpenAI client reads, for models nothing else defines.
+inline constexpr const char* kOpenAiKeyEnv = "OPENAI_API_KEY";
+inline constexpr const char* kOpenAiUrlEnv = "OPENAI_BASE_URL";
+inline constexpr const char* kOpenAiDefaultUrl = "https://api.openai.com/v1";
+
 class Registry {
  public:
-  Registry(ModelsConfig config, Env env);
+  Registry(ModelsConfig config, Env env, ConfigChoice choice = {});
 
   // A configured model uses its provider (key from the provider's api_key_env). If that
   // variable is unset but the role has its own model-lab endpoint, the model is sent there with
   // the role's key (a model-lab setup that shares ids with models.yaml). Any other id uses the
-  // role's endpoint. A role URL on loopback or sim:// needs no key.
+  // role's endpoint; with no role endpoint, OPENAI_BASE_URL (default https://api.openai.com/v1)
+  // with OPENAI_API_KEY, when either is set. A URL on loopback or sim:// needs no key.
   // Throws Error naming the model, role, and the variable or setting that would fix it
   // (unknown model with no role endpoint, missing key variable, URL without scheme).
   ResolvedModel resolve(Role role, const std::string& model_id) const;
@@ -117,10 +124,13 @@ class Registry {
 
   const ModelsConfig& config() const { return config_; }
   const Env& env() const { return env_; }
+  // Which config file was used and why (see config_path.hpp).
+  const ConfigChoice& config_choice() const { return choice_; }
 
  private:
   ModelsConfig config_;
   Env env_;
+  ConfigChoice choice_;
 };
 
 // Splits "a,b, c" into {"a","b","c"}; empty items are dropped.
@@ -135,10 +145,12 @@ std::vector<std::string> split_flag_list(const std::string& csv, const std::stri
 // an embedding model. A model whose kind is not said passes.
 void check_model_kind(const ResolvedModel& model, const std::string& flag);
 
-// Loads models.yaml and the env file the way the CLI's --config/--env-file ask: a file the
-// user named must exist; a default path that does not exist is skipped.
-Registry load_registry(const std::filesystem::path& config, FileRequirement config_requirement,
-                       const std::filesystem::path& env_file, FileRequirement env_requirement);
+// Loads the models.yaml that resolve_config(config_flag) picks (one rule for every command)
+// and the env file (`required`: the user named it; else a missing file is skipped). When no
+// config file exists anywhere, an env file that gives some role an endpoint (GENERATION_API_URL,
+// ...) is enough (model-lab env-only mode); otherwise Error naming every place looked at.
+Registry load_registry(const std::string& config_flag, const std::filesystem::path& env_file,
+                       FileRequirement env_requirement);
 
 // "scheme://host[:port]" of a URL: no user info, path or query (safe to show).
 std::string endpoint_host(const std::string& base_url);

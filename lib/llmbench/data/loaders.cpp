@@ -76,7 +76,9 @@ std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subj
 std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw InputError(dir, 0, "MMLU directory not found; check --data-dir");
+    throw InputError(dir, 0,
+                     "MMLU directory not found: this benchmarks/data holds no MMLU files; restore them from "
+                     "the llmbench checkout");
   }
   const std::string suffix = "_" + split + ".csv";
   std::vector<std::pair<std::string, std::string>> files;  // subject, path

@@ -134,8 +134,9 @@ std::string resolve_data_dir(const std::string& requested) {
   if (fs::is_directory(local, ec)) return local;
   const std::string source = std::string(LLMBENCH_SOURCE_DIR) + "/" + local;
   if (fs::is_directory(source, ec)) return source;
-  throw Error(fmt::format("no dataset directory: neither ./{} nor {} exists; pass --data-dir",
-                          local, source));
+  throw Error(fmt::format("no dataset directory: neither ./{} nor {} exists; run llmbench from its "
+                          "checkout, or restore {} there",
+                          local, source, local));
 }
 
 void check_fewshot(const Dataset& dataset, int num_fewshot) {

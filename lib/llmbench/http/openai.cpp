@@ -66,7 +66,12 @@ bool read_error(const json& root, ParseResult& result) {
   if (it == root.end() || it->is_null()) return false;
   result.status = ParseStatus::api_error;
   if (it->is_string()) {
+    // {"error": "X", "message": "Y"} (servers that are not OpenAI's): keep both, "X: Y".
     result.message = it->get<std::string>();
+    const auto message = root.find("message");
+    if (message != root.end() && message->is_string() && !message->get_ref<const std::string&>().empty()) {
+      result.message += (result.message.empty() ? "" : ": ") + message->get<std::string>();
+    }
   } else if (it->is_object()) {
     const auto message = it->find("message");
     result.message = message != it->end() && message->is_string() ? message->get<std::string>()

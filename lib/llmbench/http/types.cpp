@@ -17,4 +17,16 @@ std::string_view to_string(Outcome outcome) {
   return "unknown";
 }
 
+std::string failure_text(const RequestRecord& record) {
+  if (record.ok()) return "";
+  const std::string kind(to_string(record.outcome));
+  const std::string& error = record.error;
+  if (error.empty()) return record.http_status ? "HTTP " + std::to_string(record.http_status) : kind;
+  for (std::string_view prefix : {std::string_view("HTTP "), std::string_view(kind), std::string_view("timeout"),
+                                  std::string_view("connection"), std::string_view("response too large")}) {
+    if (error.rfind(prefix, 0) == 0) return error;
+  }
+  return kind + ": " + error;
+}
+
 }  // namespace llmbench::http

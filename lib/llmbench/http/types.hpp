@@ -95,4 +95,9 @@ struct RequestRecord {
   bool ok() const { return outcome == Outcome::ok; }
 };
 
+// A failed record's error for a person: the executor's text as it is when it already says what
+// happened ("HTTP 400: ...", "timeout: ..."), else prefixed with the outcome ("parse: ...").
+// Never doubles a prefix. "" for an ok record.
+std::string failure_text(const RequestRecord& record);
+
 }  // namespace llmbench::http

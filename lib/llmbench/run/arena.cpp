@@ -27,7 +27,9 @@
 #include "llmbench/run/arena_prompts.hpp"
 #include "llmbench/run/git_info.hpp"
 #include "llmbench/run/journal.hpp"
+#include "llmbench/run/model_args.hpp"
 #include "llmbench/run/progress.hpp"
+#include "llmbench/run/request_timeout.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
@@ -68,6 +70,8 @@ json options_json(const ArenaOptions& o) {
           {"concurrency", o.concurrency},
           {"retries", o.retries},
           {"timeout_s", o.timeout_s},
+          {"timeout_given", o.timeout_given},
+          {"model_args", o.model_args},
           {"config", o.config}};
 }
 
@@ -124,6 +128,9 @@ std::string leaderboard_text(const json& arena) {
 
 int run_arena(const ArenaOptions& requested) {
   ArenaOptions options = requested;
+  // --output json: stdout holds only the run record; the plan and leaderboard go to stderr.
+  const bool json_output = options.output == OutputFormat::json;
+  std::FILE* human = json_output ? stderr : stdout;
   const fs::path out_dir = options.output_dir;
   const fs::path report_file = out_dir / report::kReportFileName;
   if (options.dataset.empty() == options.tasks.empty()) {
@@ -139,10 +146,10 @@ int run_arena(const ArenaOptions& requested) {
   if (prompts.empty()) throw Error("arena run: no prompts selected; check --dataset/--tasks and --limit");
 
   config::Registry registry = config::load_registry(
-      options.config, options.config == "configs/models.yaml" ? config::FileRequirement::if_present
-                                                               : config::FileRequirement::required,
-      options.env_file, options.env_file == ".env.benchmark-models" ? config::FileRequirement::if_present
-                                                                     : config::FileRequirement::required);
+      options.config, options.env_file,
+      options.env_file == ".env.benchmark-models" ? config::FileRequirement::if_present
+                                                  : config::FileRequirement::required);
+  options.config = registry.config_choice().path.string();
   if (options.generation_models.empty()) options.generation_models = registry.default_models(config::Role::generation);
   if (options.judge_models.empty()) options.judge_models = registry.default_models(config::Role::judge);
   auto dedupe = [](std::vector<std::string>& ids) {
@@ -160,7 +167,7 @@ int run_arena(const ArenaOptions& requested) {
   }
   if (options.judge_models.empty()) {
     throw Error(fmt::format("arena run: no judge models; pass --judge-models j or set roles.judge in {}",
-                            options.config));
+                            options.config.empty() ? std::string(config::kLocalConfig) : options.config));
   }
   const auto& gen_ids = options.generation_models;
   if (!options.baseline.empty() && std::find(gen_ids.begin(), gen_ids.end(), options.baseline) == gen_ids.end()) {
@@ -189,16 +196,31 @@ int run_arena(const ArenaOptions& requested) {
   }
   const std::size_t answers_total = prompts.size() * generators.size();
   const std::size_t battles_total = prompts.size() * pairs.size() * 2 * judges.size();
-  std::printf("Plan:\n  prompts: %zu (%s)\n  models: %s\n  judges: %s\n  pairs: %zu (%s), both orders\n"
+  std::vector<config::ResolvedModel*> resolved;
+  for (auto& m : generators) resolved.push_back(&m);
+  for (auto& m : judges) resolved.push_back(&m);
+  const std::string timeout_line = apply_timeout_rule(resolved, options.timeout_s, options.timeout_given);
+  apply_model_args(options.model_args, resolved);
+  std::fprintf(human, "Plan:\n  %s\n  %s\n  prompts: %zu (%s)\n  models: %s\n  judges: %s\n  pairs: %zu (%s), both orders\n"
               "  requests: %zu answers + %zu verdicts = %zu battles\n",
-              prompts.size(), options.dataset.empty() ? fmt::format("tasks {}", fmt::join(options.tasks, ",")).c_str()
+              config::describe(registry.config_choice()).c_str(), timeout_line.c_str(), prompts.size(), options.dataset.empty() ? fmt::format("tasks {}", fmt::join(options.tasks, ",")).c_str()
                                                       : options.dataset.c_str(),
               fmt::format("{}", fmt::join(gen_ids, ", ")).c_str(),
               fmt::format("{}", fmt::join(options.judge_models, ", ")).c_str(), pairs.size(),
               options.baseline.empty() ? "all pairs" : ("each vs " + options.baseline).c_str(), answers_total,
               battles_total, battles_total);
-  std::fflush(stdout);
-  if (options.dry_run) return static_cast<int>(ExitCode::ok);
+  if (!options.model_args.empty()) std::fprintf(human, "  request parameters from -M: %s\n", options.model_args.dump().c_str());
+  std::fflush(human);
+  if (options.dry_run) {
+    if (json_output) {
+      std::printf("%s\n", json{{"dry_run", true}, {"config", options.config}, {"prompts", prompts.size()},
+                               {"answers", answers_total}, {"battles", battles_total}, {"flags", options_json(options)}}
+                              .dump(2)
+                              .c_str());
+      std::fflush(stdout);
+    }
+    return static_cast<int>(ExitCode::ok);
+  }
 
   std::vector<config::ResolvedModel*> all_models;
   for (auto& m : generators) all_models.push_back(&m);
@@ -387,17 +409,21 @@ int run_arena(const ArenaOptions& requested) {
   run["status"] = interrupted ? "interrupted" : "completed";
   report::upsert_run(report_file, run);
 
-  std::printf("\nArena %s: %zu battles (%zu without a verdict)\n%s", run_id.c_str(), battles.size(), failed,
+  std::fprintf(human, "\nArena %s: %zu battles (%zu without a verdict)\n%s", run_id.c_str(), battles.size(), failed,
               leaderboard_text(run["arena"]).c_str());
-  std::printf("Report: %s (battles: %s)\n", report_file.c_str(), (out_dir / battles_log).c_str());
-  std::printf("Vote blind yourself: llmbench arena vote --output-dir %s --run %s\n", out_dir.c_str(), run_id.c_str());
+  std::fprintf(human, "Report: %s (battles: %s)\n", report_file.c_str(), (out_dir / battles_log).c_str());
+  std::fprintf(human, "Vote blind yourself: llmbench arena vote --output-dir %s --run %s\n", out_dir.c_str(), run_id.c_str());
   if (options.render_report) {
     const json all_runs = report::read_runs(report_file);
     const fs::path html = out_dir / "report.html";
     report::write_file_atomically(html, report::render_html(all_runs, report::collect_items(all_runs, out_dir)));
-    std::printf("HTML report: %s\n", html.c_str());
+    std::fprintf(human, "HTML report: %s\n", html.c_str());
   }
-  std::fflush(stdout);
+  std::fflush(human);
+  if (json_output) {  // the run record, as stored in the report
+    std::printf("%s\n", run.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
+  }
   if (interrupted) return static_cast<int>(ExitCode::interrupted);
   return static_cast<int>(failed > 0 ? ExitCode::failures : ExitCode::ok);
 }

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "llmbench/run/options.hpp"
 
 namespace llmbench::run {
@@ -26,7 +28,7 @@ namespace llmbench::run {
 enum class StrongVerdicts { no, yes };
 
 struct ArenaOptions {
-  std::string config = "configs/models.yaml";
+  std::string config;  // --config; "" = the rule of config/config_path.hpp
   std::string env_file = ".env.benchmark-models";
   std::vector<std::string> generation_models;  // empty: models.yaml roles.generation
   std::vector<std::string> judge_models;       // empty: models.yaml roles.judge
@@ -43,6 +45,8 @@ struct ArenaOptions {
   int concurrency = 32;
   int retries = 4;
   double timeout_s = 120;
+  bool timeout_given = false;  // --timeout was on the command line: it wins over providers' timeout_s
+  nlohmann::json model_args = nlohmann::json::object();  // -M key=value: request params over the config's
   std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
   double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
   std::string output_dir = "benchmarks/reports";
@@ -51,6 +55,7 @@ struct ArenaOptions {
   std::string cache_dir;  // "" = <output_dir>/cache, shared with `llmbench run`
   bool render_report = false;  // write <output-dir>/report.html afterwards
   Progress progress = Progress::auto_;
+  OutputFormat output = OutputFormat::text;
   bool dry_run = false;
 };
 

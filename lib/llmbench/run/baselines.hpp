@@ -27,11 +27,16 @@ struct Baseline {
   std::optional<double> min, max;
 };
 
-// Reads a baselines file; throws InputError naming the file, line and key on a bad entry.
+// Reads a baselines file; throws InputError naming the file, line and key on a bad entry,
+// including a key that names no metric a model run can hold (a typo such as
+// standard.mmlu.acuracy, or an unknown tier), with the nearest known name.
 std::vector<Baseline> load_baselines(const std::string& path);
 
 // Sets baseline_status/baseline_failures/baseline_missing on each model run and returns the
 // run's overall_status.
 std::string apply_baselines(const std::vector<Baseline>& baselines, nlohmann::json& model_runs);
+
+// One line per baseline failure of the model runs: "  <models>: <metric> = <value>, below min <bound>".
+std::string describe_baseline_failures(const nlohmann::json& model_runs);
 
 }  // namespace llmbench::run

@@ -30,6 +30,8 @@ json options_to_json(const RunOptions& o) {
           {"concurrency", o.concurrency},
           {"retries", o.retries},
           {"timeout_s", o.timeout_s},
+          {"timeout_given", o.timeout_given},
+          {"model_args", o.model_args},
           {"max_response_bytes", o.max_response_bytes},
           {"max_retry_wait_s", o.max_retry_wait_s},
           {"no_cache", o.no_cache},
@@ -67,6 +69,8 @@ RunOptions options_from_json(const json& f) {
   get("concurrency", o.concurrency);
   get("retries", o.retries);
   get("timeout_s", o.timeout_s);
+  get("timeout_given", o.timeout_given);
+  get("model_args", o.model_args);
   get("max_response_bytes", o.max_response_bytes);
   get("max_retry_wait_s", o.max_retry_wait_s);
   get("no_cache", o.no_cache);

@@ -12,9 +12,12 @@ namespace llmbench::run {
 
 enum class Progress { auto_, bar, plain, none };
 enum class JudgeEvalMode { direct, reasoned };
+// What `run` / `arena run` print on stdout: the plan and summary as text, or (json) only the
+// run record as one JSON document at the end, with the plan and summary on stderr.
+enum class OutputFormat { text, json };
 
 struct RunOptions {
-  std::string config = "configs/models.yaml";
+  std::string config;  // --config; "" = the rule of config/config_path.hpp
   std::string env_file = ".env.benchmark-models";
   std::vector<std::string> tiers;  // 0,1,2,3,judge,judge_pipeline,standard (or all)
   std::vector<std::string> tasks;  // standard tasks: mmlu, gsm8k, ... and custom task names
@@ -40,6 +43,8 @@ struct RunOptions {
   int concurrency = 32;
   int retries = 4;
   double timeout_s = 120;
+  bool timeout_given = false;  // --timeout was on the command line: it wins over providers' timeout_s
+  nlohmann::json model_args = nlohmann::json::object();  // -M key=value: request params over the config's
   std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
   double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
   std::string output_dir = "benchmarks/reports";
@@ -51,6 +56,7 @@ struct RunOptions {
   std::string baselines = "configs/baselines.yaml";  // metric thresholds; a missing default is skipped
   bool render_report = false;  // write report.html after the run
   Progress progress = Progress::auto_;
+  OutputFormat output = OutputFormat::text;  // display only: not part of the run's flags
   bool dry_run = false;
   bool verbose = false;
 };

@@ -89,7 +89,7 @@ void ProgressDisplay::draw(const ProgressSnapshot& snapshot) {
     const int filled = static_cast<int>(share * kWidth);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.append(static_cast<std::size_t>(kWidth - filled), '.');
-    const bool colour = std::getenv("NO_COLOR") == nullptr;
+    const bool colour = util::colour_enabled(out_);  // never into a pipe or a file, nor with NO_COLOR
     if (colour) {
       std::fprintf(out_, "\r\033[2K%s \033[36m[%s]\033[0m %s", label_.c_str(), bar.c_str(), line.c_str());
     } else {

@@ -63,9 +63,11 @@ StandardTier::StandardTier(const RunOptions& options, const std::string& data_di
   std::vector<data::CustomTask> custom;
   if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
   std::vector<std::string> names = options.tasks;
-  if (names.empty()) {
-    for (const auto& info : data::standard_tasks()) names.push_back(info.name);
+  if (names.empty()) {  // default: the tasks file's tasks, else every standard task
     for (const auto& c : custom) names.push_back(c.info.name);
+    if (custom.empty()) {
+      for (const auto& info : data::standard_tasks()) names.push_back(info.name);
+    }
   }
   const data::SampleLimit limit = data::parse_limit(options.limit);
   for (const auto& name : names) {

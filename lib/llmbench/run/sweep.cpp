@@ -28,10 +28,13 @@
 #include "llmbench/run/git_info.hpp"
 #include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/journal.hpp"
+#include "llmbench/run/model_args.hpp"
 #include "llmbench/run/progress.hpp"
+#include "llmbench/run/request_timeout.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
+#include "llmbench/util/terminal.hpp"
 
 namespace llmbench::run {
 namespace {
@@ -123,8 +126,7 @@ std::map<std::string, std::string> preflight(ModelMatrix& models, const RunOptio
       executor.submit(std::move(request), [&failures, who](http::RequestRecord&& r) {
         // A truncated answer still proves the model is reachable and the key works.
         if (!r.ok() && r.outcome != http::Outcome::truncated) {
-          failures[who] = fmt::format("{}{}: {}", http::to_string(r.outcome),
-                                      r.http_status ? fmt::format(" {}", r.http_status) : "", r.error);
+          failures[who] = http::failure_text(r);
         }
       });
     }
@@ -222,11 +224,16 @@ int run_sweep(const RunOptions& requested) {
     options.run_id = requested.resume;
     options.output_dir = requested.output_dir;
     options.progress = requested.progress;
+    options.output = requested.output;
     options.verbose = requested.verbose;
     options.retry_errors = requested.retry_errors;
     options.render_report = requested.render_report;
     options.dry_run = requested.dry_run;
   }
+  // --output json: stdout holds only the run record; the plan and summary go to stderr.
+  const bool json_output = options.output == OutputFormat::json;
+  std::FILE* human = json_output ? stderr : stdout;
+  const bool colour = util::colour_enabled(human);
   const std::vector<std::string> tiers = expand_tiers(options.tiers);
   options.tiers = tiers;
   const std::string run_id = options.run_id.empty() ? new_run_id() : options.run_id;
@@ -247,16 +254,12 @@ int run_sweep(const RunOptions& requested) {
     baselines = load_baselines(options.baselines);
   }
 
-  // Model matrix. The default config is found from any working directory, like the data.
-  const bool default_config = options.config == "configs/models.yaml";
-  if (default_config && !fs::exists(options.config)) {
-    const fs::path shipped = fs::path(LLMBENCH_SOURCE_DIR) / options.config;
-    if (fs::exists(shipped)) options.config = shipped.string();
-  }
+  // Model matrix: the config file by the one rule of config_path.hpp; the run records which.
   config::Registry registry = config::load_registry(
-      options.config, default_config ? config::FileRequirement::if_present : config::FileRequirement::required,
-      options.env_file, options.env_file == ".env.benchmark-models" ? config::FileRequirement::if_present
-                                                                     : config::FileRequirement::required);
+      options.config, options.env_file,
+      options.env_file == ".env.benchmark-models" ? config::FileRequirement::if_present
+                                                  : config::FileRequirement::required);
+  options.config = registry.config_choice().path.string();
   ModelMatrix models;
   for (config::Role role : config::kAllRoles) {
     if (!roles.count(role)) continue;
@@ -265,7 +268,8 @@ int run_sweep(const RunOptions& requested) {
     if (ids.empty()) {
       throw Error(fmt::format("no {} models for --tier {}: pass {} a,b, or set roles.{} in {}",
                               config::to_string(role), fmt::join(tiers, ","), role_flag(role),
-                              config::to_string(role), options.config),
+                              config::to_string(role),
+                              options.config.empty() ? std::string(config::kLocalConfig) : options.config),
                   ExitCode::bad_input);
     }
     for (const auto& id : ids) {
@@ -274,7 +278,14 @@ int run_sweep(const RunOptions& requested) {
     }
   }
 
-  std::string plan = "Plan:\n";
+  std::vector<config::ResolvedModel*> resolved;
+  for (config::Role role : config::kAllRoles) {
+    for (auto& m : role_models(models, role)) resolved.push_back(&m);
+  }
+  const std::string timeout_line = apply_timeout_rule(resolved, options.timeout_s, options.timeout_given);
+  apply_model_args(options.model_args, resolved);
+  std::string plan = "Plan:\n  " + config::describe(registry.config_choice()) + "\n  " + timeout_line + "\n";
+  if (!options.model_args.empty()) plan += "  request parameters from -M: " + options.model_args.dump() + "\n";
   std::size_t total_jobs = 0;
   std::vector<PlannedLoad> loads;
   for (const auto& tier : tier_runners) {
@@ -284,9 +295,21 @@ int run_sweep(const RunOptions& requested) {
   }
   plan += fmt::format("  total: {} items\n", total_jobs);
   plan += render_cost_estimate(estimate_costs(loads, models));
-  std::printf("%s", plan.c_str());
-  std::fflush(stdout);
-  if (options.dry_run) return static_cast<int>(ExitCode::ok);
+  std::fprintf(human, "%s", plan.c_str());
+  std::fflush(human);
+  if (options.dry_run) {
+    if (json_output) {
+      std::printf("%s\n", json{{"dry_run", true},
+                               {"config", options.config},
+                               {"plan", plan},
+                               {"total_items", total_jobs},
+                               {"flags", options_to_json(options)}}
+                              .dump(2)
+                              .c_str());
+      std::fflush(stdout);
+    }
+    return static_cast<int>(ExitCode::ok);
+  }
   if (requested.resume.empty()) {
     create_run_dir(out_dir, run_id,
                    fmt::format("continue it with `llmbench run --resume {} --output-dir {}`, or choose another --run-id",
@@ -469,32 +492,39 @@ int run_sweep(const RunOptions& requested) {
   run["status"] = interrupted || finished < expected ? "interrupted" : "completed";
   report::upsert_run(report_file, run);
 
-  std::printf("\n%s", report::render_summary(run).c_str());
-  std::printf("Requests: %llu done (%llu from the cache), %llu retries%s\n",
+  std::fprintf(human, "\n%s", report::render_summary(run).c_str());
+  std::fprintf(human, "Requests: %llu done (%llu from the cache), %llu retries%s\n",
               static_cast<unsigned long long>(stats.completed), static_cast<unsigned long long>(stats.cache_hits),
               static_cast<unsigned long long>(stats.retries),
               resumed ? fmt::format("; {} items kept from before the resume", resumed).c_str() : "");
-  std::printf("Report: %s (item log: %s)\n", report_file.c_str(), (out_dir / item_log).c_str());
+  std::fprintf(human, "Report: %s (item log: %s)\n", report_file.c_str(), (out_dir / item_log).c_str());
   if (run["status"] == "interrupted") {
-    std::printf("Interrupted: %zu of %zu items done. Resume with:\n  llmbench run --resume %s --output-dir %s\n",
-                finished, expected, run_id.c_str(), out_dir.c_str());
+    std::fprintf(human, "%s: %zu of %zu items done. Resume with:\n  llmbench run --resume %s --output-dir %s\n",
+                util::paint("Interrupted", util::Colour::yellow, colour).c_str(), finished, expected, run_id.c_str(),
+                out_dir.c_str());
   } else if (any_failure) {
-    std::printf("Some items failed; send them again with:\n  llmbench run --resume %s --retry-errors --output-dir %s\n",
-                run_id.c_str(), out_dir.c_str());
+    std::fprintf(human, "%s; send them again with:\n  llmbench run --resume %s --retry-errors --output-dir %s\n",
+                util::paint("Some items failed", util::Colour::yellow, colour).c_str(), run_id.c_str(), out_dir.c_str());
   }
   if (options.render_report) {
     const json all_runs = report::read_runs(report_file);
     const fs::path html = out_dir / "report.html";
     report::write_file_atomically(html, report::render_html(all_runs, report::collect_items(all_runs, out_dir)));
-    std::printf("HTML report: %s\n", html.c_str());
+    std::fprintf(human, "HTML report: %s\n", html.c_str());
   } else {
-    std::printf("See it in a browser: llmbench report --output-dir %s\n", out_dir.c_str());
+    std::fprintf(human, "See it in a browser: llmbench report --output-dir %s\n", out_dir.c_str());
   }
-  std::fflush(stdout);
+  std::fflush(human);
   if (run["overall_status"] == "fail") {
-    std::printf("Baselines: FAIL (see baseline_failures in the report)\n");
+    std::fprintf(human, "Baselines: %s\n%s", util::paint("FAIL", util::Colour::red, colour).c_str(),
+                 describe_baseline_failures(run["model_runs"]).c_str());
   } else if (run["overall_status"] == "pass") {
-    std::printf("Baselines: pass\n");
+    std::fprintf(human, "Baselines: %s\n", util::paint("pass", util::Colour::green, colour).c_str());
+  }
+  std::fflush(human);
+  if (json_output) {  // the run record, as stored in the report
+    std::printf("%s\n", run.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
   }
   if (run["status"] == "interrupted") return static_cast<int>(ExitCode::interrupted);
   const bool below_baseline = run["overall_status"] == "fail";

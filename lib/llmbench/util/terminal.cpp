@@ -1,5 +1,9 @@
 #include "llmbench/util/terminal.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <fmt/format.h>
 #include <spdlog/pattern_formatter.h>
 
@@ -77,6 +81,19 @@ std::string terminal_safe(std::string_view text, Newlines newlines) {
 
 std::unique_ptr<spdlog::formatter> terminal_safe_formatter(const std::string& pattern) {
   return std::make_unique<SafeFormatter>(pattern);
+}
+
+bool colour_enabled(std::FILE* stream) {
+  if (std::getenv("NO_COLOR") != nullptr) return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string_view(term) == "dumb") return false;
+  return stream != nullptr && ::isatty(::fileno(stream)) != 0;
+}
+
+std::string paint(std::string_view text, Colour colour, bool on) {
+  if (!on) return std::string(text);
+  const char* code = colour == Colour::red ? "31" : colour == Colour::green ? "32" : colour == Colour::yellow ? "33" : "36";
+  return std::string("\033[") + code + "m" + std::string(text) + "\033[0m";
 }
 
 }  // namespace llmbench::util

@@ -3,6 +3,7 @@
 // print on a terminal or into a log: no byte of it can move the cursor, retitle or clear the
 // window, or truncate the line.
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,5 +23,14 @@ std::string terminal_safe(std::string_view text, Newlines newlines = Newlines::e
 // A spdlog formatter with `pattern` that passes each message through terminal_safe (keeping
 // newlines), so no log line carries raw control bytes whatever it quotes.
 std::unique_ptr<spdlog::formatter> terminal_safe_formatter(const std::string& pattern);
+
+// True when `stream` may carry colour: it is a terminal, NO_COLOR is unset (any value, even
+// empty, turns colour off: no-color.org) and TERM is not "dumb".
+bool colour_enabled(std::FILE* stream);
+
+enum class Colour { red, green, yellow, cyan };
+
+// `text` wrapped in the colour's SGR codes when `on`, else `text` unchanged.
+std::string paint(std::string_view text, Colour colour, bool on);
 
 }  // namespace llmbench::util

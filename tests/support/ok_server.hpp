@@ -1,0 +1,26 @@
+#pragma once
+// A loopback chat server (on RawServer) that answers every request with the same short
+// completion and keeps each request it saw, for tests of what llmbench sends.
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "support/raw_server.hpp"
+
+namespace llmbench::test {
+
+class OkServer {
+ public:
+  explicit OkServer(std::string content = "ok");
+  std::string url(const std::string& prefix) const { return server_.url(prefix); }
+  std::vector<RawRequest> requests() const;  // a copy, in arrival order
+
+ private:
+  std::string content_;
+  mutable std::mutex mutex_;
+  std::vector<RawRequest> seen_;
+  RawServer server_;  // last: stops (joins its threads) before the members it uses go
+};
+
+}  // namespace llmbench::test
