@@ -212,20 +212,13 @@ int run_sweep(const RunOptions& requested) {
   const fs::path out_dir = requested.output_dir;
   const fs::path report_file = out_dir / report::kReportFileName;
 
-  // On --resume, the run's own flags say what to do; only how to show progress is new.
+  // On --resume, the run's own flags say what to do; keys and how to send and show are new.
   RunOptions options = requested;
   json run;
   if (!requested.resume.empty()) {
     validate_run_id(requested.resume);
     run = find_run(report_file, requested.resume);
-    options = options_from_json(run.value("flags", json::object()));
-    options.run_id = requested.resume;
-    options.output_dir = requested.output_dir;
-    options.progress = requested.progress;
-    options.verbose = requested.verbose;
-    options.retry_errors = requested.retry_errors;
-    options.render_report = requested.render_report;
-    options.dry_run = requested.dry_run;
+    options = resume_options(requested, run.value("flags", json::object()));
   }
   const std::vector<std::string> tiers = expand_tiers(options.tiers);
   options.tiers = tiers;
