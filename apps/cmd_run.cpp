@@ -24,8 +24,11 @@ struct RunFlags {
   RequestFlags request;  // --timeout, -M, --output
 };
 
-int run_run(const RunFlags& flags) {
+int run_run(const RunFlags& flags, const CLI::App& cmd) {
   run::RunOptions options = flags.options;
+  for (const CLI::Option* option : cmd.get_options()) {
+    if (option->count() > 0) options.given_flags.push_back(option->get_name());
+  }
   options.tiers = config::split_flag_list(flags.tiers, "--tier");
   options.tasks = config::split_flag_list(flags.tasks, "--tasks");
   options.generation_models = config::split_flag_list(flags.generation_models, "--generation-models");
@@ -117,7 +120,8 @@ Runner setup_run(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
   cmd->add_option("--resume", o.resume,
-                  "Finish run RUN_ID: same config and flags, only missing items are sent");
+                  "Finish run RUN_ID: same config and flags, only missing items are sent; keys are read "
+                  "again (--env-file); a flag that changes results (--tasks, --limit, models, ...) is refused");
   cmd->add_flag("--retry-errors", o.retry_errors,
                 "With --resume: also send again the items that ended in an error");
   cmd->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
@@ -132,7 +136,7 @@ Runner setup_run(CLI::App& app) {
   cmd->add_flag("--dry-run", o.dry_run,
                 "Print the plan (requests per role and model, estimated cost) and exit");
   cmd->add_flag("-v,--verbose", o.verbose, "Log each request to stderr (Authorization redacted)");
-  return [flags] { return run_run(*flags); };
+  return [flags, cmd] { return run_run(*flags, *cmd); };
 }
 
 }  // namespace llmbench::app

@@ -486,6 +486,31 @@ TEST_CASE("executor: progress callbacks report submitted and completed counts", 
   CHECK(seen.back().provider_limit.at("sim") == 16);
 }
 
+TEST_CASE("executor: progress counts requests waiting out a back-off and how long is left", "[http][executor]") {
+  Server server;
+  ExecutorOptions options = fast_options();
+  options.backoff_base_s = 0.6;  // full jitter: the first retry waits up to 0.6 s
+  options.backoff_max_s = 0.6;
+  Executor executor(options);
+  for (int i = 0; i < 4; ++i) {
+    executor.submit(chat(server.url, "fail then answer " + std::to_string(i),
+                         {{"X-Sim-Fault", "500"}, {"X-Sim-Fault-Attempts", "1"}}),
+                    [](RequestRecord&&) {});
+  }
+  std::uint64_t most_retrying = 0;
+  double longest_wait_s = 0;
+  executor.on_progress([&](const ExecutorStats& stats) {
+    most_retrying = std::max(most_retrying, stats.retrying);
+    longest_wait_s = std::max(longest_wait_s, stats.retry_wait_s);
+  }, 5);
+  executor.run();
+  CHECK(executor.stats().retries == 4);
+  CHECK(most_retrying >= 1);
+  CHECK(most_retrying <= 4);
+  CHECK(longest_wait_s <= 0.6);
+  CHECK(executor.stats().retrying == 0);  // all done
+}
+
 TEST_CASE("executor: repeated 429s halve the provider's concurrency and pause it", "[http][executor]") {
   Server server;
   Executor executor(fast_options());  // provider cap = global 16

@@ -17,7 +17,9 @@
 #include "llmbench/run/rag_retrieval_tiers.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
+#include "llmbench/run/journal.hpp"
 #include "support/cli.hpp"
+#include "support/raw_server.hpp"
 
 using nlohmann::json;
 using namespace llmbench;
@@ -383,4 +385,48 @@ TEST_CASE("rag_tiers: pipeline metrics count failed verdicts apart from the conf
 TEST_CASE("rag_tiers: retrieved chunks are numbered for the answer prompt", "[rag_tiers]") {
   data::Chunk a{"c1", "First text.", ""}, b{"c2", "Second text.", ""};
   CHECK(run::format_retrieved({&a, &b}) == "[1] First text.\n\n[2] Second text.");
+}
+
+TEST_CASE("rag_tiers: embedding-tier records carry the last attempt's status and the attempt count", "[rag_tiers]") {
+  // The check ("ping") is answered; every other embeddings request gets a 500.
+  test::RawServer server([](const test::RawRequest& request, const test::RawWrite& write) {
+    if (request.body.find("\"ping\"") != std::string::npos) {
+      test::write_json_response(write, "200 OK",
+                                R"({"object":"list","data":[{"object":"embedding","index":0,)"
+                                R"("embedding":[0.1,0.2,0.3]}],"model":"e"})");
+      return;
+    }
+    test::write_json_response(write, "500 Internal Server Error", R"({"error":{"message":"overloaded"}})");
+  });
+  const std::string dir = test::temp_dir("rag-emb");
+  const std::vector<std::string> data = write_rag_fixture(dir);
+  std::ofstream(dir + "/models.yaml") << "providers:\n  raw:\n    base_url: " + server.url("emb") +
+                                              "\n  sim:\n    base_url: sim://\nmodels:\n"
+                                              "  - id: emb-down\n    provider: raw\n    kind: embedding\n"
+                                              "  - id: emb-sim\n    provider: sim\n    kind: embedding\n";
+  std::ofstream(dir + "/none.env") << "";
+  std::vector<std::string> args = {"run", "--config", dir + "/models.yaml", "--env-file", dir + "/none.env",
+                                   "--tier", "0,1", "--limit", "3", "--embedding-models", "emb-down,emb-sim",
+                                   "--retries", "1", "--output-dir", dir + "/out", "--progress", "none",
+                                   "--run-id", "emb"};
+  args.insert(args.end(), data.begin(), data.end());
+  const auto result = test::run_cli(args);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);
+  const auto records = run::read_journal(fs::path(dir) / "out/runs/emb/items.jsonl").records;
+  REQUIRE(records.size() == 2 * (1 + 3));  // per model: tier_0 once, tier_1 per question
+  for (const json& r : records) {
+    INFO(r.dump());
+    REQUIRE(r.contains("http_status"));
+    REQUIRE(r.contains("attempts"));
+    if (r.at("embedding_model") == "emb-down") {
+      CHECK(r.at("error_kind") == "http_status");
+      CHECK(r.at("http_status") == 500);
+      CHECK(r.at("attempts") == 2);
+    } else {
+      CHECK(r.at("error").is_null());
+      CHECK(r.at("http_status") == 200);
+      CHECK(r.at("attempts") == 1);
+    }
+  }
 }

@@ -62,6 +62,8 @@ void CliProcess::signal(int signo) const {
   if (pid_ > 0) ::kill(pid_, signo);
 }
 
+std::string CliProcess::err_so_far() const { return slurp(err_path_); }
+
 CliResult CliProcess::wait() {
   int status = 0;
   ::waitpid(pid_, &status, 0);

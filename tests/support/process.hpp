@@ -22,6 +22,8 @@ class CliProcess {
 
   void signal(int signo) const;
   pid_t pid() const { return pid_; }  // -1 once waited for
+  // What the child has written to stderr so far (while it runs, too).
+  std::string err_so_far() const;
   // Waits for the exit; exit_code is 128+signal for a child killed by a signal.
   CliResult wait();
 

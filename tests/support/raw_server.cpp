@@ -34,6 +34,16 @@ std::string RawRequest::header(std::string_view name) const {
   return "";
 }
 
+bool write_json_response(const RawWrite& write, const std::string& status, const std::string& body) {
+  return write("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+}
+
+std::string chat_completion_json(const std::string& content) {
+  return R"({"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":")" +
+         content + R"("},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}})";
+}
+
 RawServer::RawServer(RawHandler handler) : handler_(std::move(handler)) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;

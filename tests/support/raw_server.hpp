@@ -24,6 +24,13 @@ struct RawRequest {
 using RawWrite = std::function<bool(std::string_view)>;
 using RawHandler = std::function<void(const RawRequest&, const RawWrite&)>;
 
+// Writes one whole response: "HTTP/1.1 <status>", Content-Type: application/json, Content-Length,
+// Connection: close, then `body`.
+bool write_json_response(const RawWrite& write, const std::string& status, const std::string& body);
+
+// The body of a chat completion that answers `content` (finish_reason stop, usage set).
+std::string chat_completion_json(const std::string& content);
+
 class RawServer {
  public:
   explicit RawServer(RawHandler handler);

@@ -166,6 +166,38 @@ std::vector<CheckTarget> check_targets(const Registry& registry, const std::vect
   return targets;
 }
 
+http::ApiRequest check_request(const ResolvedModel& m) {
+  http::ApiRequest request;
+  request.endpoint = m.endpoint;
+  request.model = m.api_model;
+  if (is_embedding(m)) {
+    request.kind = http::ApiKind::embeddings;
+    request.inputs = {"ping"};
+    return request;
+  }
+  request.kind = http::ApiKind::chat;
+  request.messages = {{"user", "Reply with one word: ok"}};
+  request.params = m.params.is_object() ? m.params : nlohmann::json::object();
+  if (!request.params.contains("max_tokens") && !request.params.contains("max_completion_tokens")) {
+    request.params["max_tokens"] = 5;
+  }
+  return request;
+}
+
+CheckResult check_result(const Registry& registry, const ResolvedModel& m, const http::RequestRecord& record,
+                         const CheckOptions& options) {
+  CheckResult r;
+  r.model = m.id;
+  r.role = m.role;
+  // An embedded simulator keeps its sim:// URL as cache_url once started on loopback.
+  r.endpoint = endpoint_host(m.endpoint.cache_url.empty() ? m.endpoint.base_url : m.endpoint.cache_url);
+  r.outcome = classify(record);
+  r.http_status = record.http_status;
+  r.latency_ms = record.timings.latency_ms();
+  r.hint = hint_for(registry, m, r.endpoint, record, r.outcome, options);
+  return r;
+}
+
 std::vector<CheckResult> check_models(const Registry& registry, const std::vector<CheckTarget>& targets,
                                       const CheckOptions& options) {
   std::vector<CheckResult> results(targets.size());
@@ -188,33 +220,18 @@ std::vector<CheckResult> check_models(const Registry& registry, const std::vecto
 
   http::ExecutorOptions executor_options;
   executor_options.concurrency = std::max(1, options.concurrency);
-  executor_options.retries = 0;
+  executor_options.retries = options.retries;
   executor_options.timeout_s = options.timeout_s;
   executor_options.connect_timeout_s = std::min(options.timeout_s, 10.0);
   executor_options.stall_timeout_s = options.timeout_s;
   http::Executor executor(executor_options);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!models[i]) continue;
-    const ResolvedModel& m = *models[i];
-    http::ApiRequest request;
-    request.endpoint = m.endpoint;
+    http::ApiRequest request = check_request(*models[i]);
     request.endpoint.timeout_s = options.timeout_s;
-    request.model = m.api_model;
-    if (is_embedding(m)) {
-      request.kind = http::ApiKind::embeddings;
-      request.inputs = {"ping"};
-    } else {
-      request.kind = http::ApiKind::chat;
-      request.messages = {{"user", "Reply with one word: ok"}};
-      request.params = m.params.is_object() ? m.params : nlohmann::json::object();
-      request.params["max_tokens"] = 5;
-    }
     executor.submit(std::move(request), [&, i](http::RequestRecord&& record) {
-      CheckResult& r = results[i];
-      r.outcome = classify(record);
-      r.http_status = record.http_status;
-      r.latency_ms = record.timings.latency_ms();
-      r.hint = hint_for(registry, *models[i], r.endpoint, record, r.outcome, options);
+      results[i] = check_result(registry, *models[i], record, options);
+      results[i].role = targets[i].role;
     });
   }
   executor.run();

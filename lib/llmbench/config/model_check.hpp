@@ -42,6 +42,7 @@ std::vector<CheckTarget> check_targets(const Registry& registry, const std::vect
 struct CheckOptions {
   double timeout_s = 30;
   int concurrency = 16;
+  int retries = 0;  // `models test` reports what one attempt got; the check before a run retries
 };
 
 struct CheckResult {
@@ -54,9 +55,19 @@ struct CheckResult {
   std::string hint;        // what to check; never a key's value
 };
 
+// The one request that checks a model, for `models test` and the check before a run: an
+// embedding model gets one embeddings call; a chat model a one-word prompt with its own params,
+// plus max_tokens 5 only when those set no token limit (a model configured with
+// max_completion_tokens is sent that alone, never both).
+http::ApiRequest check_request(const ResolvedModel& model);
+
+// What the record of a check request means: outcome, status, latency and a hint naming the
+// variable or setting to fix.
+CheckResult check_result(const Registry& registry, const ResolvedModel& model, const http::RequestRecord& record,
+                         const CheckOptions& options);
+
 // Resolves every target (a failure becomes a not_configured row), starts the embedded
-// simulators the targets need, sends one request per model concurrently and waits for all.
-// Chat: a one-word prompt with max_tokens 5; embedding: one embeddings call.
+// simulators the targets need, sends check_request() per model concurrently and waits for all.
 std::vector<CheckResult> check_models(const Registry& registry, const std::vector<CheckTarget>& targets,
                                       const CheckOptions& options);
 

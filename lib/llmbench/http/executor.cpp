@@ -142,6 +142,11 @@ struct Timer {
   }
 };
 
+// Requests waiting out a back-off, soonest first; the waiting ones can be counted (progress).
+struct TimerQueue : std::priority_queue<Timer, std::vector<Timer>, std::greater<>> {
+  const std::vector<Timer>& waiting() const { return c; }
+};
+
 }  // namespace
 
 struct Executor::Impl {
@@ -828,6 +833,14 @@ struct Executor::Impl {
     stats.deduplicated = deduplicated;
     stats.outcomes = outcomes;
     const SteadyTime now = SteadyClock::now();
+    for (const Timer& timer : timers.waiting()) {
+      ++stats.retrying;
+      stats.retry_wait_s = std::max(stats.retry_wait_s, std::chrono::duration<double>(timer.at - now).count());
+    }
+    for (const Request* request : active) stats.retrying += request->attempts > 1 ? 1 : 0;
+    for (const auto& provider : providers) {
+      for (const Request* request : provider.queue) stats.retrying += request->attempts > 0 ? 1 : 0;
+    }
     for (const auto& provider : providers) {
       stats.provider_limit[provider.name] = provider.limiter.limit();
       if (provider.limiter.paused(now)) {
@@ -847,7 +860,7 @@ struct Executor::Impl {
   std::vector<CURL*> idle_handles;
   std::deque<Provider> providers;  // deque: references stay valid when callbacks add providers
   std::unordered_map<std::string, std::size_t> provider_by_name;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
+  TimerQueue timers;
   std::vector<std::pair<CURL*, CURLcode>> done_messages;
   std::vector<Request*> active;  // in flight, in no particular order
   std::vector<Request*> stalled_now;

@@ -68,6 +68,8 @@ struct ExecutorStats {
   std::map<std::string, std::uint64_t> outcomes;  // to_string(Outcome) -> count
   std::map<std::string, int> provider_limit;      // current adaptive concurrency per provider
   std::vector<ProviderWait> backing_off;          // providers currently waiting on a rate limit
+  std::uint64_t retrying = 0;   // requests waiting out a back-off before a retry, or sending one
+  double retry_wait_s = 0;      // the longest back-off left among those waiting
 };
 
 class Executor {

@@ -378,7 +378,7 @@ int run_arena(const ArenaOptions& requested) {
     }
   }
   executor.on_progress([&](const http::ExecutorStats& stats) {
-    progress.backing_off = stats.backing_off;
+    progress.take(stats);
     display.update(progress);
   });
   bool stopped = false;

@@ -1,5 +1,11 @@
 #include "llmbench/run/options.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "llmbench/error.hpp"
+
 namespace llmbench::run {
 
 using nlohmann::json;
@@ -79,6 +85,62 @@ RunOptions options_from_json(const json& f) {
   o.judge_eval_mode = f.value("judge_eval_mode", std::string("direct")) == "reasoned"
                           ? JudgeEvalMode::reasoned : JudgeEvalMode::direct;
   return o;
+}
+
+namespace {
+
+// A flag a resumed session may set, and how it takes the value given on its command line.
+struct SessionFlag {
+  const char* flag;
+  void (*take)(RunOptions& session, const RunOptions& requested);
+};
+
+// Flags that change how requests are sent or shown, never which requests or how they are scored.
+constexpr SessionFlag kSessionFlags[] = {
+    {"--concurrency", [](RunOptions& s, const RunOptions& r) { s.concurrency = r.concurrency; }},
+    {"--retries", [](RunOptions& s, const RunOptions& r) { s.retries = r.retries; }},
+    {"--timeout", [](RunOptions& s, const RunOptions& r) {
+       s.timeout_s = r.timeout_s;
+       s.timeout_given = r.timeout_given;
+     }},
+    {"--max-response-bytes", [](RunOptions& s, const RunOptions& r) { s.max_response_bytes = r.max_response_bytes; }},
+    {"--max-retry-wait", [](RunOptions& s, const RunOptions& r) { s.max_retry_wait_s = r.max_retry_wait_s; }},
+    {"--no-cache", [](RunOptions& s, const RunOptions& r) { s.no_cache = r.no_cache; }},
+    {"--cache-dir", [](RunOptions& s, const RunOptions& r) { s.cache_dir = r.cache_dir; }},
+    {"--baselines", [](RunOptions& s, const RunOptions& r) { s.baselines = r.baselines; }},
+    // Taken whether given or not (below); listed so that giving them is allowed.
+    {"--env-file", nullptr}, {"--resume", nullptr}, {"--output-dir", nullptr}, {"--retry-errors", nullptr},
+    {"--report", nullptr}, {"--progress", nullptr}, {"--dry-run", nullptr}, {"--verbose", nullptr},
+    {"--output", nullptr},
+};
+
+}  // namespace
+
+RunOptions resume_options(const RunOptions& requested, const json& stored_flags) {
+  RunOptions session = options_from_json(stored_flags);
+  for (const std::string& given : requested.given_flags) {
+    const auto* it = std::find_if(std::begin(kSessionFlags), std::end(kSessionFlags),
+                                  [&](const SessionFlag& f) { return given == f.flag; });
+    if (it == std::end(kSessionFlags)) {
+      throw Error(fmt::format("{} cannot be given with --resume: a resumed run keeps the flags that decide its "
+                              "results (tasks, tier, limit, models, sample seed, ...). Resume without {}, or "
+                              "start a new run with it",
+                              given, given),
+                  ExitCode::bad_input);
+    }
+    if (it->take) it->take(session, requested);
+  }
+  session.env_file = requested.env_file;
+  session.run_id = requested.resume;
+  session.resume = requested.resume;
+  session.output_dir = requested.output_dir;
+  session.retry_errors = requested.retry_errors;
+  session.render_report = requested.render_report;
+  session.progress = requested.progress;
+  session.dry_run = requested.dry_run;
+  session.verbose = requested.verbose;
+  session.output = requested.output;
+  return session;
 }
 
 }  // namespace llmbench::run

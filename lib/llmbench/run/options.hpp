@@ -59,11 +59,23 @@ struct RunOptions {
   OutputFormat output = OutputFormat::text;  // display only: not part of the run's flags
   bool dry_run = false;
   bool verbose = false;
+  // The flags given on the command line, by long name ("--tasks"): what --resume may take
+  // from this command line (see resume_options). Not stored.
+  std::vector<std::string> given_flags;
 };
 
 // The flags of a run as stored in its report record (`flags`), and back (for --resume).
 // Fields missing from an older record keep their defaults.
 nlohmann::json options_to_json(const RunOptions& options);
 RunOptions options_from_json(const nlohmann::json& flags);
+
+// The options of a resumed session: the run's stored `flags` (what makes its results), with
+// from `requested` what only concerns this session: the env file (always: keys are not part of
+// a run's identity, so the given --env-file or the default is read again), and, when given,
+// --concurrency, --retries, --timeout, --max-response-bytes, --max-retry-wait, --no-cache,
+// --cache-dir and --baselines; progress, report, dry run, verbose, retry-errors and the output
+// dir always. Any other flag in `requested.given_flags` would change the results (tasks,
+// tier, limit, models, sample seed, ...): throws Error (bad_input) naming it.
+RunOptions resume_options(const RunOptions& requested, const nlohmann::json& stored_flags);
 
 }  // namespace llmbench::run

@@ -50,7 +50,8 @@ struct GroupState {
   // An error record for a judgement or embedding whose answer failed.
   json upstream(const std::string& key, const std::string& why) const {
     json r = base();
-    r.update({{"key", key}, {"repeat", 0}, {"error_kind", "upstream"}, {"error", why}});
+    r.update({{"key", key}, {"repeat", 0}, {"error_kind", "upstream"}, {"error", why},
+              {"http_status", 0}, {"attempts", 0}});  // its own request was never sent
     return r;
   }
 };
@@ -113,6 +114,7 @@ void submit_embeddings(const std::shared_ptr<GroupState>& st) {
     embed_texts(*st->requests, model, inputs, 0, [st, head, with_reference](const EmbedResult& e) {
       if (e.cancelled()) return;
       json r = head;
+      r.update(e.requests.fields());
       if (!e.ok()) {
         r["error_kind"] = e.error_kind;
         r["error"] = e.error;
@@ -208,7 +210,8 @@ void fail_answer_group(const AnswerGroup& g, const std::set<std::string>& done, 
     r["context"] = g.context;
     r.update(g.roles);
     r.update(who);
-    r.update({{"key", key}, {"error_kind", "upstream"}, {"error", error}});
+    r.update({{"key", key}, {"error_kind", "upstream"}, {"error", error}, {"http_status", 0},
+              {"attempts", 0}});  // its own request was never sent
     sink(std::move(r));
   };
   for (int rep = 0; rep < g.repeats; ++rep) {

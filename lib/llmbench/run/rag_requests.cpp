@@ -58,6 +58,22 @@ void SharedRequests::submit(http::ApiRequest request, Done done) {
   });
 }
 
+void RequestSummary::add(const http::RequestRecord& record) {
+  if (failed) return;
+  failed = !record.ok();
+  http_status = record.http_status;
+  attempts = failed ? record.attempts : std::max(attempts, record.attempts);
+}
+
+void RequestSummary::add(const RequestSummary& other) {
+  if (failed) return;
+  failed = other.failed;
+  http_status = other.http_status;
+  attempts = failed ? other.attempts : std::max(attempts, other.attempts);
+}
+
+json RequestSummary::fields() const { return {{"http_status", http_status}, {"attempts", attempts}}; }
+
 std::size_t embedding_requests(std::size_t count) { return (count + kEmbeddingBatch - 1) / kEmbeddingBatch; }
 
 void embed_texts(SharedRequests& requests, const config::ResolvedModel& model, std::vector<std::string> texts,
@@ -87,6 +103,7 @@ void embed_texts(SharedRequests& requests, const config::ResolvedModel& model, s
                           texts.begin() + static_cast<std::ptrdiff_t>(end));
     request.repeat_index = repeat;
     requests.submit(std::move(request), [state, begin, end](const http::RequestRecord& r) {
+      state->result.requests.add(r);
       if (!state->failed) {
         if (!r.ok()) {
           state->failed = true;

@@ -63,10 +63,23 @@ class SharedRequests {
 // Inputs per /v1/embeddings request (most providers accept at least this many).
 inline constexpr std::size_t kEmbeddingBatch = 64;
 
+// The HTTP side of a result built from several requests: the failed request's last status and
+// attempts, or (all ok) the last status and the most attempts any of them took.
+struct RequestSummary {
+  int http_status = 0;  // 0 = no response
+  int attempts = 0;
+  bool failed = false;
+  void add(const http::RequestRecord& record);
+  void add(const RequestSummary& other);
+  // {"http_status", "attempts"} for an item record.
+  nlohmann::json fields() const;
+};
+
 struct EmbedResult {
   std::vector<metrics::Embedding> vectors;  // one per text, input order; empty on failure
   std::string error_kind;                   // "" = ok; else the failed batch's outcome
   std::string error;
+  RequestSummary requests;                  // of the batches
   bool ok() const { return error_kind.empty(); }
   bool cancelled() const { return error_kind == "cancelled"; }
 };

@@ -43,6 +43,8 @@ void retrieve(RagContext& context, http::Executor& executor, const config::Resol
   auto finish = [state, k] {
     if (--state->remaining > 0) return;
     Retrieval r;
+    r.requests.add(state->questions.requests);
+    r.requests.add(state->chunks.requests);
     const EmbedResult* failed = !state->questions.ok() ? &state->questions
                                 : !state->chunks.ok()  ? &state->chunks
                                                        : nullptr;
@@ -114,6 +116,7 @@ void EmbeddingGeometryTier::submit(http::Executor& executor, const ModelMatrix& 
                   json r = {{"task", "rag"}, {"item_id", nullptr}, {"key", key}, {"model", id},
                             {"role", "embedding"}, {"embedding_model", id}, {"error_kind", nullptr},
                             {"error", nullptr}};
+                  r.update(e.requests.fields());
                   if (!e.ok()) {
                     r["error_kind"] = e.error_kind;
                     r["error"] = e.error;
@@ -202,6 +205,9 @@ void RetrievalTier::submit(http::Executor& executor, const ModelMatrix& models, 
                   {"repeat", 0}, {"relevant", items[i].relevant_chunk_ids},
                   {"error_kind", nullptr}, {"error", nullptr}};
         r.update(rag_item_fields(items[i]));
+        RequestSummary requests = first.requests;
+        requests.add(second.requests);
+        r.update(requests.fields());
         if (failed) {
           r["error_kind"] = failed->error_kind;
           r["error"] = failed->error;

@@ -19,6 +19,7 @@ struct Retrieval {
   std::vector<std::vector<metrics::ScoredIndex>> ranked;  // per question: best chunks first
   std::string error_kind;  // "" = ok; else the failed embedding request's outcome
   std::string error;
+  RequestSummary requests;  // of the embedding requests
   bool ok() const { return error_kind.empty(); }
 };
 

@@ -29,6 +29,7 @@
 #include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/journal.hpp"
 #include "llmbench/run/model_args.hpp"
+#include "llmbench/run/preflight.hpp"
 #include "llmbench/run/progress.hpp"
 #include "llmbench/run/request_timeout.hpp"
 #include "llmbench/run/run_id.hpp"
@@ -78,16 +79,6 @@ std::vector<std::string>& role_ids(RunOptions& o, config::Role role) {
   return o.generation_models;
 }
 
-std::vector<config::ResolvedModel>& role_models(ModelMatrix& m, config::Role role) {
-  switch (role) {
-    case config::Role::generation: return m.generation;
-    case config::Role::judge: return m.judges;
-    case config::Role::production_judge: return m.production_judges;
-    case config::Role::embedding: return m.embedding;
-  }
-  return m.generation;
-}
-
 const char* role_field(config::Role role) {
   switch (role) {
     case config::Role::generation: return "generation_model";
@@ -98,43 +89,6 @@ const char* role_field(config::Role role) {
   return "";
 }
 
-// One minimal request per distinct model; returns "<role>/<id>" -> reason for the failures.
-std::map<std::string, std::string> preflight(ModelMatrix& models, const RunOptions& options) {
-  http::ExecutorOptions eo;
-  eo.concurrency = options.concurrency;
-  eo.retries = std::min(options.retries, 2);
-  eo.timeout_s = std::min(options.timeout_s, 60.0);
-  eo.max_response_bytes = static_cast<std::size_t>(options.max_response_bytes);
-  eo.max_retry_wait_s = options.max_retry_wait_s;
-  http::Executor executor(eo);
-  std::map<std::string, std::string> failures;
-  std::set<std::string> asked;
-  for (config::Role role : config::kAllRoles) {
-    for (const auto& m : role_models(models, role)) {
-      const std::string who = fmt::format("{}/{}", config::to_string(role), m.id);
-      if (!asked.insert(who).second) continue;
-      http::ApiRequest request;
-      if (role == config::Role::embedding) {
-        request.kind = http::ApiKind::embeddings;
-        request.endpoint = m.endpoint;
-        request.model = m.api_model;
-        request.inputs = {"ok"};
-      } else {
-        request = chat_request(m, {{"user", "Reply with the word OK."}});
-        request.params["max_tokens"] = 5;
-      }
-      executor.submit(std::move(request), [&failures, who](http::RequestRecord&& r) {
-        // A truncated answer still proves the model is reachable and the key works.
-        if (!r.ok() && r.outcome != http::Outcome::truncated) {
-          failures[who] = http::failure_text(r);
-        }
-      });
-    }
-  }
-  executor.run();
-  return failures;
-}
-
 // The model runs of a sweep: the cross product of the models of every role the tiers use.
 json model_runs_skeleton(const ModelMatrix& models, const std::set<config::Role>& roles,
                          const RunOptions& options) {
@@ -143,7 +97,7 @@ json model_runs_skeleton(const ModelMatrix& models, const std::set<config::Role>
     if (!roles.count(role)) continue;
     json next = json::array();
     for (const json& partial : runs) {
-      for (const auto& m : role_models(const_cast<ModelMatrix&>(models), role)) {
+      for (const auto& m : role_models(models, role)) {
         json mr = partial;
         mr[role_field(role)] = m.id;
         next.push_back(std::move(mr));
@@ -161,7 +115,7 @@ json model_runs_skeleton(const ModelMatrix& models, const std::set<config::Role>
     for (config::Role role : config::kAllRoles) {
       auto it = mr.find(role_field(role));
       if (it == mr.end() || it->is_null()) continue;
-      for (const auto& m : role_models(const_cast<ModelMatrix&>(models), role)) {
+      for (const auto& m : role_models(models, role)) {
         if (m.id == *it) envs[std::string(config::to_string(role))] = m.endpoint.api_key_env;
       }
     }
@@ -214,21 +168,13 @@ int run_sweep(const RunOptions& requested) {
   const fs::path out_dir = requested.output_dir;
   const fs::path report_file = out_dir / report::kReportFileName;
 
-  // On --resume, the run's own flags say what to do; only how to show progress is new.
+  // On --resume, the run's own flags say what to do; keys and how to send and show are new.
   RunOptions options = requested;
   json run;
   if (!requested.resume.empty()) {
     validate_run_id(requested.resume);
     run = find_run(report_file, requested.resume);
-    options = options_from_json(run.value("flags", json::object()));
-    options.run_id = requested.resume;
-    options.output_dir = requested.output_dir;
-    options.progress = requested.progress;
-    options.output = requested.output;
-    options.verbose = requested.verbose;
-    options.retry_errors = requested.retry_errors;
-    options.render_report = requested.render_report;
-    options.dry_run = requested.dry_run;
+    options = resume_options(requested, run.value("flags", json::object()));
   }
   // --output json: stdout holds only the run record; the plan and summary go to stderr.
   const bool json_output = options.output == OutputFormat::json;
@@ -326,7 +272,21 @@ int run_sweep(const RunOptions& requested) {
   config::EmbeddedSims sims;
   sims.start(all_models, book);
 
-  const auto unavailable = preflight(models, options);
+  const PreflightResult check = preflight(models, registry, options, "run " + run_id);
+  if (check.interrupted) {
+    // Nothing of the run exists yet: a new run's empty folder goes, a resumed run stays as it was.
+    if (requested.resume.empty()) {
+      std::error_code ignored;
+      fs::remove(out_dir / "runs" / run_id, ignored);
+    }
+    std::printf("Interrupted during the model check; no request of the run was sent%s.\n",
+                requested.resume.empty() ? " and no report was written"
+                                         : fmt::format(" and run {} is as it was", run_id).c_str());
+    std::fflush(stdout);
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  std::map<std::string, std::string> unavailable;  // "<role>/<id>" -> why
+  for (const auto& [who, result] : check.unavailable) unavailable[who] = unavailable_reason(result);
   ModelMatrix available = models;
   for (config::Role role : config::kAllRoles) {
     auto& list = role_models(available, role);
@@ -409,9 +369,10 @@ int run_sweep(const RunOptions& requested) {
   ProgressSnapshot progress;
   for (const auto& tier : tier_runners) progress.total += tier->job_count(available);
   progress.done = std::min(resumed, progress.total);
+  progress.kept = progress.done;
   ProgressDisplay display(options.progress, "run " + run_id);
   executor.on_progress([&](const http::ExecutorStats& stats) {
-    progress.backing_off = stats.backing_off;
+    progress.take(stats);
     display.update(progress);
   });
   bool interrupted = false;

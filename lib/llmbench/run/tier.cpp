@@ -18,6 +18,20 @@ std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& optio
                           "run --tier standard", tier));
 }
 
+std::vector<config::ResolvedModel>& role_models(ModelMatrix& m, config::Role role) {
+  switch (role) {
+    case config::Role::generation: return m.generation;
+    case config::Role::judge: return m.judges;
+    case config::Role::production_judge: return m.production_judges;
+    case config::Role::embedding: return m.embedding;
+  }
+  return m.generation;
+}
+
+const std::vector<config::ResolvedModel>& role_models(const ModelMatrix& m, config::Role role) {
+  return role_models(const_cast<ModelMatrix&>(m), role);
+}
+
 http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<http::ChatMessage> messages) {
   http::ApiRequest request;
   request.kind = http::ApiKind::chat;

@@ -40,6 +40,10 @@ struct ModelMatrix {
   std::vector<config::ResolvedModel> embedding;
 };
 
+// The models of one role.
+std::vector<config::ResolvedModel>& role_models(ModelMatrix& models, config::Role role);
+const std::vector<config::ResolvedModel>& role_models(const ModelMatrix& models, config::Role role);
+
 using RecordSink = std::function<void(nlohmann::json record)>;
 
 class Tier {

@@ -1,8 +1,10 @@
 #include "llmbench/util/terminal.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string>
 
 #include <fmt/format.h>
 #include <spdlog/pattern_formatter.h>
@@ -77,6 +79,17 @@ std::string terminal_safe(std::string_view text, Newlines newlines) {
     }
   }
   return out;
+}
+
+std::size_t terminal_columns(std::FILE* out) {
+  winsize size{};
+  if (out != nullptr && ::ioctl(::fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    char* end = nullptr;
+    const long n = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && n > 0 && n < 100000) return static_cast<std::size_t>(n);
+  }
+  return 80;
 }
 
 std::unique_ptr<spdlog::formatter> terminal_safe_formatter(const std::string& pattern) {

@@ -3,6 +3,7 @@
 // print on a terminal or into a log: no byte of it can move the cursor, retitle or clear the
 // window, or truncate the line.
 
+#include <cstddef>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -19,6 +20,9 @@ enum class Newlines { escape, keep };
 // '\n' and '\t' as they are), C1 controls (U+0080..U+009F) as "\u009b"; invalid UTF-8 bytes
 // become U+FFFD. Printable text, including all valid non-control UTF-8, is unchanged.
 std::string terminal_safe(std::string_view text, Newlines newlines = Newlines::escape);
+
+// Columns of the terminal `out` writes to (ioctl TIOCGWINSZ), else $COLUMNS, else 80.
+std::size_t terminal_columns(std::FILE* out);
 
 // A spdlog formatter with `pattern` that passes each message through terminal_safe (keeping
 // newlines), so no log line carries raw control bytes whatever it quotes.
