@@ -229,7 +229,9 @@ std::string render_check_results(const std::vector<CheckResult>& results, ListFo
                      {"latency_ms", r.latency_ms >= 0 ? nlohmann::json(r.latency_ms) : nlohmann::json(nullptr)},
                      {"hint", r.hint}});
     }
-    return out.dump(2) + "\n";
+    // Server text (the hint quotes error bodies) may hold invalid UTF-8: U+FFFD, never a throw;
+    // control characters become \u escapes.
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   std::vector<std::vector<std::string>> table;
   table.push_back({"MODEL", "ROLE", "ENDPOINT", "OUTCOME", "LATENCY MS", "HINT"});
