@@ -57,10 +57,14 @@ function llmbench(args, timeoutMs = 60000) {
   });
 }
 
+// models: ids, or {id, kind}.
 function writeModelsConfig(port, models) {
   const lines = ['providers:', '  mock:', `    base_url: http://127.0.0.1:${port}/v1`,
                  '    api_key_env: COMPAT_MOCK_KEY', 'models:'];
-  for (const id of models) lines.push(`  - id: ${id}`, '    provider: mock');
+  for (const m of models) {
+    lines.push(`  - id: ${m.id ?? m}`, '    provider: mock');
+    if (m.kind) lines.push(`    kind: ${m.kind}`);
+  }
   const config = path.join(out, 'models.yaml');
   fs.writeFileSync(config, lines.join('\n') + '\n');
   const env = path.join(out, 'keys.env');
@@ -124,6 +128,16 @@ const scenarios = {
     // mock-llm's own error body {"error": "SyntaxError", "message": "...", "status": 500}: both parts shown.
     assert.match(echoed.error, /SyntaxError: \S/);
     assert.ok(!JSON.stringify(items).includes(key), 'the key is stored nowhere');
+
+    // mock-llm serves no /v1/embeddings: express's 404 "Cannot POST /v1/embeddings" reads as an
+    // unknown model, so the hint quotes the server.
+    const config = writeModelsConfig(port, ['compat-good', { id: 'compat-embed', kind: 'embedding' }]);
+    const check = await llmbench(['models', 'test', ...config, '--models', 'compat-good,compat-embed', '--format', 'json']);
+    assert.equal(check.code, 1);
+    const [goodCheck, embedCheck] = JSON.parse(check.stdout);
+    assert.deepEqual([goodCheck.model, goodCheck.outcome], ['compat-good', 'ok']);
+    assert.deepEqual([embedCheck.model, embedCheck.outcome, embedCheck.http_status], ['compat-embed', 'unknown model', 404]);
+    assert.match(embedCheck.hint, /the server said: HTTP 404: Not Found: Cannot POST \/v1\/embeddings/);
   },
 
   // Tier judge on 3 shipped RAG items, each judged twice (repeats 0 and 1) by each judge:
