@@ -24,6 +24,7 @@
 #include "llmbench/run/arena_votes.hpp"
 #include "llmbench/run/journal.hpp"
 #include "llmbench/run/run_id.hpp"
+#include "llmbench/util/terminal.hpp"
 
 namespace llmbench::app {
 namespace {
@@ -218,7 +219,7 @@ int run_vote(const VoteOptions& o) {
   const std::size_t at_start = done;
   std::printf("Blind vote on arena run %s: %zu pairs, %zu already voted.\n"
               "Keys: a = A is better, b = B is better, t = tie, x = both are bad, s = skip, q = quit.\n",
-              id.c_str(), queue.size(), done);
+              util::terminal_safe(id).c_str(), queue.size(), done);
   {
     Keys keys;
     bool quit = false;
@@ -227,8 +228,10 @@ int run_vote(const VoteOptions& o) {
       if (votes.count(battle.key)) continue;
       std::vector<std::string> lines;
       lines.push_back("");
-      std::string title = fmt::format("{}/{} · prompt {}", done + 1, queue.size(), battle.prompt_id);
-      if (!battle.category.empty()) title += " · " + battle.category;
+      // Ids and categories come from the prompts file: printed through terminal_safe, as the
+      // prompt and the answers are (wrap_text).
+      std::string title = fmt::format("{}/{} · prompt {}", done + 1, queue.size(), util::terminal_safe(battle.prompt_id));
+      if (!battle.category.empty()) title += " · " + util::terminal_safe(battle.category);
       add_block(lines, title, battle.prompt, screen.width);
       add_block(lines, "A", battle.answer_a, screen.width);
       add_block(lines, "B", battle.answer_b, screen.width);
@@ -263,7 +266,7 @@ int run_vote(const VoteOptions& o) {
   std::printf("\n%zu new vote(s); %zu of %zu pairs voted. Votes: %s\n", done - at_start, done, queue.size(),
               votes_path.c_str());
   if (done < queue.size()) {
-    std::printf("Continue later with: llmbench arena vote --output-dir %s --run %s\n", dir.c_str(), id.c_str());
+    std::printf("Continue later with: llmbench arena vote --output-dir %s --run %s\n", dir.c_str(), util::terminal_safe(id).c_str());
   }
 
   // The arena record learns the human leaderboard and the judges' agreement with it.
@@ -291,8 +294,9 @@ int run_vote(const VoteOptions& o) {
       const std::string chose = vote == "a"   ? "A (" + battle.model_a + ")"
                                 : vote == "b" ? "B (" + battle.model_b + ")"
                                 : vote == "tie" ? "tie" : "both bad";
-      std::printf("%3zu. prompt %s: A = %s, B = %s; you chose %s\n", ++n, battle.prompt_id.c_str(),
-                  battle.model_a.c_str(), battle.model_b.c_str(), chose.c_str());
+      std::printf("%3zu. prompt %s: A = %s, B = %s; you chose %s\n", ++n, util::terminal_safe(battle.prompt_id).c_str(),
+                  util::terminal_safe(battle.model_a).c_str(), util::terminal_safe(battle.model_b).c_str(),
+                  util::terminal_safe(chose).c_str());
     }
     std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
     std::printf("%-5s %-28s %8s  %-20s %5s %6s %5s\n", "rank", "model", "rating", "95% interval", "wins", "losses", "ties");
@@ -303,11 +307,11 @@ int run_vote(const VoteOptions& o) {
                                  : "-";
       std::printf("%-5s %-28s %8s  %-20s %5zu %6zu %5zu\n",
                   row["rank"].is_number() ? std::to_string(row["rank"].get<int>()).c_str() : "-",
-                  row["model"].get<std::string>().c_str(), num(row["rating"]).c_str(), ci.c_str(),
+                  util::terminal_safe(row["model"].get<std::string>()).c_str(), num(row["rating"]).c_str(), ci.c_str(),
                   row["wins"].get<std::size_t>(), row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
     }
     for (const auto& judge : judges) {
-      std::printf("judge %s agrees with you on %s of the pairs you voted\n", judge.c_str(),
+      std::printf("judge %s agrees with you on %s of the pairs you voted\n", util::terminal_safe(judge).c_str(),
                   pct(human["judge_agreement"].value(judge, json(nullptr))).c_str());
     }
   }

@@ -10,6 +10,7 @@
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/data/xquad.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/terminal.hpp"
 
 namespace llmbench::app {
 namespace {
@@ -35,9 +36,11 @@ int run_datasets_list(const DatasetsOptions& options) {
   const auto listing = data::list_tasks(dir, custom);
   const auto rag = data::list_rag_files(dir);
   if (options.format == "json") {
-    std::printf("%s\n", data::listing_json(listing, dir, rag).dump(2).c_str());
+    // Invalid UTF-8 in a tasks file's text becomes U+FFFD; control characters are \u escapes.
+    const std::string json = data::listing_json(listing, dir, rag).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::printf("%s\n", json.c_str());
   } else {
-    std::printf("data dir: %s\n%s", dir.c_str(), data::render_listing_table(listing).c_str());
+    std::printf("data dir: %s\n%s", util::terminal_safe(dir).c_str(), data::render_listing_table(listing).c_str());
     if (!rag.empty()) std::printf("\n%s", data::render_rag_table(rag).c_str());
   }
   return static_cast<int>(ExitCode::ok);

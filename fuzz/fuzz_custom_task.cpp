@@ -1,4 +1,6 @@
-// Custom tasks: a fixed tasks YAML over a fuzzed data file, in each file format and scorer.
+// Custom tasks: a fixed tasks YAML over a fuzzed data file, in each file format and scorer
+// (first byte % 5 = 0..3), or a fuzzed tasks YAML over a fixed JSONL data file (first byte
+// % 5 = 4: aliases, recursion, duplicate keys in the tasks file itself).
 #include <string>
 
 #include "fuzz_support.hpp"
@@ -29,9 +31,16 @@ const char* const kFiles[] = {"data.jsonl", "data.csv", "data.json", "data.tsv"}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const int which = data[0] % 4;
-  llmbench::fuzz::write_scratch(kFiles[which], llmbench::fuzz::as_text(data + 1, size - 1));
-  const std::string yaml = llmbench::fuzz::write_scratch("tasks.yaml", kTasks[which]);
+  const int which = data[0] % 5;
+  const std::string_view rest = llmbench::fuzz::as_text(data + 1, size - 1);
+  std::string yaml;
+  if (which == 4) {
+    llmbench::fuzz::write_scratch("data.jsonl", R"({"id": "q1", "question": "2+2?", "answer": "4"})" "\n");
+    yaml = llmbench::fuzz::write_scratch("tasks.yaml", rest);
+  } else {
+    llmbench::fuzz::write_scratch(kFiles[which], rest);
+    yaml = llmbench::fuzz::write_scratch("tasks.yaml", kTasks[which]);
+  }
   try {
     for (const auto& task : llmbench::data::load_custom_tasks_file(yaml)) {
       llmbench::fuzz::require(!task.dataset.items.empty(), "a loaded custom task has items");

@@ -9,8 +9,9 @@ packages=(
   clang libclang-rt-14-dev
   chromium
 )
-# The browser test drives chromium through playwright-core from npm. Machines that ship their
-# own Node.js (with npm) keep it: Debian's npm package conflicts with that nodejs.
+# The browser test drives chromium through playwright-core from npm, and the compatibility
+# tests start @dwmkerr/mock-llm from npm (tests/compat/). Machines that ship their own Node.js
+# (with npm) keep it: Debian's npm package conflicts with that nodejs.
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

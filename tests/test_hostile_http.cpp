@@ -406,7 +406,10 @@ TEST_CASE("hostile http: terminal escapes, invalid UTF-8 and NUL in an error bod
                                  "--limit", "2", "--verbose", "--progress", "plain", "--output-dir", dir + "/out"},
                                 dir);
   const CliResult test = run_cli({"models", "test", "--config", config, "--env-file", env, "--verbose"}, dir);
-  for (const CliResult* result : {&run, &test}) {
+  const CliResult json =
+      run_cli({"models", "test", "--config", config, "--env-file", env, "--verbose", "--format", "json"}, dir);
+  CHECK(json.out.find("\\u001b]0;pwned title") != std::string::npos);  // JSON's own escape
+  for (const CliResult* result : {&run, &test, &json}) {
     const std::string all = result->out + result->err;
     INFO(all.substr(0, 3000));
     CHECK(result->exit_code < 3);

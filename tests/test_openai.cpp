@@ -132,6 +132,17 @@ TEST_CASE("openai: an error object and malformed JSON are told apart", "[http][o
   CHECK(parse_response(ApiKind::chat, R"({"id":"x"})", record).status == ParseStatus::malformed);
 }
 
+TEST_CASE("openai: an {\"error\": name, \"message\": text} body keeps both, as express servers send it", "[http][openai]") {
+  RequestRecord record;
+  // @dwmkerr/mock-llm's answer when its response template does not render to JSON
+  const auto error = parse_response(
+      ApiKind::chat, R"({"error":"SyntaxError","message":"Bad control character in string literal","status":500})", record);
+  CHECK(error.status == ParseStatus::api_error);
+  CHECK(error.message == "SyntaxError: Bad control character in string literal");
+  CHECK(error.error_code == 500);
+  CHECK(parse_response(ApiKind::chat, R"({"error":"overloaded"})", record).message == "overloaded");
+}
+
 TEST_CASE("openai: embedding vectors come back in input order", "[http][openai]") {
   RequestRecord record;
   REQUIRE(parse_response(ApiKind::embeddings, R"({"data":[

@@ -50,12 +50,16 @@ std::string hint_for(const Registry& registry, const ResolvedModel& m, const std
       }
       if (!env.get(key_var)) return "the server wants a key: set " + key_var;
       return "check " + key_var + " (set in " + env.origin(key_var) + ")";
-    case CheckOutcome::unknown_model:
+    case CheckOutcome::unknown_model: {
+      // A 404 may also mean the server has no such endpoint (an express server answers
+      // "Cannot POST /v1/embeddings"): its own words tell which.
+      const std::string said = record.error.empty() ? "" : "; the server said: " + record.error.substr(0, 160);
       if (m.defined_at.rfind("env ", 0) == 0) {
         return "the server at " + host + " does not serve \"" + m.api_model +
-               "\"; check the model name (--models or the role's *_MODEL variable)";
+               "\"; check the model name (--models or the role's *_MODEL variable)" + said;
       }
-      return "check `model:` of " + m.id + " at " + m.defined_at;
+      return "check `model:` of " + m.id + " at " + m.defined_at + said;
+    }
     case CheckOutcome::unreachable:
       if (is_loopback_url(host)) return "is the server at " + host + " running?";
       return "cannot connect to " + host + ": check " + url_setting(registry, m) + " and your network";
@@ -250,7 +254,9 @@ std::string render_check_results(const std::vector<CheckResult>& results, ListFo
                      {"latency_ms", r.latency_ms >= 0 ? nlohmann::json(r.latency_ms) : nlohmann::json(nullptr)},
                      {"hint", r.hint}});
     }
-    return out.dump(2) + "\n";
+    // Server text (the hint quotes error bodies) may hold invalid UTF-8: U+FFFD, never a throw;
+    // control characters become \u escapes.
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   std::vector<std::vector<std::string>> table;
   table.push_back({"MODEL", "ROLE", "ENDPOINT", "OUTCOME", "LATENCY MS", "HINT"});

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/data/rag_dataset.hpp"
+#include "llmbench/util/terminal.hpp"
 
 namespace llmbench::data {
 namespace {
@@ -25,9 +26,12 @@ std::size_t width(std::string_view text) {
       text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// Rows as a left-aligned table; column `numeric_column` is right-aligned.
-std::string render_rows(const std::vector<std::vector<std::string>>& rows,
-                        std::size_t numeric_column) {
+// Rows as a left-aligned table; column `numeric_column` is right-aligned. Cells hold text from
+// tasks files (descriptions, licenses, file names): each goes through terminal_safe.
+std::string render_rows(std::vector<std::vector<std::string>> rows, std::size_t numeric_column) {
+  for (auto& row : rows) {
+    for (auto& cell : row) cell = util::terminal_safe(cell);
+  }
   std::vector<std::size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(row[c]));

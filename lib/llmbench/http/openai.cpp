@@ -59,7 +59,9 @@ void read_usage(const json& root, Usage& usage) {
   get("total_tokens", usage.total_tokens);
 }
 
-// Fills `result` from a JSON `error` member; returns false when there is none.
+// Fills `result` from a JSON `error` member; returns false when there is none. Besides
+// OpenAI's {"error": {"message", "code"}}, servers built on web frameworks answer
+// {"error": "SyntaxError", "message": "...", "status": 500} (express, mock-llm): both texts kept.
 bool read_error(const json& root, ParseResult& result) {
   if (!root.is_object()) return false;
   const auto it = root.find("error");
@@ -71,6 +73,10 @@ bool read_error(const json& root, ParseResult& result) {
     const auto message = root.find("message");
     if (message != root.end() && message->is_string() && !message->get_ref<const std::string&>().empty()) {
       result.message += (result.message.empty() ? "" : ": ") + message->get<std::string>();
+    }
+    for (const char* key : {"code", "status"}) {
+      const auto code = root.find(key);
+      if (code != root.end() && code->is_number_integer()) result.error_code = code->get<int>();
     }
   } else if (it->is_object()) {
     const auto message = it->find("message");

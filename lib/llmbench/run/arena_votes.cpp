@@ -4,6 +4,7 @@
 
 #include "llmbench/run/arena_analysis.hpp"
 #include "llmbench/util/json.hpp"
+#include "llmbench/util/terminal.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::run {
@@ -136,11 +137,12 @@ std::size_t display_width(std::string_view s) {
 
 std::vector<std::string> wrap_text(std::string_view input, std::size_t width) {
   if (width == 0) width = 1;
-  std::string expanded;
+  std::string tabs_expanded;
   for (char c : input) {
-    if (c == '\t') expanded += "    ";
-    else if (c != '\r') expanded += c;
+    if (c == '\t') tabs_expanded += "    ";
+    else if (c != '\r') tabs_expanded += c;
   }
+  const std::string expanded = util::terminal_safe(tabs_expanded, util::Newlines::keep);
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (true) {

@@ -59,8 +59,10 @@ std::size_t display_width(std::string_view text);
 
 // `text` laid out in lines of at most `width` columns: its own line breaks are kept, a line
 // that fits is kept as it is (code keeps its indentation), a longer one is wrapped at spaces,
-// and a word longer than the width is cut. Tabs become 4 spaces. Never returns an empty
-// vector (an empty text is one empty line).
+// and a word longer than the width is cut. Tabs become 4 spaces, other control characters and
+// invalid UTF-8 are escaped as util::terminal_safe does (the text is a model's answer or a
+// dataset's prompt: every line is safe to print). Never returns an empty vector (an empty
+// text is one empty line).
 std::vector<std::string> wrap_text(std::string_view text, std::size_t width);
 
 }  // namespace llmbench::run
