@@ -10,3 +10,5 @@ find_package(BZip2 REQUIRED)  # HellaSwag ships as .bz2 and is read in code
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Unicode character data (categories, case folding, normalization) for text metrics
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)

@@ -91,3 +91,41 @@ TEST_CASE("text overlap: exact-match rate compares trimmed repeated answers", "[
   CHECK(*response_exact_match_rate(answers) == Approx(2.0 / 3));
   CHECK_FALSE(response_exact_match_rate({{"only one"}}).has_value());
 }
+
+TEST_CASE("text overlap: Greek capitals fold to small letters, final sigma included", "[metrics][text_overlap]") {
+  CHECK(words("ΔH της ΑΝΤΙΔΡΑΣΗΣ") == std::vector<std::string>{"δh", "τησ", "αντιδρασησ"});  // ς and Σ fold to σ
+  CHECK(words("ΔH της αντίδρασης") == words("δh ΤΗΣ ΑΝΤΊΔΡΑΣΗΣ"));
+  const RougeScores r = rouge("Η ΕΝΘΑΛΠΊΑ ΔH ΕΊΝΑΙ αρνητική", "η ενθαλπία δh είναι ΑΡΝΗΤΙΚΉ");
+  CHECK(r.rouge1.f == 1.0);
+  CHECK(r.rougeL.f == 1.0);
+}
+
+TEST_CASE("text overlap: Georgian, Ethiopic and Arabic-Indic digits are words, not separators", "[metrics][text_overlap]") {
+  CHECK(words("თბილისი საქართველოს დედაქალაქია") ==
+        std::vector<std::string>{"თბილისი", "საქართველოს", "დედაქალაქია"});
+  CHECK(words("አዲስ አበባ።") == std::vector<std::string>{"አዲስ", "አበባ"});  // ። is the Ethiopic full stop
+  CHECK(words("العدد ٣٤٥ كبير") == std::vector<std::string>{"العدد", "٣٤٥", "كبير"});
+  CHECK(rouge("თბილისი დედაქალაქია", "თბილისი არის დედაქალაქია").rouge1.recall == Approx(2.0 / 3));
+}
+
+TEST_CASE("text overlap: fullwidth letters and digits count as the letters and digits they stand for",
+          "[metrics][text_overlap]") {
+  CHECK(words("ＧＰＴ－４ ｉｓ ｈｅｒｅ") == std::vector<std::string>{"gpt", "4", "is", "here"});
+  CHECK(rouge("ＧＰＴ ２０２４", "gpt 2024").rouge1.f == 1.0);
+}
+
+TEST_CASE("text overlap: an apostrophe inside a word keeps it whole whichever apostrophe is typed",
+          "[metrics][text_overlap]") {
+  // U+02BC (modifier letter apostrophe), U+2019 and ASCII: one word, spelled with "'".
+  CHECK(words("памʼять") == std::vector<std::string>{"пам'ять"});
+  CHECK(words("пам’ять") == std::vector<std::string>{"пам'ять"});
+  CHECK(words("Пам'ять") == std::vector<std::string>{"пам'ять"});
+  CHECK(rouge("Памʼять про минуле", "пам'ять про минуле").rouge1.f == 1.0);
+  // At a word's edge it separates: quotes stay out of the words.
+  CHECK(words("ʼслово' 'word’") == std::vector<std::string>{"слово", "word"});
+}
+
+TEST_CASE("text overlap: each CJK ideograph or kana is a word, Hangul words stay whole", "[metrics][text_overlap]") {
+  CHECK(words("東京は大きい") == std::vector<std::string>{"東", "京", "は", "大", "き", "い"});
+  CHECK(words("서울은 크다") == std::vector<std::string>{"서울은", "크다"});
+}

@@ -1,9 +1,52 @@
 #include "llmbench/util/text.hpp"
 
+#include <cstdlib>
+
+#include <utf8proc.h>
+
 namespace llmbench::util {
 namespace {
 
 bool in(char32_t cp, char32_t lo, char32_t hi) { return cp >= lo && cp <= hi; }
+
+// A decimal digit of any script (Unicode category Nd): 0-9, ٠-٩, ０-９, ...
+bool is_decimal_digit(char32_t cp) {
+  if (cp < 0x80) return cp >= U'0' && cp <= U'9';
+  return cp <= 0x10FFFF && utf8proc_category(static_cast<utf8proc_int32_t>(cp)) == UTF8PROC_CATEGORY_ND;
+}
+
+int utf8_length(char32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
+
+// Apostrophes that stand inside a word: ASCII, U+2019 (right single quotation mark) and
+// U+02BC (modifier letter apostrophe, the Ukrainian one). Inside a word each becomes "'".
+bool is_apostrophe(char32_t cp) { return cp == U'\'' || cp == 0x2019 || cp == 0x02BC; }
+
+// Fullwidth and halfwidth forms ("ＡＢＣ", "１２", halfwidth katakana) as the characters they
+// are wide or narrow forms of; every other code point unchanged.
+utf8proc_int32_t unwiden(utf8proc_int32_t cp, void* /*data*/) {
+  const utf8proc_property_t* p = utf8proc_get_property(cp);
+  if (p->decomp_type != UTF8PROC_DECOMP_TYPE_WIDE && p->decomp_type != UTF8PROC_DECOMP_TYPE_NARROW) return cp;
+  utf8proc_int32_t out[4];
+  int boundclass = UTF8PROC_BOUNDCLASS_START;
+  const utf8proc_ssize_t n = utf8proc_decompose_char(
+      cp, out, 4, static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE), &boundclass);
+  return n == 1 ? out[0] : cp;
+}
+
+// NFC, full Unicode case folding (Greek final sigma, German sharp s, ...) and fullwidth
+// forms unwidened: the form words are compared in. Invalid bytes become U+FFFD first.
+std::string fold_for_words(std::string_view text) {
+  const std::string valid = to_valid_utf8(text);
+  utf8proc_uint8_t* folded = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map_custom(
+      reinterpret_cast<const utf8proc_uint8_t*>(valid.data()), static_cast<utf8proc_ssize_t>(valid.size()),
+      &folded, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD), unwiden,
+      nullptr);
+  if (n < 0) return to_lower(valid);  // cannot happen on valid UTF-8 short of memory
+  std::string out(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(n));
+  std::free(folded);
+  return out;
+}
 
 }  // namespace
 
@@ -94,23 +137,18 @@ bool is_cjk(char32_t cp) {
 
 bool is_letter(char32_t cp) {
   if (cp < 0x80) return in(cp, U'a', U'z') || in(cp, U'A', U'Z');
-  if (in(cp, 0x00C0, 0x024F)) return cp != 0xD7 && cp != 0xF7;
-  return cp == 0xAA || cp == 0xB5 || cp == 0xBA ||
-         in(cp, 0x0250, 0x02AF) ||                            // IPA
-         in(cp, 0x0300, 0x036F) ||                            // combining marks
-         (in(cp, 0x0370, 0x03FF) && cp != 0x037E && cp != 0x0387) ||  // Greek
-         in(cp, 0x0400, 0x0482) || in(cp, 0x0483, 0x052F) ||  // Cyrillic (+ marks)
-         in(cp, 0x0531, 0x0587) ||                            // Armenian
-         in(cp, 0x05D0, 0x05EA) || in(cp, 0x0591, 0x05C7) ||  // Hebrew
-         in(cp, 0x0620, 0x064A) || in(cp, 0x064B, 0x065F) || in(cp, 0x0671, 0x06D3) ||
-         in(cp, 0x0900, 0x0DFF) ||                            // Indic scripts (approx.)
-         in(cp, 0x0E00, 0x0E5A) ||                            // Thai
-         in(cp, 0x1E00, 0x1FFF) ||                            // Latin/Greek extended
-         in(cp, 0xAC00, 0xD7AF) ||                            // Hangul
-         is_cjk(cp);
+  if (cp > 0x10FFFF) return false;
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+      return true;
+    default:
+      return false;
+  }
 }
 
-bool is_alnum(char32_t cp) { return is_letter(cp) || is_digit(cp); }
+bool is_alnum(char32_t cp) { return is_letter(cp) || is_decimal_digit(cp); }
 
 bool is_space(char32_t cp) {
   return cp == U' ' || in(cp, U'\t', U'\r') || cp == 0x85 || cp == 0xA0 || in(cp, 0x2000, 0x200A) ||
@@ -118,10 +156,12 @@ bool is_space(char32_t cp) {
 }
 
 char32_t to_lower(char32_t cp) {
-  if (in(cp, U'A', U'Z')) return cp + 32;
-  if (in(cp, 0x0410, 0x042F)) return cp + 0x20;  // А..Я -> а..я
-  if (in(cp, 0x0400, 0x040F)) return cp + 0x50;  // Ѐ..Џ -> ѐ..џ (Ё -> ё)
-  return cp;
+  if (cp < 0x80) return in(cp, U'A', U'Z') ? cp + 32 : cp;
+  if (cp > 0x10FFFF) return cp;
+  const auto lower = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
+  // Keep the UTF-8 length (see the header): a mapping that changes it (U+0130 -> i,
+  // U+023A -> U+2C65) leaves the character as it is.
+  return utf8_length(lower) == utf8_length(cp) ? lower : cp;
 }
 
 std::string to_lower(std::string_view text) {
@@ -194,34 +234,34 @@ std::string normalize_for_match(std::string_view text) {
 }
 
 std::vector<std::string> tokenize_words(std::string_view text) {
-  const std::string lower = to_lower(text);
+  const std::string folded = fold_for_words(text);
   std::vector<std::string> words;
   std::string current;
+  char32_t last = 0;  // the last code point of `current`
   std::size_t pos = 0;
   auto flush = [&] {
     if (!current.empty()) words.push_back(std::move(current));
     current.clear();
   };
-  while (pos < lower.size()) {
+  while (pos < folded.size()) {
     const std::size_t start = pos;
-    const char32_t cp = decode_utf8(lower, pos);
+    const char32_t cp = decode_utf8(folded, pos);
     if (is_cjk(cp)) {
       flush();
-      words.emplace_back(lower.substr(start, pos - start));
-    } else if (is_alnum(cp)) {
-      current.append(lower, start, pos - start);
-    } else if ((cp == U'\'' || cp == 0x2019) && !current.empty() && pos < lower.size()) {
+      words.emplace_back(folded.substr(start, pos - start));
+    } else if (is_apostrophe(cp)) {
+      // Inside a word (a letter on both sides, not CJK) it is part of the word, as "'".
       std::size_t next = pos;
-      const char32_t after = decode_utf8(lower, next);
-      std::size_t back = current.size() - 1;
-      while (back > 0 && (static_cast<unsigned char>(current[back]) & 0xC0) == 0x80) --back;
-      std::size_t at = back;
-      const char32_t before = decode_utf8(current, at);
-      if (is_letter(before) && is_letter(after) && !is_cjk(after)) {
-        current.append(lower, start, pos - start);
+      const char32_t after = pos < folded.size() ? decode_utf8(folded, next) : 0;
+      if (!current.empty() && is_letter(last) && is_letter(after) && !is_apostrophe(after) && !is_cjk(after)) {
+        current += '\'';
+        last = U'\'';
       } else {
         flush();
       }
+    } else if (is_alnum(cp)) {
+      current.append(folded, start, pos - start);
+      last = cp;
     } else {
       flush();
     }
