@@ -15,8 +15,6 @@
 namespace llmbench::app {
 namespace {
 
-enum class ListFormat { table, json };
-
 struct DatasetsOptions {
   std::string data_dir;    // "" = benchmarks/data here, else the source tree's
   std::string tasks_file;  // YAML with a tasks: list of custom tasks
