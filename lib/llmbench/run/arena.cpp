@@ -28,6 +28,7 @@
 #include "llmbench/run/git_info.hpp"
 #include "llmbench/run/journal.hpp"
 #include "llmbench/run/progress.hpp"
+#include "llmbench/run/rag_requests.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
@@ -313,9 +314,10 @@ int run_arena(const ArenaOptions& requested) {
           executor.submit(std::move(request), [&, unit = &u, order](http::RequestRecord&& r) {
             json b = battle_skeleton(*unit, order);
             b["latency_ms"] = r.timings.latency_ms();
-            if (!r.ok()) {
-              b["error_kind"] = std::string(http::to_string(r.outcome));
-              b["error"] = r.error;
+            if (verdict_request_failed(r)) {
+              const json failure = verdict_request_fields(r);
+              b["error_kind"] = failure["error_kind"];
+              b["error"] = failure["error"];
             } else {
               b["rationale"] = r.content;
               const tasks::PairwiseResult verdict = tasks::parse_pairwise_verdict(r.content);

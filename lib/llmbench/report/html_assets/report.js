@@ -384,6 +384,8 @@
       [['tiers', flags.tiers], ['tasks', flags.tasks], ['dataset', run.dataset_file ? run.dataset_file + ' (' + (run.dataset_type || '') + ')' : run.dataset_type],
        ['limit', flags.limit], ['sample seed', flags.sample_seed], ['few-shot', flags.num_fewshot],
        ['judge eval mode', flags.judge_eval_mode], ['consistency runs', flags.consistency_runs],
+       ['truncated replies', flags.score_truncated === true ? 'scored from whatever they hold (--score-truncated)'
+         : flags.score_truncated === false ? 'unparsed unless a complete final answer precedes the cut' : null],
        ['generation models', flags.generation_models], ['judges', flags.judge_models],
        ['production judges', flags.production_judge_models], ['llmbench', run.llmbench_version],
        ['git', run.git && run.git.commit ? (run.git.branch ? run.git.branch + ' @ ' : '') + run.git.commit : null]]
