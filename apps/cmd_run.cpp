@@ -104,6 +104,10 @@ Runner setup_run(CLI::App& app) {
   cmd->add_option("--consistency-runs", o.consistency_runs,
                   "Answers per prompt for the consistency metrics (1 = off)")
       ->capture_default_str()->check(CLI::Range(1, 20));
+  cmd->add_flag("--score-truncated", o.score_truncated,
+                "Standard tier: score a reply cut off by max_tokens (finish_reason length) from whatever its "
+                "text holds, as lm-evaluation-harness does; default: off, such a reply counts only with a "
+                "complete final answer before the cut, else as unparsed");
   cmd->add_option("--concurrency", o.concurrency, "Requests in flight over all providers")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--retries", o.retries, "Retries per request after the first attempt")

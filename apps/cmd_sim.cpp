@@ -28,6 +28,7 @@ struct SimCommandOptions {
   double drop_rate = 0;
   double truncate_rate = 0;
   double stall_rate = 0;
+  double length_rate = 0;
   double retry_after_s = 1;
   double stall_s = 30;
   std::uint64_t seed = 0;
@@ -88,6 +89,7 @@ int run_sim(const SimCommandOptions& o) {
   options.faults.drop = o.drop_rate;
   options.faults.truncate = o.truncate_rate;
   options.faults.stall = o.stall_rate;
+  options.faults.length = o.length_rate;
   options.faults.retry_after_s = o.retry_after_s;
   options.faults.stall_s = o.stall_s;
   options.seed = o.seed;
@@ -171,6 +173,10 @@ Runner setup_sim(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--stall-rate", options->stall_rate,
                   "Share of requests that get silence for --stall-s, then a close, in [0,1]")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--length-rate", options->length_rate,
+                  "Share of chat replies cut off in mid-reasoning (finish_reason length) with a tail naming "
+                  "an answer, in [0,1]")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--retry-after", options->retry_after_s, "Retry-After sent with 429, in seconds")
       ->capture_default_str()->check(non_negative_seconds());

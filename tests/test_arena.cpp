@@ -260,3 +260,60 @@ TEST_CASE("arena: a reused --run-id exits 2 naming it, leaving the first run's b
   CHECK(again.err.find("run id \"arena-test\" is taken") != std::string::npos);
   CHECK(slurp(dir + "/runs/arena-test/battles.jsonl") == before);
 }
+
+TEST_CASE("arena: battles without a verdict are logged as failed with their reason, and the run completes rated on the rest",
+          "[arena]") {
+  const std::string dir = temp_dir("arena-failed-battles");
+  // sim-broken's provider answers every request with a 500; sim-mute's four-token budget cuts
+  // every verdict before its [[A]]/[[B]]/[[C]].
+  const std::string config = dir + "/models.yaml";
+  std::ofstream(config) << "providers:\n"
+                           "  sim:\n    base_url: sim://\n"
+                           "  broken:\n    base_url: sim://?server_error=1&first_attempt_only=false\n"
+                           "models:\n"
+                           "  - {id: sim-small, provider: sim, sim_accuracy: 0.45}\n"
+                           "  - {id: sim-large, provider: sim, sim_accuracy: 0.85}\n"
+                           "  - {id: sim-medium, provider: sim, sim_accuracy: 0.65}\n"
+                           "  - {id: sim-broken, provider: broken, model: sim-large}\n"
+                           "  - {id: sim-mute, provider: sim, model: sim-medium, params: {max_tokens: 4}}\n";
+  const auto r = run_cli({"arena", "run", "--config", config, "--generation-models", "sim-small,sim-large,sim-broken",
+                          "--judge-models", "sim-medium,sim-mute", "--dataset", write_prompts(dir), "--output-dir", dir,
+                          "--progress", "none", "--bootstrap-rounds", "50", "--no-cache", "--retries", "0",
+                          "--run-id", "arena-failed"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);  // some battles failed
+  CHECK(r.err.find("internal error") == std::string::npos);
+  const json run = read_report(dir).back();
+  CHECK(run["status"] == "completed");
+  const json& arena = run["arena"];
+  // 3 pairs x 4 prompts x 2 orders x 2 judges; only (sim-small, sim-large) judged by sim-medium has verdicts.
+  CHECK(arena["battles_total"] == 48);
+  CHECK(arena["battles_rated"] == 8);
+  CHECK(arena["battles_failed"] == 40);
+  const auto battles = read_lines(dir + "/runs/arena-failed/battles.jsonl");
+  REQUIRE(battles.size() == 48);
+  std::size_t no_answer = 0, no_verdict = 0;
+  for (const json& b : battles) {
+    INFO(b.dump());
+    const bool broken = b["model_a"] == "sim-broken" || b["model_b"] == "sim-broken";
+    if (broken || b["judge_model"] == "sim-mute") {
+      CHECK(b["status"] == "failed");
+      CHECK(b["winner"].is_null());
+      CHECK(b["error_kind"].is_string());
+      CHECK_FALSE(b["error"].get<std::string>().empty());
+      if (broken) ++no_answer;
+      else ++no_verdict;
+    } else {
+      CHECK(b["status"] == "judged");
+      CHECK((b["winner"] == "a" || b["winner"] == "b" || b["winner"] == "tie"));
+    }
+  }
+  CHECK(no_answer == 32);
+  CHECK(no_verdict == 8);
+  // The ratings count only battles with verdicts: sim-broken fought none.
+  for (const json& row : arena["leaderboard"]) {
+    INFO(row.dump());
+    CHECK(row["battles"].get<int>() == (row["model"] == "sim-broken" ? 0 : 8));
+  }
+  CHECK(r.out.find("40 failed") != std::string::npos);
+}

@@ -96,3 +96,49 @@ TEST_CASE("score: GSM8K reports strict and flexible verdicts separately", "[task
   CHECK(both.flexible.correct);
   CHECK(both.strict.extracted == "18");
 }
+
+TEST_CASE("score: a cut-off multiple-choice reply counts only a complete final-answer statement", "[tasks][score]") {
+  const McPrompt prompt = capital_prompt();
+  const auto cut = [&](const char* text) { return score_choice(text, "", prompt, Finish::cut_off); };
+  // The tail names a letter the model had not settled on.
+  CHECK_FALSE(cut("Let me compare them. At first glance the one that said B").parsed);
+  CHECK_FALSE(cut("B").parsed);
+  CHECK_FALSE(cut("Paris").parsed);
+  CHECK_FALSE(cut("Answer: B").parsed);               // the cut may follow the letter at once
+  CHECK_FALSE(cut("The answer is B or").parsed);      // "B or C" was being written
+  CHECK_FALSE(cut("The answer is B bec").parsed);     // the next word runs into the cut
+  CHECK_FALSE(cut("Answer: B.\nHmm, wait: the answer is C").parsed);  // the last statement runs into the cut
+  // A statement closed before the cut is the model's answer.
+  CHECK(cut("Answer: B.").correct);
+  CHECK(cut("The answer is (B)").correct);
+  CHECK(cut("**Answer: B**\n\nExplanation: Paris has been the capit").correct);
+  CHECK(cut("The answer is B because Paris is the capit").correct);
+  CHECK(cut("A is wrong. Ответ: В\nПотому что").correct);
+  CHECK(cut("Answer: A.\nLet me double-check: the").extracted == "A");
+  // Reasoning cut inside a think block holds no answer at all.
+  CHECK_FALSE(cut("<think>The answer is B. Let me verify").parsed);
+  // --score-truncated's parity mode reads the tail as lm-evaluation-harness would.
+  CHECK(score_choice("At first glance the one that said B", "", prompt).correct);
+}
+
+TEST_CASE("score: a cut-off GSM8K or numeric reply counts only a complete final number", "[tasks][score]") {
+  const auto gsm = [](const char* text) { return score_gsm8k(text, "42", Finish::cut_off); };
+  CHECK_FALSE(gsm("Each box holds 6 apples and there are 7 boxes, so 6 x 7 = 4").flexible.parsed);
+  CHECK_FALSE(gsm("So 6 x 7 = 42.\n#### 4").flexible.parsed);     // "#### 4" may be "#### 42"
+  CHECK_FALSE(gsm("#### 42.").flexible.parsed);                    // "42." may be "42.5"
+  CHECK_FALSE(gsm("#### 1,2").flexible.parsed);                    // "1,2" may be "1,250"
+  const Gsm8kScore done = gsm("6 x 7 = 42\n#### 42\n\nQuestion: A farmer has 3 cows and 2");
+  CHECK(done.flexible.correct);  // scored on the text up to the final answer, not the next question
+  CHECK(done.strict.correct);
+  CHECK(gsm("So the answer is 42. Now let me check: 6 x 7 = 4").flexible.correct);
+  CHECK(gsm("\\boxed{42}").flexible.correct);
+  CHECK(score_text(Scorer::numeric, "The answer is 42 apples, because 6 x", "42", Finish::cut_off).correct);
+  CHECK_FALSE(score_text(Scorer::numeric, "6 x 7 is 4", "42", Finish::cut_off).parsed);
+}
+
+TEST_CASE("score: a cut-off yes/no reply counts a whole first word; cut-off free text never", "[tasks][score]") {
+  CHECK(score_text(Scorer::yes_no, "Yes, because the text says", "yes", Finish::cut_off).correct);
+  CHECK_FALSE(score_text(Scorer::yes_no, "No", "no", Finish::cut_off).parsed);  // "No" may be "Nowhere"
+  CHECK_FALSE(score_text(Scorer::exact, "Paris", "Paris", Finish::cut_off).parsed);
+  CHECK_FALSE(score_text(Scorer::normalized_text, "Paris", "Paris", Finish::cut_off).parsed);
+}

@@ -193,6 +193,53 @@ TEST_CASE("sweep: with over a third of first attempts failing, every score equal
   CHECK(scores(run) == scores(only_run(dir + "/clean")));
 }
 
+TEST_CASE("sweep: replies cut off in mid-reasoning are unparsed and counted truncated; --score-truncated scores their tail",
+          "[sweep]") {
+  // Every reply ends with finish_reason "length" and a tail naming the answer the model meant
+  // ("...the one that said B", "...the one that said 42"): no final answer was stated.
+  sim::FaultOptions faults;
+  faults.length = 1;
+  faults.first_attempt_only = false;  // both runs below ask the same questions
+  auto s = start_sim(faults);
+  const std::string dir = test::temp_dir();
+  const auto strict = test::run_cli(sweep_args(*s, dir, dir + "/strict"));
+  INFO(strict.out << strict.err);
+  REQUIRE(strict.exit_code == 0);
+  auto parity_args = sweep_args(*s, dir, dir + "/parity");
+  parity_args.push_back("--score-truncated");
+  const auto parity = test::run_cli(parity_args);
+  INFO(parity.out << parity.err);
+  REQUIRE(parity.exit_code == 0);
+
+  const json strict_run = only_run(dir + "/strict"), parity_run = only_run(dir + "/parity");
+  CHECK(strict_run.at("flags").at("score_truncated") == false);
+  CHECK(parity_run.at("flags").at("score_truncated") == true);
+  int parity_correct = 0;
+  for (const json* run : {&strict_run, &parity_run}) {
+    const bool scored = run == &parity_run;
+    for (const auto& mr : run->at("model_runs")) {
+      for (const auto& [task, m] : mr.at("metrics").at("standard").items()) {
+        INFO(mr.at("generation_model") << " " << task << " " << m.dump());
+        CHECK(m.at("n") == kLimit);
+        CHECK(m.at("n_truncated") == kLimit);
+        CHECK(m.at("n_errors") == 0);
+        CHECK(m.at("n_unparsed") == (scored ? 0 : kLimit));
+        if (!scored) CHECK(m.at("n_correct") == 0);
+        if (scored) parity_correct += m.at("n_correct").get<int>();
+      }
+    }
+  }
+  CHECK(parity_correct > static_cast<int>(kItems) / 3);  // the tails name the intended answers
+  for (const json& r : journal_of(dir + "/strict", strict_run)) {
+    CHECK(r.at("truncated") == true);
+    CHECK(r.at("finish_reason") == "length");
+    CHECK(r.at("verdict") == "unparsed");
+  }
+  CHECK(strict.out.find("truncated") != std::string::npos);
+  CHECK(strict.out.find("unparsed unless a complete final answer precedes the cut") != std::string::npos);
+  CHECK(parity.out.find("--score-truncated") != std::string::npos);
+}
+
 TEST_CASE("sweep: items that still fail after all retries are counted apart and retried with --retry-errors", "[sweep]") {
   sim::FaultOptions faults;
   faults.server_error = 0.2;

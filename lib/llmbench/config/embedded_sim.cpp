@@ -59,6 +59,7 @@ const std::map<std::string, Setter>& setters() {
     t["drop"] = fault(&sim::FaultOptions::drop, 0, 1);
     t["truncate"] = fault(&sim::FaultOptions::truncate, 0, 1);
     t["stall"] = fault(&sim::FaultOptions::stall, 0, 1);
+    t["length"] = fault(&sim::FaultOptions::length, 0, 1);
     t["retry_after_s"] = fault(&sim::FaultOptions::retry_after_s, 0, 3600);
     t["stall_s"] = fault(&sim::FaultOptions::stall_s, 0, 3600);
     t["first_attempt_only"] = [](sim::SimOptions& o, const std::string& k, const std::string& v) {

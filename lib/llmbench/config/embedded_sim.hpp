@@ -6,7 +6,7 @@
 //   sim://?latency_ms=5&tokens_per_s=200&seed=7&rate_limit=0.1
 // Known parameters: latency_ms, ttft_ms, tokens_per_s, seed, threads, api_key (a made-up key
 // the simulator demands, to test the bad-key path; never a real key), and the fault shares
-// rate_limit, server_error, bad_gateway_html, drop, truncate, stall (in [0,1]), retry_after_s,
+// rate_limit, server_error, bad_gateway_html, drop, truncate, stall, length (in [0,1]), retry_after_s,
 // stall_s, first_attempt_only (true|false).
 
 #include <map>

@@ -162,11 +162,21 @@ std::string render_tier_tables(const json& run) {
   return out;
 }
 
+// How the standard tier scored replies cut off by the token budget, from the run's flags.
+std::string truncation_note(const json& flags) {
+  const json& score_truncated = flags.value("score_truncated", json());
+  if (!score_truncated.is_boolean()) return {};
+  return score_truncated.get<bool>()
+             ? "truncated: replies cut off by the token budget, scored from whatever they hold (--score-truncated)\n"
+             : "truncated: replies cut off by the token budget, unparsed unless a complete final answer precedes "
+               "the cut (--score-truncated scores them as they stand)\n";
+}
+
 }  // namespace
 
 std::string render_summary(const json& run) {
   std::vector<std::vector<std::string>> rows = {
-      {"model", "task", "accuracy", "95% CI", "n", "correct", "unparsed", "errors", "p50 ms", "p95 ms"}};
+      {"model", "task", "accuracy", "95% CI", "n", "correct", "unparsed", "truncated", "errors", "p50 ms", "p95 ms"}};
   std::vector<std::string> costs = {""};  // one per row
   std::vector<std::string> notes;
   std::set<std::string> standard_done;  // model runs of one generation model share its standard metrics
@@ -188,8 +198,8 @@ std::string render_summary(const json& run) {
     for (const auto& [task, m] : standard.items()) {
       rows.push_back({model, task, percent(m.value("accuracy", json())), interval(m.value("ci95", json())),
                       count(m.value("n", json())), count(m.value("n_correct", json())),
-                      count(m.value("n_unparsed", json())), count(m.value("n_errors", json())),
-                      millis(m.value("latency_ms", json()), "p50"), millis(m.value("latency_ms", json()), "p95")});
+                      count(m.value("n_unparsed", json())), count(m.value("n_truncated", json())),
+                      count(m.value("n_errors", json())), millis(m.value("latency_ms", json()), "p50"), millis(m.value("latency_ms", json()), "p95")});
       const json& cost = m.value("cost", json());
       costs.push_back(cost.is_object() && cost.value("total", json()).is_number()
                           ? fmt::format("{:.4f}", cost["total"].get<double>()) : "-");
@@ -197,12 +207,12 @@ std::string render_summary(const json& run) {
         const json& s = m["strict_match"];
         rows.push_back({"", task + " (strict)", percent(s.value("accuracy", json())),
                         interval(s.value("ci95", json())), count(s.value("n", json())),
-                        count(s.value("n_correct", json())), count(s.value("n_unparsed", json())),
+                        count(s.value("n_correct", json())), count(s.value("n_unparsed", json())), "",
                         count(s.value("n_errors", json())), "", ""});
         costs.push_back("");
       }
       if (m.contains("macro_accuracy")) {
-        rows.push_back({"", task + " (macro)", percent(m["macro_accuracy"]), "", "", "", "", "", "", ""});
+        rows.push_back({"", task + " (macro)", percent(m["macro_accuracy"]), "", "", "", "", "", "", "", ""});
         costs.push_back("");
       }
     }
@@ -218,6 +228,7 @@ std::string render_summary(const json& run) {
   const std::string tiers = render_tier_tables(run);
   if (rows.size() > 1) {
     out += render_table(std::move(rows));
+    out += truncation_note(run.value("flags", json::object()));
   } else if (tiers.empty()) {
     out += "No results.\n";
   }

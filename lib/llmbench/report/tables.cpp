@@ -217,6 +217,7 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
                    {"n", "n", integer, N},
                    {"n_correct", "correct", integer, N},
                    {"n_unparsed", "unparsed", integer, L},
+                   {"n_truncated", "truncated", integer, L},
                    {"n_errors", "errors", integer, L},
                    {"latency_ms_p50", "p50 ms", num, L},
                    {"latency_ms_p95", "p95 ms", num, L},
@@ -235,7 +236,7 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
                               accuracy_cell(field(block, "flexible_extract")),
                               number_cell(field(block, "macro_accuracy")), number_cell(field(block, "n")),
                               number_cell(field(block, "n_correct")), number_cell(field(block, "n_unparsed")),
-                              number_cell(field(block, "n_errors")),
+                              number_cell(field(block, "n_truncated")), number_cell(field(block, "n_errors")),
                               number_cell(field(field(block, "latency_ms"), "p50")),
                               number_cell(field(field(block, "latency_ms"), "p95")),
                               number_cell(field(field(block, "cost"), "total"))});

@@ -30,10 +30,12 @@
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/progress.hpp"
 #include "llmbench/run/request_timeout.hpp"
+#include "llmbench/run/rag_requests.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/tasks/verdict.hpp"
+#include "llmbench/util/json.hpp"
 
 namespace llmbench::run {
 namespace {
@@ -79,13 +81,15 @@ std::string winner_letter(tasks::Winner w) {
   return w == tasks::Winner::a ? "a" : w == tasks::Winner::b ? "b" : "tie";
 }
 
-// Fills "winner"/"flip" of both orders of a unit: a verdict that names different models in
-// the two orders followed the position, so both count as ties.
+// Fills "winner"/"flip"/"status" of both orders of a unit: a verdict that names different
+// models in the two orders followed the position, so both count as ties. An order without a
+// verdict (its answer, its judge request or its verdict failed: raw_winner null) has no
+// winner and status "failed"; the other order keeps its own verdict.
 void resolve_unit(Unit& unit) {
   auto by_model = [](const json& b) -> std::string {
-    const std::string raw = b.value("raw_winner", std::string());
-    if (raw == "a") return b["model_a"];
-    if (raw == "b") return b["model_b"];
+    const std::string raw = util::string_field(b, "raw_winner");
+    if (raw == "a") return util::string_field(b, "model_a");
+    if (raw == "b") return util::string_field(b, "model_b");
     return raw;  // "tie" or ""
   };
   json& x = *unit.orders[0];
@@ -93,9 +97,10 @@ void resolve_unit(Unit& unit) {
   const std::string wx = by_model(x), wy = by_model(y);
   const bool flip = !wx.empty() && !wy.empty() && wx != "tie" && wy != "tie" && wx != wy;
   for (json* b : {&x, &y}) {
+    const bool judged = b->at("raw_winner").is_string();
     (*b)["flip"] = flip;
-    if (b->at("raw_winner").is_null()) (*b)["winner"] = nullptr;
-    else (*b)["winner"] = flip ? json("tie") : b->at("raw_winner");
+    (*b)["winner"] = !judged ? json(nullptr) : flip ? json("tie") : b->at("raw_winner");
+    (*b)["status"] = judged ? "judged" : "failed";
   }
 }
 
@@ -292,6 +297,7 @@ int run_arena(const ArenaOptions& requested) {
                 {"raw_winner", nullptr},
                 {"winner", nullptr},
                 {"flip", false},
+                {"status", "failed"},
                 {"rationale", nullptr},
                 {"error_kind", nullptr},
                 {"error", nullptr}};
@@ -335,9 +341,10 @@ int run_arena(const ArenaOptions& requested) {
           executor.submit(std::move(request), [&, unit = &u, order](http::RequestRecord&& r) {
             json b = battle_skeleton(*unit, order);
             b["latency_ms"] = r.timings.latency_ms();
-            if (!r.ok()) {
-              b["error_kind"] = std::string(http::to_string(r.outcome));
-              b["error"] = r.error;
+            if (verdict_request_failed(r)) {
+              const json failure = verdict_request_fields(r);
+              b["error_kind"] = failure["error_kind"];
+              b["error"] = failure["error"];
             } else {
               b["rationale"] = r.content;
               const tasks::PairwiseResult verdict = tasks::parse_pairwise_verdict(r.content);
@@ -409,7 +416,7 @@ int run_arena(const ArenaOptions& requested) {
   run["status"] = interrupted ? "interrupted" : "completed";
   report::upsert_run(report_file, run);
 
-  std::fprintf(human, "\nArena %s: %zu battles (%zu without a verdict)\n%s", run_id.c_str(), battles.size(), failed,
+  std::fprintf(human, "\nArena %s: %zu battles (%zu failed: no answer or no verdict; left out of the ratings)\n%s", run_id.c_str(), battles.size(), failed,
               leaderboard_text(run["arena"]).c_str());
   std::fprintf(human, "Report: %s (battles: %s)\n", report_file.c_str(), (out_dir / battles_log).c_str());
   std::fprintf(human, "Vote blind yourself: llmbench arena vote --output-dir %s --run %s\n", out_dir.c_str(), run_id.c_str());

@@ -168,7 +168,7 @@ void JudgePipelineTier::submit(http::Executor& executor, const ModelMatrix& mode
       const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
       requests.submit(chat_request(judge, prompt), [key, id = judge.id, prompt, &item, sink](const http::RequestRecord& rec) {
         if (rec.outcome == http::Outcome::cancelled) return;
-        json r = request_fields(rec);
+        json r = verdict_request_fields(rec);
         r.update({{"task", "judge_pipeline"}, {"item_id", item.id}, {"key", key}, {"model", id},
                   {"role", "production_judge"}, {"production_judge_model", id}, {"repeat", 0},
                   {"question", item.question}, {"context", item.context}, {"answer", item.answer},
@@ -176,7 +176,7 @@ void JudgePipelineTier::submit(http::Executor& executor, const ModelMatrix& mode
                   {"ground_truth_show", item.ground_truth_show}, {"prompt", messages_json(prompt)},
                   {"response", rec.content}, {"reasoning", rec.reasoning}, {"extracted", nullptr},
                   {"parsed", false}, {"correct", nullptr}});
-        if (!request_failed(rec)) {
+        if (!verdict_request_failed(rec)) {
           const tasks::ShowVerdict v = tasks::parse_show_verdict(rec.content);
           if (!v.ok()) {
             r["error_kind"] = "unparsed_verdict";

@@ -33,6 +33,7 @@ json options_to_json(const RunOptions& o) {
           {"top_k", o.top_k},
           {"judge_eval_mode", o.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned"},
           {"consistency_runs", o.consistency_runs},
+          {"score_truncated", o.score_truncated},
           {"concurrency", o.concurrency},
           {"retries", o.retries},
           {"timeout_s", o.timeout_s},
@@ -72,6 +73,7 @@ RunOptions options_from_json(const json& f) {
   get("prompt_lang", o.prompt_lang);
   get("top_k", o.top_k);
   get("consistency_runs", o.consistency_runs);
+  get("score_truncated", o.score_truncated);
   get("concurrency", o.concurrency);
   get("retries", o.retries);
   get("timeout_s", o.timeout_s);

@@ -51,6 +51,9 @@ struct RunOptions {
   std::string run_id;  // "" = generated
   std::string resume;  // run id to resume
   bool retry_errors = false;  // with resume: also send again the items that ended in an error
+  // Standard tier: score a reply cut off by the token budget from whatever its text holds
+  // (lm-evaluation-harness's behaviour); default false: only a complete final answer counts.
+  bool score_truncated = false;
   bool no_cache = false;
   std::string cache_dir;  // "" = <output_dir>/cache
   std::string baselines = "configs/baselines.yaml";  // metric thresholds; a missing default is skipped

@@ -151,11 +151,11 @@ std::vector<std::string> answer_group_keys(const AnswerGroup& g) {
 
 json judge_record(const std::string& key, const config::ResolvedModel& judge, const std::string& metric,
                   const std::vector<http::ChatMessage>& prompt, const http::RequestRecord& rec) {
-  json r = request_fields(rec);
+  json r = verdict_request_fields(rec);
   r.update({{"key", key}, {"model", judge.id}, {"role", "judge"}, {"judge_model", judge.id}, {"metric", metric},
             {"repeat", 0}, {"prompt", messages_json(prompt)}, {"response", rec.content},
             {"reasoning", rec.reasoning}, {"score", nullptr}, {"rationale", nullptr}});
-  if (request_failed(rec)) return r;
+  if (verdict_request_failed(rec)) return r;
   const tasks::ScoreVerdict v = tasks::parse_judge_score(rec.content);
   if (!v.ok()) {
     r["error_kind"] = "unparsed_verdict";

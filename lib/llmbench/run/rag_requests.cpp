@@ -143,4 +143,22 @@ json request_fields(const http::RequestRecord& record) {
   return out;
 }
 
+bool cut_off(const http::RequestRecord& record) {
+  return record.outcome == http::Outcome::truncated ||
+         (record.outcome == http::Outcome::ok && record.finish_reason == "length");
+}
+
+bool verdict_request_failed(const http::RequestRecord& record) {
+  return request_failed(record) || cut_off(record);
+}
+
+json verdict_request_fields(const http::RequestRecord& record) {
+  json out = request_fields(record);
+  if (!request_failed(record) && cut_off(record)) {
+    out["error_kind"] = "truncated";
+    out["error"] = "the judge's reply was cut off (finish_reason length) before its verdict was complete; raise max_tokens";
+  }
+  return out;
+}
+
 }  // namespace llmbench::run

@@ -100,4 +100,15 @@ std::size_t embedding_requests(std::size_t count);
 nlohmann::json request_fields(const http::RequestRecord& record);
 bool request_failed(const http::RequestRecord& record);  // what request_fields marks as an error
 
+// The token budget ran out before the reply was finished: finish_reason "length", with an
+// answer begun (Outcome::ok) or without one (Outcome::truncated, e.g. a reasoning model that
+// spent the budget reasoning). Such a reply is unfinished text, not an answer.
+bool cut_off(const http::RequestRecord& record);
+
+// The request part of a judge's verdict record: request_fields, and a reply cut off by the
+// token budget (finish_reason length, cut_off) is an error too, kind
+// "truncated": a verdict read from unfinished text is not the judge's verdict.
+nlohmann::json verdict_request_fields(const http::RequestRecord& record);
+bool verdict_request_failed(const http::RequestRecord& record);  // what verdict_request_fields marks
+
 }  // namespace llmbench::run

@@ -1,4 +1,5 @@
 #include "llmbench/run/standard_tier.hpp"
+#include "llmbench/run/rag_requests.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,12 +13,14 @@
 #include "llmbench/metrics/accuracy.hpp"
 #include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/tasks/score.hpp"
+#include "llmbench/util/json.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
 using metrics::Verdict;
+using util::string_field;
 
 constexpr std::string_view kGsm8k = "gsm8k";
 
@@ -59,7 +62,8 @@ json latency_json(std::vector<double> latencies) {
 
 }  // namespace
 
-StandardTier::StandardTier(const RunOptions& options, const std::string& data_dir) {
+StandardTier::StandardTier(const RunOptions& options, const std::string& data_dir)
+    : score_truncated_(options.score_truncated) {
   std::vector<data::CustomTask> custom;
   if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
   std::vector<std::string> names = options.tasks;
@@ -142,8 +146,10 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
     r["options"] = prompt.mc.options;
     r["letters"] = prompt.mc.letters;
   }
-  // A truncated answer (the token budget ran out before any answer) is the model's doing:
-  // scored as unparsed, and its kind kept. Every other failed request is an error item.
+  // A reply cut off by the token budget is the model's doing, not an error: marked
+  // truncated and scored (an empty one keeps its kind "truncated" and is unparsed). Every
+  // other failed request is an error item.
+  r["truncated"] = cut_off(record);
   if (!record.ok() && record.outcome != http::Outcome::truncated) {
     r["error_kind"] = std::string(http::to_string(record.outcome));
     r["error"] = record.error;
@@ -154,14 +160,16 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
     return r;
   }
   if (record.outcome == http::Outcome::truncated) r["error_kind"] = "truncated";
+  const tasks::Finish finish =
+      cut_off(record) && !score_truncated_ ? tasks::Finish::cut_off : tasks::Finish::complete;
   if (mc) {
-    const tasks::Score s = tasks::score_choice(record.content, record.reasoning, prompt.mc);
+    const tasks::Score s = tasks::score_choice(record.content, record.reasoning, prompt.mc, finish);
     r["extracted"] = s.parsed ? json(s.extracted) : json();
     r["parsed"] = s.parsed;
     r["correct"] = s.correct;
     r["verdict"] = verdict_name(verdict_of(s));
   } else if (task.dataset.task == kGsm8k) {
-    const tasks::Gsm8kScore g = tasks::score_gsm8k(record.content, item.reference);
+    const tasks::Gsm8kScore g = tasks::score_gsm8k(record.content, item.reference, finish);
     r["extracted"] = g.flexible.parsed ? json(g.flexible.extracted) : json();
     r["parsed"] = g.flexible.parsed;
     r["correct"] = g.flexible.correct;
@@ -169,7 +177,7 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
     r["extracted_strict"] = g.strict.parsed ? json(g.strict.extracted) : json();
     r["verdict_strict"] = verdict_name(verdict_of(g.strict));
   } else {
-    const tasks::Score s = tasks::score_text(task.dataset.scorer, record.content, item.reference);
+    const tasks::Score s = tasks::score_text(task.dataset.scorer, record.content, item.reference, finish);
     r["extracted"] = s.parsed ? json(s.extracted) : json();
     r["parsed"] = s.parsed;
     r["correct"] = s.correct;
@@ -256,6 +264,7 @@ json standard_metrics(const std::vector<const json*>& records,
     std::vector<double> latencies;
     std::int64_t prompt_tokens = 0, completion_tokens = 0;
     bool tokens_known = false;
+    std::size_t truncated = 0;
   };
   std::vector<std::string> order;
   std::map<std::string, TaskTally> tallies;
@@ -267,6 +276,9 @@ json standard_metrics(const std::vector<const json*>& records,
     TaskTally& t = it->second;
     const Verdict v = parse_verdict(r.value("verdict", json()));
     t.all.add(v);
+    const auto cut = r.find("truncated");
+    if ((cut != r.end() && cut->is_boolean() && cut->get<bool>()) || string_field(r, "error_kind") == "truncated")
+      ++t.truncated;
     if (r.contains("verdict_strict")) {
       t.has_strict = true;
       t.strict.add(parse_verdict(r["verdict_strict"]));
@@ -288,6 +300,7 @@ json standard_metrics(const std::vector<const json*>& records,
   for (const auto& task : order) {
     TaskTally& t = tallies[task];
     json m = metrics::to_json(t.all.result());
+    m["n_truncated"] = t.truncated;
     if (t.has_strict) {
       m["flexible_extract"] = metrics::to_json(t.all.result());
       m["strict_match"] = metrics::to_json(t.strict.result());

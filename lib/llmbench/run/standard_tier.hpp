@@ -46,7 +46,9 @@ class StandardTier final : public Tier {
   const std::vector<StandardTask>& tasks() const { return tasks_; }
   const std::vector<StandardPrompt>& prompts() const { return prompts_; }
 
-  // The item-log record of `model`'s answer to `prompt`.
+  // The item-log record of `model`'s answer to `prompt`. A reply cut off by the token budget
+  // (run::cut_off in rag_requests.hpp) is marked "truncated": true and scored with Finish::cut_off
+  // (only a complete final answer counts), or as it is under --score-truncated.
   nlohmann::json score(const StandardPrompt& prompt, const std::string& model,
                        const http::RequestRecord& record) const;
 
@@ -69,10 +71,12 @@ class StandardTier final : public Tier {
  private:
   std::vector<StandardTask> tasks_;
   std::vector<StandardPrompt> prompts_;
+  bool score_truncated_ = false;  // RunOptions::score_truncated
 };
 
 // metrics.standard for one model, from that model's standard item-log records: per task
-// accuracy with n, n_correct, n_unparsed, n_errors, Wilson ci95, latency and token totals,
+// accuracy with n, n_correct, n_unparsed, n_errors, n_truncated (replies cut off by the token
+// budget, however they were scored), Wilson ci95, latency and token totals,
 // cost when `price` is set; MMLU (any task with subjects) per subject with macro/micro;
 // GSM8K with strict_match and flexible_extract.
 nlohmann::json standard_metrics(const std::vector<const nlohmann::json*>& records,

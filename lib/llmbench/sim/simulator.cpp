@@ -110,7 +110,7 @@ std::string sse_event(const json& chunk) { return chunked("data: " + chunk.dump(
 constexpr std::size_t kMaxSeenBodies = 1'000'000;
 
 const std::vector<std::string> kFaultKinds = {"429", "500", "503", "502html", "drop", "truncate",
-                                              "stall", "400", "401", "404", "422", "empty_length"};
+                                              "stall", "400", "401", "404", "422", "empty_length", "length"};
 
 struct ChatAnswer {
   std::string content;
@@ -180,6 +180,7 @@ std::string Simulator::Impl::decide_fault(const HttpRequest& req, std::string_vi
   if (take(f.drop)) return "drop";
   if (take(f.truncate)) return "truncate";
   if (take(f.stall)) return "stall";
+  if (take(f.length)) return "length";
   return {};
 }
 
@@ -233,7 +234,7 @@ AfterResponse Simulator::Impl::send_fault(const std::string& fault, const HttpRe
                            "invalid_request_error", "unprocessable_entity"));
   return send(conn, req, 400,
               error_body("Unknown X-Sim-Fault \"" + fault + "\"; use one of 429, 500, 503, 502html, "
-                         "drop, truncate, stall, 400, 401, 404, 422, empty_length",
+                         "drop, truncate, stall, 400, 401, 404, 422, empty_length, length",
                          "invalid_request_error", nullptr));
 }
 
@@ -290,7 +291,7 @@ AfterResponse Simulator::Impl::handle(const HttpRequest& req, HttpConnection& co
       ++stats.faults[fault];
     }
     if (!conn.sleep_ms(latency_ms)) return AfterResponse::close;
-    if (fault != "truncate" && fault != "empty_length") return send_fault(fault, req, conn);
+    if (fault != "truncate" && fault != "empty_length" && fault != "length") return send_fault(fault, req, conn);
   }
 
   if (is_models) {
@@ -347,7 +348,14 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
 
   ChatAnswer a;
   a.prompt_tokens = count_words(prompt);
-  if (fault != "empty_length") {
+  if (fault == "length") {
+    // Cut in mid-reasoning: the tail names the answer the model meant, as a cut-off real
+    // reply does ("...the one that said B"); nothing final was stated.
+    const Reply reply = compose_reply(*book, model, options.seed, prompt);
+    a.content = "Let me weigh this step by step before answering. At first glance the one that said" +
+                (reply.answer ? " " + reply.answer->given : std::string(" the"));
+    a.finish_reason = "length";
+  } else if (fault != "empty_length") {
     Reply reply = compose_reply(*book, model, options.seed, prompt);
     a.content = std::move(reply.content);
     a.reasoning = std::move(reply.reasoning);

@@ -10,7 +10,7 @@
 //
 // Per-request commands for tests, as request headers (tests send them through the
 // Endpoint's extra headers):
-//   X-Sim-Fault: 429|500|503|502html|drop|truncate|stall|400|401|404|422|empty_length
+//   X-Sim-Fault: 429|500|503|502html|drop|truncate|stall|400|401|404|422|empty_length|length
 //   X-Sim-Fault-Attempts: N   the fault applies to the first N times this body is seen (default 1;
 //                             0 = always)
 //   X-Sim-Latency-Ms: N       overrides latency_ms for this request
@@ -42,6 +42,9 @@ struct FaultOptions {
   double drop = 0;              // connection closed without a response
   double truncate = 0;          // 200 whose JSON body is cut short
   double stall = 0;             // headers (or nothing) then silence for stall_s
+  double length = 0;            // chat: 200 with finish_reason "length" whose content is cut in
+                                // mid-reasoning, its tail naming the answer the model meant
+                                // ("...the one that said B", "...the one that said 42")
   bool first_attempt_only = true;  // a retry of the same body succeeds
   double retry_after_s = 1;
   double stall_s = 30;

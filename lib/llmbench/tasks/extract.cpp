@@ -153,6 +153,7 @@ constexpr std::array<std::string_view, 6> kVerdictSuffixes{
 struct Statement {
   std::size_t pos = 0;  // where the named letter stands
   std::optional<char> letter;  // nullopt: the statement names several letters
+  std::size_t end = 0;  // where the statement's text ends (after the letter, or its verdict word)
 };
 
 // After a named letter: "and B", "or (C)", ", D", "/B", "и В" make the statement ambiguous.
@@ -198,7 +199,7 @@ Statements find_statements(std::string_view s, std::string_view low, std::string
       const auto hit = letter_at(s, skip_filler(low, after));
       if (!hit || !offered(letters, hit->letter)) continue;
       if (hit->kind != LetterKind::upper && !strong_boundary(s, *hit)) continue;
-      Statement st{hit->pos, hit->letter};
+      Statement st{hit->pos, hit->letter, hit->end};
       if (names_another_letter(s, low, hit->end)) st.letter.reset();
       out.found.push_back(st);
     }
@@ -211,14 +212,18 @@ Statements find_statements(std::string_view s, std::string_view low, std::string
     while (p < s.size() && (s[p] == ')' || s[p] == ']' || s[p] == '*' || s[p] == '_')) ++p;
     for (const std::string_view suffix : kVerdictSuffixes) {
       if (starts_word(low, p, suffix)) {
-        out.found.push_back({hit->pos, hit->letter});
+        out.found.push_back({hit->pos, hit->letter, p + suffix.size()});
         break;
       }
     }
     if (s.compare(p, 5, " \u2014 ") == 0 || s.compare(p, 3, " - ") == 0) {
       const std::size_t q = p + (s[p + 1] == '-' ? 3 : 5);
-      if (starts_word(low, q, "правильный") || starts_word(low, q, "верный"))
-        out.found.push_back({hit->pos, hit->letter});
+      for (const std::string_view word : {std::string_view("правильный"), std::string_view("верный")}) {
+        if (starts_word(low, q, word)) {
+          out.found.push_back({hit->pos, hit->letter, q + word.size()});
+          break;
+        }
+      }
     }
   }
   std::stable_sort(out.found.begin(), out.found.end(),
@@ -342,7 +347,46 @@ std::optional<char> match_option_text(std::span<const std::string> candidates, s
   return std::nullopt;
 }
 
+// ---------------------------------------------------------------- cut-off replies
+
+enum class AnswerShape { letter, number };
+
+// See extract.hpp, "Replies cut off by the token budget": is the answer ending at `end`
+// complete, or did the cut fall inside it?
+bool closed_at(std::string_view s, std::string_view low, std::size_t end, AnswerShape shape) {
+  std::size_t p = end;
+  while (p < s.size() && std::string_view("*_`\"'").find(s[p]) != std::string_view::npos) ++p;
+  if (p >= s.size()) return false;
+  const char c = s[p];
+  if (c == ')' || c == ']' || c == '}' || c == '\n' || c == '\r') return true;
+  if (c == '.' || c == ',') {
+    return shape == AnswerShape::letter || (p + 1 < s.size() && (s[p + 1] < '0' || s[p + 1] > '9'));
+  }
+  if (c == '!' || c == '?' || c == ';' || c == ':') return true;
+  if (c != ' ' && c != '\t') return !util::is_alnum(cp_at(s, p));
+  while (p < s.size() && (s[p] == ' ' || s[p] == '\t')) ++p;
+  if (p >= s.size()) return false;
+  if (!util::is_letter(cp_at(low, p))) return true;  // "B (because ...", "42 = 6 x 7", a line end
+  std::size_t q = p;
+  while (q < low.size() && util::is_letter(cp_at(low, q))) q = next_pos(low, q);
+  if (q >= low.size()) return false;  // the next word runs into the cut
+  const std::string_view word = low.substr(p, q - p);
+  return word != "and" && word != "or" && word != "и" && word != "или";
+}
+
 }  // namespace
+
+std::optional<char> extract_committed_choice(std::string_view text, std::string_view letters) {
+  if (letters.empty()) return std::nullopt;
+  const std::string stripped = strip_think(text);
+  const std::string_view s = stripped;
+  const std::string low = util::to_lower(s);
+  const Statements statements = find_statements(s, low, letters);
+  if (statements.found.empty()) return std::nullopt;
+  const Statement& last = statements.found.back();
+  if (!closed_at(s, low, last.end, AnswerShape::letter)) return std::nullopt;
+  return last.letter;
+}
 
 std::string strip_think(std::string_view text) {
   std::string out(text);
@@ -587,6 +631,23 @@ std::optional<ExtractedNumber> extract_number(std::string_view text) {
   }
   if (best) return best->number;
   return numbers.back().number;
+}
+
+std::optional<std::size_t> committed_number_end(std::string_view s) {
+  const std::vector<NumberSpan> numbers = all_numbers(s);
+  if (numbers.empty()) return std::nullopt;
+  const std::string low = util::to_lower(s);
+  std::size_t best_marker = std::string_view::npos;
+  const NumberSpan* best = nullptr;
+  for (const std::string_view marker : {"####", "\\boxed{", "answer is", "answer:", "ответ"}) {
+    for (std::size_t at = low.find(marker); at != std::string::npos; at = low.find(marker, at + 1)) {
+      const std::size_t line_end = std::min(s.size(), s.find('\n', at));
+      const NumberSpan* n = first_at_or_after(numbers, at + marker.size(), line_end);
+      if (n && (best_marker == std::string_view::npos || at > best_marker)) best_marker = at, best = n;
+    }
+  }
+  if (!best || !closed_at(s, low, best->end, AnswerShape::number)) return std::nullopt;
+  return best->end;
 }
 
 bool numbers_equal(double a, double b) {

@@ -41,6 +41,28 @@ std::optional<char> extract_choice(std::string_view text, std::string_view reaso
                                    std::string_view letters,
                                    std::span<const std::string> option_texts = {});
 
+// ---- Replies cut off by the token budget (finish_reason "length") ----
+// A cut-off reply is unfinished text: its tail may name a letter or a number the model had
+// not settled on ("...the one that said B", "...so far 12 + 7"). Only a final-answer
+// statement that is complete before the cut counts. A statement is complete when what
+// follows it (after closing markup * _ ` " ') is a closing bracket ) ] }, a line end,
+// sentence punctuation (. ! ? ; : ,) or a space and then one more whole word that is not
+// "and"/"or"/"и"/"или". For a number, a '.' or ',' right after it must be followed by a
+// non-digit (the cut may have split "3.5" or "1,250").
+
+// The letter of the LAST explicit statement of extract_choice's rule 1 ("Answer: B.",
+// "The answer is (B)", "B is correct.", "Ответ: В\n") when it is complete; nullopt when
+// there is none, when it names two letters, or when it runs into the cut. Rules 2-4 (a lone
+// letter, a mention, an option's text) never apply to a cut-off reply.
+std::optional<char> extract_committed_choice(std::string_view text, std::string_view letters);
+
+// The byte offset in `text` (reasoning blocks already stripped) just after the number of the
+// LAST final-answer statement ("#### 42", "\boxed{42}", "answer is 42", "answer: 42",
+// "Ответ: 42": the first number after the marker on its line) when that number is complete;
+// nullopt when there is none or it runs into the cut. The answer a cut-off reply committed
+// to is text.substr(0, offset), scored like any answer.
+std::optional<std::size_t> committed_number_end(std::string_view text);
+
 // ---- GSM8K, reproducing lm-evaluation-harness (tasks/gsm8k/gsm8k.yaml, version 3.x) ----
 // The harness's fallback for "no match" is the string "[invalid]"; here it is nullopt
 // (the caller counts it as unparsed).

@@ -7,8 +7,9 @@
 namespace llmbench::tasks {
 namespace {
 
-// "yes" / "no" for the first word of `text`, nullopt for anything else.
-std::optional<std::string> yes_no_word(std::string_view text) {
+// "yes" / "no" for the first word of `text`, nullopt for anything else (and, for a cut-off
+// reply, for a first word that the cut may have ended: nothing follows it).
+std::optional<std::string> yes_no_word(std::string_view text, Finish finish = Finish::complete) {
   const std::string low = util::to_lower(text);
   std::size_t pos = 0;
   // Skip leading markup and punctuation ("**Yes**", "- no", "«Да»").
@@ -23,6 +24,7 @@ std::optional<std::string> yes_no_word(std::string_view text) {
     if (!util::is_letter(util::decode_utf8(low, next))) break;
     end = next;
   }
+  if (finish == Finish::cut_off && end >= low.size()) return std::nullopt;
   const std::string_view word = std::string_view(low).substr(pos, end - pos);
   if (word == "yes" || word == "да" || word == "true") return "yes";
   if (word == "no" || word == "нет" || word == "false") return "no";
@@ -58,9 +60,10 @@ std::optional<std::string> check_reference(Scorer scorer, std::string_view refer
   return std::nullopt;
 }
 
-Score score_choice(std::string_view text, std::string_view reasoning, const McPrompt& prompt) {
+Score score_choice(std::string_view text, std::string_view reasoning, const McPrompt& prompt, Finish finish) {
   Score score;
-  const auto letter = extract_choice(text, reasoning, prompt.letters, prompt.options);
+  const auto letter = finish == Finish::cut_off ? extract_committed_choice(text, prompt.letters)
+                                                : extract_choice(text, reasoning, prompt.letters, prompt.options);
   if (!letter) return score;
   score.parsed = true;
   score.extracted = std::string(1, *letter);
@@ -68,9 +71,17 @@ Score score_choice(std::string_view text, std::string_view reasoning, const McPr
   return score;
 }
 
-Score score_text(Scorer scorer, std::string_view text, std::string_view reference) {
+Score score_text(Scorer scorer, std::string_view text, std::string_view reference, Finish finish) {
   Score score;
-  const std::string answer = strip_think(text);
+  std::string answer = strip_think(text);
+  if (finish == Finish::cut_off) {
+    if (scorer == Scorer::exact || scorer == Scorer::normalized_text) return score;
+    if (scorer == Scorer::numeric) {
+      const auto end = committed_number_end(answer);
+      if (!end) return score;
+      answer.resize(*end);
+    }
+  }
   switch (scorer) {
     case Scorer::choice_letter:
       throw Error("score_text: the choice_letter scorer needs the prompt; call score_choice",
@@ -102,7 +113,7 @@ Score score_text(Scorer scorer, std::string_view text, std::string_view referenc
       return score;
     }
     case Scorer::yes_no: {
-      const auto word = yes_no_word(answer);
+      const auto word = yes_no_word(answer, finish);
       if (!word) return score;
       score.parsed = true;
       score.extracted = *word;
@@ -114,8 +125,13 @@ Score score_text(Scorer scorer, std::string_view text, std::string_view referenc
   return score;
 }
 
-Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference) {
-  const std::string answer = strip_think(text);
+Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference, Finish finish) {
+  std::string answer = strip_think(text);
+  if (finish == Finish::cut_off) {
+    const auto end = committed_number_end(answer);
+    if (!end) return {};
+    answer.resize(*end);
+  }
   auto judge = [&](const std::optional<std::string>& extracted) {
     Score score;
     if (!extracted) return score;  // the harness's "[invalid]"

@@ -20,6 +20,14 @@ struct Score {
   std::string extracted;    // what was read ("B", "18", "yes"); "" when unparsed
 };
 
+// How the reply ended. A `cut_off` reply (finish_reason "length") is scored only from a
+// final answer completed before the cut (extract.hpp, "Replies cut off by the token budget"):
+// choice_letter and numeric/GSM8K from their last complete final-answer statement, yes_no
+// from a first word followed by more text; exact and normalized_text never (the answer
+// itself may be what was cut). Anything else is unparsed. `complete` scores the text as it
+// is (lm-evaluation-harness's behaviour, also for cut-off replies under --score-truncated).
+enum class Finish { complete, cut_off };
+
 // The scorer names and the enum are data::Scorer (data/tasks.hpp: to_string, parse_scorer),
 // since each task declares its scorer there.
 using Scorer = data::Scorer;
@@ -31,13 +39,15 @@ std::optional<std::string> check_reference(Scorer scorer, std::string_view refer
 
 // Multiple choice: extract_choice(text, reasoning, prompt.letters, prompt.options) compared
 // with prompt.gold_letter. `extracted` is the letter.
-Score score_choice(std::string_view text, std::string_view reasoning, const McPrompt& prompt);
+Score score_choice(std::string_view text, std::string_view reasoning, const McPrompt& prompt,
+                   Finish finish = Finish::complete);
 
 // The free-form scorers (every Scorer except choice_letter, which throws Error here).
 // Unparsed: exact/normalized_text when the answer is empty after stripping; numeric when no
 // number is found; yes_no when the first word is neither yes/no nor да/нет. A reference that
 // check_reference rejects makes the item wrong (parsed as usual, never correct).
-Score score_text(Scorer scorer, std::string_view text, std::string_view reference);
+Score score_text(Scorer scorer, std::string_view text, std::string_view reference,
+                 Finish finish = Finish::complete);
 
 // GSM8K as lm-evaluation-harness scores it: both filters, each compared with exact_match
 // after the regexes_to_ignore (see extract.hpp). `reference` is the gold answer (the text
@@ -46,6 +56,6 @@ struct Gsm8kScore {
   Score strict;    // "strict-match"
   Score flexible;  // "flexible-extract"
 };
-Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference);
+Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference, Finish finish = Finish::complete);
 
 }  // namespace llmbench::tasks

@@ -388,6 +388,8 @@
       [['tiers', flags.tiers], ['tasks', flags.tasks], ['dataset', run.dataset_file ? run.dataset_file + ' (' + (run.dataset_type || '') + ')' : run.dataset_type],
        ['limit', flags.limit], ['sample seed', flags.sample_seed], ['few-shot', flags.num_fewshot],
        ['judge eval mode', flags.judge_eval_mode], ['consistency runs', flags.consistency_runs],
+       ['truncated replies', flags.score_truncated === true ? 'scored from whatever they hold (--score-truncated)'
+         : flags.score_truncated === false ? 'unparsed unless a complete final answer precedes the cut' : null],
        ['generation models', flags.generation_models], ['judges', flags.judge_models],
        ['production judges', flags.production_judge_models], ['llmbench', run.llmbench_version],
        ['git', run.git && run.git.commit ? (run.git.branch ? run.git.branch + ' @ ' : '') + run.git.commit : null]]
@@ -721,7 +723,7 @@
       page = Math.max(0, Math.min(page, pages - 1));
       body.textContent = '';
       rows.slice(page * PAGE, page * PAGE + PAGE).forEach(b => {
-        const cells = [b.item_id, b.model_a, b.model_b, b.judge_model, b.verdict, b.winner === null || b.winner === undefined ? (b.error || MISSING) : who(b, b.winner) + (b.flip ? ' (position flip)' : '') + (b.strong ? ' (strong)' : ''),
+        const cells = [b.item_id, b.model_a, b.model_b, b.judge_model, b.verdict, b.winner === null || b.winner === undefined ? 'failed' + (b.error ? ': ' + b.error : '') : who(b, b.winner) + (b.flip ? ' (position flip)' : '') + (b.strong ? ' (strong)' : ''),
                        b.swapped ? 'yes' : 'no'].map(v => el('td', { class: 'text', text: v === undefined || v === null ? MISSING : String(v) }));
         const detail = (b.prompt !== undefined || b.answer_a !== undefined) ? el('details', null, el('summary', { text: 'prompt and both answers' }),
           el('div', { class: 'field' }, el('div', { class: 'k', text: 'prompt' }), el('div', { class: 'text', text: b.prompt === undefined || b.prompt === null ? MISSING : String(b.prompt) })),
@@ -760,7 +762,7 @@
       const facts = ['run ' + run.id, 'judges ' + (a.judge_models || []).join(', ')];
       if (a.method) facts.push(a.method);
       if (typeof a.prompts === 'number') facts.push(a.prompts + ' prompts');
-      if (typeof a.battles_total === 'number') facts.push(a.battles_total + ' battles' + (a.battles_failed ? ' (' + a.battles_failed + ' without a verdict)' : ''));
+      if (typeof a.battles_total === 'number') facts.push(a.battles_total + ' battles' + (a.battles_failed ? ' (' + a.battles_failed + ' failed: no answer or no verdict; left out of the ratings)' : ''));
       if (a.baseline) facts.push('each model vs ' + a.baseline);
       if (a.bootstrap_rounds) facts.push(a.bootstrap_rounds + ' bootstrap rounds');
       const box = el('div', { class: 'group', 'data-arena-run': run.id }, el('div', { class: 'group-label', text: facts.join(' · ') }));
