@@ -63,12 +63,14 @@ std::string hint_for(const Registry& registry, const ResolvedModel& m, const std
       return fmt::format("no answer within {}s: raise --timeout or check the server at {}", options.timeout_s,
                          host);
     case CheckOutcome::rate_limited:
-      return "rate-limited by " + host + ": wait and retry, or lower rpm/max_concurrency of provider " +
-             m.endpoint.provider;
+      return "rate-limited by " + host + " (" + record.error.substr(0, 160) +
+             "): wait and retry, or lower rpm/max_concurrency of provider " + m.endpoint.provider;
     case CheckOutcome::error: {
       std::string detail = record.error.substr(0, 160);
-      if (record.http_status != 0) return fmt::format("HTTP {}: {}", record.http_status, detail);
-      return std::string(http::to_string(record.outcome)) + ": " + detail;
+      if (record.outcome == http::Outcome::http_status && record.http_status != 0) {
+        return fmt::format("HTTP {}: {}", record.http_status, detail);
+      }
+      return std::string(http::to_string(record.outcome)) + ": " + detail;  // too_large, parse: the wire
     }
   }
   return "";
