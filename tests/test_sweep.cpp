@@ -340,6 +340,13 @@ TEST_CASE("sweep: Ctrl-C stops scheduling, records an interrupted run and prints
   CHECK(result.exit_code == 130);
   CHECK(seconds < 5);
   CHECK(result.out.find("llmbench run --resume stopped") != std::string::npos);
+  // The requests Ctrl-C stopped are counted apart from those that were answered.
+  const auto counts = result.out.find("Requests: ");
+  REQUIRE(counts != std::string::npos);
+  const std::string line = result.out.substr(counts, result.out.find('\n', counts) - counts);
+  INFO(line);
+  CHECK(line.find(" cancelled") != std::string::npos);
+  CHECK(std::stoul(line.substr(10)) < kItems);
   json run = only_run(out);
   CHECK(run.at("status") == "interrupted");
   CHECK(journal_lines(out) < kItems);
@@ -647,4 +654,76 @@ TEST_CASE("sweep: report shows what a log with a damaged middle line holds, name
   // The records that could be read are on the page.
   const json second = json::parse(lines[1]);
   CHECK(page.find(second.at("item_id").get<std::string>()) != std::string::npos);
+}
+
+namespace {
+
+// A config whose one model is served by an embedded simulator that wants the key "right-key"
+// (from GUARDED_KEY), and env files with a wrong and a right key.
+struct GuardedSetup {
+  std::string dir = test::temp_dir(), out = dir + "/out";
+  std::string config = dir + "/models.yaml", bad_env = dir + "/bad.env", good_env = dir + "/good.env";
+  GuardedSetup() {
+    std::ofstream(config) << "providers:\n  guarded:\n    base_url: sim://?api_key=right-key\n"
+                             "    api_key_env: GUARDED_KEY\nmodels:\n  - id: sim-g\n    provider: guarded\n";
+    std::ofstream(bad_env) << "GUARDED_KEY=wrong-key\n";
+    std::ofstream(good_env) << "GUARDED_KEY=right-key\n";
+  }
+  std::vector<std::string> run_args(const std::string& env_file) const {
+    return {"run", "--config", config, "--env-file", env_file, "--tasks", "mmlu", "--limit", "3",
+            "--generation-models", "sim-g", "--output-dir", out, "--progress", "none", "--run-id", "keyed"};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("sweep: a run that failed on a bad key is finished by --resume with a corrected --env-file", "[sweep]") {
+  GuardedSetup setup;
+  const auto first = test::run_cli(setup.run_args(setup.bad_env));
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 1);
+  REQUIRE(only_run(setup.out).at("model_runs").at(0).at("status") == "unavailable");
+  // No model ran: the run failed, and resending its (no) failed items would not help.
+  CHECK(only_run(setup.out).at("status") == "failed");
+  CHECK(first.out.find("Run keyed (failed)") != std::string::npos);
+  CHECK(first.out.find("--retry-errors") == std::string::npos);
+  CHECK(first.out.find("bad key: check GUARDED_KEY (set in " + setup.bad_env + ":1)") != std::string::npos);
+  CHECK(first.out.find("llmbench run --resume keyed --output-dir " + setup.out) != std::string::npos);
+
+  const auto resumed = test::run_cli({"run", "--resume", "keyed", "--output-dir", setup.out, "--env-file",
+                                      setup.good_env, "--progress", "none", "--concurrency", "4", "--retries", "1",
+                                      "--timeout", "30"});
+  INFO(resumed.out << resumed.err);
+  CHECK(resumed.exit_code == 0);
+  const json run = only_run(setup.out);
+  CHECK(run.at("status") == "completed");
+  const json& mr = run.at("model_runs").at(0);
+  CHECK(mr.at("status") == "completed");
+  CHECK(mr.at("metrics").at("standard").at("mmlu").at("n") == 3);
+  CHECK(journal_lines(setup.out) == 3);
+  CHECK(resumed.out.find("right-key") == std::string::npos);
+  CHECK(resumed.err.find("right-key") == std::string::npos);
+}
+
+TEST_CASE("sweep: --resume refuses a flag that would change the results, naming it, and changes nothing",
+          "[sweep]") {
+  GuardedSetup setup;
+  REQUIRE(test::run_cli(setup.run_args(setup.good_env)).exit_code == 0);
+  const json before = only_run(setup.out);
+  for (const std::vector<std::string>& flag :
+       std::vector<std::vector<std::string>>{{"--tasks", "gsm8k"}, {"--limit", "5"}, {"--tier", "standard"},
+                                             {"--generation-models", "sim-g"}, {"--judge-models", "sim-g"},
+                                             {"--sample-seed", "7"}, {"--num-fewshot", "2"},
+                                             {"--prompt-lang", "ru"}, {"--judge-eval-mode", "reasoned"},
+                                             {"--config", setup.config}, {"--run-id", "other"}}) {
+    INFO(flag[0]);
+    std::vector<std::string> args = {"run", "--resume", "keyed", "--output-dir", setup.out, "--progress", "none"};
+    args.insert(args.end(), flag.begin(), flag.end());
+    const auto result = test::run_cli(args);
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find(flag[0] + " cannot be given with --resume") != std::string::npos);
+    CHECK(only_run(setup.out) == before);
+    CHECK(journal_lines(setup.out) == 3);
+  }
 }

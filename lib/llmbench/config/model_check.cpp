@@ -67,10 +67,10 @@ std::string hint_for(const Registry& registry, const ResolvedModel& m, const std
       return fmt::format("no answer within {}s: raise --timeout or check the server at {}", options.timeout_s,
                          host);
     case CheckOutcome::rate_limited:
-      return "rate-limited by " + host + ": wait and retry, or lower rpm/max_concurrency of provider " +
-             m.endpoint.provider;
+      return "rate-limited by " + host + " (" + record.error.substr(0, 160) +
+             "): wait and retry, or lower rpm/max_concurrency of provider " + m.endpoint.provider;
     case CheckOutcome::error:
-      return http::failure_text(record).substr(0, 200);
+      return http::failure_text(record).substr(0, 200);  // "HTTP 400: ...", "too_large: ...", "parse: ..."
   }
   return "";
 }

@@ -22,6 +22,9 @@ std::string failure_text(const RequestRecord& record) {
   const std::string kind(to_string(record.outcome));
   const std::string& error = record.error;
   if (error.empty()) return record.http_status ? "HTTP " + std::to_string(record.http_status) : kind;
+  if (record.outcome == Outcome::http_status && record.http_status != 0 && error.rfind("HTTP ", 0) != 0) {
+    return "HTTP " + std::to_string(record.http_status) + ": " + error;
+  }
   for (std::string_view prefix : {std::string_view("HTTP "), std::string_view(kind), std::string_view("timeout"),
                                   std::string_view("connection"), std::string_view("response too large")}) {
     if (error.rfind(prefix, 0) == 0) return error;

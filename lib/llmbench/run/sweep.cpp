@@ -26,6 +26,7 @@
 #include "llmbench/report/summary.hpp"
 #include "llmbench/run/baselines.hpp"
 #include "llmbench/run/git_info.hpp"
+#include "llmbench/run/failures.hpp"
 #include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/journal.hpp"
 #include "llmbench/run/model_args.hpp"
@@ -406,6 +407,7 @@ int run_sweep(const RunOptions& requested) {
   json model_runs = model_runs_skeleton(models, roles, options);
   bool any_failure = !unavailable.empty();
   std::size_t expected = 0, finished = 0;
+  std::vector<const json*> latest_records;  // every tier's, a key once
   for (const auto& tier : tier_runners) {
     std::map<std::string, const json*> latest;
     std::vector<const json*> ordered;
@@ -417,6 +419,7 @@ int run_sweep(const RunOptions& requested) {
       if (latest[r.value("key", std::string())] == &r) ordered.push_back(&r);
     }
     tier->aggregate(ordered, available, model_runs);
+    latest_records.insert(latest_records.end(), ordered.begin(), ordered.end());
     expected += tier->job_count(available);
     finished += ordered.size();
     for (json& mr : model_runs) {
@@ -450,22 +453,22 @@ int run_sweep(const RunOptions& requested) {
   run["requests"] = {{"total", stats.completed}, {"by_outcome", stats.outcomes}, {"retries", stats.retries},
                      {"cache_hits", stats.cache_hits}, {"resumed_items", resumed}};
   run["finished_at"] = utc_timestamp_iso8601();
-  run["status"] = interrupted || finished < expected ? "interrupted" : "completed";
+  const bool no_model_ran = std::all_of(run["model_runs"].begin(), run["model_runs"].end(),
+                                        [](const json& mr) { return mr.value("status", "") == "unavailable"; });
+  run["status"] = interrupted || finished < expected ? "interrupted" : no_model_ran ? "failed" : "completed";
   report::upsert_run(report_file, run);
 
   std::fprintf(human, "\n%s", report::render_summary(run).c_str());
-  std::fprintf(human, "Requests: %llu done (%llu from the cache), %llu retries%s\n",
-              static_cast<unsigned long long>(stats.completed), static_cast<unsigned long long>(stats.cache_hits),
-              static_cast<unsigned long long>(stats.retries),
-              resumed ? fmt::format("; {} items kept from before the resume", resumed).c_str() : "");
+  std::fprintf(human, "%s\n", format_request_counts(stats, resumed).c_str());
   std::fprintf(human, "Report: %s (item log: %s)\n", report_file.c_str(), (out_dir / item_log).c_str());
   if (run["status"] == "interrupted") {
     std::fprintf(human, "%s: %zu of %zu items done. Resume with:\n  llmbench run --resume %s --output-dir %s\n",
                 util::paint("Interrupted", util::Colour::yellow, colour).c_str(), finished, expected, run_id.c_str(),
                 out_dir.c_str());
   } else if (any_failure) {
-    std::fprintf(human, "%s; send them again with:\n  llmbench run --resume %s --retry-errors --output-dir %s\n",
-                util::paint("Some items failed", util::Colour::yellow, colour).c_str(), run_id.c_str(), out_dir.c_str());
+    std::vector<UnavailableModel> down;
+    for (const auto& [who, result] : check.unavailable) down.push_back({who, unavailable_reason(result), transient(result)});
+    std::fprintf(human, "%s", failure_advice(count_failures(latest_records), down, run_id, out_dir.string()).c_str());
   }
   if (options.render_report) {
     const json all_runs = report::read_runs(report_file);

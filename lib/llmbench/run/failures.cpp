@@ -1,0 +1,97 @@
+#include "llmbench/run/failures.hpp"
+
+#include <fmt/format.h>
+
+#include "llmbench/http/retry.hpp"
+
+namespace llmbench::run {
+
+using nlohmann::json;
+
+namespace {
+
+std::string kind_of(const json& record) {
+  auto it = record.find("error_kind");
+  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string("error");
+}
+
+int status_of(const json& record) {
+  auto it = record.find("http_status");
+  return it != record.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+std::string listed(const std::map<std::string, std::uint64_t>& counts, std::uint64_t& total) {
+  std::string out;
+  total = 0;
+  for (const auto& [label, n] : counts) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", label, n);
+    total += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool resend_may_fix(const json& record) {
+  const std::string kind = kind_of(record);
+  if (kind == "timeout" || kind == "connect" || kind == "rate_limited" || kind == "parse" || kind == "cancelled") {
+    return true;
+  }
+  if (kind == "http_status") {
+    const int status = status_of(record);
+    // An error object in a 200 body was retried like a server error; a 4xx is the request's fault.
+    return status < 400 || http::retry_for_status(status) == http::Retry::yes;
+  }
+  return false;  // too_large, truncated, unparsed or missing verdicts, upstream failures
+}
+
+std::string error_label(const json& record) {
+  const std::string kind = kind_of(record);
+  const int status = status_of(record);
+  return kind == "http_status" && status > 0 ? fmt::format("http {}", status) : kind;
+}
+
+FailureCounts count_failures(const std::vector<const json*>& records) {
+  FailureCounts counts;
+  for (const json* r : records) {
+    auto it = r->find("error");
+    if (it == r->end() || it->is_null()) continue;
+    if (kind_of(*r) == "upstream") continue;
+    ++(resend_may_fix(*r) ? counts.resendable : counts.permanent)[error_label(*r)];
+  }
+  return counts;
+}
+
+std::string failure_advice(const FailureCounts& counts, const std::vector<UnavailableModel>& unavailable,
+                           const std::string& run_id, const std::string& output_dir) {
+  std::string out;
+  std::uint64_t n = 0;
+  if (!counts.resendable.empty()) {
+    const std::string kinds = listed(counts.resendable, n);
+    out += fmt::format("{} item{} failed with errors a resend can fix ({}); send them again with:\n"
+                       "  llmbench run --resume {} --retry-errors --output-dir {}\n",
+                       n, n == 1 ? "" : "s", kinds, run_id, output_dir);
+  }
+  if (!counts.permanent.empty()) {
+    const std::string kinds = listed(counts.permanent, n);
+    out += fmt::format("{} item{} failed with errors a resend will not fix ({}): the request itself was refused "
+                       "or its answer unusable; see `error` in the item log\n",
+                       n, n == 1 ? "" : "s", kinds);
+  }
+  bool transient = false, fixable = false;
+  for (const auto& m : unavailable) (m.transient ? transient : fixable) = true;
+  if (fixable) {
+    out += "Fix what the check said of the unavailable model(s) above (a key in the env file, a model name in the "
+           "config), then check them again and send their items with:\n";
+  } else if (transient) {
+    out += "The unavailable model(s) above did not answer the check in time; check them again and send their "
+           "items with:\n";
+  }
+  if (!unavailable.empty()) {
+    out += fmt::format("  llmbench run --resume {} --output-dir {}{}\n", run_id, output_dir,
+                       fixable ? " [--env-file FILE]" : "");
+  }
+  return out;
+}
+
+}  // namespace llmbench::run
