@@ -69,8 +69,13 @@ std::string hint_for(const Registry& registry, const ResolvedModel& m, const std
     case CheckOutcome::rate_limited:
       return "rate-limited by " + host + " (" + record.error.substr(0, 160) +
              "): wait and retry, or lower rpm/max_concurrency of provider " + m.endpoint.provider;
-    case CheckOutcome::error:
-      return http::failure_text(record).substr(0, 200);  // "HTTP 400: ...", "too_large: ...", "parse: ..."
+    case CheckOutcome::error: {
+      // "HTTP 400: ...", or the outcome named once: "too_large: response too large: ...", "parse: ..."
+      const std::string text = http::failure_text(record);
+      const std::string kind(http::to_string(record.outcome));
+      if (record.outcome == http::Outcome::http_status || text.rfind(kind, 0) == 0) return text.substr(0, 200);
+      return (kind + ": " + text).substr(0, 200);
+    }
   }
   return "";
 }

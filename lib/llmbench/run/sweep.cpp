@@ -468,7 +468,8 @@ int run_sweep(const RunOptions& requested) {
   } else if (any_failure) {
     std::vector<UnavailableModel> down;
     for (const auto& [who, result] : check.unavailable) down.push_back({who, unavailable_reason(result), transient(result)});
-    std::fprintf(human, "%s", failure_advice(count_failures(latest_records), down, run_id, out_dir.string()).c_str());
+    std::fprintf(human, "%s:\n%s", util::paint("Some items failed", util::Colour::yellow, colour).c_str(),
+                 failure_advice(count_failures(latest_records), down, run_id, out_dir.string()).c_str());
   }
   if (options.render_report) {
     const json all_runs = report::read_runs(report_file);
