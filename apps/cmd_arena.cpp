@@ -18,11 +18,11 @@
 #include "commands.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
-#include "llmbench/run/model_args.hpp"
+#include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/arena.hpp"
 #include "llmbench/run/arena_votes.hpp"
-#include "llmbench/run/journal.hpp"
+#include "llmbench/run/model_args.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/util/terminal.hpp"
 
@@ -204,14 +204,14 @@ int run_vote(const VoteOptions& o) {
   const std::string id = arena_run["id"].get<std::string>();
   const json& arena = arena_run["arena"];
   const std::string log = arena.value("battles_log", "runs/" + id + "/battles.jsonl");
-  const std::vector<json> battles = run::read_journal(dir / log).records;
+  const std::vector<json> battles = records::read_journal(dir / log).records;
   const std::vector<run::VoteBattle> queue = run::vote_battles(battles, o.seed);
   if (queue.empty()) throw Error(fmt::format("{}: no battles with two answers to vote on", (dir / log).string()));
   const fs::path votes_path = dir / "runs" / id / "votes.jsonl";
-  run::JournalContents previous = run::read_journal(votes_path);
-  if (previous.dropped_torn_tail) run::truncate_journal(votes_path, previous.valid_bytes);
+  records::JournalContents previous = records::read_journal(votes_path);
+  if (previous.dropped_torn_tail) records::truncate_journal(votes_path, previous.valid_bytes);
   std::map<std::string, json> votes = run::latest_votes(previous.records);
-  run::JournalWriter writer(votes_path);
+  records::JournalWriter writer(votes_path);
 
   const Screen screen = screen_size();
   std::size_t done = 0;

@@ -12,6 +12,7 @@
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/tables.hpp"
+#include "llmbench/util/atomic_file.hpp"
 
 namespace llmbench::app {
 namespace {
@@ -70,7 +71,7 @@ int run_report(const ReportOptions& options) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
-  report::write_file_atomically(out, text);
+  util::write_file_atomically(out, text);
   std::fprintf(stderr, "llmbench: wrote %s (%zu runs)\n", out.c_str(), runs.size());
   return 0;
 }

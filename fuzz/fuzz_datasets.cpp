@@ -6,8 +6,8 @@
 #include "llmbench/data/csv.hpp"
 #include "llmbench/data/json_records.hpp"
 #include "llmbench/data/loaders.hpp"
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/text_file.hpp"
 
 namespace {
 
@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = llmbench::fuzz::as_text(data + 1, size - 1);
   const std::string path = "fuzz-input";
 
-  expect_input_error_or_success([&] { validate_utf8(text, path); });
+  expect_input_error_or_success([&] { llmbench::util::validate_utf8(text, path); });
   expect_input_error_or_success([&] {
     for (const JsonRecord& record : parse_jsonl(text, path)) {
       llmbench::fuzz::require(record.value.is_object(), "a JSONL record is an object");
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 2: (void)load_medqa_jsonl(file, "test"); break;
       case 3: (void)load_mmlu_csv(file, "fuzz", "test"); break;
       case 4: (void)load_truthfulqa_mc1(file); break;
-      default: (void)read_text_file(file); break;
+      default: (void)llmbench::util::read_text_file(file); break;
     }
   });
   return 0;

@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/records/journal.hpp"
 #include "llmbench/run/arena_analysis.hpp"
 #include "llmbench/run/arena_votes.hpp"
-#include "llmbench/run/journal.hpp"
 #include "support/cli.hpp"
 
 using nlohmann::json;
@@ -45,7 +45,7 @@ std::string write_prompts(const std::string& dir) {
 
 json read_report(const std::string& dir) { return json::parse(slurp(dir + "/benchmark_runs.json")); }
 
-std::vector<json> read_lines(const std::string& path) { return llmbench::run::read_journal(path).records; }
+std::vector<json> read_lines(const std::string& path) { return llmbench::records::read_journal(path).records; }
 
 // An arena over the four prompts in `dir`; returns the run record.
 json run_arena(const std::string& dir, const std::vector<std::string>& extra = {}) {

@@ -4,11 +4,11 @@
 #include <fstream>
 
 #include "llmbench/error.hpp"
-#include "llmbench/run/journal.hpp"
+#include "llmbench/records/journal.hpp"
 #include "support/cli.hpp"
 
-using llmbench::run::JournalWriter;
-using llmbench::run::read_journal;
+using llmbench::records::JournalWriter;
+using llmbench::records::read_journal;
 
 TEST_CASE("journal: records appended are read back in order", "[journal]") {
   auto path = std::filesystem::path(llmbench::test::temp_dir()) / "runs/r1/items.jsonl";

@@ -8,11 +8,12 @@
 #include "llmbench/data/csv.hpp"
 #include "llmbench/data/loaders.hpp"
 #include "llmbench/data/tasks.hpp"
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/text_file.hpp"
 #include "support/cli.hpp"
 
 namespace data = llmbench::data;
+namespace util = llmbench::util;
 using llmbench::InputError;
 
 namespace {
@@ -265,14 +266,14 @@ TEST_CASE("loaders: invalid UTF-8 is an InputError on its line; a BOM is accepte
   REQUIRE(items.size() == 1);
   CHECK(items[0].gold_index == 2);
   // Overlong encodings and surrogates are rejected too.
-  CHECK_THROWS_AS(data::validate_utf8("\xC0\xAF", "t"), InputError);
-  CHECK_THROWS_AS(data::validate_utf8("\xED\xA0\x80", "t"), InputError);
-  CHECK_NOTHROW(data::validate_utf8("Москва → 東京 😀", "t"));
+  CHECK_THROWS_AS(util::validate_utf8("\xC0\xAF", "t"), InputError);
+  CHECK_THROWS_AS(util::validate_utf8("\xED\xA0\x80", "t"), InputError);
+  CHECK_NOTHROW(util::validate_utf8("Москва → 東京 😀", "t"));
 }
 
 TEST_CASE("loaders: a line over 1 MiB is an InputError, not a crash", "[data][loaders]") {
   const auto path = write_file("long.jsonl", R"({"question": "a", "answer": "#### 1"})" "\n" +
-                                                 std::string(data::kMaxLineBytes + 10, 'x') + "\n");
+                                                 std::string(util::kMaxLineBytes + 10, 'x') + "\n");
   CHECK_THROWS_WITH(data::load_gsm8k_jsonl(path, "test"),
                     Catch::StartsWith(path + ":2: line is") && Catch::Contains("1048576"));
 }

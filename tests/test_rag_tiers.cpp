@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/http/executor.hpp"
+#include "llmbench/records/journal.hpp"
 #include "llmbench/run/judge_tiers.hpp"
 #include "llmbench/run/rag_answer_metrics.hpp"
 #include "llmbench/run/rag_generation_tiers.hpp"
@@ -17,7 +18,6 @@
 #include "llmbench/run/rag_retrieval_tiers.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
-#include "llmbench/run/journal.hpp"
 #include "support/cli.hpp"
 #include "support/raw_server.hpp"
 
@@ -413,7 +413,7 @@ TEST_CASE("rag_tiers: embedding-tier records carry the last attempt's status and
   const auto result = test::run_cli(args);
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
-  const auto records = run::read_journal(fs::path(dir) / "out/runs/emb/items.jsonl").records;
+  const auto records = records::read_journal(fs::path(dir) / "out/runs/emb/items.jsonl").records;
   REQUIRE(records.size() == 2 * (1 + 3));  // per model: tier_0 once, tier_1 per question
   for (const json& r : records) {
     INFO(r.dump());

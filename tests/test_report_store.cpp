@@ -9,6 +9,7 @@
 
 #include "llmbench/error.hpp"
 #include "llmbench/report/store.hpp"
+#include "llmbench/util/atomic_file.hpp"
 #include "support/cli.hpp"
 
 namespace fs = std::filesystem;
@@ -115,7 +116,7 @@ TEST_CASE("report store: temp files left by a writer killed mid-write are remove
   const fs::path other = touch(".benchmark_runs.json.tmp." + std::to_string(dead) + ".g7H8i9");  // another file's
   const fs::path user = touch("report.html.tmp.notes");  // not our naming
 
-  llmbench::report::write_file_atomically(html, "<html></html>");
+  llmbench::util::write_file_atomically(html, "<html></html>");
 
   CHECK(slurp(html) == "<html></html>");
   CHECK_FALSE(fs::exists(of_dead));

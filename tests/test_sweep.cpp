@@ -17,8 +17,8 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/data/tasks.hpp"
+#include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
-#include "llmbench/run/journal.hpp"
 #include "llmbench/run/standard_tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
@@ -93,7 +93,7 @@ json scores(const json& run) {
 }
 
 std::vector<json> journal_of(const std::string& out_dir, const json& run) {
-  return run::read_journal(fs::path(out_dir) / run.at("item_log").get<std::string>()).records;
+  return records::read_journal(fs::path(out_dir) / run.at("item_log").get<std::string>()).records;
 }
 
 std::uint64_t chat_requests(const sim::Simulator& s) {
@@ -609,7 +609,7 @@ TEST_CASE("sweep: a disk that fills up mid-run stops it with the --resume comman
   CHECK(result.err.find("No space left on device") != std::string::npos);
   CHECK(result.err.find("llmbench run --resume full --output-dir " + out) != std::string::npos);
   // Every line of the log is a whole record: resume reads it without dropping anything.
-  const auto contents = run::read_journal(fs::path(out) / "runs/full/items.jsonl");
+  const auto contents = records::read_journal(fs::path(out) / "runs/full/items.jsonl");
   CHECK_FALSE(contents.dropped_torn_tail);
   CHECK(contents.records.size() < kItems);
   CHECK(only_run(out).at("status") != "completed");

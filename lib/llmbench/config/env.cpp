@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/text_file.hpp"
 
 namespace llmbench::config {
 namespace {
@@ -54,7 +54,7 @@ class DotenvParser {
 
   std::map<std::string, std::string> parse(std::map<std::string, int>* lines) {
     // A value must be text we can send in a header; the error names the line, never a value.
-    data::validate_utf8(text_, path_);
+    util::validate_utf8(text_, path_);
     if (cur_.starts_with("\xEF\xBB\xBF")) {
       for (int i = 0; i < 3; ++i) cur_.next();
     }

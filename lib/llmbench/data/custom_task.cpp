@@ -12,8 +12,8 @@
 
 #include "llmbench/data/csv.hpp"
 #include "llmbench/data/json_records.hpp"
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/text_file.hpp"
 #include "llmbench/util/yaml.hpp"
 
 namespace llmbench::data {
@@ -164,12 +164,12 @@ Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
 
 // Records of any supported file as JSON objects (CSV cells become strings).
 std::vector<JsonRecord> read_records(const std::string& path, FileFormat format) {
-  if (format == FileFormat::jsonl) return parse_jsonl(read_text_file(path), path);
+  if (format == FileFormat::jsonl) return parse_jsonl(util::read_text_file(path), path);
   if (format == FileFormat::json) {
-    return parse_json_array(read_text_file(path, LineLimit::none), path);
+    return parse_json_array(util::read_text_file(path, util::LineLimit::none), path);
   }
   const CsvTable table =
-      parse_csv_table(read_text_file(path), path, format == FileFormat::tsv ? '\t' : ',');
+      parse_csv_table(util::read_text_file(path), path, format == FileFormat::tsv ? '\t' : ',');
   std::vector<JsonRecord> records;
   for (const CsvRow& row : table.rows) {
     JsonRecord record{row.line, Json::object()};
@@ -369,7 +369,7 @@ std::vector<CustomTask> load_custom_tasks(const YAML::Node& tasks, const std::st
 }
 
 std::vector<CustomTask> load_custom_tasks_file(const std::string& path) {
-  const std::string text = read_text_file(path, LineLimit::none);
+  const std::string text = util::read_text_file(path, util::LineLimit::none);
   const YAML::Node root = util::load_yaml(text, path);
   if (!root.IsMap() || !root["tasks"].IsDefined()) {
     throw InputError(path, 1, "expected a top-level \"tasks:\" list of custom tasks");

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/text_file.hpp"
 
 namespace llmbench::data {
 namespace {
@@ -27,7 +27,7 @@ int line_of_overflow(std::string_view text, const std::string& what) {
   const std::size_t close = open == std::string::npos ? open : what.find('\'', open + 1);
   if (close == std::string::npos || close == open + 1) return 1;
   const std::size_t at = text.find(std::string_view(what).substr(open + 1, close - open - 1));
-  return at == std::string_view::npos ? 1 : line_of_offset(text, at);
+  return at == std::string_view::npos ? 1 : util::line_of_offset(text, at);
 }
 
 // Byte offsets where the elements of the top-level array in `text` start. The text is known to
@@ -69,8 +69,8 @@ std::vector<std::size_t> top_level_element_offsets(std::string_view text) {
 
 std::vector<JsonRecord> parse_jsonl(std::string_view text, const std::string& path) {
   std::vector<JsonRecord> records;
-  for_each_line(text, [&](int line, std::string_view content) {
-    if (is_blank(content)) return;
+  util::for_each_line(text, [&](int line, std::string_view content) {
+    if (util::is_blank(content)) return;
     JsonRecord record{line, {}};
     try {
       record.value = Json::parse(content);
@@ -96,7 +96,7 @@ std::vector<JsonRecord> parse_json_array(std::string_view text, const std::strin
   try {
     doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    throw InputError(path, line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0),
+    throw InputError(path, util::line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0),
                      fmt::format("bad JSON: {}; fix the syntax (the file must be one JSON array)",
                                  short_parse_message(e.what())));
   } catch (const Json::exception& e) {  // out_of_range: a number too large for a double
@@ -113,7 +113,7 @@ std::vector<JsonRecord> parse_json_array(std::string_view text, const std::strin
   std::vector<JsonRecord> records;
   records.reserve(doc.size());
   for (std::size_t k = 0; k < doc.size(); ++k) {
-    const int line = k < offsets.size() ? line_of_offset(text, offsets[k]) : 1;
+    const int line = k < offsets.size() ? util::line_of_offset(text, offsets[k]) : 1;
     if (!doc[k].is_object()) {
       throw InputError(path, line,
                        fmt::format("record {} is {}, expected a JSON object", k,

@@ -9,8 +9,8 @@
 
 #include "llmbench/data/csv.hpp"
 #include "llmbench/data/json_records.hpp"
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/text_file.hpp"
 
 namespace llmbench::data {
 namespace {
@@ -45,7 +45,7 @@ std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subj
                                 const std::string& split) {
   constexpr std::string_view kFix = "expected the HF-style MMLU header "
                                     "question,choice0,choice1,choice2,choice3,answer";
-  const CsvTable table = parse_csv_table(read_text_file(path), path);
+  const CsvTable table = parse_csv_table(util::read_text_file(path), path);
   const std::vector<std::string> expected = {"question", "choice0", "choice1",
                                              "choice2",  "choice3", "answer"};
   if (table.header != expected) {
@@ -105,7 +105,7 @@ std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split
 std::vector<Item> load_gsm8k_jsonl(const std::string& path, const std::string& split) {
   constexpr std::string_view kFix = "each GSM8K line needs \"question\" and \"answer\" strings";
   std::vector<Item> items;
-  for (const JsonRecord& record : parse_jsonl(read_text_file(path), path)) {
+  for (const JsonRecord& record : parse_jsonl(util::read_text_file(path), path)) {
     Item item;
     item.id = fmt::format("{}/{}", split, record.line);
     item.question = require_string(record, "question", path, kFix);
@@ -137,7 +137,7 @@ std::vector<Item> load_arc_jsonl(const std::string& path) {
       "expected ARC JSONL {\"id\", \"question\": {\"stem\", \"choices\": [{\"text\", \"label\"}]}, "
       "\"answerKey\"}";
   std::vector<Item> items;
-  for (const JsonRecord& record : parse_jsonl(read_text_file(path), path)) {
+  for (const JsonRecord& record : parse_jsonl(util::read_text_file(path), path)) {
     Item item;
     item.id = require_string(record, "id", path, kFix);
     const Json& question = require_field(record, "question", path, kFix);
@@ -180,7 +180,7 @@ std::vector<Item> load_arc_jsonl(const std::string& path) {
 std::vector<Item> load_truthfulqa_mc1(const std::string& json_path, const std::string& csv_path) {
   constexpr std::string_view kFix =
       "expected TruthfulQA mc_task.json records {\"question\", \"mc1_targets\": {answer: 0|1}}";
-  const std::string text = read_text_file(json_path, LineLimit::none);
+  const std::string text = util::read_text_file(json_path, util::LineLimit::none);
   std::vector<Item> items;
   int index = 0;
   for (const JsonRecord& record : parse_json_array(text, json_path)) {
@@ -214,7 +214,7 @@ std::vector<Item> load_truthfulqa_mc1(const std::string& json_path, const std::s
     items.push_back(std::move(item));
   }
   if (!csv_path.empty()) {
-    const CsvTable table = parse_csv_table(read_text_file(csv_path), csv_path);
+    const CsvTable table = parse_csv_table(util::read_text_file(csv_path), csv_path);
     const int question = table.column("Question"), category = table.column("Category");
     if (question < 0 || category < 0) {
       throw InputError(csv_path, 1, "no Question/Category columns; is this TruthfulQA.csv?");
@@ -230,14 +230,14 @@ std::vector<Item> load_truthfulqa_mc1(const std::string& json_path, const std::s
 }
 
 std::vector<Item> load_hellaswag_bz2(const std::string& path) {
-  const std::string text = read_bz2_text_file(path);
+  const std::string text = util::read_bz2_text_file(path);
   std::vector<std::string_view> lines;
   int last_line = 0;
-  for_each_line(text, [&](int line, std::string_view content) {
+  util::for_each_line(text, [&](int line, std::string_view content) {
     lines.push_back(content);
     last_line = line;
   });
-  while (!lines.empty() && is_blank(lines.back())) lines.pop_back();  // trailing newlines
+  while (!lines.empty() && util::is_blank(lines.back())) lines.pop_back();  // trailing newlines
   if (lines.size() % 6 != 0) {
     throw InputError(path, last_line,
                      fmt::format("{} lines, not a multiple of 6; each item is a context line, a "
@@ -273,7 +273,7 @@ std::vector<Item> load_medqa_jsonl(const std::string& path, const std::string& s
   constexpr std::string_view kFix =
       "expected MedQA JSONL {\"question\", \"options\": {\"A\"..\"D\"}, \"answer_idx\"}";
   std::vector<Item> items;
-  for (const JsonRecord& record : parse_jsonl(read_text_file(path), path)) {
+  for (const JsonRecord& record : parse_jsonl(util::read_text_file(path), path)) {
     Item item;
     item.id = fmt::format("{}/{}", split, record.line);
     item.question = require_string(record, "question", path, kFix);

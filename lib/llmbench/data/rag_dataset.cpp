@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "llmbench/data/json_records.hpp"
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/text_file.hpp"
 
 namespace llmbench::data {
 namespace {
@@ -39,12 +39,12 @@ struct RecordFile {
 
 // A file whose first non-blank character is '[' is a JSON array; anything else is JSONL.
 RecordFile read_records(const std::string& path) {
-  const std::string text = read_text_file(path, LineLimit::none);
+  const std::string text = util::read_text_file(path, util::LineLimit::none);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && text[first] == '[') {
     return {FileFormat::json_array, parse_json_array(text, path)};
   }
-  check_line_lengths(text, path);
+  util::check_line_lengths(text, path);
   return {FileFormat::jsonl, parse_jsonl(text, path)};
 }
 

@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "llmbench/data/sampling.hpp"
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
-#include "llmbench/report/store.hpp"
+#include "llmbench/util/atomic_file.hpp"
+#include "llmbench/util/text_file.hpp"
 
 namespace llmbench::data {
 namespace {
@@ -149,7 +149,7 @@ std::vector<SquadArticle> parse_squad(std::string_view text, const std::string& 
   try {
     doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    throw InputError(path, line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0),
+    throw InputError(path, util::line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0),
                      fmt::format("bad JSON ({}); {}", e.what(), kSquadFix));
   }
   const Json& data = squad_field(doc, "data", Json::value_t::array, "the top level", path);
@@ -346,14 +346,14 @@ XquadBuildSummary build_xquad_rag(const std::string& xquad_dir, const std::strin
                        "benchmarks/data/rag/SOURCE.md)");
     }
     const std::vector<SquadArticle> articles =
-        parse_squad(read_text_file(input, LineLimit::none), input);
+        parse_squad(util::read_text_file(input, util::LineLimit::none), input);
     summary.inputs.push_back(input);
     for (RagBuildFile& file : build_rag_files(articles, lang, options, input)) {
       summary.files.push_back(std::move(file));
     }
   }
   for (RagBuildFile& file : summary.files) {
-    report::write_file_atomically(std::filesystem::path(out_dir) / file.relative_path,
+    util::write_file_atomically(std::filesystem::path(out_dir) / file.relative_path,
                                   file.content);
   }
   return summary;

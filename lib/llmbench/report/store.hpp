@@ -32,12 +32,4 @@ void update_runs(const std::filesystem::path& file,
 // Inserts `run`, or replaces the run with the same "id".
 void upsert_run(const std::filesystem::path& file, const nlohmann::json& run);
 
-// Writes `text` to `path` atomically (temp file in the same directory, fsync, rename, fsync
-// of the directory). Used for every file llmbench writes whole (reports, HTML, exports).
-// The temp file is ".<name>.tmp.<pid>.<random>"; one left by an earlier writer that died
-// (kill -9, power loss) is removed first: its pid no longer runs, or it is older than
-// kStaleTempAge.
-inline constexpr auto kStaleTempAge = std::chrono::minutes(15);
-void write_file_atomically(const std::filesystem::path& path, const std::string& text);
-
 }  // namespace llmbench::report

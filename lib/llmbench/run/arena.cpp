@@ -19,22 +19,23 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/http/cache.hpp"
-#include "llmbench/run/interrupt.hpp"
 #include "llmbench/http/executor.hpp"
+#include "llmbench/records/journal.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/arena_analysis.hpp"
 #include "llmbench/run/arena_prompts.hpp"
 #include "llmbench/run/git_info.hpp"
-#include "llmbench/run/journal.hpp"
+#include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/progress.hpp"
-#include "llmbench/run/request_timeout.hpp"
 #include "llmbench/run/rag_requests.hpp"
+#include "llmbench/run/request_timeout.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/tasks/verdict.hpp"
+#include "llmbench/util/atomic_file.hpp"
 #include "llmbench/util/json.hpp"
 
 namespace llmbench::run {
@@ -254,7 +255,7 @@ int run_arena(const ArenaOptions& requested) {
               {"battles_log", battles_log},
               {"model_runs", json::array()}};
   report::upsert_run(report_file, run);
-  JournalWriter journal(out_dir / battles_log);
+  records::JournalWriter journal(out_dir / battles_log);
 
   http::ExecutorOptions eo;
   eo.concurrency = options.concurrency;
@@ -423,7 +424,7 @@ int run_arena(const ArenaOptions& requested) {
   if (options.render_report) {
     const json all_runs = report::read_runs(report_file);
     const fs::path html = out_dir / "report.html";
-    report::write_file_atomically(html, report::render_html(all_runs, report::collect_items(all_runs, out_dir)));
+    util::write_file_atomically(html, report::render_html(all_runs, report::collect_items(all_runs, out_dir)));
     std::fprintf(human, "HTML report: %s\n", html.c_str());
   }
   std::fflush(human);

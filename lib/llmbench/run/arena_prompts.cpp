@@ -8,15 +8,15 @@
 #include "llmbench/data/json_records.hpp"
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/data/tasks.hpp"
-#include "llmbench/data/text_file.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/util/text.hpp"
+#include "llmbench/util/text_file.hpp"
 
 namespace llmbench::run {
 
 std::vector<ArenaPrompt> load_prompt_file(const std::string& path) {
-  const std::string text = data::read_text_file(path);
+  const std::string text = util::read_text_file(path);
   const auto records = data::parse_jsonl(text, path);
   constexpr std::string_view kFix = "each line needs {\"prompt\": \"...\"} and may add \"id\" and \"category\"";
   std::vector<ArenaPrompt> prompts;

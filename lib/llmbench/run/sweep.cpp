@@ -21,14 +21,14 @@
 #include "llmbench/http/cache.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/http/openai.hpp"
+#include "llmbench/records/journal.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/summary.hpp"
 #include "llmbench/run/baselines.hpp"
-#include "llmbench/run/git_info.hpp"
 #include "llmbench/run/failures.hpp"
+#include "llmbench/run/git_info.hpp"
 #include "llmbench/run/interrupt.hpp"
-#include "llmbench/run/journal.hpp"
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/preflight.hpp"
 #include "llmbench/run/progress.hpp"
@@ -36,6 +36,7 @@
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
+#include "llmbench/util/atomic_file.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::run {
@@ -337,11 +338,11 @@ int run_sweep(const RunOptions& requested) {
   std::set<std::string> done;
   std::size_t resumed = 0;
   if (!requested.resume.empty()) {
-    JournalContents previous = read_journal(out_dir / item_log);
+    records::JournalContents previous = records::read_journal(out_dir / item_log);
     if (previous.dropped_torn_tail) {
       spdlog::warn("{}: dropped a torn last line (a crash mid-write); that item is sent again",
                    (out_dir / item_log).string());
-      truncate_journal(out_dir / item_log, previous.valid_bytes);
+      records::truncate_journal(out_dir / item_log, previous.valid_bytes);
     }
     for (json& r : previous.records) {
       if (options.retry_errors && is_error(r)) continue;
@@ -350,7 +351,7 @@ int run_sweep(const RunOptions& requested) {
       ++resumed;
     }
   }
-  JournalWriter journal(out_dir / item_log);
+  records::JournalWriter journal(out_dir / item_log);
 
   http::ExecutorOptions eo;
   eo.concurrency = options.concurrency;
@@ -474,7 +475,7 @@ int run_sweep(const RunOptions& requested) {
   if (options.render_report) {
     const json all_runs = report::read_runs(report_file);
     const fs::path html = out_dir / "report.html";
-    report::write_file_atomically(html, report::render_html(all_runs, report::collect_items(all_runs, out_dir)));
+    util::write_file_atomically(html, report::render_html(all_runs, report::collect_items(all_runs, out_dir)));
     std::fprintf(human, "HTML report: %s\n", html.c_str());
   } else {
     std::fprintf(human, "See it in a browser: llmbench report --output-dir %s\n", out_dir.c_str());

@@ -4,9 +4,11 @@
 #include <cstdio>
 
 #include "llmbench/error.hpp"
-#include "llmbench/sim/hash.hpp"
+#include "llmbench/util/hash.hpp"
 
 namespace llmbench::sim {
+
+using util::fnv1a64;
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }

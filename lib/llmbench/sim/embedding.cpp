@@ -2,9 +2,13 @@
 
 #include <cmath>
 
-#include "llmbench/sim/hash.hpp"
+#include "llmbench/util/hash.hpp"
 
 namespace llmbench::sim {
+
+using util::fnv1a64;
+using util::Hasher;
+using util::mix64;
 namespace {
 
 constexpr double kModelWeight = 0.25;  // the model-dependent share of each token's vector

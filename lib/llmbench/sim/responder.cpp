@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <vector>
 
-#include "llmbench/sim/hash.hpp"
+#include "llmbench/util/hash.hpp"
 
 namespace llmbench::sim {
+
+using util::Hasher;
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }

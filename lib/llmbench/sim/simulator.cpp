@@ -15,11 +15,13 @@
 #include "llmbench/error.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/embedding.hpp"
-#include "llmbench/sim/hash.hpp"
 #include "llmbench/sim/http_server.hpp"
 #include "llmbench/sim/responder.hpp"
+#include "llmbench/util/hash.hpp"
 
 namespace llmbench::sim {
+
+using util::Hasher;
 namespace {
 
 using nlohmann::json;

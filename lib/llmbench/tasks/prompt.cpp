@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "llmbench/error.hpp"
-#include "llmbench/sim/hash.hpp"
+#include "llmbench/util/hash.hpp"
 
 namespace llmbench::tasks {
 namespace {
@@ -132,7 +132,7 @@ std::vector<int> option_permutation(std::uint64_t seed, std::string_view task,
   std::vector<int> perm(n);
   for (std::size_t i = 0; i < n; ++i) perm[i] = static_cast<int>(i);
   for (std::size_t i = n; i > 1; --i) {
-    const std::uint64_t h = sim::Hasher(seed).add("options").add(task).add(item_id).add(std::uint64_t{i}).value();
+    const std::uint64_t h = util::Hasher(seed).add("options").add(task).add(item_id).add(std::uint64_t{i}).value();
     std::swap(perm[i - 1], perm[h % i]);
   }
   return perm;
@@ -154,7 +154,7 @@ std::vector<const data::Item*> select_fewshot(const data::Item& item,
     if (example.question == item.question) continue;
     if (same_subject && example.subject != item.subject) continue;
     const std::uint64_t rank =
-        sim::Hasher(options.seed).add("fewshot").add(options.task).add(item.id).add(example.id).value();
+        util::Hasher(options.seed).add("fewshot").add(options.task).add(item.id).add(example.id).value();
     eligible.emplace_back(rank, &example);
   }
   if (eligible.size() < static_cast<std::size_t>(k))

@@ -1,4 +1,4 @@
-#include "llmbench/data/text_file.hpp"
+#include "llmbench/util/text_file.hpp"
 
 #include <bzlib.h>
 
@@ -15,7 +15,7 @@
 
 #include "llmbench/error.hpp"
 
-namespace llmbench::data {
+namespace llmbench::util {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
@@ -173,4 +173,4 @@ bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
-}  // namespace llmbench::data
+}  // namespace llmbench::util

@@ -1,11 +1,11 @@
 #pragma once
-// Deterministic hashing for the simulator's decisions: stable across runs, platforms and
-// builds (FNV-1a over bytes, finished with splitmix64), never std::hash.
+// Deterministic hashing (the simulator's decisions, option order, few-shot draws): stable across
+// runs, platforms and builds (FNV-1a over bytes, finished with splitmix64), never std::hash.
 
 #include <cstdint>
 #include <string_view>
 
-namespace llmbench::sim {
+namespace llmbench::util {
 
 inline std::uint64_t mix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -43,4 +43,4 @@ class Hasher {
   std::uint64_t h_;
 };
 
-}  // namespace llmbench::sim
+}  // namespace llmbench::util

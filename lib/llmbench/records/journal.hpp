@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace llmbench::run {
+namespace llmbench::records {
 
 class JournalWriter {
  public:
@@ -49,4 +49,4 @@ JournalContents read_journal(const std::filesystem::path& path, DamagedLines dam
 // so a torn last line is not glued to the next record.
 void truncate_journal(const std::filesystem::path& path, std::uintmax_t size);
 
-}  // namespace llmbench::run
+}  // namespace llmbench::records

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace llmbench::data {
+namespace llmbench::util {
 
 inline constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;  // 1 MiB, for line formats
 
@@ -41,4 +41,4 @@ int line_of_offset(std::string_view text, std::size_t offset);
 // True if `line` is empty or only spaces, tabs and "\r".
 bool is_blank(std::string_view line);
 
-}  // namespace llmbench::data
+}  // namespace llmbench::util

@@ -1,4 +1,4 @@
-#include "llmbench/run/journal.hpp"
+#include "llmbench/records/journal.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 
 #include "llmbench/error.hpp"
 
-namespace llmbench::run {
+namespace llmbench::records {
 
 JournalWriter::JournalWriter(const std::filesystem::path& path) : path_(path) {
   std::error_code ec;
@@ -101,4 +101,4 @@ JournalContents read_journal(const std::filesystem::path& path, DamagedLines dam
   return contents;
 }
 
-}  // namespace llmbench::run
+}  // namespace llmbench::records
