@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::report {
@@ -14,21 +15,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string percent(const json& v) {
-  return v.is_number() ? fmt::format("{:.1f}%", 100.0 * v.get<double>()) : "-";
-}
-
 std::string interval(const json& ci) {
   if (!ci.is_object()) return "-";
   return fmt::format("[{:.1f}, {:.1f}]", 100.0 * ci.value("low", 0.0), 100.0 * ci.value("high", 0.0));
-}
-
-std::string count(const json& v) { return v.is_number() ? fmt::format("{}", v.get<std::int64_t>()) : "-"; }
-
-// A latency percentile ("p50", "p95") in whole milliseconds, "-" when absent.
-std::string millis(const json& latency, const char* percentile) {
-  if (!latency.is_object() || !latency.contains(percentile) || !latency[percentile].is_number()) return "-";
-  return fmt::format("{:.0f}", latency[percentile].get<double>());
 }
 
 // Column widths by display width (UTF-8 code points), so Cyrillic model names line up.
@@ -64,70 +53,48 @@ std::string render_table(std::vector<std::vector<std::string>> rows) {
   return out;
 }
 
-std::string number(const json& v, int decimals = 3) {
-  return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), decimals) : "-";
+// A value in its catalogue format; "-" when absent.
+std::string shown(const json* v, const metrics::Metric& metric) {
+  if (v == nullptr || !v->is_number()) return "-";
+  const double x = v->get<double>();
+  switch (metric.format) {
+    case metrics::Format::percent: return fmt::format("{:.1f}%", 100.0 * x);
+    case metrics::Format::decimal: return fmt::format("{:.3f}", x);
+    case metrics::Format::integer: return fmt::format("{}", v->get<std::int64_t>());
+    case metrics::Format::ms: return fmt::format("{:.0f}", x);
+    case metrics::Format::dollars: return fmt::format("{:.4f}", x);
+  }
+  return "-";
 }
 
 // One compact table per model-lab tier: a row per distinct combination of the roles the
-// tier depends on (the sweep repeats a tier's metrics on every model run sharing them).
-struct TierColumn {
-  const char* key;    // metric key
-  const char* label;  // column header
-  enum Kind { num, pct, count_, ms } kind;
-};
-
+// tier depends on (the sweep repeats a tier's metrics on every model run sharing them), and a
+// column per catalogue metric marked for the summary that some row has.
 struct TierTable {
   const char* tier;
   const char* title;
   std::vector<const char*> roles;  // model-run fields naming the models
-  std::vector<TierColumn> columns;
 };
 
 const std::vector<TierTable>& tier_tables() {
-  using C = TierColumn;
   static const std::vector<TierTable> tables = {
-      {"tier_0", "Tier 0: embedding geometry", {"embedding_model"},
-       {{"total_samples", "samples", C::count_}, {"avg_nn_distance", "avg NN dist", C::num},
-        {"density_score", "density", C::num}, {"avg_spread", "avg spread", C::num},
-        {"effective_dimensionality", "eff. dims", C::count_}, {"avg_pairwise_distance", "avg pair dist", C::num}}},
-      {"tier_1", "Tier 1: retrieval", {"embedding_model"},
-       {{"evaluated_queries", "queries", C::count_}, {"hit_rate@1", "hit@1", C::pct}, {"hit_rate@5", "hit@5", C::pct},
-        {"hit_rate@10", "hit@10", C::pct}, {"mrr", "MRR", C::num}, {"recall@5", "recall@5", C::pct},
-        {"ndcg@10", "nDCG@10", C::num}, {"retrieval_consistency", "consistency", C::num}}},
+      {"tier_0", "Tier 0: embedding geometry", {"embedding_model"}},
+      {"tier_1", "Tier 1: retrieval", {"embedding_model"}},
       {"tier_2", "Tier 2: answers on the gold context (judge scores 1-5)",
-       {"generation_model", "judge_model", "embedding_model"},
-       {{"total_queries", "queries", C::count_}, {"avg_faithfulness", "faithful", C::num},
-        {"avg_answer_relevance", "relevant", C::num}, {"avg_answer_correctness", "correct", C::num},
-        {"avg_rougeL_f", "ROUGE-L", C::num}, {"avg_bleu", "BLEU", C::num},
-        {"response_exact_match_rate", "exact match", C::pct}, {"response_semantic_consistency", "sem. cons.", C::num},
-        {"errors", "errors", C::count_}}},
-      {"tier_3", "Tier 3: end to end (judge scores 1-5)", {"generation_model", "judge_model", "embedding_model"},
-       {{"total_queries", "queries", C::count_}, {"avg_e2e_score", "e2e", C::num},
-        {"avg_semantic_similarity", "sem. sim.", C::num}, {"avg_rougeL_f", "ROUGE-L", C::num},
-        {"avg_bleu", "BLEU", C::num}, {"response_exact_match_rate", "exact match", C::pct},
-        {"errors", "errors", C::count_}}},
-      {"tier_judge", "Benchmark judges", {"judge_model"},
-       {{"total_items", "items", C::count_}, {"avg_score", "avg score", C::num},
-        {"consistency_score", "consistency", C::pct}, {"error_rate", "error rate", C::pct},
-        {"avg_latency_ms", "mean latency ms", C::ms}}},
-      {"tier_judge_pipeline", "Production judges (positive = show)", {"production_judge_model"},
-       {{"total_evaluations", "n", C::count_}, {"accuracy", "accuracy", C::pct}, {"precision", "precision", C::pct},
-        {"recall", "recall", C::pct}, {"f1_score", "F1", C::pct}, {"true_positives", "TP", C::count_},
-        {"false_positives", "FP", C::count_}, {"false_negatives", "FN", C::count_},
-        {"true_negatives", "TN", C::count_}, {"failed_evaluations", "failed", C::count_},
-        {"avg_latency_ms", "mean latency ms", C::ms}}},
+       {"generation_model", "judge_model", "embedding_model"}},
+      {"tier_3", "Tier 3: end to end (judge scores 1-5)", {"generation_model", "judge_model", "embedding_model"}},
+      {"tier_judge", "Benchmark judges", {"judge_model"}},
+      {"tier_judge_pipeline", "Production judges (positive = show)", {"production_judge_model"}},
   };
   return tables;
 }
 
-std::string cell(const json& v, TierColumn::Kind kind) {
-  switch (kind) {
-    case TierColumn::num: return number(v);
-    case TierColumn::pct: return percent(v);
-    case TierColumn::count_: return count(v);
-    case TierColumn::ms: return number(v, 0);
+std::vector<metrics::Metric> summary_metrics(std::string_view scope) {
+  std::vector<metrics::Metric> out;
+  for (const auto& m : metrics::find_scope(scope)->metrics) {
+    if (m.in_summary) out.push_back(m);
   }
-  return "-";
+  return out;
 }
 
 std::string render_tier_tables(const json& run) {
@@ -145,7 +112,18 @@ std::string render_tier_tables(const json& run) {
       std::string_view label(role);
       rows[0].emplace_back(label.substr(0, label.size() - std::string_view("_model").size()));
     }
-    for (const auto& c : t.columns) rows[0].emplace_back(c.label);
+    // The metrics some row has: a tier that never wrote one (tier 2's exact match without
+    // --consistency-runs) shows no empty column for it.
+    std::vector<metrics::Metric> columns;
+    for (const auto& m : summary_metrics(t.tier)) {
+      bool any = false;
+      for (const auto& mr : run.value("model_runs", json::array())) {
+        const json& tier = mr.value("metrics", json::object()).value(t.tier, json::object());
+        any = any || metrics::value_at(tier, m.key) != nullptr;
+      }
+      if (any) columns.push_back(m);
+    }
+    for (const auto& c : columns) rows[0].emplace_back(c.label);
     std::set<std::vector<std::string>> seen;
     for (const auto& mr : run.value("model_runs", json::array())) {
       const json metrics = mr.value("metrics", json::object());
@@ -154,7 +132,7 @@ std::string render_tier_tables(const json& run) {
       for (const char* role : roles) row.push_back(mr.value(role, json()).is_string() ? mr[role].get<std::string>() : "-");
       if (!seen.insert(row).second) continue;
       const json& m = metrics[t.tier];
-      for (const auto& c : t.columns) row.push_back(cell(m.value(c.key, json()), c.kind));
+      for (const auto& c : columns) row.push_back(shown(metrics::value_at(m, c.key), c));
       rows.push_back(std::move(row));
     }
     if (rows.size() > 1) out += fmt::format("\n{}\n", t.title) + render_table(std::move(rows));
@@ -172,12 +150,56 @@ std::string truncation_note(const json& flags) {
                "the cut (--score-truncated scores them as they stand)\n";
 }
 
+
+// The standard tier's columns: its summary metrics in catalogue order, "95% CI" after a
+// metric with an interval. Cost columns only when some model has a price.
+struct StandardColumn {
+  const metrics::Metric* metric;
+  bool interval;  // the metric's interval, not its value
+};
+
+std::vector<StandardColumn> standard_columns(const json& model_runs) {
+  bool priced = false;
+  for (const auto& mr : model_runs) {
+    const json standard = mr.value("metrics", json::object()).value("standard", json::object());
+    for (const auto& [task, m] : standard.items()) {
+      const json* total = metrics::value_at(m, "cost.total");
+      priced = priced || (total != nullptr && total->is_number());
+    }
+  }
+  std::vector<StandardColumn> columns;
+  for (const auto& m : metrics::find_scope("standard")->metrics) {
+    if (!m.in_summary || (m.kind == metrics::MetricKind::cost && !priced)) continue;
+    columns.push_back({&m, false});
+    if (m.interval != metrics::Interval::none) columns.push_back({&m, true});
+  }
+  return columns;
+}
+
+// A task's cells; `block` is the task, or a strict_match block (`accuracy_only`: the fields
+// every accuracy has, blank where the block lacks them).
+std::vector<std::string> standard_cells(const json& block, const std::vector<StandardColumn>& columns,
+                                        bool accuracy_only) {
+  std::vector<std::string> cells;
+  for (const auto& c : columns) {
+    if (accuracy_only && (!c.metric->in_every_accuracy || !metrics::value_at(block, c.metric->key))) {
+      cells.emplace_back();
+    } else if (c.interval) {
+      const json* ci = metrics::value_at(block, metrics::interval_path(*c.metric));
+      cells.push_back(interval(ci ? *ci : json()));
+    } else {
+      cells.push_back(shown(metrics::value_at(block, c.metric->key), *c.metric));
+    }
+  }
+  return cells;
+}
+
 }  // namespace
 
 std::string render_summary(const json& run) {
-  std::vector<std::vector<std::string>> rows = {
-      {"model", "task", "accuracy", "95% CI", "n", "correct", "unparsed", "truncated", "errors", "p50 ms", "p95 ms"}};
-  std::vector<std::string> costs = {""};  // one per row
+  const std::vector<StandardColumn> columns = standard_columns(run.value("model_runs", json::array()));
+  std::vector<std::vector<std::string>> rows = {{"model", "task"}};
+  for (const auto& c : columns) rows[0].emplace_back(c.interval ? "95% CI" : std::string(c.metric->label));
   std::vector<std::string> notes;
   std::set<std::string> standard_done;  // model runs of one generation model share its standard metrics
   for (const auto& mr : run.value("model_runs", json::array())) {
@@ -196,32 +218,18 @@ std::string render_summary(const json& run) {
                                                  : json::object();
     if (!standard.empty() && !standard_done.insert(model).second) continue;
     for (const auto& [task, m] : standard.items()) {
-      rows.push_back({model, task, percent(m.value("accuracy", json())), interval(m.value("ci95", json())),
-                      count(m.value("n", json())), count(m.value("n_correct", json())),
-                      count(m.value("n_unparsed", json())), count(m.value("n_truncated", json())),
-                      count(m.value("n_errors", json())), millis(m.value("latency_ms", json()), "p50"), millis(m.value("latency_ms", json()), "p95")});
-      const json& cost = m.value("cost", json());
-      costs.push_back(cost.is_object() && cost.value("total", json()).is_number()
-                          ? fmt::format("{:.4f}", cost["total"].get<double>()) : "-");
+      rows.push_back({model, task});
+      for (auto& cell : standard_cells(m, columns, false)) rows.back().push_back(std::move(cell));
       if (m.contains("strict_match")) {
-        const json& s = m["strict_match"];
-        rows.push_back({"", task + " (strict)", percent(s.value("accuracy", json())),
-                        interval(s.value("ci95", json())), count(s.value("n", json())),
-                        count(s.value("n_correct", json())), count(s.value("n_unparsed", json())), "",
-                        count(s.value("n_errors", json())), "", ""});
-        costs.push_back("");
+        rows.push_back({"", task + " (strict)"});
+        for (auto& cell : standard_cells(m["strict_match"], columns, true)) rows.back().push_back(std::move(cell));
       }
-      if (m.contains("macro_accuracy")) {
-        rows.push_back({"", task + " (macro)", percent(m["macro_accuracy"]), "", "", "", "", "", "", "", ""});
-        costs.push_back("");
+      if (m.contains("macro_accuracy")) {  // in the accuracy column
+        const metrics::Metric& macro = *metrics::find_metric("standard", "macro_accuracy");
+        rows.push_back({"", task + " (macro)", shown(&m["macro_accuracy"], macro)});
+        rows.back().resize(rows[0].size());
       }
     }
-  }
-  // The cost column, when any model has a price: what its answers cost per task.
-  bool priced = false;
-  for (std::size_t i = 1; i < rows.size(); ++i) priced = priced || (!costs[i].empty() && costs[i] != "-");
-  if (priced) {
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].push_back(i == 0 ? "cost $" : costs[i]);
   }
   std::string out = fmt::format("Run {} ({})\n", util::terminal_safe(run.value("id", std::string())),
                                 util::terminal_safe(run.value("status", std::string())));

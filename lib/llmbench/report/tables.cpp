@@ -12,59 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-struct MetricSpec {
-  const char* key;
-  const char* label;
-  ColumnKind kind;
-  Better better;
-};
-
-constexpr auto H = Better::higher;
-constexpr auto L = Better::lower;
 constexpr auto N = Better::none;
-constexpr auto num = ColumnKind::number;
-constexpr auto integer = ColumnKind::integer;
-constexpr auto frac = ColumnKind::fraction;
-
-const std::vector<MetricSpec> kTier0 = {
-    {"avg_nn_distance", "avg NN distance", num, N}, {"std_nn_distance", "std NN distance", num, N},
-    {"density_score", "density", num, N}, {"avg_spread", "avg spread", num, N},
-    {"max_spread", "max spread", num, N}, {"spread_std", "spread std", num, N},
-    {"effective_dimensionality", "effective dim.", num, H},
-    {"avg_pairwise_distance", "avg pairwise dist.", num, N}, {"std_pairwise_distance", "std pairwise dist.", num, N},
-    {"min_pairwise_distance", "min pairwise dist.", num, N}, {"max_pairwise_distance", "max pairwise dist.", num, N},
-    {"total_samples", "samples", integer, N}};
-const std::vector<MetricSpec> kTier1 = {
-    {"hit_rate@1", "hit@1", frac, H}, {"hit_rate@5", "hit@5", frac, H}, {"hit_rate@10", "hit@10", frac, H},
-    {"mrr", "MRR", num, H}, {"recall@1", "recall@1", frac, H}, {"recall@3", "recall@3", frac, H},
-    {"recall@5", "recall@5", frac, H}, {"recall@10", "recall@10", frac, H},
-    {"precision@1", "precision@1", frac, H}, {"precision@3", "precision@3", frac, H},
-    {"precision@5", "precision@5", frac, H}, {"precision@10", "precision@10", frac, H},
-    {"ndcg@5", "nDCG@5", num, H}, {"ndcg@10", "nDCG@10", num, H},
-    {"retrieval_consistency", "consistency", num, H}};
-const std::vector<MetricSpec> kTextMetrics = {
-    {"avg_faithfulness", "faithfulness", num, H}, {"avg_answer_relevance", "relevance", num, H},
-    {"avg_answer_correctness", "correctness", num, H}, {"avg_rouge1_f", "ROUGE-1 F", num, H},
-    {"avg_rouge2_f", "ROUGE-2 F", num, H}, {"avg_rougeL_f", "ROUGE-L F", num, H},
-    {"avg_bleu", "BLEU", num, H}, {"response_exact_match_rate", "exact match", frac, H},
-    {"response_semantic_consistency", "semantic consistency", num, H},
-    {"total_queries", "queries", integer, N}, {"successful_evaluations", "evaluated", integer, H},
-    {"errors", "errors", integer, L}};
-const std::vector<MetricSpec> kTier3Extra = {
-    {"avg_e2e_score", "E2E score", num, H}, {"avg_semantic_similarity", "semantic sim.", num, H},
-    {"avg_dot_similarity", "dot sim.", num, H}, {"avg_euclidean_distance", "euclidean dist.", num, L}};
-const std::vector<MetricSpec> kJudge = {
-    {"consistency_score", "consistency", num, H}, {"error_rate", "error rate", frac, L},
-    {"avg_latency_ms", "mean latency ms", num, L}, {"avg_score", "avg score", num, N},
-    {"total_items", "items", integer, N}, {"total_verdicts", "verdicts", integer, N},
-    {"failed_verdicts", "failed verdicts", integer, L}, {"consistency_items", "items judged twice+", integer, N},
-    {"consistent_items", "consistent items", integer, N}};
-const std::vector<MetricSpec> kPipeline = {
-    {"accuracy", "accuracy", frac, H}, {"precision", "precision", frac, H}, {"recall", "recall", frac, H},
-    {"f1_score", "F1", frac, H}, {"avg_latency_ms", "mean latency ms", num, L},
-    {"true_positives", "TP", integer, N}, {"false_positives", "FP", integer, L},
-    {"false_negatives", "FN", integer, L}, {"true_negatives", "TN", integer, N},
-    {"total_evaluations", "evaluations", integer, N}, {"failed_evaluations", "failed", integer, L}};
 
 std::string text_of(const json& value) {
   if (value.is_null()) return "";
@@ -96,23 +44,31 @@ Cell number_cell(const json& value) {
   return cell;
 }
 
-Cell accuracy_cell(const json& block) {
-  Cell cell = number_cell(field(block, "accuracy"));
-  const json& ci = field(block, "ci95");
-  if (cell.number && field(ci, "low").is_number() && field(ci, "high").is_number()) {
-    cell.ci95 = Interval{ci["low"].get<double>(), ci["high"].get<double>()};
+// A catalogue metric of `block`, with its interval when the block holds one beside it.
+Cell metric_cell(const json& block, const metrics::Metric& metric) {
+  const json* value = metrics::value_at(block, metric.key);
+  Cell cell = value ? number_cell(*value) : Cell{};
+  const std::string ci_path = metrics::interval_path(metric);
+  const json* ci = ci_path.empty() ? nullptr : metrics::value_at(block, ci_path);
+  if (cell.number && ci && field(*ci, "low").is_number() && field(*ci, "high").is_number()) {
+    cell.ci95 = Interval{(*ci)["low"].get<double>(), (*ci)["high"].get<double>()};
   }
   return cell;
 }
 
-// A metric with its interval, when the model run reports one beside it as "<key>_ci95".
-Cell interval_cell(const json& metrics, const std::string& key) {
-  Cell cell = number_cell(field(metrics, key.c_str()));
-  const json& ci = field(metrics, (key + "_ci95").c_str());
-  if (cell.number && field(ci, "low").is_number() && field(ci, "high").is_number()) {
-    cell.ci95 = Interval{ci["low"].get<double>(), ci["high"].get<double>()};
+// The catalogue's metrics of `scope` that tables show.
+std::vector<metrics::Metric> table_metrics(std::string_view scope) {
+  std::vector<metrics::Metric> out;
+  if (const metrics::Scope* s = metrics::find_scope(scope)) {
+    for (const auto& m : s->metrics) {
+      if (m.in_table) out.push_back(m);
+    }
   }
-  return cell;
+  return out;
+}
+
+Column metric_column(const metrics::Metric& metric) {
+  return {std::string(metric.key), std::string(metric.label), column_kind(metric), metric.better};
 }
 
 Cell text_cell(const std::string& text) {
@@ -153,16 +109,20 @@ struct KeyField {
 };
 
 // One row per distinct key (values of `keys` in a model run that has metrics[tier]); the
-// newest run in the group wins, and the row names it.
+// newest run in the group wins, and the row names it. Columns are the tier's catalogue metrics.
 Table metric_table(const std::vector<const json*>& members, int group, const std::string& id,
                    const std::string& section, const std::string& title, const char* tier,
-                   const std::vector<KeyField>& keys, std::vector<MetricSpec> specs) {
+                   const std::vector<KeyField>& keys) {
   Table table{id, section, title, group, {}, {}};
   for (const auto& k : keys) table.columns.push_back({k.field, k.label, ColumnKind::text, Better::none});
-  // Metrics the data has that the list lacks are appended, so nothing reported is hidden.
-  std::set<std::string> known;
-  for (const auto& s : specs) known.insert(s.key);
-  // They get a readable label (underscores as spaces) and print as integers when every value is.
+  std::vector<metrics::Metric> specs = table_metrics(tier);
+  // A metric the data has that the catalogue lacks (a record from a newer version) is appended,
+  // so nothing reported is hidden: a readable label (underscores as spaces), printed as an
+  // integer when every value is one. tests/test_catalogue.cpp keeps this list empty for our tiers.
+  std::set<std::string_view> known;
+  if (const metrics::Scope* scope = metrics::find_scope(tier)) {
+    for (const auto& s : scope->metrics) known.insert(s.key);
+  }
   std::map<std::string, bool> extra;  // name -> every value is a whole number
   for (const json* run : members)
     for (const auto& mr : field(*run, "model_runs"))
@@ -171,17 +131,14 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
           auto [it, inserted] = extra.emplace(name, true);
           it->second = it->second && (value.is_number_integer() || std::floor(value.get<double>()) == value.get<double>());
         }
-  std::vector<std::string> extra_names, extra_labels;
-  for (const auto& [name, whole] : extra) {
-    extra_names.push_back(name);
+  table.columns.push_back({"run_id", "run", ColumnKind::run_id, Better::none});
+  for (const auto& s : specs) table.columns.push_back(metric_column(s));
+  for (const auto& [name, whole] : extra) {  // map keys outlive specs' views of them
     std::string label = name;
     std::replace(label.begin(), label.end(), '_', ' ');
-    extra_labels.push_back(std::move(label));
+    table.columns.push_back({name, label, whole ? ColumnKind::integer : ColumnKind::number, N});
+    specs.push_back({name, "", metrics::MetricKind::score, N, metrics::Format::decimal, metrics::Interval::suffixed});
   }
-  for (std::size_t i = 0; i < extra_names.size(); ++i)
-    specs.push_back({extra_names[i].c_str(), extra_labels[i].c_str(), extra.at(extra_names[i]) ? integer : num, N});
-  table.columns.push_back({"run_id", "run", ColumnKind::run_id, Better::none});
-  for (const auto& s : specs) table.columns.push_back({s.key, s.label, s.kind, s.better});
 
   std::map<std::vector<std::string>, std::vector<Cell>> rows;
   for (auto it = members.rbegin(); it != members.rend(); ++it) {
@@ -195,7 +152,7 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
       std::vector<Cell> row;
       for (const auto& part : key) row.push_back(text_cell(part.empty() ? "" : part));
       row.push_back(text_cell(run.value("id", std::string())));
-      for (const auto& s : specs) row.push_back(interval_cell(metrics, s.key));
+      for (const auto& s : specs) row.push_back(metric_cell(metrics, s));
       rows.emplace(std::move(key), std::move(row));
     }
   }
@@ -209,19 +166,9 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
   Table table{id, "standard", "Standard benchmarks: accuracy with Wilson 95% interval", group, {}, {}};
   table.columns = {{"task", "task", ColumnKind::text, N},
                    {"generation_model", "model", ColumnKind::text, N},
-                   {"run_id", "run", ColumnKind::run_id, N},
-                   {"accuracy", "accuracy", frac, H},
-                   {"strict_match", "strict match", frac, H},
-                   {"flexible_extract", "flexible extract", frac, H},
-                   {"macro_accuracy", "macro acc.", frac, H},
-                   {"n", "n", integer, N},
-                   {"n_correct", "correct", integer, N},
-                   {"n_unparsed", "unparsed", integer, L},
-                   {"n_truncated", "truncated", integer, L},
-                   {"n_errors", "errors", integer, L},
-                   {"latency_ms_p50", "p50 ms", num, L},
-                   {"latency_ms_p95", "p95 ms", num, L},
-                   {"cost_total", "cost", num, L}};
+                   {"run_id", "run", ColumnKind::run_id, N}};
+  const std::vector<metrics::Metric> specs = table_metrics("standard");
+  for (const auto& s : specs) table.columns.push_back(metric_column(s));
   std::map<std::pair<std::string, std::string>, std::vector<Cell>> rows;
   for (auto it = members.rbegin(); it != members.rend(); ++it) {
     for (const auto& mr : field(**it, "model_runs")) {
@@ -229,17 +176,9 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
       for (const auto& [task, block] : field(field(mr, "metrics"), "standard").items()) {
         std::pair<std::string, std::string> key{task, text_of(field(mr, "generation_model"))};
         if (!block.is_object() || rows.count(key)) continue;
-        rows.emplace(key, std::vector<Cell>{
-                              text_cell(task), text_cell(key.second),
-                              text_cell((*it)->value("id", std::string())), accuracy_cell(block),
-                              accuracy_cell(field(block, "strict_match")),
-                              accuracy_cell(field(block, "flexible_extract")),
-                              number_cell(field(block, "macro_accuracy")), number_cell(field(block, "n")),
-                              number_cell(field(block, "n_correct")), number_cell(field(block, "n_unparsed")),
-                              number_cell(field(block, "n_truncated")), number_cell(field(block, "n_errors")),
-                              number_cell(field(field(block, "latency_ms"), "p50")),
-                              number_cell(field(field(block, "latency_ms"), "p95")),
-                              number_cell(field(field(block, "cost"), "total"))});
+        std::vector<Cell> row{text_cell(task), text_cell(key.second), text_cell((*it)->value("id", std::string()))};
+        for (const auto& s : specs) row.push_back(metric_cell(block, s));
+        rows.emplace(key, std::move(row));
       }
     }
   }
@@ -281,11 +220,12 @@ Table subject_table(const std::vector<const json*>& members, int group, const st
   for (const auto& [model, entry] : latest)
     for (const auto& [name, value] : entry.second->items()) subject_names.insert(name);
   table.columns.push_back({"subject", "subject", ColumnKind::text, N});
-  for (const auto& [model, entry] : latest) table.columns.push_back({model, model, frac, H});
+  const metrics::Metric& accuracy = *metrics::find_metric("standard", "accuracy");
+  for (const auto& [model, entry] : latest) table.columns.push_back({model, model, column_kind(accuracy), accuracy.better});
   for (const auto& subject : subject_names) {
     std::vector<Cell> row{text_cell(subject)};
     for (const auto& [model, entry] : latest) {
-      Cell cell = accuracy_cell(field(*entry.second, subject.c_str()));
+      Cell cell = metric_cell(field(*entry.second, subject.c_str()), accuracy);
       cell.run_id = entry.first;
       row.push_back(cell);
     }
@@ -353,18 +293,15 @@ ReportTables build_tables(const json& runs) {
     const auto members = group_members(runs, result.groups[g]);
     const int gi = static_cast<int>(g);
     const std::string suffix = fmt::format("g{}", g + 1);
-    std::vector<MetricSpec> tier3 = kTier3Extra;
-    tier3.insert(tier3.end(), kTextMetrics.begin(), kTextMetrics.end());
     std::vector<Table> tables = {
-        metric_table(members, gi, "llm-t2-" + suffix, "llm", "Tier 2: RAG answer quality", "tier_2",
-                     gen_judge, kTextMetrics),
-        metric_table(members, gi, "llm-t3-" + suffix, "llm", "Tier 3: end-to-end", "tier_3", gen_judge, tier3),
-        metric_table(members, gi, "llm-t1-" + suffix, "llm", "Tier 1: retrieval", "tier_1", embedding, kTier1),
-        metric_table(members, gi, "llm-t0-" + suffix, "llm", "Tier 0: embedding geometry", "tier_0", embedding, kTier0),
+        metric_table(members, gi, "llm-t2-" + suffix, "llm", "Tier 2: RAG answer quality", "tier_2", gen_judge),
+        metric_table(members, gi, "llm-t3-" + suffix, "llm", "Tier 3: end-to-end", "tier_3", gen_judge),
+        metric_table(members, gi, "llm-t1-" + suffix, "llm", "Tier 1: retrieval", "tier_1", embedding),
+        metric_table(members, gi, "llm-t0-" + suffix, "llm", "Tier 0: embedding geometry", "tier_0", embedding),
         metric_table(members, gi, "judge-" + suffix, "judge", "Benchmark judges", "tier_judge",
-                     {{"judge_model", "judge"}}, kJudge),
+                     {{"judge_model", "judge"}}),
         metric_table(members, gi, "prod-" + suffix, "prod_judge", "Production judges", "tier_judge_pipeline",
-                     {{"production_judge_model", "production judge"}}, kPipeline),
+                     {{"production_judge_model", "production judge"}}),
         standard_table(members, gi, "std-" + suffix),
         subject_table(members, gi, "mmlu-" + suffix)};
     for (auto& table : tables) {
@@ -372,6 +309,14 @@ ReportTables build_tables(const json& runs) {
     }
   }
   return result;
+}
+
+ColumnKind column_kind(const metrics::Metric& metric) {
+  switch (metric.format) {
+    case metrics::Format::percent: return ColumnKind::fraction;
+    case metrics::Format::integer: return ColumnKind::integer;
+    default: return ColumnKind::number;
+  }
 }
 
 std::string format_number(double value, ColumnKind kind) {
@@ -386,14 +331,13 @@ std::string format_number(double value, ColumnKind kind) {
 
 json tables_to_json(const ReportTables& tables) {
   static const char* kKinds[] = {"text", "number", "integer", "fraction", "run_id"};
-  static const char* kBetter[] = {"higher", "lower", "none"};
   json out = {{"groups", json::array()}, {"tables", json::array()}};
   for (const auto& g : tables.groups) out["groups"].push_back({{"label", g.label}, {"standard_label", g.standard_label}, {"runs", g.run_ids}});
   for (const auto& t : tables.tables) {
     json columns = json::array();
     for (const auto& c : t.columns) {
       columns.push_back({{"key", c.key}, {"label", c.label}, {"kind", kKinds[static_cast<int>(c.kind)]},
-                         {"better", kBetter[static_cast<int>(c.better)]}});
+                         {"better", metrics::to_string(c.better)}});
     }
     json rows = json::array();
     for (const auto& row : t.rows) {

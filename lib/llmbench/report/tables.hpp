@@ -15,16 +15,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/metrics/catalogue.hpp"
+
 namespace llmbench::report {
 
 // Which direction is better for a column (used to highlight the best value).
-enum class Better { higher, lower, none };
+using Better = metrics::Better;
 // fraction: a 0..1 value that people read as a percentage (accuracy, precision, ...).
 enum class ColumnKind { text, number, integer, fraction, run_id };
 
+// The column kind a catalogue metric is shown as: percent -> fraction, integer -> integer,
+// any other format -> number.
+ColumnKind column_kind(const metrics::Metric& metric);
+
 struct Column {
-  std::string key;    // metric name or field, e.g. "avg_faithfulness"
-  std::string label;  // header shown to people
+  std::string key;    // catalogue key (metrics/catalogue.hpp) or field, e.g. "avg_faithfulness"
+  std::string label;  // header shown to people: the catalogue's label for a metric
   ColumnKind kind = ColumnKind::number;
   Better better = Better::none;
 };
@@ -70,7 +76,8 @@ std::string comparable_key(const nlohmann::json& run);
 // Groups `runs` (oldest first) by comparable_key, in order of each group's first run.
 std::vector<ComparableGroup> group_runs(const nlohmann::json& runs);
 
-// Builds every table for `runs` (an array of runs, oldest first).
+// Builds every table for `runs` (an array of runs, oldest first). Metric columns are the
+// catalogue's metrics of the table's scope, in catalogue order, with its labels.
 ReportTables build_tables(const nlohmann::json& runs);
 
 // The tables as JSON for the HTML page: {groups: [...], tables: [{id, section, title, group,

@@ -1,13 +1,14 @@
 #include "llmbench/run/baselines.hpp"
 
-#include <map>
-#include <set>
+#include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "llmbench/config/suggest.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/util/yaml.hpp"
 
 namespace llmbench::run {
@@ -23,59 +24,11 @@ double bound(const YAML::Node& node, const std::string& path, const std::string&
   }
 }
 
-// The value at a dotted path under `metrics`, or null.
+// The number at a dotted path under `metrics`, or null.
 const json* find_value(const json& metrics, const std::string& path) {
-  const json* node = &metrics;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t dot = path.find('.', start);
-    const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object()) return nullptr;
-    auto it = node->find(part);
-    if (it == node->end()) return nullptr;
-    node = &*it;
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return node->is_number() ? node : nullptr;
+  const json* value = metrics::value_at(metrics, path);
+  return value != nullptr && value->is_number() ? value : nullptr;
 }
-
-// The metric paths a model run can hold (README "Metrics"); a key outside them can never be
-// checked, so a typo ("acuracy") is refused instead of passing silently as "missing".
-const std::set<std::string>& tier_metrics(const std::string& tier) {
-  static const std::map<std::string, std::set<std::string>> kTiers = {
-      {"tier_0",
-       {"avg_nn_distance", "std_nn_distance", "density_score", "avg_spread", "max_spread", "spread_std",
-        "effective_dimensionality", "avg_pairwise_distance", "std_pairwise_distance", "min_pairwise_distance",
-        "max_pairwise_distance", "total_samples"}},
-      {"tier_1", {"mrr", "retrieval_consistency", "evaluated_queries", "skipped_queries"}},
-      {"tier_2",
-       {"avg_faithfulness", "avg_answer_relevance", "avg_answer_correctness", "avg_rouge1_f", "avg_rouge2_f",
-        "avg_rougeL_f", "avg_bleu", "response_exact_match_rate", "response_semantic_consistency", "total_queries",
-        "successful_evaluations", "errors", "avg_latency_ms"}},
-      {"tier_3",
-       {"avg_e2e_score", "avg_semantic_similarity", "avg_dot_similarity", "avg_euclidean_distance", "avg_rouge1_f",
-        "avg_rouge2_f", "avg_rougeL_f", "avg_bleu", "response_exact_match_rate", "response_semantic_consistency",
-        "total_queries", "successful_evaluations", "errors", "avg_latency_ms"}},
-      {"tier_judge",
-       {"consistency_score", "error_rate", "avg_latency_ms", "avg_score", "total_items", "total_verdicts",
-        "failed_verdicts", "consistency_items", "consistent_items"}},
-      {"tier_judge_pipeline",
-       {"accuracy", "precision", "recall", "f1_score", "avg_latency_ms", "true_positives", "false_positives",
-        "false_negatives", "true_negatives", "total_evaluations", "failed_evaluations"}},
-  };
-  static const std::set<std::string> kNone;
-  auto it = kTiers.find(tier);
-  return it == kTiers.end() ? kNone : it->second;
-}
-
-// Fields of one accuracy (a task, a subject, strict_match, flexible_extract).
-const std::set<std::string> kAccuracyFields = {"accuracy", "n", "n_correct", "n_unparsed", "n_errors",
-                                               "n_truncated", "ci95.low", "ci95.high"};
-// Fields of a standard task besides its accuracy.
-const std::set<std::string> kTaskFields = {"macro_accuracy", "micro_accuracy", "latency_ms.mean", "latency_ms.p50",
-                                           "latency_ms.p95", "tokens.prompt", "tokens.completion", "cost.input",
-                                           "cost.output", "cost.total"};
 
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
@@ -94,45 +47,68 @@ std::string join_from(const std::vector<std::string>& parts, std::size_t first) 
   return out;
 }
 
-// "" when `path` names a metric a model run can hold; else why not, with the names to use.
+// True when `field` names a metric of `scope` (one every accuracy block has, with
+// `accuracy_only`), or a bound of its interval ("ci95.low", "avg_faithfulness_ci95.high").
+bool declared(const metrics::Scope& scope, const std::string& field, bool accuracy_only) {
+  for (const auto& m : scope.metrics) {
+    if (accuracy_only && !m.in_every_accuracy) continue;
+    if (field == m.key) return true;
+    const std::string ci = metrics::interval_path(m);
+    if (!ci.empty() && (field == ci + ".low" || field == ci + ".high")) return true;
+  }
+  return false;
+}
+
+// The keys `field` could have meant (those every accuracy block has, with `accuracy_only`).
+std::vector<std::string> known_keys(const metrics::Scope& scope, bool accuracy_only) {
+  std::vector<std::string> known;
+  for (const auto& m : scope.metrics) {
+    if (!accuracy_only || m.in_every_accuracy) known.emplace_back(m.key);
+  }
+  return known;
+}
+
+// The catalogue scopes a model run's metrics hold (the arena's live in the arena record).
+const std::vector<std::string>& model_run_scopes() {
+  static const std::vector<std::string> names = {"standard", "tier_0",     "tier_1",
+                                                 "tier_2",   "tier_3",     "tier_judge",
+                                                 "tier_judge_pipeline"};
+  return names;
+}
+
+// "" when `path` names a metric of the catalogue (metrics/catalogue.hpp) that a model run can
+// hold; else why not, with the names to use.
 std::string check_metric_path(const std::string& path) {
   const std::vector<std::string> parts = split_path(path);
   const std::string& tier = parts[0];
-  if (tier == "standard") {
-    if (parts.size() < 3 || parts[1].empty()) {
-      return "a standard metric is standard.<task>.<metric>, e.g. standard.mmlu.accuracy";
-    }
-    std::string field = join_from(parts, 2);
-    if (parts[2] == "subjects" && parts.size() >= 5) field = join_from(parts, 4);
-    else if ((parts[2] == "strict_match" || parts[2] == "flexible_extract") && parts.size() >= 4) field = join_from(parts, 3);
-    else if (kTaskFields.count(field)) return "";
-    if (kAccuracyFields.count(field)) return "";
-    std::vector<std::string> known(kAccuracyFields.begin(), kAccuracyFields.end());
-    known.insert(known.end(), kTaskFields.begin(), kTaskFields.end());
-    return fmt::format("unknown metric \"{}\" of task {}{}", field, parts[1], config::did_you_mean(field, known));
+  const auto& scopes = model_run_scopes();
+  if (std::find(scopes.begin(), scopes.end(), tier) == scopes.end()) {
+    return fmt::format("unknown tier \"{}\"{}; a key starts with {} or {}", tier, config::did_you_mean(tier, scopes),
+                       fmt::join(scopes.begin(), scopes.end() - 1, ", "), scopes.back());
   }
-  const std::set<std::string>& names = tier_metrics(tier);
-  if (names.empty()) {
-    return fmt::format("unknown tier \"{}\"{}; a key starts with standard, tier_0, tier_1, tier_2, tier_3, "
-                       "tier_judge or tier_judge_pipeline",
-                       tier,
-                       config::did_you_mean(tier, {"standard", "tier_0", "tier_1", "tier_2", "tier_3", "tier_judge",
-                                                   "tier_judge_pipeline"}));
+  const metrics::Scope& scope = *metrics::find_scope(tier);
+  if (tier != "standard") {
+    const std::string field = join_from(parts, 1);
+    if (declared(scope, field, false)) return "";
+    return fmt::format("unknown metric \"{}\" of {}{}", field, tier,
+                       config::did_you_mean(field, known_keys(scope, false)));
   }
-  const std::string field = join_from(parts, 1);
-  if (names.count(field)) return "";
-  if (tier == "tier_1") {
-    for (const char* family : {"hit_rate@", "recall@", "precision@", "ndcg@"}) {
-      const std::string f(family);
-      if (field.rfind(f, 0) == 0 && field.size() > f.size() &&
-          field.find_first_not_of("0123456789", f.size()) == std::string::npos) {
-        return "";
-      }
-    }
+  if (parts.size() < 3 || parts[1].empty()) {
+    return "a standard metric is standard.<task>.<metric>, e.g. standard.mmlu.accuracy";
   }
-  std::vector<std::string> known(names.begin(), names.end());
-  if (tier == "tier_1") known.insert(known.end(), {"hit_rate@1", "recall@5", "precision@5", "ndcg@10"});
-  return fmt::format("unknown metric \"{}\" of {}{}", field, tier, config::did_you_mean(field, known));
+  // standard.<task>.<key>, or a field of one of the task's accuracy blocks.
+  std::string field = join_from(parts, 2);
+  bool accuracy_only = false;
+  if (parts[2] == "subjects" && parts.size() >= 5) {
+    field = join_from(parts, 4);
+    accuracy_only = true;
+  } else if ((parts[2] == "strict_match" || parts[2] == "flexible_extract") && parts.size() >= 4) {
+    field = join_from(parts, 3);
+    accuracy_only = true;
+  }
+  if (declared(scope, field, accuracy_only)) return "";
+  return fmt::format("unknown metric \"{}\" of task {}{}", field, parts[1],
+                     config::did_you_mean(field, known_keys(scope, accuracy_only)));
 }
 
 }  // namespace

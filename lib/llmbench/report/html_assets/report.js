@@ -8,6 +8,8 @@
   const tables = (data.tables && data.tables.tables) || [];
   const groups = (data.tables && data.tables.groups) || [];
   const items = data.items || [];
+  // The metric catalogue (lib/llmbench/metrics/catalogue.hpp): {scope: [{key, label, format, better, ...}]}.
+  const catalogue = data.catalogue || {};
   // The SVG namespace, read from the page's own <svg> so the file holds no URL at all.
   const SVG = document.getElementById('svg-ns').namespaceURI;
 
@@ -53,6 +55,12 @@
   function sum(xs) { return xs.reduce((a, b) => a + b, 0); }
 
   // ---- tables ------------------------------------------------------------------------
+  // A table column for metric `key` of catalogue `scope`, with its label, kind and direction.
+  const KIND_OF_FORMAT = { percent: 'fraction', integer: 'integer' };
+  function metricColumn(scope, key) {
+    const m = (catalogue[scope] || []).find(x => x.key === key) || { key, label: key, format: 'decimal', better: 'none' };
+    return { key, label: m.label, kind: KIND_OF_FORMAT[m.format] || 'number', better: m.better };
+  }
   const cellValue = c => (c && typeof c.v === 'number') ? c.v : null;
   const cellText = c => (c ? (c.t !== undefined ? c.t : '') : '');
   function rowLabel(table, row) {
@@ -315,7 +323,7 @@
     const t = tables.find(x => x.section === 'standard' && x.group === g);
     if (!t) return [];
     const col = k => t.columns.findIndex(c => c.key === k);
-    const ti = col('task'), mi = col('generation_model'), ai = col('accuracy'), p50 = col('latency_ms_p50'), p95 = col('latency_ms_p95'), ci = col('cost_total');
+    const ti = col('task'), mi = col('generation_model'), ai = col('accuracy'), p50 = col('latency_ms.p50'), p95 = col('latency_ms.p95'), ci = col('cost.total');
     const tasksSeen = [...new Set(t.rows.map(r => cellText(r[ti])))].sort();
     const models = [...new Set(t.rows.map(r => cellText(r[mi])))];
     const row = (m, task) => t.rows.find(r => cellText(r[mi]) === m && cellText(r[ti]) === task);
@@ -327,10 +335,10 @@
     const meanRank = m => ranks.get(m).length ? sum(ranks.get(m)) / ranks.get(m).length : null;
     models.sort((a, b) => (meanRank(a) === null) - (meanRank(b) === null) || meanRank(a) - meanRank(b) || a.localeCompare(b));
     const columns = [{ key: 'model', label: 'model', kind: 'text' }, { key: 'mean_rank', label: 'mean rank', kind: 'number', better: 'lower' }];
-    tasksSeen.forEach(task => columns.push({ key: 'acc:' + task, label: task + ' accuracy', kind: 'fraction', better: 'higher' }));
-    columns.push({ key: 'cost', label: 'cost', kind: 'number', better: 'lower' });
-    tasksSeen.forEach(task => columns.push({ key: 'p50:' + task, label: task + ' p50 ms', kind: 'number', better: 'lower' },
-                                           { key: 'p95:' + task, label: task + ' p95 ms', kind: 'number', better: 'lower' }));
+    const perTask = (task, key) => { const c = metricColumn('standard', key); return { ...c, key: key + ':' + task, label: task + ' ' + c.label }; };
+    tasksSeen.forEach(task => columns.push(perTask(task, 'accuracy')));
+    columns.push(metricColumn('standard', 'cost.total'));
+    tasksSeen.forEach(task => columns.push(perTask(task, 'latency_ms.p50'), perTask(task, 'latency_ms.p95')));
     const rows = models.map(m => {
       const out = [{ t: m }, meanRank(m) === null ? null : { v: meanRank(m) }];
       tasksSeen.forEach(task => { const r = row(m, task); out.push(r && ai >= 0 ? r[ai] : null); });
@@ -676,13 +684,11 @@
       });
       out.push(s);
     }
+    const rating = metricColumn('arena', 'rating');
     out.push(renderTable({ id, columns: [
-      { key: 'rank', label: 'rank', kind: 'integer', better: 'lower' }, { key: 'model', label: 'model', kind: 'text' },
-      { key: 'rating', label: 'rating', kind: 'number', better: 'higher' },
-      { key: 'low', label: 'CI low', kind: 'number' }, { key: 'high', label: 'CI high', kind: 'number' },
-      { key: 'elo', label: 'online Elo', kind: 'number' }, { key: 'score', label: 'score', kind: 'fraction', better: 'higher' },
-      { key: 'wins', label: 'wins', kind: 'integer', better: 'higher' }, { key: 'losses', label: 'losses', kind: 'integer', better: 'lower' },
-      { key: 'ties', label: 'ties', kind: 'integer' }, { key: 'battles', label: 'battles', kind: 'integer' }],
+      metricColumn('arena', 'rank'), { key: 'model', label: 'model', kind: 'text' }, rating,
+      { key: 'low', label: 'CI low', kind: rating.kind }, { key: 'high', label: 'CI high', kind: rating.kind },
+      ...['elo', 'score', 'wins', 'losses', 'ties', 'battles'].map(k => metricColumn('arena', k))],
       rows: lb.map(r => [typeof r.rank === 'number' ? { v: r.rank } : null, { t: r.model },
         ...[r.rating, r.ci95 && r.ci95.low, r.ci95 && r.ci95.high, r.elo, r.score, r.wins, r.losses, r.ties, r.battles]
           .map(v => typeof v === 'number' ? { v } : null)]) }));
@@ -781,11 +787,7 @@
         box.appendChild(el('h3', { text: 'Judge bias' }));
         const keys = ['position_a_win_rate', 'tie_rate', 'flip_rate', 'swap_consistency', 'longer_answer_win_rate', 'self_preference', 'human_agreement', 'n'];
         box.appendChild(renderTable({ id: 'arena-bias', columns: [
-          { key: 'judge_model', label: 'judge', kind: 'text' }, { key: 'position_a_win_rate', label: 'first-position win rate', kind: 'fraction' },
-          { key: 'tie_rate', label: 'tie rate', kind: 'fraction' }, { key: 'flip_rate', label: 'position-flip rate', kind: 'fraction', better: 'lower' },
-          { key: 'swap_consistency', label: 'swap consistency', kind: 'fraction', better: 'higher' },
-          { key: 'longer_answer_win_rate', label: 'longer answer wins', kind: 'fraction' }, { key: 'self_preference', label: 'self-preference', kind: 'fraction' },
-          { key: 'human_agreement', label: 'agrees with humans', kind: 'fraction', better: 'higher' }, { key: 'n', label: 'n', kind: 'integer' }],
+          { key: 'judge_model', label: 'judge', kind: 'text' }, ...keys.map(k => metricColumn('arena_judge', k))],
           rows: a.judge_bias.map(b => [{ t: b.judge_model }, ...keys.map(k => typeof b[k] === 'number' ? { v: b[k] } : null)]) }));
         box.appendChild(el('p', { class: 'note', text: 'An unbiased judge picks the first position about 50% of the time and rarely flips when the two answers swap places (a flip counts as a tie). Self-preference: how much more often a judge that also competes picks its own answer than the other judges do.' }));
         const ag = a.judge_agreement;

@@ -1,0 +1,283 @@
+#include "llmbench/metrics/catalogue.hpp"
+
+#include <algorithm>
+
+namespace llmbench::metrics {
+namespace {
+
+constexpr auto higher = Better::higher;
+constexpr auto lower = Better::lower;
+constexpr auto none = Better::none;
+
+// One constructor per kind, with the format that kind is read in.
+Metric rate(std::string_view key, std::string_view label, Better better = higher) {
+  return {key, label, MetricKind::rate, better, Format::percent};
+}
+Metric score(std::string_view key, std::string_view label, Better better = higher) {
+  return {key, label, MetricKind::score, better, Format::decimal};
+}
+Metric distance(std::string_view key, std::string_view label, Better better = none) {
+  return {key, label, MetricKind::distance, better, Format::decimal};
+}
+Metric count(std::string_view key, std::string_view label, Better better = none) {
+  return {key, label, MetricKind::count, better, Format::integer};
+}
+Metric latency(std::string_view key, std::string_view label) {
+  return {key, label, MetricKind::latency, lower, Format::ms};
+}
+Metric cost(std::string_view key, std::string_view label) {
+  return {key, label, MetricKind::cost, lower, Format::dollars};
+}
+Metric rating(std::string_view key, std::string_view label, Better better = higher) {
+  return {key, label, MetricKind::rating, better, Format::decimal};
+}
+
+// Modifiers: shown in the terminal summary, left out of the tables, with an interval, counted
+// over `samples`, a field of every accuracy block.
+Metric summary(Metric m) {
+  m.in_summary = true;
+  return m;
+}
+Metric no_table(Metric m) {
+  m.in_table = false;
+  return m;
+}
+Metric with_ci(Metric m, Interval where) {
+  m.interval = where;
+  return m;
+}
+Metric over(Metric m, std::string_view samples) {
+  m.samples = samples;
+  return m;
+}
+Metric per_accuracy(Metric m) {
+  m.in_every_accuracy = true;
+  return m;
+}
+
+// One accuracy (metrics::to_json(Accuracy)): a standard task, a subject, a GSM8K extraction.
+Metric accuracy(std::string_view key, std::string_view label) {
+  return over(with_ci(rate(key, label), Interval::sibling), "n");
+}
+
+Scope standard() {
+  return {"standard",
+          {summary(per_accuracy(accuracy("accuracy", "accuracy"))),
+           accuracy("strict_match.accuracy", "strict match"),
+           accuracy("flexible_extract.accuracy", "flexible extract"),
+           rate("macro_accuracy", "macro acc."),
+           no_table(rate("micro_accuracy", "micro acc.")),
+           summary(per_accuracy(count("n", "n"))),
+           summary(per_accuracy(count("n_correct", "correct"))),
+           summary(per_accuracy(count("n_unparsed", "unparsed", lower))),
+           summary(per_accuracy(count("n_truncated", "truncated", lower))),
+           summary(per_accuracy(count("n_errors", "errors", lower))),
+           no_table(latency("latency_ms.mean", "mean ms")),
+           summary(latency("latency_ms.p50", "p50 ms")),
+           summary(latency("latency_ms.p95", "p95 ms")),
+           no_table(count("tokens.prompt", "prompt tokens")),
+           no_table(count("tokens.completion", "completion tokens")),
+           no_table(cost("cost.input", "input cost $")),
+           no_table(cost("cost.output", "output cost $")),
+           summary(cost("cost.total", "cost $"))}};
+}
+
+Scope tier_0() {
+  auto d = [](std::string_view key, std::string_view label) { return over(distance(key, label), "total_samples"); };
+  return {"tier_0",
+          {summary(d("avg_nn_distance", "avg NN distance")), d("std_nn_distance", "std NN distance"),
+           summary(over(score("density_score", "density", none), "total_samples")),
+           summary(d("avg_spread", "avg spread")), d("max_spread", "max spread"), d("spread_std", "spread std"),
+           summary(over(count("effective_dimensionality", "effective dims", higher), "total_samples")),
+           summary(d("avg_pairwise_distance", "avg pairwise dist.")), d("std_pairwise_distance", "std pairwise dist."),
+           d("min_pairwise_distance", "min pairwise dist."), d("max_pairwise_distance", "max pairwise dist."),
+           summary(count("total_samples", "samples")), count("errors", "errors", lower)}};
+}
+
+Scope tier_1() {
+  auto r = [](std::string_view key, std::string_view label) { return over(rate(key, label), "evaluated_queries"); };
+  auto s = [](std::string_view key, std::string_view label) { return over(score(key, label), "evaluated_queries"); };
+  return {"tier_1",
+          {summary(r("hit_rate@1", "hit@1")), summary(r("hit_rate@5", "hit@5")), summary(r("hit_rate@10", "hit@10")),
+           summary(s("mrr", "MRR")), r("recall@1", "recall@1"), r("recall@3", "recall@3"),
+           summary(r("recall@5", "recall@5")), r("recall@10", "recall@10"), r("precision@1", "precision@1"),
+           r("precision@3", "precision@3"), r("precision@5", "precision@5"), r("precision@10", "precision@10"),
+           s("ndcg@5", "nDCG@5"), summary(s("ndcg@10", "nDCG@10")),
+           summary(s("retrieval_consistency", "consistency")), summary(count("evaluated_queries", "queries")),
+           count("skipped_queries", "skipped queries", lower), count("errors", "errors", lower)}};
+}
+
+// The answer metrics tier 2 and tier 3 share (run/rag_answer_metrics).
+std::vector<Metric> answer_metrics() {
+  auto judged = [](std::string_view key, std::string_view label) {
+    return summary(over(with_ci(score(key, label), Interval::suffixed), "successful_evaluations"));
+  };
+  return {judged("avg_faithfulness", "faithfulness"),
+          judged("avg_answer_relevance", "relevance"),
+          judged("avg_answer_correctness", "correctness"),
+          score("avg_rouge1_f", "ROUGE-1 F"),
+          score("avg_rouge2_f", "ROUGE-2 F"),
+          summary(score("avg_rougeL_f", "ROUGE-L F")),
+          summary(score("avg_bleu", "BLEU")),
+          summary(rate("response_exact_match_rate", "exact match")),
+          summary(score("response_semantic_consistency", "semantic consistency")),
+          summary(count("total_queries", "queries")),
+          count("successful_evaluations", "evaluated", higher),
+          summary(count("errors", "errors", lower)),
+          latency("avg_latency_ms", "mean latency ms")};
+}
+
+Scope tier_2() { return {"tier_2", answer_metrics()}; }
+
+Scope tier_3() {
+  std::vector<Metric> metrics = {
+      summary(over(with_ci(score("avg_e2e_score", "E2E score"), Interval::suffixed), "successful_evaluations")),
+      summary(score("avg_semantic_similarity", "semantic sim.")), score("avg_dot_similarity", "dot sim."),
+      distance("avg_euclidean_distance", "euclidean dist.", lower)};
+  for (const Metric& m : answer_metrics()) metrics.push_back(m);
+  return {"tier_3", std::move(metrics)};
+}
+
+Scope tier_judge() {
+  return {"tier_judge",
+          {summary(over(rate("consistency_score", "consistency"), "consistency_items")),
+           summary(over(rate("error_rate", "error rate", lower), "total_verdicts")),
+           summary(latency("avg_latency_ms", "mean latency ms")), summary(score("avg_score", "avg score", none)),
+           summary(count("total_items", "items")), count("total_verdicts", "verdicts"),
+           count("failed_verdicts", "failed verdicts", lower), count("consistency_items", "items judged twice+"),
+           count("consistent_items", "consistent items")}};
+}
+
+Scope tier_judge_pipeline() {
+  auto r = [](std::string_view key, std::string_view label) {
+    return summary(over(rate(key, label), "total_evaluations"));
+  };
+  return {"tier_judge_pipeline",
+          {r("accuracy", "accuracy"), r("precision", "precision"), r("recall", "recall"), r("f1_score", "F1"),
+           summary(latency("avg_latency_ms", "mean latency ms")), summary(count("true_positives", "TP")),
+           summary(count("false_positives", "FP", lower)), summary(count("false_negatives", "FN", lower)),
+           summary(count("true_negatives", "TN")), summary(count("total_evaluations", "evaluations")),
+           summary(count("failed_evaluations", "failed", lower))}};
+}
+
+// The arena leaderboard (one row per model) and the judge-bias table (one row per judge).
+Scope arena() {
+  return {"arena",
+          {count("rank", "rank", lower), over(with_ci(rating("rating", "rating"), Interval::sibling), "battles"),
+           rating("elo", "online Elo", none), over(rate("score", "score"), "battles"), count("wins", "wins", higher),
+           count("losses", "losses", lower), count("ties", "ties"), count("battles", "battles")}};
+}
+
+Scope arena_judge() {
+  auto r = [](std::string_view key, std::string_view label, Better better = none) {
+    return over(rate(key, label, better), "n");
+  };
+  return {"arena_judge",
+          {r("position_a_win_rate", "first-position win rate"), r("tie_rate", "tie rate"),
+           r("flip_rate", "position-flip rate", lower), r("swap_consistency", "swap consistency", higher),
+           r("longer_answer_win_rate", "longer answer wins"), no_table(r("self_win_rate", "own-answer win rate")),
+           no_table(r("others_win_rate", "others' win rate")), r("self_preference", "self-preference"),
+           r("human_agreement", "agrees with humans", higher), count("n", "n"),
+           no_table(count("n_failed", "failed", lower))}};
+}
+
+}  // namespace
+
+const std::vector<Scope>& catalogue() {
+  static const std::vector<Scope> scopes = {standard(), tier_0(),     tier_1(),              tier_2(), tier_3(),
+                                            tier_judge(), tier_judge_pipeline(), arena(), arena_judge()};
+  return scopes;
+}
+
+const Scope* find_scope(std::string_view name) {
+  for (const Scope& s : catalogue()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const Metric* find_metric(std::string_view scope, std::string_view key) {
+  const Scope* s = find_scope(scope);
+  if (s == nullptr) return nullptr;
+  auto it = std::find_if(s->metrics.begin(), s->metrics.end(), [&](const Metric& m) { return m.key == key; });
+  return it == s->metrics.end() ? nullptr : &*it;
+}
+
+std::string interval_path(const Metric& metric) {
+  switch (metric.interval) {
+    case Interval::none: return "";
+    case Interval::suffixed: return std::string(metric.key) + "_ci95";
+    case Interval::sibling: {
+      const auto dot = metric.key.rfind('.');
+      return dot == std::string_view::npos ? "ci95" : std::string(metric.key.substr(0, dot)) + ".ci95";
+    }
+  }
+  return "";
+}
+
+const nlohmann::json* value_at(const nlohmann::json& object, std::string_view path) {
+  const nlohmann::json* node = &object;
+  while (true) {
+    const auto dot = path.find('.');
+    if (!node->is_object()) return nullptr;
+    auto it = node->find(std::string(path.substr(0, dot)));
+    if (it == node->end()) return nullptr;
+    node = &*it;
+    if (dot == std::string_view::npos) return node;
+    path.remove_prefix(dot + 1);
+  }
+}
+
+std::string_view to_string(MetricKind kind) {
+  switch (kind) {
+    case MetricKind::rate: return "rate";
+    case MetricKind::score: return "score";
+    case MetricKind::count: return "count";
+    case MetricKind::latency: return "latency";
+    case MetricKind::cost: return "cost";
+    case MetricKind::distance: return "distance";
+    case MetricKind::rating: return "rating";
+  }
+  return "";
+}
+
+std::string_view to_string(Better better) {
+  switch (better) {
+    case Better::higher: return "higher";
+    case Better::lower: return "lower";
+    case Better::none: return "none";
+  }
+  return "";
+}
+
+std::string_view to_string(Format format) {
+  switch (format) {
+    case Format::percent: return "percent";
+    case Format::decimal: return "decimal";
+    case Format::integer: return "integer";
+    case Format::ms: return "ms";
+    case Format::dollars: return "dollars";
+  }
+  return "";
+}
+
+nlohmann::json catalogue_json() {
+  nlohmann::json out = nlohmann::json::object();
+  for (const Scope& s : catalogue()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Metric& m : s.metrics) {
+      const std::string ci = interval_path(m);
+      list.push_back({{"key", m.key},
+                      {"label", m.label},
+                      {"kind", to_string(m.kind)},
+                      {"better", to_string(m.better)},
+                      {"format", to_string(m.format)},
+                      {"ci", ci.empty() ? nlohmann::json() : nlohmann::json(ci)},
+                      {"samples", m.samples.empty() ? nlohmann::json() : nlohmann::json(m.samples)}});
+    }
+    out[std::string(s.name)] = std::move(list);
+  }
+  return out;
+}
+
+}  // namespace llmbench::metrics
