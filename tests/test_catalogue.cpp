@@ -29,15 +29,9 @@ namespace {
 
 const std::string kConfig = std::string(LLMBENCH_SOURCE_DIR) + "/configs/models.yaml";
 
-// True when `path` is a declared key of `scope` (one every accuracy block has, with
-// `accuracy_only`) or a bound of a declared metric's interval.
-bool declared(const std::string& scope, const std::string& path, bool accuracy_only = false) {
-  for (const auto& m : metrics::find_scope(scope)->metrics) {
-    if (accuracy_only && !m.in_every_accuracy) continue;
-    const std::string ci = metrics::interval_path(m);
-    if (path == m.key || (!ci.empty() && (path == ci + ".low" || path == ci + ".high"))) return true;
-  }
-  return false;
+// True when `path` names a metric of `scope` the catalogue declares, or a bound of its interval.
+bool declared(const std::string& scope, const std::string& path, metrics::Fields fields = metrics::Fields::all) {
+  return metrics::metric_named(*metrics::find_scope(scope), path, fields) != nullptr;
 }
 
 // Every numeric leaf under `value` as a dotted path below `prefix`.
@@ -54,7 +48,7 @@ std::vector<std::string> undeclared_standard(const json& task) {
   const std::regex block(R"((subjects\.[^.]+|strict_match|flexible_extract)\.(.+))");
   for (const auto& path : paths) {
     std::smatch m;
-    const bool ok = std::regex_match(path, m, block) ? declared("standard", m[2], true) : declared("standard", path);
+    const bool ok = std::regex_match(path, m, block) ? declared("standard", m[2], metrics::Fields::accuracy) : declared("standard", path);
     if (!ok) out.push_back(path);
   }
   return out;

@@ -203,6 +203,16 @@ const Metric* find_metric(std::string_view scope, std::string_view key) {
   return it == s->metrics.end() ? nullptr : &*it;
 }
 
+const Metric* metric_named(const Scope& scope, std::string_view path, Fields fields) {
+  for (const Metric& m : scope.metrics) {
+    if (fields == Fields::accuracy && !m.in_every_accuracy) continue;
+    if (path == m.key) return &m;
+    const std::string ci = interval_path(m);
+    if (!ci.empty() && (path == ci + ".low" || path == ci + ".high")) return &m;
+  }
+  return nullptr;
+}
+
 std::string interval_path(const Metric& metric) {
   switch (metric.interval) {
     case Interval::none: return "";

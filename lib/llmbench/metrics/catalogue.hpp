@@ -67,6 +67,14 @@ const Scope* find_scope(std::string_view name);
 // The metric `key` of `scope`, or null.
 const Metric* find_metric(std::string_view scope, std::string_view key);
 
+// Which metrics a path may name: any of the scope's, or only the fields every accuracy block has
+// (under a standard task's subjects.<name>, strict_match or flexible_extract).
+enum class Fields { all, accuracy };
+
+// The metric `path` names in `scope`: the metric itself, or a bound of its interval
+// ("ci95.low", "avg_faithfulness_ci95.high"); null when it names none.
+const Metric* metric_named(const Scope& scope, std::string_view path, Fields fields = Fields::all);
+
 // The path of a metric's interval object beside it, "" when it has none:
 // "avg_faithfulness" -> "avg_faithfulness_ci95", "strict_match.accuracy" -> "strict_match.ci95".
 std::string interval_path(const Metric& metric);

@@ -47,23 +47,11 @@ std::string join_from(const std::vector<std::string>& parts, std::size_t first) 
   return out;
 }
 
-// True when `field` names a metric of `scope` (one every accuracy block has, with
-// `accuracy_only`), or a bound of its interval ("ci95.low", "avg_faithfulness_ci95.high").
-bool declared(const metrics::Scope& scope, const std::string& field, bool accuracy_only) {
-  for (const auto& m : scope.metrics) {
-    if (accuracy_only && !m.in_every_accuracy) continue;
-    if (field == m.key) return true;
-    const std::string ci = metrics::interval_path(m);
-    if (!ci.empty() && (field == ci + ".low" || field == ci + ".high")) return true;
-  }
-  return false;
-}
-
-// The keys `field` could have meant (those every accuracy block has, with `accuracy_only`).
-std::vector<std::string> known_keys(const metrics::Scope& scope, bool accuracy_only) {
+// The keys a misspelt field could have meant.
+std::vector<std::string> known_keys(const metrics::Scope& scope, metrics::Fields fields) {
   std::vector<std::string> known;
   for (const auto& m : scope.metrics) {
-    if (!accuracy_only || m.in_every_accuracy) known.emplace_back(m.key);
+    if (fields == metrics::Fields::all || m.in_every_accuracy) known.emplace_back(m.key);
   }
   return known;
 }
@@ -89,26 +77,26 @@ std::string check_metric_path(const std::string& path) {
   const metrics::Scope& scope = *metrics::find_scope(tier);
   if (tier != "standard") {
     const std::string field = join_from(parts, 1);
-    if (declared(scope, field, false)) return "";
+    if (metrics::metric_named(scope, field)) return "";
     return fmt::format("unknown metric \"{}\" of {}{}", field, tier,
-                       config::did_you_mean(field, known_keys(scope, false)));
+                       config::did_you_mean(field, known_keys(scope, metrics::Fields::all)));
   }
   if (parts.size() < 3 || parts[1].empty()) {
     return "a standard metric is standard.<task>.<metric>, e.g. standard.mmlu.accuracy";
   }
   // standard.<task>.<key>, or a field of one of the task's accuracy blocks.
   std::string field = join_from(parts, 2);
-  bool accuracy_only = false;
+  auto fields = metrics::Fields::all;
   if (parts[2] == "subjects" && parts.size() >= 5) {
     field = join_from(parts, 4);
-    accuracy_only = true;
+    fields = metrics::Fields::accuracy;
   } else if ((parts[2] == "strict_match" || parts[2] == "flexible_extract") && parts.size() >= 4) {
     field = join_from(parts, 3);
-    accuracy_only = true;
+    fields = metrics::Fields::accuracy;
   }
-  if (declared(scope, field, accuracy_only)) return "";
+  if (metrics::metric_named(scope, field, fields)) return "";
   return fmt::format("unknown metric \"{}\" of task {}{}", field, parts[1],
-                     config::did_you_mean(field, known_keys(scope, accuracy_only)));
+                     config::did_you_mean(field, known_keys(scope, fields)));
 }
 
 }  // namespace
