@@ -171,6 +171,7 @@ TEST_CASE("standard tier: a custom scorer: judge task runs end to end on the sim
   CHECK(judged["score"].get<double>() <= 5);
   REQUIRE(judged["ci95"].is_object());
   CHECK(judged["ci95"]["low"].get<double>() <= judged["score"].get<double>());
+  CHECK(r.out.find("open_why (judge sim-j)") != std::string::npos);  // the summary's row
 
   const auto journal =
       records::read_journal(std::filesystem::path(dir + "/out") / run.at("item_log").get<std::string>()).records;

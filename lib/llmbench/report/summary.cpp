@@ -211,6 +211,15 @@ std::string render_summary(const json& run) {
                         count(s.value("n_errors", json())), "", ""});
         costs.push_back("");
       }
+      const json judges = m.value("judges", json::object());  // scorer judge: 1-5 scores
+      for (const auto& [judge, j] : judges.items()) {
+        const json& ci = j.value("ci95", json());
+        rows.push_back({"", fmt::format("{} (judge {})", task, judge),
+                        j.value("score", json()).is_number() ? fmt::format("{:.2f}/5", j["score"].get<double>()) : "-",
+                        ci.is_object() ? fmt::format("[{:.2f}, {:.2f}]", ci.value("low", 0.0), ci.value("high", 0.0)) : "-",
+                        count(j.value("n", json())), "", "", "", count(j.value("n_errors", json())), "", ""});
+        costs.push_back("");
+      }
       if (m.contains("macro_accuracy")) {
         rows.push_back({"", task + " (macro)", percent(m["macro_accuracy"]), "", "", "", "", "", "", "", ""});
         costs.push_back("");
