@@ -187,6 +187,7 @@ TEST_CASE("standard tier: a custom scorer: judge task runs end to end on the sim
     CHECK(rec["role"] == "judge");
     CHECK(rec["judge_model"] == "sim-j");
     CHECK(rec["generation_model"] == "sim-a");
+    CHECK(rec["judged_model"] == "sim-a");
     CHECK(rec["key"].get<std::string>().find("|sim-a|judge=sim-j") != std::string::npos);
     CHECK(rec["score"].is_number());
     CHECK_FALSE(rec["rationale"].get<std::string>().empty());

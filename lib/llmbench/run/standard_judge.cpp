@@ -22,7 +22,8 @@ json answer_fields(const json& answer, const std::string& key, const config::Res
   for (const char* field : {"tier", "task", "item_id", "subject", "question", "reference", "generation_model"}) {
     if (answer.contains(field)) r[field] = answer[field];
   }
-  r.update({{"key", key}, {"model", judge.id}, {"role", "judge"}, {"judge_model", judge.id}, {"repeat", 0}});
+  r.update({{"key", key}, {"model", judge.id}, {"role", "judge"}, {"judge_model", judge.id}, {"repeat", 0},
+            {"judged_model", string_field(answer, "generation_model")}});  // the report's "judge on model"
   return r;
 }
 

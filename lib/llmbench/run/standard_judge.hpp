@@ -5,8 +5,8 @@
 // the item has one), the answer and the rubric (tasks::build_rubric_judge_prompt), and
 // answers with a 1-5 score (tasks::parse_judge_score).
 //
-// Records (tier "standard", key "<answer key>|judge=<judge>", role judge, generation_model,
-// judge_model, score, rationale): one per (answer, judge). A judge reply cut off by the
+// Records (tier "standard", key "<answer key>|judge=<judge>", role judge, generation_model and
+// judged_model (the answer's model), judge_model, metric "rubric", score, rationale): one per (answer, judge). A judge reply cut off by the
 // token budget or holding no readable score is an error record (error_kind "truncated" or
 // "unparsed_verdict"), never a score; a judgement whose answer failed or is empty is an
 // error record of kind "upstream" whose own request was never sent.
