@@ -80,7 +80,8 @@ Runner setup_run(CLI::App& app) {
                   "Comma list of generation models; default: models.yaml roles.generation or "
                   "GENERATION_MODEL/MISTRAL_MODEL");
   cmd->add_option("--judge-models", flags->judge_models,
-                  "Comma list of benchmark judges; default: roles.judge or BENCHMARKS_JUDGE_MODEL");
+                  "Comma list of benchmark judges (tiers 2, 3 and judge, and custom tasks with scorer: judge); "
+                  "default: roles.judge or BENCHMARKS_JUDGE_MODEL");
   cmd->add_option("--production-judge-models", flags->production_judge_models,
                   "Comma list of production judges; default: roles.production_judge or JUDGE_MODEL");
   cmd->add_option("--embedding-models", flags->embedding_models,

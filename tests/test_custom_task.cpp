@@ -185,3 +185,61 @@ TEST_CASE("custom_task: --tasks-file without --tasks runs the file's tasks, not 
     CHECK(r.out.find(task) == std::string::npos);
   }
 }
+
+TEST_CASE("custom_task: a prompt template renders several fields of each record into the question",
+          "[data][custom]") {
+  TaskDir t;
+  t.write("d.jsonl", R"({"context": "Oslo is in Norway.", "question": "Where is Oslo?", "a": "Norway"})" "\n"
+                     R"({"context": "Use {question} literally.", "question": "Is {x} kept?", "a": "yes"})" "\n");
+  const auto config = t.write("t.yaml", "tasks:\n  - name: t\n    file: d.jsonl\n"
+                                        "    prompt: \"{context}\\n\\nQuestion: {question} {{braces}}\"\n"
+                                        "    answer_field: a\n    scorer: normalized_text\n");
+  const auto tasks = data::load_custom_tasks_file(config);
+  REQUIRE(tasks.size() == 1);
+  const auto& items = tasks[0].dataset.items;
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].question == "Oslo is in Norway.\n\nQuestion: Where is Oslo? {braces}");
+  CHECK(items[1].question == "Use {question} literally.\n\nQuestion: Is {x} kept? {braces}");
+  CHECK(tasks[0].dataset.prompt == data::PromptStyle::question);
+}
+
+TEST_CASE("custom_task: a record without a field the prompt template uses names the file, line and field",
+          "[data][custom]") {
+  TaskDir t;
+  const auto data_path = t.write("d.jsonl", R"({"context": "c", "question": "q", "a": "x"})" "\n"
+                                            R"({"question": "q2", "a": "y"})" "\n");
+  const auto config = t.write("t.yaml", "tasks:\n  - name: t\n    file: d.jsonl\n"
+                                        "    prompt: \"{context} {question}\"\n"
+                                        "    answer_field: a\n    scorer: exact\n");
+  CHECK_THROWS_WITH(data::load_custom_tasks_file(config),
+                    Catch::StartsWith(data_path + ":2: field \"context\" is missing"));
+  const auto broken = t.write("b.yaml", "tasks:\n  - name: t\n    file: d.jsonl\n"
+                                        "    answer_field: a\n    scorer: exact\n"
+                                        "    prompt: \"{context\"\n");
+  CHECK_THROWS_WITH(data::load_custom_tasks_file(broken), Catch::StartsWith(broken + ":6: "));
+  const auto both = t.write("q.yaml", "tasks:\n  - {name: t, file: d.jsonl, question_field: question, "
+                                      "prompt: \"{question}\", answer_field: a, scorer: exact}\n");
+  CHECK_THROWS_WITH(data::load_custom_tasks_file(both), Catch::Contains("either question_field or a prompt"));
+}
+
+TEST_CASE("custom_task: scorer judge needs a rubric, and only it may go without a reference", "[data][custom]") {
+  TaskDir t;
+  t.write("d.jsonl", R"({"q": "Explain tides.", "ref": "The moon's pull."})" "\n"
+                     R"({"q": "Explain rust."})" "\n");
+  const auto judged = t.write("j.yaml", "tasks:\n  - {name: t, file: d.jsonl, question_field: q, answer_field: ref, "
+                                        "scorer: judge, rubric: \"Names the cause.\"}\n");
+  const auto tasks = data::load_custom_tasks_file(judged);
+  REQUIRE(tasks.size() == 1);
+  CHECK(tasks[0].dataset.scorer == data::Scorer::judge);
+  CHECK(tasks[0].dataset.rubric == "Names the cause.");
+  CHECK(tasks[0].dataset.items.at(0).reference == "The moon's pull.");
+  CHECK(tasks[0].dataset.items.at(1).reference.empty());  // a record may go without a reference
+  const auto no_rubric = t.write("n.yaml", "tasks:\n  - {name: t, file: d.jsonl, question_field: q, scorer: judge}\n");
+  CHECK_THROWS_WITH(data::load_custom_tasks_file(no_rubric),
+                    Catch::StartsWith(no_rubric + ":2: ") && Catch::Contains("scorer judge needs a rubric"));
+  const auto no_answer = t.write("a.yaml", "tasks:\n  - {name: t, file: d.jsonl, question_field: q, scorer: exact}\n");
+  CHECK_THROWS_WITH(data::load_custom_tasks_file(no_answer), Catch::Contains("missing \"answer_field\""));
+  const auto stray = t.write("s.yaml", "tasks:\n  - {name: t, file: d.jsonl, question_field: q, answer_field: q, "
+                                       "scorer: exact, rubric: x}\n");
+  CHECK_THROWS_WITH(data::load_custom_tasks_file(stray), Catch::Contains("rubric: is only used by scorer judge"));
+}

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "llmbench/data/tasks.hpp"
 #include "llmbench/tasks/extract.hpp"
+#include "llmbench/tasks/score.hpp"
 
 using llmbench::tasks::extract_choice;
 
@@ -216,6 +218,30 @@ TEST_CASE("extract: GSM8K strict and flexible extraction reproduce lm-evaluation
     CHECK(gsm8k_flexible_extract(c.text) == regex_flexible(c.text));
     CHECK((c.strict && gsm8k_exact_match(*c.strict, c.reference)) == c.strict_correct);
     CHECK((c.flexible && gsm8k_exact_match(*c.flexible, c.reference)) == c.flexible_correct);
+  }
+}
+
+TEST_CASE("extract: GSM8K's TaskSpec declares strict and flexible as two filter pipelines that score the reference cases alike",
+          "[tasks][extract]") {
+  using namespace llmbench;
+  const data::TaskSpec* gsm8k = data::find_task("gsm8k");
+  REQUIRE(gsm8k != nullptr);
+  REQUIRE(gsm8k->filters.size() == 2);
+  const data::AnswerFilter& flexible = gsm8k->filters[0];
+  const data::AnswerFilter& strict = gsm8k->filters[1];
+  CHECK(flexible.name == "flexible_extract");
+  CHECK(strict.name == "strict_match");
+  CHECK(strict.record_key == "strict");
+  for (const auto& c : gsm8k_cases()) {
+    INFO("text: " << c.text);
+    const tasks::Score s = tasks::score_filter(strict, c.text, c.reference);
+    const tasks::Score f = tasks::score_filter(flexible, c.text, c.reference);
+    CHECK(s.parsed == c.strict.has_value());
+    CHECK(s.extracted == c.strict.value_or(""));
+    CHECK(s.correct == c.strict_correct);
+    CHECK(f.parsed == c.flexible.has_value());
+    CHECK(f.extracted == c.flexible.value_or(""));
+    CHECK(f.correct == c.flexible_correct);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "llmbench/data/csv.hpp"
 #include "llmbench/data/json_records.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/util/field_template.hpp"
 #include "llmbench/util/text_file.hpp"
 #include "llmbench/util/yaml.hpp"
 
@@ -26,7 +28,7 @@ enum class AnswerFormat { letter, index, text };
 
 constexpr std::string_view kKnownKeys =
     "name, description, file, fewshot_file, format, id_field, question_field, choices_field, "
-    "choice_fields, answer_field, answer_format, subject_field, scorer";
+    "choice_fields, answer_field, answer_format, subject_field, prompt, scorer, rubric";
 
 struct Spec {
   std::string config_path;
@@ -35,8 +37,10 @@ struct Spec {
   FileFormat format = FileFormat::jsonl;
   std::string id_field, question_field, choices_field, answer_field, subject_field;
   std::vector<std::string> choice_fields;
+  std::optional<util::FieldTemplate> prompt;  // renders Item::question instead of question_field
   AnswerFormat answer_format = AnswerFormat::letter;
   Scorer scorer = Scorer::exact;
+  std::string rubric;  // scorer judge only
 
   bool has_choices() const { return !choices_field.empty() || !choice_fields.empty(); }
 };
@@ -84,7 +88,7 @@ Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
     static const std::set<std::string, std::less<>> kKeys = {
         "name",          "description",  "file",          "fewshot_file", "format",
         "id_field",      "question_field", "choices_field", "choice_fields", "answer_field",
-        "answer_format", "subject_field", "scorer"};
+        "answer_format", "subject_field", "prompt",        "scorer",        "rubric"};
     if (kKeys.count(key) == 0) {
       config_error(spec, kv.first,
                    fmt::format("unknown key \"{}\"; known keys: {}", key, kKnownKeys));
@@ -116,9 +120,20 @@ Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
   spec.format = get("format").IsDefined() ? format_from(spec, get("format"), optional("format"))
                                           : format_of_file(spec, get("file"));
   spec.id_field = optional("id_field");
-  spec.question_field = required("question_field");
+  spec.question_field = optional("question_field");
+  if (const YAML::Node prompt = get("prompt"); prompt.IsDefined()) {
+    if (!spec.question_field.empty()) {
+      config_error(spec, prompt, "give either question_field or a prompt: template, not both");
+    }
+    spec.prompt = util::FieldTemplate::parse(scalar(spec, prompt, "prompt"), config_path, util::yaml_line(prompt));
+    if (spec.prompt->fields().empty()) {
+      config_error(spec, prompt, "the prompt: template uses no field; write fields as {name}");
+    }
+  } else if (spec.question_field.empty()) {
+    config_error(spec, node, "missing \"question_field\" (or a prompt: template over the record's fields)");
+  }
   spec.choices_field = optional("choices_field");
-  spec.answer_field = required("answer_field");
+  spec.answer_field = optional("answer_field");
   spec.subject_field = optional("subject_field");
   if (const YAML::Node fields = get("choice_fields"); fields.IsDefined()) {
     if (!fields.IsSequence() || fields.size() < 2) {
@@ -133,6 +148,16 @@ Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
                  fmt::format("scorer \"{}\" is not one of {}", scorer, kScorerNames));
   }
   spec.scorer = *parsed;
+  spec.rubric = optional("rubric");
+  if (spec.scorer == Scorer::judge && spec.rubric.find_first_not_of(" \t\r\n") == std::string::npos) {
+    config_error(spec, node, "scorer judge needs a rubric: the text the judges score each answer against");
+  }
+  if (spec.scorer != Scorer::judge && get("rubric").IsDefined()) {
+    config_error(spec, get("rubric"), "rubric: is only used by scorer judge; remove it or change the scorer");
+  }
+  if (spec.answer_field.empty() && spec.scorer != Scorer::judge) {
+    config_error(spec, node, "missing \"answer_field\" (only scorer judge may go without a reference)");
+  }
   if (!spec.choices_field.empty() && !spec.choice_fields.empty()) {
     config_error(spec, node, "give either choices_field (a list field) or choice_fields, not both");
   }
@@ -196,8 +221,12 @@ class ItemBuilder {
       // several records there).
       item.id = std::to_string(spec_.format == FileFormat::json ? index : std::size_t(record.line));
     }
-    item.question = text(record, spec_.question_field);
-    if (item.question.empty()) fail(record, spec_.question_field, "is empty");
+    if (spec_.prompt) {
+      item.question = spec_.prompt->render([&](const std::string& name) { return text(record, name); });
+    } else {
+      item.question = text(record, spec_.question_field);
+      if (item.question.empty()) fail(record, spec_.question_field, "is empty");
+    }
     if (!spec_.subject_field.empty()) item.subject = text(record, spec_.subject_field);
     if (!spec_.choices_field.empty()) {
       const Json& list = field(record, spec_.choices_field);
@@ -210,7 +239,7 @@ class ItemBuilder {
     if (spec_.scorer == Scorer::choice_letter) {
       item.gold_index = gold(record, item.choices);
       item.reference = item.choices[static_cast<std::size_t>(item.gold_index)];
-    } else {
+    } else if (!spec_.answer_field.empty()) {
       item.reference = reference(record);
     }
     return item;
@@ -275,6 +304,10 @@ class ItemBuilder {
   }
 
   std::string reference(const JsonRecord& record) const {
+    if (spec_.scorer == Scorer::judge) {  // a record may go without: the judges see it when there is one
+      const auto it = record.value.find(spec_.answer_field);
+      return it == record.value.end() || it->is_null() ? std::string() : scalar_text(record, spec_.answer_field, *it);
+    }
     const Json& v = field(record, spec_.answer_field);
     std::string ref = scalar_text(record, spec_.answer_field, v);
     if (spec_.scorer == Scorer::numeric) {
@@ -349,10 +382,15 @@ std::vector<CustomTask> load_custom_tasks(const YAML::Node& tasks, const std::st
                        fmt::format("task \"{}\" is defined twice; names must be unique", spec.name));
     }
     CustomTask task;
-    task.info = TaskInfo{spec.name, spec.description, "custom", {spec.file}, "", 0, "", spec.scorer};
+    const PromptStyle prompt =
+        spec.scorer == Scorer::choice_letter ? PromptStyle::multiple_choice : PromptStyle::question;
+    task.info = TaskSpec{spec.name, spec.description, "custom", {spec.file}, "", 0, "", spec.scorer, prompt, {},
+                         spec.rubric};
     task.dataset.task = spec.name;
     task.dataset.split = "custom";
     task.dataset.scorer = spec.scorer;
+    task.dataset.prompt = prompt;
+    task.dataset.rubric = spec.rubric;
     task.dataset.files.push_back(resolve(config_path, spec.file));
     task.dataset.items = load_items(spec, task.dataset.files.back());
     if (!spec.fewshot_file.empty()) {

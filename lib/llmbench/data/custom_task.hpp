@@ -1,6 +1,7 @@
 #pragma once
 // Custom tasks without code: a YAML `tasks:` list names a JSONL/JSON/CSV/TSV file, which of its
-// fields hold the id, question, choices, answer and subject, and the scorer. The format is
+// fields hold the id, question (or a prompt template over several fields), choices, answer
+// and subject, and the scorer. Each becomes the same TaskSpec a built-in task is. The format is
 // documented in benchmarks/data/README.md ("Custom tasks"); an example ships in
 // benchmarks/data/custom_example/.
 //
@@ -10,10 +11,17 @@
 //       question_field: question
 //       choices_field: options        # a list field, or choice_fields: [A, B, C, D]
 //       answer_field: answer          # choice tasks: answer_format letter|index|text
-//       scorer: choice_letter         # choice_letter|exact|normalized_text|numeric|yes_no
+//       scorer: choice_letter         # choice_letter|exact|normalized_text|numeric|yes_no|judge
+//     - name: summaries
+//       file: articles.jsonl
+//       prompt: "{context}\n\nQuestion: {question}"   # instead of question_field; {{ }} = braces
+//       answer_field: reference       # scorer judge: optional, and a record may lack it
+//       scorer: judge                 # every --judge-models judge scores each answer 1-5
+//       rubric: "Full marks for ..."  # required by scorer judge
 //
 // Every record is checked when the task loads: a named field missing from a record, an answer
-// that is not one of the choices, a non-numeric reference for `numeric`, ... are InputErrors
+// that is not one of the choices, a field a prompt template uses but a record lacks, a
+// non-numeric reference for `numeric`, ... are InputErrors
 // "<data file>:<line>: ..." naming the field; config mistakes are "<yaml>:<line>: ...".
 
 #include <string>
@@ -28,7 +36,7 @@ class Node;
 namespace llmbench::data {
 
 struct CustomTask {
-  TaskInfo info;    // item_count_expected = the count loaded; files relative to the YAML file
+  TaskSpec info;    // item_count_expected = the count loaded; files relative to the YAML file
   Dataset dataset;  // split "custom"; fewshot_pool from fewshot_file if given
 };
 

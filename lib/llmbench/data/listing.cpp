@@ -54,7 +54,7 @@ std::string render_rows(std::vector<std::vector<std::string>> rows, std::size_t 
 std::vector<TaskListing> list_tasks(const std::string& data_dir,
                                     const std::vector<CustomTask>& custom) {
   std::vector<TaskListing> listing;
-  for (const TaskInfo& info : standard_tasks()) {
+  for (const TaskSpec& info : standard_tasks()) {
     const Dataset ds = load_task(info.name, data_dir);
     listing.push_back({info, TaskOrigin::standard, ds.items.size(), ds.fewshot_pool.size()});
   }

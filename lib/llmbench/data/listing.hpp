@@ -15,7 +15,7 @@ namespace llmbench::data {
 enum class TaskOrigin { standard, custom };
 
 struct TaskListing {
-  TaskInfo info;
+  TaskSpec info;
   TaskOrigin origin = TaskOrigin::standard;
   std::size_t item_count = 0;     // loaded, not taken from SOURCE.md
   std::size_t fewshot_count = 0;  // size of the few-shot pool (0: none ships)

@@ -20,7 +20,7 @@ std::string join_path(const std::string& dir, const std::string& relative) {
 
 std::string known_task_names() {
   std::string names;
-  for (const TaskInfo& info : standard_tasks()) {
+  for (const TaskSpec& info : standard_tasks()) {
     if (!names.empty()) names += ", ";
     names += info.name;
   }
@@ -45,24 +45,36 @@ std::string_view to_string(Scorer scorer) {
     case Scorer::normalized_text: return "normalized_text";
     case Scorer::numeric: return "numeric";
     case Scorer::yes_no: return "yes_no";
+    case Scorer::judge: return "judge";
   }
   return "?";
 }
 
 std::optional<Scorer> parse_scorer(std::string_view name) {
   for (Scorer s : {Scorer::choice_letter, Scorer::exact, Scorer::normalized_text, Scorer::numeric,
-                   Scorer::yes_no}) {
+                   Scorer::yes_no, Scorer::judge}) {
     if (to_string(s) == name) return s;
   }
   return std::nullopt;
 }
 
-const std::vector<TaskInfo>& standard_tasks() {
-  static const std::vector<TaskInfo> tasks = {
+const std::vector<AnswerFilter>& gsm8k_filters() {
+  static const std::vector<AnswerFilter> filters = {
+      {"flexible_extract", "", {FilterStep::committed_number, FilterStep::gsm8k_flexible_regex},
+       FilterMatch::gsm8k_exact_match},
+      {"strict_match", "strict", {FilterStep::committed_number, FilterStep::gsm8k_strict_regex},
+       FilterMatch::gsm8k_exact_match},
+  };
+  return filters;
+}
+
+const std::vector<TaskSpec>& standard_tasks() {
+  static const std::vector<TaskSpec> tasks = {
       {"mmlu", "MMLU, 57 subjects, 4-choice questions (HF-style CSV)", "test", {"mmlu/test", "mmlu/dev"},
        "MIT", 14042, "dev", Scorer::choice_letter},
       {"gsm8k", "GSM8K grade-school math word problems, final numeric answer", "test",
-       {"gsm8k/test.jsonl"}, "MIT", 1319, "", Scorer::numeric},
+       {"gsm8k/test.jsonl"}, "MIT", 1319, "", Scorer::numeric, PromptStyle::worked_solution,
+       gsm8k_filters()},
       {"arc_challenge", "AI2 Reasoning Challenge, Challenge set (3-5 choices)", "test",
        {"arc/ARC-Challenge-Test.jsonl", "arc/ARC-Challenge-Dev.jsonl"}, "CC BY-SA 4.0", 1172,
        "dev", Scorer::choice_letter},
@@ -80,15 +92,15 @@ const std::vector<TaskInfo>& standard_tasks() {
   return tasks;
 }
 
-const TaskInfo* find_task(std::string_view name) {
-  for (const TaskInfo& info : standard_tasks()) {
+const TaskSpec* find_task(std::string_view name) {
+  for (const TaskSpec& info : standard_tasks()) {
     if (info.name == name) return &info;
   }
   return nullptr;
 }
 
 Dataset load_task(std::string_view name, const std::string& data_dir) {
-  const TaskInfo* info = find_task(name);
+  const TaskSpec* info = find_task(name);
   if (info == nullptr) {
     throw Error(fmt::format("unknown task \"{}\"; known tasks: {}", name, known_task_names()));
   }
@@ -97,6 +109,9 @@ Dataset load_task(std::string_view name, const std::string& data_dir) {
   ds.split = info->split;
   ds.fewshot_split = info->fewshot_split;
   ds.scorer = info->scorer;
+  ds.prompt = info->prompt;
+  ds.filters = info->filters;
+  ds.rubric = info->rubric;
   const auto file = [&](std::size_t k) {
     ds.files.push_back(join_path(data_dir, info->files.at(k)));
     return ds.files.back();

@@ -23,13 +23,54 @@ namespace llmbench::data {
 //   normalized_text  equal after case folding, punctuation and whitespace normalisation
 //   numeric          the final number equals Item::reference as a number ("1,000" == 1000)
 //   yes_no           yes/no in English or Russian (да/нет); Item::reference is "yes" or "no"
-enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no };
+//   judge            open answers: every benchmark judge model scores each answer 1-5 against
+//                    the task's rubric (and Item::reference when there is one)
+enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no, judge };
 std::string_view to_string(Scorer scorer);
 std::optional<Scorer> parse_scorer(std::string_view name);
 inline constexpr std::string_view kScorerNames =
-    "choice_letter, exact, normalized_text, numeric, yes_no";
+    "choice_letter, exact, normalized_text, numeric, yes_no, judge";
 
-struct TaskInfo {
+// How an item becomes a chat prompt (the builders live in tasks/prompt.hpp).
+//   multiple_choice  the question, lettered options and an instruction (choice_letter tasks)
+//   worked_solution  the question and "end with #### <number>"; few-shot examples answer with
+//                    their worked solution (GSM8K)
+//   question         Item::question as it is (a custom task's `prompt:` template has already
+//                    been rendered into it)
+enum class PromptStyle { multiple_choice, worked_solution, question };
+
+// One named step of an answer filter (lm-evaluation-harness's `filter_list` entries). Steps
+// run in order on the reply with reasoning blocks stripped; a step that finds nothing leaves
+// the answer unparsed.
+//   committed_number      a reply cut off by the token budget keeps only the text up to the
+//                         number of its last complete final-answer statement (none: unparsed);
+//                         a complete reply passes unchanged (--score-truncated: complete)
+//   gsm8k_strict_regex    `#### (\-?[0-9\.\,]+)`, the first match's group 1
+//   gsm8k_flexible_regex  `(-?[$0-9.,]{2,})|(-?[0-9]+)`, the last match
+enum class FilterStep { committed_number, gsm8k_strict_regex, gsm8k_flexible_regex };
+
+// How a filtered answer is compared with Item::reference.
+//   gsm8k_exact_match  exact_match after GSM8K's regexes_to_ignore and lowercasing, on both
+//                      sides (tasks::gsm8k_exact_match)
+enum class FilterMatch { gsm8k_exact_match };
+
+// A named answer filter: steps, then a match. A task's first filter gives its item verdict
+// (record fields extracted / parsed / correct / verdict); each further filter is reported
+// beside it (record fields extracted_<record_key> / verdict_<record_key>).
+struct AnswerFilter {
+  std::string name;        // the metric key: "flexible_extract", "strict_match"
+  std::string record_key;  // "" for the first filter; "strict" for GSM8K's strict-match
+  std::vector<FilterStep> steps;
+  FilterMatch match = FilterMatch::gsm8k_exact_match;
+};
+
+// GSM8K's two filters as lm-evaluation-harness declares them (tasks/gsm8k/gsm8k.yaml):
+// flexible-extract first (the headline accuracy), strict-match beside it.
+const std::vector<AnswerFilter>& gsm8k_filters();
+
+// A task as a value: what to read, how to ask, how to score. Built-in tasks (standard_tasks)
+// and custom tasks from YAML (custom_task.hpp) are the same TaskSpec.
+struct TaskSpec {
   std::string name;         // what --tasks takes: "mmlu", "arc_challenge", ...
   std::string description;
   std::string split;        // the evaluated split: "test", "val"
@@ -38,9 +79,13 @@ struct TaskInfo {
   std::size_t item_count_expected = 0;  // from the dataset's SOURCE.md
   std::string fewshot_split;  // "dev" where one ships; "" = no few-shot pool
   Scorer scorer = Scorer::choice_letter;
+  PromptStyle prompt = PromptStyle::multiple_choice;
+  std::vector<AnswerFilter> filters;  // empty: the scorer reads the answer itself
+  std::string rubric;                 // scorer judge: what the judges score against
 };
 
-// A loaded task: the items to evaluate and the pool few-shot examples come from.
+// A loaded task: the items to evaluate and the pool few-shot examples come from, with the
+// prompt style, filters, scorer and rubric its TaskSpec declares.
 struct Dataset {
   std::string task;
   std::string split;
@@ -49,13 +94,16 @@ struct Dataset {
   std::string fewshot_split;       // "" when the task has no pool
   std::vector<std::string> files;  // paths actually read
   Scorer scorer = Scorer::choice_letter;
+  PromptStyle prompt = PromptStyle::multiple_choice;
+  std::vector<AnswerFilter> filters;
+  std::string rubric;
 };
 
 inline constexpr std::string_view kDefaultDataDir = "benchmarks/data";
 
 // mmlu, gsm8k, arc_challenge, arc_easy, truthfulqa_mc1, hellaswag, medqa, in that order.
-const std::vector<TaskInfo>& standard_tasks();
-const TaskInfo* find_task(std::string_view name);  // nullptr if unknown
+const std::vector<TaskSpec>& standard_tasks();
+const TaskSpec* find_task(std::string_view name);  // nullptr if unknown
 
 // Loads a standard task from `data_dir`. Throws Error for an unknown name (listing the known
 // ones) and InputError for any problem in the files.

@@ -224,6 +224,22 @@ std::string render_summary(const json& run) {
         rows.push_back({"", task + " (strict)"});
         for (auto& cell : standard_cells(m["strict_match"], columns, true)) rows.back().push_back(std::move(cell));
       }
+      // scorer judge: a 1-5 score per judge, in the accuracy and interval columns
+      for (const auto& [judge, j] : m.value("judges", json::object()).items()) {
+        const json& ci = j.value("ci95", json());
+        rows.push_back({"", fmt::format("{} (judge {})", task, judge)});
+        for (const auto& c : columns) {
+          if (c.metric->key == "accuracy" && c.interval) {
+            rows.back().push_back(ci.is_object() ? fmt::format("[{:.2f}, {:.2f}]", ci.value("low", 0.0), ci.value("high", 0.0)) : "-");
+          } else if (c.metric->key == "accuracy") {
+            rows.back().push_back(j.value("score", json()).is_number() ? fmt::format("{:.2f}/5", j["score"].get<double>()) : "-");
+          } else if (!c.interval && (c.metric->key == "n" || c.metric->key == "n_errors")) {
+            rows.back().push_back(shown(metrics::value_at(j, c.metric->key), *c.metric));
+          } else {
+            rows.back().emplace_back();
+          }
+        }
+      }
       if (m.contains("macro_accuracy")) {  // in the accuracy column
         const metrics::Metric& macro = *metrics::find_metric("standard", "macro_accuracy");
         rows.push_back({"", task + " (macro)", shown(&m["macro_accuracy"], macro)});

@@ -1,5 +1,6 @@
 #include "llmbench/run/standard_tier.hpp"
 #include "llmbench/run/rag_requests.hpp"
+#include "llmbench/run/standard_judge.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -21,8 +22,6 @@ namespace {
 using nlohmann::json;
 using metrics::Verdict;
 using util::string_field;
-
-constexpr std::string_view kGsm8k = "gsm8k";
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
@@ -103,14 +102,17 @@ StandardTier::StandardTier(const RunOptions& options, const std::string& data_di
       StandardPrompt prompt;
       prompt.task = t;
       prompt.item = &item;
-      if (task.dataset.scorer == data::Scorer::choice_letter) {
-        prompt.mc = tasks::build_mc_prompt(item, task.dataset.fewshot_pool, prompt_options);
-        prompt.messages = prompt.mc.messages;
-      } else if (task.dataset.task == kGsm8k) {
-        prompt.messages = tasks::build_gsm8k_prompt(item, task.dataset.fewshot_pool, prompt_options);
-      } else {
-        prompt.messages = {{"user", item.question}};
+      switch (task.dataset.prompt) {
+        case data::PromptStyle::multiple_choice:
+          prompt.mc = tasks::build_mc_prompt(item, task.dataset.fewshot_pool, prompt_options);
+          prompt.messages = prompt.mc.messages;
+          break;
+        case data::PromptStyle::worked_solution:
+          prompt.messages = tasks::build_gsm8k_prompt(item, task.dataset.fewshot_pool, prompt_options);
+          break;
+        case data::PromptStyle::question: prompt.messages = {{"user", item.question}}; break;
       }
+      if (task.dataset.scorer == data::Scorer::judge) ++judged_prompts_;
       prompts_.push_back(std::move(prompt));
     }
   }
@@ -162,26 +164,27 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   if (record.outcome == http::Outcome::truncated) r["error_kind"] = "truncated";
   const tasks::Finish finish =
       cut_off(record) && !score_truncated_ ? tasks::Finish::cut_off : tasks::Finish::complete;
+  if (task.dataset.scorer == data::Scorer::judge) {  // scored by the judges' records
+    r["scorer"] = "judge";
+    r["verdict"] = nullptr;
+    return r;
+  }
+  const auto put = [&r](const tasks::Score& s, const std::string& record_key) {
+    const std::string suffix = record_key.empty() ? "" : "_" + record_key;
+    r["extracted" + suffix] = s.parsed ? json(s.extracted) : json();
+    r["verdict" + suffix] = verdict_name(verdict_of(s));
+    if (!record_key.empty()) return;
+    r["parsed"] = s.parsed;
+    r["correct"] = s.correct;
+  };
   if (mc) {
-    const tasks::Score s = tasks::score_choice(record.content, record.reasoning, prompt.mc, finish);
-    r["extracted"] = s.parsed ? json(s.extracted) : json();
-    r["parsed"] = s.parsed;
-    r["correct"] = s.correct;
-    r["verdict"] = verdict_name(verdict_of(s));
-  } else if (task.dataset.task == kGsm8k) {
-    const tasks::Gsm8kScore g = tasks::score_gsm8k(record.content, item.reference, finish);
-    r["extracted"] = g.flexible.parsed ? json(g.flexible.extracted) : json();
-    r["parsed"] = g.flexible.parsed;
-    r["correct"] = g.flexible.correct;
-    r["verdict"] = verdict_name(verdict_of(g.flexible));
-    r["extracted_strict"] = g.strict.parsed ? json(g.strict.extracted) : json();
-    r["verdict_strict"] = verdict_name(verdict_of(g.strict));
+    put(tasks::score_choice(record.content, record.reasoning, prompt.mc, finish), "");
+  } else if (!task.dataset.filters.empty()) {
+    for (const data::AnswerFilter& filter : task.dataset.filters) {
+      put(tasks::score_filter(filter, record.content, item.reference, finish), filter.record_key);
+    }
   } else {
-    const tasks::Score s = tasks::score_text(task.dataset.scorer, record.content, item.reference, finish);
-    r["extracted"] = s.parsed ? json(s.extracted) : json();
-    r["parsed"] = s.parsed;
-    r["correct"] = s.correct;
-    r["verdict"] = verdict_name(verdict_of(s));
+    put(tasks::score_text(task.dataset.scorer, record.content, item.reference, finish), "");
   }
   return r;
 }
@@ -205,6 +208,11 @@ void StandardTier::add_to_answer_book(sim::AnswerBook& book) const {
   }
 }
 
+std::vector<config::Role> StandardTier::roles() const {
+  if (judged_prompts_ == 0) return {config::Role::generation};
+  return {config::Role::generation, config::Role::judge};
+}
+
 std::string StandardTier::plan(const ModelMatrix& models) const {
   std::string out;
   for (const auto& task : tasks_) {
@@ -214,17 +222,34 @@ std::string StandardTier::plan(const ModelMatrix& models) const {
   for (const auto& m : models.generation) {
     out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompts_.size());
   }
+  if (judged_prompts_ == 0) return out;
+  for (const auto& m : models.judges) {
+    out += fmt::format("  standard judge {:<29} {} requests\n", m.id, judged_prompts_ * models.generation.size());
+  }
   return out;
 }
 
 std::vector<PlannedLoad> StandardTier::planned_load(const ModelMatrix& models) const {
   std::size_t bytes = 0;
-  for (const auto& prompt : prompts_) bytes += message_bytes(prompt.messages);
-  return same_load(config::Role::generation, models.generation, prompts_.size(), bytes);
+  std::size_t judge_bytes = 0;  // the reference stands in for the answer not yet generated
+  for (const auto& prompt : prompts_) {
+    bytes += message_bytes(prompt.messages);
+    const data::Dataset& dataset = tasks_[prompt.task].dataset;
+    if (dataset.scorer != data::Scorer::judge) continue;
+    judge_bytes += message_bytes(tasks::build_rubric_judge_prompt(prompt.item->question, prompt.item->reference,
+                                                                  prompt.item->reference, dataset.rubric));
+  }
+  std::vector<PlannedLoad> loads = same_load(config::Role::generation, models.generation, prompts_.size(), bytes);
+  if (judged_prompts_ == 0) return loads;
+  const std::size_t generators = models.generation.size();
+  for (auto& load : same_load(config::Role::judge, models.judges, judged_prompts_ * generators, judge_bytes * generators)) {
+    loads.push_back(std::move(load));
+  }
+  return loads;
 }
 
 std::size_t StandardTier::job_count(const ModelMatrix& models) const {
-  return prompts_.size() * models.generation.size();
+  return (prompts_.size() + judged_prompts_ * models.judges.size()) * models.generation.size();
 }
 
 void StandardTier::submit(http::Executor& executor, const ModelMatrix& models,
@@ -232,11 +257,24 @@ void StandardTier::submit(http::Executor& executor, const ModelMatrix& models,
   for (const auto& m : models.generation) {
     for (const auto& prompt : prompts_) {
       const StandardTask& task = tasks_[prompt.task];
-      if (done.count(fmt::format("standard|{}/{}|{}", task.dataset.task, prompt.item->id, m.id))) continue;
+      const std::string key = fmt::format("standard|{}/{}|{}", task.dataset.task, prompt.item->id, m.id);
+      std::vector<config::ResolvedModel> judges;  // whose records are still to be written
+      if (task.dataset.scorer == data::Scorer::judge) {
+        for (const auto& j : models.judges) {
+          if (!done.count(rubric_judge_key(key, j.id))) judges.push_back(j);
+        }
+      }
+      const bool answer_done = done.count(key) > 0;
+      if (answer_done && judges.empty()) continue;
       executor.submit(chat_request(m, prompt.messages),
-                      [this, &prompt, id = m.id, sink](http::RequestRecord&& r) {
+                      [this, &prompt, &executor, &task, id = m.id, answer_done, judges = std::move(judges),
+                       sink](http::RequestRecord&& r) {
                         if (r.outcome == http::Outcome::cancelled) return;
-                        sink(score(prompt, id, r));
+                        json record = score(prompt, id, r);
+                        for (const auto& judge : judges) {
+                          submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
+                        }
+                        if (!answer_done) sink(std::move(record));
                       });
     }
   }
@@ -258,6 +296,7 @@ void StandardTier::aggregate(const std::vector<const json*>& records, const Mode
 json standard_metrics(const std::vector<const json*>& records,
                       const std::optional<config::Price>& price) {
   struct TaskTally {
+    RubricJudgeTally judges;
     metrics::AccuracyTally all, strict;
     std::vector<metrics::SubjectVerdict> subjects;
     bool has_subjects = false, has_strict = false;
@@ -274,8 +313,14 @@ json standard_metrics(const std::vector<const json*>& records,
     auto [it, inserted] = tallies.try_emplace(task);
     if (inserted) order.push_back(task);
     TaskTally& t = it->second;
+    if (string_field(r, "role") == "judge") {
+      t.judges.add(r);
+      continue;
+    }
     const Verdict v = parse_verdict(r.value("verdict", json()));
-    t.all.add(v);
+    // A judge-scored answer has no verdict of its own; only a failed one is counted (an error).
+    const bool judged = string_field(r, "scorer") == "judge" && r.value("verdict", json()).is_null();
+    if (!judged) t.all.add(v);
     const auto cut = r.find("truncated");
     if ((cut != r.end() && cut->is_boolean() && cut->get<bool>()) || string_field(r, "error_kind") == "truncated")
       ++t.truncated;
@@ -284,8 +329,10 @@ json standard_metrics(const std::vector<const json*>& records,
       t.strict.add(parse_verdict(r["verdict_strict"]));
     }
     const std::string subject = r.value("subject", std::string());
-    if (!subject.empty()) t.has_subjects = true;
-    t.subjects.push_back({subject, v});
+    if (!judged) {
+      if (!subject.empty()) t.has_subjects = true;
+      t.subjects.push_back({subject, v});
+    }
     if (v != Verdict::error && r.value("latency_ms", json()).is_number()) {
       t.latencies.push_back(r["latency_ms"].get<double>());
     }
@@ -301,6 +348,7 @@ json standard_metrics(const std::vector<const json*>& records,
     TaskTally& t = tallies[task];
     json m = metrics::to_json(t.all.result());
     m["n_truncated"] = t.truncated;
+    if (!t.judges.empty()) m["judges"] = t.judges.to_json();
     if (t.has_strict) {
       m["flexible_extract"] = metrics::to_json(t.all.result());
       m["strict_match"] = metrics::to_json(t.strict.result());

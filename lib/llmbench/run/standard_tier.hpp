@@ -2,9 +2,11 @@
 // The standard tier: benchmark tasks (MMLU, GSM8K, ARC, TruthfulQA, HellaSwag, MedQA and
 // custom tasks) asked as chat prompts and scored from the answer text.
 //
-// Prompts are built once and are the same for every model. Scoring turns a request's
-// record into an item-log record; metrics are computed from item-log records only (so a
-// resumed run aggregates exactly like an uninterrupted one).
+// Each task is a data::TaskSpec: its prompt style builds the prompts, its answer filters (or
+// its scorer alone) score the replies, and a `scorer: judge` task's answers are scored by the
+// benchmark judges (standard_judge.hpp). Prompts are built once and are the same for every
+// model. Scoring turns a request's record into an item-log record; metrics are computed from
+// item-log records only (so a resumed run aggregates exactly like an uninterrupted one).
 
 #include <optional>
 #include <string>
@@ -48,12 +50,18 @@ class StandardTier final : public Tier {
 
   // The item-log record of `model`'s answer to `prompt`. A reply cut off by the token budget
   // (run::cut_off in rag_requests.hpp) is marked "truncated": true and scored with Finish::cut_off
-  // (only a complete final answer counts), or as it is under --score-truncated.
+  // (only a complete final answer counts), or as it is under --score-truncated. The task's
+  // first answer filter sets extracted/parsed/correct/verdict, each further one
+  // extracted_<record_key>/verdict_<record_key>. A judge-scored task's answer has "scorer":
+  // "judge" and a null verdict (its judges' records hold the scores; a failed request is an
+  // error verdict as in any task).
   nlohmann::json score(const StandardPrompt& prompt, const std::string& model,
                        const http::RequestRecord& record) const;
 
   std::string name() const override { return "standard"; }
-  std::vector<config::Role> roles() const override { return {config::Role::generation}; }
+  // generation; and judge when a task is scored by judges (the sweep then fails before any
+  // request, naming --judge-models, if no judge model is given or configured).
+  std::vector<config::Role> roles() const override;
   std::string plan(const ModelMatrix& models) const override;
   std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
@@ -62,6 +70,8 @@ class StandardTier final : public Tier {
   // Every selected question and the few-shot pool.
   void add_to_answer_book(sim::AnswerBook& book) const override;
   // One request per prompt and generation model; record key "standard|<task>/<item>|<model>".
+  // For a judge-scored task, then one request per judge on that answer (standard_judge.hpp);
+  // the answer is asked again whenever one of its judge records is still to be written.
   void submit(http::Executor& executor, const ModelMatrix& models,
               const std::set<std::string>& done, RecordSink sink) override;
   // metrics.standard of each model run, by generation model (see standard_metrics).
@@ -71,14 +81,17 @@ class StandardTier final : public Tier {
  private:
   std::vector<StandardTask> tasks_;
   std::vector<StandardPrompt> prompts_;
-  bool score_truncated_ = false;  // RunOptions::score_truncated
+  std::size_t judged_prompts_ = 0;  // prompts of judge-scored tasks
+  bool score_truncated_ = false;    // RunOptions::score_truncated
 };
 
 // metrics.standard for one model, from that model's standard item-log records: per task
 // accuracy with n, n_correct, n_unparsed, n_errors, n_truncated (replies cut off by the token
 // budget, however they were scored), Wilson ci95, latency and token totals,
 // cost when `price` is set; MMLU (any task with subjects) per subject with macro/micro;
-// GSM8K with strict_match and flexible_extract.
+// GSM8K with strict_match and flexible_extract. A judge-scored task has "judges": per judge
+// model its score (RubricJudgeTally), from the judge records among `records` (whose latency
+// and tokens are the judges', not counted in the task's).
 nlohmann::json standard_metrics(const std::vector<const nlohmann::json*>& records,
                                 const std::optional<config::Price>& price);
 

@@ -16,6 +16,9 @@ void add_items(AnswerBook& book, const data::Dataset& dataset, const std::vector
       case data::Scorer::numeric:
         book.add_number(item.question, item.reference, std::move(key));
         break;
+      case data::Scorer::judge:
+        if (!item.reference.empty()) book.add_text(item.question, item.reference, std::move(key));
+        break;
       default:
         book.add_text(item.question, item.reference, std::move(key));
         break;
@@ -32,7 +35,7 @@ std::shared_ptr<AnswerBook> load_default_answer_book() {
     spdlog::warn("simulator: no shipped datasets found ({}); it will answer generically", e.what());
     return book;
   }
-  for (const data::TaskInfo& task : data::standard_tasks()) {
+  for (const data::TaskSpec& task : data::standard_tasks()) {
     try {
       data::Dataset dataset = data::load_task(task.name, dir);
       add_items(*book, dataset, dataset.items);

@@ -231,4 +231,16 @@ std::vector<http::ChatMessage> build_gsm8k_prompt(const data::Item& item,
   return messages;
 }
 
+std::vector<http::ChatMessage> build_rubric_judge_prompt(std::string_view question, std::string_view answer,
+                                                         std::string_view reference, std::string_view rubric) {
+  std::string text = "You are grading an answer to a question against a rubric.\n\n";
+  text += "Question:\n" + std::string(question) + "\n\n";
+  if (!reference.empty()) text += "Reference answer:\n" + std::string(reference) + "\n\n";
+  text += "Answer to grade:\n" + std::string(answer) + "\n\n";
+  text += "Rubric:\n" + std::string(rubric) + "\n\n";
+  text += "Rate how well the answer meets the rubric with a score from 1 to 5 (1 = not at all, "
+          "5 = fully). Explain briefly, then end with a JSON object: {\"score\": <1-5>}";
+  return {{"user", std::move(text)}};
+}
+
 }  // namespace llmbench::tasks

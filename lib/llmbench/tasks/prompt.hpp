@@ -86,4 +86,11 @@ std::vector<http::ChatMessage> build_gsm8k_prompt(const data::Item& item,
                                                   std::span<const data::Item> fewshot_pool,
                                                   const PromptOptions& options);
 
+// The request a benchmark judge gets for one open answer of a `scorer: judge` task: the
+// question as the model saw it, the reference when `reference` is not empty, the answer and
+// the task's rubric, asking for a 1-5 score ending in {"score": N} (read by
+// parse_judge_score in verdict.hpp). One user message; the same inputs give the same bytes.
+std::vector<http::ChatMessage> build_rubric_judge_prompt(std::string_view question, std::string_view answer,
+                                                         std::string_view reference, std::string_view rubric);
+
 }  // namespace llmbench::tasks

@@ -56,6 +56,8 @@ std::optional<std::string> check_reference(Scorer scorer, std::string_view refer
       if (!yes_no_word(reference))
         return "reference \"" + std::string(reference) + "\" is not yes/no (or да/нет)";
       return std::nullopt;
+    case Scorer::judge:
+      return std::nullopt;  // the reference is optional: the judges read it when there is one
   }
   return std::nullopt;
 }
@@ -85,6 +87,9 @@ Score score_text(Scorer scorer, std::string_view text, std::string_view referenc
   switch (scorer) {
     case Scorer::choice_letter:
       throw Error("score_text: the choice_letter scorer needs the prompt; call score_choice",
+                  ExitCode::internal);
+    case Scorer::judge:
+      throw Error("score_text: the judge scorer needs judge models; the standard tier asks them",
                   ExitCode::internal);
     case Scorer::exact: {
       const std::string_view a = util::trim(answer);
@@ -125,22 +130,34 @@ Score score_text(Scorer scorer, std::string_view text, std::string_view referenc
   return score;
 }
 
-Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference, Finish finish) {
+Score score_filter(const data::AnswerFilter& filter, std::string_view text, std::string_view reference,
+                   Finish finish) {
+  Score score;
   std::string answer = strip_think(text);
-  if (finish == Finish::cut_off) {
-    const auto end = committed_number_end(answer);
-    if (!end) return {};
-    answer.resize(*end);
+  for (const data::FilterStep step : filter.steps) {
+    std::optional<std::string> next;
+    switch (step) {
+      case data::FilterStep::committed_number:
+        if (finish == Finish::complete) continue;
+        if (const auto end = committed_number_end(answer)) next = answer.substr(0, *end);
+        break;
+      case data::FilterStep::gsm8k_strict_regex: next = gsm8k_strict_extract(answer); break;
+      case data::FilterStep::gsm8k_flexible_regex: next = gsm8k_flexible_extract(answer); break;
+    }
+    if (!next) return score;  // the harness's "[invalid]"
+    answer = std::move(*next);
   }
-  auto judge = [&](const std::optional<std::string>& extracted) {
-    Score score;
-    if (!extracted) return score;  // the harness's "[invalid]"
-    score.parsed = true;
-    score.extracted = *extracted;
-    score.correct = gsm8k_exact_match(*extracted, reference);
-    return score;
-  };
-  return {judge(gsm8k_strict_extract(answer)), judge(gsm8k_flexible_extract(answer))};
+  score.parsed = true;
+  switch (filter.match) {
+    case data::FilterMatch::gsm8k_exact_match: score.correct = gsm8k_exact_match(answer, reference); break;
+  }
+  score.extracted = std::move(answer);
+  return score;
+}
+
+Gsm8kScore score_gsm8k(std::string_view text, std::string_view reference, Finish finish) {
+  const auto& filters = data::gsm8k_filters();
+  return {score_filter(filters.at(1), text, reference, finish), score_filter(filters.at(0), text, reference, finish)};
 }
 
 }  // namespace llmbench::tasks

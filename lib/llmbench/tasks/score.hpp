@@ -42,14 +42,19 @@ std::optional<std::string> check_reference(Scorer scorer, std::string_view refer
 Score score_choice(std::string_view text, std::string_view reasoning, const McPrompt& prompt,
                    Finish finish = Finish::complete);
 
-// The free-form scorers (every Scorer except choice_letter, which throws Error here).
+// The free-form scorers (every Scorer except choice_letter and judge, which throw Error here).
 // Unparsed: exact/normalized_text when the answer is empty after stripping; numeric when no
 // number is found; yes_no when the first word is neither yes/no nor да/нет. A reference that
 // check_reference rejects makes the item wrong (parsed as usual, never correct).
 Score score_text(Scorer scorer, std::string_view text, std::string_view reference,
                  Finish finish = Finish::complete);
 
-// GSM8K as lm-evaluation-harness scores it: both filters, each compared with exact_match
+// One answer filter of a task (data::AnswerFilter): its steps on `text` with reasoning
+// stripped, then its match against `reference`. Unparsed when a step finds nothing.
+Score score_filter(const data::AnswerFilter& filter, std::string_view text, std::string_view reference,
+                   Finish finish = Finish::complete);
+
+// GSM8K as lm-evaluation-harness scores it: both filters of data::gsm8k_filters(), each compared with exact_match
 // after the regexes_to_ignore (see extract.hpp). `reference` is the gold answer (the text
 // after "#### ", or the whole dataset answer: both normalize the same).
 struct Gsm8kScore {
