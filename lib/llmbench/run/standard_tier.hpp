@@ -16,6 +16,7 @@
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/http/types.hpp"
 #include "llmbench/run/options.hpp"
+#include "llmbench/run/standard_metrics.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/tasks/prompt.hpp"
 
@@ -62,24 +63,20 @@ class StandardTier final : public Tier {
   // Every selected question and the few-shot pool.
   void add_to_answer_book(sim::AnswerBook& book) const override;
   // One request per prompt and generation model; record key "standard|<task>/<item>|<model>".
+  // Fed to the executor a window at a time (job_feeder.hpp), model by model, prompt by prompt.
   void submit(http::Executor& executor, const ModelMatrix& models,
               const std::set<std::string>& done, RecordSink sink) override;
   // metrics.standard of each model run, by generation model (see standard_metrics).
   void aggregate(const std::vector<const nlohmann::json*>& records, const ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
+  // The same from a StandardEntry per item (standard_metrics.hpp).
+  std::unique_ptr<TierAggregator> aggregator(const ModelMatrix& models) const override;
 
  private:
   std::vector<StandardTask> tasks_;
   std::vector<StandardPrompt> prompts_;
   bool score_truncated_ = false;  // RunOptions::score_truncated
+  std::size_t feed_window_ = 0;   // feed_window(RunOptions::concurrency)
 };
-
-// metrics.standard for one model, from that model's standard item-log records: per task
-// accuracy with n, n_correct, n_unparsed, n_errors, n_truncated (replies cut off by the token
-// budget, however they were scored), Wilson ci95, latency and token totals,
-// cost when `price` is set; MMLU (any task with subjects) per subject with macro/micro;
-// GSM8K with strict_match and flexible_extract.
-nlohmann::json standard_metrics(const std::vector<const nlohmann::json*>& records,
-                                const std::optional<config::Price>& price);
 
 }  // namespace llmbench::run
