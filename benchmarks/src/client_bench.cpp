@@ -1,14 +1,18 @@
 // Drives N chat requests at concurrency C through llmbench's Executor against a server and
 // prints one JSON line: requests, seconds, requests_per_s, outcomes, peak_rss_kib.
-// Used by benchmarks/client_throughput; not installed.
+// Used by benchmarks/client_throughput and benchmarks/mmlu_full; not installed.
 //
 //   llmbench_client_bench --url http://127.0.0.1:8089/v1 --requests 20000 --concurrency 64
+//   llmbench_client_bench --url ... --prompts runs/<id>/items.jsonl   (the run's own requests:
+//       each item record's "prompt" messages to its "model", --requests ignored)
 
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>
@@ -22,13 +26,30 @@ int main(int argc, char** argv) {
   int requests = 20000;
   int concurrency = 64;
   bool stream = false;
+  std::string prompts;
   CLI::App app{"llmbench client load driver"};
   app.add_option("--url", url, "Base URL, e.g. http://127.0.0.1:8089/v1")->required();
   app.add_option("--model", model, "Model name")->capture_default_str();
   app.add_option("--requests", requests, "Requests to send")->capture_default_str();
   app.add_option("--concurrency", concurrency, "Requests in flight")->capture_default_str();
   app.add_flag("--stream", stream, "Use SSE streaming");
+  app.add_option("--prompts", prompts, "An item log whose records' prompts are sent instead");
   CLI11_PARSE(app, argc, argv);
+
+  std::vector<llmbench::http::ApiRequest> from_log;
+  if (!prompts.empty()) {
+    std::ifstream in(prompts);
+    for (std::string line; std::getline(in, line);) {
+      const nlohmann::json record = nlohmann::json::parse(line);
+      llmbench::http::ApiRequest request;
+      request.model = record.at("model").get<std::string>();
+      for (const auto& m : record.at("prompt")) {
+        request.messages.push_back({m.at("role").get<std::string>(), m.at("content").get<std::string>()});
+      }
+      from_log.push_back(std::move(request));
+    }
+    requests = static_cast<int>(from_log.size());
+  }
 
   curl_global_init(CURL_GLOBAL_DEFAULT);
   llmbench::http::ExecutorOptions options;
@@ -41,11 +62,15 @@ int main(int argc, char** argv) {
     llmbench::http::Executor executor(options);
     for (int i = 0; i < requests; ++i) {
       llmbench::http::ApiRequest request;
+      if (from_log.empty()) {
+        request.model = model;
+        request.messages = {{"user", "Say hello #" + std::to_string(i % 100)}};
+        request.params = {{"max_tokens", 16}};
+      } else {
+        request = std::move(from_log[static_cast<std::size_t>(i)]);
+      }
       request.endpoint.provider = "bench";
       request.endpoint.base_url = url;
-      request.model = model;
-      request.messages = {{"user", "Say hello #" + std::to_string(i % 100)}};
-      request.params = {{"max_tokens", 16}};
       request.stream = stream ? llmbench::http::Stream::yes : llmbench::http::Stream::no;
       executor.submit(std::move(request), [&](llmbench::http::RequestRecord&& r) {
         r.ok() ? ++ok : ++failed;

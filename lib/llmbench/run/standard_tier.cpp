@@ -1,9 +1,9 @@
 #include "llmbench/run/standard_tier.hpp"
+#include "llmbench/run/job_feeder.hpp"
 #include "llmbench/run/rag_requests.hpp"
 #include "llmbench/run/standard_judge.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
@@ -14,14 +14,12 @@
 #include "llmbench/metrics/accuracy.hpp"
 #include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/tasks/score.hpp"
-#include "llmbench/util/json.hpp"
 
 namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
 using metrics::Verdict;
-using util::string_field;
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
@@ -33,36 +31,15 @@ std::string_view verdict_name(Verdict v) {
   return "error";
 }
 
-Verdict parse_verdict(const json& v) {
-  const std::string s = v.is_string() ? v.get<std::string>() : "error";
-  if (s == "correct") return Verdict::correct;
-  if (s == "wrong") return Verdict::wrong;
-  if (s == "unparsed") return Verdict::unparsed;
-  return Verdict::error;
-}
-
 Verdict verdict_of(const tasks::Score& score) {
   if (!score.parsed) return Verdict::unparsed;
   return score.correct ? Verdict::correct : Verdict::wrong;
 }
 
-// Latency summary over successful requests; nearest-rank percentiles.
-json latency_json(std::vector<double> latencies) {
-  if (latencies.empty()) return nullptr;
-  std::sort(latencies.begin(), latencies.end());
-  auto pct = [&](double p) {
-    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(latencies.size())));
-    return latencies[std::max<std::size_t>(rank, 1) - 1];
-  };
-  double sum = 0;
-  for (double l : latencies) sum += l;
-  return {{"mean", sum / static_cast<double>(latencies.size())}, {"p50", pct(0.50)}, {"p95", pct(0.95)}};
-}
-
 }  // namespace
 
 StandardTier::StandardTier(const RunOptions& options, const std::string& data_dir)
-    : score_truncated_(options.score_truncated) {
+    : score_truncated_(options.score_truncated), feed_window_(feed_window(options.concurrency)) {
   std::vector<data::CustomTask> custom;
   if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
   std::vector<std::string> names = options.tasks;
@@ -254,30 +231,37 @@ std::size_t StandardTier::job_count(const ModelMatrix& models) const {
 
 void StandardTier::submit(http::Executor& executor, const ModelMatrix& models,
                           const std::set<std::string>& done, RecordSink sink) {
-  for (const auto& m : models.generation) {
-    for (const auto& prompt : prompts_) {
-      const StandardTask& task = tasks_[prompt.task];
-      const std::string key = fmt::format("standard|{}/{}|{}", task.dataset.task, prompt.item->id, m.id);
-      std::vector<config::ResolvedModel> judges;  // whose records are still to be written
-      if (task.dataset.scorer == data::Scorer::judge) {
-        for (const auto& j : models.judges) {
-          if (!done.count(rubric_judge_key(key, j.id))) judges.push_back(j);
+  std::size_t m = 0, p = 0;  // the next job: prompts_[p] to models.generation[m]
+  feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, p](http::ApiRequest& request,
+                                                                             http::Executor::Callback& callback) mutable {
+    for (; m < models.generation.size(); ++m, p = 0) {
+      const config::ResolvedModel& model = models.generation[m];
+      for (; p < prompts_.size(); ++p) {
+        const StandardPrompt& prompt = prompts_[p];
+        const StandardTask& task = tasks_[prompt.task];
+        const std::string key = fmt::format("standard|{}/{}|{}", task.dataset.task, prompt.item->id, model.id);
+        std::vector<config::ResolvedModel> judges;  // whose records are still to be written
+        if (task.dataset.scorer == data::Scorer::judge) {
+          for (const auto& j : models.judges) {
+            if (!done.count(rubric_judge_key(key, j.id))) judges.push_back(j);
+          }
         }
+        const bool answer_done = done.count(key) > 0;
+        if (answer_done && judges.empty()) continue;
+        request = chat_request(model, prompt.messages);
+        callback = [this, &prompt, &executor, &task, id = model.id, answer_done, judges = std::move(judges),
+                    sink](http::RequestRecord&& r) {
+          if (r.outcome == http::Outcome::cancelled) return;
+          json record = score(prompt, id, r);
+          for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
+          if (!answer_done) sink(std::move(record));
+        };
+        ++p;
+        return true;
       }
-      const bool answer_done = done.count(key) > 0;
-      if (answer_done && judges.empty()) continue;
-      executor.submit(chat_request(m, prompt.messages),
-                      [this, &prompt, &executor, &task, id = m.id, answer_done, judges = std::move(judges),
-                       sink](http::RequestRecord&& r) {
-                        if (r.outcome == http::Outcome::cancelled) return;
-                        json record = score(prompt, id, r);
-                        for (const auto& judge : judges) {
-                          submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
-                        }
-                        if (!answer_done) sink(std::move(record));
-                      });
     }
-  }
+    return false;
+  });
 }
 
 void StandardTier::aggregate(const std::vector<const json*>& records, const ModelMatrix& models,
@@ -293,86 +277,8 @@ void StandardTier::aggregate(const std::vector<const json*>& records, const Mode
   }
 }
 
-json standard_metrics(const std::vector<const json*>& records,
-                      const std::optional<config::Price>& price) {
-  struct TaskTally {
-    RubricJudgeTally judges;
-    metrics::AccuracyTally all, strict;
-    std::vector<metrics::SubjectVerdict> subjects;
-    bool has_subjects = false, has_strict = false;
-    std::vector<double> latencies;
-    std::int64_t prompt_tokens = 0, completion_tokens = 0;
-    bool tokens_known = false;
-    std::size_t truncated = 0;
-  };
-  std::vector<std::string> order;
-  std::map<std::string, TaskTally> tallies;
-  for (const json* rp : records) {
-    const json& r = *rp;
-    const std::string task = r.at("task").get<std::string>();
-    auto [it, inserted] = tallies.try_emplace(task);
-    if (inserted) order.push_back(task);
-    TaskTally& t = it->second;
-    if (string_field(r, "role") == "judge") {
-      t.judges.add(r);
-      continue;
-    }
-    const Verdict v = parse_verdict(r.value("verdict", json()));
-    // A judge-scored answer has no verdict of its own; only a failed one is counted (an error).
-    const bool judged = string_field(r, "scorer") == "judge" && r.value("verdict", json()).is_null();
-    if (!judged) t.all.add(v);
-    const auto cut = r.find("truncated");
-    if ((cut != r.end() && cut->is_boolean() && cut->get<bool>()) || string_field(r, "error_kind") == "truncated")
-      ++t.truncated;
-    if (r.contains("verdict_strict")) {
-      t.has_strict = true;
-      t.strict.add(parse_verdict(r["verdict_strict"]));
-    }
-    const std::string subject = r.value("subject", std::string());
-    if (!judged) {
-      if (!subject.empty()) t.has_subjects = true;
-      t.subjects.push_back({subject, v});
-    }
-    if (v != Verdict::error && r.value("latency_ms", json()).is_number()) {
-      t.latencies.push_back(r["latency_ms"].get<double>());
-    }
-    const json& usage = r.value("usage", json());
-    if (usage.is_object()) {
-      t.tokens_known = true;
-      t.prompt_tokens += std::max<std::int64_t>(usage.value("prompt_tokens", 0), 0);
-      t.completion_tokens += std::max<std::int64_t>(usage.value("completion_tokens", 0), 0);
-    }
-  }
-  json out = json::object();
-  for (const auto& task : order) {
-    TaskTally& t = tallies[task];
-    json m = metrics::to_json(t.all.result());
-    m["n_truncated"] = t.truncated;
-    if (!t.judges.empty()) m["judges"] = t.judges.to_json();
-    if (t.has_strict) {
-      m["flexible_extract"] = metrics::to_json(t.all.result());
-      m["strict_match"] = metrics::to_json(t.strict.result());
-    }
-    if (t.has_subjects) {
-      const auto breakdown = metrics::accuracy_by_subject(t.subjects);
-      json subjects = json::object();
-      for (const auto& s : breakdown.subjects) subjects[s.subject] = metrics::to_json(s.accuracy);
-      m["subjects"] = std::move(subjects);
-      m["macro_accuracy"] = breakdown.macro ? json(*breakdown.macro) : json();
-      m["micro_accuracy"] = breakdown.micro.accuracy ? json(*breakdown.micro.accuracy) : json();
-    }
-    m["latency_ms"] = latency_json(std::move(t.latencies));
-    if (t.tokens_known) {
-      m["tokens"] = {{"prompt", t.prompt_tokens}, {"completion", t.completion_tokens}};
-      if (price) {
-        const double input = static_cast<double>(t.prompt_tokens) * price->input_per_mtok / 1e6;
-        const double output = static_cast<double>(t.completion_tokens) * price->output_per_mtok / 1e6;
-        m["cost"] = {{"input", input}, {"output", output}, {"total", input + output}};
-      }
-    }
-    out[task] = std::move(m);
-  }
-  return out;
+std::unique_ptr<TierAggregator> StandardTier::aggregator(const ModelMatrix& models) const {
+  return standard_aggregator(models);
 }
 
 }  // namespace llmbench::run

@@ -18,6 +18,7 @@
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/http/types.hpp"
 #include "llmbench/run/options.hpp"
+#include "llmbench/run/standard_metrics.hpp"
 #include "llmbench/run/tier.hpp"
 #include "llmbench/tasks/prompt.hpp"
 
@@ -72,27 +73,21 @@ class StandardTier final : public Tier {
   // One request per prompt and generation model; record key "standard|<task>/<item>|<model>".
   // For a judge-scored task, then one request per judge on that answer (standard_judge.hpp);
   // the answer is asked again whenever one of its judge records is still to be written.
+  // Fed to the executor a window at a time (job_feeder.hpp), model by model, prompt by prompt.
   void submit(http::Executor& executor, const ModelMatrix& models,
               const std::set<std::string>& done, RecordSink sink) override;
   // metrics.standard of each model run, by generation model (see standard_metrics).
   void aggregate(const std::vector<const nlohmann::json*>& records, const ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
+  // The same from a StandardEntry per item (standard_metrics.hpp).
+  std::unique_ptr<TierAggregator> aggregator(const ModelMatrix& models) const override;
 
  private:
   std::vector<StandardTask> tasks_;
   std::vector<StandardPrompt> prompts_;
   std::size_t judged_prompts_ = 0;  // prompts of judge-scored tasks
   bool score_truncated_ = false;    // RunOptions::score_truncated
+  std::size_t feed_window_ = 0;     // feed_window(RunOptions::concurrency)
 };
-
-// metrics.standard for one model, from that model's standard item-log records: per task
-// accuracy with n, n_correct, n_unparsed, n_errors, n_truncated (replies cut off by the token
-// budget, however they were scored), Wilson ci95, latency and token totals,
-// cost when `price` is set; MMLU (any task with subjects) per subject with macro/micro;
-// GSM8K with strict_match and flexible_extract. A judge-scored task has "judges": per judge
-// model its score (RubricJudgeTally), from the judge records among `records` (whose latency
-// and tokens are the judges', not counted in the task's).
-nlohmann::json standard_metrics(const std::vector<const nlohmann::json*>& records,
-                                const std::optional<config::Price>& price);
 
 }  // namespace llmbench::run

@@ -32,6 +32,7 @@
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/preflight.hpp"
 #include "llmbench/run/progress.hpp"
+#include "llmbench/run/record_tally.hpp"
 #include "llmbench/run/request_timeout.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/tier.hpp"
@@ -333,8 +334,17 @@ int run_sweep(const RunOptions& requested) {
   run["status"] = "running";
   report::upsert_run(report_file, run);
 
-  // The journal: what earlier attempts at this run finished is not asked again.
-  std::map<std::string, std::vector<json>> records;  // tier name -> records, journal order
+  // The journal: what earlier attempts at this run finished is not asked again. Records are
+  // aggregated as they stream by (the journal's, then this run's), not held.
+  std::map<std::string, std::unique_ptr<TierAggregator>> aggregators;  // tier name -> its metrics
+  for (const auto& tier : tier_runners) aggregators[tier->name()] = tier->aggregator(available);
+  RecordTally tally;
+  const auto aggregate = [&](const json& record) {
+    auto it = aggregators.find(record.value("tier", std::string()));
+    if (it == aggregators.end()) return;
+    it->second->add(record);
+    tally.add(record);
+  };
   std::set<std::string> done;
   std::size_t resumed = 0;
   if (!requested.resume.empty()) {
@@ -347,7 +357,7 @@ int run_sweep(const RunOptions& requested) {
     for (json& r : previous.records) {
       if (options.retry_errors && is_error(r)) continue;
       done.insert(r.value("key", std::string()));
-      records[r.value("tier", std::string())].push_back(std::move(r));
+      aggregate(r);
       ++resumed;
     }
   }
@@ -393,7 +403,7 @@ int run_sweep(const RunOptions& requested) {
           return;
         }
         if (is_error(record)) ++progress.errors[record.value("error_kind", std::string("error"))];
-        records[name].push_back(std::move(record));
+        aggregate(record);
         ++progress.done;
         display.update(progress);
       });
@@ -404,31 +414,16 @@ int run_sweep(const RunOptions& requested) {
   }
   if (!write_failure.empty()) fail_on_write(report_file, run, write_failure, out_dir);
 
-  // Aggregate from the item-log records; a key seen twice (a retried error) counts once, last wins.
+  // The metrics of the item-log records; a key seen twice (a retried error) counts once, last wins.
   json model_runs = model_runs_skeleton(models, roles, options);
   bool any_failure = !unavailable.empty();
-  std::size_t expected = 0, finished = 0;
-  std::vector<const json*> latest_records;  // every tier's, a key once
-  for (const auto& tier : tier_runners) {
-    std::map<std::string, const json*> latest;
-    std::vector<const json*> ordered;
-    for (const json& r : records[tier->name()]) {
-      auto [it, inserted] = latest.try_emplace(r.value("key", std::string()), &r);
-      if (!inserted) it->second = &r;
-    }
-    for (const json& r : records[tier->name()]) {
-      if (latest[r.value("key", std::string())] == &r) ordered.push_back(&r);
-    }
-    tier->aggregate(ordered, available, model_runs);
-    latest_records.insert(latest_records.end(), ordered.begin(), ordered.end());
-    expected += tier->job_count(available);
-    finished += ordered.size();
-    for (json& mr : model_runs) {
-      for (const json* r : ordered) {
-        if (is_error(*r) && record_applies(*r, mr)) mr["has_errors"] = true;
-      }
-    }
+  std::size_t expected = 0;
+  for (const auto& tier : tier_runners) expected += tier->job_count(available);
+  for (const auto& [name, aggregator] : aggregators) aggregator->finish(model_runs);
+  for (json& mr : model_runs) {
+    if (tally.has_errors(mr)) mr["has_errors"] = true;
   }
+  const std::size_t finished = tally.finished();
   for (json& mr : model_runs) {
     std::string missing;
     for (config::Role role : config::kAllRoles) {
@@ -470,7 +465,7 @@ int run_sweep(const RunOptions& requested) {
     std::vector<UnavailableModel> down;
     for (const auto& [who, result] : check.unavailable) down.push_back({who, unavailable_reason(result), transient(result)});
     std::fprintf(human, "%s:\n%s", util::paint("Some items failed", util::Colour::yellow, colour).c_str(),
-                 failure_advice(count_failures(latest_records), down, run_id, out_dir.string()).c_str());
+                 failure_advice(tally.failures(), down, run_id, out_dir.string()).c_str());
   }
   if (options.render_report) {
     const json all_runs = report::read_runs(report_file);

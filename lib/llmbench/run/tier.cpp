@@ -3,12 +3,48 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/run/latest_by_key.hpp"
 #include "llmbench/run/rag_tiers.hpp"
 #include "llmbench/run/standard_tier.hpp"
 
 namespace llmbench::run {
 
 using nlohmann::json;
+
+namespace {
+
+// Tier::aggregator()'s default: the latest record of each key, without its display-only text.
+class RecordAggregator final : public TierAggregator {
+ public:
+  RecordAggregator(const Tier& tier, const ModelMatrix& models) : tier_(tier), models_(models) {}
+
+  void add(const json& record) override {
+    static const std::set<std::string, std::less<>> kDisplayOnly = {"context", "prompt", "question", "rationale",
+                                                                     "reasoning"};
+    json kept = json::object();
+    for (const auto& [field, value] : record.items()) {
+      if (!kDisplayOnly.count(field)) kept[field] = value;
+    }
+    records_.put(record.value("key", std::string()), std::move(kept));
+  }
+
+  void finish(json& model_runs) const override {
+    std::vector<const json*> latest;
+    records_.for_each([&](const json& r) { latest.push_back(&r); });
+    tier_.aggregate(latest, models_, model_runs);
+  }
+
+ private:
+  const Tier& tier_;
+  const ModelMatrix& models_;
+  LatestByKey<json> records_;
+};
+
+}  // namespace
+
+std::unique_ptr<TierAggregator> Tier::aggregator(const ModelMatrix& models) const {
+  return std::make_unique<RecordAggregator>(*this, models);
+}
 
 std::unique_ptr<Tier> make_tier(const std::string& tier, const RunOptions& options,
                                 const std::string& data_dir) {

@@ -8,8 +8,9 @@
 //   3. submit() queues its jobs on the shared executor; each job ends in exactly one
 //      record passed to the sink on the executor's loop thread (a record is one item-log
 //      line: it carries "tier" == name() and a "key" unique within the run);
-//   4. aggregate() turns all of the tier's records (this run's and, on --resume, the
-//      journal's) into metrics.<name> of the model runs they belong to.
+//   4. an aggregator() takes each record as it streams by (on --resume the journal's first,
+//      then this run's) and finally sets metrics.<name> of the model runs they belong to.
+//      aggregate() is the same computation over records held in memory.
 // A job whose key is already in `done` (resume) is not submitted again.
 
 #include <cstddef>
@@ -46,6 +47,18 @@ const std::vector<config::ResolvedModel>& role_models(const ModelMatrix& models,
 
 using RecordSink = std::function<void(nlohmann::json record)>;
 
+// A tier's metrics, gathered as its records stream by, so a sweep holds what the metrics are
+// made of (a verdict, a latency, a score per item) rather than the records. add() is called on
+// one thread in journal order; a record whose "key" was added before replaces that earlier
+// record (a key seen twice counts once, last wins). finish() sets metrics.<tier> on the model
+// runs exactly as Tier::aggregate() over the kept records would.
+class TierAggregator {
+ public:
+  virtual ~TierAggregator() = default;
+  virtual void add(const nlohmann::json& record) = 0;
+  virtual void finish(nlohmann::json& model_runs) const = 0;
+};
+
 class Tier {
  public:
   virtual ~Tier() = default;
@@ -66,6 +79,8 @@ class Tier {
   virtual nlohmann::json datasets_json() const = 0;
   // Teaches the embedded simulator this tier's questions and gold answers.
   virtual void add_to_answer_book(sim::AnswerBook& book) const = 0;
+  // Queues the tier's jobs (all at once, or fed as earlier ones complete): `models`, `done`
+  // and what `sink` refers to must outlive executor.run().
   virtual void submit(http::Executor& executor, const ModelMatrix& models,
                       const std::set<std::string>& done, RecordSink sink) = 0;
   // Sets metrics.<name()> on each model run (generation_model / judge_model /
@@ -73,6 +88,11 @@ class Tier {
   // `models` gives prices and ids.
   virtual void aggregate(const std::vector<const nlohmann::json*>& records, const ModelMatrix& models,
                          nlohmann::json& model_runs) const = 0;
+  // The streaming form of aggregate() for these models (which must outlive it). The default
+  // keeps each key's latest record without the text no metric reads (the prompt, question,
+  // context, reasoning and rationale) and calls aggregate() in finish(); a tier with many
+  // items keeps less.
+  virtual std::unique_ptr<TierAggregator> aggregator(const ModelMatrix& models) const;
 };
 
 // The tier for a --tier value ("standard", "0", "1", "2", "3", "judge", "judge_pipeline").

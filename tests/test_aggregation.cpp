@@ -1,0 +1,55 @@
+// Metrics aggregated as records stream by: the same, byte for byte, as aggregating every
+// record held in memory at the end, with "a key seen twice counts once, last wins".
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "llmbench/run/latest_by_key.hpp"
+#include "support/cli.hpp"
+
+using nlohmann::json;
+using namespace llmbench;
+namespace fs = std::filesystem;
+
+TEST_CASE("aggregation: the latest value of each key is kept, in the order of each key's last put", "[aggregation]") {
+  run::LatestByKey<int> latest;
+  latest.put("a", 1);
+  latest.put("b", 2);
+  latest.put("a", 3);
+  latest.put("c", 4);
+  latest.put("b", 5);
+  std::vector<int> seen;
+  latest.for_each([&](int v) { seen.push_back(v); });
+  CHECK(seen == std::vector<int>{3, 4, 5});
+  CHECK(latest.size() == 3);
+}
+
+TEST_CASE("aggregation: a resumed sweep of every tier gives the metrics the build that held every record gave",
+          "[aggregation][sweep]") {
+  const fs::path fixture = fs::path(LLMBENCH_SOURCE_DIR) / "tests" / "data" / "sweep_aggregation";
+  const std::string dir = test::temp_dir("aggregation");
+  std::ofstream(dir + "/empty.env");
+  json runs = json::parse(std::ifstream(fixture / "benchmark_runs.json"));
+  // The checkout's config: its sim models (the simulator only answers the model check).
+  runs.at(0)["flags"]["config"] = LLMBENCH_SOURCE_DIR "/configs/models.yaml";
+  fs::create_directories(dir + "/out/runs/aggregation");
+  std::ofstream(dir + "/out/benchmark_runs.json") << runs.dump(1);
+  fs::copy_file(fixture / "items.jsonl", dir + "/out/runs/aggregation/items.jsonl");
+
+  // Every item is in the log: nothing is sent, the metrics come from the log alone.
+  const test::CliResult r = test::run_cli({"run", "--resume", "aggregation", "--output-dir", dir + "/out",
+                                           "--env-file", dir + "/empty.env", "--progress", "none"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);  // the tier_2 answer whose last record is an HTTP 503
+  CHECK(r.out.find("1 item failed with errors a resend can fix (http 503 1)") != std::string::npos);
+  CHECK(r.out.find("81 items kept from before the resume") != std::string::npos);
+  const json run = json::parse(std::ifstream(dir + "/out/benchmark_runs.json")).back();
+  CHECK(run.at("status") == "completed");
+  const json expected = json::parse(std::ifstream(fixture / "expected_model_runs.json"));
+  CHECK(run.at("model_runs").dump(1) == expected.dump(1));
+}
