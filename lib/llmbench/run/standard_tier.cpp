@@ -11,7 +11,6 @@
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
-#include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/tasks/score.hpp"
 #include "llmbench/util/json.hpp"
 
@@ -198,11 +197,13 @@ json StandardTier::datasets_json() const {
   return out;
 }
 
-void StandardTier::add_to_answer_book(sim::AnswerBook& book) const {
+std::vector<data::ItemSet> StandardTier::item_sets() const {
+  std::vector<data::ItemSet> sets;
   for (const auto& task : tasks_) {
-    sim::add_items(book, task.dataset, task.items);
-    sim::add_items(book, task.dataset, task.dataset.fewshot_pool);
+    sets.push_back({task.dataset.task, task.dataset.scorer, &task.items});
+    sets.push_back({task.dataset.task, task.dataset.scorer, &task.dataset.fewshot_pool});
   }
+  return sets;
 }
 
 std::string StandardTier::plan(const ModelMatrix& models) const {
