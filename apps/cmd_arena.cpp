@@ -19,6 +19,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/records/journal.hpp"
+#include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/arena.hpp"
 #include "llmbench/run/arena_votes.hpp"
@@ -197,17 +198,52 @@ std::string pct(const json& v) {
   return v.is_number() ? fmt::format("{:.0f}%", v.get<double>() * 100) : std::string("-");
 }
 
+// After voting with --reveal: who was who in each pair voted, the leaderboard from the votes,
+// and each judge's agreement with them.
+void reveal(const std::vector<run::VoteBattle>& queue, const std::map<std::string, json>& votes, const json& human,
+            const std::vector<std::string>& judges) {
+  std::printf("\nWho was who:\n");
+  std::size_t n = 0;
+  for (const auto& battle : queue) {
+    auto it = votes.find(battle.key);
+    if (it == votes.end()) continue;
+    const std::string vote = it->second.value("vote", std::string());
+    const std::string chose = vote == "a"   ? "A (" + battle.model_a + ")"
+                              : vote == "b" ? "B (" + battle.model_b + ")"
+                              : vote == "tie" ? "tie" : "both bad";
+    std::printf("%3zu. prompt %s: A = %s, B = %s; you chose %s\n", ++n, util::terminal_safe(battle.prompt_id).c_str(),
+                util::terminal_safe(battle.model_a).c_str(), util::terminal_safe(battle.model_b).c_str(),
+                util::terminal_safe(chose).c_str());
+  }
+  std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
+  std::printf("%-5s %-28s %8s  %-20s %5s %6s %5s\n", "rank", "model", "rating", "95% interval", "wins", "losses", "ties");
+  for (const json& row : human["leaderboard"]) {
+    auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
+    const std::string ci = row["ci95"].is_object()
+                               ? fmt::format("[{}, {}]", num(row["ci95"]["low"]), num(row["ci95"]["high"]))
+                               : "-";
+    std::printf("%-5s %-28s %8s  %-20s %5zu %6zu %5zu\n",
+                row["rank"].is_number() ? std::to_string(row["rank"].get<int>()).c_str() : "-",
+                util::terminal_safe(row["model"].get<std::string>()).c_str(), num(row["rating"]).c_str(), ci.c_str(),
+                row["wins"].get<std::size_t>(), row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
+  }
+  for (const auto& judge : judges) {
+    std::printf("judge %s agrees with you on %s of the pairs you voted\n", util::terminal_safe(judge).c_str(),
+                pct(human["judge_agreement"].value(judge, json(nullptr))).c_str());
+  }
+}
+
 int run_vote(const VoteOptions& o) {
   const fs::path dir = o.output_dir;
   const fs::path file = dir / report::kReportFileName;
   const json arena_run = find_arena_run(report::read_runs(file), o.run_id, file);
   const std::string id = arena_run["id"].get<std::string>();
   const json& arena = arena_run["arena"];
-  const std::string log = arena.value("battles_log", "runs/" + id + "/battles.jsonl");
+  const std::string log = arena.value("battles_log", records::OutputLayout::battles_log(id));
   const std::vector<json> battles = records::read_journal(dir / log).records;
   const std::vector<run::VoteBattle> queue = run::vote_battles(battles, o.seed);
   if (queue.empty()) throw Error(fmt::format("{}: no battles with two answers to vote on", (dir / log).string()));
-  const fs::path votes_path = dir / "runs" / id / "votes.jsonl";
+  const fs::path votes_path = records::OutputLayout(dir).resolve(records::OutputLayout::votes_log(id));
   records::JournalContents previous = records::read_journal(votes_path);
   if (previous.dropped_torn_tail) records::truncate_journal(votes_path, previous.valid_bytes);
   std::map<std::string, json> votes = run::latest_votes(previous.records);
@@ -284,37 +320,7 @@ int run_vote(const VoteOptions& o) {
     }
   });
 
-  if (o.reveal) {
-    std::printf("\nWho was who:\n");
-    std::size_t n = 0;
-    for (const auto& battle : queue) {
-      auto it = votes.find(battle.key);
-      if (it == votes.end()) continue;
-      const std::string vote = it->second.value("vote", std::string());
-      const std::string chose = vote == "a"   ? "A (" + battle.model_a + ")"
-                                : vote == "b" ? "B (" + battle.model_b + ")"
-                                : vote == "tie" ? "tie" : "both bad";
-      std::printf("%3zu. prompt %s: A = %s, B = %s; you chose %s\n", ++n, util::terminal_safe(battle.prompt_id).c_str(),
-                  util::terminal_safe(battle.model_a).c_str(), util::terminal_safe(battle.model_b).c_str(),
-                  util::terminal_safe(chose).c_str());
-    }
-    std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
-    std::printf("%-5s %-28s %8s  %-20s %5s %6s %5s\n", "rank", "model", "rating", "95% interval", "wins", "losses", "ties");
-    for (const json& row : human["leaderboard"]) {
-      auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
-      const std::string ci = row["ci95"].is_object()
-                                 ? fmt::format("[{}, {}]", num(row["ci95"]["low"]), num(row["ci95"]["high"]))
-                                 : "-";
-      std::printf("%-5s %-28s %8s  %-20s %5zu %6zu %5zu\n",
-                  row["rank"].is_number() ? std::to_string(row["rank"].get<int>()).c_str() : "-",
-                  util::terminal_safe(row["model"].get<std::string>()).c_str(), num(row["rating"]).c_str(), ci.c_str(),
-                  row["wins"].get<std::size_t>(), row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
-    }
-    for (const auto& judge : judges) {
-      std::printf("judge %s agrees with you on %s of the pairs you voted\n", util::terminal_safe(judge).c_str(),
-                  pct(human["judge_agreement"].value(judge, json(nullptr))).c_str());
-    }
-  }
+  if (o.reveal) reveal(queue, votes, human, judges);
   std::fflush(stdout);
   return 0;
 }

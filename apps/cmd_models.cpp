@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
-#include "llmbench/config/model_check.hpp"
+#include "llmbench/run/model_check.hpp"
 #include "llmbench/config/model_list.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
@@ -48,18 +48,18 @@ int run_test(const ModelsOptions& o) {
   const config::Registry registry = load(o, *o.test);
   std::optional<config::Role> role;
   if (!o.role.empty()) role = config::parse_role(o.role);
-  const auto targets = config::check_targets(registry, config::split_list(o.models), role);
+  const auto targets = run::check_targets(registry, config::split_list(o.models), role);
   if (targets.empty()) {
     throw Error("no models to test: " + config::describe(registry.config_choice()) +
                 " defines none; name them with --models, or define models in the config (or set "
                 "GENERATION_MODEL and friends in " + o.common.env_file + ")");
   }
-  config::CheckOptions options;
+  run::CheckOptions options;
   options.timeout_s = o.timeout_s;
-  const auto results = config::check_models(registry, targets, options);
-  std::fputs(config::render_check_results(results, format_of(o)).c_str(), stdout);
+  const auto results = run::check_models(registry, targets, options);
+  std::fputs(run::render_check_results(results, format_of(o)).c_str(), stdout);
   for (const auto& r : results) {
-    if (r.outcome != config::CheckOutcome::ok) return static_cast<int>(ExitCode::failures);
+    if (r.outcome != run::CheckOutcome::ok) return static_cast<int>(ExitCode::failures);
   }
   return static_cast<int>(ExitCode::ok);
 }

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "llmbench/config/config_path.hpp"
+
 namespace llmbench::app {
 
 using Runner = std::function<int()>;  // runs the parsed subcommand, returns the exit code
@@ -15,7 +17,7 @@ using Runner = std::function<int()>;  // runs the parsed subcommand, returns the
 // Options every subcommand that talks to models shares.
 struct CommonOptions {
   std::string config;  // --config; "" = the rule of config/config_path.hpp
-  std::string env_file = ".env.benchmark-models";
+  std::string env_file = config::kDefaultEnvFile;
   bool verbose = false;
 };
 void add_common_options(CLI::App& cmd, CommonOptions& options);

@@ -171,11 +171,11 @@ TEST_CASE("models cli: bad input exits 2 with the file and line", "[config]") {
   CHECK(role.exit_code == 2);
 }
 
-#include "llmbench/config/model_check.hpp"
+#include "llmbench/run/model_check.hpp"
 
 TEST_CASE("models cli: request outcomes map to the check outcomes users act on", "[config]") {
-  using llmbench::config::CheckOutcome;
-  using llmbench::config::classify;
+  using llmbench::run::CheckOutcome;
+  using llmbench::run::classify;
   using llmbench::http::Outcome;
   auto record = [](Outcome o, int status, std::string error = "") {
     llmbench::http::RequestRecord r;

@@ -20,7 +20,7 @@
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/standard_tier.hpp"
-#include "llmbench/sim/answer_book.hpp"
+#include "llmbench/run/session.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "support/cli.hpp"
 #include "support/process.hpp"
@@ -42,8 +42,7 @@ std::unique_ptr<sim::Simulator> start_sim(sim::FaultOptions faults = {}, double 
   options.limit = std::to_string(kLimit);
   options.sample_seed = kSeed;
   run::StandardTier tier(options, data::resolve_data_dir(""));
-  auto book = std::make_shared<sim::AnswerBook>();
-  tier.add_to_answer_book(*book);
+  auto book = run::answer_book(tier.item_sets());
   sim::SimOptions so;
   so.models = {{"sim-a", 0.5}, {"sim-b", 0.8}};
   so.answers = book;

@@ -20,6 +20,8 @@ namespace llmbench::config {
 
 inline constexpr const char* kConfigEnvVar = "LLMBENCH_CONFIG";
 inline constexpr const char* kLocalConfig = "configs/models.yaml";
+// The env file read when --env-file is not given (a missing one is fine; a named one is required).
+inline constexpr const char* kDefaultEnvFile = ".env.benchmark-models";
 
 struct ConfigChoice {
   std::filesystem::path path;          // empty: no config file found

@@ -374,7 +374,7 @@ ModelsConfig load_models_config(const std::filesystem::path& path, FileRequireme
     config = Loader(path.string()).load(root);
   } catch (const YAML::Exception& e) {  // a shape the loader did not foresee: still name the place
     throw InputError(path.string(), e.mark.is_null() ? 0 : e.mark.line + 1,
-                     "unexpected YAML: " + e.msg + "; compare with configs/models.yaml");
+                     "unexpected YAML: " + e.msg + "; compare with " + kLocalConfig);
   }
   config.path = path;
   return config;

@@ -168,43 +168,82 @@ std::optional<RoleEndpoint> Registry::role_endpoint(Role role) const {
 namespace {
 
 std::string env_file_name(const Env& env) {
-  return env.file().empty() ? ".env.benchmark-models" : env.file().string();
+  return env.file().empty() ? std::string(kDefaultEnvFile) : env.file().string();
 }
 
 }  // namespace
+
+// The role's own endpoint from the model-lab variables (none set: nullopt), or an Error saying
+// what to set.
+std::optional<ResolvedModel> Registry::role_model(Role role, const std::string& model_id) const {
+  const std::string role_name(to_string(role));
+  auto ep = role_endpoint(role);
+  if (!ep) return std::nullopt;
+  ResolvedModel r;
+  r.id = model_id;
+  r.role = role;
+  r.api_model = model_id;
+  r.endpoint.provider = role_name;
+  r.endpoint.base_url = ep->base_url;
+  r.endpoint.api_key_env = ep->api_key_env;
+  r.defined_at = "env " + ep->url_env;
+  if (role == Role::embedding) r.kind = ModelKind::embedding;
+  const bool sim = is_sim_url(ep->base_url);
+  if (!sim && !(has_http_scheme(ep->base_url) && !host_of(ep->base_url).empty())) {
+    throw Error(ep->url_env + " (set in " + env_.origin(ep->url_env) +
+                ") must be a URL starting with http:// or https://, e.g. https://api.mistral.ai/v1");
+  }
+  if (ep->key_set) {
+    r.endpoint.api_key = *env_.get(ep->api_key_env);
+  } else if (!sim && !is_loopback_url(ep->base_url)) {
+    throw Error("role " + role_name + " uses " + ep->url_env + " (set in " +
+                env_.origin(ep->url_env) + ") but " + ep->api_key_env +
+                " is not set: set it in " + env_file_name(env_) + " or the environment");
+  }
+  return r;
+}
+
+// As in every OpenAI client: OPENAI_BASE_URL (default https://api.openai.com/v1) with the key
+// OPENAI_API_KEY, for a model neither the config nor the role's variables define. The key
+// is paired with that URL only. Neither variable set: nullopt.
+std::optional<ResolvedModel> Registry::openai_env_model(Role role, const std::string& model_id) const {
+  const std::string env_file = env_file_name(env_);
+  const auto openai_url = env_.get(kOpenAiUrlEnv);
+  const auto openai_key = env_.get(kOpenAiKeyEnv);
+  if (!openai_url && !openai_key) return std::nullopt;
+  ResolvedModel r;
+  r.id = model_id;
+  r.role = role;
+  r.api_model = model_id;
+  r.endpoint.provider = "openai-env";
+  r.endpoint.base_url = normalise_url(openai_url ? *openai_url : std::string(kOpenAiDefaultUrl));
+  r.endpoint.api_key_env = kOpenAiKeyEnv;
+  r.defined_at = openai_url ? "env " + std::string(kOpenAiUrlEnv) : "env " + std::string(kOpenAiKeyEnv);
+  if (role == Role::embedding) r.kind = ModelKind::embedding;
+  const std::string& url = r.endpoint.base_url;
+  if (!is_sim_url(url) && !(has_http_scheme(url) && !host_of(url).empty())) {
+    throw Error(fmt::format("{} (set in {}) must be a URL starting with http:// or https://, e.g. {}",
+                            kOpenAiUrlEnv, env_.origin(kOpenAiUrlEnv), kOpenAiDefaultUrl));
+  }
+  if (openai_key) {
+    r.endpoint.api_key = *openai_key;
+  } else if (!is_sim_url(url) && !is_loopback_url(url)) {
+    throw Error(fmt::format("model \"{}\" goes to {} (set in {}), but {} is not set: set it in {} or the "
+                            "environment",
+                            model_id, kOpenAiUrlEnv, env_.origin(kOpenAiUrlEnv), kOpenAiKeyEnv, env_file));
+  }
+  std::vector<std::string> known;
+  for (const auto& m : config_.models) known.push_back(m.id);
+  spdlog::info("model {}: not defined in the config{}; sending it to {} ({})", model_id,
+               did_you_mean(model_id, known), endpoint_host(url), r.defined_at.substr(4));
+  return r;
+}
 
 ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
   if (model_id.empty()) throw Error("an empty model id was given for role " + std::string(to_string(role)));
   const std::string env_file = env_file_name(env_);
   const std::string role_name(to_string(role));
 
-  // The role's own endpoint from the model-lab variables, or an Error saying what to set.
-  auto role_model = [&]() -> std::optional<ResolvedModel> {
-    auto ep = role_endpoint(role);
-    if (!ep) return std::nullopt;
-    ResolvedModel r;
-    r.id = model_id;
-    r.role = role;
-    r.api_model = model_id;
-    r.endpoint.provider = role_name;
-    r.endpoint.base_url = ep->base_url;
-    r.endpoint.api_key_env = ep->api_key_env;
-    r.defined_at = "env " + ep->url_env;
-    if (role == Role::embedding) r.kind = ModelKind::embedding;
-    const bool sim = is_sim_url(ep->base_url);
-    if (!sim && !(has_http_scheme(ep->base_url) && !host_of(ep->base_url).empty())) {
-      throw Error(ep->url_env + " (set in " + env_.origin(ep->url_env) +
-                  ") must be a URL starting with http:// or https://, e.g. https://api.mistral.ai/v1");
-    }
-    if (ep->key_set) {
-      r.endpoint.api_key = *env_.get(ep->api_key_env);
-    } else if (!sim && !is_loopback_url(ep->base_url)) {
-      throw Error("role " + role_name + " uses " + ep->url_env + " (set in " +
-                  env_.origin(ep->url_env) + ") but " + ep->api_key_env +
-                  " is not set: set it in " + env_file + " or the environment");
-    }
-    return r;
-  };
 
   if (const ModelConfig* m = find_model(model_id)) {
     const ProviderConfig& p = config_.providers.at(m->provider);
@@ -226,7 +265,7 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
     if (!p.api_key_env.empty()) {
       if (auto key = env_.get(p.api_key_env)) {
         r.endpoint.api_key = *key;
-      } else if (auto fallback = role_model()) {
+      } else if (auto fallback = role_model(role, model_id)) {
         // A model-lab setup: the role's own URL and key serve this model id.
         spdlog::info("model {}: {} is not set; using the {} endpoint from {}", model_id,
                      p.api_key_env, role_name, fallback->defined_at.substr(4));
@@ -242,41 +281,9 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
     return r;
   }
 
-  if (auto r = role_model()) return *r;
+  if (auto r = role_model(role, model_id)) return *r;
 
-  // As in every OpenAI client: OPENAI_BASE_URL (default https://api.openai.com/v1) with the key
-  // OPENAI_API_KEY, for a model neither the config nor the role's variables define. The key
-  // is paired with that URL only.
-  const auto openai_url = env_.get(kOpenAiUrlEnv);
-  const auto openai_key = env_.get(kOpenAiKeyEnv);
-  if (openai_url || openai_key) {
-    ResolvedModel r;
-    r.id = model_id;
-    r.role = role;
-    r.api_model = model_id;
-    r.endpoint.provider = "openai-env";
-    r.endpoint.base_url = normalise_url(openai_url ? *openai_url : std::string(kOpenAiDefaultUrl));
-    r.endpoint.api_key_env = kOpenAiKeyEnv;
-    r.defined_at = openai_url ? "env " + std::string(kOpenAiUrlEnv) : "env " + std::string(kOpenAiKeyEnv);
-    if (role == Role::embedding) r.kind = ModelKind::embedding;
-    const std::string& url = r.endpoint.base_url;
-    if (!is_sim_url(url) && !(has_http_scheme(url) && !host_of(url).empty())) {
-      throw Error(fmt::format("{} (set in {}) must be a URL starting with http:// or https://, e.g. {}",
-                              kOpenAiUrlEnv, env_.origin(kOpenAiUrlEnv), kOpenAiDefaultUrl));
-    }
-    if (openai_key) {
-      r.endpoint.api_key = *openai_key;
-    } else if (!is_sim_url(url) && !is_loopback_url(url)) {
-      throw Error(fmt::format("model \"{}\" goes to {} (set in {}), but {} is not set: set it in {} or the "
-                              "environment",
-                              model_id, kOpenAiUrlEnv, env_.origin(kOpenAiUrlEnv), kOpenAiKeyEnv, env_file));
-    }
-    std::vector<std::string> known;
-    for (const auto& m : config_.models) known.push_back(m.id);
-    spdlog::info("model {}: not defined in the config{}; sending it to {} ({})", model_id,
-                 did_you_mean(model_id, known), endpoint_host(url), r.defined_at.substr(4));
-    return r;
-  }
+  if (auto r = openai_env_model(role, model_id)) return *r;
 
   std::vector<std::string> ids;
   for (const auto& m : config_.models) ids.push_back(m.id);
@@ -286,7 +293,7 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
   throw Error("model \"" + model_id + "\" for role " + role_name + ": " + where +
               did_you_mean(model_id, ids) + ", and role " + role_name +
               " has no endpoint; add it under models: in " +
-              (config_.path.empty() ? std::string("configs/models.yaml") : config_.path.string()) +
+              (config_.path.empty() ? std::string(kLocalConfig) : config_.path.string()) +
               ", set " + vars.url.front() + " and " + vars.key.front() + " in " + env_file + ", or set " +
               kOpenAiKeyEnv + " (and " + kOpenAiUrlEnv + " for a server other than OpenAI's)");
 }

@@ -128,6 +128,8 @@ class Registry {
   const ConfigChoice& config_choice() const { return choice_; }
 
  private:
+  std::optional<ResolvedModel> role_model(Role role, const std::string& model_id) const;
+  std::optional<ResolvedModel> openai_env_model(Role role, const std::string& model_id) const;
   ModelsConfig config_;
   Env env_;
   ConfigChoice choice_;

@@ -99,6 +99,14 @@ struct Dataset {
   std::string rubric;
 };
 
+// Items a workload loaded, with the scorer that decides what a right answer is: what the
+// embedded simulator learns (run/session.hpp). A view: the items outlive it.
+struct ItemSet {
+  std::string task;  // keys are "<task>/<item id>"
+  Scorer scorer = Scorer::exact;
+  const std::vector<Item>* items = nullptr;
+};
+
 inline constexpr std::string_view kDefaultDataDir = "benchmarks/data";
 
 // mmlu, gsm8k, arc_challenge, arc_easy, truthfulqa_mc1, hellaswag, medqa, in that order.

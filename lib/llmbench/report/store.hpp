@@ -10,10 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/records/output_layout.hpp"
+
 namespace llmbench::report {
 
 inline constexpr int kSchemaVersion = 1;
-inline constexpr const char* kReportFileName = "benchmark_runs.json";
+using records::kReportFileName;  // "benchmark_runs.json" (records/output_layout.hpp)
 
 // Reads and migrates all runs. Missing file: an empty array. Throws InputError naming the
 // file, line and column when it is not valid JSON, or the run index when a run is malformed

@@ -27,9 +27,7 @@ namespace llmbench::run {
 
 enum class StrongVerdicts { no, yes };
 
-struct ArenaOptions {
-  std::string config;  // --config; "" = the rule of config/config_path.hpp
-  std::string env_file = ".env.benchmark-models";
+struct ArenaOptions : SessionOptions {
   std::vector<std::string> generation_models;  // empty: models.yaml roles.generation
   std::vector<std::string> judge_models;       // empty: models.yaml roles.judge
   std::string dataset;                         // JSONL: prompt, optional id and category
@@ -42,21 +40,6 @@ struct ArenaOptions {
   StrongVerdicts strong = StrongVerdicts::no;
   int bootstrap_rounds = 1000;
   std::uint64_t bootstrap_seed = 0;
-  int concurrency = 32;
-  int retries = 4;
-  double timeout_s = 120;
-  bool timeout_given = false;  // --timeout was on the command line: it wins over providers' timeout_s
-  nlohmann::json model_args = nlohmann::json::object();  // -M key=value: request params over the config's
-  std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
-  double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
-  std::string output_dir = "benchmarks/reports";
-  std::string run_id;  // "" = generated
-  bool no_cache = false;
-  std::string cache_dir;  // "" = <output_dir>/cache, shared with `llmbench run`
-  bool render_report = false;  // write <output-dir>/report.html afterwards
-  Progress progress = Progress::auto_;
-  OutputFormat output = OutputFormat::text;
-  bool dry_run = false;
 };
 
 // Runs an arena; returns the process exit code (ExitCode::ok, or failures when some

@@ -9,7 +9,6 @@
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/error.hpp"
-#include "llmbench/sim/answer_book.hpp"
 #include "llmbench/util/text.hpp"
 #include "llmbench/util/text_file.hpp"
 
@@ -66,13 +65,15 @@ std::vector<ArenaPrompt> sample_prompts(std::vector<ArenaPrompt> prompts, const 
 }
 
 std::vector<ArenaPrompt> load_task_prompts(const std::vector<std::string>& tasks, const std::string& limit,
-                                           std::uint64_t seed, sim::AnswerBook* book) {
+                                           std::uint64_t seed, std::vector<data::Dataset>* chosen) {
   const std::string dir = data::resolve_data_dir("");
   const data::SampleLimit parsed = data::parse_limit(limit);
   std::vector<ArenaPrompt> prompts;
   for (const auto& task : tasks) {
-    const data::Dataset ds = data::load_task(task, dir);
-    for (const data::Item& item : data::sample_items(ds.items, parsed, seed, ds.task)) {
+    data::Dataset ds = data::load_task(task, dir);
+    ds.items = data::sample_items(ds.items, parsed, seed, ds.task);
+    ds.fewshot_pool.clear();
+    for (const data::Item& item : ds.items) {
       ArenaPrompt p;
       p.id = ds.task + "/" + item.id;
       p.category = ds.task;
@@ -81,18 +82,9 @@ std::vector<ArenaPrompt> load_task_prompts(const std::vector<std::string>& tasks
         p.text += fmt::format("{}. {}\n", static_cast<char>('A' + k), item.choices[k]);
       }
       p.text += "\nAnswer the question and briefly explain your reasoning.";
-      if (book != nullptr) {
-        const std::string key = ds.task + "/" + item.id;
-        if (ds.scorer == data::Scorer::choice_letter && !item.choices.empty()) {
-          book->add_choice(item.question, item.choices, item.gold_index, key);
-        } else if (ds.scorer == data::Scorer::numeric) {
-          book->add_number(item.question, item.reference, key);
-        } else if (!item.reference.empty()) {
-          book->add_text(item.question, item.reference, key);
-        }
-      }
       prompts.push_back(std::move(p));
     }
+    if (chosen != nullptr) chosen->push_back(std::move(ds));
   }
   return prompts;
 }

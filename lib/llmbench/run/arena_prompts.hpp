@@ -7,11 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "llmbench/data/tasks.hpp"
 #include "llmbench/http/types.hpp"
-
-namespace llmbench::sim {
-class AnswerBook;
-}
 
 namespace llmbench::run {
 
@@ -29,10 +26,10 @@ std::vector<ArenaPrompt> load_prompt_file(const std::string& path);
 // Standard task questions as prompts: id "<task>/<item id>", category = the task, text =
 // the question with its options lettered "A. ..." and a request to answer and explain.
 // `limit` and `seed` pick items per task as `llmbench run --limit` does (sampling.hpp).
-// When `book` is given, each question is added to it so the simulator answers it with
-// the model's accuracy.
+// When `chosen` is given, each task's dataset is added to it with `items` = the items chosen
+// (their gold answers: what the embedded simulator learns).
 std::vector<ArenaPrompt> load_task_prompts(const std::vector<std::string>& tasks, const std::string& limit,
-                                           std::uint64_t seed, sim::AnswerBook* book);
+                                           std::uint64_t seed, std::vector<data::Dataset>* chosen);
 
 // Keeps `limit` prompts ("" = all) chosen by the seeded rank of their ids, in file order.
 std::vector<ArenaPrompt> sample_prompts(std::vector<ArenaPrompt> prompts, const std::string& limit,

@@ -72,7 +72,7 @@ json JudgeReliabilityTier::datasets_json() const {
                        {"items_total", d.items_total}, {"items_selected", d.items.size()}}});
 }
 
-void JudgeReliabilityTier::add_to_answer_book(sim::AnswerBook& book) const { context_->add_to_answer_book(book); }
+std::vector<data::ItemSet> JudgeReliabilityTier::item_sets() const { return {context_->gold_answers()}; }
 
 void JudgeReliabilityTier::submit(http::Executor& executor, const ModelMatrix& models,
                                   const std::set<std::string>& done, RecordSink sink) {

@@ -28,7 +28,7 @@ class JudgeReliabilityTier final : public Tier {
   std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
-  void add_to_answer_book(sim::AnswerBook& book) const override;
+  std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
   // metrics.tier_judge: metrics::JudgeConsistency keys (consistency_score, error_rate,
@@ -57,7 +57,7 @@ class JudgePipelineTier final : public Tier {
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
   // The pipeline items are judged, not answered: nothing to teach the simulator.
-  void add_to_answer_book(sim::AnswerBook&) const override {}
+  std::vector<data::ItemSet> item_sets() const override { return {}; }
   void submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
   // metrics.tier_judge_pipeline: pipeline_metrics().

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/config/config_path.hpp"
+
 namespace llmbench::run {
 
 enum class Progress { auto_, bar, plain, none };
@@ -16,9 +18,30 @@ enum class JudgeEvalMode { direct, reasoned };
 // run record as one JSON document at the end, with the plan and summary on stderr.
 enum class OutputFormat { text, json };
 
-struct RunOptions {
+// What every workload's session takes from the command line (`run`, `arena run`, and the
+// commands built on RunSession): where the models and keys are, how requests are sent, where
+// results go and how they are shown.
+struct SessionOptions {
   std::string config;  // --config; "" = the rule of config/config_path.hpp
-  std::string env_file = ".env.benchmark-models";
+  std::string env_file = config::kDefaultEnvFile;
+  int concurrency = 32;
+  int retries = 4;
+  double timeout_s = 120;
+  bool timeout_given = false;  // --timeout was on the command line: it wins over providers' timeout_s
+  nlohmann::json model_args = nlohmann::json::object();  // -M key=value: request params over the config's
+  std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
+  double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
+  std::string output_dir = "benchmarks/reports";
+  std::string run_id;  // "" = generated
+  bool no_cache = false;
+  std::string cache_dir;  // "" = <output_dir>/cache, shared by every workload there
+  bool render_report = false;  // write <output-dir>/report.html after the run
+  Progress progress = Progress::auto_;
+  OutputFormat output = OutputFormat::text;  // display only: not part of the run's flags
+  bool dry_run = false;
+};
+
+struct RunOptions : SessionOptions {
   std::vector<std::string> tiers;  // 0,1,2,3,judge,judge_pipeline,standard (or all)
   std::vector<std::string> tasks;  // standard tasks: mmlu, gsm8k, ... and custom task names
   std::string tasks_file;          // YAML with a `tasks:` list of custom tasks
@@ -40,27 +63,12 @@ struct RunOptions {
   int top_k = 5;                       // tier_3 retrieval depth
   JudgeEvalMode judge_eval_mode = JudgeEvalMode::direct;
   int consistency_runs = 1;
-  int concurrency = 32;
-  int retries = 4;
-  double timeout_s = 120;
-  bool timeout_given = false;  // --timeout was on the command line: it wins over providers' timeout_s
-  nlohmann::json model_args = nlohmann::json::object();  // -M key=value: request params over the config's
-  std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
-  double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
-  std::string output_dir = "benchmarks/reports";
-  std::string run_id;  // "" = generated
   std::string resume;  // run id to resume
   bool retry_errors = false;  // with resume: also send again the items that ended in an error
   // Standard tier: score a reply cut off by the token budget from whatever its text holds
   // (lm-evaluation-harness's behaviour); default false: only a complete final answer counts.
   bool score_truncated = false;
-  bool no_cache = false;
-  std::string cache_dir;  // "" = <output_dir>/cache
   std::string baselines = "configs/baselines.yaml";  // metric thresholds; a missing default is skipped
-  bool render_report = false;  // write report.html after the run
-  Progress progress = Progress::auto_;
-  OutputFormat output = OutputFormat::text;  // display only: not part of the run's flags
-  bool dry_run = false;
   bool verbose = false;
   // The flags given on the command line, by long name ("--tasks"): what --resume may take
   // from this command line (see resume_options). Not stored.

@@ -14,17 +14,17 @@
 
 namespace llmbench::run {
 
-std::string unavailable_reason(const config::CheckResult& check) {
-  return fmt::format("{}: {}", config::to_string(check.outcome), check.hint);
+std::string unavailable_reason(const run::CheckResult& check) {
+  return fmt::format("{}: {}", to_string(check.outcome), check.hint);
 }
 
-bool transient(const config::CheckResult& check) {
+bool transient(const run::CheckResult& check) {
   switch (check.outcome) {
-    case config::CheckOutcome::timeout:
-    case config::CheckOutcome::unreachable:
-    case config::CheckOutcome::rate_limited:
+    case run::CheckOutcome::timeout:
+    case run::CheckOutcome::unreachable:
+    case run::CheckOutcome::rate_limited:
       return true;
-    case config::CheckOutcome::error:
+    case run::CheckOutcome::error:
       return check.http_status >= 500 || check.http_status == 0;  // 5xx, or the wire (a parse, a drop)
     default:
       return false;
@@ -36,7 +36,7 @@ PreflightResult preflight(const ModelMatrix& models, const config::Registry& reg
   struct Check {
     std::string who;  // "<role>/<id>"
     const config::ResolvedModel* model = nullptr;
-    std::optional<config::CheckResult> result;
+    std::optional<run::CheckResult> result;
   };
   std::vector<Check> checks;
   std::set<std::string> asked;
@@ -60,17 +60,17 @@ PreflightResult preflight(const ModelMatrix& models, const config::Registry& reg
   http::Executor executor(eo);
   for (const Check& c : checks) executor.set_provider_limits(c.model->endpoint.provider, c.model->limits);
 
-  config::CheckOptions check_options;
+  run::CheckOptions check_options;
   check_options.timeout_s = options.timeout_s;
   check_options.retries = eo.retries;
   CheckProgress progress;
   progress.total = checks.size();
   for (Check& c : checks) {
     progress.waiting.push_back(c.model->id);
-    executor.submit(config::check_request(*c.model), [&, check = &c](http::RequestRecord&& record) {
+    executor.submit(run::check_request(*c.model), [&, check = &c](http::RequestRecord&& record) {
       if (record.outcome == http::Outcome::cancelled) return;  // stopped: it stays "waiting on"
-      check->result = config::check_result(registry, *check->model, record, check_options);
-      ++(check->result->outcome == config::CheckOutcome::ok ? progress.ok : progress.failed);
+      check->result = run::check_result(registry, *check->model, record, check_options);
+      ++(check->result->outcome == run::CheckOutcome::ok ? progress.ok : progress.failed);
     });
   }
   ProgressDisplay display(options.progress, label);
@@ -97,7 +97,7 @@ PreflightResult preflight(const ModelMatrix& models, const config::Registry& reg
   display.finish_status(format_check_progress(progress, elapsed_s()));
   if (out.interrupted) return out;
   for (const Check& c : checks) {
-    if (c.result && c.result->outcome != config::CheckOutcome::ok) out.unavailable.emplace(c.who, *c.result);
+    if (c.result && c.result->outcome != run::CheckOutcome::ok) out.unavailable.emplace(c.who, *c.result);
   }
   return out;
 }

@@ -6,7 +6,6 @@
 
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
-#include "llmbench/sim/answer_book.hpp"
 
 namespace llmbench::run {
 
@@ -124,13 +123,19 @@ SharedRequests& RagContext::requests(http::Executor& executor) {
   return *requests_;
 }
 
-void RagContext::add_to_answer_book(sim::AnswerBook& book) {
-  if (std::find(books_.begin(), books_.end(), &book) != books_.end()) return;
-  books_.push_back(&book);
-  for (const auto& item : dataset().items) {
-    if (item.ground_truth_answer.empty()) continue;
-    book.add_text(item.question, item.ground_truth_answer, fmt::format("rag/{}", item.id));
+data::ItemSet RagContext::gold_answers() {
+  if (!gold_) {
+    gold_.emplace();
+    for (const auto& item : dataset().items) {
+      if (item.ground_truth_answer.empty()) continue;
+      data::Item gold;
+      gold.id = item.id;
+      gold.question = item.question;
+      gold.reference = item.ground_truth_answer;
+      gold_->push_back(std::move(gold));
+    }
   }
+  return {std::string(kRagSampleTask), data::Scorer::normalized_text, &*gold_};
 }
 
 std::shared_ptr<RagContext> shared_rag_context(const RunOptions& options, const std::string& data_dir) {

@@ -17,12 +17,9 @@
 #include "llmbench/data/rag_dataset.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/run/options.hpp"
+#include "llmbench/data/tasks.hpp"
 #include "llmbench/run/rag_requests.hpp"
 #include "llmbench/tasks/prompt_template.hpp"
-
-namespace llmbench::sim {
-class AnswerBook;
-}
 
 namespace llmbench::run {
 
@@ -72,8 +69,8 @@ class RagContext {
   // Request sharing for this executor (one per run; a new executor starts afresh).
   SharedRequests& requests(http::Executor& executor);
 
-  // Adds every selected question with its reference as a text entry, once per book.
-  void add_to_answer_book(sim::AnswerBook& book);
+  // The selected questions that have a ground-truth answer, as items keyed "rag/<id>".
+  data::ItemSet gold_answers();
 
  private:
   RunOptions options_;
@@ -86,7 +83,7 @@ class RagContext {
   std::map<std::string, tasks::PromptTemplate> prompts_;
   http::Executor* executor_ = nullptr;
   std::unique_ptr<SharedRequests> requests_;
-  std::vector<const sim::AnswerBook*> books_;
+  std::optional<std::vector<data::Item>> gold_;
 };
 
 // The context the tiers of one sweep share: the same object for every call while a tier

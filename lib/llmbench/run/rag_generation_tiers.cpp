@@ -106,7 +106,7 @@ std::size_t AnswerQualityTier::job_count(const ModelMatrix& models) const {
 
 json AnswerQualityTier::datasets_json() const { return json::array({rag_datasets_entry(*context_, name(), false)}); }
 
-void AnswerQualityTier::add_to_answer_book(sim::AnswerBook& book) const { context_->add_to_answer_book(book); }
+std::vector<data::ItemSet> AnswerQualityTier::item_sets() const { return {context_->gold_answers()}; }
 
 void AnswerQualityTier::submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
                                RecordSink sink) {
@@ -236,7 +236,7 @@ std::size_t EndToEndTier::job_count(const ModelMatrix& models) const {
 
 json EndToEndTier::datasets_json() const { return json::array({rag_datasets_entry(*context_, name(), true)}); }
 
-void EndToEndTier::add_to_answer_book(sim::AnswerBook& book) const { context_->add_to_answer_book(book); }
+std::vector<data::ItemSet> EndToEndTier::item_sets() const { return {context_->gold_answers()}; }
 
 void EndToEndTier::submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
                           RecordSink sink) {

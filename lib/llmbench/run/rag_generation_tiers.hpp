@@ -29,7 +29,7 @@ class AnswerQualityTier final : public Tier {
   std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
-  void add_to_answer_book(sim::AnswerBook& book) const override;
+  std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
   void aggregate(const std::vector<const nlohmann::json*>& records, const ModelMatrix& models,
@@ -57,7 +57,7 @@ class EndToEndTier final : public Tier {
   std::vector<PlannedLoad> planned_load(const ModelMatrix& models) const override;
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
-  void add_to_answer_book(sim::AnswerBook& book) const override;
+  std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
   void aggregate(const std::vector<const nlohmann::json*>& records, const ModelMatrix& models,

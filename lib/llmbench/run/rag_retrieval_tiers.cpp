@@ -103,7 +103,7 @@ json EmbeddingGeometryTier::datasets_json() const {
   return json::array({rag_datasets_entry(*context_, name(), false)});
 }
 
-void EmbeddingGeometryTier::add_to_answer_book(sim::AnswerBook& book) const { context_->add_to_answer_book(book); }
+std::vector<data::ItemSet> EmbeddingGeometryTier::item_sets() const { return {context_->gold_answers()}; }
 
 void EmbeddingGeometryTier::submit(http::Executor& executor, const ModelMatrix& models,
                                    const std::set<std::string>& done, RecordSink sink) {
@@ -174,7 +174,7 @@ std::size_t RetrievalTier::job_count(const ModelMatrix& models) const {
 
 json RetrievalTier::datasets_json() const { return json::array({rag_datasets_entry(*context_, name(), true)}); }
 
-void RetrievalTier::add_to_answer_book(sim::AnswerBook& book) const { context_->add_to_answer_book(book); }
+std::vector<data::ItemSet> RetrievalTier::item_sets() const { return {context_->gold_answers()}; }
 
 void RetrievalTier::submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
                            RecordSink sink) {

@@ -43,7 +43,7 @@ class EmbeddingGeometryTier final : public Tier {
   // One record per embedding model, key "tier_0|emb=<model>", holding `geometry`.
   std::size_t job_count(const ModelMatrix& models) const override { return models.embedding.size(); }
   nlohmann::json datasets_json() const override;
-  void add_to_answer_book(sim::AnswerBook& book) const override;
+  std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
   // metrics.tier_0: the metrics::EmbeddingGeometry keys (total_samples, avg_nn_distance, ...).
@@ -67,7 +67,7 @@ class RetrievalTier final : public Tier {
   // again (`retrieved_rerun`, repeat_index 1) and the gold ids (`relevant`).
   std::size_t job_count(const ModelMatrix& models) const override;
   nlohmann::json datasets_json() const override;
-  void add_to_answer_book(sim::AnswerBook& book) const override;
+  std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
   // metrics.tier_1: metrics::RetrievalMetrics keys (hit_rate@k, mrr, recall@k, precision@k,

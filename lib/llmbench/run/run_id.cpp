@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/records/output_layout.hpp"
 
 namespace llmbench::run {
 namespace {
@@ -59,9 +60,10 @@ void create_run_dir(const std::filesystem::path& output_dir, const std::string& 
                  environment ? ExitCode::internal : ExitCode::bad_input);
   };
   std::error_code ec;
-  std::filesystem::create_directories(output_dir / "runs", ec);
+  const records::OutputLayout layout(output_dir);
+  std::filesystem::create_directories(layout.runs_dir(), ec);
   if (ec) throw unusable("cannot create the directory", ec.value());
-  const std::filesystem::path dir = output_dir / "runs" / run_id;
+  const std::filesystem::path dir = layout.run_dir(run_id);
   if (::mkdir(dir.c_str(), 0755) == 0) return;
   if (errno == EEXIST) {
     throw Error(fmt::format("run id \"{}\" is taken: {} exists; {}", run_id, dir.string(), if_taken));

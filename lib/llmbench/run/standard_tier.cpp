@@ -12,7 +12,6 @@
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
-#include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/tasks/score.hpp"
 
 namespace llmbench::run {
@@ -178,11 +177,13 @@ json StandardTier::datasets_json() const {
   return out;
 }
 
-void StandardTier::add_to_answer_book(sim::AnswerBook& book) const {
+std::vector<data::ItemSet> StandardTier::item_sets() const {
+  std::vector<data::ItemSet> sets;
   for (const auto& task : tasks_) {
-    sim::add_items(book, task.dataset, task.items);
-    sim::add_items(book, task.dataset, task.dataset.fewshot_pool);
+    sets.push_back({task.dataset.task, task.dataset.scorer, &task.items});
+    sets.push_back({task.dataset.task, task.dataset.scorer, &task.dataset.fewshot_pool});
   }
+  return sets;
 }
 
 std::vector<config::Role> StandardTier::roles() const {

@@ -69,7 +69,7 @@ class StandardTier final : public Tier {
   // task, split, files, items_total, items_selected per task.
   nlohmann::json datasets_json() const override;
   // Every selected question and the few-shot pool.
-  void add_to_answer_book(sim::AnswerBook& book) const override;
+  std::vector<data::ItemSet> item_sets() const override;
   // One request per prompt and generation model; record key "standard|<task>/<item>|<model>".
   // For a judge-scored task, then one request per judge on that answer (standard_judge.hpp);
   // the answer is asked again whenever one of its judge records is still to be written.

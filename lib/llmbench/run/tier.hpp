@@ -4,7 +4,7 @@
 //
 // The sweep drives every tier the same way:
 //   1. make_tier() loads the tier's data (before any model is contacted);
-//   2. plan() and add_to_answer_book() describe it;
+//   2. plan(), planned_load() and item_sets() describe it;
 //   3. submit() queues its jobs on the shared executor; each job ends in exactly one
 //      record passed to the sink on the executor's loop thread (a record is one item-log
 //      line: it carries "tier" == name() and a "key" unique within the run);
@@ -23,13 +23,10 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/config/registry.hpp"
+#include "llmbench/data/tasks.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/run/cost_estimate.hpp"
 #include "llmbench/run/options.hpp"
-
-namespace llmbench::sim {
-class AnswerBook;
-}
 
 namespace llmbench::run {
 
@@ -77,8 +74,8 @@ class Tier {
   virtual std::size_t job_count(const ModelMatrix& models) const = 0;
   // The run's `datasets` entries for this tier (task/dataset, split, files, counts).
   virtual nlohmann::json datasets_json() const = 0;
-  // Teaches the embedded simulator this tier's questions and gold answers.
-  virtual void add_to_answer_book(sim::AnswerBook& book) const = 0;
+  // The items this tier asks about, with their gold answers (views into the tier's data).
+  virtual std::vector<data::ItemSet> item_sets() const = 0;
   // Queues the tier's jobs (all at once, or fed as earlier ones complete): `models`, `done`
   // and what `sink` refers to must outlive executor.run().
   virtual void submit(http::Executor& executor, const ModelMatrix& models,

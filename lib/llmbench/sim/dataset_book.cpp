@@ -6,10 +6,10 @@
 
 namespace llmbench::sim {
 
-void add_items(AnswerBook& book, const data::Dataset& dataset, const std::vector<data::Item>& items) {
-  for (const data::Item& item : items) {
-    std::string key = dataset.task + "/" + item.id;
-    switch (dataset.scorer) {
+void add_items(AnswerBook& book, const data::ItemSet& set) {
+  for (const data::Item& item : *set.items) {
+    std::string key = set.task + "/" + item.id;
+    switch (set.scorer) {
       case data::Scorer::choice_letter:
         book.add_choice(item.question, item.choices, item.gold_index, std::move(key));
         break;
@@ -20,6 +20,7 @@ void add_items(AnswerBook& book, const data::Dataset& dataset, const std::vector
         if (!item.reference.empty()) book.add_text(item.question, item.reference, std::move(key));
         break;
       default:
+        if (item.reference.empty()) break;
         book.add_text(item.question, item.reference, std::move(key));
         break;
     }
@@ -38,8 +39,8 @@ std::shared_ptr<AnswerBook> load_default_answer_book() {
   for (const data::TaskSpec& task : data::standard_tasks()) {
     try {
       data::Dataset dataset = data::load_task(task.name, dir);
-      add_items(*book, dataset, dataset.items);
-      add_items(*book, dataset, dataset.fewshot_pool);
+      add_items(*book, {dataset.task, dataset.scorer, &dataset.items});
+      add_items(*book, {dataset.task, dataset.scorer, &dataset.fewshot_pool});
     } catch (const Error& e) {
       spdlog::warn("simulator: task {} not loaded into the answer book: {}", task.name, e.what());
     }

@@ -11,8 +11,8 @@
 
 namespace llmbench::sim {
 
-// Adds `items` (taken from `dataset`) with the dataset's scorer deciding the entry kind:
-// choice_letter -> choice, numeric -> number, anything else -> text.
-void add_items(AnswerBook& book, const data::Dataset& dataset, const std::vector<data::Item>& items);
+// Adds the items of `set`, with its scorer deciding the entry kind: choice_letter -> choice,
+// numeric -> number, anything else -> text (an item without a reference is left out).
+void add_items(AnswerBook& book, const data::ItemSet& set);
 
 }  // namespace llmbench::sim

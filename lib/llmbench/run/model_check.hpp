@@ -11,7 +11,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/http/types.hpp"
 
-namespace llmbench::config {
+namespace llmbench::run {
 
 enum class CheckOutcome {
   ok,
@@ -29,15 +29,15 @@ CheckOutcome classify(const http::RequestRecord& record);
 
 struct CheckTarget {
   std::string id;
-  Role role = Role::generation;
+  config::Role role = config::Role::generation;
 };
 
 // The models to test. Named `ids`: each with `role` if given, else embedding for embedding
 // models, else the first role whose defaults name it, else generation. No ids: the defaults
 // of `role` (or of every role), deduplicated; with no defaults either, every model the config
 // defines (embedding models as embedding, the others as `role` or generation).
-std::vector<CheckTarget> check_targets(const Registry& registry, const std::vector<std::string>& ids,
-                                       std::optional<Role> role);
+std::vector<CheckTarget> check_targets(const config::Registry& registry, const std::vector<std::string>& ids,
+                                       std::optional<config::Role> role);
 
 struct CheckOptions {
   double timeout_s = 30;
@@ -47,7 +47,7 @@ struct CheckOptions {
 
 struct CheckResult {
   std::string model;
-  Role role = Role::generation;
+  config::Role role = config::Role::generation;
   std::string endpoint;  // endpoint_host of the configured URL (sim:// for the simulator)
   CheckOutcome outcome = CheckOutcome::error;
   int http_status = 0;
@@ -59,18 +59,18 @@ struct CheckResult {
 // embedding model gets one embeddings call; a chat model a one-word prompt with its own params,
 // plus max_tokens 5 only when those set no token limit (a model configured with
 // max_completion_tokens is sent that alone, never both).
-http::ApiRequest check_request(const ResolvedModel& model);
+http::ApiRequest check_request(const config::ResolvedModel& model);
 
 // What the record of a check request means: outcome, status, latency and a hint naming the
 // variable or setting to fix.
-CheckResult check_result(const Registry& registry, const ResolvedModel& model, const http::RequestRecord& record,
+CheckResult check_result(const config::Registry& registry, const config::ResolvedModel& model, const http::RequestRecord& record,
                          const CheckOptions& options);
 
 // Resolves every target (a failure becomes a not_configured row), starts the embedded
 // simulators the targets need, sends check_request() per model concurrently and waits for all.
-std::vector<CheckResult> check_models(const Registry& registry, const std::vector<CheckTarget>& targets,
+std::vector<CheckResult> check_models(const config::Registry& registry, const std::vector<CheckTarget>& targets,
                                       const CheckOptions& options);
 
-std::string render_check_results(const std::vector<CheckResult>& results, ListFormat format);
+std::string render_check_results(const std::vector<CheckResult>& results, config::ListFormat format);
 
-}  // namespace llmbench::config
+}  // namespace llmbench::run

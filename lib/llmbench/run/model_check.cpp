@@ -1,4 +1,4 @@
-#include "llmbench/config/model_check.hpp"
+#include "llmbench/run/model_check.hpp"
 
 #include <algorithm>
 
@@ -11,7 +11,12 @@
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/util/terminal.hpp"
 
-namespace llmbench::config {
+namespace llmbench::run {
+
+using config::Registry;
+using config::ResolvedModel;
+using config::Role;
+
 namespace {
 
 bool mentions_missing_model(std::string text) {
@@ -37,7 +42,7 @@ std::string url_setting(const Registry& registry, const ResolvedModel& m) {
 
 std::string hint_for(const Registry& registry, const ResolvedModel& m, const std::string& host,
                      const http::RequestRecord& record, CheckOutcome outcome, const CheckOptions& options) {
-  const Env& env = registry.env();
+  const config::Env& env = registry.env();
   const std::string& key_var = m.endpoint.api_key_env;
   switch (outcome) {
     case CheckOutcome::ok:
@@ -61,7 +66,7 @@ std::string hint_for(const Registry& registry, const ResolvedModel& m, const std
       return "check `model:` of " + m.id + " at " + m.defined_at + said;
     }
     case CheckOutcome::unreachable:
-      if (is_loopback_url(host)) return "is the server at " + host + " running?";
+      if (config::is_loopback_url(host)) return "is the server at " + host + " running?";
       return "cannot connect to " + host + ": check " + url_setting(registry, m) + " and your network";
     case CheckOutcome::timeout:
       return fmt::format("no answer within {}s: raise --timeout or check the server at {}", options.timeout_s,
@@ -81,7 +86,7 @@ std::string hint_for(const Registry& registry, const ResolvedModel& m, const std
 }
 
 bool is_embedding(const ResolvedModel& m) {
-  return m.role == Role::embedding || (m.kind && *m.kind == ModelKind::embedding);
+  return m.role == Role::embedding || (m.kind && *m.kind == config::ModelKind::embedding);
 }
 
 }  // namespace
@@ -132,13 +137,13 @@ std::vector<CheckTarget> check_targets(const Registry& registry, const std::vect
     for (const auto& id : ids) {
       CheckTarget t{id, role.value_or(Role::generation)};
       if (!role) {
-        const ModelConfig* m = registry.find_model(id);
+        const config::ModelConfig* m = registry.find_model(id);
         bool found = false;
-        if (m && m->kind == ModelKind::embedding) {
+        if (m && m->kind == config::ModelKind::embedding) {
           t.role = Role::embedding;
           found = true;
         }
-        for (Role r : kAllRoles) {
+        for (Role r : config::kAllRoles) {
           if (found) break;
           const auto defaults = registry.default_models(r);
           if (std::find(defaults.begin(), defaults.end(), id) != defaults.end()) {
@@ -154,7 +159,7 @@ std::vector<CheckTarget> check_targets(const Registry& registry, const std::vect
     }
     return targets;
   }
-  for (Role r : kAllRoles) {
+  for (Role r : config::kAllRoles) {
     if (role && *role != r) continue;
     for (const auto& id : registry.default_models(r)) {
       // A configured model has one endpoint whatever the role; a model-lab id has one per role.
@@ -167,8 +172,8 @@ std::vector<CheckTarget> check_targets(const Registry& registry, const std::vect
   }
   if (!targets.empty()) return targets;
   // No role defaults: every model the config defines (of the kind `role` needs, if given).
-  for (const ModelConfig& m : registry.config().models) {
-    const bool embedding = m.kind == ModelKind::embedding;
+  for (const config::ModelConfig& m : registry.config().models) {
+    const bool embedding = m.kind == config::ModelKind::embedding;
     if (role && embedding != (*role == Role::embedding)) continue;
     targets.push_back({m.id, embedding ? Role::embedding : role.value_or(Role::generation)});
   }
@@ -199,7 +204,7 @@ CheckResult check_result(const Registry& registry, const ResolvedModel& m, const
   r.model = m.id;
   r.role = m.role;
   // An embedded simulator keeps its sim:// URL as cache_url once started on loopback.
-  r.endpoint = endpoint_host(m.endpoint.cache_url.empty() ? m.endpoint.base_url : m.endpoint.cache_url);
+  r.endpoint = config::endpoint_host(m.endpoint.cache_url.empty() ? m.endpoint.base_url : m.endpoint.cache_url);
   r.outcome = classify(record);
   r.http_status = record.http_status;
   r.latency_ms = record.timings.latency_ms();
@@ -217,14 +222,14 @@ std::vector<CheckResult> check_models(const Registry& registry, const std::vecto
     results[i].role = targets[i].role;
     try {
       models[i] = registry.resolve(targets[i].role, targets[i].id);
-      results[i].endpoint = endpoint_host(models[i]->endpoint.base_url);
+      results[i].endpoint = config::endpoint_host(models[i]->endpoint.base_url);
       to_start.push_back(&*models[i]);
     } catch (const Error& e) {
       results[i].outcome = CheckOutcome::not_configured;
       results[i].hint = e.what();
     }
   }
-  EmbeddedSims sims;
+  config::EmbeddedSims sims;
   sims.start(to_start, std::make_shared<sim::AnswerBook>());  // a reachability check asks no dataset question
 
   http::ExecutorOptions executor_options;
@@ -247,8 +252,8 @@ std::vector<CheckResult> check_models(const Registry& registry, const std::vecto
   return results;
 }
 
-std::string render_check_results(const std::vector<CheckResult>& results, ListFormat format) {
-  if (format == ListFormat::json) {
+std::string render_check_results(const std::vector<CheckResult>& results, config::ListFormat format) {
+  if (format == config::ListFormat::json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : results) {
       out.push_back({{"model", r.model},
@@ -271,7 +276,7 @@ std::string render_check_results(const std::vector<CheckResult>& results, ListFo
                      r.latency_ms >= 0 ? fmt::format("{:.0f}", r.latency_ms) : "-",
                      util::terminal_safe(r.hint)});  // quotes the server's error body
   }
-  return render_table(table);
+  return config::render_table(table);
 }
 
-}  // namespace llmbench::config
+}  // namespace llmbench::run

@@ -1,0 +1,125 @@
+#pragma once
+// A run session: what every workload (`run`'s sweep, `arena run`, and the commands built on
+// them) does around its own requests, in one place and in one order:
+//   1. load_registry(): the model matrix, by the one default-config rule (config_path.hpp);
+//   2. prepare_models(): the timeout rule and -M over every model the workload resolved; the
+//      plan's first lines;
+//   3. dry_run(): with --dry-run the workload stops after its plan (and, with --output json,
+//      the plan document on stdout);
+//   4. start(): the run's folder (a new run: one mkdir, so an id is taken once) and the
+//      embedded simulators, which learn the answers of the items the workload loaded (only
+//      when some model is simulated);
+//   5. open_journal(), executor(), progress(): the run's log, the executor with every model's
+//      provider limits and the response cache, and the progress line wired to it;
+//   6. execute(): submits and runs the requests under an interrupt guard;
+//   7. save(), finish(): the run record in the report, the request counts, report.html when
+//      asked, and the record itself on stdout with --output json.
+// A workload is a recipe over these steps: what it loads, plans, submits and aggregates.
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llmbench/config/embedded_sim.hpp"
+#include "llmbench/config/registry.hpp"
+#include "llmbench/data/tasks.hpp"
+#include "llmbench/http/cache.hpp"
+#include "llmbench/http/executor.hpp"
+#include "llmbench/records/journal.hpp"
+#include "llmbench/records/output_layout.hpp"
+#include "llmbench/run/options.hpp"
+#include "llmbench/run/progress.hpp"
+
+namespace llmbench::run {
+
+class RunSession {
+ public:
+  // `options` is the workload's own (RunOptions, ArenaOptions): the session fills in
+  // `config` (the file actually used). `kind` names the workload in progress lines ("run",
+  // "arena"). Nothing is read or written until a step is called.
+  RunSession(SessionOptions& options, std::string kind);
+  ~RunSession();
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  // Where text for people goes: stdout, or stderr when stdout holds JSON (--output json).
+  std::FILE* human() const { return human_; }
+  bool colour() const { return colour_; }
+  bool json_output() const { return options_.output == OutputFormat::json; }
+  const records::OutputLayout& layout() const { return layout_; }
+
+  // Step 1. Throws Error/InputError for a bad config or env file.
+  config::Registry& load_registry();
+  config::Registry& registry();
+
+  // Step 2. Applies the timeout rule and -M to `models` (kept: the simulators, the executor's
+  // provider limits use them; they must outlive the session). Returns the plan's opening:
+  // "Plan:\n  <config>\n  <timeout>\n" and the -M line when given.
+  std::string prepare_models(std::vector<config::ResolvedModel*> models);
+
+  // Step 3. With --dry-run: prints `plan_document` (with "dry_run": true added) on stdout when
+  // --output json, and returns true: the workload returns ExitCode::ok.
+  bool dry_run(nlohmann::json plan_document) const;
+
+  // Step 4. A new run (`resumed` false) gets runs/<run_id>/, created in one step; `if_taken`
+  // advises when the id exists. Then the embedded simulators start for sim:// models, knowing
+  // the answers of `items`. Throws Error.
+  void start(const std::string& run_id, bool resumed, const std::string& if_taken,
+             const std::vector<data::ItemSet>& items);
+  const std::string& run_id() const { return run_id_; }
+
+  // Step 5. The log at `relative` (OutputLayout's names), opened for appending.
+  records::JournalWriter& open_journal(const std::string& relative);
+  // The executor (made on first use: concurrency, retries, timeout, response limits, `seed`
+  // for retry jitter, the cache, every prepared model's provider limits, progress).
+  http::Executor& executor(std::uint64_t seed);
+  ProgressSnapshot& progress() { return progress_; }
+  void show_progress();  // redraws the line if due
+
+  // Step 6. Calls `submit` (which queues the workload's requests), then runs the executor until
+  // every request has a record or Ctrl-C stops it. Returns true when interrupted.
+  bool execute(const std::function<void()>& submit);
+
+  // Step 7. Upserts `run` in the report (the run record exists from the start, so a crash
+  // leaves a trace). Throws Error if the report cannot be written.
+  void save(const nlohmann::json& run) const;
+  // The record's "requests" object from the executor's counts.
+  nlohmann::json request_counts(std::size_t resumed_items) const;
+  // The line of request counts for people ("Requests: ...").
+  std::string request_counts_line(std::size_t resumed_items) const;
+  // Writes report.html over every run in the report when --report asked (and says where);
+  // else, with `suggest`, prints how to make it.
+  void write_html(bool suggest) const;
+  // With --output json, prints the run record as stored on stdout.
+  void print_record(const nlohmann::json& run) const;
+  // "llmbench run --resume <id> --output-dir <dir>".
+  std::string resume_command() const;
+
+ private:
+  SessionOptions& options_;
+  std::string kind_;
+  std::FILE* human_;
+  bool colour_;
+  records::OutputLayout layout_;
+  std::optional<config::Registry> registry_;
+  std::vector<config::ResolvedModel*> models_;
+  std::string run_id_;
+  config::EmbeddedSims sims_;
+  std::unique_ptr<records::JournalWriter> journal_;
+  std::unique_ptr<http::ResponseCache> cache_;
+  std::unique_ptr<http::Executor> executor_;
+  ProgressSnapshot progress_;
+  std::unique_ptr<ProgressDisplay> display_;
+};
+
+// The answer book of the embedded simulator: every item of `items` (a set listed twice counts
+// once), keyed "<task>/<item id>".
+std::shared_ptr<sim::AnswerBook> answer_book(const std::vector<data::ItemSet>& items);
+
+}  // namespace llmbench::run
