@@ -225,7 +225,8 @@ std::string render_summary(const json& run) {
         for (auto& cell : standard_cells(m["strict_match"], columns, true)) rows.back().push_back(std::move(cell));
       }
       // scorer judge: a 1-5 score per judge, in the accuracy and interval columns
-      for (const auto& [judge, j] : m.value("judges", json::object()).items()) {
+      const json judges = m.value("judges", json::object());
+      for (const auto& [judge, j] : judges.items()) {
         const json& ci = j.value("ci95", json());
         rows.push_back({"", fmt::format("{} (judge {})", task, judge)});
         for (const auto& c : columns) {
