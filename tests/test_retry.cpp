@@ -87,3 +87,23 @@ TEST_CASE("retry: backoff waits stay within the doubling cap and are seeded", "[
   }
   CHECK(sum > 0);  // full jitter, not always zero
 }
+
+TEST_CASE("retry: a resend may fix what the wire, the server or a rate limit failed, not the request's fault",
+          "[http][retry]") {
+  for (Outcome outcome : {Outcome::timeout, Outcome::connect, Outcome::rate_limited, Outcome::parse,
+                          Outcome::cancelled}) {
+    INFO(to_string(outcome));
+    CHECK(resend_may_fix(outcome, 0));
+  }
+  for (int status : {200, 408, 429, 500, 503}) {
+    INFO(status);
+    CHECK(resend_may_fix(Outcome::http_status, status));  // 200: an error object in the body
+  }
+  for (int status : {400, 401, 404, 422}) {
+    INFO(status);
+    CHECK_FALSE(resend_may_fix(Outcome::http_status, status));
+  }
+  CHECK_FALSE(resend_may_fix(Outcome::ok, 200));
+  CHECK_FALSE(resend_may_fix(Outcome::truncated, 200));
+  CHECK_FALSE(resend_may_fix(Outcome::too_large, 200));
+}

@@ -50,12 +50,6 @@ struct ProviderWait {
   double wait_s = 0;
 };
 
-struct ProviderLimits {
-  int max_concurrency = 0;  // 0: only the global limit
-  double rpm = 0;           // requests per minute, 0: unlimited
-  double tpm = 0;           // tokens per minute (prompt estimate + max_tokens), 0: unlimited
-};
-
 // A snapshot for progress display.
 struct ExecutorStats {
   std::uint64_t submitted = 0;

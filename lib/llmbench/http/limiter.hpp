@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "llmbench/http/executor.hpp"
+#include "llmbench/http/types.hpp"
 
 namespace llmbench::http {
 

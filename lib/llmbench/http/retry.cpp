@@ -69,6 +69,25 @@ Retry retry_for_status(int http_status) {
   }
 }
 
+bool resend_may_fix(Outcome outcome, int http_status) {
+  switch (outcome) {
+    case Outcome::timeout:
+    case Outcome::connect:
+    case Outcome::rate_limited:
+    case Outcome::parse:
+    case Outcome::cancelled:
+      return true;
+    case Outcome::http_status:
+      // An error object in a 2xx body was retried like a server error; a 4xx is the request's fault.
+      return http_status < 400 || retry_for_status(http_status) == Retry::yes;
+    case Outcome::ok:
+    case Outcome::truncated:
+    case Outcome::too_large:
+      return false;
+  }
+  return false;
+}
+
 std::optional<double> parse_retry_after_s(std::string_view value,
                                           std::chrono::system_clock::time_point now) {
   value = trim(value);

@@ -9,6 +9,8 @@
 #include <random>
 #include <string_view>
 
+#include "llmbench/http/types.hpp"
+
 namespace llmbench::http {
 
 enum class Retry { no, yes };
@@ -16,6 +18,15 @@ enum class Retry { no, yes };
 // 408, 409, 425, 429 and every 5xx are retried; other statuses (400, 401, 403, 404, 422, ...)
 // are deterministic client errors and are not. 2xx/3xx are not failures: Retry::no.
 Retry retry_for_status(int http_status);
+
+// The one answer to "can sending this failed request again, unchanged, end differently?":
+// yes when the wire, the server or a rate limit failed it (timeout, connect, rate_limited,
+// parse, cancelled; http_status with a status retry_for_status retries, or an error object in
+// a 2xx body), no when the request itself was refused or its answer unusable (a 4xx the
+// policy does not retry, too_large, truncated). ok is no failure: false. The executor retries
+// statuses by retry_for_status; the end-of-run advice (run/failures) and the pre-run check
+// (run/preflight) ask this of finished requests.
+bool resend_may_fix(Outcome outcome, int http_status);
 
 // Retry-After: delta seconds ("120", "1.5") or an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT",
 // also RFC 850 and asctime forms). Returns seconds from `now` (never negative), or nullopt

@@ -47,7 +47,7 @@ class StandardTier final : public Tier {
   const std::vector<StandardPrompt>& prompts() const { return prompts_; }
 
   // The item-log record of `model`'s answer to `prompt`. A reply cut off by the token budget
-  // (run::cut_off in rag_requests.hpp) is marked "truncated": true and scored with Finish::cut_off
+  // (http::RequestRecord::cut_off) is marked "truncated": true and scored with Finish::cut_off
   // (only a complete final answer counts), or as it is under --score-truncated.
   nlohmann::json score(const StandardPrompt& prompt, const std::string& model,
                        const http::RequestRecord& record) const;
