@@ -1,6 +1,6 @@
 // Drives N chat requests at concurrency C through llmbench's Executor against a server and
-// prints one JSON line: requests, seconds, requests_per_s, outcomes, peak_rss_kib.
-// Used by benchmarks/client_throughput; not installed.
+// prints one JSON line: requests, seconds, requests_per_s, ok, failed, retries, peak_rss_kib.
+// Used by benchmarks/client_throughput and benchmarks/rate_limit; not installed.
 //
 //   llmbench_client_bench --url http://127.0.0.1:8089/v1 --requests 20000 --concurrency 64
 
@@ -22,20 +22,26 @@ int main(int argc, char** argv) {
   int requests = 20000;
   int concurrency = 64;
   bool stream = false;
+  bool no_header_pacing = false;
+  int retries = 2;
   CLI::App app{"llmbench client load driver"};
   app.add_option("--url", url, "Base URL, e.g. http://127.0.0.1:8089/v1")->required();
   app.add_option("--model", model, "Model name")->capture_default_str();
   app.add_option("--requests", requests, "Requests to send")->capture_default_str();
   app.add_option("--concurrency", concurrency, "Requests in flight")->capture_default_str();
   app.add_flag("--stream", stream, "Use SSE streaming");
+  app.add_option("--retries", retries, "Retries after the first attempt")->capture_default_str();
+  app.add_flag("--no-header-pacing", no_header_pacing,
+               "Do not pace by x-ratelimit-* budgets (only Retry-After and an exhausted budget pause)");
   CLI11_PARSE(app, argc, argv);
 
   curl_global_init(CURL_GLOBAL_DEFAULT);
   llmbench::http::ExecutorOptions options;
   options.concurrency = concurrency;
-  options.retries = 2;
+  options.retries = retries;
+  options.header_pacing = no_header_pacing ? llmbench::http::HeaderPacing::off : llmbench::http::HeaderPacing::on;
   options.timeout_s = 60;
-  std::uint64_t ok = 0, failed = 0;
+  std::uint64_t ok = 0, failed = 0, retried = 0;
   const auto start = std::chrono::steady_clock::now();
   {
     llmbench::http::Executor executor(options);
@@ -52,6 +58,7 @@ int main(int argc, char** argv) {
       });
     }
     executor.run();
+    retried = executor.stats().retries;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -59,6 +66,7 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
   nlohmann::json out = {{"requests", requests},    {"concurrency", concurrency},
                         {"ok", ok},                {"failed", failed},
+                        {"retries", retried},
                         {"seconds", seconds},      {"requests_per_s", requests / seconds},
                         {"peak_rss_kib", usage.ru_maxrss}};
   std::printf("%s\n", out.dump().c_str());

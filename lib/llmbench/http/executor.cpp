@@ -95,6 +95,7 @@ struct Request {
   ApiRequest api;
   Executor::Callback done;
   std::size_t provider = 0;
+  AdmissionMark admission;  // the provider's admissions when this attempt was admitted
   std::string url;
   std::string body;
   curl_slist* headers = nullptr;
@@ -625,6 +626,9 @@ struct Executor::Impl {
     if (hint.pause_s && *hint.pause_s <= options.max_retry_wait_s) {
       provider.limiter.pause_until(now + seconds(*hint.pause_s));
     }
+    if (options.header_pacing == HeaderPacing::on && status > 0) {  // a response, with or without a budget
+      provider.limiter.learn(hint, request->admission, now, options.max_retry_wait_s);
+    }
 
     Verdict verdict = judge_transfer(*request, code, status);
     if (spdlog::should_log(spdlog::level::debug)) {
@@ -733,6 +737,7 @@ struct Executor::Impl {
         switch (provider.limiter.try_start(request->tokens, now, retry_at)) {
           case Admit::started:
             provider.queue.pop_front();
+            request->admission = provider.limiter.mark();
             start_attempt(request, now);
             progress = true;
             break;

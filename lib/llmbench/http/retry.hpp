@@ -38,10 +38,22 @@ std::optional<double> parse_retry_after_s(std::string_view value,
 // "1h2m3.5s", "150us") or a plain number of seconds ("2", "0.25"). nullopt when not understood.
 std::optional<double> parse_reset_duration_s(std::string_view value);
 
+// A budget a server announced in x-ratelimit-{limit,remaining,reset}-{requests,tokens}: after
+// this request, `remaining` more may be sent now, and `limit` once `reset_s` has passed.
+// Only a complete, sane triple becomes a budget: limit >= 1, remaining <= limit (whole
+// units), every value finite. Not bounded here: the limiter refuses resets past its cap.
+struct RateBudget {
+  double limit = 0;
+  double remaining = 0;
+  double reset_s = 0;
+};
+
 // What rate-limit headers of one response ask for.
 struct RateLimitHint {
   std::optional<double> retry_after_s;  // Retry-After
   std::optional<double> pause_s;        // remaining-{requests,tokens} == 0: wait for its reset
+  std::optional<RateBudget> requests;   // x-ratelimit-*-requests
+  std::optional<RateBudget> tokens;     // x-ratelimit-*-tokens
   // The longest wait asked for, 0 when none.
   double wait_s() const;
 };
@@ -56,6 +68,8 @@ class RateLimitHeaders {
 
  private:
   std::optional<double> retry_after_s_;
+  std::optional<double> limit_requests_;
+  std::optional<double> limit_tokens_;
   std::optional<double> remaining_requests_;
   std::optional<double> remaining_tokens_;
   std::optional<double> reset_requests_s_;
