@@ -33,6 +33,7 @@ struct SimCommandOptions {
   double stall_s = 30;
   std::uint64_t seed = 0;
   int threads = 256;
+  double requests_per_s = 0;
 };
 
 bool is_loopback(const std::string& host) {
@@ -94,6 +95,7 @@ int run_sim(const SimCommandOptions& o) {
   options.faults.stall_s = o.stall_s;
   options.seed = o.seed;
   options.threads = o.threads;
+  options.requests_per_s = o.requests_per_s;
 
   // Block the stop signals before any server thread exists, so only sigwait() sees them.
   sigset_t signals;
@@ -120,9 +122,12 @@ int run_sim(const SimCommandOptions& o) {
     faults += " " + kind + "=" + std::to_string(n);
     fault_total += n;
   }
-  std::fprintf(stderr, "llmbench sim: stopped after %llu requests, %llu faults injected%s%s\n",
+  std::fprintf(stderr, "llmbench sim: stopped after %llu requests, %llu faults injected%s%s",
                static_cast<unsigned long long>(stats.requests),
                static_cast<unsigned long long>(fault_total), faults.empty() ? "" : ":", faults.c_str());
+  if (o.requests_per_s > 0)
+    std::fprintf(stderr, ", %llu refused by --requests-per-s", static_cast<unsigned long long>(stats.rate_limited));
+  std::fprintf(stderr, "\n");
   return 0;
 }
 
@@ -185,6 +190,11 @@ Runner setup_sim(CLI::App& app) {
   cmd->add_option("--seed", options->seed,
                   "Seed of every decision (answers, styles, faults); faults hit first attempts only")
       ->capture_default_str();
+  cmd->add_option("--requests-per-s", options->requests_per_s,
+                  "Provider rate limit: admit this many chat/embeddings requests per second (burst: as many), "
+                  "announce it in x-ratelimit-*-requests headers and refuse the rest with 429 + Retry-After; "
+                  "0 = no limit")
+      ->capture_default_str()->check(non_negative_number());
   cmd->add_option("--threads", options->threads, "Connections served at once")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   return [options]() -> int { return run_sim(*options); };

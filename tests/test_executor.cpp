@@ -572,3 +572,31 @@ TEST_CASE("executor: 20000 instant requests at concurrency 64", "[.][perf]") {
   WARN("20000 instant requests: " << wall_s << " s, " << 20000 / wall_s << " req/s");
   CHECK(ok == 20000);
 }
+
+TEST_CASE("executor: a provider announcing 20 requests/s in x-ratelimit headers is paced by them, not by 429s",
+          "[http][executor][ratelimit]") {
+  SimOptions options = sim_options();
+  options.requests_per_s = 20;  // burst 20, then 20/s; says so in x-ratelimit-*-requests
+  const auto refused = [&](HeaderPacing pacing, int& ok) {
+    Simulator sim(options);
+    sim.start();
+    ExecutorOptions executor_options = fast_options();
+    executor_options.header_pacing = pacing;
+    Executor executor(executor_options);
+    for (int i = 0; i < 50; ++i) {
+      executor.submit(chat(sim.base_url(), "paced " + std::to_string(i)),
+                      [&](RequestRecord&& record) { ok += record.ok() ? 1 : 0; });
+    }
+    executor.run();
+    return sim.stats().rate_limited;
+  };
+  int ok = 0;
+  const auto start = Clock::now();
+  const std::uint64_t paced = refused(HeaderPacing::on, ok);
+  const double wall_s = seconds_since(start);
+  CHECK(ok == 50);
+  CHECK(paced == 0);    // concurrency 16 fits the burst of 20; after it, the reset is awaited
+  CHECK(wall_s >= 1.0);  // 50 requests at 20/s after a burst of 20 need 1.5 s
+  int ok_unpaced = 0;
+  CHECK(refused(HeaderPacing::off, ok_unpaced) > paced);  // sent into the limit: refused, retried
+}

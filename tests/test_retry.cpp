@@ -87,3 +87,53 @@ TEST_CASE("retry: backoff waits stay within the doubling cap and are seeded", "[
   }
   CHECK(sum > 0);  // full jitter, not always zero
 }
+
+TEST_CASE("retry: a resend may fix what the wire, the server or a rate limit failed, not the request's fault",
+          "[http][retry]") {
+  for (Outcome outcome : {Outcome::timeout, Outcome::connect, Outcome::rate_limited, Outcome::parse,
+                          Outcome::cancelled}) {
+    INFO(to_string(outcome));
+    CHECK(resend_may_fix(outcome, 0));
+  }
+  for (int status : {200, 408, 429, 500, 503}) {
+    INFO(status);
+    CHECK(resend_may_fix(Outcome::http_status, status));  // 200: an error object in the body
+  }
+  for (int status : {400, 401, 404, 422}) {
+    INFO(status);
+    CHECK_FALSE(resend_may_fix(Outcome::http_status, status));
+  }
+  CHECK_FALSE(resend_may_fix(Outcome::ok, 200));
+  CHECK_FALSE(resend_may_fix(Outcome::truncated, 200));
+  CHECK_FALSE(resend_may_fix(Outcome::too_large, 200));
+}
+
+TEST_CASE("retry: x-ratelimit limit, remaining and reset make a budget; an incomplete or insane triple does not",
+          "[http][retry]") {
+  const auto now = std::chrono::system_clock::now();
+  RateLimitHeaders headers;
+  headers.on_header("X-RateLimit-Limit-Requests", "20", now);
+  headers.on_header("x-ratelimit-remaining-requests", "7", now);
+  headers.on_header("x-ratelimit-reset-requests", "350ms", now);
+  headers.on_header("x-ratelimit-limit-tokens", "1000", now);
+  headers.on_header("x-ratelimit-remaining-tokens", "4000", now);  // more than the limit: the limit
+  headers.on_header("x-ratelimit-reset-tokens", "6m0s", now);
+  const RateLimitHint hint = headers.hint();
+  REQUIRE(hint.requests);
+  CHECK(hint.requests->limit == 20);
+  CHECK(hint.requests->remaining == 7);
+  CHECK(hint.requests->reset_s == Approx(0.35));
+  REQUIRE(hint.tokens);
+  CHECK(hint.tokens->remaining == 1000);
+  CHECK(hint.tokens->reset_s == Approx(360));
+
+  RateLimitHeaders incomplete;  // no reset
+  incomplete.on_header("x-ratelimit-limit-requests", "20", now);
+  incomplete.on_header("x-ratelimit-remaining-requests", "0", now);
+  CHECK_FALSE(incomplete.hint().requests);
+  RateLimitHeaders zero_limit;
+  zero_limit.on_header("x-ratelimit-limit-requests", "0", now);
+  zero_limit.on_header("x-ratelimit-remaining-requests", "0", now);
+  zero_limit.on_header("x-ratelimit-reset-requests", "1s", now);
+  CHECK_FALSE(zero_limit.hint().requests);
+}

@@ -1,6 +1,6 @@
 // Drives N chat requests at concurrency C through llmbench's Executor against a server and
-// prints one JSON line: requests, seconds, requests_per_s, outcomes, peak_rss_kib.
-// Used by benchmarks/client_throughput and benchmarks/mmlu_full; not installed.
+// prints one JSON line: requests, seconds, requests_per_s, ok, failed, retries, peak_rss_kib.
+// Used by benchmarks/client_throughput, benchmarks/mmlu_full and benchmarks/rate_limit; not installed.
 //
 //   llmbench_client_bench --url http://127.0.0.1:8089/v1 --requests 20000 --concurrency 64
 //   llmbench_client_bench --url ... --prompts runs/<id>/items.jsonl   (the run's own requests:
@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   int concurrency = 64;
   bool stream = false;
   std::string prompts;
+  bool no_header_pacing = false;
+  int retries = 2;
   CLI::App app{"llmbench client load driver"};
   app.add_option("--url", url, "Base URL, e.g. http://127.0.0.1:8089/v1")->required();
   app.add_option("--model", model, "Model name")->capture_default_str();
@@ -34,6 +36,9 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency", concurrency, "Requests in flight")->capture_default_str();
   app.add_flag("--stream", stream, "Use SSE streaming");
   app.add_option("--prompts", prompts, "An item log whose records' prompts are sent instead");
+  app.add_option("--retries", retries, "Retries after the first attempt")->capture_default_str();
+  app.add_flag("--no-header-pacing", no_header_pacing,
+               "Do not pace by x-ratelimit-* budgets (only Retry-After and an exhausted budget pause)");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<llmbench::http::ApiRequest> from_log;
@@ -54,9 +59,10 @@ int main(int argc, char** argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   llmbench::http::ExecutorOptions options;
   options.concurrency = concurrency;
-  options.retries = 2;
+  options.retries = retries;
+  options.header_pacing = no_header_pacing ? llmbench::http::HeaderPacing::off : llmbench::http::HeaderPacing::on;
   options.timeout_s = 60;
-  std::uint64_t ok = 0, failed = 0;
+  std::uint64_t ok = 0, failed = 0, retried = 0;
   const auto start = std::chrono::steady_clock::now();
   {
     llmbench::http::Executor executor(options);
@@ -77,6 +83,7 @@ int main(int argc, char** argv) {
       });
     }
     executor.run();
+    retried = executor.stats().retries;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -84,6 +91,7 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
   nlohmann::json out = {{"requests", requests},    {"concurrency", concurrency},
                         {"ok", ok},                {"failed", failed},
+                        {"retries", retried},
                         {"seconds", seconds},      {"requests_per_s", requests / seconds},
                         {"peak_rss_kib", usage.ru_maxrss}};
   std::printf("%s\n", out.dump().c_str());

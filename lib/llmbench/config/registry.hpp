@@ -14,7 +14,6 @@
 
 #include "llmbench/config/config_path.hpp"
 #include "llmbench/config/env.hpp"
-#include "llmbench/http/executor.hpp"
 #include "llmbench/http/types.hpp"
 
 namespace llmbench::config {

@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "llmbench/error.hpp"
-#include "llmbench/http/sha256.hpp"
 #include "llmbench/util/json.hpp"
 
 namespace llmbench::http {
@@ -18,21 +17,9 @@ using nlohmann::json;
 using util::string_field;
 
 constexpr int kBusyTimeoutMs = 15000;
-constexpr int kSchemaVersion = 1;
 constexpr int kOpenAttempts = 5;
 
-std::string_view kind_name(ApiKind kind) {
-  switch (kind) {
-    case ApiKind::chat: return "chat";
-    case ApiKind::embeddings: return "embeddings";
-    case ApiKind::models: return "models";
-  }
-  return "chat";
-}
-
 std::string dump(const json& value) {
-  // replace: the same substitution the request body gets (openai.cpp), so the key describes
-  // what is actually sent.
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -48,23 +35,6 @@ T number_or(const json& object, const char* name, T fallback) {
 }
 
 }  // namespace
-
-std::string canonical_request_json(const ApiRequest& request) {
-  json messages = json::array();
-  for (const auto& message : request.messages) messages.push_back({message.role, message.content});
-  // json objects keep keys sorted, so equal requests dump to equal text.
-  const json canonical = {{"v", kSchemaVersion},
-                          {"base_url", request.endpoint.cache_url.empty() ? request.endpoint.base_url : request.endpoint.cache_url},
-                          {"model", request.model},
-                          {"kind", kind_name(request.kind)},
-                          {"messages", std::move(messages)},
-                          {"inputs", request.inputs},
-                          {"params", request.params.is_null() ? json::object() : request.params},
-                          {"repeat_index", request.repeat_index}};
-  return dump(canonical);
-}
-
-std::string request_key(const ApiRequest& request) { return sha256_hex(canonical_request_json(request)); }
 
 bool is_cacheable(const ApiRequest& request) { return request.kind != ApiKind::models; }
 
@@ -226,7 +196,7 @@ void ResponseCache::put(const ApiRequest& request, const RequestRecord& record) 
 void ResponseCache::put_by_key(const std::string& key, const ApiRequest& request, const RequestRecord& record) {
   if (!record.ok() || !is_cacheable(request)) return;
   const std::string text = dump(record_to_cache_json(record));
-  const std::string_view kind = kind_name(request.kind);
+  const std::string_view kind = to_string(request.kind);
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
   std::lock_guard<std::mutex> lock(mutex_);

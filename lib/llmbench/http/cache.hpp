@@ -2,11 +2,9 @@
 // The response cache: successful API responses stored in an embedded SQLite database,
 // `<cache_dir>/responses.sqlite3`, addressed by the content of the request.
 //
-// Key: request_key(), the SHA-256 of the canonical JSON of (base_url, model, kind, messages,
-// inputs, params, repeat_index). The API key, extra headers and streaming mode are not part
-// of it: the same question to the same model with the same parameters is the same answer
-// whoever pays for it and however it is delivered. repeat_index IS part of it, so the
-// repeats of a consistency run are separate entries and never one cached answer.
+// Key: request_key() (http/request_identity.hpp), the SHA-256 of the request's canonical
+// identity: cache URL, model, kind, messages, inputs, params and repeat_index; not the API
+// key, extra headers or streaming mode. The repeats of a consistency run are separate entries.
 //
 // Stored: only Outcome::ok records of chat and embeddings requests (content, reasoning,
 // finish_reason, usage, embeddings, http_status, attempts and the original timings, kept as
@@ -28,6 +26,7 @@
 #include <optional>
 #include <string>
 
+#include "llmbench/http/request_identity.hpp"
 #include "llmbench/http/types.hpp"
 
 struct sqlite3;
@@ -36,12 +35,6 @@ struct sqlite3_stmt;
 namespace llmbench::http {
 
 inline constexpr const char* kCacheFileName = "responses.sqlite3";
-
-// The canonical key of a request: 64 lowercase hex digits.
-std::string request_key(const ApiRequest& request);
-
-// The JSON text hashed by request_key (for debugging and tests); never holds the key.
-std::string canonical_request_json(const ApiRequest& request);
 
 // Whether a request of this kind is ever cached (chat and embeddings; not model listings).
 bool is_cacheable(const ApiRequest& request);

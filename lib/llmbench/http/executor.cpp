@@ -1,3 +1,7 @@
+// The executor's scheduling layer: submission (cache hits and identical requests answered
+// without a send), per-provider admission and fairness, retries and their back-off, stops,
+// progress, and the one place a record is finished and delivered. One attempt on the wire is
+// transfer.hpp's.
 #include "llmbench/http/executor.hpp"
 
 #include <curl/curl.h>
@@ -22,110 +26,22 @@
 #include "llmbench/http/limiter.hpp"
 #include "llmbench/http/openai.hpp"
 #include "llmbench/http/retry.hpp"
-#include "llmbench/http/sse.hpp"
+#include "llmbench/http/transfer.hpp"
 #include "llmbench/util/redact.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::http {
+
+using detail::judge_transfer;
+using detail::loggable_url;
+using detail::ms_between;
+using detail::Request;
+using detail::seconds;
+using detail::Verdict;
+
 namespace {
 
-constexpr std::size_t kSnippetChars = 200;
-constexpr std::size_t kErrorBodyLimit = 8 * 1024;  // bytes kept of a non-2xx body
 constexpr int kMaxPollMs = 1000;
-
-double ms_between(SteadyTime from, SteadyTime to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
-SteadyClock::duration seconds(double s) {
-  return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
-}
-
-// One line, at most kSnippetChars. Secrets are redacted later, in finish(), like all text.
-std::string snippet(std::string_view text) {
-  std::string out(text.substr(0, kSnippetChars * 2));
-  for (char& c : out) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  if (out.size() > kSnippetChars) {
-    out.resize(kSnippetChars);
-    out += "...";
-  }
-  return out;
-}
-
-bool iequals_prefix(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-  }
-  return true;
-}
-
-// `url` for a log line: scheme://host[:port]/path, without user info or query (either may
-// carry a credential).
-std::string loggable_url(std::string_view url) {
-  const std::size_t scheme = url.find("://");
-  const std::size_t host_at = scheme == std::string_view::npos ? 0 : scheme + 3;
-  std::size_t end = url.find_first_of("?#", host_at);
-  if (end == std::string_view::npos) end = url.size();
-  std::string_view rest = url.substr(host_at, end - host_at);
-  const std::size_t slash = rest.find('/');
-  const std::size_t at = rest.substr(0, slash).rfind('@');
-  if (at != std::string_view::npos) rest.remove_prefix(at + 1);
-  return std::string(url.substr(0, host_at)) + std::string(rest);
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-}  // namespace
-
-namespace {
-
-// One submitted request and the state of its current attempt. Slots are recycled.
-struct Request {
-  std::uint64_t id = 0;
-  ApiRequest api;
-  Executor::Callback done;
-  std::size_t provider = 0;
-  std::string url;
-  std::string body;
-  curl_slist* headers = nullptr;
-  double tokens = 0;
-  SteadyTime submitted{};
-  SteadyTime first_sent{};  // start of the first attempt (the time budget counts from here)
-  int attempts = 0;
-  RequestRecord record;
-  std::string key;  // request_key() when a cache is on, else empty
-  std::vector<std::pair<std::uint64_t, Executor::Callback>> followers;  // identical requests (id, callback)
-  Outcome failure = Outcome::ok;  // of the last failed attempt
-  std::string failure_text;
-
-  // Current attempt.
-  CURL* easy = nullptr;
-  std::size_t active_index = 0;  // position in Impl::active while in flight
-  SteadyTime last_activity{};    // attempt start or last byte received (stall timeout)
-  bool stalled = false;
-  std::string response;
-  SseParser sse;
-  SseParser::Handler on_event;
-  ChatStreamAccumulator stream;
-  RateLimitHeaders rate_headers;
-  std::string content_type;
-  enum class Mode { undecided, sse, body } mode = Mode::undecided;
-  bool write_failed = false;
-  bool too_large = false;        // the body, an SSE line or an SSE event passed its cap
-  std::size_t max_response_bytes = 0;  // ExecutorOptions::max_response_bytes (read in on_write)
-  std::size_t received = 0;      // decoded body bytes of this attempt
-  char error_buffer[CURL_ERROR_SIZE] = {};
-};
 
 struct Provider {
   std::string name;
@@ -188,10 +104,8 @@ struct Executor::Impl {
       free_slots.pop_back();
       return request;
     }
-    slots.push_back(std::make_unique<Request>());
+    slots.push_back(detail::new_request(options.max_response_bytes));
     Request* request = slots.back().get();
-    request->sse.set_max_bytes(std::min(options.max_response_bytes, SseParser::kDefaultMaxBytes));
-    request->on_event = [request](const SseEvent& event) { on_sse_event(*request, event); };
     return request;
   }
 
@@ -322,51 +236,11 @@ struct Executor::Impl {
 
   // --- one attempt ------------------------------------------------------------------------
 
-  curl_slist* build_headers(const Request& request) {
-    curl_slist* list = nullptr;
-    if (request.api.kind != ApiKind::models) {
-      list = curl_slist_append(list, "Content-Type: application/json");
-    }
-    list = curl_slist_append(list, request.api.stream == Stream::yes && request.api.kind == ApiKind::chat
-                                       ? "Accept: text/event-stream"
-                                       : "Accept: application/json");
-    list = curl_slist_append(list, "Expect:");
-    if (!request.api.endpoint.api_key.empty()) {
-      const std::string auth = "Authorization: Bearer " + request.api.endpoint.api_key;
-      list = curl_slist_append(list, auth.c_str());
-    }
-    for (const auto& [name, value] : request.api.endpoint.headers) {
-      const std::string line = name + ": " + value;
-      list = curl_slist_append(list, line.c_str());
-    }
-    return list;
-  }
-
   void start_attempt(Request* request, SteadyTime now) {
     ++request->attempts;
     ++in_flight;
     peak_in_flight = std::max(peak_in_flight, in_flight);
-    request->response.clear();
-    request->sse.reset();
-    request->stream.reset();
-    request->rate_headers.reset();
-    request->content_type.clear();
-    request->mode = Request::Mode::undecided;
-    request->write_failed = false;
-    request->too_large = false;
-    request->received = 0;
-    request->max_response_bytes = options.max_response_bytes;
     if (request->attempts == 1) request->first_sent = now;
-    request->error_buffer[0] = '\0';
-    Timings& timings = request->record.timings;
-    timings = Timings{};
-    timings.sent_ms = ms_between(request->submitted, now);
-    request->record.usage = Usage{};
-    request->record.content.clear();
-    request->record.reasoning.clear();
-    request->record.finish_reason.clear();
-    if (request->headers == nullptr) request->headers = build_headers(*request);
-
     CURL* easy = nullptr;
     if (!idle_handles.empty()) {
       easy = idle_handles.back();
@@ -375,40 +249,7 @@ struct Executor::Impl {
     } else {
       easy = curl_easy_init();
     }
-    request->easy = easy;
-    const double timeout_s = request->api.endpoint.timeout_s > 0 ? request->api.endpoint.timeout_s
-                                                                 : options.timeout_s;
-    curl_easy_setopt(easy, CURLOPT_URL, request->url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, request);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    // A declared (or, for identity bodies, received) size past the cap ends the transfer at
-    // once; compressed bodies are capped on their decoded size in on_write.
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, request->headers);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request->error_buffer);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_write);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, request);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, request);
-    if (timeout_s > 0) {
-      curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::ceil(timeout_s * 1000)));
-    }
-    if (options.connect_timeout_s > 0) {
-      curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                       static_cast<long>(std::ceil(options.connect_timeout_s * 1000)));
-    }
-    if (request->api.kind == ApiKind::models) {
-      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-    } else {
-      curl_easy_setopt(easy, CURLOPT_POST, 1L);
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request->body.data());
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request->body.size()));
-    }
-    request->last_activity = now;
-    request->stalled = false;
+    detail::begin_attempt(*request, easy, options, now);
     request->active_index = active.size();
     active.push_back(request);
     curl_multi_add_handle(multi, easy);
@@ -441,169 +282,7 @@ struct Executor::Impl {
     return seconds(std::clamp(options.stall_timeout_s / 10, 0.01, 0.25));
   }
 
-  // --- libcurl callbacks (noexcept: nothing may escape into libcurl) ---------------------
-
-  static void mark_first_byte(Request& request) {
-    const SteadyTime now = SteadyClock::now();
-    request.last_activity = now;
-    Timings& timings = request.record.timings;
-    if (timings.first_byte_ms < 0) timings.first_byte_ms = ms_between(request.submitted, now);
-  }
-
-  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
-    auto& request = *static_cast<Request*>(user);
-    const std::size_t bytes = size * count;
-    try {
-      mark_first_byte(request);
-      const std::string_view line(data, bytes);
-      if (line.rfind("HTTP/", 0) == 0) {  // a new response head (after 100 Continue, redirects)
-        request.rate_headers.reset();
-        request.content_type.clear();
-        return bytes;
-      }
-      const std::size_t colon = line.find(':');
-      if (colon == std::string_view::npos) return bytes;
-      const std::string_view name = trim(line.substr(0, colon));
-      const std::string_view value = trim(line.substr(colon + 1));
-      if (iequals_prefix(name, "content-type") && name.size() == 12) {
-        request.content_type.assign(value);
-      } else if (iequals_prefix(name, "retry-after") || iequals_prefix(name, "x-ratelimit-")) {
-        request.rate_headers.on_header(name, value, std::chrono::system_clock::now());
-      }
-    } catch (...) {
-      request.write_failed = true;
-      return 0;
-    }
-    return bytes;
-  }
-
-  static std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) noexcept {
-    auto& request = *static_cast<Request*>(user);
-    const std::size_t bytes = size * count;
-    try {
-      mark_first_byte(request);
-      // `bytes` are decoded (inflated): the cap holds for gzip/br/zstd bodies too. Returning
-      // short makes libcurl abort the transfer.
-      request.received += bytes;
-      if (request.received > request.max_response_bytes) {
-        request.too_large = true;
-        return 0;
-      }
-      if (request.mode == Request::Mode::undecided) {
-        long status = 0;
-        curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
-        const bool event_stream = request.content_type.find("text/event-stream") != std::string::npos;
-        request.mode = request.api.stream == Stream::yes && request.api.kind == ApiKind::chat &&
-                               status >= 200 && status < 300 && event_stream
-                           ? Request::Mode::sse
-                           : Request::Mode::body;
-      }
-      if (request.mode == Request::Mode::sse) {
-        request.sse.feed(std::string_view(data, bytes), request.on_event);
-        if (request.sse.overflowed()) {
-          request.too_large = true;
-          return 0;
-        }
-      } else {
-        long status = 0;
-        curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
-        const bool success = status >= 200 && status < 300;
-        if (success || request.response.size() < kErrorBodyLimit) request.response.append(data, bytes);
-      }
-    } catch (...) {
-      request.write_failed = true;
-      return 0;
-    }
-    return bytes;
-  }
-
-  static void on_sse_event(Request& request, const SseEvent& event) {
-    if (request.stream.has_error()) return;
-    const auto result = request.stream.on_data(event.data);
-    if (result == ChatStreamAccumulator::Event::first_token &&
-        request.record.timings.first_token_ms < 0) {
-      request.record.timings.first_token_ms = ms_between(request.submitted, SteadyClock::now());
-    }
-  }
-
   // --- completion --------------------------------------------------------------------------
-
-  struct Verdict {
-    Outcome outcome = Outcome::ok;
-    Retry retry = Retry::no;
-    std::string error;
-  };
-
-  Verdict judge_transfer(Request& request, CURLcode code, long status) {
-    if (request.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-      const bool sse = request.sse.overflowed();
-      const std::size_t cap = sse ? request.sse.max_bytes() : options.max_response_bytes;
-      return {Outcome::too_large, Retry::no,
-              fmt::format("response too large: {} passed {} bytes (--max-response-bytes {})",
-                          sse ? "an SSE line or event" : "the body", cap, options.max_response_bytes)};
-    }
-    if (request.write_failed) return {Outcome::parse, Retry::yes, "out of memory reading the response"};
-    if (code != CURLE_OK) {
-      std::string text = request.error_buffer[0] != '\0' ? request.error_buffer : curl_easy_strerror(code);
-      text = snippet(text);
-      if (request.stalled) {
-        text = "no byte received for " + std::to_string(options.stall_timeout_s) + " s (stall timeout)";
-      }
-      switch (code) {
-        case CURLE_OPERATION_TIMEDOUT: return {Outcome::timeout, Retry::yes, "timeout: " + text};
-        case CURLE_PARTIAL_FILE:
-          return {Outcome::parse, Retry::yes, "truncated body: " + text};
-        case CURLE_BAD_CONTENT_ENCODING:
-          return {Outcome::parse, Retry::yes, "bad body: " + text};
-        case CURLE_URL_MALFORMAT:
-        case CURLE_UNSUPPORTED_PROTOCOL:
-          return {Outcome::connect, Retry::no, "bad URL: " + text};
-        default: return {Outcome::connect, Retry::yes, "connection: " + text};
-      }
-    }
-    if (status < 200 || status >= 300) {
-      std::string detail;
-      RequestRecord scratch;
-      const auto parsed = parse_response(request.api.kind, request.response, scratch);
-      detail = parsed.status == ParseStatus::api_error ? parsed.message : request.response;
-      std::string error = "HTTP " + std::to_string(status);
-      if (!detail.empty()) error += ": " + snippet(detail);
-      const Outcome outcome = status == 429 ? Outcome::rate_limited : Outcome::http_status;
-      return {outcome, retry_for_status(static_cast<int>(status)), std::move(error)};
-    }
-    RequestRecord& record = request.record;
-    if (request.mode == Request::Mode::sse) {
-      if (request.stream.has_error()) {
-        const auto& error = request.stream.error();
-        if (error.status == ParseStatus::malformed) {
-          return {Outcome::parse, Retry::yes, snippet(error.message)};
-        }
-        return {error.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,
-                "error in stream: " + snippet(error.message)};
-      }
-      if (!request.stream.complete()) {
-        return {Outcome::parse, Retry::yes, "stream ended before [DONE] and without a finish_reason"};
-      }
-      request.stream.finish(record);
-    } else {
-      const auto parsed = parse_response(request.api.kind, request.response, record);
-      if (parsed.status == ParseStatus::malformed) {
-        return {Outcome::parse, Retry::yes,
-                parsed.message + " (" + std::to_string(request.response.size()) + " bytes: " +
-                    snippet(request.response) + ")"};
-      }
-      if (parsed.status == ParseStatus::api_error) {
-        return {parsed.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,
-                "error in body: " + snippet(parsed.message)};
-      }
-    }
-    if (record.timings.first_token_ms < 0) record.timings.first_token_ms = record.timings.first_byte_ms;
-    if (request.api.kind == ApiKind::chat && record.finish_reason == "length" && record.content.empty()) {
-      return {Outcome::truncated, Retry::no,
-              "finish_reason \"length\" with empty content: raise max_tokens"};
-    }
-    return {Outcome::ok, Retry::no, {}};
-  }
 
   void on_transfer_done(Request* request, CURLcode code, SteadyTime now) {
     CURL* easy = request->easy;
@@ -625,8 +304,11 @@ struct Executor::Impl {
     if (hint.pause_s && *hint.pause_s <= options.max_retry_wait_s) {
       provider.limiter.pause_until(now + seconds(*hint.pause_s));
     }
+    if (options.header_pacing == HeaderPacing::on && status > 0) {  // a response, with or without a budget
+      provider.limiter.learn(hint, request->admission, now, options.max_retry_wait_s);
+    }
 
-    Verdict verdict = judge_transfer(*request, code, status);
+    Verdict verdict = judge_transfer(*request, code, status, options);
     if (spdlog::should_log(spdlog::level::debug)) {
       // The one request log line (--verbose). The key is never printed: only that one was sent.
       spdlog::debug("{} {} model={} -> {} {} attempt {} in {:.1f} ms{}", request_method(request->api),
@@ -733,6 +415,7 @@ struct Executor::Impl {
         switch (provider.limiter.try_start(request->tokens, now, retry_at)) {
           case Admit::started:
             provider.queue.pop_front();
+            request->admission = provider.limiter.mark();
             start_attempt(request, now);
             progress = true;
             break;

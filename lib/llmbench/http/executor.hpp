@@ -22,6 +22,9 @@ namespace llmbench::http {
 
 class ResponseCache;
 
+// Whether providers are paced by the budgets their responses announce (x-ratelimit-*).
+enum class HeaderPacing { on, off };
+
 struct ExecutorOptions {
   int concurrency = 32;           // requests in flight over all providers
   int retries = 4;                // retries after the first attempt
@@ -35,6 +38,11 @@ struct ExecutorOptions {
   // Caps on what a hostile server can make us hold or wait for.
   std::size_t max_response_bytes = 16u << 20;  // decoded (inflated) body per attempt; beyond: too_large
   double max_retry_wait_s = 60;   // a longer Retry-After / x-ratelimit reset fails the request at once
+  // on: a provider's announced budget (limit, remaining, reset of requests and tokens) is spent,
+  // then its requests wait for the reset (http/limiter.hpp); a reset past max_retry_wait_s is
+  // not believed. off: only Retry-After and an exhausted budget's reset pause it (the
+  // behaviour before header pacing; benchmarks/rate_limit compares the two).
+  HeaderPacing header_pacing = HeaderPacing::on;
   // Response cache (http/cache.hpp), not owned; null = off. When set: a request whose
   // request_key() is stored completes without network I/O (record.cached = true, delivered
   // on the loop thread like any other); an ok response is stored after it arrives; and a
@@ -48,12 +56,6 @@ struct ExecutorOptions {
 struct ProviderWait {
   std::string provider;
   double wait_s = 0;
-};
-
-struct ProviderLimits {
-  int max_concurrency = 0;  // 0: only the global limit
-  double rpm = 0;           // requests per minute, 0: unlimited
-  double tpm = 0;           // tokens per minute (prompt estimate + max_tokens), 0: unlimited
 };
 
 // A snapshot for progress display.

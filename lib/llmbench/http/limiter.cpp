@@ -10,6 +10,11 @@ SteadyClock::duration seconds(double s) {
   return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
 }
 
+// Waking this long after an announced reset finds it passed on the server too (its clock
+// started when it answered, a moment before the answer arrived).
+constexpr auto kResetMargin = std::chrono::milliseconds(5);
+constexpr double kMaxResetS = 7 * 24 * 3600;  // keeps the time arithmetic finite
+
 }  // namespace
 
 TokenBucket::TokenBucket(double per_minute, double capacity, SteadyTime now)
@@ -45,6 +50,29 @@ void TokenBucket::take(double cost, SteadyTime now) {
   tokens_ -= cost;
 }
 
+void AnnouncedBudget::learn(const std::optional<RateBudget>& budget, double mark, double admitted,
+                            double pending, SteadyTime now) {
+  if (!budget) {
+    known_ = false;
+    return;
+  }
+  const SteadyTime reset_at = now + seconds(std::clamp(budget->reset_s, 0.0, kMaxResetS)) + kResetMargin;
+  double remaining = budget->remaining - std::max(0.0, admitted - mark) - pending;
+  const bool before_reset = known_ && now < reset_at_;
+  if (before_reset) remaining = std::min(remaining, available(admitted, now));
+  known_ = true;
+  limit_ = budget->limit;
+  remaining_ = remaining;
+  pending_ = pending;
+  mark_ = admitted;
+  reset_at_ = before_reset ? std::max(reset_at_, reset_at) : reset_at;
+}
+
+double AnnouncedBudget::available(double admitted, SteadyTime now) const {
+  const double since = std::max(0.0, admitted - mark_);
+  return (now >= reset_at_ ? limit_ - pending_ : remaining_) - since;
+}
+
 ProviderLimiter::ProviderLimiter(ProviderLimits limits, int global_concurrency, SteadyTime now,
                                  AdaptiveOptions adaptive)
     : adaptive_(adaptive),
@@ -61,14 +89,48 @@ Admit ProviderLimiter::try_start(double tokens, SteadyTime now, SteadyTime& retr
   SteadyTime at = std::max(now, paused_until_);
   at = std::max(at, requests_.available_at(1, now));
   at = std::max(at, tokens_.available_at(tokens, now));
+  at = std::max(at, announced_admission(tokens, now));
+  if (at == SteadyTime::max()) return Admit::full;
   if (at > now) {
     retry_at = at;
     return Admit::later;
   }
   requests_.take(1, now);
   tokens_.take(tokens, now);
+  ++admitted_requests_;
+  admitted_tokens_ += tokens;
   ++in_flight_;
   return Admit::started;
+}
+
+SteadyTime ProviderLimiter::announced_admission(double tokens, SteadyTime now) {
+  SteadyTime at = now;
+  const auto check = [&](AnnouncedBudget& budget, double cost, double admitted) {
+    if (!budget.known() || budget.available(admitted, now) >= std::min(cost, budget.limit())) return;
+    if (now < budget.reset_at()) {
+      at = std::max(at, budget.reset_at());
+    } else if (in_flight_ > 0) {
+      at = SteadyTime::max();  // spent since its reset: the next response brings news
+    } else {
+      budget.forget();  // spent, and no response is coming to renew it: start afresh
+    }
+  };
+  check(announced_requests_, 1, static_cast<double>(admitted_requests_));
+  // An oversized request waits for a fresh budget, like the token bucket's debt.
+  check(announced_tokens_, tokens, admitted_tokens_);
+  return at;
+}
+
+void ProviderLimiter::learn(const RateLimitHint& hint, AdmissionMark mark, SteadyTime now, double max_wait_s) {
+  // A mark from before the last reconfiguration (or a lie past the cap) teaches nothing.
+  if (mark.requests > admitted_requests_) return;
+  const auto believable = [max_wait_s](const std::optional<RateBudget>& budget) {
+    return budget && budget->reset_s <= max_wait_s ? budget : std::nullopt;
+  };
+  announced_requests_.learn(believable(hint.requests), static_cast<double>(mark.requests),
+                            static_cast<double>(admitted_requests_), in_flight_, now);
+  // Tokens in flight are not tracked per request: the token budget is read without them.
+  announced_tokens_.learn(believable(hint.tokens), mark.tokens, admitted_tokens_, 0, now);
 }
 
 void ProviderLimiter::on_finish() {

@@ -59,6 +59,14 @@ std::optional<double> parse_http_date_s(std::string_view value,
   return std::nullopt;
 }
 
+std::optional<RateBudget> budget(std::optional<double> limit, std::optional<double> remaining,
+                                 std::optional<double> reset_s) {
+  if (!limit || !remaining || !reset_s) return std::nullopt;
+  if (!std::isfinite(*limit) || !std::isfinite(*remaining) || !std::isfinite(*reset_s)) return std::nullopt;
+  if (*limit < 1) return std::nullopt;
+  return RateBudget{std::floor(*limit), std::min(std::floor(*remaining), std::floor(*limit)), *reset_s};
+}
+
 }  // namespace
 
 Retry retry_for_status(int http_status) {
@@ -67,6 +75,25 @@ Retry retry_for_status(int http_status) {
     case 408: case 409: case 425: case 429: return Retry::yes;
     default: return Retry::no;
   }
+}
+
+bool resend_may_fix(Outcome outcome, int http_status) {
+  switch (outcome) {
+    case Outcome::timeout:
+    case Outcome::connect:
+    case Outcome::rate_limited:
+    case Outcome::parse:
+    case Outcome::cancelled:
+      return true;
+    case Outcome::http_status:
+      // An error object in a 2xx body was retried like a server error; a 4xx is the request's fault.
+      return http_status < 400 || retry_for_status(http_status) == Retry::yes;
+    case Outcome::ok:
+    case Outcome::truncated:
+    case Outcome::too_large:
+      return false;
+  }
+  return false;
 }
 
 std::optional<double> parse_retry_after_s(std::string_view value,
@@ -117,6 +144,10 @@ void RateLimitHeaders::on_header(std::string_view name, std::string_view value,
     retry_after_s_ = parse_retry_after_s(value, now);
   } else if (iequals(name, "retry-after-ms")) {
     if (auto ms = parse_number(trim(value))) retry_after_s_ = *ms / 1000.0;
+  } else if (iequals(name, "x-ratelimit-limit-requests")) {
+    limit_requests_ = parse_number(trim(value));
+  } else if (iequals(name, "x-ratelimit-limit-tokens")) {
+    limit_tokens_ = parse_number(trim(value));
   } else if (iequals(name, "x-ratelimit-remaining-requests")) {
     remaining_requests_ = parse_number(trim(value));
   } else if (iequals(name, "x-ratelimit-remaining-tokens")) {
@@ -139,6 +170,8 @@ RateLimitHint RateLimitHeaders::hint() const {
     pause_s = std::max(pause_s, *reset_tokens_s_);
   }
   if (pause_s > 0) hint.pause_s = pause_s;
+  hint.requests = budget(limit_requests_, remaining_requests_, reset_requests_s_);
+  hint.tokens = budget(limit_tokens_, remaining_tokens_, reset_tokens_s_);
   return hint;
 }
 

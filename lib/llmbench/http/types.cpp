@@ -2,6 +2,15 @@
 
 namespace llmbench::http {
 
+std::string_view to_string(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::chat: return "chat";
+    case ApiKind::embeddings: return "embeddings";
+    case ApiKind::models: return "models";
+  }
+  return "chat";
+}
+
 std::string_view to_string(Outcome outcome) {
   switch (outcome) {
     case Outcome::ok: return "ok";
@@ -15,6 +24,15 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::cancelled: return "cancelled";
   }
   return "unknown";
+}
+
+std::optional<Outcome> outcome_from_string(std::string_view name) {
+  for (Outcome outcome : {Outcome::ok, Outcome::truncated, Outcome::http_status, Outcome::rate_limited,
+                          Outcome::timeout, Outcome::connect, Outcome::parse, Outcome::too_large,
+                          Outcome::cancelled}) {
+    if (to_string(outcome) == name) return outcome;
+  }
+  return std::nullopt;
 }
 
 std::string failure_text(const RequestRecord& record) {

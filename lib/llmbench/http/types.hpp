@@ -3,6 +3,7 @@
 // one RequestRecord; failures are values (Outcome), never exceptions.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,7 @@ namespace llmbench::http {
 
 enum class Stream { no, yes };
 enum class ApiKind { chat, embeddings, models };
+std::string_view to_string(ApiKind kind);  // "chat", "embeddings", "models"
 
 // Where a request goes and how it authenticates. `api_key` is a secret: it is only ever
 // put in the Authorization header of a request to `base_url`, and never printed, logged
@@ -46,6 +48,13 @@ struct ApiRequest {
   int repeat_index = 0;  // distinguishes repeats of one prompt (consistency runs)
 };
 
+// What a provider admits (models.yaml `limits:`), enforced per provider by the executor.
+struct ProviderLimits {
+  int max_concurrency = 0;  // 0: only the global limit
+  double rpm = 0;           // requests per minute, 0: unlimited
+  double tpm = 0;           // tokens per minute (prompt estimate + max_tokens), 0: unlimited
+};
+
 // How a request ended, after all retries.
 enum class Outcome {
   ok,
@@ -59,6 +68,8 @@ enum class Outcome {
   cancelled,     // the run was stopped before the request finished
 };
 std::string_view to_string(Outcome outcome);
+// The Outcome named `name` (as to_string spells it), or nullopt for any other text.
+std::optional<Outcome> outcome_from_string(std::string_view name);
 
 struct Usage {
   std::int64_t prompt_tokens = -1;  // -1: the server did not say
@@ -93,6 +104,12 @@ struct RequestRecord {
   std::vector<std::string> model_ids;          // models list
   bool cached = false;  // served from the response cache (timings are the original request's)
   bool ok() const { return outcome == Outcome::ok; }
+  // The token budget ran out before the reply was finished: finish_reason "length", with an
+  // answer begun (Outcome::ok) or without one (Outcome::truncated, e.g. a reasoning model that
+  // spent the budget reasoning). Such a reply is unfinished text, not an answer.
+  bool cut_off() const {
+    return outcome == Outcome::truncated || (outcome == Outcome::ok && finish_reason == "length");
+  }
 };
 
 // A failed record's error for a person: the executor's text as it is when it already says what

@@ -1,5 +1,7 @@
 #include "llmbench/run/failures.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "llmbench/http/retry.hpp"
@@ -33,16 +35,9 @@ std::string listed(const std::map<std::string, std::uint64_t>& counts, std::uint
 }  // namespace
 
 bool resend_may_fix(const json& record) {
-  const std::string kind = kind_of(record);
-  if (kind == "timeout" || kind == "connect" || kind == "rate_limited" || kind == "parse" || kind == "cancelled") {
-    return true;
-  }
-  if (kind == "http_status") {
-    const int status = status_of(record);
-    // An error object in a 200 body was retried like a server error; a 4xx is the request's fault.
-    return status < 400 || http::retry_for_status(status) == http::Retry::yes;
-  }
-  return false;  // too_large, truncated, unparsed or missing verdicts, upstream failures
+  // A kind that is no request outcome (unparsed or missing verdicts, upstream failures) is not.
+  const std::optional<http::Outcome> outcome = http::outcome_from_string(kind_of(record));
+  return outcome && http::resend_may_fix(*outcome, status_of(record));
 }
 
 std::string error_label(const json& record) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/http/executor.hpp"
+#include "llmbench/http/retry.hpp"
 #include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/progress.hpp"
 
@@ -18,17 +19,29 @@ std::string unavailable_reason(const run::CheckResult& check) {
   return fmt::format("{}: {}", to_string(check.outcome), check.hint);
 }
 
-bool transient(const run::CheckResult& check) {
+namespace {
+
+// The request outcome a failed check stands for, when the wire or the server failed it; nullopt
+// for a check the server refused (a bad key, an unknown model) or answered with another error
+// status after the check's own retries: that is its considered reply, not a passing state.
+std::optional<http::Outcome> wire_or_server_outcome(const run::CheckResult& check) {
   switch (check.outcome) {
-    case run::CheckOutcome::timeout:
-    case run::CheckOutcome::unreachable:
-    case run::CheckOutcome::rate_limited:
-      return true;
+    case run::CheckOutcome::timeout: return http::Outcome::timeout;
+    case run::CheckOutcome::unreachable: return http::Outcome::connect;
+    case run::CheckOutcome::rate_limited: return http::Outcome::rate_limited;
     case run::CheckOutcome::error:
-      return check.http_status >= 500 || check.http_status == 0;  // 5xx, or the wire (a parse, a drop)
-    default:
-      return false;
+      if (check.http_status == 0) return http::Outcome::connect;  // the wire (a parse, a drop)
+      if (check.http_status >= 500) return http::Outcome::http_status;
+      return std::nullopt;
+    default: return std::nullopt;
   }
+}
+
+}  // namespace
+
+bool transient(const run::CheckResult& check) {
+  const std::optional<http::Outcome> outcome = wire_or_server_outcome(check);
+  return outcome && http::resend_may_fix(*outcome, check.http_status);
 }
 
 PreflightResult preflight(const ModelMatrix& models, const config::Registry& registry, const RunOptions& options,

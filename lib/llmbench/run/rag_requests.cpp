@@ -5,36 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/http/request_identity.hpp"
+
 namespace llmbench::run {
-namespace {
 
 using nlohmann::json;
 
-std::string_view kind_name(http::ApiKind kind) {
-  switch (kind) {
-    case http::ApiKind::chat: return "chat";
-    case http::ApiKind::embeddings: return "embeddings";
-    case http::ApiKind::models: return "models";
-  }
-  return "chat";
-}
-
-}  // namespace
-
-std::string request_identity(const http::ApiRequest& request) {
-  const json identity = {{"kind", kind_name(request.kind)},
-                         {"url", request.endpoint.base_url},
-                         {"model", request.model},
-                         {"messages", messages_json(request.messages)},
-                         {"inputs", request.inputs},
-                         {"params", request.params},
-                         {"stream", request.stream == http::Stream::yes},
-                         {"repeat", request.repeat_index}};
-  return identity.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 void SharedRequests::submit(http::ApiRequest request, Done done) {
-  auto [it, inserted] = entries_.try_emplace(request_identity(request));
+  auto [it, inserted] = entries_.try_emplace(http::request_key(request));
   if (!inserted) {
     ++shared_;
     Entry& entry = *it->second;
@@ -143,18 +121,13 @@ json request_fields(const http::RequestRecord& record) {
   return out;
 }
 
-bool cut_off(const http::RequestRecord& record) {
-  return record.outcome == http::Outcome::truncated ||
-         (record.outcome == http::Outcome::ok && record.finish_reason == "length");
-}
-
 bool verdict_request_failed(const http::RequestRecord& record) {
-  return request_failed(record) || cut_off(record);
+  return request_failed(record) || record.cut_off();
 }
 
 json verdict_request_fields(const http::RequestRecord& record) {
   json out = request_fields(record);
-  if (!request_failed(record) && cut_off(record)) {
+  if (!request_failed(record) && record.cut_off()) {
     out["error_kind"] = "truncated";
     out["error"] = "the judge's reply was cut off (finish_reason length) before its verdict was complete; raise max_tokens";
   }

@@ -1,10 +1,10 @@
 #pragma once
 // Request sharing for the model-lab tiers: each distinct request is sent once per run.
 //
-// A request's identity is its content (kind, endpoint URL, model, messages, inputs,
-// parameters, stream, repeat index). Tiers submit through one SharedRequests per executor;
-// a request whose identity was already submitted is not sent again, its record is handed to
-// every caller. So the generation answer of (model, item) is sent once however many judges
+// A request's identity is http::request_key (http/request_identity.hpp), the one the response
+// cache uses: its content, not its key or delivery. Tiers submit through one SharedRequests
+// per executor; a request whose identity was already submitted is not sent again, its record
+// is handed to every caller. So the generation answer of (model, item) is sent once however many judges
 // read it, a judge prompt that two answers happen to produce alike is sent once, and the
 // question embeddings tier 0, tier 1 and tier 3 all need are one set of batches.
 //
@@ -26,11 +26,6 @@
 #include "llmbench/metrics/vector_math.hpp"
 
 namespace llmbench::run {
-
-// The canonical identity of a request (a compact JSON text). Two requests with the same
-// identity would get the same answer from a deterministic server; the API key is not part
-// of it (the endpoint URL is).
-std::string request_identity(const http::ApiRequest& request);
 
 class SharedRequests {
  public:
@@ -100,13 +95,8 @@ std::size_t embedding_requests(std::size_t count);
 nlohmann::json request_fields(const http::RequestRecord& record);
 bool request_failed(const http::RequestRecord& record);  // what request_fields marks as an error
 
-// The token budget ran out before the reply was finished: finish_reason "length", with an
-// answer begun (Outcome::ok) or without one (Outcome::truncated, e.g. a reasoning model that
-// spent the budget reasoning). Such a reply is unfinished text, not an answer.
-bool cut_off(const http::RequestRecord& record);
-
 // The request part of a judge's verdict record: request_fields, and a reply cut off by the
-// token budget (finish_reason length, cut_off) is an error too, kind
+// token budget (RequestRecord::cut_off) is an error too, kind
 // "truncated": a verdict read from unfinished text is not the judge's verdict.
 nlohmann::json verdict_request_fields(const http::RequestRecord& record);
 bool verdict_request_failed(const http::RequestRecord& record);  // what verdict_request_fields marks

@@ -127,7 +127,7 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   // A reply cut off by the token budget is the model's doing, not an error: marked
   // truncated and scored (an empty one keeps its kind "truncated" and is unparsed). Every
   // other failed request is an error item.
-  r["truncated"] = cut_off(record);
+  r["truncated"] = record.cut_off();
   if (!record.ok() && record.outcome != http::Outcome::truncated) {
     r["error_kind"] = std::string(http::to_string(record.outcome));
     r["error"] = record.error;
@@ -139,7 +139,7 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   }
   if (record.outcome == http::Outcome::truncated) r["error_kind"] = "truncated";
   const tasks::Finish finish =
-      cut_off(record) && !score_truncated_ ? tasks::Finish::cut_off : tasks::Finish::complete;
+      record.cut_off() && !score_truncated_ ? tasks::Finish::cut_off : tasks::Finish::complete;
   if (task.dataset.scorer == data::Scorer::judge) {  // scored by the judges' records
     r["scorer"] = "judge";
     r["verdict"] = nullptr;

@@ -50,7 +50,7 @@ class StandardTier final : public Tier {
   const std::vector<StandardPrompt>& prompts() const { return prompts_; }
 
   // The item-log record of `model`'s answer to `prompt`. A reply cut off by the token budget
-  // (run::cut_off in rag_requests.hpp) is marked "truncated": true and scored with Finish::cut_off
+  // (http::RequestRecord::cut_off) is marked "truncated": true and scored with Finish::cut_off
   // (only a complete final answer counts), or as it is under --score-truncated. The task's
   // first answer filter sets extracted/parsed/correct/verdict, each further one
   // extracted_<record_key>/verdict_<record_key>. A judge-scored task's answer has "scorer":

@@ -16,6 +16,7 @@
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/embedding.hpp"
 #include "llmbench/sim/http_server.hpp"
+#include "llmbench/sim/rate_limit.hpp"
 #include "llmbench/sim/responder.hpp"
 #include "llmbench/util/hash.hpp"
 
@@ -129,6 +130,7 @@ struct Simulator::Impl {
   std::shared_ptr<const AnswerBook> book;
   std::unique_ptr<HttpServer> server;
   std::string models_body;
+  std::unique_ptr<RequestRateLimit> rate_limit;  // null: no requests_per_s
 
   mutable std::mutex mutex;  // guards everything below
   SimStats stats;
@@ -152,9 +154,10 @@ struct Simulator::Impl {
                            std::uint32_t attempt) const;
   AfterResponse send_fault(const std::string& fault, const HttpRequest& req, HttpConnection& conn);
   AfterResponse chat(const HttpRequest& req, HttpConnection& conn, const json& body,
-                     const SimModel& model, double latency_ms, const std::string& fault);
+                     const SimModel& model, double latency_ms, const std::string& fault,
+                     std::string_view limit_headers);
   AfterResponse embeddings(const HttpRequest& req, HttpConnection& conn, const json& body,
-                           const SimModel& model, const std::string& fault);
+                           const SimModel& model, const std::string& fault, std::string_view limit_headers);
 };
 
 std::string Simulator::Impl::decide_fault(const HttpRequest& req, std::string_view model,
@@ -273,6 +276,21 @@ AfterResponse Simulator::Impl::handle(const HttpRequest& req, HttpConnection& co
                 error_body("Incorrect API key provided. The simulator requires the key it was "
                            "started with.",
                            "invalid_request_error", "invalid_api_key"));
+  std::string limit_headers;  // the rate limit's x-ratelimit-* lines for the answer
+  if (rate_limit && !is_models) {
+    RateDecision decision = rate_limit->take(RequestRateLimit::Clock::now());
+    if (!decision.admitted) {
+      {
+        std::lock_guard lock(mutex);
+        ++stats.rate_limited;
+      }
+      return send(conn, req, 429,
+                  error_body("Rate limit reached for requests (simulated --requests-per-s). Please try again later.",
+                             "requests", "rate_limit_exceeded"),
+                  decision.headers);
+    }
+    limit_headers = std::move(decision.headers);
+  }
 
   json body;
   std::string model_id;
@@ -310,13 +328,14 @@ AfterResponse Simulator::Impl::handle(const HttpRequest& req, HttpConnection& co
     return send(conn, req, 404,
                 error_body("The model `" + model_id + "` does not exist or you do not have access to it.",
                            "invalid_request_error", "model_not_found"));
-  if (is_chat) return chat(req, conn, body, *model, fault.empty() ? latency_ms : 0, fault);
+  if (is_chat) return chat(req, conn, body, *model, fault.empty() ? latency_ms : 0, fault, limit_headers);
   if (fault.empty() && !conn.sleep_ms(latency_ms)) return AfterResponse::close;
-  return embeddings(req, conn, body, *model, fault);
+  return embeddings(req, conn, body, *model, fault, limit_headers);
 }
 
 AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn, const json& body,
-                                    const SimModel& model, double latency_ms, const std::string& fault) {
+                                    const SimModel& model, double latency_ms, const std::string& fault,
+                                    std::string_view limit_headers) {
   auto messages = body.find("messages");
   if (messages == body.end() || !messages->is_array() || messages->empty())
     return send(conn, req, 400,
@@ -418,7 +437,7 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
       conn.write(response_head(200, "application/json", out.size(), false) + out.substr(0, out.size() / 2));
       return AfterResponse::close;
     }
-    return send(conn, req, 200, out);
+    return send(conn, req, 200, out, limit_headers);
   }
 
   auto chunk = [&](json delta, const json& finish) {
@@ -436,6 +455,7 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
   std::string out =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Transfer-Encoding: chunked\r\n";
+  out += limit_headers;
   if (!req.keep_alive || fault == "truncate") out += "Connection: close\r\n";
   out += "\r\n";
   out += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
@@ -479,7 +499,8 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
 }
 
 AfterResponse Simulator::Impl::embeddings(const HttpRequest& req, HttpConnection& conn, const json& body,
-                                          const SimModel& model, const std::string& fault) {
+                                          const SimModel& model, const std::string& fault,
+                                          std::string_view limit_headers) {
   std::vector<std::string> inputs;
   auto input = body.find("input");
   if (input != body.end() && input->is_string()) {
@@ -513,7 +534,7 @@ AfterResponse Simulator::Impl::embeddings(const HttpRequest& req, HttpConnection
     conn.write(response_head(200, "application/json", out.size(), false) + out.substr(0, out.size() / 2));
     return AfterResponse::close;
   }
-  return send(conn, req, 200, out);
+  return send(conn, req, 200, out, limit_headers);
 }
 
 // ---- Simulator ----
@@ -530,6 +551,7 @@ Simulator::Simulator(SimOptions options) : impl_(std::make_unique<Impl>()) {
   for (const auto& m : options.models)
     data.push_back({{"id", m.id}, {"object", "model"}, {"created", 1700000000}, {"owned_by", "llmbench-sim"}});
   impl_->models_body = json{{"object", "list"}, {"data", std::move(data)}}.dump();
+  if (options.requests_per_s > 0) impl_->rate_limit = std::make_unique<RequestRateLimit>(options.requests_per_s);
   impl_->options = std::move(options);
 }
 

@@ -61,6 +61,7 @@ struct SimOptions {
   FaultOptions faults;
   std::uint64_t seed = 0;
   int threads = 256;             // worker threads: connections served at once
+  double requests_per_s = 0;     // > 0: a provider rate limit (sim/rate_limit.hpp); 0: none
   std::shared_ptr<const AnswerBook> answers;  // null: built from the shipped datasets
 };
 
@@ -77,6 +78,7 @@ struct SimStats {
   std::uint64_t requests = 0;
   std::map<std::string, std::uint64_t> by_path;    // "/v1/chat/completions" -> count
   std::map<std::string, std::uint64_t> faults;     // "429" -> count injected
+  std::uint64_t rate_limited = 0;                  // refused by requests_per_s
 };
 
 class Simulator {

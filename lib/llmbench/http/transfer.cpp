@@ -1,0 +1,312 @@
+#include "llmbench/http/transfer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+namespace llmbench::http::detail {
+namespace {
+
+constexpr std::size_t kSnippetChars = 200;
+constexpr std::size_t kErrorBodyLimit = 8 * 1024;  // bytes kept of a non-2xx body
+
+// One line, at most kSnippetChars. Secrets are redacted later, in finish(), like all text.
+std::string snippet(std::string_view text) {
+  std::string out(text.substr(0, kSnippetChars * 2));
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  if (out.size() > kSnippetChars) {
+    out.resize(kSnippetChars);
+    out += "...";
+  }
+  return out;
+}
+
+bool iequals_prefix(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
+                           text.back() == '\n')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// --- libcurl callbacks (noexcept: nothing may escape into libcurl) ---------------------------
+
+void mark_first_byte(Request& request) {
+  const SteadyTime now = SteadyClock::now();
+  request.last_activity = now;
+  Timings& timings = request.record.timings;
+  if (timings.first_byte_ms < 0) timings.first_byte_ms = ms_between(request.submitted, now);
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+  auto& request = *static_cast<Request*>(user);
+  const std::size_t bytes = size * count;
+  try {
+    mark_first_byte(request);
+    const std::string_view line(data, bytes);
+    if (line.rfind("HTTP/", 0) == 0) {  // a new response head (after 100 Continue, redirects)
+      request.rate_headers.reset();
+      request.content_type.clear();
+      return bytes;
+    }
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return bytes;
+    const std::string_view name = trim(line.substr(0, colon));
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (iequals_prefix(name, "content-type") && name.size() == 12) {
+      request.content_type.assign(value);
+    } else if (iequals_prefix(name, "retry-after") || iequals_prefix(name, "x-ratelimit-")) {
+      request.rate_headers.on_header(name, value, std::chrono::system_clock::now());
+    }
+  } catch (...) {
+    request.write_failed = true;
+    return 0;
+  }
+  return bytes;
+}
+
+std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+  auto& request = *static_cast<Request*>(user);
+  const std::size_t bytes = size * count;
+  try {
+    mark_first_byte(request);
+    // `bytes` are decoded (inflated): the cap holds for gzip/br/zstd bodies too. Returning
+    // short makes libcurl abort the transfer.
+    request.received += bytes;
+    if (request.received > request.max_response_bytes) {
+      request.too_large = true;
+      return 0;
+    }
+    if (request.mode == Request::Mode::undecided) {
+      long status = 0;
+      curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
+      const bool event_stream = request.content_type.find("text/event-stream") != std::string::npos;
+      request.mode = request.api.stream == Stream::yes && request.api.kind == ApiKind::chat &&
+                             status >= 200 && status < 300 && event_stream
+                         ? Request::Mode::sse
+                         : Request::Mode::body;
+    }
+    if (request.mode == Request::Mode::sse) {
+      request.sse.feed(std::string_view(data, bytes), request.on_event);
+      if (request.sse.overflowed()) {
+        request.too_large = true;
+        return 0;
+      }
+    } else {
+      long status = 0;
+      curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
+      const bool success = status >= 200 && status < 300;
+      if (success || request.response.size() < kErrorBodyLimit) request.response.append(data, bytes);
+    }
+  } catch (...) {
+    request.write_failed = true;
+    return 0;
+  }
+  return bytes;
+}
+
+void on_sse_event(Request& request, const SseEvent& event) {
+  if (request.stream.has_error()) return;
+  const auto result = request.stream.on_data(event.data);
+  if (result == ChatStreamAccumulator::Event::first_token &&
+      request.record.timings.first_token_ms < 0) {
+    request.record.timings.first_token_ms = ms_between(request.submitted, SteadyClock::now());
+  }
+}
+
+curl_slist* build_headers(const Request& request) {
+  curl_slist* list = nullptr;
+  if (request.api.kind != ApiKind::models) {
+    list = curl_slist_append(list, "Content-Type: application/json");
+  }
+  list = curl_slist_append(list, request.api.stream == Stream::yes && request.api.kind == ApiKind::chat
+                                     ? "Accept: text/event-stream"
+                                     : "Accept: application/json");
+  list = curl_slist_append(list, "Expect:");
+  if (!request.api.endpoint.api_key.empty()) {
+    const std::string auth = "Authorization: Bearer " + request.api.endpoint.api_key;
+    list = curl_slist_append(list, auth.c_str());
+  }
+  for (const auto& [name, value] : request.api.endpoint.headers) {
+    const std::string line = name + ": " + value;
+    list = curl_slist_append(list, line.c_str());
+  }
+  return list;
+}
+
+}  // namespace
+
+double ms_between(SteadyTime from, SteadyTime to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+SteadyClock::duration seconds(double s) {
+  return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
+}
+
+// `url` for a log line: scheme://host[:port]/path, without user info or query (either may
+// carry a credential).
+std::string loggable_url(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t host_at = scheme == std::string_view::npos ? 0 : scheme + 3;
+  std::size_t end = url.find_first_of("?#", host_at);
+  if (end == std::string_view::npos) end = url.size();
+  std::string_view rest = url.substr(host_at, end - host_at);
+  const std::size_t slash = rest.find('/');
+  const std::size_t at = rest.substr(0, slash).rfind('@');
+  if (at != std::string_view::npos) rest.remove_prefix(at + 1);
+  return std::string(url.substr(0, host_at)) + std::string(rest);
+}
+
+std::unique_ptr<Request> new_request(std::size_t max_response_bytes) {
+  auto request = std::make_unique<Request>();
+  request->sse.set_max_bytes(std::min(max_response_bytes, SseParser::kDefaultMaxBytes));
+  Request* self = request.get();
+  request->on_event = [self](const SseEvent& event) { on_sse_event(*self, event); };
+  return request;
+}
+
+void begin_attempt(Request& request, CURL* easy, const ExecutorOptions& options, SteadyTime now) {
+  request.response.clear();
+  request.sse.reset();
+  request.stream.reset();
+  request.rate_headers.reset();
+  request.content_type.clear();
+  request.mode = Request::Mode::undecided;
+  request.write_failed = false;
+  request.too_large = false;
+  request.received = 0;
+  request.max_response_bytes = options.max_response_bytes;
+  request.error_buffer[0] = '\0';
+  Timings& timings = request.record.timings;
+  timings = Timings{};
+  timings.sent_ms = ms_between(request.submitted, now);
+  request.record.usage = Usage{};
+  request.record.content.clear();
+  request.record.reasoning.clear();
+  request.record.finish_reason.clear();
+  if (request.headers == nullptr) request.headers = build_headers(request);
+
+  request.easy = easy;
+  const double timeout_s = request.api.endpoint.timeout_s > 0 ? request.api.endpoint.timeout_s
+                                                               : options.timeout_s;
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, &request);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  // A declared (or, for identity bodies, received) size past the cap ends the transfer at
+  // once; compressed bodies are capped on their decoded size in on_write.
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, request.headers);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request.error_buffer);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_write);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &request);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &request);
+  if (timeout_s > 0) {
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::ceil(timeout_s * 1000)));
+  }
+  if (options.connect_timeout_s > 0) {
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::ceil(options.connect_timeout_s * 1000)));
+  }
+  if (request.api.kind == ApiKind::models) {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  request.last_activity = now;
+  request.stalled = false;
+}
+
+Verdict judge_transfer(Request& request, CURLcode code, long status, const ExecutorOptions& options) {
+  if (request.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    const bool sse = request.sse.overflowed();
+    const std::size_t cap = sse ? request.sse.max_bytes() : options.max_response_bytes;
+    return {Outcome::too_large, Retry::no,
+            fmt::format("response too large: {} passed {} bytes (--max-response-bytes {})",
+                        sse ? "an SSE line or event" : "the body", cap, options.max_response_bytes)};
+  }
+  if (request.write_failed) return {Outcome::parse, Retry::yes, "out of memory reading the response"};
+  if (code != CURLE_OK) {
+    std::string text = request.error_buffer[0] != '\0' ? request.error_buffer : curl_easy_strerror(code);
+    text = snippet(text);
+    if (request.stalled) {
+      text = "no byte received for " + std::to_string(options.stall_timeout_s) + " s (stall timeout)";
+    }
+    switch (code) {
+      case CURLE_OPERATION_TIMEDOUT: return {Outcome::timeout, Retry::yes, "timeout: " + text};
+      case CURLE_PARTIAL_FILE:
+        return {Outcome::parse, Retry::yes, "truncated body: " + text};
+      case CURLE_BAD_CONTENT_ENCODING:
+        return {Outcome::parse, Retry::yes, "bad body: " + text};
+      case CURLE_URL_MALFORMAT:
+      case CURLE_UNSUPPORTED_PROTOCOL:
+        return {Outcome::connect, Retry::no, "bad URL: " + text};
+      default: return {Outcome::connect, Retry::yes, "connection: " + text};
+    }
+  }
+  if (status < 200 || status >= 300) {
+    std::string detail;
+    RequestRecord scratch;
+    const auto parsed = parse_response(request.api.kind, request.response, scratch);
+    detail = parsed.status == ParseStatus::api_error ? parsed.message : request.response;
+    std::string error = "HTTP " + std::to_string(status);
+    if (!detail.empty()) error += ": " + snippet(detail);
+    const Outcome outcome = status == 429 ? Outcome::rate_limited : Outcome::http_status;
+    return {outcome, retry_for_status(static_cast<int>(status)), std::move(error)};
+  }
+  RequestRecord& record = request.record;
+  if (request.mode == Request::Mode::sse) {
+    if (request.stream.has_error()) {
+      const auto& error = request.stream.error();
+      if (error.status == ParseStatus::malformed) {
+        return {Outcome::parse, Retry::yes, snippet(error.message)};
+      }
+      return {error.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,
+              "error in stream: " + snippet(error.message)};
+    }
+    if (!request.stream.complete()) {
+      return {Outcome::parse, Retry::yes, "stream ended before [DONE] and without a finish_reason"};
+    }
+    request.stream.finish(record);
+  } else {
+    const auto parsed = parse_response(request.api.kind, request.response, record);
+    if (parsed.status == ParseStatus::malformed) {
+      return {Outcome::parse, Retry::yes,
+              parsed.message + " (" + std::to_string(request.response.size()) + " bytes: " +
+                  snippet(request.response) + ")"};
+    }
+    if (parsed.status == ParseStatus::api_error) {
+      return {parsed.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,
+              "error in body: " + snippet(parsed.message)};
+    }
+  }
+  if (record.timings.first_token_ms < 0) record.timings.first_token_ms = record.timings.first_byte_ms;
+  if (request.api.kind == ApiKind::chat && record.finish_reason == "length" && record.content.empty()) {
+    return {Outcome::truncated, Retry::no,
+            "finish_reason \"length\" with empty content: raise max_tokens"};
+  }
+  return {Outcome::ok, Retry::no, {}};
+}
+
+}  // namespace llmbench::http::detail

@@ -1,0 +1,94 @@
+#pragma once
+// One attempt of a request on a libcurl easy handle: the executor's transfer layer.
+//   - Request: what a submitted request carries through its attempts (slots are recycled).
+//   - begin_attempt: resets the attempt's state and sets the easy handle up (URL, headers,
+//     body, timeouts, the response cap) with the callbacks that fill the state: headers
+//     (content type, rate-limit headers), the body or SSE events, each capped; the callbacks
+//     are noexcept, so nothing escapes into libcurl.
+//   - judge_transfer: what came back, as a Verdict (outcome, whether a retry may help, one
+//     line of error text; secrets are redacted later, where the record is finished).
+// Scheduling, retries, the cache and delivery are the executor's (executor.cpp).
+//
+// Internal to http/. Not thread-safe: everything runs on the executor's loop thread.
+
+#include <curl/curl.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "llmbench/http/executor.hpp"
+#include "llmbench/http/limiter.hpp"
+#include "llmbench/http/openai.hpp"
+#include "llmbench/http/retry.hpp"
+#include "llmbench/http/sse.hpp"
+
+namespace llmbench::http::detail {
+
+double ms_between(SteadyTime from, SteadyTime to);
+SteadyClock::duration seconds(double s);
+
+// `url` for a log line: scheme://host[:port]/path, without user info or query (either may
+// carry a credential).
+std::string loggable_url(std::string_view url);
+
+// One submitted request and the state of its current attempt. Slots are recycled.
+struct Request {
+  std::uint64_t id = 0;
+  ApiRequest api;
+  Executor::Callback done;
+  std::size_t provider = 0;
+  AdmissionMark admission;  // the provider's admissions when this attempt was admitted
+  std::string url;
+  std::string body;
+  curl_slist* headers = nullptr;
+  double tokens = 0;
+  SteadyTime submitted{};
+  SteadyTime first_sent{};  // start of the first attempt (the time budget counts from here)
+  int attempts = 0;
+  RequestRecord record;
+  std::string key;  // request_key() when a cache is on, else empty
+  std::vector<std::pair<std::uint64_t, Executor::Callback>> followers;  // identical requests (id, callback)
+  Outcome failure = Outcome::ok;  // of the last failed attempt
+  std::string failure_text;
+
+  // Current attempt.
+  CURL* easy = nullptr;
+  std::size_t active_index = 0;  // position in Impl::active while in flight
+  SteadyTime last_activity{};    // attempt start or last byte received (stall timeout)
+  bool stalled = false;
+  std::string response;
+  SseParser sse;
+  SseParser::Handler on_event;
+  ChatStreamAccumulator stream;
+  RateLimitHeaders rate_headers;
+  std::string content_type;
+  enum class Mode { undecided, sse, body } mode = Mode::undecided;
+  bool write_failed = false;
+  bool too_large = false;        // the body, an SSE line or an SSE event passed its cap
+  std::size_t max_response_bytes = 0;  // ExecutorOptions::max_response_bytes (read in on_write)
+  std::size_t received = 0;      // decoded body bytes of this attempt
+  char error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+// A fresh slot whose SSE parser is capped at `max_response_bytes` (or its own default, if lower).
+std::unique_ptr<Request> new_request(std::size_t max_response_bytes);
+
+// Prepares the next attempt of `request` (attempts already counted) on `easy`, started at `now`.
+void begin_attempt(Request& request, CURL* easy, const ExecutorOptions& options, SteadyTime now);
+
+struct Verdict {
+  Outcome outcome = Outcome::ok;
+  Retry retry = Retry::no;
+  std::string error;
+};
+
+// The verdict on a finished attempt: libcurl's `code`, the HTTP `status`, and what the callbacks
+// gathered. An ok chat or embeddings answer is parsed into request.record.
+Verdict judge_transfer(Request& request, CURLcode code, long status, const ExecutorOptions& options);
+
+}  // namespace llmbench::http::detail
