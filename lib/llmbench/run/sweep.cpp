@@ -395,14 +395,15 @@ int run_sweep(const RunOptions& requested) {
   validate_run_id(run_id);
 
   // Data first: a bad dataset fails before any model is contacted; then baselines.
-  const auto [tiers, roles, items] = load_tiers(options);
+  const SweepData loaded = load_tiers(options);
+  const auto& tiers = loaded.tiers;
   std::vector<Baseline> baselines;
   if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
     baselines = load_baselines(options.baselines);
   }
 
   config::Registry& registry = session.load_registry();
-  ModelMatrix models = resolve_models(registry, options, roles);
+  ModelMatrix models = resolve_models(registry, options, loaded.roles);
   std::size_t total_jobs = 0;
   const std::string plan = session.prepare_models(every_model(models)) + tier_plans(tiers, models, total_jobs);
   std::fprintf(session.human(), "%s", plan.c_str());
@@ -414,7 +415,7 @@ int run_sweep(const RunOptions& requested) {
   session.start(run_id, resumed,
                 fmt::format("continue it with `llmbench run --resume {} --output-dir {}`, or choose another --run-id",
                             run_id, layout.dir().string()),
-                items);
+                loaded.items);
 
   const PreflightResult check = preflight(models, registry, options, "run " + run_id);
   if (check.interrupted) return interrupted_in_check(layout, run_id, resumed);
@@ -462,7 +463,7 @@ int run_sweep(const RunOptions& requested) {
   });
   if (!write_failure.empty()) fail_on_write(layout.report_file(), run, write_failure, layout.dir());
 
-  Aggregate result = aggregate_runs(tiers, metrics, models, available, roles, unavailable, options, interrupted);
+  Aggregate result = aggregate_runs(tiers, metrics, models, available, loaded.roles, unavailable, options, interrupted);
   run["overall_status"] = apply_baselines(baselines, result.model_runs);
   run["model_runs"] = std::move(result.model_runs);
   run["requests"] = session.request_counts(journaled.items);
