@@ -421,7 +421,7 @@ int run_arena(const ArenaOptions& requested) {
   const std::size_t failed = arena["battles_failed"].get<std::size_t>();
   const bool interrupted = stopped || battles.battles().size() < battles_total;
   run["arena"] = std::move(arena);
-  run["requests"] = session.request_counts(0);
+  run["requests"] = session.request_counts();
   run["finished_at"] = utc_timestamp_iso8601();
   run["status"] = interrupted ? "interrupted" : "completed";
   session.save(run);

@@ -125,12 +125,10 @@ bool RunSession::execute(const std::function<void()>& submit) {
 
 void RunSession::save(const json& run) const { report::upsert_run(layout_.report_file(), run); }
 
-json RunSession::request_counts(std::size_t resumed_items) const {
+json RunSession::request_counts() const {
   const http::ExecutorStats stats = executor_->stats();
-  json counts = {{"total", stats.completed}, {"by_outcome", stats.outcomes}, {"retries", stats.retries},
-                 {"cache_hits", stats.cache_hits}};
-  if (kind_ == "run") counts["resumed_items"] = resumed_items;
-  return counts;
+  return {{"total", stats.completed}, {"by_outcome", stats.outcomes}, {"retries", stats.retries},
+          {"cache_hits", stats.cache_hits}};
 }
 
 std::string RunSession::request_counts_line(std::size_t resumed_items) const {

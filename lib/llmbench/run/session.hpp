@@ -90,7 +90,7 @@ class RunSession {
   // leaves a trace). Throws Error if the report cannot be written.
   void save(const nlohmann::json& run) const;
   // The record's "requests" object from the executor's counts.
-  nlohmann::json request_counts(std::size_t resumed_items) const;
+  nlohmann::json request_counts() const;
   // The line of request counts for people ("Requests: ...").
   std::string request_counts_line(std::size_t resumed_items) const;
   // Writes report.html over every run in the report when --report asked (and says where);

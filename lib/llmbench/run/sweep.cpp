@@ -466,7 +466,8 @@ int run_sweep(const RunOptions& requested) {
   Aggregate result = aggregate_runs(tiers, metrics, models, available, loaded.roles, unavailable, options, interrupted);
   run["overall_status"] = apply_baselines(baselines, result.model_runs);
   run["model_runs"] = std::move(result.model_runs);
-  run["requests"] = session.request_counts(journaled.items);
+  run["requests"] = session.request_counts();
+  run["requests"]["resumed_items"] = journaled.items;
   run["finished_at"] = utc_timestamp_iso8601();
   const bool no_model_ran = std::all_of(run["model_runs"].begin(), run["model_runs"].end(),
                                         [](const json& mr) { return mr.value("status", "") == "unavailable"; });
