@@ -16,13 +16,13 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "llmbench/arena/arena.hpp"
+#include "llmbench/arena/arena_votes.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
-#include "llmbench/run/arena.hpp"
-#include "llmbench/run/arena_votes.hpp"
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/util/terminal.hpp"
@@ -34,7 +34,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 struct ArenaRunFlags {
-  run::ArenaOptions options;
+  arena::ArenaOptions options;
   std::string generation_models, judge_models, tasks;
   bool strong = false;
   std::string progress = "auto";
@@ -50,11 +50,11 @@ struct VoteOptions {
 };
 
 int run_arena_run(const ArenaRunFlags& flags) {
-  run::ArenaOptions options = flags.options;
+  arena::ArenaOptions options = flags.options;
   options.generation_models = config::split_flag_list(flags.generation_models, "--generation-models");
   options.judge_models = config::split_flag_list(flags.judge_models, "--judge-models");
   options.tasks = config::split_flag_list(flags.tasks, "--tasks");
-  options.strong = flags.strong ? run::StrongVerdicts::yes : run::StrongVerdicts::no;
+  options.strong = flags.strong ? arena::StrongVerdicts::yes : arena::StrongVerdicts::no;
   const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
                                                          {"bar", run::Progress::bar},
                                                          {"plain", run::Progress::plain},
@@ -64,7 +64,7 @@ int run_arena_run(const ArenaRunFlags& flags) {
   options.model_args = run::parse_model_args(flags.request.model_args);
   options.output = flags.request.output == "json" ? run::OutputFormat::json : run::OutputFormat::text;
   if (flags.verbose) spdlog::set_level(spdlog::level::debug);
-  return run::run_arena(options);
+  return arena::run_arena(options);
 }
 
 // ---- the terminal ---------------------------------------------------------------------
@@ -161,7 +161,7 @@ Screen screen_size() {
 
 std::string rule(const std::string& label, std::size_t width) {
   std::string out = label.empty() ? "" : "── " + label + " ";
-  const std::size_t used = run::display_width(out);
+  const std::size_t used = arena::display_width(out);
   for (std::size_t i = used; i < width; ++i) out += "─";
   return out;
 }
@@ -182,7 +182,7 @@ void show(const std::vector<std::string>& lines, const Screen& screen, Keys& key
 
 void add_block(std::vector<std::string>& lines, const std::string& title, const std::string& body, std::size_t width) {
   lines.push_back(rule(title, width));
-  for (auto& l : run::wrap_text(body, width)) lines.push_back(std::move(l));
+  for (auto& l : arena::wrap_text(body, width)) lines.push_back(std::move(l));
 }
 
 json find_arena_run(const json& runs, const std::string& id, const fs::path& file) {
@@ -200,7 +200,7 @@ std::string pct(const json& v) {
 
 // After voting with --reveal: who was who in each pair voted, the leaderboard from the votes,
 // and each judge's agreement with them.
-void reveal(const std::vector<run::VoteBattle>& queue, const std::map<std::string, json>& votes, const json& human,
+void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::string, json>& votes, const json& human,
             const std::vector<std::string>& judges) {
   std::printf("\nWho was who:\n");
   std::size_t n = 0;
@@ -241,12 +241,12 @@ int run_vote(const VoteOptions& o) {
   const json& arena = arena_run["arena"];
   const std::string log = arena.value("battles_log", records::OutputLayout::battles_log(id));
   const std::vector<json> battles = records::read_journal(dir / log).records;
-  const std::vector<run::VoteBattle> queue = run::vote_battles(battles, o.seed);
+  const std::vector<arena::VoteBattle> queue = arena::vote_battles(battles, o.seed);
   if (queue.empty()) throw Error(fmt::format("{}: no battles with two answers to vote on", (dir / log).string()));
   const fs::path votes_path = records::OutputLayout(dir).resolve(records::OutputLayout::votes_log(id));
   records::JournalContents previous = records::read_journal(votes_path);
   if (previous.dropped_torn_tail) records::truncate_journal(votes_path, previous.valid_bytes);
-  std::map<std::string, json> votes = run::latest_votes(previous.records);
+  std::map<std::string, json> votes = arena::latest_votes(previous.records);
   records::JournalWriter writer(votes_path);
 
   const Screen screen = screen_size();
@@ -278,11 +278,11 @@ int run_vote(const VoteOptions& o) {
         const char k = keys.next();
         if (keys.interactive()) std::printf("%c\n", k == '\n' ? ' ' : k);
         else std::printf("\n");
-        std::optional<run::Vote> vote;
-        if (k == 'a') vote = run::Vote::a;
-        else if (k == 'b') vote = run::Vote::b;
-        else if (k == 't') vote = run::Vote::tie;
-        else if (k == 'x') vote = run::Vote::both_bad;
+        std::optional<arena::Vote> vote;
+        if (k == 'a') vote = arena::Vote::a;
+        else if (k == 'b') vote = arena::Vote::b;
+        else if (k == 't') vote = arena::Vote::tie;
+        else if (k == 'x') vote = arena::Vote::both_bad;
         else if (k == 's') break;
         else if (k == 'q' || k == 0) {
           quit = true;
@@ -291,7 +291,7 @@ int run_vote(const VoteOptions& o) {
           std::printf("Please press a, b, t, x, s or q.\n");
           continue;
         }
-        json record = run::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
+        json record = arena::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
         writer.append(record);
         votes[battle.key] = std::move(record);
         ++done;
@@ -308,7 +308,7 @@ int run_vote(const VoteOptions& o) {
   // The arena record learns the human leaderboard and the judges' agreement with it.
   std::vector<std::string> models = arena.value("generation_models", std::vector<std::string>());
   std::vector<std::string> judges = arena.value("judge_models", std::vector<std::string>());
-  const json human = run::human_summary(votes, battles, models, judges, arena.value("bootstrap_rounds", 1000),
+  const json human = arena::human_summary(votes, battles, models, judges, arena.value("bootstrap_rounds", 1000),
                                         arena.value("bootstrap_seed", std::uint64_t{0}));
   report::update_runs(file, [&](json& runs) {
     for (json& r : runs) {

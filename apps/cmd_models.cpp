@@ -6,10 +6,10 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
-#include "llmbench/run/model_check.hpp"
 #include "llmbench/config/model_list.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/run/model_check.hpp"
 
 namespace llmbench::app {
 namespace {

@@ -9,7 +9,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/options.hpp"
-#include "llmbench/run/sweep.hpp"
+#include "llmbench/tiers/sweep.hpp"
 
 namespace llmbench::app {
 namespace {
@@ -46,7 +46,7 @@ int run_run(const RunFlags& flags, const CLI::App& cmd) {
   options.model_args = run::parse_model_args(flags.request.model_args);
   options.output = flags.request.output == "json" ? run::OutputFormat::json : run::OutputFormat::text;
   if (options.verbose) spdlog::set_level(spdlog::level::debug);
-  return run::run_sweep(options);
+  return tiers::run_sweep(options);
 }
 
 }  // namespace

@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/arena/arena_analysis.hpp"
+#include "llmbench/arena/arena_votes.hpp"
 #include "llmbench/records/journal.hpp"
-#include "llmbench/run/arena_analysis.hpp"
-#include "llmbench/run/arena_votes.hpp"
 #include "support/cli.hpp"
 
 using nlohmann::json;
@@ -212,11 +212,11 @@ TEST_CASE("arena: judge bias counts first-position wins, flips, longer-answer wi
       battle("p1", "x", "y", "y", "b", "b", false, "long answer here", "short"),
       battle("p1", "y", "x", "y", "a", "a", false, "short", "long answer here"),
   };
-  llmbench::run::ArenaAnalysisOptions options;
+  llmbench::arena::ArenaAnalysisOptions options;
   options.models = {"x", "y"};
   options.judges = {"x", "y"};
   options.bootstrap_rounds = 50;
-  const json arena = llmbench::run::analyze_arena(battles, options);
+  const json arena = llmbench::arena::analyze_arena(battles, options);
   const json& x = arena["judge_bias"][0];
   const json& y = arena["judge_bias"][1];
   CHECK(x["position_a_win_rate"] == 1.0);
@@ -234,8 +234,8 @@ TEST_CASE("arena: judge bias counts first-position wins, flips, longer-answer wi
 }
 
 TEST_CASE("arena: vote text wraps to the terminal width, keeping short lines and cutting long words", "[arena]") {
-  using llmbench::run::wrap_text;
-  using llmbench::run::display_width;
+  using llmbench::arena::wrap_text;
+  using llmbench::arena::display_width;
   const auto lines = wrap_text("short line\n    indented code()\n" + std::string(30, 'w') + " and some more words here",
                                20);
   REQUIRE(lines.size() >= 4);

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "llmbench/run/cost_estimate.hpp"
-#include "llmbench/run/tier.hpp"
+#include "llmbench/tiers/tier.hpp"
 
 using namespace llmbench;
 using namespace llmbench::run;

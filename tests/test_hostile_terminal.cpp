@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "llmbench/run/arena_votes.hpp"
+#include "llmbench/arena/arena_votes.hpp"
 #include "support/cli.hpp"
 
 using llmbench::test::CliResult;
@@ -94,12 +94,12 @@ TEST_CASE("hostile terminal: arena vote shows hostile prompts, ids and answers e
 
 TEST_CASE("hostile terminal: vote text lines carry no control byte or invalid UTF-8", "[hostile]") {
   static const char kText[] = "\x1b]0;pwned\x07 title\x1b[2J\ttab \xff\xfe bad \0 nul\r\nsecond line";
-  const auto lines = llmbench::run::wrap_text(std::string_view(kText, sizeof kText - 1), 20);
+  const auto lines = llmbench::arena::wrap_text(std::string_view(kText, sizeof kText - 1), 20);
   std::string all;
   for (const auto& line : lines) all += line + "\n";
   check_no_raw_controls(all);
   CHECK(all.find("\\x1b]0;pwned\\x07") != std::string::npos);
   CHECK(all.find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD for each invalid byte
   CHECK(lines.back() == "second line");
-  for (const auto& line : lines) CHECK(llmbench::run::display_width(line) <= 20);
+  for (const auto& line : lines) CHECK(llmbench::arena::display_width(line) <= 20);
 }

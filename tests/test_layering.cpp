@@ -32,6 +32,8 @@ const Graph kAllowed = {
     {"tasks", {"util", "data", "http", "metrics"}},
     {"report", {"records", "metrics", "util"}},
     {"run", {"util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
+    {"tiers", {"run", "util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
+    {"arena", {"run", "util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
 };
 
 Graph include_graph() {

@@ -11,13 +11,13 @@
 
 #include "llmbench/http/executor.hpp"
 #include "llmbench/records/journal.hpp"
-#include "llmbench/run/judge_tiers.hpp"
-#include "llmbench/run/rag_answer_metrics.hpp"
-#include "llmbench/run/rag_generation_tiers.hpp"
-#include "llmbench/run/rag_requests.hpp"
-#include "llmbench/run/rag_retrieval_tiers.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
+#include "llmbench/tiers/judge_tiers.hpp"
+#include "llmbench/tiers/rag_answer_metrics.hpp"
+#include "llmbench/tiers/rag_generation_tiers.hpp"
+#include "llmbench/tiers/rag_requests.hpp"
+#include "llmbench/tiers/rag_retrieval_tiers.hpp"
 #include "support/cli.hpp"
 #include "support/raw_server.hpp"
 
@@ -272,7 +272,7 @@ TEST_CASE("rag_tiers: identical requests are sent once and every caller gets the
   sim::Simulator sim(so);
   sim.start();
   http::Executor executor(http::ExecutorOptions{});
-  run::SharedRequests shared(executor);
+  tiers::SharedRequests shared(executor);
   http::ApiRequest request;
   request.endpoint.base_url = sim.base_url();
   request.model = "sim-small";
@@ -306,22 +306,22 @@ TEST_CASE("rag_tiers: embedding batches split large inputs and return vectors in
   sim::Simulator sim(so);
   sim.start();
   http::Executor executor(http::ExecutorOptions{});
-  run::SharedRequests shared(executor);
+  tiers::SharedRequests shared(executor);
   config::ResolvedModel model;
   model.id = "sim-embed";
   model.api_model = "sim-embed";
   model.endpoint.base_url = sim.base_url();
   std::vector<std::string> texts;
   for (int i = 0; i < 70; ++i) texts.push_back("text number " + std::to_string(i));
-  run::EmbedResult all, again, single;
-  run::embed_texts(shared, model, texts, 0, [&](const run::EmbedResult& e) { all = e; });
-  run::embed_texts(shared, model, texts, 0, [&](const run::EmbedResult& e) { again = e; });
-  run::embed_texts(shared, model, {texts[65]}, 0, [&](const run::EmbedResult& e) { single = e; });
+  tiers::EmbedResult all, again, single;
+  tiers::embed_texts(shared, model, texts, 0, [&](const tiers::EmbedResult& e) { all = e; });
+  tiers::embed_texts(shared, model, texts, 0, [&](const tiers::EmbedResult& e) { again = e; });
+  tiers::embed_texts(shared, model, {texts[65]}, 0, [&](const tiers::EmbedResult& e) { single = e; });
   executor.run();
   INFO(all.error_kind << ": " << all.error);
   REQUIRE(all.ok());
   REQUIRE(all.vectors.size() == 70);
-  CHECK(run::embedding_requests(70) == 2);
+  CHECK(tiers::embedding_requests(70) == 2);
   CHECK(shared.sent() == 3);  // two batches, shared by the second call, plus the single text
   CHECK(again.vectors == all.vectors);
   REQUIRE(single.vectors.size() == 1);
@@ -346,7 +346,7 @@ TEST_CASE("rag_tiers: answer metrics leave out items without a reference and fai
   };
   std::vector<const json*> ptrs;
   for (const auto& r : records) ptrs.push_back(&r);
-  const json m = run::answer_metrics(ptrs);
+  const json m = tiers::answer_metrics(ptrs);
   CHECK(m["avg_faithfulness"] == Approx(4.0));
   CHECK(m["avg_faithfulness_ci95"] == json{{"low", 3.0}, {"high", 5.0}});  // items a (5) and b (3)
   CHECK(m["avg_answer_correctness"] == Approx(4.0));
@@ -371,7 +371,7 @@ TEST_CASE("rag_tiers: pipeline metrics count failed verdicts apart from the conf
                                      rec(true, "Yes"), rec(false, nullptr, "does not start with Yes or No")};
   std::vector<const json*> ptrs;
   for (const auto& r : records) ptrs.push_back(&r);
-  const json m = run::pipeline_metrics(ptrs);
+  const json m = tiers::pipeline_metrics(ptrs);
   CHECK(m["true_positives"] == 2);
   CHECK(m["false_negatives"] == 1);
   CHECK(m["true_negatives"] == 1);
@@ -384,7 +384,7 @@ TEST_CASE("rag_tiers: pipeline metrics count failed verdicts apart from the conf
 
 TEST_CASE("rag_tiers: retrieved chunks are numbered for the answer prompt", "[rag_tiers]") {
   data::Chunk a{"c1", "First text.", ""}, b{"c2", "Second text.", ""};
-  CHECK(run::format_retrieved({&a, &b}) == "[1] First text.\n\n[2] Second text.");
+  CHECK(tiers::format_retrieved({&a, &b}) == "[1] First text.\n\n[2] Second text.");
 }
 
 TEST_CASE("rag_tiers: embedding-tier records carry the last attempt's status and the attempt count", "[rag_tiers]") {

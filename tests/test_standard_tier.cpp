@@ -16,11 +16,11 @@
 #include "llmbench/http/types.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
-#include "llmbench/run/rag_answer_jobs.hpp"
-#include "llmbench/run/standard_judge.hpp"
-#include "llmbench/run/standard_tier.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
+#include "llmbench/tiers/rag_answer_jobs.hpp"
+#include "llmbench/tiers/standard_judge.hpp"
+#include "llmbench/tiers/standard_tier.hpp"
 #include "support/cli.hpp"
 
 using nlohmann::json;
@@ -93,8 +93,8 @@ std::unique_ptr<sim::Simulator> start_judge_sim() {
 
 TEST_CASE("standard tier: a reply cut off with its answer stated before the cut is scored and counted truncated",
           "[standard_tier][score]") {
-  const run::StandardTier tier(arc_options(false), data::resolve_data_dir(""));
-  const run::StandardPrompt& prompt = tier.prompts().at(0);
+  const tiers::StandardTier tier(arc_options(false), data::resolve_data_dir(""));
+  const tiers::StandardPrompt& prompt = tier.prompts().at(0);
   const std::string gold(1, prompt.mc.gold_letter);
   const json stated = tier.score(prompt, "m", reply(http::Outcome::ok, "Answer: " + gold + ".\nBecause the", "", "length"));
   CHECK(stated["truncated"] == true);
@@ -105,7 +105,7 @@ TEST_CASE("standard tier: a reply cut off with its answer stated before the cut 
   const json finished = tier.score(prompt, "m", reply(http::Outcome::ok, "I first thought of " + gold, "", "stop"));
   CHECK(finished["truncated"] == false);
   CHECK(finished["verdict"] == "correct");
-  const json metrics = run::standard_metrics({&stated, &tail, &finished}, std::nullopt);
+  const json metrics = tiers::standard_metrics({&stated, &tail, &finished}, std::nullopt);
   CHECK(metrics["arc_easy"]["n_truncated"] == 2);
   CHECK(metrics["arc_easy"]["n_unparsed"] == 1);
 }
@@ -113,23 +113,23 @@ TEST_CASE("standard tier: a reply cut off with its answer stated before the cut 
 TEST_CASE("standard tier: a reasoning model out of budget inside its reasoning is unparsed, even with --score-truncated",
           "[standard_tier][score]") {
   for (const bool score_truncated : {false, true}) {
-    const run::StandardTier tier(arc_options(score_truncated), data::resolve_data_dir(""));
-    const run::StandardPrompt& prompt = tier.prompts().at(0);
+    const tiers::StandardTier tier(arc_options(score_truncated), data::resolve_data_dir(""));
+    const tiers::StandardPrompt& prompt = tier.prompts().at(0);
     const std::string gold(1, prompt.mc.gold_letter);
     // The executor ends an empty "length" reply as Outcome::truncated; the reasoning named the gold letter.
     const json r = tier.score(prompt, "m", reply(http::Outcome::truncated, "", "So the answer is " + gold + ". But", "length"));
     CHECK(r["truncated"] == true);
     CHECK(r["error_kind"] == "truncated");
     CHECK(r["verdict"] == "unparsed");
-    const json metrics = run::standard_metrics({&r}, std::nullopt);
+    const json metrics = tiers::standard_metrics({&r}, std::nullopt);
     CHECK(metrics["arc_easy"]["n_truncated"] == 1);
     CHECK(metrics["arc_easy"]["n_errors"] == 0);
   }
 }
 
 TEST_CASE("standard tier: --score-truncated scores a cut-off reply from whatever its tail holds", "[standard_tier][score]") {
-  const run::StandardTier tier(arc_options(true), data::resolve_data_dir(""));
-  const run::StandardPrompt& prompt = tier.prompts().at(0);
+  const tiers::StandardTier tier(arc_options(true), data::resolve_data_dir(""));
+  const tiers::StandardPrompt& prompt = tier.prompts().at(0);
   const std::string gold(1, prompt.mc.gold_letter);
   const json r = tier.score(prompt, "m", reply(http::Outcome::ok, "I first thought of " + gold, "", "length"));
   CHECK(r["truncated"] == true);
@@ -139,11 +139,11 @@ TEST_CASE("standard tier: --score-truncated scores a cut-off reply from whatever
 TEST_CASE("judge verdict: a judge reply cut off by the token budget is an error, never a score", "[standard_tier][judge]") {
   config::ResolvedModel judge;
   judge.id = "j";
-  const json cut = run::judge_record("k", judge, "faithfulness", {{"user", "score it"}},
+  const json cut = tiers::judge_record("k", judge, "faithfulness", {{"user", "score it"}},
                                      reply(http::Outcome::ok, "The answer is good. Score: 4", "", "length"));
   CHECK(cut["score"].is_null());
   CHECK(cut["error_kind"] == "truncated");
-  const json whole = run::judge_record("k", judge, "faithfulness", {{"user", "score it"}},
+  const json whole = tiers::judge_record("k", judge, "faithfulness", {{"user", "score it"}},
                                        reply(http::Outcome::ok, "The answer is good. Score: 4", "", "stop"));
   CHECK(whole["score"] == 4);
   CHECK(whole["error_kind"].is_null());
@@ -214,15 +214,15 @@ TEST_CASE("standard tier: a judge-scored task with no judge model fails before a
 TEST_CASE("standard tier: an unreadable judge verdict is an error record, never a score", "[standard_tier][judge]") {
   config::ResolvedModel judge;
   judge.id = "j";
-  json bad = run::judge_record("standard|t/1|m|judge=j", judge, "rubric", {{"user", "score it"}},
+  json bad = tiers::judge_record("standard|t/1|m|judge=j", judge, "rubric", {{"user", "score it"}},
                                reply(http::Outcome::ok, "A fine answer overall.", "", "stop"));
   bad.update({{"tier", "standard"}, {"task", "t"}, {"generation_model", "m"}});
   CHECK(bad["score"].is_null());
   CHECK(bad["error_kind"] == "unparsed_verdict");
-  json good = run::judge_record("standard|t/2|m|judge=j", judge, "rubric", {{"user", "score it"}},
+  json good = tiers::judge_record("standard|t/2|m|judge=j", judge, "rubric", {{"user", "score it"}},
                                 reply(http::Outcome::ok, "Correct cause.\n{\"score\": 4}", "", "stop"));
   good.update({{"tier", "standard"}, {"task", "t"}, {"generation_model", "m"}});
-  const json metrics = run::standard_metrics({&bad, &good}, std::nullopt);
+  const json metrics = tiers::standard_metrics({&bad, &good}, std::nullopt);
   const json& j = metrics.at("t").at("judges").at("j");
   CHECK(j["n"] == 1);
   CHECK(j["n_errors"] == 1);

@@ -19,9 +19,9 @@
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
-#include "llmbench/run/standard_tier.hpp"
 #include "llmbench/run/session.hpp"
 #include "llmbench/sim/simulator.hpp"
+#include "llmbench/tiers/standard_tier.hpp"
 #include "support/cli.hpp"
 #include "support/process.hpp"
 
@@ -41,7 +41,7 @@ std::unique_ptr<sim::Simulator> start_sim(sim::FaultOptions faults = {}, double 
   options.tasks = kTasks;
   options.limit = std::to_string(kLimit);
   options.sample_seed = kSeed;
-  run::StandardTier tier(options, data::resolve_data_dir(""));
+  tiers::StandardTier tier(options, data::resolve_data_dir(""));
   auto book = run::answer_book(tier.item_sets());
   sim::SimOptions so;
   so.models = {{"sim-a", 0.5}, {"sim-b", 0.8}};

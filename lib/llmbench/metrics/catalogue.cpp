@@ -107,7 +107,7 @@ Scope tier_1() {
            count("skipped_queries", "skipped queries", lower), count("errors", "errors", lower)}};
 }
 
-// The answer metrics tier 2 and tier 3 share (run/rag_answer_metrics).
+// The answer metrics tier 2 and tier 3 share (tiers/rag_answer_metrics).
 std::vector<Metric> answer_metrics() {
   auto judged = [](std::string_view key, std::string_view label) {
     return summary(over(with_ci(score(key, label), Interval::suffixed), "successful_evaluations"));

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "llmbench/run/tier.hpp"
+#include "llmbench/run/model_matrix.hpp"
 
 namespace llmbench::run {
 namespace {

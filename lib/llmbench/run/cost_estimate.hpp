@@ -11,7 +11,7 @@
 
 namespace llmbench::run {
 
-struct ModelMatrix;
+struct ModelMatrix;  // run/model_matrix.hpp
 
 // What one tier will ask of one model: its requests and the prompt text they carry in all.
 struct PlannedLoad {

@@ -7,10 +7,10 @@
 #include <map>
 #include <string>
 
-#include "llmbench/run/model_check.hpp"
 #include "llmbench/config/registry.hpp"
+#include "llmbench/run/model_check.hpp"
+#include "llmbench/run/model_matrix.hpp"
 #include "llmbench/run/options.hpp"
-#include "llmbench/run/tier.hpp"
 
 namespace llmbench::run {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "llmbench/run/tier.hpp"
+#include "llmbench/run/request_fields.hpp"
 
 namespace llmbench::run {
 

@@ -1,0 +1,441 @@
+#include "llmbench/arena/arena.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "llmbench/arena/arena_analysis.hpp"
+#include "llmbench/arena/arena_prompts.hpp"
+#include "llmbench/config/registry.hpp"
+#include "llmbench/error.hpp"
+#include "llmbench/http/executor.hpp"
+#include "llmbench/records/journal.hpp"
+#include "llmbench/records/output_layout.hpp"
+#include "llmbench/report/store.hpp"
+#include "llmbench/run/git_info.hpp"
+#include "llmbench/run/request_fields.hpp"
+#include "llmbench/run/run_id.hpp"
+#include "llmbench/run/session.hpp"
+#include "llmbench/tasks/verdict.hpp"
+#include "llmbench/util/json.hpp"
+
+namespace llmbench::arena {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct Answer {
+  bool ok = false;
+  std::string text;
+  std::string error_kind;
+  std::string error;
+};
+
+// One judge's two orders of one (prompt, pair).
+struct Unit {
+  std::size_t prompt = 0;
+  std::size_t first = 0, second = 0;  // generation model indices, arena order
+  std::size_t judge = 0;
+  std::optional<json> orders[2];      // [0]: first shown as A; [1]: swapped
+};
+
+json options_json(const ArenaOptions& o) {
+  return {{"generation_models", o.generation_models},
+          {"judge_models", o.judge_models},
+          {"dataset", o.dataset.empty() ? json(nullptr) : json(o.dataset)},
+          {"tasks", o.tasks},
+          {"limit", o.limit},
+          {"sample_seed", o.sample_seed},
+          {"baseline", o.baseline.empty() ? json(nullptr) : json(o.baseline)},
+          {"strong", o.strong == StrongVerdicts::yes},
+          {"bootstrap_rounds", o.bootstrap_rounds},
+          {"bootstrap_seed", o.bootstrap_seed},
+          {"concurrency", o.concurrency},
+          {"retries", o.retries},
+          {"timeout_s", o.timeout_s},
+          {"timeout_given", o.timeout_given},
+          {"model_args", o.model_args},
+          {"config", o.config}};
+}
+
+std::string winner_letter(tasks::Winner w) {
+  return w == tasks::Winner::a ? "a" : w == tasks::Winner::b ? "b" : "tie";
+}
+
+// Fills "winner"/"flip"/"status" of both orders of a unit: a verdict that names different
+// models in the two orders followed the position, so both count as ties. An order without a
+// verdict (its answer, its judge request or its verdict failed: raw_winner null) has no
+// winner and status "failed"; the other order keeps its own verdict.
+void resolve_unit(Unit& unit) {
+  auto by_model = [](const json& b) -> std::string {
+    const std::string raw = util::string_field(b, "raw_winner");
+    if (raw == "a") return util::string_field(b, "model_a");
+    if (raw == "b") return util::string_field(b, "model_b");
+    return raw;  // "tie" or ""
+  };
+  json& x = *unit.orders[0];
+  json& y = *unit.orders[1];
+  const std::string wx = by_model(x), wy = by_model(y);
+  const bool flip = !wx.empty() && !wy.empty() && wx != "tie" && wy != "tie" && wx != wy;
+  for (json* b : {&x, &y}) {
+    const bool judged = b->at("raw_winner").is_string();
+    (*b)["flip"] = flip;
+    (*b)["winner"] = !judged ? json(nullptr) : flip ? json("tie") : b->at("raw_winner");
+    (*b)["status"] = judged ? "judged" : "failed";
+  }
+}
+
+std::string leaderboard_text(const json& arena) {
+  std::string out = fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n", "rank", "model", "rating",
+                                "95% interval", "wins", "losses", "ties");
+  for (const json& row : arena["leaderboard"]) {
+    auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
+    const std::string ci = row["ci95"].is_object()
+                               ? fmt::format("[{}, {}]", num(row["ci95"]["low"]), num(row["ci95"]["high"]))
+                               : "-";
+    out += fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n",
+                       row["rank"].is_number() ? std::to_string(row["rank"].get<int>()) : "-",
+                       row["model"].get<std::string>(), num(row["rating"]), ci, row["wins"].get<std::size_t>(),
+                       row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
+  }
+  for (const json& b : arena["judge_bias"]) {
+    auto pct = [](const json& v) { return v.is_number() ? fmt::format("{:.0f}%", v.get<double>() * 100) : std::string("-"); };
+    out += fmt::format("judge {}: {} verdicts, first position wins {}, position flips {}, longer answer wins {}{}\n",
+                       b["judge_model"].get<std::string>(), b["n"].get<std::size_t>(), pct(b["position_a_win_rate"]),
+                       pct(b["flip_rate"]), pct(b["longer_answer_win_rate"]),
+                       b["self_preference"].is_number()
+                           ? fmt::format(", self-preference {:+.0f} points", b["self_preference"].get<double>() * 100)
+                           : std::string());
+  }
+  return out;
+}
+
+// The generation models, after defaults (the config's roles) and duplicates; throws Error for
+// fewer than two, no judge, or a baseline that is not competing.
+void choose_models(const config::Registry& registry, ArenaOptions& options) {
+  if (options.generation_models.empty()) options.generation_models = registry.default_models(config::Role::generation);
+  if (options.judge_models.empty()) options.judge_models = registry.default_models(config::Role::judge);
+  auto dedupe = [](std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    for (auto& id : ids) {
+      if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+    }
+    ids = std::move(out);
+  };
+  dedupe(options.generation_models);
+  dedupe(options.judge_models);
+  if (options.generation_models.size() < 2) {
+    throw Error(fmt::format("arena run: needs at least two generation models (got {}); pass --generation-models a,b",
+                            options.generation_models.size()));
+  }
+  if (options.judge_models.empty()) {
+    throw Error(fmt::format("arena run: no judge models; pass --judge-models j or set roles.judge in {}",
+                            options.config.empty() ? std::string(config::kLocalConfig) : options.config));
+  }
+  const auto& gen_ids = options.generation_models;
+  if (!options.baseline.empty() && std::find(gen_ids.begin(), gen_ids.end(), options.baseline) == gen_ids.end()) {
+    throw Error(fmt::format("--baseline {}: not one of the generation models ({}); add it to --generation-models",
+                            options.baseline, fmt::join(gen_ids, ",")));
+  }
+}
+
+// Pairs of generation model indices: all pairs, or each model with the baseline (which comes
+// first in its pairs).
+std::vector<std::pair<std::size_t, std::size_t>> arena_pairs(const std::vector<std::string>& ids,
+                                                             const std::string& baseline) {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t j = i + 1; j < ids.size(); ++j) {
+      if (baseline.empty() || ids[i] == baseline || ids[j] == baseline) {
+        if (ids[j] == baseline) pairs.emplace_back(j, i);
+        else pairs.emplace_back(i, j);
+      }
+    }
+  }
+  return pairs;
+}
+
+// The requests of an arena and their battles: every model answers every prompt; once all
+// answers to a prompt are in, every judge compares every pair in both orders. Each unit (both
+// orders of a pair for one judge) is logged as it is resolved. Callbacks run on the loop thread.
+class ArenaBattles {
+ public:
+  ArenaBattles(const ArenaOptions& options, const std::vector<ArenaPrompt>& prompts,
+               const std::vector<config::ResolvedModel>& generators, const std::vector<config::ResolvedModel>& judges,
+               std::vector<std::pair<std::size_t, std::size_t>> pairs, run::RunSession& session,
+               records::JournalWriter& journal, http::Executor& executor)
+      : options_(options),
+        prompts_(prompts),
+        generators_(generators),
+        judges_(judges),
+        pairs_(std::move(pairs)),
+        session_(session),
+        journal_(journal),
+        executor_(executor),
+        answers_(prompts.size(), std::vector<Answer>(generators.size())),
+        answers_left_(prompts.size(), generators.size()) {}
+
+  // Queues every answer request (verdicts follow from their callbacks).
+  void submit() {
+    for (std::size_t p = 0; p < prompts_.size(); ++p) {
+      for (std::size_t m = 0; m < generators_.size(); ++m) {
+        executor_.submit(run::chat_request(generators_[m], {{"user", prompts_[p].text}}),
+                         [this, p, m](http::RequestRecord&& r) { take_answer(p, m, r); });
+      }
+    }
+  }
+
+  std::vector<json>& battles() { return battles_; }
+
+ private:
+  void take_answer(std::size_t p, std::size_t m, const http::RequestRecord& r) {
+    Answer& a = answers_[p][m];
+    a.ok = r.ok() || (r.outcome == http::Outcome::truncated && !r.content.empty());
+    a.text = r.content;
+    if (!a.ok) {
+      a.error_kind = std::string(http::to_string(r.outcome));
+      a.error = r.error;
+      ++session_.progress().errors["answer_" + a.error_kind];
+    }
+    ++session_.progress().done;
+    if (--answers_left_[p] == 0) submit_judgements(p);
+    session_.show_progress();
+  }
+
+  json battle_skeleton(const Unit& u, int order) const {
+    const auto& ids = options_.generation_models;
+    const std::size_t a = order == 0 ? u.first : u.second, b = order == 0 ? u.second : u.first;
+    const ArenaPrompt& p = prompts_[u.prompt];
+    return json{{"battle_id", fmt::format("{}|{}|{}|{}|{}", p.id, ids[u.first], ids[u.second],
+                                          options_.judge_models[u.judge], order == 0 ? "ab" : "ba")},
+                {"item_id", p.id},
+                {"prompt_id", p.id},
+                {"category", p.category},
+                {"prompt", p.text},
+                {"pair", {ids[u.first], ids[u.second]}},
+                {"model_a", ids[a]},
+                {"model_b", ids[b]},
+                {"swapped", order == 1},
+                {"judge_model", options_.judge_models[u.judge]},
+                {"answer_a", answers_[u.prompt][a].text},
+                {"answer_b", answers_[u.prompt][b].text},
+                {"verdict", nullptr},
+                {"strong", false},
+                {"raw_winner", nullptr},
+                {"winner", nullptr},
+                {"flip", false},
+                {"status", "failed"},
+                {"rationale", nullptr},
+                {"error_kind", nullptr},
+                {"error", nullptr}};
+  }
+
+  void finish_unit(Unit& u) {
+    resolve_unit(u);
+    for (auto& order : u.orders) {
+      journal_.append(*order);
+      if (!(*order)["error_kind"].is_null()) ++session_.progress().errors[(*order)["error_kind"].get<std::string>()];
+      battles_.push_back(std::move(*order));
+    }
+  }
+
+  // Both orders of a pair fail at once when either answer is missing.
+  void fail_unit(Unit& u, const Answer& x, const Answer& y) {
+    const auto& ids = options_.generation_models;
+    for (int order = 0; order < 2; ++order) {
+      json b = battle_skeleton(u, order);
+      b["error_kind"] = "answer_failed";
+      b["error"] = fmt::format("no answer from {}: {}", !x.ok ? ids[u.first] : ids[u.second], !x.ok ? x.error : y.error);
+      u.orders[order] = std::move(b);
+    }
+    session_.progress().done += 2;
+    finish_unit(u);
+  }
+
+  void take_verdict(Unit& unit, int order, const http::RequestRecord& r) {
+    json b = battle_skeleton(unit, order);
+    b["latency_ms"] = r.timings.latency_ms();
+    if (run::verdict_request_failed(r)) {
+      const json failure = run::verdict_request_fields(r);
+      b["error_kind"] = failure["error_kind"];
+      b["error"] = failure["error"];
+    } else {
+      b["rationale"] = r.content;
+      const tasks::PairwiseResult verdict = tasks::parse_pairwise_verdict(r.content);
+      if (!verdict.ok()) {
+        b["error_kind"] = "no_verdict";
+        b["error"] = "the judge's answer holds no [[A]]/[[B]]/[[C]] verdict";
+      } else {
+        b["verdict"] = std::string(tasks::to_string(verdict.verdict));
+        b["strong"] = verdict.verdict == tasks::PairwiseVerdict::a_much_better ||
+                      verdict.verdict == tasks::PairwiseVerdict::b_much_better;
+        b["raw_winner"] = winner_letter(tasks::winner(verdict.verdict));
+      }
+    }
+    unit.orders[order] = std::move(b);
+    ++session_.progress().done;
+    if (unit.orders[0] && unit.orders[1]) finish_unit(unit);
+    session_.show_progress();
+  }
+
+  void submit_judgements(std::size_t prompt) {
+    const bool strong = options_.strong == StrongVerdicts::yes;
+    for (const auto& [first, second] : pairs_) {
+      for (std::size_t judge = 0; judge < judges_.size(); ++judge) {
+        units_.push_back(std::make_unique<Unit>());
+        Unit& u = *units_.back();
+        u.prompt = prompt;
+        u.first = first;
+        u.second = second;
+        u.judge = judge;
+        const Answer& x = answers_[prompt][first];
+        const Answer& y = answers_[prompt][second];
+        if (!x.ok || !y.ok) {
+          fail_unit(u, x, y);
+          continue;
+        }
+        for (int order = 0; order < 2; ++order) {
+          const Answer& shown_a = order == 0 ? x : y;
+          const Answer& shown_b = order == 0 ? y : x;
+          auto request = run::chat_request(judges_[judge], pairwise_judge_messages(prompts_[prompt].text, shown_a.text,
+                                                                              shown_b.text, strong));
+          executor_.submit(std::move(request),
+                           [this, unit = &u, order](http::RequestRecord&& r) { take_verdict(*unit, order, r); });
+        }
+      }
+    }
+  }
+
+  const ArenaOptions& options_;
+  const std::vector<ArenaPrompt>& prompts_;
+  const std::vector<config::ResolvedModel>& generators_;
+  const std::vector<config::ResolvedModel>& judges_;
+  const std::vector<std::pair<std::size_t, std::size_t>> pairs_;
+  run::RunSession& session_;
+  records::JournalWriter& journal_;
+  http::Executor& executor_;
+  std::vector<std::vector<Answer>> answers_;
+  std::vector<std::size_t> answers_left_;
+  std::vector<json> battles_;
+  std::vector<std::unique_ptr<Unit>> units_;
+};
+
+// The record of a new arena run, before any request is sent.
+json new_arena_record(const std::string& run_id, const ArenaOptions& options) {
+  const run::GitInfo git = run::read_git_info();
+  return {{"id", run_id},
+          {"kind", "arena"},
+          {"schema_version", report::kSchemaVersion},
+          {"timestamp", run::utc_timestamp_iso8601()},
+          {"status", "running"},
+          {"overall_status", "no_baseline"},
+          {"llmbench_version", LLMBENCH_VERSION},
+          {"git", {{"branch", git.branch}, {"commit", git.commit}}},
+          {"flags", options_json(options)},
+          {"dataset_file", options.dataset.empty() ? json(nullptr) : json(options.dataset)},
+          {"dataset_type", "arena"},
+          {"battles_log", records::OutputLayout::battles_log(run_id)},
+          {"model_runs", json::array()}};
+}
+
+}  // namespace
+
+int run_arena(const ArenaOptions& requested) {
+  ArenaOptions options = requested;
+  run::RunSession session(options, "arena");
+  if (options.dataset.empty() == options.tasks.empty()) {
+    throw Error("arena run: give exactly one of --dataset FILE (JSONL with \"prompt\") or --tasks a,b");
+  }
+  if (options.bootstrap_rounds < 0) throw Error("--bootstrap-rounds: must be 0 or more");
+
+  // Data first: a bad dataset fails before any model is contacted.
+  std::vector<data::Dataset> chosen;  // task questions' gold answers, for the simulator
+  std::vector<ArenaPrompt> prompts =
+      options.dataset.empty() ? load_task_prompts(options.tasks, options.limit, options.sample_seed, &chosen)
+                              : sample_prompts(load_prompt_file(options.dataset), options.limit, options.sample_seed);
+  if (prompts.empty()) throw Error("arena run: no prompts selected; check --dataset/--tasks and --limit");
+
+  const config::Registry& registry = session.load_registry();
+  choose_models(registry, options);
+  const auto& gen_ids = options.generation_models;
+  std::vector<config::ResolvedModel> generators, judges;
+  for (const auto& id : gen_ids) {
+    generators.push_back(registry.resolve(config::Role::generation, id));
+    config::check_model_kind(generators.back(), "--generation-models");
+  }
+  for (const auto& id : options.judge_models) {
+    judges.push_back(registry.resolve(config::Role::judge, id));
+    config::check_model_kind(judges.back(), "--judge-models");
+  }
+  auto pairs = arena_pairs(gen_ids, options.baseline);
+  const std::size_t answers_total = prompts.size() * generators.size();
+  const std::size_t battles_total = prompts.size() * pairs.size() * 2 * judges.size();
+  std::vector<config::ResolvedModel*> models;
+  for (auto& m : generators) models.push_back(&m);
+  for (auto& m : judges) models.push_back(&m);
+  std::string plan = session.prepare_models(models);
+  plan += fmt::format("  prompts: {} ({})\n  models: {}\n  judges: {}\n  pairs: {} ({}), both orders\n"
+                      "  requests: {} answers + {} verdicts = {} battles\n",
+                      prompts.size(),
+                      options.dataset.empty() ? fmt::format("tasks {}", fmt::join(options.tasks, ",")) : options.dataset,
+                      fmt::join(gen_ids, ", "), fmt::join(options.judge_models, ", "), pairs.size(),
+                      options.baseline.empty() ? "all pairs" : "each vs " + options.baseline, answers_total,
+                      battles_total, battles_total);
+  std::fprintf(session.human(), "%s", plan.c_str());
+  std::fflush(session.human());
+  if (session.dry_run({{"config", options.config}, {"prompts", prompts.size()}, {"answers", answers_total},
+                       {"battles", battles_total}, {"flags", options_json(options)}})) {
+    return static_cast<int>(ExitCode::ok);
+  }
+
+  const std::string run_id = options.run_id.empty() ? run::new_run_id() : options.run_id;
+  run::validate_run_id(run_id);
+  std::vector<data::ItemSet> items;
+  for (const data::Dataset& d : chosen) items.push_back({d.task, d.scorer, &d.items});
+  session.start(run_id, false, "choose another --run-id (an arena run is not resumed)", items);
+  json run = new_arena_record(run_id, options);
+  session.save(run);
+  const std::string battles_log = records::OutputLayout::battles_log(run_id);
+  ArenaBattles battles(options, prompts, generators, judges, pairs, session, session.open_journal(battles_log),
+                       session.executor(options.sample_seed));
+  session.progress().total = answers_total + battles_total;
+  const bool stopped = session.execute([&] { battles.submit(); });
+
+  ArenaAnalysisOptions analysis;
+  analysis.models = gen_ids;
+  analysis.judges = options.judge_models;
+  analysis.strong = options.strong == StrongVerdicts::yes;
+  analysis.bootstrap_rounds = options.bootstrap_rounds;
+  analysis.bootstrap_seed = options.bootstrap_seed;
+  json arena = analyze_arena(battles.battles(), analysis);
+  arena["baseline"] = options.baseline.empty() ? json(nullptr) : json(options.baseline);
+  arena["battles_planned"] = battles_total;
+  arena["battles_log"] = battles_log;
+  const std::size_t failed = arena["battles_failed"].get<std::size_t>();
+  const bool interrupted = stopped || battles.battles().size() < battles_total;
+  run["arena"] = std::move(arena);
+  run["requests"] = session.request_counts();
+  run["finished_at"] = run::utc_timestamp_iso8601();
+  run["status"] = interrupted ? "interrupted" : "completed";
+  session.save(run);
+
+  std::FILE* human = session.human();
+  std::fprintf(human, "\nArena %s: %zu battles (%zu failed: no answer or no verdict; left out of the ratings)\n%s",
+               run_id.c_str(), battles.battles().size(), failed, leaderboard_text(run["arena"]).c_str());
+  std::fprintf(human, "Report: %s (battles: %s)\n", session.layout().report_file().c_str(),
+               session.layout().resolve(battles_log).c_str());
+  std::fprintf(human, "Vote blind yourself: llmbench arena vote --output-dir %s --run %s\n",
+               session.layout().dir().c_str(), run_id.c_str());
+  session.write_html(false);
+  session.print_record(run);
+  if (interrupted) return static_cast<int>(ExitCode::interrupted);
+  return static_cast<int>(failed > 0 ? ExitCode::failures : ExitCode::ok);
+}
+
+}  // namespace llmbench::arena

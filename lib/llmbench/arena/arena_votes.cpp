@@ -1,0 +1,190 @@
+#include "llmbench/arena/arena_votes.hpp"
+
+#include <set>
+
+#include "llmbench/arena/arena_analysis.hpp"
+#include "llmbench/util/json.hpp"
+#include "llmbench/util/terminal.hpp"
+#include "llmbench/util/text.hpp"
+
+namespace llmbench::arena {
+namespace {
+
+using nlohmann::json;
+using util::string_field;
+
+std::uint64_t fnv1a(std::uint64_t seed, std::string_view key) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (int i = 0; i < 8; ++i) {
+    h ^= (seed >> (8 * i)) & 0xff;
+    h *= 0x100000001b3ULL;
+  }
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  return h;
+}
+
+std::size_t width_of(char32_t cp) {
+  if (cp < 0x20 || cp == 0x7f) return 0;
+  if (cp >= 0x300 && cp < 0x370) return 0;  // combining diacritics
+  return util::is_cjk(cp) || (cp >= 0xAC00 && cp < 0xD7A4) || (cp >= 0xFF01 && cp < 0xFF61) ? 2 : 1;
+}
+
+// Appends `word` to `lines`, cutting it into pieces of at most `width` columns.
+void cut_long_word(std::string_view word, std::size_t width, std::vector<std::string>& lines) {
+  std::string piece;
+  std::size_t used = 0;
+  for (std::size_t pos = 0; pos < word.size();) {
+    const std::size_t start = pos;
+    const std::size_t w = width_of(util::decode_utf8(word, pos));
+    if (used + w > width && !piece.empty()) {
+      lines.push_back(std::move(piece));
+      piece.clear();
+      used = 0;
+    }
+    piece.append(word.substr(start, pos - start));
+    used += w;
+  }
+  lines.push_back(std::move(piece));
+}
+
+}  // namespace
+
+std::vector<VoteBattle> vote_battles(const std::vector<json>& battles, std::uint64_t seed) {
+  std::vector<VoteBattle> out;
+  std::set<std::string> seen;
+  for (const json& b : battles) {
+    if (string_field(b, "error_kind") == "answer_failed") continue;
+    const std::string ma = string_field(b, "model_a"), mb = string_field(b, "model_b");
+    const std::string key = unit_key(string_field(b, "prompt_id"), ma, mb);
+    if (ma.empty() || mb.empty() || !seen.insert(key).second) continue;
+    VoteBattle v;
+    v.key = key;
+    v.prompt_id = string_field(b, "prompt_id");
+    v.category = string_field(b, "category");
+    v.prompt = string_field(b, "prompt");
+    const bool keep = (fnv1a(seed, key) >> 17) & 1;
+    v.model_a = keep ? ma : mb;
+    v.model_b = keep ? mb : ma;
+    v.answer_a = keep ? string_field(b, "answer_a") : string_field(b, "answer_b");
+    v.answer_b = keep ? string_field(b, "answer_b") : string_field(b, "answer_a");
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::string_view to_string(Vote vote) {
+  switch (vote) {
+    case Vote::a: return "a";
+    case Vote::b: return "b";
+    case Vote::tie: return "tie";
+    case Vote::both_bad: return "both_bad";
+  }
+  return "tie";
+}
+
+json vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const std::string& timestamp) {
+  const std::string winner = vote == Vote::a ? battle.model_a : vote == Vote::b ? battle.model_b : "tie";
+  return {{"key", battle.key},           {"prompt_id", battle.prompt_id}, {"model_a", battle.model_a},
+          {"model_b", battle.model_b},   {"vote", std::string(to_string(vote))},
+          {"winner_model", winner},      {"seed", seed},                  {"timestamp", timestamp}};
+}
+
+std::map<std::string, json> latest_votes(const std::vector<json>& records) {
+  std::map<std::string, json> out;
+  for (const json& r : records) {
+    const std::string key = string_field(r, "key");
+    if (!key.empty()) out[key] = r;
+  }
+  return out;
+}
+
+json human_summary(const std::map<std::string, json>& votes, const std::vector<json>& battles,
+                   const std::vector<std::string>& models, const std::vector<std::string>& judges,
+                   int bootstrap_rounds, std::uint64_t seed) {
+  std::vector<NamedOutcome> outcomes;
+  std::size_t both_bad = 0;
+  std::map<std::string, std::string> human;  // key -> winner model or "tie"
+  for (const auto& [key, v] : votes) {
+    const std::string vote = string_field(v, "vote");
+    if (vote == "both_bad") ++both_bad;
+    outcomes.push_back({string_field(v, "model_a"), string_field(v, "model_b"),
+                        vote == "a" ? "a" : vote == "b" ? "b" : "tie", 1});
+    human[key] = string_field(v, "winner_model");
+  }
+  json agreement = json::object();
+  for (const auto& judge : judges) {
+    const Agreement a = arena::agreement(human, judge_unit_outcomes(battles, judge));
+    agreement[judge] =
+        a.shared > 0 ? json(static_cast<double>(a.same) / static_cast<double>(a.shared)) : json(nullptr);
+  }
+  return {{"votes", votes.size()},
+          {"both_bad", both_bad},
+          {"leaderboard", leaderboard(outcomes, models, bootstrap_rounds, seed)},
+          {"judge_agreement", std::move(agreement)}};
+}
+
+std::size_t display_width(std::string_view s) {
+  std::size_t w = 0;
+  for (std::size_t pos = 0; pos < s.size();) w += width_of(util::decode_utf8(s, pos));
+  return w;
+}
+
+std::vector<std::string> wrap_text(std::string_view input, std::size_t width) {
+  if (width == 0) width = 1;
+  std::string tabs_expanded;
+  for (char c : input) {
+    if (c == '\t') tabs_expanded += "    ";
+    else if (c != '\r') tabs_expanded += c;
+  }
+  const std::string expanded = util::terminal_safe(tabs_expanded, util::Newlines::keep);
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = expanded.find('\n', start);
+    std::string_view line = std::string_view(expanded).substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (display_width(line) <= width) {
+      lines.emplace_back(line);
+    } else {
+      std::string current;
+      std::size_t used = 0;
+      std::size_t pos = 0;
+      while (pos < line.size()) {
+        const std::size_t space = line.find(' ', pos);
+        const std::string_view word = line.substr(pos, space == std::string_view::npos ? std::string_view::npos : space - pos);
+        pos = space == std::string_view::npos ? line.size() : space + 1;
+        if (word.empty()) continue;
+        const std::size_t w = display_width(word);
+        if (!current.empty() && used + 1 + w <= width) {
+          current += ' ';
+          current.append(word);
+          used += 1 + w;
+          continue;
+        }
+        if (!current.empty()) lines.push_back(std::move(current));
+        current.clear();
+        used = 0;
+        if (w <= width) {
+          current.assign(word);
+          used = w;
+        } else {
+          cut_long_word(word, width, lines);
+          current = std::move(lines.back());
+          lines.pop_back();
+          used = display_width(current);
+        }
+      }
+      lines.push_back(std::move(current));
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace llmbench::arena

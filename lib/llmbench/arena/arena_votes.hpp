@@ -1,0 +1,68 @@
+#pragma once
+// Blind human votes on an arena's battles (`llmbench arena vote`): which pairs to show, in
+// which order, how votes are stored and what they add to the arena record. No terminal
+// I/O here (apps/cmd_arena.cpp does that); only data and text layout.
+//
+// runs/<id>/votes.jsonl holds one line per vote, appended and flushed as it is cast:
+//   {"key", "prompt_id", "model_a", "model_b" (as shown), "vote": "a"|"b"|"tie"|"both_bad",
+//    "winner_model": model id or "tie", "seed", "timestamp"}
+// A unit (prompt, pair) already in the file is not shown again, so voting resumes where it
+// stopped; if a unit has several lines the last one counts.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmbench::arena {
+
+struct VoteBattle {
+  std::string key;  // unit_key(prompt_id, m1, m2), see arena_analysis.hpp
+  std::string prompt_id;
+  std::string category;
+  std::string prompt;
+  std::string model_a;  // shown as A
+  std::string model_b;  // shown as B
+  std::string answer_a;
+  std::string answer_b;
+};
+
+// One VoteBattle per (prompt, pair) with both answers, in the order the battles first name
+// them. Which model is shown as A is a hash of (seed, key): random-looking, the same for
+// the same seed (so a resumed session agrees with itself).
+std::vector<VoteBattle> vote_battles(const std::vector<nlohmann::json>& battles, std::uint64_t seed);
+
+enum class Vote { a, b, tie, both_bad };
+std::string_view to_string(Vote vote);  // "a", "b", "tie", "both_bad"
+
+nlohmann::json vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const std::string& timestamp);
+
+// key -> the last vote record for it.
+std::map<std::string, nlohmann::json> latest_votes(const std::vector<nlohmann::json>& records);
+
+// What the votes add to the arena record (arena.human):
+//   {votes, both_bad, leaderboard (as arena.leaderboard, from the human votes; "both bad"
+//    counts as a tie), judge_agreement: {judge: share of voted units where the judge's
+//    outcome equals the human's, or null}}
+nlohmann::json human_summary(const std::map<std::string, nlohmann::json>& votes,
+                             const std::vector<nlohmann::json>& battles, const std::vector<std::string>& models,
+                             const std::vector<std::string>& judges, int bootstrap_rounds, std::uint64_t seed);
+
+// Columns `text` takes in a terminal: East Asian ideographs and kana 2, control characters 0,
+// everything else 1 (per code point).
+std::size_t display_width(std::string_view text);
+
+// `text` laid out in lines of at most `width` columns: its own line breaks are kept, a line
+// that fits is kept as it is (code keeps its indentation), a longer one is wrapped at spaces,
+// and a word longer than the width is cut. Tabs become 4 spaces, other control characters and
+// invalid UTF-8 are escaped as util::terminal_safe does (the text is a model's answer or a
+// dataset's prompt: every line is safe to print). Never returns an empty vector (an empty
+// text is one empty line).
+std::vector<std::string> wrap_text(std::string_view text, std::size_t width);
+
+}  // namespace llmbench::arena

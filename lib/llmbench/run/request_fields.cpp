@@ -1,0 +1,90 @@
+#include "llmbench/run/request_fields.hpp"
+
+namespace llmbench::run {
+
+using nlohmann::json;
+
+std::size_t message_bytes(const std::vector<http::ChatMessage>& messages) {
+  std::size_t bytes = 0;
+  for (const auto& m : messages) bytes += m.content.size();
+  return bytes;
+}
+
+http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<http::ChatMessage> messages) {
+  http::ApiRequest request;
+  request.kind = http::ApiKind::chat;
+  request.endpoint = model.endpoint;
+  request.model = model.api_model;
+  request.messages = std::move(messages);
+  request.params = model.params;
+  return request;
+}
+
+json messages_json(const std::vector<http::ChatMessage>& messages) {
+  json out = json::array();
+  for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
+  return out;
+}
+
+json request_stats(const http::RequestRecord& record) {
+  // A cached answer took no time in this run: its timings (the original request's) are kept
+  // apart as cached_latency_ms, so no latency statistic counts them as new.
+  const double latency_ms = record.timings.latency_ms();
+  const double ttft_ms = record.timings.ttft_ms();
+  return {
+      {"http_status", record.http_status},
+      {"attempts", record.attempts},
+      {"cached", record.cached},
+      {"latency_ms", !record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
+      {"ttft_ms", !record.cached && ttft_ms >= 0 ? json(ttft_ms) : json()},
+      {"cached_latency_ms", record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
+      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
+                                            {"completion_tokens", record.usage.completion_tokens}}
+                                     : json()},
+  };
+}
+
+bool request_failed(const http::RequestRecord& record) { return !record.ok(); }
+
+json request_fields(const http::RequestRecord& record) {
+  json out = request_stats(record);
+  out["error_kind"] = nullptr;
+  out["error"] = nullptr;
+  if (request_failed(record)) {
+    out["error_kind"] = std::string(http::to_string(record.outcome));
+    out["error"] = record.outcome == http::Outcome::truncated && record.error.empty()
+                       ? "the answer was cut off (finish_reason length) before any text; raise max_tokens"
+                       : record.error;
+  }
+  return out;
+}
+
+bool verdict_request_failed(const http::RequestRecord& record) {
+  return request_failed(record) || record.cut_off();
+}
+
+json verdict_request_fields(const http::RequestRecord& record) {
+  json out = request_fields(record);
+  if (!request_failed(record) && record.cut_off()) {
+    out["error_kind"] = "truncated";
+    out["error"] = "the judge's reply was cut off (finish_reason length) before its verdict was complete; raise max_tokens";
+  }
+  return out;
+}
+
+bool record_failed(const json& record) {
+  auto it = record.find("error");
+  return it != record.end() && !it->is_null();
+}
+
+bool record_applies(const nlohmann::json& record, const nlohmann::json& model_run) {
+  for (const char* field : {"generation_model", "judge_model", "production_judge_model", "embedding_model"}) {
+    auto it = record.find(field);
+    if (it == record.end() || it->is_null()) continue;
+    auto mr = model_run.find(field);
+    if (mr == model_run.end() || *mr != *it) return false;
+  }
+  return true;
+}
+
+}  // namespace llmbench::run

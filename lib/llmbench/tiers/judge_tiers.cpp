@@ -1,0 +1,224 @@
+#include "llmbench/tiers/judge_tiers.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "llmbench/metrics/classification.hpp"
+#include "llmbench/tasks/verdict.hpp"
+#include "llmbench/tiers/rag_answer_jobs.hpp"
+#include "llmbench/tiers/rag_requests.hpp"
+
+namespace llmbench::tiers {
+namespace {
+
+using nlohmann::json;
+using tasks::Placeholder;
+
+std::optional<double> number(const json& record, const char* field) {
+  auto it = record.find(field);
+  if (it == record.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+const char* show_word(bool show) { return show ? "Yes" : "No"; }
+
+}  // namespace
+
+// ---- tier_judge ----
+
+JudgeReliabilityTier::JudgeReliabilityTier(std::shared_ptr<RagContext> context) : context_(std::move(context)) {
+  context_->dataset();
+  prompt_ = &context_->prompt(context_->judge_prompt_name("judge_faithfulness"),
+                              {Placeholder::question, Placeholder::context, Placeholder::answer});
+}
+
+int JudgeReliabilityTier::repeats() const { return std::max(2, context_->options().consistency_runs); }
+
+std::string JudgeReliabilityTier::plan(const run::ModelMatrix& models) const {
+  const RagDataset& d = context_->dataset();
+  std::size_t refs = 0;
+  for (const auto& item : d.items) refs += item.ground_truth_answer.empty() ? 0 : 1;
+  std::string out = fmt::format("  tier_judge rag {:<8} {} reference answers, each judged {} times\n", d.mode, refs,
+                                repeats());
+  for (const auto& m : models.judges) {
+    out += fmt::format("  tier_judge judge {:<25} up to {} requests\n", m.id, refs * static_cast<std::size_t>(repeats()));
+  }
+  return out;
+}
+
+std::vector<run::PlannedLoad> JudgeReliabilityTier::planned_load(const run::ModelMatrix& models) const {
+  std::size_t requests = 0, bytes = 0;
+  for (const auto& item : context_->dataset().items) {
+    if (item.ground_truth_answer.empty()) continue;
+    const tasks::TemplateValues values{item.question, item.chunk_text, item.ground_truth_answer,
+                                       item.ground_truth_answer};
+    requests += static_cast<std::size_t>(repeats());
+    bytes += static_cast<std::size_t>(repeats()) * prompt_->fill(values).size();
+  }
+  return same_load(config::Role::judge, models.judges, requests, bytes);
+}
+
+std::size_t JudgeReliabilityTier::job_count(const run::ModelMatrix& models) const {
+  std::size_t refs = 0;
+  for (const auto& item : context_->dataset().items) refs += item.ground_truth_answer.empty() ? 0 : 1;
+  return models.judges.size() * refs * static_cast<std::size_t>(repeats());
+}
+
+json JudgeReliabilityTier::datasets_json() const {
+  const RagDataset& d = context_->dataset();
+  return json::array({{{"task", "rag"}, {"tier", name()}, {"split", d.mode}, {"files", {d.file}},
+                       {"items_total", d.items_total}, {"items_selected", d.items.size()}}});
+}
+
+std::vector<data::ItemSet> JudgeReliabilityTier::item_sets() const { return {context_->gold_answers()}; }
+
+void JudgeReliabilityTier::submit(http::Executor& executor, const run::ModelMatrix& models,
+                                  const std::set<std::string>& done, RecordSink sink) {
+  SharedRequests& requests = context_->requests(executor);
+  for (const auto& judge : models.judges) {
+    for (const auto& item : context_->dataset().items) {
+      if (item.ground_truth_answer.empty()) continue;
+      const tasks::TemplateValues values{item.question, item.chunk_text, item.ground_truth_answer,
+                                         item.ground_truth_answer};
+      const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
+      for (int rep = 0; rep < repeats(); ++rep) {
+        const std::string key = fmt::format("tier_judge|{}|judge={}|r{}", item.id, judge.id, rep);
+        if (done.count(key)) continue;
+        http::ApiRequest request = run::chat_request(judge, prompt);
+        request.repeat_index = rep;
+        requests.submit(std::move(request), [key, judge, prompt, rep, &item, sink](const http::RequestRecord& rec) {
+          if (rec.outcome == http::Outcome::cancelled) return;
+          json r = rag_item_fields(item);
+          r.update(judge_record(key, judge, "faithfulness", prompt, rec));
+          r["repeat"] = rep;
+          r["judged_model"] = nullptr;
+          r["judged"] = "reference";
+          sink(std::move(r));
+        });
+      }
+    }
+  }
+}
+
+json judge_reliability_metrics(const std::vector<const json*>& records) {
+  std::map<std::string, std::vector<metrics::JudgeVerdict>> by_item;
+  std::vector<std::string> order;
+  for (const json* r : records) {
+    const std::string item = r->value("item_id", std::string());
+    if (!by_item.count(item)) order.push_back(item);
+    metrics::JudgeVerdict v;
+    if (!run::record_failed(*r)) v.score = number(*r, "score");
+    v.latency_ms = number(*r, "latency_ms");
+    by_item[item].push_back(v);
+  }
+  std::vector<std::vector<metrics::JudgeVerdict>> verdicts;
+  for (const auto& item : order) verdicts.push_back(by_item[item]);
+  return metrics::to_json(metrics::judge_consistency(verdicts));
+}
+
+void JudgeReliabilityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&,
+                                     json& model_runs) const {
+  aggregate_by_model_run(records, model_runs, "tier_judge", judge_reliability_metrics);
+}
+
+// ---- tier_judge_pipeline ----
+
+JudgePipelineTier::JudgePipelineTier(std::shared_ptr<RagContext> context) : context_(std::move(context)) {
+  context_->pipeline();
+  prompt_ = &context_->prompt("production_judge", {Placeholder::question, Placeholder::context, Placeholder::answer});
+}
+
+std::string JudgePipelineTier::plan(const run::ModelMatrix& models) const {
+  const PipelineSet& p = context_->pipeline();
+  std::string out = fmt::format("  tier_judge_pipeline {} of {} items ({})\n", p.items.size(), p.items_total, p.file);
+  for (const auto& m : models.production_judges) {
+    out += fmt::format("  tier_judge_pipeline production_judge {:<16} {} requests\n", m.id, p.items.size());
+  }
+  return out;
+}
+
+std::vector<run::PlannedLoad> JudgePipelineTier::planned_load(const run::ModelMatrix& models) const {
+  std::size_t bytes = 0;
+  for (const auto& item : context_->pipeline().items) {
+    bytes += prompt_->fill({item.question, item.context, item.answer, ""}).size();
+  }
+  return same_load(config::Role::production_judge, models.production_judges, context_->pipeline().items.size(), bytes);
+}
+
+std::size_t JudgePipelineTier::job_count(const run::ModelMatrix& models) const {
+  return models.production_judges.size() * context_->pipeline().items.size();
+}
+
+json JudgePipelineTier::datasets_json() const {
+  const PipelineSet& p = context_->pipeline();
+  return json::array({{{"task", "judge_pipeline"}, {"tier", name()}, {"split", "all"}, {"files", {p.file}},
+                       {"items_total", p.items_total}, {"items_selected", p.items.size()}}});
+}
+
+void JudgePipelineTier::submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
+                               RecordSink sink) {
+  SharedRequests& requests = context_->requests(executor);
+  for (const auto& judge : models.production_judges) {
+    for (const auto& item : context_->pipeline().items) {
+      const std::string key = fmt::format("tier_judge_pipeline|{}|pj={}", item.id, judge.id);
+      if (done.count(key)) continue;
+      const tasks::TemplateValues values{item.question, item.context, item.answer, ""};
+      const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
+      requests.submit(run::chat_request(judge, prompt), [key, id = judge.id, prompt, &item, sink](const http::RequestRecord& rec) {
+        if (rec.outcome == http::Outcome::cancelled) return;
+        json r = run::verdict_request_fields(rec);
+        r.update({{"task", "judge_pipeline"}, {"item_id", item.id}, {"key", key}, {"model", id},
+                  {"role", "production_judge"}, {"production_judge_model", id}, {"repeat", 0},
+                  {"question", item.question}, {"context", item.context}, {"answer", item.answer},
+                  {"reference", item.rationale}, {"gold", show_word(item.ground_truth_show)},
+                  {"ground_truth_show", item.ground_truth_show}, {"prompt", run::messages_json(prompt)},
+                  {"response", rec.content}, {"reasoning", rec.reasoning}, {"extracted", nullptr},
+                  {"parsed", false}, {"correct", nullptr}});
+        if (!run::verdict_request_failed(rec)) {
+          const tasks::ShowVerdict v = tasks::parse_show_verdict(rec.content);
+          if (!v.ok()) {
+            r["error_kind"] = "unparsed_verdict";
+            r["error"] = "the production judge's reply does not start with Yes or No";
+          } else {
+            const bool show = v.show == metrics::Show::yes;
+            r["extracted"] = show_word(show);
+            r["parsed"] = true;
+            r["correct"] = show == item.ground_truth_show;
+            r["reason"] = v.reason;
+          }
+        }
+        sink(std::move(r));
+      });
+    }
+  }
+}
+
+json pipeline_metrics(const std::vector<const json*>& records) {
+  std::vector<metrics::ShowEvaluation> evaluations;
+  double latency_sum = 0;
+  std::size_t latency_n = 0;
+  for (const json* r : records) {
+    metrics::ShowEvaluation e;
+    e.ground_truth = r->value("ground_truth_show", false) ? metrics::Show::yes : metrics::Show::no;
+    if (!run::record_failed(*r) && r->value("parsed", false)) {
+      e.predicted = r->value("extracted", std::string()) == "Yes" ? metrics::Show::yes : metrics::Show::no;
+    }
+    evaluations.push_back(e);
+    if (auto l = number(*r, "latency_ms")) {
+      latency_sum += *l;
+      ++latency_n;
+    }
+  }
+  json out = metrics::to_json(metrics::classify(evaluations));
+  if (latency_n > 0) out["avg_latency_ms"] = latency_sum / static_cast<double>(latency_n);
+  return out;
+}
+
+void JudgePipelineTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&,
+                                  json& model_runs) const {
+  aggregate_by_model_run(records, model_runs, "tier_judge_pipeline", pipeline_metrics);
+}
+
+}  // namespace llmbench::tiers

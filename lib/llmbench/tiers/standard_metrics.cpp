@@ -1,0 +1,198 @@
+#include "llmbench/tiers/standard_metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "llmbench/run/latest_by_key.hpp"
+#include "llmbench/tiers/standard_judge.hpp"
+#include "llmbench/util/json.hpp"
+
+namespace llmbench::tiers {
+namespace {
+
+using metrics::Verdict;
+using nlohmann::json;
+using util::string_field;
+
+Verdict parse_verdict(const json& v) {
+  const std::string s = v.is_string() ? v.get<std::string>() : "error";
+  if (s == "correct") return Verdict::correct;
+  if (s == "wrong") return Verdict::wrong;
+  if (s == "unparsed") return Verdict::unparsed;
+  return Verdict::error;
+}
+
+// Latency summary over successful requests; nearest-rank percentiles.
+json latency_json(std::vector<double> latencies) {
+  if (latencies.empty()) return nullptr;
+  std::sort(latencies.begin(), latencies.end());
+  auto pct = [&](double p) {
+    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(latencies.size())));
+    return latencies[std::max<std::size_t>(rank, 1) - 1];
+  };
+  double sum = 0;
+  for (double l : latencies) sum += l;
+  return {{"mean", sum / static_cast<double>(latencies.size())}, {"p50", pct(0.50)}, {"p95", pct(0.95)}};
+}
+
+class StandardAggregator final : public TierAggregator {
+ public:
+  explicit StandardAggregator(const run::ModelMatrix& models) {
+    for (const auto& m : models.generation) prices_[m.id] = m.price;
+  }
+
+  void add(const json& record) override {
+    const std::uint32_t model = models_.intern(record.at("generation_model").get<std::string>());
+    if (string_field(record, "role") == "judge") {  // few: custom judge-scored tasks only
+      judges_.put(record.value("key", std::string()), JudgeKept{model, record});
+    } else {
+      kept_.put(record.value("key", std::string()), Kept{model, standard_entry(record, names_)});
+    }
+  }
+
+  void finish(json& model_runs) const override {
+    std::map<std::string, std::vector<const StandardEntry*>> by_model;
+    std::map<std::string, std::vector<const json*>> judged_by_model;
+    kept_.for_each([&](const Kept& k) { by_model[models_.at(k.model)].push_back(&k.entry); });
+    judges_.for_each([&](const JudgeKept& k) { judged_by_model[models_.at(k.model)].push_back(&k.record); });
+    for (json& mr : model_runs) {
+      auto it = by_model.find(mr.value("generation_model", std::string()));
+      if (it == by_model.end()) continue;
+      auto price = prices_.find(it->first);
+      mr["metrics"]["standard"] = standard_metrics(it->second, names_,
+                                                   price == prices_.end() ? std::nullopt : price->second,
+                                                   judged_by_model[it->first]);
+    }
+  }
+
+ private:
+  struct Kept {
+    std::uint32_t model = 0;
+    StandardEntry entry;
+  };
+  struct JudgeKept {
+    std::uint32_t model = 0;
+    json record;
+  };
+  std::map<std::string, std::optional<config::Price>> prices_;
+  StandardNames names_, models_;
+  run::LatestByKey<Kept> kept_;
+  run::LatestByKey<JudgeKept> judges_;
+};
+
+}  // namespace
+
+std::uint32_t StandardNames::intern(const std::string& name) {
+  auto [it, inserted] = index_.try_emplace(name, static_cast<std::uint32_t>(names_.size()));
+  if (inserted) names_.push_back(name);
+  return it->second;
+}
+
+StandardEntry standard_entry(const json& r, StandardNames& names) {
+  StandardEntry e;
+  e.task = names.intern(r.at("task").get<std::string>());
+  e.verdict = parse_verdict(r.value("verdict", json()));
+  const auto cut = r.find("truncated");
+  e.truncated =
+      (cut != r.end() && cut->is_boolean() && cut->get<bool>()) || string_field(r, "error_kind") == "truncated";
+  // A judge-scored answer has no verdict of its own; only a failed one is counted (an error).
+  e.judged = string_field(r, "scorer") == "judge" && r.value("verdict", json()).is_null();
+  if (r.contains("verdict_strict")) e.strict = parse_verdict(r["verdict_strict"]);
+  e.subject = names.intern(r.value("subject", std::string()));
+  if (e.verdict != Verdict::error && r.value("latency_ms", json()).is_number()) {
+    e.latency_ms = r["latency_ms"].get<double>();
+  }
+  const json& usage = r.value("usage", json());
+  if (usage.is_object()) {
+    e.tokens_known = true;
+    e.prompt_tokens = std::max<std::int64_t>(usage.value("prompt_tokens", 0), 0);
+    e.completion_tokens = std::max<std::int64_t>(usage.value("completion_tokens", 0), 0);
+  }
+  return e;
+}
+
+json standard_metrics(const std::vector<const StandardEntry*>& entries, const StandardNames& names,
+                      const std::optional<config::Price>& price, const std::vector<const json*>& judge_records) {
+  struct TaskTally {
+    RubricJudgeTally judges;
+    metrics::AccuracyTally all, strict;
+    std::vector<metrics::SubjectVerdict> subjects;
+    bool has_subjects = false, has_strict = false;
+    std::vector<double> latencies;
+    std::int64_t prompt_tokens = 0, completion_tokens = 0;
+    bool tokens_known = false;
+    std::size_t truncated = 0;
+  };
+  std::map<std::string, TaskTally> tallies;
+  for (const StandardEntry* e : entries) {
+    TaskTally& t = tallies[names.at(e->task)];
+    if (!e->judged) t.all.add(e->verdict);
+    if (e->truncated) ++t.truncated;
+    if (e->strict) {
+      t.has_strict = true;
+      t.strict.add(*e->strict);
+    }
+    const std::string& subject = names.at(e->subject);
+    if (!e->judged) {
+      if (!subject.empty()) t.has_subjects = true;
+      t.subjects.push_back({subject, e->verdict});
+    }
+    if (e->latency_ms) t.latencies.push_back(*e->latency_ms);
+    if (e->tokens_known) {
+      t.tokens_known = true;
+      t.prompt_tokens += e->prompt_tokens;
+      t.completion_tokens += e->completion_tokens;
+    }
+  }
+  for (const json* r : judge_records) tallies[r->at("task").get<std::string>()].judges.add(*r);
+  json out = json::object();
+  for (auto& [task, t] : tallies) {
+    json m = metrics::to_json(t.all.result());
+    m["n_truncated"] = t.truncated;
+    if (!t.judges.empty()) m["judges"] = t.judges.to_json();
+    if (t.has_strict) {
+      m["flexible_extract"] = metrics::to_json(t.all.result());
+      m["strict_match"] = metrics::to_json(t.strict.result());
+    }
+    if (t.has_subjects) {
+      const auto breakdown = metrics::accuracy_by_subject(t.subjects);
+      json subjects = json::object();
+      for (const auto& s : breakdown.subjects) subjects[s.subject] = metrics::to_json(s.accuracy);
+      m["subjects"] = std::move(subjects);
+      m["macro_accuracy"] = breakdown.macro ? json(*breakdown.macro) : json();
+      m["micro_accuracy"] = breakdown.micro.accuracy ? json(*breakdown.micro.accuracy) : json();
+    }
+    m["latency_ms"] = latency_json(std::move(t.latencies));
+    if (t.tokens_known) {
+      m["tokens"] = {{"prompt", t.prompt_tokens}, {"completion", t.completion_tokens}};
+      if (price) {
+        const double input = static_cast<double>(t.prompt_tokens) * price->input_per_mtok / 1e6;
+        const double output = static_cast<double>(t.completion_tokens) * price->output_per_mtok / 1e6;
+        m["cost"] = {{"input", input}, {"output", output}, {"total", input + output}};
+      }
+    }
+    out[task] = std::move(m);
+  }
+  return out;
+}
+
+json standard_metrics(const std::vector<const json*>& records, const std::optional<config::Price>& price) {
+  StandardNames names;
+  std::vector<StandardEntry> entries;
+  std::vector<const json*> judge_records;
+  entries.reserve(records.size());
+  for (const json* r : records) {
+    if (string_field(*r, "role") == "judge") judge_records.push_back(r);
+    else entries.push_back(standard_entry(*r, names));
+  }
+  std::vector<const StandardEntry*> pointers;
+  for (const auto& e : entries) pointers.push_back(&e);
+  return standard_metrics(pointers, names, price, judge_records);
+}
+
+std::unique_ptr<TierAggregator> standard_aggregator(const run::ModelMatrix& models) {
+  return std::make_unique<StandardAggregator>(models);
+}
+
+}  // namespace llmbench::tiers

@@ -1,0 +1,71 @@
+#pragma once
+// metrics.standard: what the standard tier's item records add up to, per generation model.
+//
+// A record is reduced to a StandardEntry (its task, subject, verdicts, truncation, latency and
+// tokens) as it streams by; the metrics are computed from entries, so a sweep of 3 models x
+// the full MMLU set holds some 40 bytes per item instead of the records.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llmbench/config/registry.hpp"
+#include "llmbench/metrics/accuracy.hpp"
+#include "llmbench/tiers/tier.hpp"
+
+namespace llmbench::tiers {
+
+// What standard_metrics() reads of one item record. Names (task, subject) are indexes into
+// the StandardNames the entry was made with.
+struct StandardEntry {
+  std::uint32_t task = 0;
+  std::uint32_t subject = 0;
+  metrics::Verdict verdict = metrics::Verdict::error;
+  std::optional<metrics::Verdict> strict;  // GSM8K's strict_match verdict, when recorded
+  bool truncated = false;                  // "truncated": true, or error_kind "truncated"
+  bool judged = false;                     // scorer judge: no verdict of its own (its judges score it)
+  std::optional<double> latency_ms;        // a numeric latency_ms of a record that is no error
+  bool tokens_known = false;               // "usage" is an object
+  std::int64_t prompt_tokens = 0, completion_tokens = 0;
+};
+
+// The distinct task and subject names of a set of entries.
+class StandardNames {
+ public:
+  std::uint32_t intern(const std::string& name);
+  const std::string& at(std::uint32_t index) const { return names_.at(index); }
+
+ private:
+  std::vector<std::string> names_;
+  std::map<std::string, std::uint32_t, std::less<>> index_;
+};
+
+// The entry of a standard item record (fields as StandardTier::score writes them).
+StandardEntry standard_entry(const nlohmann::json& record, StandardNames& names);
+
+// metrics.standard for one model, from that model's entries in journal order: per task
+// accuracy with n, n_correct, n_unparsed, n_errors, n_truncated (replies cut off by the token
+// budget, however they were scored), Wilson ci95, latency and token totals, cost when `price`
+// is set; MMLU (any task with subjects) per subject with macro/micro; GSM8K with strict_match
+// and flexible_extract. A judge-scored task has "judges": per judge model its score
+// (RubricJudgeTally) from `judge_records` (whose latency and tokens are the judges', not
+// counted in the task's).
+nlohmann::json standard_metrics(const std::vector<const StandardEntry*>& entries, const StandardNames& names,
+                                const std::optional<config::Price>& price,
+                                const std::vector<const nlohmann::json*>& judge_records = {});
+
+// The same from that model's standard item-log records (answers and judge records).
+nlohmann::json standard_metrics(const std::vector<const nlohmann::json*>& records,
+                                const std::optional<config::Price>& price);
+
+// metrics.standard of each model run, by generation model, from records as they stream by.
+// `models` (prices) must outlive it.
+std::unique_ptr<TierAggregator> standard_aggregator(const run::ModelMatrix& models);
+
+}  // namespace llmbench::tiers

@@ -1,0 +1,285 @@
+#include "llmbench/tiers/standard_tier.hpp"
+#include "llmbench/run/job_feeder.hpp"
+#include "llmbench/tiers/rag_requests.hpp"
+#include "llmbench/tiers/standard_judge.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "llmbench/data/custom_task.hpp"
+#include "llmbench/data/sampling.hpp"
+#include "llmbench/error.hpp"
+#include "llmbench/metrics/accuracy.hpp"
+#include "llmbench/tasks/score.hpp"
+
+namespace llmbench::tiers {
+namespace {
+
+using nlohmann::json;
+using metrics::Verdict;
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::correct: return "correct";
+    case Verdict::wrong: return "wrong";
+    case Verdict::unparsed: return "unparsed";
+    case Verdict::error: return "error";
+  }
+  return "error";
+}
+
+Verdict verdict_of(const tasks::Score& score) {
+  if (!score.parsed) return Verdict::unparsed;
+  return score.correct ? Verdict::correct : Verdict::wrong;
+}
+
+}  // namespace
+
+StandardTier::StandardTier(const run::RunOptions& options, const std::string& data_dir)
+    : score_truncated_(options.score_truncated), feed_window_(run::feed_window(options.concurrency)) {
+  std::vector<data::CustomTask> custom;
+  if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
+  std::vector<std::string> names = options.tasks;
+  if (names.empty()) {  // default: the tasks file's tasks, else every standard task
+    for (const auto& c : custom) names.push_back(c.info.name);
+    if (custom.empty()) {
+      for (const auto& info : data::standard_tasks()) names.push_back(info.name);
+    }
+  }
+  const data::SampleLimit limit = data::parse_limit(options.limit);
+  for (const auto& name : names) {
+    StandardTask task;
+    auto it = std::find_if(custom.begin(), custom.end(), [&](const data::CustomTask& c) { return c.info.name == name; });
+    if (it != custom.end()) {
+      task.dataset = std::move(it->dataset);
+    } else if (data::find_task(name) != nullptr || custom.empty()) {
+      task.dataset = data::load_task(name, data_dir);
+    } else {
+      std::string known;
+      for (const auto& info : data::standard_tasks()) known += info.name + ", ";
+      for (const auto& c : custom) known += c.info.name + ", ";
+      throw Error(fmt::format("--tasks: unknown task \"{}\"; known: {}", name, known.substr(0, known.size() - 2)),
+                  ExitCode::bad_input);
+    }
+    data::check_fewshot(task.dataset, options.num_fewshot);
+    task.items_total = task.dataset.items.size();
+    task.items = data::sample_items(task.dataset.items, limit, options.sample_seed, task.dataset.task);
+    tasks_.push_back(std::move(task));
+  }
+  for (std::size_t t = 0; t < tasks_.size(); ++t) {
+    const auto& task = tasks_[t];
+    tasks::PromptOptions prompt_options;
+    prompt_options.task = task.dataset.task;
+    prompt_options.seed = options.sample_seed;
+    prompt_options.num_fewshot = options.num_fewshot;
+    for (const auto& item : task.items) {
+      StandardPrompt prompt;
+      prompt.task = t;
+      prompt.item = &item;
+      switch (task.dataset.prompt) {
+        case data::PromptStyle::multiple_choice:
+          prompt.mc = tasks::build_mc_prompt(item, task.dataset.fewshot_pool, prompt_options);
+          prompt.messages = prompt.mc.messages;
+          break;
+        case data::PromptStyle::worked_solution:
+          prompt.messages = tasks::build_gsm8k_prompt(item, task.dataset.fewshot_pool, prompt_options);
+          break;
+        case data::PromptStyle::question: prompt.messages = {{"user", item.question}}; break;
+      }
+      if (task.dataset.scorer == data::Scorer::judge) ++judged_prompts_;
+      prompts_.push_back(std::move(prompt));
+    }
+  }
+}
+
+json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
+                         const http::RequestRecord& record) const {
+  const StandardTask& task = tasks_.at(prompt.task);
+  const data::Item& item = *prompt.item;
+  const bool mc = task.dataset.scorer == data::Scorer::choice_letter;
+  json r = {
+      {"tier", "standard"},
+      {"task", task.dataset.task},
+      {"item_id", item.id},
+      {"subject", item.subject},
+      {"key", fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model)},
+      {"model", model},
+      {"role", "generation"},
+      {"generation_model", model},
+      {"repeat", 0},
+      {"question", item.question},
+      {"gold", mc ? std::string(1, prompt.mc.gold_letter) : item.reference},
+      {"reference", mc ? item.choices.at(static_cast<std::size_t>(item.gold_index)) : item.reference},
+      {"prompt", run::messages_json(prompt.messages)},
+      {"response", record.content},
+      {"reasoning", record.reasoning},
+      {"finish_reason", record.finish_reason},
+      {"error_kind", nullptr},
+      {"error", nullptr},
+  };
+  r.update(run::request_stats(record));
+  if (mc) {  // the options as shown, so the report can show what the gold letter points at
+    r["options"] = prompt.mc.options;
+    r["letters"] = prompt.mc.letters;
+  }
+  // A reply cut off by the token budget is the model's doing, not an error: marked
+  // truncated and scored (an empty one keeps its kind "truncated" and is unparsed). Every
+  // other failed request is an error item.
+  r["truncated"] = record.cut_off();
+  if (!record.ok() && record.outcome != http::Outcome::truncated) {
+    r["error_kind"] = std::string(http::to_string(record.outcome));
+    r["error"] = record.error;
+    r["verdict"] = verdict_name(Verdict::error);
+    r["parsed"] = false;
+    r["correct"] = false;
+    r["extracted"] = nullptr;
+    return r;
+  }
+  if (record.outcome == http::Outcome::truncated) r["error_kind"] = "truncated";
+  const tasks::Finish finish =
+      record.cut_off() && !score_truncated_ ? tasks::Finish::cut_off : tasks::Finish::complete;
+  if (task.dataset.scorer == data::Scorer::judge) {  // scored by the judges' records
+    r["scorer"] = "judge";
+    r["verdict"] = nullptr;
+    return r;
+  }
+  const auto put = [&r](const tasks::Score& s, const std::string& record_key) {
+    const std::string suffix = record_key.empty() ? "" : "_" + record_key;
+    r["extracted" + suffix] = s.parsed ? json(s.extracted) : json();
+    r["verdict" + suffix] = verdict_name(verdict_of(s));
+    if (!record_key.empty()) return;
+    r["parsed"] = s.parsed;
+    r["correct"] = s.correct;
+  };
+  if (mc) {
+    put(tasks::score_choice(record.content, record.reasoning, prompt.mc, finish), "");
+  } else if (!task.dataset.filters.empty()) {
+    for (const data::AnswerFilter& filter : task.dataset.filters) {
+      put(tasks::score_filter(filter, record.content, item.reference, finish), filter.record_key);
+    }
+  } else {
+    put(tasks::score_text(task.dataset.scorer, record.content, item.reference, finish), "");
+  }
+  return r;
+}
+
+json StandardTier::datasets_json() const {
+  json out = json::array();
+  for (const auto& task : tasks_) {
+    out.push_back({{"task", task.dataset.task},
+                   {"split", task.dataset.split},
+                   {"files", task.dataset.files},
+                   {"items_total", task.items_total},
+                   {"items_selected", task.items.size()}});
+  }
+  return out;
+}
+
+std::vector<data::ItemSet> StandardTier::item_sets() const {
+  std::vector<data::ItemSet> sets;
+  for (const auto& task : tasks_) {
+    sets.push_back({task.dataset.task, task.dataset.scorer, &task.items});
+    sets.push_back({task.dataset.task, task.dataset.scorer, &task.dataset.fewshot_pool});
+  }
+  return sets;
+}
+
+std::vector<config::Role> StandardTier::roles() const {
+  if (judged_prompts_ == 0) return {config::Role::generation};
+  return {config::Role::generation, config::Role::judge};
+}
+
+std::string StandardTier::plan(const run::ModelMatrix& models) const {
+  std::string out;
+  for (const auto& task : tasks_) {
+    out += fmt::format("  standard {:<16} {} of {} items ({})\n", task.dataset.task, task.items.size(),
+                       task.items_total, task.dataset.split);
+  }
+  for (const auto& m : models.generation) {
+    out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompts_.size());
+  }
+  if (judged_prompts_ == 0) return out;
+  for (const auto& m : models.judges) {
+    out += fmt::format("  standard judge {:<29} {} requests\n", m.id, judged_prompts_ * models.generation.size());
+  }
+  return out;
+}
+
+std::vector<run::PlannedLoad> StandardTier::planned_load(const run::ModelMatrix& models) const {
+  std::size_t bytes = 0;
+  std::size_t judge_bytes = 0;  // the reference stands in for the answer not yet generated
+  for (const auto& prompt : prompts_) {
+    bytes += run::message_bytes(prompt.messages);
+    const data::Dataset& dataset = tasks_[prompt.task].dataset;
+    if (dataset.scorer != data::Scorer::judge) continue;
+    judge_bytes += run::message_bytes(tasks::build_rubric_judge_prompt(prompt.item->question, prompt.item->reference,
+                                                                  prompt.item->reference, dataset.rubric));
+  }
+  std::vector<run::PlannedLoad> loads = same_load(config::Role::generation, models.generation, prompts_.size(), bytes);
+  if (judged_prompts_ == 0) return loads;
+  const std::size_t generators = models.generation.size();
+  for (auto& load : same_load(config::Role::judge, models.judges, judged_prompts_ * generators, judge_bytes * generators)) {
+    loads.push_back(std::move(load));
+  }
+  return loads;
+}
+
+std::size_t StandardTier::job_count(const run::ModelMatrix& models) const {
+  return (prompts_.size() + judged_prompts_ * models.judges.size()) * models.generation.size();
+}
+
+void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& models,
+                          const std::set<std::string>& done, RecordSink sink) {
+  std::size_t m = 0, p = 0;  // the next job: prompts_[p] to models.generation[m]
+  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, p](http::ApiRequest& request,
+                                                                             http::Executor::Callback& callback) mutable {
+    for (; m < models.generation.size(); ++m, p = 0) {
+      const config::ResolvedModel& model = models.generation[m];
+      for (; p < prompts_.size(); ++p) {
+        const StandardPrompt& prompt = prompts_[p];
+        const StandardTask& task = tasks_[prompt.task];
+        const std::string key = fmt::format("standard|{}/{}|{}", task.dataset.task, prompt.item->id, model.id);
+        std::vector<config::ResolvedModel> judges;  // whose records are still to be written
+        if (task.dataset.scorer == data::Scorer::judge) {
+          for (const auto& j : models.judges) {
+            if (!done.count(rubric_judge_key(key, j.id))) judges.push_back(j);
+          }
+        }
+        const bool answer_done = done.count(key) > 0;
+        if (answer_done && judges.empty()) continue;
+        request = run::chat_request(model, prompt.messages);
+        callback = [this, &prompt, &executor, &task, id = model.id, answer_done, judges = std::move(judges),
+                    sink](http::RequestRecord&& r) {
+          if (r.outcome == http::Outcome::cancelled) return;
+          json record = score(prompt, id, r);
+          for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
+          if (!answer_done) sink(std::move(record));
+        };
+        ++p;
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+void StandardTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
+                             json& model_runs) const {
+  std::map<std::string, std::optional<config::Price>> prices;
+  for (const auto& m : models.generation) prices[m.id] = m.price;
+  std::map<std::string, std::vector<const json*>> by_model;
+  for (const json* r : records) by_model[r->at("generation_model").get<std::string>()].push_back(r);
+  for (json& mr : model_runs) {
+    auto it = by_model.find(mr.value("generation_model", std::string()));
+    if (it == by_model.end()) continue;
+    mr["metrics"]["standard"] = standard_metrics(it->second, prices[it->first]);
+  }
+}
+
+std::unique_ptr<TierAggregator> StandardTier::aggregator(const run::ModelMatrix& models) const {
+  return standard_aggregator(models);
+}
+
+}  // namespace llmbench::tiers

@@ -1,0 +1,71 @@
+#include "llmbench/tiers/tier.hpp"
+
+#include <fmt/format.h>
+
+#include "llmbench/error.hpp"
+#include "llmbench/run/latest_by_key.hpp"
+#include "llmbench/tiers/rag_tiers.hpp"
+#include "llmbench/tiers/standard_tier.hpp"
+
+namespace llmbench::tiers {
+
+using nlohmann::json;
+
+namespace {
+
+// Tier::aggregator()'s default: the latest record of each key, without its display-only text.
+class RecordAggregator final : public TierAggregator {
+ public:
+  RecordAggregator(const Tier& tier, const run::ModelMatrix& models) : tier_(tier), models_(models) {}
+
+  void add(const json& record) override {
+    static const std::set<std::string, std::less<>> kDisplayOnly = {"context", "prompt", "question", "rationale",
+                                                                     "reasoning"};
+    json kept = json::object();
+    for (const auto& [field, value] : record.items()) {
+      if (!kDisplayOnly.count(field)) kept[field] = value;
+    }
+    records_.put(record.value("key", std::string()), std::move(kept));
+  }
+
+  void finish(json& model_runs) const override {
+    std::vector<const json*> latest;
+    records_.for_each([&](const json& r) { latest.push_back(&r); });
+    tier_.aggregate(latest, models_, model_runs);
+  }
+
+ private:
+  const Tier& tier_;
+  const run::ModelMatrix& models_;
+  run::LatestByKey<json> records_;
+};
+
+}  // namespace
+
+std::unique_ptr<TierAggregator> Tier::aggregator(const run::ModelMatrix& models) const {
+  return std::make_unique<RecordAggregator>(*this, models);
+}
+
+std::unique_ptr<Tier> make_tier(const std::string& tier, const run::RunOptions& options,
+                                const std::string& data_dir) {
+  if (tier == "standard") return std::make_unique<StandardTier>(options, data_dir);
+  if (auto rag = make_rag_tier(tier, options, data_dir)) return rag;
+  throw Error(fmt::format("--tier {}: this tier is not implemented yet in this build; "
+                          "run --tier standard", tier));
+}
+
+
+
+
+
+
+std::vector<run::PlannedLoad> same_load(config::Role role, const std::vector<config::ResolvedModel>& list,
+                                   std::size_t requests, std::size_t input_bytes) {
+  std::vector<run::PlannedLoad> out;
+  for (const auto& m : list) out.push_back({role, m.id, requests, input_bytes});
+  return out;
+}
+
+
+
+}  // namespace llmbench::tiers
