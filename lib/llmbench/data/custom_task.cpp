@@ -78,11 +78,7 @@ FileFormat format_of_file(const Spec& spec, const YAML::Node& node) {
                            spec.file));
 }
 
-Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
-  Spec spec;
-  spec.config_path = config_path;
-  spec.line = util::yaml_line(node);
-  if (!node.IsMap()) config_error(spec, node, "each entry of tasks: must be a mapping");
+void refuse_unknown_keys(const Spec& spec, const YAML::Node& node) {
   for (const auto& kv : node) {
     const std::string key = util::yaml_key(kv.first, spec.config_path);
     static const std::set<std::string, std::less<>> kKeys = {
@@ -94,6 +90,49 @@ Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
                    fmt::format("unknown key \"{}\"; known keys: {}", key, kKnownKeys));
     }
   }
+}
+
+// The checks across keys of a read spec (the scorer decides which other keys it needs).
+void check_consistency(const Spec& spec, const YAML::Node& node) {
+  if (spec.scorer == Scorer::judge && spec.rubric.find_first_not_of(" \t\r\n") == std::string::npos) {
+    config_error(spec, node, "scorer judge needs a rubric: the text the judges score each answer against");
+  }
+  if (spec.scorer != Scorer::judge && node["rubric"].IsDefined()) {
+    config_error(spec, node["rubric"], "rubric: is only used by scorer judge; remove it or change the scorer");
+  }
+  if (spec.answer_field.empty() && spec.scorer != Scorer::judge) {
+    config_error(spec, node, "missing \"answer_field\" (only scorer judge may go without a reference)");
+  }
+  if (!spec.choices_field.empty() && !spec.choice_fields.empty()) {
+    config_error(spec, node, "give either choices_field (a list field) or choice_fields, not both");
+  }
+  if (spec.scorer == Scorer::choice_letter && !spec.has_choices()) {
+    config_error(spec, node, "scorer choice_letter needs choices_field or choice_fields");
+  }
+  if (spec.scorer != Scorer::choice_letter && spec.has_choices()) {
+    config_error(spec, node, "choices are only used by scorer choice_letter; remove them or "
+                             "change the scorer");
+  }
+  if (spec.format != FileFormat::jsonl && spec.format != FileFormat::json &&
+      !spec.choices_field.empty()) {
+    config_error(spec, node, "a CSV/TSV file has no list fields; use choice_fields: [A, B, ...]");
+  }
+}
+
+AnswerFormat answer_format_from(const Spec& spec, const YAML::Node& node) {
+  const std::string text = scalar(spec, node, "answer_format");
+  if (text == "letter") return AnswerFormat::letter;
+  if (text == "index") return AnswerFormat::index;
+  if (text == "text") return AnswerFormat::text;
+  config_error(spec, node, fmt::format("answer_format \"{}\" is not letter, index or text", text));
+}
+
+Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
+  Spec spec;
+  spec.config_path = config_path;
+  spec.line = util::yaml_line(node);
+  if (!node.IsMap()) config_error(spec, node, "each entry of tasks: must be a mapping");
+  refuse_unknown_keys(spec, node);
   const auto get = [&](const char* key) { return node[key]; };
   const auto required = [&](const char* key) {
     const YAML::Node value = get(key);
@@ -149,41 +188,8 @@ Spec parse_spec(const YAML::Node& node, const std::string& config_path) {
   }
   spec.scorer = *parsed;
   spec.rubric = optional("rubric");
-  if (spec.scorer == Scorer::judge && spec.rubric.find_first_not_of(" \t\r\n") == std::string::npos) {
-    config_error(spec, node, "scorer judge needs a rubric: the text the judges score each answer against");
-  }
-  if (spec.scorer != Scorer::judge && get("rubric").IsDefined()) {
-    config_error(spec, get("rubric"), "rubric: is only used by scorer judge; remove it or change the scorer");
-  }
-  if (spec.answer_field.empty() && spec.scorer != Scorer::judge) {
-    config_error(spec, node, "missing \"answer_field\" (only scorer judge may go without a reference)");
-  }
-  if (!spec.choices_field.empty() && !spec.choice_fields.empty()) {
-    config_error(spec, node, "give either choices_field (a list field) or choice_fields, not both");
-  }
-  if (spec.scorer == Scorer::choice_letter && !spec.has_choices()) {
-    config_error(spec, node, "scorer choice_letter needs choices_field or choice_fields");
-  }
-  if (spec.scorer != Scorer::choice_letter && spec.has_choices()) {
-    config_error(spec, node, "choices are only used by scorer choice_letter; remove them or "
-                             "change the scorer");
-  }
-  if (spec.format != FileFormat::jsonl && spec.format != FileFormat::json &&
-      !spec.choices_field.empty()) {
-    config_error(spec, node, "a CSV/TSV file has no list fields; use choice_fields: [A, B, ...]");
-  }
-  if (const YAML::Node af = get("answer_format"); af.IsDefined()) {
-    const std::string text = scalar(spec, af, "answer_format");
-    if (text == "letter") {
-      spec.answer_format = AnswerFormat::letter;
-    } else if (text == "index") {
-      spec.answer_format = AnswerFormat::index;
-    } else if (text == "text") {
-      spec.answer_format = AnswerFormat::text;
-    } else {
-      config_error(spec, af, fmt::format("answer_format \"{}\" is not letter, index or text", text));
-    }
-  }
+  check_consistency(spec, node);
+  if (const YAML::Node af = get("answer_format"); af.IsDefined()) spec.answer_format = answer_format_from(spec, af);
   return spec;
 }
 

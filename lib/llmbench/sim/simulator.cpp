@@ -4,7 +4,6 @@
 #include "llmbench/sim/simulator.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -18,6 +17,7 @@
 #include "llmbench/sim/http_server.hpp"
 #include "llmbench/sim/rate_limit.hpp"
 #include "llmbench/sim/responder.hpp"
+#include "llmbench/sim/wire.hpp"
 #include "llmbench/util/hash.hpp"
 
 namespace llmbench::sim {
@@ -26,89 +26,6 @@ using util::Hasher;
 namespace {
 
 using nlohmann::json;
-
-const char* reason_phrase(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
-  }
-}
-
-std::string response_head(int status, std::string_view content_type, std::size_t length,
-                          bool keep_alive, std::string_view extra_headers = {}) {
-  std::string head;
-  head.reserve(192 + extra_headers.size());
-  head += "HTTP/1.1 ";
-  head += std::to_string(status);
-  head += ' ';
-  head += reason_phrase(status);
-  head += "\r\nContent-Type: ";
-  head += content_type;
-  head += "\r\nContent-Length: ";
-  head += std::to_string(length);
-  head += "\r\n";
-  if (!keep_alive) head += "Connection: close\r\n";
-  head += extra_headers;
-  head += "\r\n";
-  return head;
-}
-
-std::string error_body(std::string_view message, std::string_view type, const json& code) {
-  return json{{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}.dump();
-}
-
-// Splits text into tokens that concatenate back to it: each token is a word with the
-// whitespace before it.
-std::vector<std::string_view> split_tokens(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t start = i;
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    if (i == text.size()) break;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    tokens.push_back(text.substr(start, i - start));
-  }
-  return tokens;
-}
-
-std::size_t count_words(std::string_view text) {
-  std::size_t n = 0;
-  bool in_word = false;
-  for (char c : text) {
-    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
-    if (!space && !in_word) ++n;
-    in_word = !space;
-  }
-  return n;
-}
-
-std::string format_seconds(double s) {
-  char buf[32];
-  if (s == std::floor(s)) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(s));
-  else std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
-
-std::string chunked(std::string_view data) {
-  char size[20];
-  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-  std::string out(size);
-  out.append(data);
-  out += "\r\n";
-  return out;
-}
-
-std::string sse_event(const json& chunk) { return chunked("data: " + chunk.dump() + "\n\n"); }
 
 constexpr std::size_t kMaxSeenBodies = 1'000'000;
 
@@ -122,6 +39,30 @@ struct ChatAnswer {
   std::vector<std::string_view> reasoning_tokens, content_tokens;  // views into the strings above
   std::size_t prompt_tokens = 0;
 };
+
+// What every response to one chat request carries, streamed or not.
+struct ChatEnvelope {
+  std::string id;  // "chatcmpl-sim" + the request body's hash
+  long long created = 0;  // Unix seconds
+  std::string_view model;
+  std::size_t completion_tokens = 0;  // reasoning + content, after the budget's cut
+  json usage;
+  double latency_ms = 0;  // before the first byte (0 when a fault has already waited)
+  double token_ms = 0;    // per completion token; 0 sends them all at once
+  std::string_view fault;  // "", or one that still answers: "truncate", "length", "empty_length"
+  std::string_view limit_headers;  // x-ratelimit-* lines
+};
+
+// Cuts the answer's tokens to `max_tokens` (reasoning first), finishing with "length" when
+// it cuts; a negative budget cuts nothing.
+void cut_to_budget(ChatAnswer& a, long long max_tokens) {
+  if (max_tokens < 0) return;
+  const auto limit = static_cast<std::size_t>(max_tokens);
+  if (a.reasoning_tokens.size() + a.content_tokens.size() <= limit) return;
+  a.finish_reason = "length";
+  if (a.reasoning_tokens.size() > limit) a.reasoning_tokens.resize(limit);
+  a.content_tokens.resize(std::min(a.content_tokens.size(), limit - a.reasoning_tokens.size()));
+}
 
 }  // namespace
 
@@ -156,6 +97,13 @@ struct Simulator::Impl {
   AfterResponse chat(const HttpRequest& req, HttpConnection& conn, const json& body,
                      const SimModel& model, double latency_ms, const std::string& fault,
                      std::string_view limit_headers);
+  // The reply to a chat prompt (none for an empty_length fault, a cut-off one for length),
+  // split into tokens; records the answer given when no fault is in play.
+  void compose_answer(ChatAnswer& a, const SimModel& model, const std::string& prompt, const std::string& fault);
+  AfterResponse send_completion(const HttpRequest& req, HttpConnection& conn, const ChatAnswer& a,
+                                const ChatEnvelope& envelope);
+  AfterResponse stream_completion(const HttpRequest& req, HttpConnection& conn, const ChatAnswer& a,
+                                  const ChatEnvelope& envelope, bool include_usage);
   AfterResponse embeddings(const HttpRequest& req, HttpConnection& conn, const json& body,
                            const SimModel& model, const std::string& fault, std::string_view limit_headers);
 };
@@ -340,35 +288,36 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
   if (messages == body.end() || !messages->is_array() || messages->empty())
     return send(conn, req, 400,
                 error_body("'messages' must be a non-empty array.", "invalid_request_error", nullptr));
-  std::string prompt;
-  for (const auto& m : *messages) {
-    if (!m.is_object()) continue;
-    auto content = m.find("content");
-    if (content == m.end()) continue;
-    if (content->is_string()) {
-      prompt += content->get_ref<const std::string&>();
-      prompt += '\n';
-    } else if (content->is_array()) {
-      for (const auto& part : *content)
-        if (part.is_object() && part.contains("text") && part["text"].is_string()) {
-          prompt += part["text"].get_ref<const std::string&>();
-          prompt += '\n';
-        }
-    }
-  }
-  const bool stream = body.value("stream", false);
+  const std::string prompt = prompt_text(*messages);
+  ChatAnswer a;  // filled in place: its token views point into its own strings
+  a.prompt_tokens = count_words(prompt);
+  compose_answer(a, model, prompt, fault);
+  cut_to_budget(a, requested_max_tokens(body));
+
+  ChatEnvelope envelope;
+  char id[40];
+  std::snprintf(id, sizeof id, "chatcmpl-sim%016llx",
+                static_cast<unsigned long long>(Hasher(options.seed).add(req.body).value()));
+  envelope.id = id;
+  envelope.created = static_cast<long long>(std::time(nullptr));
+  envelope.model = model.id;
+  envelope.completion_tokens = a.reasoning_tokens.size() + a.content_tokens.size();
+  envelope.usage = {{"prompt_tokens", a.prompt_tokens},
+                    {"completion_tokens", envelope.completion_tokens},
+                    {"total_tokens", a.prompt_tokens + envelope.completion_tokens}};
+  envelope.latency_ms = latency_ms;
+  envelope.token_ms = options.tokens_per_s > 0 ? 1000.0 / options.tokens_per_s : 0;
+  envelope.fault = fault;
+  envelope.limit_headers = limit_headers;
+  if (!body.value("stream", false)) return send_completion(req, conn, a, envelope);
   bool include_usage = false;
   if (auto so = body.find("stream_options"); so != body.end() && so->is_object())
     include_usage = so->value("include_usage", false);
-  long long max_tokens = -1;
-  for (const char* key : {"max_completion_tokens", "max_tokens"})
-    if (auto it = body.find(key); it != body.end() && it->is_number_integer()) {
-      max_tokens = it->get<long long>();
-      break;
-    }
+  return stream_completion(req, conn, a, envelope, include_usage);
+}
 
-  ChatAnswer a;
-  a.prompt_tokens = count_words(prompt);
+void Simulator::Impl::compose_answer(ChatAnswer& a, const SimModel& model, const std::string& prompt,
+                                     const std::string& fault) {
   if (fault == "length") {
     // Cut in mid-reasoning: the tail names the answer the model meant, as a cut-off real
     // reply does ("...the one that said B"); nothing final was stated.
@@ -389,74 +338,54 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
   }
   a.reasoning_tokens = split_tokens(a.reasoning);
   a.content_tokens = split_tokens(a.content);
-  if (max_tokens >= 0) {
-    auto limit = static_cast<std::size_t>(max_tokens);
-    if (a.reasoning_tokens.size() + a.content_tokens.size() > limit) {
-      a.finish_reason = "length";
-      if (a.reasoning_tokens.size() > limit) a.reasoning_tokens.resize(limit);
-      a.content_tokens.resize(std::min(a.content_tokens.size(), limit - a.reasoning_tokens.size()));
-    }
-  }
-  auto join = [](const std::vector<std::string_view>& tokens) {
-    std::string s;
-    for (auto t : tokens) s += t;
-    std::size_t start = s.find_first_not_of(" \t\r\n");
-    return start == std::string::npos ? std::string() : s.substr(start);
-  };
-  const std::size_t completion_tokens = a.reasoning_tokens.size() + a.content_tokens.size();
-  const json usage = {{"prompt_tokens", a.prompt_tokens},
-                      {"completion_tokens", completion_tokens},
-                      {"total_tokens", a.prompt_tokens + completion_tokens}};
-  const std::string id = [&] {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "chatcmpl-sim%016llx",
-                  static_cast<unsigned long long>(Hasher(options.seed).add(req.body).value()));
-    return std::string(buf);
-  }();
-  const auto created = static_cast<long long>(std::time(nullptr));
-  const double token_ms = options.tokens_per_s > 0 ? 1000.0 / options.tokens_per_s : 0;
+}
 
-  if (!stream) {
-    json message = {{"role", "assistant"}, {"content", join(a.content_tokens)}};
-    if (!a.reasoning_tokens.empty()) message["reasoning_content"] = join(a.reasoning_tokens);
-    const std::string out =
-        json{{"id", id},
-             {"object", "chat.completion"},
-             {"created", created},
-             {"model", model.id},
-             {"system_fingerprint", "llmbench-sim"},
-             {"choices", json::array({{{"index", 0},
-                                       {"message", std::move(message)},
-                                       {"logprobs", nullptr},
-                                       {"finish_reason", a.finish_reason}}})},
-             {"usage", usage}}
-            .dump();
-    if (!conn.sleep_ms(latency_ms + options.ttft_ms + token_ms * static_cast<double>(completion_tokens)))
-      return AfterResponse::close;
-    if (fault == "truncate") {
-      conn.write(response_head(200, "application/json", out.size(), false) + out.substr(0, out.size() / 2));
-      return AfterResponse::close;
-    }
-    return send(conn, req, 200, out, limit_headers);
+AfterResponse Simulator::Impl::send_completion(const HttpRequest& req, HttpConnection& conn, const ChatAnswer& a,
+                                               const ChatEnvelope& envelope) {
+  json message = {{"role", "assistant"}, {"content", join_tokens(a.content_tokens)}};
+  if (!a.reasoning_tokens.empty()) message["reasoning_content"] = join_tokens(a.reasoning_tokens);
+  const std::string out =
+      json{{"id", envelope.id},
+           {"object", "chat.completion"},
+           {"created", envelope.created},
+           {"model", envelope.model},
+           {"system_fingerprint", "llmbench-sim"},
+           {"choices", json::array({{{"index", 0},
+                                     {"message", std::move(message)},
+                                     {"logprobs", nullptr},
+                                     {"finish_reason", a.finish_reason}}})},
+           {"usage", envelope.usage}}
+          .dump();
+  if (!conn.sleep_ms(envelope.latency_ms + options.ttft_ms +
+                     envelope.token_ms * static_cast<double>(envelope.completion_tokens)))
+    return AfterResponse::close;
+  if (envelope.fault == "truncate") {
+    conn.write(response_head(200, "application/json", out.size(), false) + out.substr(0, out.size() / 2));
+    return AfterResponse::close;
   }
+  return send(conn, req, 200, out, envelope.limit_headers);
+}
 
+AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpConnection& conn, const ChatAnswer& a,
+                                                 const ChatEnvelope& envelope, bool include_usage) {
   auto chunk = [&](json delta, const json& finish) {
-    return sse_event(json{{"id", id},
+    return sse_event(json{{"id", envelope.id},
                           {"object", "chat.completion.chunk"},
-                          {"created", created},
-                          {"model", model.id},
+                          {"created", envelope.created},
+                          {"model", envelope.model},
                           {"system_fingerprint", "llmbench-sim"},
                           {"choices", json::array({{{"index", 0},
                                                     {"delta", std::move(delta)},
                                                     {"logprobs", nullptr},
                                                     {"finish_reason", finish}}})}});
   };
-  if (!conn.sleep_ms(latency_ms)) return AfterResponse::close;
+  const bool truncate = envelope.fault == "truncate";
+  if (!conn.sleep_ms(envelope.latency_ms)) return AfterResponse::close;
   std::string out =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Transfer-Encoding: chunked\r\n";
-  out += limit_headers;
-  if (!req.keep_alive || fault == "truncate") out += "Connection: close\r\n";
+  out += envelope.limit_headers;
+  if (!req.keep_alive || truncate) out += "Connection: close\r\n";
   out += "\r\n";
   out += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
   if (!conn.write(out)) return AfterResponse::close;
@@ -464,8 +393,8 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
   if (!conn.sleep_ms(options.ttft_ms)) return AfterResponse::close;
 
   // Tokens in order: reasoning first, then content. truncate stops halfway.
-  const std::size_t total = completion_tokens;
-  const std::size_t cut = fault == "truncate" ? total / 2 : total;
+  const std::size_t total = envelope.completion_tokens;
+  const std::size_t cut = truncate ? total / 2 : total;
   bool first_content = true;
   for (std::size_t i = 0; i < cut; ++i) {
     const bool reasoning = i < a.reasoning_tokens.size();
@@ -476,23 +405,23 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
     }
     if (!reasoning) first_content = false;
     out += chunk({{reasoning ? "reasoning_content" : "content", t}}, nullptr);
-    if (token_ms > 0) {
-      if (!conn.write(out) || !conn.sleep_ms(token_ms)) return AfterResponse::close;
+    if (envelope.token_ms > 0) {
+      if (!conn.write(out) || !conn.sleep_ms(envelope.token_ms)) return AfterResponse::close;
       out.clear();
     }
   }
-  if (fault == "truncate") {
+  if (truncate) {
     conn.write(out);
     return AfterResponse::close;
   }
   out += chunk(json::object(), a.finish_reason);
   if (include_usage)
-    out += sse_event(json{{"id", id},
+    out += sse_event(json{{"id", envelope.id},
                           {"object", "chat.completion.chunk"},
-                          {"created", created},
-                          {"model", model.id},
+                          {"created", envelope.created},
+                          {"model", envelope.model},
                           {"choices", json::array()},
-                          {"usage", usage}});
+                          {"usage", envelope.usage}});
   out += chunked("data: [DONE]\n\n");
   out += "0\r\n\r\n";
   return conn.write(out) ? AfterResponse::keep_alive : AfterResponse::close;

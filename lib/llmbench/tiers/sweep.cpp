@@ -346,6 +346,26 @@ Aggregate aggregate_runs(const std::vector<std::unique_ptr<Tier>>& tiers, const 
   return out;
 }
 
+// "<role>/<id>" -> why, for each model the check found unavailable; each is logged.
+std::map<std::string, std::string> warn_unavailable(const run::PreflightResult& check) {
+  std::map<std::string, std::string> unavailable;
+  for (const auto& [who, result] : check.unavailable) unavailable[who] = run::unavailable_reason(result);
+  for (const auto& [who, reason] : unavailable) {
+    spdlog::warn("{} is unavailable; its model runs are recorded without metrics: {}", who, reason);
+  }
+  return unavailable;
+}
+
+// interrupted (stopped, or items left without a record), failed (no model could run), or
+// completed.
+std::string final_status(const json& model_runs, const Aggregate& result, bool interrupted) {
+  const bool no_model_ran = std::all_of(model_runs.begin(), model_runs.end(),
+                                        [](const json& mr) { return mr.value("status", "") == "unavailable"; });
+  return interrupted || result.finished < result.expected ? "interrupted"
+         : no_model_ran                                     ? "failed"
+                                                            : "completed";
+}
+
 // The summary, the request counts, where the report is, and what to do next.
 void print_outcome(const run::RunSession& session, const json& run, const Aggregate& result, std::size_t resumed,
                    const run::PreflightResult& check) {
@@ -419,11 +439,7 @@ int run_sweep(const run::RunOptions& requested) {
 
   const run::PreflightResult check = run::preflight(models, registry, options, "run " + run_id);
   if (check.interrupted) return interrupted_in_check(layout, run_id, resumed);
-  std::map<std::string, std::string> unavailable;  // "<role>/<id>" -> why
-  for (const auto& [who, result] : check.unavailable) unavailable[who] = run::unavailable_reason(result);
-  for (const auto& [who, reason] : unavailable) {
-    spdlog::warn("{} is unavailable; its model runs are recorded without metrics: {}", who, reason);
-  }
+  const std::map<std::string, std::string> unavailable = warn_unavailable(check);
   const run::ModelMatrix available = available_models(models, unavailable);
 
   // The run record exists from the start, so a crash leaves a trace in the report.
@@ -469,11 +485,7 @@ int run_sweep(const run::RunOptions& requested) {
   run["requests"] = session.request_counts();
   run["requests"]["resumed_items"] = journaled.items;
   run["finished_at"] = run::utc_timestamp_iso8601();
-  const bool no_model_ran = std::all_of(run["model_runs"].begin(), run["model_runs"].end(),
-                                        [](const json& mr) { return mr.value("status", "") == "unavailable"; });
-  run["status"] = interrupted || result.finished < result.expected ? "interrupted"
-                  : no_model_ran                                     ? "failed"
-                                                                     : "completed";
+  run["status"] = final_status(run["model_runs"], result, interrupted);
   session.save(run);
   print_outcome(session, run, result, journaled.items, check);
   session.print_record(run);
