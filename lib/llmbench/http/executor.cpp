@@ -42,6 +42,7 @@ using detail::Verdict;
 namespace {
 
 constexpr int kMaxPollMs = 1000;
+constexpr auto kCacheBatchInterval = std::chrono::milliseconds(100);
 
 struct Provider {
   std::string name;
@@ -380,12 +381,25 @@ struct Executor::Impl {
       if (message->msg == CURLMSG_DONE) done_messages.emplace_back(message->easy_handle, message->data.result);
     }
     const SteadyTime now = SteadyClock::now();
+    if (!done_messages.empty()) open_cache_batch(now);
     for (const auto& [easy, code] : done_messages) {
       Request* request = nullptr;
       curl_easy_getinfo(easy, CURLINFO_PRIVATE, &request);
       if (request != nullptr) on_transfer_done(request, code, now);
     }
     return static_cast<int>(done_messages.size());
+  }
+
+  // The responses stored within kCacheBatchInterval share one cache transaction: one commit
+  // for them all, not one per response (the commit, not the insert, is what costs).
+  void open_cache_batch(SteadyTime now) {
+    if (options.cache == nullptr || cache_batch) return;
+    cache_batch.emplace(options.cache);
+    cache_batch_due = now + kCacheBatchInterval;
+  }
+
+  void close_cache_batch(SteadyTime now) {
+    if (cache_batch && now >= cache_batch_due) cache_batch.reset();
   }
 
   // --- scheduling -------------------------------------------------------------------------
@@ -486,6 +500,7 @@ struct Executor::Impl {
         next_progress = now + std::chrono::milliseconds(progress_interval_ms);
       }
       deliver_ready();
+      close_cache_batch(now);
       if (live == 0) break;
       int running = 0;
       curl_multi_perform(multi, &running);
@@ -497,11 +512,13 @@ struct Executor::Impl {
       if (stopping) wake = std::min(wake, stop_deadline);
       if (!active.empty() && options.stall_timeout_s > 0) wake = std::min(wake, next_stall_check);
       if (progress_callback) wake = std::min(wake, next_progress);
+      if (cache_batch) wake = std::min(wake, cache_batch_due);
       now = SteadyClock::now();
       const double wait_ms = std::max(0.0, ms_between(now, wake));
       const int timeout_ms = static_cast<int>(std::min<double>(kMaxPollMs, std::ceil(wait_ms)));
       curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
     }
+    cache_batch.reset();
     if (progress_callback) progress_callback(snapshot());
   }
 
@@ -564,6 +581,8 @@ struct Executor::Impl {
   std::map<std::string, std::uint64_t> outcomes;
   std::unordered_map<std::string, Request*> pending_by_key;  // cache on: queued or in flight, by key
   std::deque<std::pair<RequestRecord, Callback>> ready;       // cache hits not yet delivered
+  std::optional<ResponseCache::Batch> cache_batch;            // open while responses are being stored
+  SteadyTime cache_batch_due{};                               // when it is committed
 
   std::atomic<int> stop_requests{0};
   bool stopping = false;
@@ -592,6 +611,10 @@ void Executor::run() { impl_->run(); }
 void Executor::request_stop() noexcept {
   impl_->stop_requests.fetch_add(1, std::memory_order_acq_rel);
   curl_multi_wakeup(impl_->multi);
+}
+
+bool Executor::stop_requested() const noexcept {
+  return impl_->stop_requests.load(std::memory_order_acquire) > 0;
 }
 
 void Executor::on_progress(std::function<void(const ExecutorStats&)> callback, int interval_ms) {
