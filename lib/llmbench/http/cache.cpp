@@ -116,6 +116,7 @@ std::unique_ptr<ResponseCache> ResponseCache::open(const std::filesystem::path& 
 }
 
 void ResponseCache::close_database() {
+  commit_batch();
   if (select_ != nullptr) sqlite3_finalize(select_);
   if (insert_ != nullptr) sqlite3_finalize(insert_);
   if (db_ != nullptr) sqlite3_close_v2(db_);
@@ -200,6 +201,11 @@ void ResponseCache::put_by_key(const std::string& key, const ApiRequest& request
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
   std::lock_guard<std::mutex> lock(mutex_);
+  if (batching_ && !transaction_) {
+    // IMMEDIATE: the write lock is taken (waiting out the busy timeout) before anything is
+    // read, so no write of the batch can fail on a snapshot another process has moved past.
+    transaction_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
   sqlite3_bind_text(insert_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
   sqlite3_bind_text(insert_, 2, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   sqlite3_bind_text(insert_, 3, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
@@ -212,6 +218,30 @@ void ResponseCache::put_by_key(const std::string& key, const ApiRequest& request
   }
   sqlite3_reset(insert_);
   sqlite3_clear_bindings(insert_);
+  if (transaction_ && sqlite3_get_autocommit(db_) != 0) transaction_ = false;  // a failure rolled it back
+}
+
+ResponseCache::Batch::Batch(ResponseCache* cache) : cache_(cache) {
+  if (cache_ == nullptr) return;
+  std::lock_guard<std::mutex> lock(cache_->mutex_);
+  cache_->batching_ = true;
+}
+
+ResponseCache::Batch::~Batch() {
+  if (cache_ == nullptr) return;
+  std::lock_guard<std::mutex> lock(cache_->mutex_);
+  cache_->batching_ = false;
+  cache_->commit_batch();
+}
+
+void ResponseCache::commit_batch() {
+  if (!transaction_) return;
+  transaction_ = false;
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    spdlog::warn("response cache {}: write failed: {}; the last responses are not cached", path_.string(),
+                 sqlite3_errmsg(db_));
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 long long ResponseCache::size() {

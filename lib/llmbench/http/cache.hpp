@@ -15,6 +15,11 @@
 // several ResponseCache objects in one process) may read and write the same directory at
 // once. One object is safe to use from several threads (calls are serialised).
 //
+// Batches: the puts made while a Batch of the object lives share one transaction (one commit,
+// not one per response; the executor keeps one open for at most 100 ms at a time). This
+// object reads them back at once; other connections see them when the batch ends, and the
+// write lock is held from the first put until then.
+//
 // Failures: open() throws Error naming the database path (unwritable directory, a file that
 // is not a cache database). After a successful open, a read or write that fails (disk full,
 // a lock held past the timeout) is logged as a warning and treated as a miss / skipped: a
@@ -62,6 +67,19 @@ class ResponseCache {
   // Static forwarding so call sites can write cache.request_key(request).
   static std::string request_key(const ApiRequest& request) { return http::request_key(request); }
 
+  // Groups this object's puts until it ends into one transaction. Batches do not nest; the
+  // ResponseCache must outlive it.
+  class Batch {
+   public:
+    explicit Batch(ResponseCache* cache);  // null: does nothing
+    ~Batch();
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+   private:
+    ResponseCache* cache_;
+  };
+
   // Entries stored (all processes); -1 if the count cannot be read.
   long long size();
 
@@ -71,6 +89,7 @@ class ResponseCache {
   explicit ResponseCache(std::filesystem::path path);
   void open_database();
   void close_database();
+  void commit_batch();  // ends the open transaction, if any (mutex_ held)
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
@@ -78,6 +97,8 @@ class ResponseCache {
   sqlite3_stmt* insert_ = nullptr;
   std::mutex mutex_;
   bool busy_ = false;  // the last open failure was a lock held by another connection
+  bool batching_ = false;    // a Batch lives: puts join one transaction
+  bool transaction_ = false;  // that transaction has begun (at the first put)
 };
 
 // The cache of a `run` or `arena run`: none with --no-cache (`disabled`); else `cache_dir`,

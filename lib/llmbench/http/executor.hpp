@@ -45,10 +45,12 @@ struct ExecutorOptions {
   HeaderPacing header_pacing = HeaderPacing::on;
   // Response cache (http/cache.hpp), not owned; null = off. When set: a request whose
   // request_key() is stored completes without network I/O (record.cached = true, delivered
-  // on the loop thread like any other); an ok response is stored after it arrives; and a
-  // request identical (same key) to one already queued or in flight is not sent again: it
-  // receives a copy of that request's record when it completes (ExecutorStats::deduplicated),
-  // whatever its outcome. Without a cache every request is sent, identical or not.
+  // on the loop thread like any other); an ok response is stored after it arrives (committed
+  // in batches at most 100 ms later, and when run() returns: other processes sharing the
+  // cache see it then); and a request identical (same key) to one already queued or in flight
+  // is not sent again: it receives a copy of that request's record when it completes
+  // (ExecutorStats::deduplicated), whatever its outcome. Without a cache every request is
+  // sent, identical or not.
   ResponseCache* cache = nullptr;
 };
 
@@ -95,6 +97,10 @@ class Executor {
   // Stop scheduling new requests; requests in flight get stop_grace_s to finish.
   // A second call cancels everything at once.
   void request_stop() noexcept;
+
+  // Whether request_stop() has been called: what is submitted from now on is only cancelled,
+  // so a producer of work may stop making it. Any thread.
+  bool stop_requested() const noexcept;
 
   // Called on the loop thread about every `interval_ms` while run() is going.
   void on_progress(std::function<void(const ExecutorStats&)> callback, int interval_ms = 250);

@@ -30,9 +30,14 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::append(const nlohmann::json& record) {
-  // Invalid UTF-8 from a model is replaced, never thrown on.
-  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  line += '\n';
+  // Invalid UTF-8 from a model is replaced, never thrown on. What dump() writes, without a new
+  // string per record.
+  line_.clear();
+  nlohmann::detail::serializer<nlohmann::json> writer(nlohmann::detail::output_adapter<char>(line_), ' ',
+                                                      nlohmann::json::error_handler_t::replace);
+  writer.dump(record, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
+  line_ += '\n';
+  const std::string& line = line_;
   // A write cut short (disk full) is undone, so the log keeps ending in a whole line.
   struct stat before {};
   const bool sized = ::fstat(fd_, &before) == 0;

@@ -27,6 +27,7 @@ class JournalWriter {
  private:
   std::filesystem::path path_;
   int fd_ = -1;
+  std::string line_;  // the line being written; its capacity is kept from one record to the next
 };
 
 struct JournalContents {

@@ -12,9 +12,10 @@ struct Feeder {
   NextJob next;
   bool stopped = false;  // a record came back cancelled, or no job is left
 
-  // Submits the next job, if any; its completion submits the one after.
+  // Submits the next job, if any; its completion submits the one after. After a stop was
+  // requested no job is made: the executor would only cancel it.
   static void submit_next(const std::shared_ptr<Feeder>& self) {
-    if (self->stopped) return;
+    if (self->stopped || self->executor.stop_requested()) return;
     http::ApiRequest request;
     http::Executor::Callback done;
     if (!self->next(request, done)) {

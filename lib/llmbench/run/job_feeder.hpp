@@ -5,8 +5,9 @@
 //
 // feed() submits the first `window` jobs; each completion then submits the next, so the
 // executor sees the jobs in order. Threading: like Executor::submit(), call it before run()
-// or on the loop thread; every later submit happens on the loop thread. A cancelled record
-// (a stop) submits nothing more: what is left is never sent and is done on --resume.
+// or on the loop thread; every later submit happens on the loop thread. Once a stop is
+// requested (Executor::stop_requested) or a record comes back cancelled, nothing more is
+// submitted: what is left is never sent and is done on --resume.
 
 #include <cstddef>
 #include <functional>

@@ -1,0 +1,167 @@
+#pragma once
+// The executor's state and the steps of its loop, shared by executor.cpp (submission,
+// delivery, scheduling, the loop, progress) and executor_attempts.cpp (an attempt's start
+// and end: the verdict's consequence, retries, stalls, stops, the cache's batches).
+//
+// Internal to http/. Not thread-safe: everything but stop_requests runs on the loop thread.
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "llmbench/http/cache.hpp"
+#include "llmbench/http/executor.hpp"
+#include "llmbench/http/limiter.hpp"
+#include "llmbench/http/retry.hpp"
+#include "llmbench/http/transfer.hpp"
+#include "llmbench/util/redact.hpp"
+
+namespace llmbench::http {
+namespace detail {
+
+struct Provider {
+  std::string name;
+  ProviderLimiter limiter;
+  std::deque<Request*> queue;  // ready to send: retries at the front, new requests at the back
+};
+
+struct Timer {
+  SteadyTime at;
+  std::uint64_t sequence;
+  Request* request;
+  bool operator>(const Timer& other) const {
+    return at != other.at ? at > other.at : sequence > other.sequence;
+  }
+};
+
+// Requests waiting out a back-off, soonest first; the waiting ones can be counted (progress).
+struct TimerQueue : std::priority_queue<Timer, std::vector<Timer>, std::greater<>> {
+  const std::vector<Timer>& waiting() const { return c; }
+};
+
+}  // namespace detail
+
+struct Executor::Impl {
+  using Provider = detail::Provider;
+  using Request = detail::Request;
+  using Timer = detail::Timer;
+
+  explicit Impl(ExecutorOptions opts);
+  ~Impl();
+
+  // --- bookkeeping ---------------------------------------------------------------------
+
+  std::size_t provider_index(const std::string& name);
+  Request* acquire_request();
+  void release_request(Request* request);
+
+  // --- submit and finish -----------------------------------------------------------------
+
+  std::uint64_t submit(ApiRequest api, Callback done);
+  // The one choke point for untrusted text: every key value the executor has seen is
+  // redacted from what the server sent (and from our error text quoting it) before the record
+  // reaches the cache or a callback; the error line is made valid UTF-8.
+  void redact(RequestRecord& record) const;
+  // Delivers the record. The callback may submit more requests.
+  void finish(Request* request, Outcome outcome, std::string error);
+  // Delivers records served from the cache. Their callbacks may submit more (and so add more).
+  void deliver_ready();
+
+  // --- one attempt (executor_attempts.cpp from here to the loop) ---------------------------
+
+  void start_attempt(Request* request, SteadyTime now);
+  void remove_active(Request* request);
+  // Ends attempts that received no byte for stall_timeout_s (libcurl's low-speed check
+  // does not fire while no bytes flow at all on a multi handle).
+  void check_stalls(SteadyTime now);
+  SteadyClock::duration stall_check_interval() const;
+
+  // --- completion --------------------------------------------------------------------------
+
+  void on_transfer_done(Request* request, CURLcode code, SteadyTime now);
+  // A request's time budget: (retries + 1) x its timeout, counted from its first attempt.
+  double budget_left_s(const Request& request, SteadyTime now) const;
+  // Why a server-requested wait is not obeyed (past --max-retry-wait or the request's time
+  // budget), or nullopt when it is.
+  std::optional<std::string> refuse_wait(const Request& request, double wait_s, SteadyTime now) const;
+  // Moves finished transfers out of curl; returns how many finished.
+  int drain_completions();
+  // The responses stored within kCacheBatchInterval share one cache transaction: one commit
+  // for them all, not one per response (the commit, not the insert, is what costs).
+  void open_cache_batch(SteadyTime now);
+  void close_cache_batch(SteadyTime now);
+
+  // --- scheduling -------------------------------------------------------------------------
+
+  void fire_timers(SteadyTime now);
+  // Starts what limits allow, one request per provider per round for fairness. Sets
+  // next_admission to the earliest time a blocked provider may admit again.
+  void schedule(SteadyTime now);
+
+  // --- stopping ---------------------------------------------------------------------------
+
+  void cancel_waiting();
+  void cancel_in_flight();
+  // After a first request_stop: cancels what waits; in flight gets the grace, then is cancelled.
+  void handle_stop(SteadyTime now);
+
+  // --- the loop ---------------------------------------------------------------------------
+
+  void run();
+  ExecutorStats snapshot() const;
+
+  ExecutorOptions options;
+  util::Redactor secrets;  // every api_key submitted so far
+  Backoff backoff;
+  CURLM* multi = nullptr;
+  std::vector<std::unique_ptr<Request>> slots;
+  std::vector<Request*> free_slots;
+  std::vector<CURL*> idle_handles;
+  std::deque<Provider> providers;  // deque: references stay valid when callbacks add providers
+  std::unordered_map<std::string, std::size_t> provider_by_name;
+  detail::TimerQueue timers;
+  std::vector<std::pair<CURL*, CURLcode>> done_messages;
+  std::vector<Request*> active;  // in flight, in no particular order
+  std::vector<Request*> stalled_now;
+  SteadyTime next_stall_check{};
+  std::uint64_t timer_sequence = 0;
+  std::size_t round_robin = 0;
+  SteadyTime next_admission = SteadyTime::max();
+
+  std::uint64_t last_id = 0;
+  std::uint64_t live = 0;  // submitted, not yet finished
+  std::uint64_t submitted = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t in_flight = 0;
+  std::uint64_t peak_in_flight = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t cache_hits = 0;
+  std::uint64_t deduplicated = 0;
+  std::map<std::string, std::uint64_t> outcomes;
+  std::unordered_map<std::string, Request*> pending_by_key;  // cache on: queued or in flight, by key
+  std::deque<std::pair<RequestRecord, Callback>> ready;       // cache hits not yet delivered
+  std::optional<ResponseCache::Batch> cache_batch;            // open while responses are being stored
+  SteadyTime cache_batch_due{};                               // when it is committed
+
+  std::atomic<int> stop_requests{0};
+  bool stopping = false;
+  SteadyTime stop_deadline{};
+
+  std::function<void(const ExecutorStats&)> progress_callback;
+  int progress_interval_ms = 250;
+};
+
+}  // namespace llmbench::http
