@@ -6,8 +6,12 @@
 #include <fmt/format.h>
 
 #include "llmbench/http/request_identity.hpp"
+#include "llmbench/records/fields.hpp"
 
 namespace llmbench::run {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 
 using nlohmann::json;
 
@@ -50,7 +54,7 @@ void RequestSummary::add(const RequestSummary& other) {
   attempts = failed ? other.attempts : std::max(attempts, other.attempts);
 }
 
-json RequestSummary::fields() const { return {{"http_status", http_status}, {"attempts", attempts}}; }
+json RequestSummary::fields() const { return {{field::kHttpStatus, http_status}, {field::kAttempts, attempts}}; }
 
 std::size_t embedding_requests(std::size_t count) { return (count + kEmbeddingBatch - 1) / kEmbeddingBatch; }
 
@@ -110,11 +114,11 @@ bool request_failed(const http::RequestRecord& record) { return !record.ok(); }
 
 json request_fields(const http::RequestRecord& record) {
   json out = request_stats(record);
-  out["error_kind"] = nullptr;
-  out["error"] = nullptr;
+  out[field::kErrorKind] = nullptr;
+  out[field::kError] = nullptr;
   if (request_failed(record)) {
-    out["error_kind"] = std::string(http::to_string(record.outcome));
-    out["error"] = record.outcome == http::Outcome::truncated && record.error.empty()
+    out[field::kErrorKind] = std::string(http::to_string(record.outcome));
+    out[field::kError] = record.outcome == http::Outcome::truncated && record.error.empty()
                        ? "the answer was cut off (finish_reason length) before any text; raise max_tokens"
                        : record.error;
   }
@@ -128,8 +132,9 @@ bool verdict_request_failed(const http::RequestRecord& record) {
 json verdict_request_fields(const http::RequestRecord& record) {
   json out = request_fields(record);
   if (!request_failed(record) && record.cut_off()) {
-    out["error_kind"] = "truncated";
-    out["error"] = "the judge's reply was cut off (finish_reason length) before its verdict was complete; raise max_tokens";
+    out[field::kErrorKind] = error_kind::kTruncated;
+    out[field::kError] =
+        "the judge's reply was cut off (finish_reason length) before its verdict was complete; raise max_tokens";
   }
   return out;
 }

@@ -3,11 +3,15 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/records/fields.hpp"
+#include "llmbench/records/item_record.hpp"
 #include "llmbench/run/latest_by_key.hpp"
 #include "llmbench/run/rag_tiers.hpp"
 #include "llmbench/run/standard_tier.hpp"
 
 namespace llmbench::run {
+
+namespace field = records::field;
 
 using nlohmann::json;
 
@@ -19,13 +23,14 @@ class RecordAggregator final : public TierAggregator {
   RecordAggregator(const Tier& tier, const ModelMatrix& models) : tier_(tier), models_(models) {}
 
   void add(const json& record) override {
-    static const std::set<std::string, std::less<>> kDisplayOnly = {"context", "prompt", "question", "rationale",
-                                                                     "reasoning"};
+    static const std::set<std::string, std::less<>> kDisplayOnly = {
+        field::kContext, field::kPrompt, field::kQuestion, field::kRationale,
+        field::kReasoning};
     json kept = json::object();
     for (const auto& [field, value] : record.items()) {
       if (!kDisplayOnly.count(field)) kept[field] = value;
     }
-    records_.put(record.value("key", std::string()), std::move(kept));
+    records_.put(record.value(field::kKey, std::string()), std::move(kept));
   }
 
   void finish(json& model_runs) const override {
@@ -79,17 +84,17 @@ http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<ht
 }
 
 bool record_applies(const nlohmann::json& record, const nlohmann::json& model_run) {
-  for (const char* field : {"generation_model", "judge_model", "production_judge_model", "embedding_model"}) {
-    auto it = record.find(field);
+  for (const char* name : field::kRoleModels) {
+    auto it = record.find(name);
     if (it == record.end() || it->is_null()) continue;
-    auto mr = model_run.find(field);
+    auto mr = model_run.find(name);
     if (mr == model_run.end() || *mr != *it) return false;
   }
   return true;
 }
 
 bool record_failed(const json& record) {
-  auto it = record.find("error");
+  auto it = record.find(field::kError);
   return it != record.end() && !it->is_null();
 }
 
@@ -117,17 +122,16 @@ json request_stats(const http::RequestRecord& record) {
   // apart as cached_latency_ms, so no latency statistic counts them as new.
   const double latency_ms = record.timings.latency_ms();
   const double ttft_ms = record.timings.ttft_ms();
-  return {
-      {"http_status", record.http_status},
-      {"attempts", record.attempts},
-      {"cached", record.cached},
-      {"latency_ms", !record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
-      {"ttft_ms", !record.cached && ttft_ms >= 0 ? json(ttft_ms) : json()},
-      {"cached_latency_ms", record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
-      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
-                                            {"completion_tokens", record.usage.completion_tokens}}
-                                     : json()},
-  };
+  auto known = [](bool keep, double ms) { return keep && ms >= 0 ? std::optional<double>(ms) : std::nullopt; };
+  records::RequestTimings timings;
+  timings.cached = record.cached;
+  timings.latency_ms = known(!record.cached, latency_ms);
+  timings.ttft_ms = known(!record.cached, ttft_ms);
+  timings.cached_latency_ms = known(record.cached, latency_ms);
+  if (record.usage.known()) timings.usage = records::Usage{record.usage.prompt_tokens, record.usage.completion_tokens};
+  json out = json::object();
+  records::put_request_stats(out, {record.http_status, record.attempts, timings});
+  return out;
 }
 
 }  // namespace llmbench::run
