@@ -14,6 +14,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
@@ -25,6 +26,9 @@
 #include "llmbench/util/json.hpp"
 
 namespace llmbench::arena {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 namespace {
 
 using nlohmann::json;
@@ -74,9 +78,9 @@ std::string winner_letter(tasks::Winner w) {
 // winner and status "failed"; the other order keeps its own verdict.
 void resolve_unit(Unit& unit) {
   auto by_model = [](const json& b) -> std::string {
-    const std::string raw = util::string_field(b, "raw_winner");
-    if (raw == "a") return util::string_field(b, "model_a");
-    if (raw == "b") return util::string_field(b, "model_b");
+    const std::string raw = util::string_field(b, field::kRawWinner);
+    if (raw == "a") return util::string_field(b, field::kModelA);
+    if (raw == "b") return util::string_field(b, field::kModelB);
     return raw;  // "tie" or ""
   };
   json& x = *unit.orders[0];
@@ -84,10 +88,10 @@ void resolve_unit(Unit& unit) {
   const std::string wx = by_model(x), wy = by_model(y);
   const bool flip = !wx.empty() && !wy.empty() && wx != "tie" && wy != "tie" && wx != wy;
   for (json* b : {&x, &y}) {
-    const bool judged = b->at("raw_winner").is_string();
-    (*b)["flip"] = flip;
-    (*b)["winner"] = !judged ? json(nullptr) : flip ? json("tie") : b->at("raw_winner");
-    (*b)["status"] = judged ? "judged" : "failed";
+    const bool judged = b->at(field::kRawWinner).is_string();
+    (*b)[field::kFlip] = flip;
+    (*b)[field::kWinner] = !judged ? json(nullptr) : flip ? json("tie") : b->at(field::kRawWinner);
+    (*b)[field::kStatus] = judged ? "judged" : "failed";
   }
 }
 
@@ -212,35 +216,36 @@ class ArenaBattles {
     const auto& ids = options_.generation_models;
     const std::size_t a = order == 0 ? u.first : u.second, b = order == 0 ? u.second : u.first;
     const ArenaPrompt& p = prompts_[u.prompt];
-    return json{{"battle_id", fmt::format("{}|{}|{}|{}|{}", p.id, ids[u.first], ids[u.second],
+    return json{{field::kBattleId, fmt::format("{}|{}|{}|{}|{}", p.id, ids[u.first], ids[u.second],
                                           options_.judge_models[u.judge], order == 0 ? "ab" : "ba")},
-                {"item_id", p.id},
-                {"prompt_id", p.id},
-                {"category", p.category},
-                {"prompt", p.text},
-                {"pair", {ids[u.first], ids[u.second]}},
-                {"model_a", ids[a]},
-                {"model_b", ids[b]},
-                {"swapped", order == 1},
-                {"judge_model", options_.judge_models[u.judge]},
-                {"answer_a", answers_[u.prompt][a].text},
-                {"answer_b", answers_[u.prompt][b].text},
-                {"verdict", nullptr},
-                {"strong", false},
-                {"raw_winner", nullptr},
-                {"winner", nullptr},
-                {"flip", false},
-                {"status", "failed"},
-                {"rationale", nullptr},
-                {"error_kind", nullptr},
-                {"error", nullptr}};
+                {field::kItemId, p.id},
+                {field::kPromptId, p.id},
+                {field::kCategory, p.category},
+                {field::kPrompt, p.text},
+                {field::kPair, {ids[u.first], ids[u.second]}},
+                {field::kModelA, ids[a]},
+                {field::kModelB, ids[b]},
+                {field::kSwapped, order == 1},
+                {field::kJudgeModel, options_.judge_models[u.judge]},
+                {field::kAnswerA, answers_[u.prompt][a].text},
+                {field::kAnswerB, answers_[u.prompt][b].text},
+                {field::kVerdict, nullptr},
+                {field::kStrong, false},
+                {field::kRawWinner, nullptr},
+                {field::kWinner, nullptr},
+                {field::kFlip, false},
+                {field::kStatus, "failed"},
+                {field::kRationale, nullptr},
+                {field::kErrorKind, nullptr},
+                {field::kError, nullptr}};
   }
 
   void finish_unit(Unit& u) {
     resolve_unit(u);
     for (auto& order : u.orders) {
       journal_.append(*order);
-      if (!(*order)["error_kind"].is_null()) ++session_.progress().errors[(*order)["error_kind"].get<std::string>()];
+      if (!(*order)[field::kErrorKind].is_null())
+        ++session_.progress().errors[(*order)[field::kErrorKind].get<std::string>()];
       battles_.push_back(std::move(*order));
     }
   }
@@ -250,8 +255,9 @@ class ArenaBattles {
     const auto& ids = options_.generation_models;
     for (int order = 0; order < 2; ++order) {
       json b = battle_skeleton(u, order);
-      b["error_kind"] = "answer_failed";
-      b["error"] = fmt::format("no answer from {}: {}", !x.ok ? ids[u.first] : ids[u.second], !x.ok ? x.error : y.error);
+      b[field::kErrorKind] = error_kind::kAnswerFailed;
+      b[field::kError] =
+          fmt::format("no answer from {}: {}", !x.ok ? ids[u.first] : ids[u.second], !x.ok ? x.error : y.error);
       u.orders[order] = std::move(b);
     }
     session_.progress().done += 2;
@@ -260,22 +266,22 @@ class ArenaBattles {
 
   void take_verdict(Unit& unit, int order, const http::RequestRecord& r) {
     json b = battle_skeleton(unit, order);
-    b["latency_ms"] = r.timings.latency_ms();
+    b[field::kLatencyMs] = r.timings.latency_ms();
     if (run::verdict_request_failed(r)) {
       const json failure = run::verdict_request_fields(r);
-      b["error_kind"] = failure["error_kind"];
-      b["error"] = failure["error"];
+      b[field::kErrorKind] = failure[field::kErrorKind];
+      b[field::kError] = failure[field::kError];
     } else {
-      b["rationale"] = r.content;
+      b[field::kRationale] = r.content;
       const tasks::PairwiseResult verdict = tasks::parse_pairwise_verdict(r.content);
       if (!verdict.ok()) {
-        b["error_kind"] = "no_verdict";
-        b["error"] = "the judge's answer holds no [[A]]/[[B]]/[[C]] verdict";
+        b[field::kErrorKind] = error_kind::kNoVerdict;
+        b[field::kError] = "the judge's answer holds no [[A]]/[[B]]/[[C]] verdict";
       } else {
-        b["verdict"] = std::string(tasks::to_string(verdict.verdict));
-        b["strong"] = verdict.verdict == tasks::PairwiseVerdict::a_much_better ||
+        b[field::kVerdict] = std::string(tasks::to_string(verdict.verdict));
+        b[field::kStrong] = verdict.verdict == tasks::PairwiseVerdict::a_much_better ||
                       verdict.verdict == tasks::PairwiseVerdict::b_much_better;
-        b["raw_winner"] = winner_letter(tasks::winner(verdict.verdict));
+        b[field::kRawWinner] = winner_letter(tasks::winner(verdict.verdict));
       }
     }
     unit.orders[order] = std::move(b);

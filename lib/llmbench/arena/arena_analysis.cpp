@@ -6,10 +6,13 @@
 #include <set>
 
 #include "llmbench/metrics/ratings.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/util/json.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::arena {
+
+namespace field = records::field;
 namespace {
 
 using nlohmann::json;
@@ -32,19 +35,19 @@ std::size_t code_points(const std::string& s) {
 // The model a final/raw winner names, or "tie"; "" when there is none.
 std::string winner_model(const json& battle, const char* field) {
   const std::string w = string_field(battle, field);
-  if (w == "a") return string_field(battle, "model_a");
-  if (w == "b") return string_field(battle, "model_b");
+  if (w == "a") return string_field(battle, field::kModelA);
+  if (w == "b") return string_field(battle, field::kModelB);
   return w == "tie" ? "tie" : "";
 }
 
 std::vector<NamedOutcome> outcomes_of(const std::vector<const json*>& battles, bool strong) {
   std::vector<NamedOutcome> out;
   for (const json* b : battles) {
-    const std::string w = string_field(*b, "winner");
+    const std::string w = string_field(*b, field::kWinner);
     if (w.empty()) continue;
-    const bool is_strong = strong && w != "tie" && b->value("strong", false);
+    const bool is_strong = strong && w != "tie" && b->value(field::kStrong, false);
     out.push_back(
-        {string_field(*b, "model_a"), string_field(*b, "model_b"), w, is_strong ? kStrongWinWeight : 1});
+        {string_field(*b, field::kModelA), string_field(*b, field::kModelB), w, is_strong ? kStrongWinWeight : 1});
   }
   return out;
 }
@@ -57,16 +60,16 @@ json judge_bias_row(const std::vector<json>& battles, const std::string& judge,
   // (prompt, pair) -> the winners by model of the orders seen
   std::map<std::string, std::vector<std::string>> orders;
   for (const json& b : battles) {
-    const bool mine = string_field(b, "judge_model") == judge;
-    const std::string final_winner = winner_model(b, "winner");
+    const bool mine = string_field(b, field::kJudgeModel) == judge;
+    const std::string final_winner = winner_model(b, field::kWinner);
     if (competes && !final_winner.empty() &&
-        (string_field(b, "model_a") == judge || string_field(b, "model_b") == judge)) {
+        (string_field(b, field::kModelA) == judge || string_field(b, field::kModelB) == judge)) {
       const double points = final_winner == judge ? 1.0 : final_winner == "tie" ? 0.5 : 0.0;
       (mine ? self_points : other_points) += points;
       (mine ? self_n : other_n) += 1;
     }
     if (!mine) continue;
-    const std::string raw = string_field(b, "raw_winner");
+    const std::string raw = string_field(b, field::kRawWinner);
     if (raw.empty()) {
       ++failed;
       continue;
@@ -77,16 +80,16 @@ json judge_bias_row(const std::vector<json>& battles, const std::string& judge,
     } else {
       ++decisive;
       if (raw == "a") ++first;
-      const std::size_t la = code_points(string_field(b, "answer_a"));
-      const std::size_t lb = code_points(string_field(b, "answer_b"));
+      const std::size_t la = code_points(string_field(b, field::kAnswerA));
+      const std::size_t lb = code_points(string_field(b, field::kAnswerB));
       if (la != lb) {
         ++length_decisive;
         if ((raw == "a") == (la > lb)) ++longer;
       }
     }
-    const std::string unit = unit_key(string_field(b, "prompt_id"), string_field(b, "model_a"),
-                                      string_field(b, "model_b"));
-    orders[unit].push_back(winner_model(b, "raw_winner"));
+    const std::string unit = unit_key(string_field(b, field::kPromptId), string_field(b, field::kModelA),
+                                      string_field(b, field::kModelB));
+    orders[unit].push_back(winner_model(b, field::kRawWinner));
   }
   std::size_t units = 0, flips = 0, consistent = 0;
   for (const auto& [key, winners] : orders) {
@@ -135,11 +138,11 @@ std::map<std::string, std::string> judge_unit_outcomes(const std::vector<json>& 
   };
   std::map<std::string, Sum> sums;
   for (const json& b : battles) {
-    if (string_field(b, "judge_model") != judge) continue;
-    const std::string w = winner_model(b, "winner");
+    if (string_field(b, field::kJudgeModel) != judge) continue;
+    const std::string w = winner_model(b, field::kWinner);
     if (w.empty()) continue;
-    const std::string a = string_field(b, "model_a"), bm = string_field(b, "model_b");
-    Sum& s = sums[unit_key(string_field(b, "prompt_id"), a, bm)];
+    const std::string a = string_field(b, field::kModelA), bm = string_field(b, field::kModelB);
+    Sum& s = sums[unit_key(string_field(b, field::kPromptId), a, bm)];
     s.low_model = std::min(a, bm);
     s.high_model = std::max(a, bm);
     s.low_points += w == s.low_model ? 1.0 : w == "tie" ? 0.5 : 0.0;
@@ -225,9 +228,9 @@ json analyze_arena(const std::vector<json>& battles, const ArenaAnalysisOptions&
   std::size_t rated = 0, failed = 0;
   for (const json& b : battles) {
     all.push_back(&b);
-    prompts.insert(string_field(b, "prompt_id"));
-    if (!string_field(b, "category").empty()) categories.insert(string_field(b, "category"));
-    if (string_field(b, "winner").empty()) ++failed;
+    prompts.insert(string_field(b, field::kPromptId));
+    if (!string_field(b, field::kCategory).empty()) categories.insert(string_field(b, field::kCategory));
+    if (string_field(b, field::kWinner).empty()) ++failed;
     else ++rated;
   }
   json arena;
@@ -251,7 +254,7 @@ json analyze_arena(const std::vector<json>& battles, const ArenaAnalysisOptions&
     for (const auto& category : categories) {
       std::vector<const json*> mine;
       for (const json* b : all) {
-        if (string_field(*b, "category") == category) mine.push_back(b);
+        if (string_field(*b, field::kCategory) == category) mine.push_back(b);
       }
       per[category] = leaderboard(outcomes_of(mine, options.strong), options.models, options.bootstrap_rounds,
                                   options.bootstrap_seed);

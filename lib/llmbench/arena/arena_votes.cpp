@@ -3,11 +3,15 @@
 #include <set>
 
 #include "llmbench/arena/arena_analysis.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/util/json.hpp"
 #include "llmbench/util/terminal.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::arena {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 namespace {
 
 using nlohmann::json;
@@ -59,20 +63,20 @@ std::vector<VoteBattle> vote_battles(const std::vector<json>& battles, std::uint
   std::vector<VoteBattle> out;
   std::set<std::string> seen;
   for (const json& b : battles) {
-    if (string_field(b, "error_kind") == "answer_failed") continue;
-    const std::string ma = string_field(b, "model_a"), mb = string_field(b, "model_b");
-    const std::string key = unit_key(string_field(b, "prompt_id"), ma, mb);
+    if (string_field(b, field::kErrorKind) == error_kind::kAnswerFailed) continue;
+    const std::string ma = string_field(b, field::kModelA), mb = string_field(b, field::kModelB);
+    const std::string key = unit_key(string_field(b, field::kPromptId), ma, mb);
     if (ma.empty() || mb.empty() || !seen.insert(key).second) continue;
     VoteBattle v;
     v.key = key;
-    v.prompt_id = string_field(b, "prompt_id");
-    v.category = string_field(b, "category");
-    v.prompt = string_field(b, "prompt");
+    v.prompt_id = string_field(b, field::kPromptId);
+    v.category = string_field(b, field::kCategory);
+    v.prompt = string_field(b, field::kPrompt);
     const bool keep = (fnv1a(seed, key) >> 17) & 1;
     v.model_a = keep ? ma : mb;
     v.model_b = keep ? mb : ma;
-    v.answer_a = keep ? string_field(b, "answer_a") : string_field(b, "answer_b");
-    v.answer_b = keep ? string_field(b, "answer_b") : string_field(b, "answer_a");
+    v.answer_a = keep ? string_field(b, field::kAnswerA) : string_field(b, field::kAnswerB);
+    v.answer_b = keep ? string_field(b, field::kAnswerB) : string_field(b, field::kAnswerA);
     out.push_back(std::move(v));
   }
   return out;

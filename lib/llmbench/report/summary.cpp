@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/metrics/catalogue.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::report {
@@ -207,7 +208,7 @@ std::string render_summary(const json& run) {
                                   ? mr["generation_model"].get<std::string>() : std::string("-");
     if (mr.value("status", std::string()) == "unavailable") {
       std::string who;
-      for (const char* role : {"generation_model", "judge_model", "production_judge_model", "embedding_model"}) {
+      for (const char* role : records::field::kRoleModels) {
         if (mr.value(role, json()).is_string()) who += (who.empty() ? "" : " / ") + mr[role].get<std::string>();
       }
       notes.push_back(fmt::format("{}: unavailable: {}", who.empty() ? model : who,

@@ -9,6 +9,7 @@
 #include "llmbench/config/suggest.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/catalogue.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/util/yaml.hpp"
 
 namespace llmbench::run {
@@ -179,7 +180,7 @@ std::string describe_baseline_failures(const json& model_runs) {
     auto it = mr.find("baseline_failures");
     if (it == mr.end()) continue;
     std::string who;
-    for (const char* field : {"generation_model", "judge_model", "production_judge_model", "embedding_model"}) {
+    for (const char* field : records::field::kRoleModels) {
       auto m = mr.find(field);
       if (m != mr.end() && m->is_string()) who += (who.empty() ? "" : " / ") + m->get<std::string>();
     }

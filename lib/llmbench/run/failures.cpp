@@ -5,20 +5,24 @@
 #include <fmt/format.h>
 
 #include "llmbench/http/retry.hpp"
+#include "llmbench/records/fields.hpp"
 
 namespace llmbench::run {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 
 using nlohmann::json;
 
 namespace {
 
 std::string kind_of(const json& record) {
-  auto it = record.find("error_kind");
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string("error");
+  auto it = record.find(field::kErrorKind);
+  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string(error_kind::kUnknown);
 }
 
 int status_of(const json& record) {
-  auto it = record.find("http_status");
+  auto it = record.find(field::kHttpStatus);
   return it != record.end() && it->is_number_integer() ? it->get<int>() : 0;
 }
 
@@ -43,15 +47,15 @@ bool resend_may_fix(const json& record) {
 std::string error_label(const json& record) {
   const std::string kind = kind_of(record);
   const int status = status_of(record);
-  return kind == "http_status" && status > 0 ? fmt::format("http {}", status) : kind;
+  return kind == http::to_string(http::Outcome::http_status) && status > 0 ? fmt::format("http {}", status) : kind;
 }
 
 FailureCounts count_failures(const std::vector<const json*>& records) {
   FailureCounts counts;
   for (const json* r : records) {
-    auto it = r->find("error");
+    auto it = r->find(field::kError);
     if (it == r->end() || it->is_null()) continue;
-    if (kind_of(*r) == "upstream") continue;
+    if (kind_of(*r) == error_kind::kUpstream) continue;
     ++(resend_may_fix(*r) ? counts.resendable : counts.permanent)[error_label(*r)];
   }
   return counts;

@@ -3,9 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "llmbench/records/fields.hpp"
 #include "llmbench/run/request_fields.hpp"
 
 namespace llmbench::run {
+
+namespace field = records::field;
 
 using nlohmann::json;
 
@@ -13,12 +16,14 @@ void RecordTally::add(const json& record) {
   std::optional<json> failure;
   if (record_failed(record)) {
     failure = json::object();
-    for (const char* field : {"error", "error_kind", "http_status", "generation_model", "judge_model",
-                              "production_judge_model", "embedding_model"}) {
-      if (auto it = record.find(field); it != record.end()) (*failure)[field] = *it;
+    for (const char* name : {field::kError, field::kErrorKind, field::kHttpStatus}) {
+      if (auto it = record.find(name); it != record.end()) (*failure)[name] = *it;
+    }
+    for (const char* name : field::kRoleModels) {
+      if (auto it = record.find(name); it != record.end()) (*failure)[name] = *it;
     }
   }
-  latest_.put(record.value("key", std::string()), std::move(failure));
+  latest_.put(record.value(field::kKey, std::string()), std::move(failure));
 }
 
 FailureCounts RecordTally::failures() const {

@@ -1,6 +1,14 @@
 #include "llmbench/run/request_fields.hpp"
 
+#include <optional>
+
+#include "llmbench/records/fields.hpp"
+#include "llmbench/records/item_record.hpp"
+
 namespace llmbench::run {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 
 using nlohmann::json;
 
@@ -31,28 +39,27 @@ json request_stats(const http::RequestRecord& record) {
   // apart as cached_latency_ms, so no latency statistic counts them as new.
   const double latency_ms = record.timings.latency_ms();
   const double ttft_ms = record.timings.ttft_ms();
-  return {
-      {"http_status", record.http_status},
-      {"attempts", record.attempts},
-      {"cached", record.cached},
-      {"latency_ms", !record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
-      {"ttft_ms", !record.cached && ttft_ms >= 0 ? json(ttft_ms) : json()},
-      {"cached_latency_ms", record.cached && latency_ms >= 0 ? json(latency_ms) : json()},
-      {"usage", record.usage.known() ? json{{"prompt_tokens", record.usage.prompt_tokens},
-                                            {"completion_tokens", record.usage.completion_tokens}}
-                                     : json()},
-  };
+  auto known = [](bool keep, double ms) { return keep && ms >= 0 ? std::optional<double>(ms) : std::nullopt; };
+  records::RequestTimings timings;
+  timings.cached = record.cached;
+  timings.latency_ms = known(!record.cached, latency_ms);
+  timings.ttft_ms = known(!record.cached, ttft_ms);
+  timings.cached_latency_ms = known(record.cached, latency_ms);
+  if (record.usage.known()) timings.usage = records::Usage{record.usage.prompt_tokens, record.usage.completion_tokens};
+  json out = json::object();
+  records::put_request_stats(out, {record.http_status, record.attempts, timings});
+  return out;
 }
 
 bool request_failed(const http::RequestRecord& record) { return !record.ok(); }
 
 json request_fields(const http::RequestRecord& record) {
   json out = request_stats(record);
-  out["error_kind"] = nullptr;
-  out["error"] = nullptr;
+  out[field::kErrorKind] = nullptr;
+  out[field::kError] = nullptr;
   if (request_failed(record)) {
-    out["error_kind"] = std::string(http::to_string(record.outcome));
-    out["error"] = record.outcome == http::Outcome::truncated && record.error.empty()
+    out[field::kErrorKind] = std::string(http::to_string(record.outcome));
+    out[field::kError] = record.outcome == http::Outcome::truncated && record.error.empty()
                        ? "the answer was cut off (finish_reason length) before any text; raise max_tokens"
                        : record.error;
   }
@@ -66,22 +73,23 @@ bool verdict_request_failed(const http::RequestRecord& record) {
 json verdict_request_fields(const http::RequestRecord& record) {
   json out = request_fields(record);
   if (!request_failed(record) && record.cut_off()) {
-    out["error_kind"] = "truncated";
-    out["error"] = "the judge's reply was cut off (finish_reason length) before its verdict was complete; raise max_tokens";
+    out[field::kErrorKind] = error_kind::kTruncated;
+    out[field::kError] =
+        "the judge's reply was cut off (finish_reason length) before its verdict was complete; raise max_tokens";
   }
   return out;
 }
 
 bool record_failed(const json& record) {
-  auto it = record.find("error");
+  auto it = record.find(field::kError);
   return it != record.end() && !it->is_null();
 }
 
 bool record_applies(const nlohmann::json& record, const nlohmann::json& model_run) {
-  for (const char* field : {"generation_model", "judge_model", "production_judge_model", "embedding_model"}) {
-    auto it = record.find(field);
+  for (const char* name : field::kRoleModels) {
+    auto it = record.find(name);
     if (it == record.end() || it->is_null()) continue;
-    auto mr = model_run.find(field);
+    auto mr = model_run.find(name);
     if (mr == model_run.end() || *mr != *it) return false;
   }
   return true;

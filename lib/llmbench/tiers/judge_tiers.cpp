@@ -6,11 +6,15 @@
 #include <fmt/format.h>
 
 #include "llmbench/metrics/classification.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/tasks/verdict.hpp"
 #include "llmbench/tiers/rag_answer_jobs.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 namespace {
 
 using nlohmann::json;
@@ -92,8 +96,8 @@ void JudgeReliabilityTier::submit(http::Executor& executor, const run::ModelMatr
           if (rec.outcome == http::Outcome::cancelled) return;
           json r = rag_item_fields(item);
           r.update(judge_record(key, judge, "faithfulness", prompt, rec));
-          r["repeat"] = rep;
-          r["judged_model"] = nullptr;
+          r[field::kRepeat] = rep;
+          r[field::kJudgedModel] = nullptr;
           r["judged"] = "reference";
           sink(std::move(r));
         });
@@ -106,11 +110,11 @@ json judge_reliability_metrics(const std::vector<const json*>& records) {
   std::map<std::string, std::vector<metrics::JudgeVerdict>> by_item;
   std::vector<std::string> order;
   for (const json* r : records) {
-    const std::string item = r->value("item_id", std::string());
+    const std::string item = r->value(field::kItemId, std::string());
     if (!by_item.count(item)) order.push_back(item);
     metrics::JudgeVerdict v;
-    if (!run::record_failed(*r)) v.score = number(*r, "score");
-    v.latency_ms = number(*r, "latency_ms");
+    if (!run::record_failed(*r)) v.score = number(*r, field::kScore);
+    v.latency_ms = number(*r, field::kLatencyMs);
     by_item[item].push_back(v);
   }
   std::vector<std::vector<metrics::JudgeVerdict>> verdicts;
@@ -169,23 +173,23 @@ void JudgePipelineTier::submit(http::Executor& executor, const run::ModelMatrix&
       requests.submit(run::chat_request(judge, prompt), [key, id = judge.id, prompt, &item, sink](const http::RequestRecord& rec) {
         if (rec.outcome == http::Outcome::cancelled) return;
         json r = run::verdict_request_fields(rec);
-        r.update({{"task", "judge_pipeline"}, {"item_id", item.id}, {"key", key}, {"model", id},
-                  {"role", "production_judge"}, {"production_judge_model", id}, {"repeat", 0},
-                  {"question", item.question}, {"context", item.context}, {"answer", item.answer},
-                  {"reference", item.rationale}, {"gold", show_word(item.ground_truth_show)},
-                  {"ground_truth_show", item.ground_truth_show}, {"prompt", run::messages_json(prompt)},
-                  {"response", rec.content}, {"reasoning", rec.reasoning}, {"extracted", nullptr},
-                  {"parsed", false}, {"correct", nullptr}});
+        r.update({{field::kTask, "judge_pipeline"}, {field::kItemId, item.id}, {field::kKey, key}, {field::kModel, id},
+                  {field::kRole, "production_judge"}, {field::kProductionJudgeModel, id}, {field::kRepeat, 0},
+                  {field::kQuestion, item.question}, {field::kContext, item.context}, {"answer", item.answer},
+                  {field::kReference, item.rationale}, {field::kGold, show_word(item.ground_truth_show)},
+                  {"ground_truth_show", item.ground_truth_show}, {field::kPrompt, run::messages_json(prompt)},
+                  {field::kResponse, rec.content}, {field::kReasoning, rec.reasoning}, {field::kExtracted, nullptr},
+                  {field::kParsed, false}, {field::kCorrect, nullptr}});
         if (!run::verdict_request_failed(rec)) {
           const tasks::ShowVerdict v = tasks::parse_show_verdict(rec.content);
           if (!v.ok()) {
-            r["error_kind"] = "unparsed_verdict";
-            r["error"] = "the production judge's reply does not start with Yes or No";
+            r[field::kErrorKind] = error_kind::kUnparsedVerdict;
+            r[field::kError] = "the production judge's reply does not start with Yes or No";
           } else {
             const bool show = v.show == metrics::Show::yes;
-            r["extracted"] = show_word(show);
-            r["parsed"] = true;
-            r["correct"] = show == item.ground_truth_show;
+            r[field::kExtracted] = show_word(show);
+            r[field::kParsed] = true;
+            r[field::kCorrect] = show == item.ground_truth_show;
             r["reason"] = v.reason;
           }
         }
@@ -202,11 +206,11 @@ json pipeline_metrics(const std::vector<const json*>& records) {
   for (const json* r : records) {
     metrics::ShowEvaluation e;
     e.ground_truth = r->value("ground_truth_show", false) ? metrics::Show::yes : metrics::Show::no;
-    if (!run::record_failed(*r) && r->value("parsed", false)) {
-      e.predicted = r->value("extracted", std::string()) == "Yes" ? metrics::Show::yes : metrics::Show::no;
+    if (!run::record_failed(*r) && r->value(field::kParsed, false)) {
+      e.predicted = r->value(field::kExtracted, std::string()) == "Yes" ? metrics::Show::yes : metrics::Show::no;
     }
     evaluations.push_back(e);
-    if (auto l = number(*r, "latency_ms")) {
+    if (auto l = number(*r, field::kLatencyMs)) {
       latency_sum += *l;
       ++latency_n;
     }

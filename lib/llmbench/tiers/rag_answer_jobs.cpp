@@ -6,10 +6,14 @@
 
 #include "llmbench/metrics/embedding_geometry.hpp"
 #include "llmbench/metrics/vector_math.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/tasks/verdict.hpp"
 #include "llmbench/tiers/rag_context.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 namespace {
 
 using nlohmann::json;
@@ -37,21 +41,21 @@ struct GroupState {
 
   json base() const {
     json r = rag_item_fields(*group->item);
-    r["context"] = group->context;
+    r[field::kContext] = group->context;
     r.update(group->roles);
-    r["error_kind"] = nullptr;
-    r["error"] = nullptr;
+    r[field::kErrorKind] = nullptr;
+    r[field::kError] = nullptr;
     return r;
   }
   void emit(json r) {
-    pending.erase(r.value("key", std::string()));
+    pending.erase(r.value(field::kKey, std::string()));
     sink(std::move(r));
   }
   // An error record for a judgement or embedding whose answer failed.
   json upstream(const std::string& key, const std::string& why) const {
     json r = base();
-    r.update({{"key", key}, {"repeat", 0}, {"error_kind", "upstream"}, {"error", why},
-              {"http_status", 0}, {"attempts", 0}});  // its own request was never sent
+    r.update({{field::kKey, key}, {field::kRepeat, 0}, {field::kErrorKind, error_kind::kUpstream}, {field::kError, why},
+              {field::kHttpStatus, 0}, {field::kAttempts, 0}});  // its own request was never sent
     return r;
   }
 };
@@ -69,8 +73,8 @@ void submit_judges(const std::shared_ptr<GroupState>& st) {
       if (!st->pending.count(key)) continue;
       if (run::request_failed(answer)) {
         json r = st->upstream(key, answer_error(answer));
-        r.update({{"model", judge.id}, {"role", "judge"}, {"judge_model", judge.id},
-                  {"judged_model", g.generation.id}, {"metric", ask.metric}, {"score", nullptr}});
+        r.update({{field::kModel, judge.id}, {field::kRole, "judge"}, {field::kJudgeModel, judge.id},
+                  {field::kJudgedModel, g.generation.id}, {"metric", ask.metric}, {field::kScore, nullptr}});
         st->emit(std::move(r));
         continue;
       }
@@ -81,7 +85,7 @@ void submit_judges(const std::shared_ptr<GroupState>& st) {
                              if (rec.outcome == http::Outcome::cancelled) return;
                              json r = st->base();
                              r.update(judge_record(key, judge, metric, prompt, rec));
-                             r["judged_model"] = st->group->generation.id;
+                             r[field::kJudgedModel] = st->group->generation.id;
                              st->emit(std::move(r));
                            });
     }
@@ -103,11 +107,15 @@ void submit_embeddings(const std::shared_ptr<GroupState>& st) {
     const std::string key = embed_key(g, model.id);
     if (!st->pending.count(key)) continue;
     json head = st->base();
-    head.update({{"key", key}, {"model", model.id}, {"role", "embedding"}, {"embedding_model", model.id},
-                 {"repeat", 0}, {"inputs", inputs}});
+    head.update({{field::kKey, key},
+                 {field::kModel, model.id},
+                 {field::kRole, "embedding"},
+                 {field::kEmbeddingModel, model.id},
+                 {field::kRepeat, 0},
+                 {"inputs", inputs}});
     if (failed) {
       json r = st->upstream(key, answer_error(*failed));
-      r.update({{"model", model.id}, {"role", "embedding"}, {"embedding_model", model.id}});
+      r.update({{field::kModel, model.id}, {field::kRole, "embedding"}, {field::kEmbeddingModel, model.id}});
       st->emit(std::move(r));
       continue;
     }
@@ -116,8 +124,8 @@ void submit_embeddings(const std::shared_ptr<GroupState>& st) {
       json r = head;
       r.update(e.requests.fields());
       if (!e.ok()) {
-        r["error_kind"] = e.error_kind;
-        r["error"] = e.error;
+        r[field::kErrorKind] = e.error_kind;
+        r[field::kError] = e.error;
         st->emit(std::move(r));
         return;
       }
@@ -152,18 +160,26 @@ std::vector<std::string> answer_group_keys(const AnswerGroup& g) {
 json judge_record(const std::string& key, const config::ResolvedModel& judge, const std::string& metric,
                   const std::vector<http::ChatMessage>& prompt, const http::RequestRecord& rec) {
   json r = run::verdict_request_fields(rec);
-  r.update({{"key", key}, {"model", judge.id}, {"role", "judge"}, {"judge_model", judge.id}, {"metric", metric},
-            {"repeat", 0}, {"prompt", run::messages_json(prompt)}, {"response", rec.content},
-            {"reasoning", rec.reasoning}, {"score", nullptr}, {"rationale", nullptr}});
+  r.update({{field::kKey, key},
+            {field::kModel, judge.id},
+            {field::kRole, "judge"},
+            {field::kJudgeModel, judge.id},
+            {"metric", metric},
+            {field::kRepeat, 0},
+            {field::kPrompt, run::messages_json(prompt)},
+            {field::kResponse, rec.content},
+            {field::kReasoning, rec.reasoning},
+            {field::kScore, nullptr},
+            {field::kRationale, nullptr}});
   if (run::verdict_request_failed(rec)) return r;
   const tasks::ScoreVerdict v = tasks::parse_judge_score(rec.content);
   if (!v.ok()) {
-    r["error_kind"] = "unparsed_verdict";
-    r["error"] = fmt::format("judge verdict unreadable ({}): {}", tasks::to_string(v.error), v.detail);
+    r[field::kErrorKind] = error_kind::kUnparsedVerdict;
+    r[field::kError] = fmt::format("judge verdict unreadable ({}): {}", tasks::to_string(v.error), v.detail);
     return r;
   }
-  r["score"] = v.score;
-  r["rationale"] = v.rationale;
+  r[field::kScore] = v.score;
+  r[field::kRationale] = v.rationale;
   return r;
 }
 
@@ -190,8 +206,13 @@ void run_answer_group(std::shared_ptr<const AnswerGroup> group, SharedRequests& 
       if (st->pending.count(key)) {
         json r = st->base();
         r.update(run::request_fields(rec));
-        r.update({{"key", key}, {"model", g.generation.id}, {"role", "generation"}, {"repeat", rep},
-                  {"prompt", run::messages_json(g.messages)}, {"response", rec.content}, {"reasoning", rec.reasoning},
+        r.update({{field::kKey, key},
+                  {field::kModel, g.generation.id},
+                  {field::kRole, "generation"},
+                  {field::kRepeat, rep},
+                  {field::kPrompt, run::messages_json(g.messages)},
+                  {field::kResponse, rec.content},
+                  {field::kReasoning, rec.reasoning},
                   {"finish_reason", rec.finish_reason}});
         r.update(g.gen_extra);
         st->emit(std::move(r));
@@ -207,26 +228,36 @@ void fail_answer_group(const AnswerGroup& g, const std::set<std::string>& done, 
   auto emit = [&](const std::string& key, json who) {
     if (done.count(key)) return;
     json r = rag_item_fields(*g.item);
-    r["context"] = g.context;
+    r[field::kContext] = g.context;
     r.update(g.roles);
     r.update(who);
-    r.update({{"key", key}, {"error_kind", "upstream"}, {"error", error}, {"http_status", 0},
-              {"attempts", 0}});  // its own request was never sent
+    r.update({{field::kKey, key},
+              {field::kErrorKind, error_kind::kUpstream},
+              {field::kError, error},
+              {field::kHttpStatus, 0},
+              {field::kAttempts, 0}});  // its own request was never sent
     sink(std::move(r));
   };
   for (int rep = 0; rep < g.repeats; ++rep) {
-    emit(gen_key(g, rep), {{"model", g.generation.id}, {"role", "generation"}, {"repeat", rep}});
+    emit(gen_key(g, rep), {{field::kModel, g.generation.id}, {field::kRole, "generation"}, {field::kRepeat, rep}});
   }
   for (const auto& judge : g.judges) {
     for (const auto& ask : g.asks) {
-      emit(judge_key(g, judge.id, ask.metric),
-           {{"model", judge.id}, {"role", "judge"}, {"judge_model", judge.id}, {"judged_model", g.generation.id},
-            {"metric", ask.metric}, {"repeat", 0}, {"score", nullptr}});
+      emit(judge_key(g, judge.id, ask.metric), {{field::kModel, judge.id},
+                                                {field::kRole, "judge"},
+                                                {field::kJudgeModel, judge.id},
+                                                {field::kJudgedModel, g.generation.id},
+                                                {"metric", ask.metric},
+                                                {field::kRepeat, 0},
+                                                {field::kScore, nullptr}});
     }
   }
   if (!wants_embedding(g)) return;
   for (const auto& model : g.embedders) {
-    emit(embed_key(g, model.id), {{"model", model.id}, {"role", "embedding"}, {"embedding_model", model.id}, {"repeat", 0}});
+    emit(embed_key(g, model.id), {{field::kModel, model.id},
+                                  {field::kRole, "embedding"},
+                                  {field::kEmbeddingModel, model.id},
+                                  {field::kRepeat, 0}});
   }
 }
 

@@ -6,10 +6,13 @@
 
 #include "llmbench/metrics/bootstrap.hpp"
 #include "llmbench/metrics/text_overlap.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/tiers/tier.hpp"
 #include "llmbench/util/json.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
 namespace {
 
 using nlohmann::json;
@@ -64,20 +67,21 @@ json answer_metrics(const std::vector<const json*>& records) {
     const json& r = *rp;
     const bool failed = run::record_failed(r);
     if (failed) ++errors;
-    const std::string role = string_field(r, "role");
-    const std::string item = string_field(r, "item_id");
+    const std::string role = string_field(r, field::kRole);
+    const std::string item = string_field(r, field::kItemId);
     if (role == "generation") {
       items.insert(item);
       if (failed) continue;
-      const std::string response = string_field(r, "response");
-      const int repeat = r.value("repeat", 0);
+      const std::string response = string_field(r, field::kResponse);
+      const int repeat = r.value(field::kRepeat, 0);
       answers[item][repeat] = response;
-      const std::string reference = string_field(r, "reference");
+      const std::string reference = string_field(r, field::kReference);
       if (repeat == 0 && !reference.empty()) overlaps.push_back(metrics::text_overlap(response, reference));
     } else if (role == "judge") {
-      if (failed || !r.value("score", json()).is_number()) continue;
+      if (failed || !r.value(field::kScore, json()).is_number()) continue;
       ++successful;
-      judge_scores[std::string(judge_metric_key(string_field(r, "metric")))].values.push_back(r["score"].get<double>());
+      judge_scores[std::string(judge_metric_key(string_field(r, "metric")))].values.push_back(
+          r[field::kScore].get<double>());
     } else if (role == "embedding") {
       if (failed) continue;
       auto add = [&](const char* field, Mean& mean) {

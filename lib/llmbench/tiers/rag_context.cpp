@@ -6,8 +6,11 @@
 
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/records/fields.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
 
 std::vector<std::size_t> sample_ids(const std::vector<std::string>& ids, const std::string& limit,
                                     std::uint64_t seed, std::string_view task) {
@@ -33,11 +36,12 @@ std::vector<Item> sample_items(std::vector<Item> all, const run::RunOptions& opt
 }  // namespace
 
 nlohmann::json rag_item_fields(const data::RagItem& item) {
-  return {{"task", "rag"},
-          {"item_id", item.id},
-          {"question", item.question},
-          {"context", item.chunk_text},
-          {"reference", item.ground_truth_answer.empty() ? nlohmann::json() : nlohmann::json(item.ground_truth_answer)}};
+  return {{field::kTask, "rag"},
+          {field::kItemId, item.id},
+          {field::kQuestion, item.question},
+          {field::kContext, item.chunk_text},
+          {field::kReference,
+           item.ground_truth_answer.empty() ? nlohmann::json() : nlohmann::json(item.ground_truth_answer)}};
 }
 
 RagContext::RagContext(const run::RunOptions& options, std::string data_dir)

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/records/fields.hpp"
 #include "llmbench/tiers/rag_answer_metrics.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
 namespace {
 
 using nlohmann::json;
@@ -124,7 +127,7 @@ void AnswerQualityTier::submit(http::Executor& executor, const run::ModelMatrix&
       g->judges = models.judges;
       g->asks = item.ground_truth_answer.empty() ? asks_without_reference_ : asks_with_reference_;
       if (repeats > 1) g->embedders = models.embedding;
-      g->roles = {{"generation_model", gen.id}};
+      g->roles = {{field::kGenerationModel, gen.id}};
       run_answer_group(g, requests, done, sink);
     }
   }
@@ -257,7 +260,7 @@ void EndToEndTier::submit(http::Executor& executor, const run::ModelMatrix& mode
         if (!item.ground_truth_answer.empty()) g->asks = {e2e_};
         g->embedders = {emb};
         g->embed_reference = EmbedReference::yes;
-        g->roles = {{"generation_model", gen.id}, {"embedding_model", emb.id}};
+        g->roles = {{field::kGenerationModel, gen.id}, {field::kEmbeddingModel, emb.id}};
         for (const auto& key : answer_group_keys(*g)) pending = pending || !done.count(key);
         groups.push_back(std::move(g));
       }

@@ -6,8 +6,12 @@
 #include <fmt/format.h>
 
 #include "llmbench/http/request_identity.hpp"
+#include "llmbench/records/fields.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 
 using nlohmann::json;
 
@@ -50,7 +54,7 @@ void RequestSummary::add(const RequestSummary& other) {
   attempts = failed ? other.attempts : std::max(attempts, other.attempts);
 }
 
-json RequestSummary::fields() const { return {{"http_status", http_status}, {"attempts", attempts}}; }
+json RequestSummary::fields() const { return {{field::kHttpStatus, http_status}, {field::kAttempts, attempts}}; }
 
 std::size_t embedding_requests(std::size_t count) { return (count + kEmbeddingBatch - 1) / kEmbeddingBatch; }
 

@@ -4,8 +4,11 @@
 
 #include "llmbench/metrics/embedding_geometry.hpp"
 #include "llmbench/metrics/retrieval.hpp"
+#include "llmbench/records/fields.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
 namespace {
 
 using nlohmann::json;
@@ -113,13 +116,13 @@ void EmbeddingGeometryTier::submit(http::Executor& executor, const run::ModelMat
     embed_texts(context_->requests(executor), m, context_->questions(), 0,
                 [key, id = m.id, sink](const EmbedResult& e) {
                   if (e.cancelled()) return;
-                  json r = {{"task", "rag"}, {"item_id", nullptr}, {"key", key}, {"model", id},
-                            {"role", "embedding"}, {"embedding_model", id}, {"error_kind", nullptr},
-                            {"error", nullptr}};
+                  json r = {{field::kTask, "rag"}, {field::kItemId, nullptr}, {field::kKey, key}, {field::kModel, id},
+                            {field::kRole, "embedding"}, {field::kEmbeddingModel, id}, {field::kErrorKind, nullptr},
+                            {field::kError, nullptr}};
                   r.update(e.requests.fields());
                   if (!e.ok()) {
-                    r["error_kind"] = e.error_kind;
-                    r["error"] = e.error;
+                    r[field::kErrorKind] = e.error_kind;
+                    r[field::kError] = e.error;
                   } else {
                     r["geometry"] = metrics::to_json(metrics::embedding_geometry(e.vectors));
                   }
@@ -201,16 +204,16 @@ void RetrievalTier::submit(http::Executor& executor, const run::ModelMatrix& mod
       for (std::size_t i = 0; i < items.size(); ++i) {
         const std::string key = tier1_key(items[i], id);
         if (!pending->count(key)) continue;
-        json r = {{"key", key}, {"model", id}, {"role", "embedding"}, {"embedding_model", id},
-                  {"repeat", 0}, {"relevant", items[i].relevant_chunk_ids},
-                  {"error_kind", nullptr}, {"error", nullptr}};
+        json r = {{field::kKey, key}, {field::kModel, id}, {field::kRole, "embedding"}, {field::kEmbeddingModel, id},
+                  {field::kRepeat, 0}, {"relevant", items[i].relevant_chunk_ids},
+                  {field::kErrorKind, nullptr}, {field::kError, nullptr}};
         r.update(rag_item_fields(items[i]));
         RequestSummary requests = first.requests;
         requests.add(second.requests);
         r.update(requests.fields());
         if (failed) {
-          r["error_kind"] = failed->error_kind;
-          r["error"] = failed->error;
+          r[field::kErrorKind] = failed->error_kind;
+          r[field::kError] = failed->error;
         } else {
           r["retrieved"] = ids_of(first.ranked[i], chunks);
           json scores = json::array();

@@ -4,11 +4,15 @@
 #include <cmath>
 #include <map>
 
+#include "llmbench/records/fields.hpp"
 #include "llmbench/run/latest_by_key.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
 #include "llmbench/util/json.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 namespace {
 
 using metrics::Verdict;
@@ -43,11 +47,11 @@ class StandardAggregator final : public TierAggregator {
   }
 
   void add(const json& record) override {
-    const std::uint32_t model = models_.intern(record.at("generation_model").get<std::string>());
-    if (string_field(record, "role") == "judge") {  // few: custom judge-scored tasks only
-      judges_.put(record.value("key", std::string()), JudgeKept{model, record});
+    const std::uint32_t model = models_.intern(record.at(field::kGenerationModel).get<std::string>());
+    if (string_field(record, field::kRole) == "judge") {  // few: custom judge-scored tasks only
+      judges_.put(record.value(field::kKey, std::string()), JudgeKept{model, record});
     } else {
-      kept_.put(record.value("key", std::string()), Kept{model, standard_entry(record, names_)});
+      kept_.put(record.value(field::kKey, std::string()), Kept{model, standard_entry(record, names_)});
     }
   }
 
@@ -57,7 +61,7 @@ class StandardAggregator final : public TierAggregator {
     kept_.for_each([&](const Kept& k) { by_model[models_.at(k.model)].push_back(&k.entry); });
     judges_.for_each([&](const JudgeKept& k) { judged_by_model[models_.at(k.model)].push_back(&k.record); });
     for (json& mr : model_runs) {
-      auto it = by_model.find(mr.value("generation_model", std::string()));
+      auto it = by_model.find(mr.value(field::kGenerationModel, std::string()));
       if (it == by_model.end()) continue;
       auto price = prices_.find(it->first);
       mr["metrics"]["standard"] = standard_metrics(it->second, names_,
@@ -91,19 +95,19 @@ std::uint32_t StandardNames::intern(const std::string& name) {
 
 StandardEntry standard_entry(const json& r, StandardNames& names) {
   StandardEntry e;
-  e.task = names.intern(r.at("task").get<std::string>());
-  e.verdict = parse_verdict(r.value("verdict", json()));
-  const auto cut = r.find("truncated");
-  e.truncated =
-      (cut != r.end() && cut->is_boolean() && cut->get<bool>()) || string_field(r, "error_kind") == "truncated";
+  e.task = names.intern(r.at(field::kTask).get<std::string>());
+  e.verdict = parse_verdict(r.value(field::kVerdict, json()));
+  const auto cut = r.find(field::kTruncated);
+  e.truncated = (cut != r.end() && cut->is_boolean() && cut->get<bool>()) ||
+                string_field(r, field::kErrorKind) == error_kind::kTruncated;
   // A judge-scored answer has no verdict of its own; only a failed one is counted (an error).
-  e.judged = string_field(r, "scorer") == "judge" && r.value("verdict", json()).is_null();
+  e.judged = string_field(r, field::kScorer) == "judge" && r.value(field::kVerdict, json()).is_null();
   if (r.contains("verdict_strict")) e.strict = parse_verdict(r["verdict_strict"]);
-  e.subject = names.intern(r.value("subject", std::string()));
-  if (e.verdict != Verdict::error && r.value("latency_ms", json()).is_number()) {
-    e.latency_ms = r["latency_ms"].get<double>();
+  e.subject = names.intern(r.value(field::kSubject, std::string()));
+  if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
+    e.latency_ms = r[field::kLatencyMs].get<double>();
   }
-  const json& usage = r.value("usage", json());
+  const json& usage = r.value(field::kUsage, json());
   if (usage.is_object()) {
     e.tokens_known = true;
     e.prompt_tokens = std::max<std::int64_t>(usage.value("prompt_tokens", 0), 0);
@@ -145,7 +149,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
       t.completion_tokens += e->completion_tokens;
     }
   }
-  for (const json* r : judge_records) tallies[r->at("task").get<std::string>()].judges.add(*r);
+  for (const json* r : judge_records) tallies[r->at(field::kTask).get<std::string>()].judges.add(*r);
   json out = json::object();
   for (auto& [task, t] : tallies) {
     json m = metrics::to_json(t.all.result());
@@ -183,7 +187,7 @@ json standard_metrics(const std::vector<const json*>& records, const std::option
   std::vector<const json*> judge_records;
   entries.reserve(records.size());
   for (const json* r : records) {
-    if (string_field(*r, "role") == "judge") judge_records.push_back(r);
+    if (string_field(*r, field::kRole) == "judge") judge_records.push_back(r);
     else entries.push_back(standard_entry(*r, names));
   }
   std::vector<const StandardEntry*> pointers;

@@ -13,6 +13,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
@@ -28,6 +29,9 @@
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
+namespace error_kind = records::error_kind;
 namespace {
 
 using nlohmann::json;
@@ -71,10 +75,10 @@ std::vector<std::string>& role_ids(run::RunOptions& o, config::Role role) {
 
 const char* role_field(config::Role role) {
   switch (role) {
-    case config::Role::generation: return "generation_model";
-    case config::Role::judge: return "judge_model";
-    case config::Role::production_judge: return "production_judge_model";
-    case config::Role::embedding: return "embedding_model";
+    case config::Role::generation: return field::kGenerationModel;
+    case config::Role::judge: return field::kJudgeModel;
+    case config::Role::production_judge: return field::kProductionJudgeModel;
+    case config::Role::embedding: return field::kEmbeddingModel;
   }
   return "";
 }
@@ -96,8 +100,9 @@ json model_runs_skeleton(const run::ModelMatrix& models, const std::set<config::
     runs = std::move(next);
   }
   for (json& mr : runs) {
-    for (const char* field : {"generation_model", "judge_model", "production_judge_model"}) {
-      if (!mr.contains(field)) mr[field] = nullptr;
+    for (const char* name : {field::kGenerationModel, field::kJudgeModel,
+                             field::kProductionJudgeModel}) {
+      if (!mr.contains(name)) mr[name] = nullptr;
     }
     mr["judge_eval_mode"] = options.judge_eval_mode == run::JudgeEvalMode::direct ? "direct" : "reasoned";
     mr["consistency_runs"] = options.consistency_runs;
@@ -145,11 +150,6 @@ json find_run(const fs::path& report_file, const std::string& id) {
                           "  llmbench run --resume {} --output-dir {}",
                           reason, run.value("id", std::string()), out_dir.string()),
               ExitCode::internal);
-}
-
-bool is_error(const json& record) {
-  auto it = record.find("error");
-  return it != record.end() && !it->is_null();
 }
 
 // The models of every role the tiers use: the flags' lists, else the config's roles.
@@ -231,7 +231,7 @@ struct StreamedMetrics {
   run::RecordTally tally;
 
   void add(const json& record) {
-    auto it = aggregators.find(record.value("tier", std::string()));
+    auto it = aggregators.find(record.value(field::kTier, std::string()));
     if (it == aggregators.end()) return;
     it->second->add(record);
     tally.add(record);
@@ -254,8 +254,8 @@ Resumed read_journaled(const fs::path& item_log, bool retry_errors, StreamedMetr
     records::truncate_journal(item_log, previous.valid_bytes);
   }
   for (json& r : previous.records) {
-    if (retry_errors && is_error(r)) continue;
-    resumed.done.insert(r.value("key", std::string()));
+    if (retry_errors && run::record_failed(r)) continue;
+    resumed.done.insert(r.value(field::kKey, std::string()));
     metrics.add(r);
     ++resumed.items;
   }
@@ -461,7 +461,7 @@ int run_sweep(const run::RunOptions& requested) {
   const bool interrupted = session.execute([&] {
     for (const auto& tier : tiers) {
       tier->submit(executor, available, journaled.done, [&, name = tier->name()](json record) {
-        record["tier"] = name;
+        record[field::kTier] = name;
         if (!write_failure.empty()) return;
         try {
           journal.append(record);
@@ -470,7 +470,9 @@ int run_sweep(const run::RunOptions& requested) {
           executor.request_stop();
           return;
         }
-        if (is_error(record)) ++progress.errors[record.value("error_kind", std::string("error"))];
+        if (run::record_failed(record)) {
+          ++progress.errors[record.value(field::kErrorKind, std::string(error_kind::kUnknown))];
+        }
         metrics.add(record);
         ++progress.done;
         session.show_progress();

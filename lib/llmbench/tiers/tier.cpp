@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/run/latest_by_key.hpp"
 #include "llmbench/tiers/rag_tiers.hpp"
 #include "llmbench/tiers/standard_tier.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
 
 using nlohmann::json;
 
@@ -19,13 +22,14 @@ class RecordAggregator final : public TierAggregator {
   RecordAggregator(const Tier& tier, const run::ModelMatrix& models) : tier_(tier), models_(models) {}
 
   void add(const json& record) override {
-    static const std::set<std::string, std::less<>> kDisplayOnly = {"context", "prompt", "question", "rationale",
-                                                                     "reasoning"};
+    static const std::set<std::string, std::less<>> kDisplayOnly = {
+        field::kContext, field::kPrompt, field::kQuestion, field::kRationale,
+        field::kReasoning};
     json kept = json::object();
     for (const auto& [field, value] : record.items()) {
       if (!kDisplayOnly.count(field)) kept[field] = value;
     }
-    records_.put(record.value("key", std::string()), std::move(kept));
+    records_.put(record.value(field::kKey, std::string()), std::move(kept));
   }
 
   void finish(json& model_runs) const override {
