@@ -23,7 +23,6 @@
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
-#include "llmbench/run/model_args.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/util/terminal.hpp"
 
@@ -37,9 +36,7 @@ struct ArenaRunFlags {
   arena::ArenaOptions options;
   std::string generation_models, judge_models, tasks;
   bool strong = false;
-  std::string progress = "auto";
-  bool verbose = false;
-  RequestFlags request;  // --timeout, -M, --output
+  SessionFlags session;  // --timeout, -M, --output, --progress, --verbose
 };
 
 struct VoteOptions {
@@ -55,15 +52,8 @@ int run_arena_run(const ArenaRunFlags& flags) {
   options.judge_models = config::split_flag_list(flags.judge_models, "--judge-models");
   options.tasks = config::split_flag_list(flags.tasks, "--tasks");
   options.strong = flags.strong ? arena::StrongVerdicts::yes : arena::StrongVerdicts::no;
-  const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
-                                                         {"bar", run::Progress::bar},
-                                                         {"plain", run::Progress::plain},
-                                                         {"none", run::Progress::none}};
-  options.progress = progress.at(flags.progress);
-  options.timeout_given = flags.request.timeout->count() > 0;
-  options.model_args = run::parse_model_args(flags.request.model_args);
-  options.output = flags.request.output == "json" ? run::OutputFormat::json : run::OutputFormat::text;
-  if (flags.verbose) spdlog::set_level(spdlog::level::debug);
+  flags.session.apply(options);
+  if (flags.session.verbose) spdlog::set_level(spdlog::level::debug);
   return arena::run_arena(options);
 }
 
@@ -336,9 +326,7 @@ Runner setup_arena(CLI::App& app) {
 
   CLI::App* run = arena->add_subcommand(
       "run", "Every model answers every prompt; judges compare pairs in both orders; leaderboard with 95% intervals");
-  run->add_option("--config", o.config, config::config_option_help());
-  run->add_option("--env-file", o.env_file, "dotenv file with API keys; loaded if present, the process environment wins")
-      ->capture_default_str();
+  add_session_source_flags(*run, o);
   run->add_option("--generation-models", flags->generation_models,
                   "Comma list of competing models (at least two); default: models.yaml roles.generation");
   run->add_option("--judge-models", flags->judge_models,
@@ -359,27 +347,11 @@ Runner setup_arena(CLI::App& app) {
   run->add_option("--bootstrap-rounds", o.bootstrap_rounds, "Bootstrap resamples for the 95% intervals")
       ->capture_default_str()->check(CLI::Range(0, 100000));
   run->add_option("--bootstrap-seed", o.bootstrap_seed, "Seed of the bootstrap resampling")->capture_default_str();
-  run->add_option("--concurrency", o.concurrency, "Requests in flight over all providers")
-      ->capture_default_str()->check(CLI::Range(1, 4096));
-  run->add_option("--retries", o.retries, "Retries per request after the first attempt")
-      ->capture_default_str()->check(CLI::Range(0, 50));
-  add_request_flags(*run, o.timeout_s, flags->request);
-  run->add_option("--max-response-bytes", o.max_response_bytes,
-                  "Largest decoded (inflated) response body per request, in bytes; a larger one ends as too_large")
-      ->capture_default_str()->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
-  run->add_option("--max-retry-wait", o.max_retry_wait_s,
-                  "Longest wait (seconds) a server may ask for with Retry-After; a longer one fails the request at once")
-      ->capture_default_str()->check(non_negative_seconds());
-  run->add_option("--output-dir", o.output_dir, "Where benchmark_runs.json and runs/<run_id>/ are written")
-      ->capture_default_str();
-  run->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
-  run->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
-  run->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite); default <output-dir>/cache, shared with llmbench run");
-  run->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
-  run->add_option("--progress", flags->progress, "auto (bar on a terminal), bar, plain, none")
-      ->capture_default_str()->check(one_of({"auto", "bar", "plain", "none"}));
-  run->add_flag("--dry-run", o.dry_run, "Print the plan (prompts, pairs, requests) and exit");
-  run->add_flag("-v,--verbose", flags->verbose, "Log each request to stderr (Authorization redacted)");
+  SessionFlagsHelp help;
+  help.dry_run = "Print the plan (prompts, pairs, requests) and exit";
+  help.progress = "auto (bar on a terminal), bar, plain, none";
+  help.cache_dir = "Response cache directory (SQLite); default <output-dir>/cache, shared with llmbench run";
+  add_session_flags(*run, o, flags->session, help);
 
   CLI::App* vote_cmd = arena->add_subcommand(
       "vote", "Vote blind in the terminal on an arena run's pairs (keys a, b, t tie, x both bad, s skip, q quit)");

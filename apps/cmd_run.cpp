@@ -1,5 +1,4 @@
 // llmbench run: one sweep over tiers x generation models x judges x production judges.
-#include <map>
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -7,7 +6,6 @@
 #include "commands.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
-#include "llmbench/run/model_args.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/tiers/sweep.hpp"
 
@@ -20,8 +18,7 @@ struct RunFlags {
   std::string tasks;
   std::string generation_models, judge_models, production_judge_models, embedding_models;
   std::string judge_eval_mode = "direct";
-  std::string progress = "auto";
-  RequestFlags request;  // --timeout, -M, --output
+  SessionFlags session;  // --timeout, -M, --output, --progress, --verbose
 };
 
 int run_run(const RunFlags& flags, const CLI::App& cmd) {
@@ -37,14 +34,8 @@ int run_run(const RunFlags& flags, const CLI::App& cmd) {
   options.embedding_models = config::split_flag_list(flags.embedding_models, "--embedding-models");
   options.judge_eval_mode =
       flags.judge_eval_mode == "reasoned" ? run::JudgeEvalMode::reasoned : run::JudgeEvalMode::direct;
-  const std::map<std::string, run::Progress> progress = {{"auto", run::Progress::auto_},
-                                                         {"bar", run::Progress::bar},
-                                                         {"plain", run::Progress::plain},
-                                                         {"none", run::Progress::none}};
-  options.progress = progress.at(flags.progress);
-  options.timeout_given = flags.request.timeout->count() > 0;
-  options.model_args = run::parse_model_args(flags.request.model_args);
-  options.output = flags.request.output == "json" ? run::OutputFormat::json : run::OutputFormat::text;
+  flags.session.apply(options);
+  options.verbose = flags.session.verbose;
   if (options.verbose) spdlog::set_level(spdlog::level::debug);
   return tiers::run_sweep(options);
 }
@@ -55,10 +46,7 @@ Runner setup_run(CLI::App& app) {
   auto flags = std::make_shared<RunFlags>();
   auto& o = flags->options;
   CLI::App* cmd = app.add_subcommand("run", "Run a benchmark sweep and append it to the report");
-  cmd->add_option("--config", o.config, config::config_option_help());
-  cmd->add_option("--env-file", o.env_file,
-                  "dotenv file with API keys; loaded if present, the process environment wins")
-      ->capture_default_str();
+  add_session_source_flags(*cmd, o);
   cmd->add_option("--tier", flags->tiers,
                   "Tiers to run: comma list of 0,1,2,3,judge,judge_pipeline,standard, or all")
       ->capture_default_str();
@@ -109,38 +97,23 @@ Runner setup_run(CLI::App& app) {
                 "Standard tier: score a reply cut off by max_tokens (finish_reason length) from whatever its "
                 "text holds, as lm-evaluation-harness does; default: off, such a reply counts only with a "
                 "complete final answer before the cut, else as unparsed");
-  cmd->add_option("--concurrency", o.concurrency, "Requests in flight over all providers")
-      ->capture_default_str()->check(CLI::Range(1, 4096));
-  cmd->add_option("--retries", o.retries, "Retries per request after the first attempt")
-      ->capture_default_str()->check(CLI::Range(0, 50));
-  add_request_flags(*cmd, o.timeout_s, flags->request);
-  cmd->add_option("--max-response-bytes", o.max_response_bytes,
-                  "Largest decoded (inflated) response body per request, in bytes; a larger one ends as too_large")
-      ->capture_default_str()->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
-  cmd->add_option("--max-retry-wait", o.max_retry_wait_s,
-                  "Longest wait (seconds) a server may ask for with Retry-After; a longer one fails the request at once")
-      ->capture_default_str()->check(non_negative_seconds());
-  cmd->add_option("--output-dir", o.output_dir,
-                  "Where benchmark_runs.json and runs/<run_id>/ are written")
-      ->capture_default_str();
-  cmd->add_option("--run-id", o.run_id, "Id for this run; default: timestamp and random suffix");
-  cmd->add_option("--resume", o.resume,
-                  "Finish run RUN_ID: same config and flags, only missing items are sent; keys are read "
-                  "again (--env-file); a flag that changes results (--tasks, --limit, models, ...) is refused");
-  cmd->add_flag("--retry-errors", o.retry_errors,
-                "With --resume: also send again the items that ended in an error");
-  cmd->add_flag("--no-cache", o.no_cache, "Neither read nor write the response cache");
-  cmd->add_option("--cache-dir", o.cache_dir, "Response cache directory (SQLite); default <output-dir>/cache");
-  cmd->add_option("--baselines", o.baselines,
-                  "YAML of metric thresholds (metric path: {min, max}); sets overall_status pass/fail")
-      ->capture_default_str();
-  cmd->add_flag("--report", o.render_report, "Also write <output-dir>/report.html after the run");
-  cmd->add_option("--progress", flags->progress,
-                  "auto (bar on a terminal), bar, plain (a line every few seconds), none")
-      ->capture_default_str()->check(one_of({"auto", "bar", "plain", "none"}));
-  cmd->add_flag("--dry-run", o.dry_run,
-                "Print the plan (requests per role and model, estimated cost) and exit");
-  cmd->add_flag("-v,--verbose", o.verbose, "Log each request to stderr (Authorization redacted)");
+  SessionFlagsHelp help;
+  help.dry_run = "Print the plan (requests per role and model, estimated cost) and exit";
+  help.progress = "auto (bar on a terminal), bar, plain (a line every few seconds), none";
+  help.cache_dir = "Response cache directory (SQLite); default <output-dir>/cache";
+  help.after_run_id = [cmd, &o] {
+    cmd->add_option("--resume", o.resume,
+                    "Finish run RUN_ID: same config and flags, only missing items are sent; keys are read "
+                    "again (--env-file); a flag that changes results (--tasks, --limit, models, ...) is refused");
+    cmd->add_flag("--retry-errors", o.retry_errors,
+                  "With --resume: also send again the items that ended in an error");
+  };
+  help.after_cache_dir = [cmd, &o] {
+    cmd->add_option("--baselines", o.baselines,
+                    "YAML of metric thresholds (metric path: {min, max}); sets overall_status pass/fail")
+        ->capture_default_str();
+  };
+  add_session_flags(*cmd, o, flags->session, help);
   return [flags, cmd] { return run_run(*flags, *cmd); };
 }
 

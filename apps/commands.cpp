@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 #include "llmbench/config/config_path.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/run/model_args.hpp"
 
 namespace llmbench::app {
 
@@ -72,8 +74,31 @@ CLI::Validator one_of(std::vector<std::string> values) {
       names);
 }
 
-void add_request_flags(CLI::App& cmd, double& timeout_s, RequestFlags& flags) {
-  flags.timeout = cmd.add_option("--timeout", timeout_s,
+void SessionFlags::apply(run::SessionOptions& options) const {
+  const std::map<std::string, run::Progress> modes = {{"auto", run::Progress::auto_},
+                                                      {"bar", run::Progress::bar},
+                                                      {"plain", run::Progress::plain},
+                                                      {"none", run::Progress::none}};
+  options.progress = modes.at(progress);
+  options.timeout_given = timeout->count() > 0;
+  options.model_args = run::parse_model_args(model_args);
+  options.output = output == "json" ? run::OutputFormat::json : run::OutputFormat::text;
+}
+
+void add_session_source_flags(CLI::App& cmd, run::SessionOptions& options) {
+  cmd.add_option("--config", options.config, config::config_option_help());
+  cmd.add_option("--env-file", options.env_file,
+                 "dotenv file with API keys; loaded if present, the process environment wins")
+      ->capture_default_str();
+}
+
+void add_session_flags(CLI::App& cmd, run::SessionOptions& options, SessionFlags& flags,
+                       const SessionFlagsHelp& help) {
+  cmd.add_option("--concurrency", options.concurrency, "Requests in flight over all providers")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
+  cmd.add_option("--retries", options.retries, "Retries per request after the first attempt")
+      ->capture_default_str()->check(CLI::Range(0, 50));
+  flags.timeout = cmd.add_option("--timeout", options.timeout_s,
                                  "Per-request timeout in seconds; when given it wins over every "
                                  "provider's timeout_s, else a provider's timeout_s applies to its models")
                       ->capture_default_str()
@@ -88,6 +113,24 @@ void add_request_flags(CLI::App& cmd, double& timeout_s, RequestFlags& flags) {
                  "stored in benchmark_runs.json, at the end; the plan and summary go to stderr)")
       ->capture_default_str()
       ->check(one_of({"text", "json"}));
+  cmd.add_option("--max-response-bytes", options.max_response_bytes,
+                 "Largest decoded (inflated) response body per request, in bytes; a larger one ends as too_large")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
+  cmd.add_option("--max-retry-wait", options.max_retry_wait_s,
+                 "Longest wait (seconds) a server may ask for with Retry-After; a longer one fails the request at once")
+      ->capture_default_str()->check(non_negative_seconds());
+  cmd.add_option("--output-dir", options.output_dir, "Where benchmark_runs.json and runs/<run_id>/ are written")
+      ->capture_default_str();
+  cmd.add_option("--run-id", options.run_id, "Id for this run; default: timestamp and random suffix");
+  if (help.after_run_id) help.after_run_id();
+  cmd.add_flag("--no-cache", options.no_cache, "Neither read nor write the response cache");
+  cmd.add_option("--cache-dir", options.cache_dir, help.cache_dir);
+  if (help.after_cache_dir) help.after_cache_dir();
+  cmd.add_flag("--report", options.render_report, "Also write <output-dir>/report.html after the run");
+  cmd.add_option("--progress", flags.progress, help.progress)
+      ->capture_default_str()->check(one_of({"auto", "bar", "plain", "none"}));
+  cmd.add_flag("--dry-run", options.dry_run, help.dry_run);
+  cmd.add_flag("-v,--verbose", flags.verbose, "Log each request to stderr (Authorization redacted)");
 }
 
 void add_common_options(CLI::App& cmd, CommonOptions& options) {

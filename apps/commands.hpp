@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "llmbench/config/config_path.hpp"
+#include "llmbench/run/options.hpp"
 
 namespace llmbench::app {
 
@@ -32,14 +33,36 @@ CLI::Validator non_negative_number();   // a number >= 0: "NUMBER>=0"
 CLI::Validator positive_integer();      // a whole number >= 1
 CLI::Validator one_of(std::vector<std::string> values);  // exactly one of `values`: "table|json"
 
-// Flags `run` and `arena run` share beyond their options structs: --timeout (so that a given
-// one is told from its default), -M/--model-args and --output.
-struct RequestFlags {
+// The flags of the shared session options (run::SessionOptions), registered once for every
+// command that runs a RunSession (`run`, `arena run`). What the struct cannot hold as given is
+// kept here and applied after parsing: --timeout's option (a given one is told from its
+// default), -M/--model-args, --output, --progress and --verbose.
+struct SessionFlags {
   CLI::Option* timeout = nullptr;
   std::vector<std::string> model_args;  // -M key=value, repeatable
   std::string output = "text";
+  std::string progress = "auto";
+  bool verbose = false;
+
+  // Sets timeout_given, model_args (throws Error on a bad -M), output and progress.
+  void apply(run::SessionOptions& options) const;
 };
-void add_request_flags(CLI::App& cmd, double& timeout_s, RequestFlags& flags);
+
+// What a command says in its own words in the session flags' help, and where its own flags
+// sit among them.
+struct SessionFlagsHelp {
+  std::string dry_run;    // --dry-run: what the plan shows
+  std::string progress;   // --progress: the modes
+  std::string cache_dir;  // --cache-dir
+  // Adds the command's own flags that its help lists right after --run-id, after --cache-dir.
+  std::function<void()> after_run_id, after_cache_dir;
+};
+
+// --config and --env-file: the first flags of a session command's help.
+void add_session_source_flags(CLI::App& cmd, run::SessionOptions& options);
+// --concurrency through --verbose: after the command's own flags.
+void add_session_flags(CLI::App& cmd, run::SessionOptions& options, SessionFlags& flags,
+                       const SessionFlagsHelp& help);
 
 Runner setup_run(CLI::App& app);
 Runner setup_models(CLI::App& app);

@@ -101,6 +101,16 @@ TEST_CASE("loaders: --num-fewshot for GSM8K is a clear error since no train spli
   CHECK_THROWS_WITH(data::check_fewshot(mmlu, 6), Catch::Contains("5 dev examples per subject"));
 }
 
+TEST_CASE("loaders: MMLU is the one standard task whose prompts and few-shot pools are per subject",
+          "[data][loaders]") {
+  for (const data::TaskSpec& spec : data::standard_tasks()) {
+    INFO(spec.name);
+    CHECK((spec.subjects == data::Subjects::per_subject) == (spec.name == "mmlu"));
+  }
+  CHECK(data::load_task("mmlu", kDataDir).subjects == data::Subjects::per_subject);
+  CHECK(data::load_task("arc_easy", kDataDir).subjects == data::Subjects::ignored);
+}
+
 TEST_CASE("loaders: ARC Challenge and Easy counts, own ids, 3-5 choices, numeric labels",
           "[data][loaders]") {
   const data::Dataset challenge = data::load_task("arc_challenge", kDataDir);

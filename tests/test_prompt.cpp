@@ -144,6 +144,18 @@ TEST_CASE("prompt: few-shot never uses the item itself and errors when the pool 
   CHECK_THROWS_AS(build_mc_prompt(item, {}, options), llmbench::Error);
 }
 
+TEST_CASE("prompt: only a per_subject task names the subject and keeps few-shot to it, whatever its name",
+          "[tasks][prompt]") {
+  const Item item = mc_item("abstract_algebra/test/0");
+  PromptOptions options;
+  options.task = "mmlu_custom";  // a custom task's name: its TaskSpec is not MMLU's
+  options.num_fewshot = 2;
+  const McPrompt p = build_mc_prompt(item, dev_pool(2, "anatomy"), options);
+  REQUIRE(p.messages.size() == 5);
+  for (const auto& m : p.messages) CHECK(m.content.find("The following") == std::string::npos);
+  CHECK(p.messages[0].content.find("anatomy/dev/") != std::string::npos);
+}
+
 TEST_CASE("prompt: a malformed multiple-choice item is a clear error", "[tasks][prompt]") {
   Item item = mc_item("x/test/1");
   item.gold_index = 4;

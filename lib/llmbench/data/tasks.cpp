@@ -71,7 +71,7 @@ const std::vector<AnswerFilter>& gsm8k_filters() {
 const std::vector<TaskSpec>& standard_tasks() {
   static const std::vector<TaskSpec> tasks = {
       {"mmlu", "MMLU, 57 subjects, 4-choice questions (HF-style CSV)", "test", {"mmlu/test", "mmlu/dev"},
-       "MIT", 14042, "dev", Scorer::choice_letter},
+       "MIT", 14042, "dev", Scorer::choice_letter, PromptStyle::multiple_choice, {}, "", Subjects::per_subject},
       {"gsm8k", "GSM8K grade-school math word problems, final numeric answer", "test",
        {"gsm8k/test.jsonl"}, "MIT", 1319, "", Scorer::numeric, PromptStyle::worked_solution,
        gsm8k_filters()},
@@ -112,6 +112,7 @@ Dataset load_task(std::string_view name, const std::string& data_dir) {
   ds.prompt = info->prompt;
   ds.filters = info->filters;
   ds.rubric = info->rubric;
+  ds.subjects = info->subjects;
   const auto file = [&](std::size_t k) {
     ds.files.push_back(join_path(data_dir, info->files.at(k)));
     return ds.files.back();
@@ -165,8 +166,7 @@ void check_fewshot(const Dataset& dataset, int num_fewshot) {
         "used for examples); use --num-fewshot 0 for {}",
         num_fewshot, dataset.task, dataset.split, dataset.task));
   }
-  // MMLU draws examples from the item's own subject.
-  const bool per_subject = dataset.task == "mmlu";
+  const bool per_subject = dataset.subjects == Subjects::per_subject;
   const std::size_t available =
       per_subject ? smallest_subject_pool(dataset.fewshot_pool) : dataset.fewshot_pool.size();
   if (static_cast<std::size_t>(num_fewshot) > available) {

@@ -39,6 +39,12 @@ inline constexpr std::string_view kScorerNames =
 //                    been rendered into it)
 enum class PromptStyle { multiple_choice, worked_solution, question };
 
+// What an item's subject (Item::subject) means to its task's prompts.
+//   ignored      nothing: the subject is only reported
+//   per_subject  the prompt names the item's subject ("... questions about abstract algebra")
+//                and few-shot examples come from the item's own subject (MMLU)
+enum class Subjects { ignored, per_subject };
+
 // One named step of an answer filter (lm-evaluation-harness's `filter_list` entries). Steps
 // run in order on the reply with reasoning blocks stripped; a step that finds nothing leaves
 // the answer unparsed.
@@ -82,10 +88,11 @@ struct TaskSpec {
   PromptStyle prompt = PromptStyle::multiple_choice;
   std::vector<AnswerFilter> filters;  // empty: the scorer reads the answer itself
   std::string rubric;                 // scorer judge: what the judges score against
+  Subjects subjects = Subjects::ignored;
 };
 
 // A loaded task: the items to evaluate and the pool few-shot examples come from, with the
-// prompt style, filters, scorer and rubric its TaskSpec declares.
+// prompt style, filters, scorer, rubric and subjects its TaskSpec declares.
 struct Dataset {
   std::string task;
   std::string split;
@@ -97,6 +104,7 @@ struct Dataset {
   PromptStyle prompt = PromptStyle::multiple_choice;
   std::vector<AnswerFilter> filters;
   std::string rubric;
+  Subjects subjects = Subjects::ignored;
 };
 
 // Items a workload loaded, with the scorer that decides what a right answer is: what the
@@ -124,7 +132,8 @@ std::string resolve_data_dir(const std::string& requested);
 
 // Throws Error if `num_fewshot` > 0 and the dataset's pool cannot supply that many examples
 // (e.g. GSM8K ships only its test split; HellaSwag and MedQA likewise). num_fewshot < 0 is an
-// error too. MMLU's pool has 5 per subject, so its limit is 5.
+// error too. A per_subject task counts its smallest subject's pool: MMLU's has 5 per subject,
+// so its limit is 5.
 void check_fewshot(const Dataset& dataset, int num_fewshot);
 
 }  // namespace llmbench::data

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "llmbench/data/tasks.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/util/hash.hpp"
 
@@ -15,7 +16,11 @@ std::string where(const data::Item& item) {
   return (item.source.empty() ? std::string() : item.source + ": ") + "item \"" + item.id + "\"";
 }
 
-bool is_mmlu(std::string_view task) { return task == "mmlu" || task.rfind("mmlu_", 0) == 0; }
+// Whether the task's TaskSpec makes its prompts per subject (a custom task's never are).
+bool per_subject(std::string_view task) {
+  const data::TaskSpec* spec = data::find_task(task);
+  return spec != nullptr && spec->subjects == data::Subjects::per_subject;
+}
 
 // "abstract_algebra" -> "abstract algebra".
 std::string subject_words(std::string subject) {
@@ -90,7 +95,7 @@ std::string mc_instruction(std::string_view letters) {
 }
 
 std::string mc_header(const data::Item& item, std::string_view task, bool plural) {
-  if (!is_mmlu(task) || item.subject.empty()) return "";
+  if (!per_subject(task) || item.subject.empty()) return "";
   if (plural)
     return "The following are multiple choice questions (with answers) about " +
            subject_words(item.subject) + ".";
@@ -144,7 +149,7 @@ std::vector<const data::Item*> select_fewshot(const data::Item& item,
   const int k = options.num_fewshot;
   if (k < 0) throw Error("--num-fewshot must be 0 or more, got " + std::to_string(k));
   if (k == 0) return {};
-  const bool same_subject = is_mmlu(options.task) && !item.subject.empty();
+  const bool same_subject = per_subject(options.task) && !item.subject.empty();
   std::vector<std::pair<std::uint64_t, const data::Item*>> eligible;
   for (const data::Item& example : pool) {
     if (example.id == item.id)

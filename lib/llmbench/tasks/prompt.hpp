@@ -7,7 +7,7 @@
 // of (seed, task, item id), independent of item order, --limit and the model), so requests
 // are cacheable and comparable across models.
 //
-// Multiple-choice user message (zero-shot, MMLU):
+// Multiple-choice user message (zero-shot, MMLU; the subject line only for a per_subject task):
 //   The following is a multiple choice question about abstract algebra.
 //
 //   <question>
@@ -62,7 +62,8 @@ std::vector<int> option_permutation(std::uint64_t seed, std::string_view task,
 
 // The K few-shot examples for `item`, in the order they are shown. Each pool item gets a rank
 // hash(seed, task, item id, pool item id); the K lowest ranks win. Pool items whose question
-// equals the item's are skipped; for MMLU only pool items of the item's subject are eligible.
+// equals the item's are skipped; for a per_subject task (data::TaskSpec::subjects: MMLU) only
+// pool items of the item's subject are eligible.
 // Throws Error when the pool holds the item itself (same id: the pool must come from a
 // dev/train split, never the evaluated one), when K < 0, or when fewer than K are eligible.
 std::vector<const data::Item*> select_fewshot(const data::Item& item,

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <span>
+#include <string_view>
 
+#include "llmbench/data/tasks.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/latest_by_key.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
@@ -25,6 +28,14 @@ Verdict parse_verdict(const json& v) {
   if (s == "wrong") return Verdict::wrong;
   if (s == "unparsed") return Verdict::unparsed;
   return Verdict::error;
+}
+
+// The answer filters of the standard task `task` (data::TaskSpec::filters); none for a custom
+// task. A record reports the first as its verdict and each further one as verdict_<record_key>.
+std::span<const data::AnswerFilter> task_filters(std::string_view task) {
+  const data::TaskSpec* spec = data::find_task(task);
+  if (spec == nullptr) return {};
+  return spec->filters;
 }
 
 // Latency summary over successful requests; nearest-rank percentiles.
@@ -102,7 +113,13 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
                 string_field(r, field::kErrorKind) == error_kind::kTruncated;
   // A judge-scored answer has no verdict of its own; only a failed one is counted (an error).
   e.judged = string_field(r, field::kScorer) == "judge" && r.value(field::kVerdict, json()).is_null();
-  if (r.contains("verdict_strict")) e.strict = parse_verdict(r["verdict_strict"]);
+  const auto filters = task_filters(names.at(e.task));
+  for (std::size_t i = 1; i < filters.size(); ++i) {
+    const auto v = r.find("verdict_" + filters[i].record_key);
+    if (v == r.end()) continue;
+    e.further.resize(filters.size() - 1);
+    e.further[i - 1] = parse_verdict(*v);
+  }
   e.subject = names.intern(r.value(field::kSubject, std::string()));
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
@@ -120,9 +137,10 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
                       const std::optional<config::Price>& price, const std::vector<const json*>& judge_records) {
   struct TaskTally {
     RubricJudgeTally judges;
-    metrics::AccuracyTally all, strict;
+    metrics::AccuracyTally all;
+    std::vector<std::optional<metrics::AccuracyTally>> further;  // per further filter, once recorded
     std::vector<metrics::SubjectVerdict> subjects;
-    bool has_subjects = false, has_strict = false;
+    bool has_subjects = false;
     std::vector<double> latencies;
     std::int64_t prompt_tokens = 0, completion_tokens = 0;
     bool tokens_known = false;
@@ -133,9 +151,11 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     TaskTally& t = tallies[names.at(e->task)];
     if (!e->judged) t.all.add(e->verdict);
     if (e->truncated) ++t.truncated;
-    if (e->strict) {
-      t.has_strict = true;
-      t.strict.add(*e->strict);
+    if (t.further.size() < e->further.size()) t.further.resize(e->further.size());
+    for (std::size_t i = 0; i < e->further.size(); ++i) {
+      if (!e->further[i]) continue;
+      if (!t.further[i]) t.further[i].emplace();
+      t.further[i]->add(*e->further[i]);
     }
     const std::string& subject = names.at(e->subject);
     if (!e->judged) {
@@ -155,9 +175,11 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     json m = metrics::to_json(t.all.result());
     m["n_truncated"] = t.truncated;
     if (!t.judges.empty()) m["judges"] = t.judges.to_json();
-    if (t.has_strict) {
-      m["flexible_extract"] = metrics::to_json(t.all.result());
-      m["strict_match"] = metrics::to_json(t.strict.result());
+    const auto filters = task_filters(task);
+    for (std::size_t i = 0; i < t.further.size() && i + 1 < filters.size(); ++i) {
+      if (!t.further[i]) continue;
+      m[filters[0].name] = metrics::to_json(t.all.result());
+      m[filters[i + 1].name] = metrics::to_json(t.further[i]->result());
     }
     if (t.has_subjects) {
       const auto breakdown = metrics::accuracy_by_subject(t.subjects);

@@ -27,7 +27,9 @@ struct StandardEntry {
   std::uint32_t task = 0;
   std::uint32_t subject = 0;
   metrics::Verdict verdict = metrics::Verdict::error;
-  std::optional<metrics::Verdict> strict;  // GSM8K's strict_match verdict, when recorded
+  // The verdicts of the task's further answer filters (its TaskSpec's filters after the
+  // first: GSM8K's strict_match), in their order, each when recorded; empty when none is.
+  std::vector<std::optional<metrics::Verdict>> further;
   bool truncated = false;                  // "truncated": true, or error_kind "truncated"
   bool judged = false;                     // scorer judge: no verdict of its own (its judges score it)
   std::optional<double> latency_ms;        // a numeric latency_ms of a record that is no error
@@ -52,8 +54,9 @@ StandardEntry standard_entry(const nlohmann::json& record, StandardNames& names)
 // metrics.standard for one model, from that model's entries in journal order: per task
 // accuracy with n, n_correct, n_unparsed, n_errors, n_truncated (replies cut off by the token
 // budget, however they were scored), Wilson ci95, latency and token totals, cost when `price`
-// is set; MMLU (any task with subjects) per subject with macro/micro; GSM8K with strict_match
-// and flexible_extract. A judge-scored task has "judges": per judge model its score
+// is set; MMLU (any task with subjects) per subject with macro/micro; a task with several
+// answer filters (GSM8K) each filter's accuracy under its name (flexible_extract, the first,
+// is the task's; strict_match). A judge-scored task has "judges": per judge model its score
 // (RubricJudgeTally) from `judge_records` (whose latency and tokens are the judges', not
 // counted in the task's).
 nlohmann::json standard_metrics(const std::vector<const StandardEntry*>& entries, const StandardNames& names,
