@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "llmbench/error.hpp"
 #include "llmbench/records/journal.hpp"
@@ -50,4 +52,22 @@ TEST_CASE("journal: invalid UTF-8 in a model answer is stored, not thrown on", "
   auto contents = read_journal(path);
   REQUIRE(contents.records.size() == 1);
   CHECK(contents.records[0]["response"].get<std::string>().rfind("ok ", 0) == 0);
+}
+
+TEST_CASE("journal: a scan hands each record over as its line is read, and measures the good part of the file",
+          "[journal]") {
+  auto path = std::filesystem::path(llmbench::test::temp_dir()) / "items.jsonl";
+  { std::ofstream(path) << "{\"item\":1}\n\n{\"item\":2}\n{\"item\":3,\"resp"; }
+  std::vector<int> seen;
+  const auto scan = llmbench::records::scan_journal(path, llmbench::records::DamagedLines::refuse,
+                                                    [&](nlohmann::json&& r) { seen.push_back(r["item"].get<int>()); });
+  CHECK(seen == std::vector<int>{1, 2});
+  CHECK(scan.dropped_torn_tail);
+  CHECK(scan.valid_bytes == std::string("{\"item\":1}\n\n{\"item\":2}\n").size());
+  // The journal cut there reads whole, every byte of it good.
+  llmbench::records::truncate_journal(path, scan.valid_bytes);
+  const auto whole = read_journal(path);
+  CHECK(whole.records.size() == 2);
+  CHECK_FALSE(whole.dropped_torn_tail);
+  CHECK(whole.valid_bytes == scan.valid_bytes);
 }

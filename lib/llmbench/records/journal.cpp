@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -67,42 +66,46 @@ void truncate_journal(const std::filesystem::path& path, std::uintmax_t size) {
   }
 }
 
-JournalContents read_journal(const std::filesystem::path& path, DamagedLines damaged) {
-  JournalContents contents;
+JournalScan scan_journal(const std::filesystem::path& path, DamagedLines damaged,
+                         const std::function<void(nlohmann::json&& record)>& on_record) {
+  JournalScan scan;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return contents;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  std::size_t pos = 0;
+  if (!in) return scan;
+  std::string line;
+  std::uintmax_t pos = 0;  // where `line` starts
   int line_no = 0;
-  while (pos < text.size()) {
+  while (std::getline(in, line)) {
     ++line_no;
-    std::size_t end = text.find('\n', pos);
-    const bool complete = end != std::string::npos;
-    std::string_view line(text.data() + pos, (complete ? end : text.size()) - pos);
-    pos = complete ? end + 1 : text.size();
+    const bool complete = !in.eof();  // getline stopped at a newline, not at the end of the file
+    const std::uintmax_t line_start = pos;
+    pos += line.size() + (complete ? 1 : 0);
     if (line.empty()) continue;
-    const bool last = pos >= text.size();
-    const std::size_t line_start = static_cast<std::size_t>(line.data() - text.data());
+    const bool last = in.peek() == std::ifstream::traits_type::eof();
     nlohmann::json record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!complete || record.is_discarded() || !record.is_object()) {
       if (last) {
-        contents.dropped_torn_tail = true;
-        contents.valid_bytes = line_start;
-        return contents;
+        scan.dropped_torn_tail = true;
+        scan.valid_bytes = line_start;
+        return scan;
       }
       if (damaged == DamagedLines::skip) {
-        contents.damaged_lines.push_back(line_no);
+        scan.damaged_lines.push_back(line_no);
         continue;
       }
       throw InputError(path.string(), line_no,
                        "item log line is not a JSON object; the log was edited or damaged "
                        "(delete the line, or start a new run without --resume)");
     }
-    contents.records.push_back(std::move(record));
+    on_record(std::move(record));
   }
-  contents.valid_bytes = text.size();
+  scan.valid_bytes = pos;
+  return scan;
+}
+
+JournalContents read_journal(const std::filesystem::path& path, DamagedLines damaged) {
+  JournalContents contents;
+  static_cast<JournalScan&>(contents) =
+      scan_journal(path, damaged, [&](nlohmann::json&& record) { contents.records.push_back(std::move(record)); });
   return contents;
 }
 

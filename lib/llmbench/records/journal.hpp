@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,11 +31,15 @@ class JournalWriter {
   std::string line_;  // the line being written; its capacity is kept from one record to the next
 };
 
-struct JournalContents {
-  std::vector<nlohmann::json> records;
+// What reading a journal found besides its records.
+struct JournalScan {
   std::vector<int> damaged_lines;  // DamagedLines::skip: 1-based lines before the last that did not parse
   bool dropped_torn_tail = false;  // the last line had no newline or did not parse (crash mid-write)
   std::uintmax_t valid_bytes = 0;  // length of the file up to the end of the last good line
+};
+
+struct JournalContents : JournalScan {
+  std::vector<nlohmann::json> records;
 };
 
 // What read_journal does with a damaged line before the last: resume refuses the log (the run
@@ -45,6 +50,12 @@ enum class DamagedLines { refuse, skip };
 // the result); a damaged line before the last throws InputError naming file and line, or with
 // DamagedLines::skip is left out and listed in damaged_lines.
 JournalContents read_journal(const std::filesystem::path& path, DamagedLines damaged = DamagedLines::refuse);
+
+// The same, handing each record to `on_record` in file order as its line is read, so only one
+// line is held at a time (a resume of a long run). A torn last line is found only at the end:
+// every record before it has been handed over by then.
+JournalScan scan_journal(const std::filesystem::path& path, DamagedLines damaged,
+                         const std::function<void(nlohmann::json&& record)>& on_record);
 
 // Cuts the journal to `size` bytes (JournalContents::valid_bytes) before appending to it again,
 // so a torn last line is not glued to the next record.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -38,7 +39,10 @@ Verdict verdict_of(const tasks::Score& score) {
 }  // namespace
 
 StandardTier::StandardTier(const run::RunOptions& options, const std::string& data_dir)
-    : score_truncated_(options.score_truncated), feed_window_(run::feed_window(options.concurrency)) {
+    : sample_seed_(options.sample_seed),
+      num_fewshot_(options.num_fewshot),
+      score_truncated_(options.score_truncated),
+      feed_window_(run::feed_window(options.concurrency)) {
   std::vector<data::CustomTask> custom;
   if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
   std::vector<std::string> names = options.tasks;
@@ -65,33 +69,57 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     }
     data::check_fewshot(task.dataset, options.num_fewshot);
     task.items_total = task.dataset.items.size();
-    task.items = data::sample_items(task.dataset.items, limit, options.sample_seed, task.dataset.task);
+    // The selected items move out of the dataset; the others are not held through the run.
+    for (std::size_t i : data::sample_indices(task.dataset.items, limit, options.sample_seed, task.dataset.task)) {
+      task.items.push_back(std::move(task.dataset.items[i]));
+    }
+    task.dataset.items = {};
     tasks_.push_back(std::move(task));
   }
   for (std::size_t t = 0; t < tasks_.size(); ++t) {
-    const auto& task = tasks_[t];
-    tasks::PromptOptions prompt_options;
-    prompt_options.task = task.dataset.task;
-    prompt_options.seed = options.sample_seed;
-    prompt_options.num_fewshot = options.num_fewshot;
-    for (const auto& item : task.items) {
-      StandardPrompt prompt;
-      prompt.task = t;
-      prompt.item = &item;
-      switch (task.dataset.prompt) {
-        case data::PromptStyle::multiple_choice:
-          prompt.mc = tasks::build_mc_prompt(item, task.dataset.fewshot_pool, prompt_options);
-          prompt.messages = prompt.mc.messages;
-          break;
-        case data::PromptStyle::worked_solution:
-          prompt.messages = tasks::build_gsm8k_prompt(item, task.dataset.fewshot_pool, prompt_options);
-          break;
-        case data::PromptStyle::question: prompt.messages = {{"user", item.question}}; break;
-      }
-      if (task.dataset.scorer == data::Scorer::judge) ++judged_prompts_;
-      prompts_.push_back(std::move(prompt));
+    const data::Dataset& dataset = tasks_[t].dataset;
+    for (std::size_t i = 0; i < tasks_[t].items.size(); ++i) {
+      prompt_bytes_ += run::message_bytes(prompt(t, i).messages);
+      ++prompt_count_;
+      if (dataset.scorer != data::Scorer::judge) continue;
+      ++judged_prompts_;
+      const data::Item& item = tasks_[t].items[i];
+      judge_bytes_ += run::message_bytes(tasks::build_rubric_judge_prompt(item.question, item.reference, item.reference,
+                                                                     dataset.rubric));
     }
   }
+}
+
+StandardPrompt StandardTier::prompt(std::size_t t, std::size_t i) const {
+  const StandardTask& task = tasks_.at(t);
+  StandardPrompt prompt;
+  prompt.task = t;
+  prompt.item = &task.items.at(i);
+  tasks::PromptOptions prompt_options;
+  prompt_options.task = task.dataset.task;
+  prompt_options.seed = sample_seed_;
+  prompt_options.num_fewshot = num_fewshot_;
+  switch (task.dataset.prompt) {
+    case data::PromptStyle::multiple_choice:
+      prompt.mc = tasks::build_mc_prompt(*prompt.item, task.dataset.fewshot_pool, prompt_options);
+      prompt.messages = std::move(prompt.mc.messages);
+      prompt.mc.messages.clear();
+      break;
+    case data::PromptStyle::worked_solution:
+      prompt.messages = tasks::build_gsm8k_prompt(*prompt.item, task.dataset.fewshot_pool, prompt_options);
+      break;
+    case data::PromptStyle::question: prompt.messages = {{"user", prompt.item->question}}; break;
+  }
+  return prompt;
+}
+
+StandardPrompt StandardTier::Prompts::at(std::size_t i) const {
+  for (std::size_t t = 0; t < tier_.tasks_.size(); ++t) {
+    const std::size_t n = tier_.tasks_[t].items.size();
+    if (i < n) return tier_.prompt(t, i);
+    i -= n;
+  }
+  throw std::out_of_range("StandardTier::Prompts::at: past the last prompt");
 }
 
 json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
@@ -198,7 +226,7 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
                        task.items_total, task.dataset.split);
   }
   for (const auto& m : models.generation) {
-    out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompts_.size());
+    out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompt_count_);
   }
   if (judged_prompts_ == 0) return out;
   for (const auto& m : models.judges) {
@@ -208,57 +236,50 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
 }
 
 std::vector<run::PlannedLoad> StandardTier::planned_load(const run::ModelMatrix& models) const {
-  std::size_t bytes = 0;
-  std::size_t judge_bytes = 0;  // the reference stands in for the answer not yet generated
-  for (const auto& prompt : prompts_) {
-    bytes += run::message_bytes(prompt.messages);
-    const data::Dataset& dataset = tasks_[prompt.task].dataset;
-    if (dataset.scorer != data::Scorer::judge) continue;
-    judge_bytes += run::message_bytes(tasks::build_rubric_judge_prompt(prompt.item->question, prompt.item->reference,
-                                                                  prompt.item->reference, dataset.rubric));
-  }
-  std::vector<run::PlannedLoad> loads = same_load(config::Role::generation, models.generation, prompts_.size(), bytes);
+  std::vector<run::PlannedLoad> loads = same_load(config::Role::generation, models.generation, prompt_count_, prompt_bytes_);
   if (judged_prompts_ == 0) return loads;
   const std::size_t generators = models.generation.size();
-  for (auto& load : same_load(config::Role::judge, models.judges, judged_prompts_ * generators, judge_bytes * generators)) {
+  for (auto& load : same_load(config::Role::judge, models.judges, judged_prompts_ * generators, judge_bytes_ * generators)) {
     loads.push_back(std::move(load));
   }
   return loads;
 }
 
 std::size_t StandardTier::job_count(const run::ModelMatrix& models) const {
-  return (prompts_.size() + judged_prompts_ * models.judges.size()) * models.generation.size();
+  return (prompt_count_ + judged_prompts_ * models.judges.size()) * models.generation.size();
 }
 
 void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& models,
                           const std::set<std::string>& done, RecordSink sink) {
-  std::size_t m = 0, p = 0;  // the next job: prompts_[p] to models.generation[m]
-  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, p](http::ApiRequest& request,
-                                                                             http::Executor::Callback& callback) mutable {
-    for (; m < models.generation.size(); ++m, p = 0) {
+  std::size_t m = 0, t = 0, i = 0;  // the next job: tasks_[t].items[i] to models.generation[m]
+  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, t, i](http::ApiRequest& request,
+                                                                                http::Executor::Callback& callback) mutable {
+    for (; m < models.generation.size(); ++m, t = 0) {
       const config::ResolvedModel& model = models.generation[m];
-      for (; p < prompts_.size(); ++p) {
-        const StandardPrompt& prompt = prompts_[p];
-        const StandardTask& task = tasks_[prompt.task];
-        const std::string key = fmt::format("standard|{}/{}|{}", task.dataset.task, prompt.item->id, model.id);
-        std::vector<config::ResolvedModel> judges;  // whose records are still to be written
-        if (task.dataset.scorer == data::Scorer::judge) {
-          for (const auto& j : models.judges) {
-            if (!done.count(rubric_judge_key(key, j.id))) judges.push_back(j);
+      for (; t < tasks_.size(); ++t, i = 0) {
+        const StandardTask& task = tasks_[t];
+        for (; i < task.items.size(); ++i) {
+          const std::string key = fmt::format("standard|{}/{}|{}", task.dataset.task, task.items[i].id, model.id);
+          std::vector<config::ResolvedModel> judges;  // whose records are still to be written
+          if (task.dataset.scorer == data::Scorer::judge) {
+            for (const auto& j : models.judges) {
+              if (!done.count(rubric_judge_key(key, j.id))) judges.push_back(j);
+            }
           }
+          const bool answer_done = done.count(key) > 0;
+          if (answer_done && judges.empty()) continue;
+          StandardPrompt built = prompt(t, i);
+          request = run::chat_request(model, built.messages);
+          callback = [this, prompt = std::move(built), &executor, &task, id = model.id, answer_done,
+                      judges = std::move(judges), sink](http::RequestRecord&& r) {
+            if (r.outcome == http::Outcome::cancelled) return;
+            json record = score(prompt, id, r);
+            for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
+            if (!answer_done) sink(std::move(record));
+          };
+          ++i;
+          return true;
         }
-        const bool answer_done = done.count(key) > 0;
-        if (answer_done && judges.empty()) continue;
-        request = run::chat_request(model, prompt.messages);
-        callback = [this, &prompt, &executor, &task, id = model.id, answer_done, judges = std::move(judges),
-                    sink](http::RequestRecord&& r) {
-          if (r.outcome == http::Outcome::cancelled) return;
-          json record = score(prompt, id, r);
-          for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
-          if (!answer_done) sink(std::move(record));
-        };
-        ++p;
-        return true;
       }
     }
     return false;

@@ -4,10 +4,12 @@
 //
 // Each task is a data::TaskSpec: its prompt style builds the prompts, its answer filters (or
 // its scorer alone) score the replies, and a `scorer: judge` task's answers are scored by the
-// benchmark judges (standard_judge.hpp). Prompts are built once and are the same for every
-// model. Scoring turns a request's record into an item-log record; metrics are computed from
+// benchmark judges (standard_judge.hpp). A prompt is the same for every model; it is built
+// when its requests are sent, so a sweep holds the prompts of the requests in flight, not one
+// per item (some 2 KB each for MMLU). Scoring turns a request's record into an item-log record; metrics are computed from
 // item-log records only (so a resumed run aggregates exactly like an uninterrupted one).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,12 +26,12 @@
 
 namespace llmbench::tiers {
 
-// One prompt of the tier, shared by every model.
+// One prompt of the tier, the same for every model.
 struct StandardPrompt {
   std::size_t task = 0;  // index into StandardTier::tasks()
   const data::Item* item = nullptr;
   std::vector<http::ChatMessage> messages;
-  tasks::McPrompt mc;  // multiple choice only (messages are then mc.messages)
+  tasks::McPrompt mc;  // multiple choice only (its messages were moved to `messages`)
 };
 
 struct StandardTask {
@@ -40,14 +42,30 @@ struct StandardTask {
 
 class StandardTier final : public Tier {
  public:
+  // The prompts in order (task by task, item by item), each built when it is asked for.
+  class Prompts {
+   public:
+    explicit Prompts(const StandardTier& tier) : tier_(tier) {}
+    std::size_t size() const { return tier_.prompt_count_; }
+    // Builds the i-th prompt; throws std::out_of_range when i >= size().
+    StandardPrompt at(std::size_t i) const;
+
+   private:
+    const StandardTier& tier_;
+  };
+
   // Loads the tasks named in options.tasks (all standard tasks when empty) from `data_dir`,
-  // selects items with --limit/--sample-seed and builds every prompt. Throws Error/InputError.
+  // selects items with --limit/--sample-seed (the rest of each dataset is let go) and builds
+  // every prompt once to measure it, so a bad item fails here, before any request. Throws
+  // Error/InputError.
   StandardTier(const run::RunOptions& options, const std::string& data_dir);
   StandardTier(const StandardTier&) = delete;
   StandardTier& operator=(const StandardTier&) = delete;
 
   const std::vector<StandardTask>& tasks() const { return tasks_; }
-  const std::vector<StandardPrompt>& prompts() const { return prompts_; }
+  Prompts prompts() const { return Prompts(*this); }
+  // The prompt of tasks()[task].items[item].
+  StandardPrompt prompt(std::size_t task, std::size_t item) const;
 
   // The item-log record of `model`'s answer to `prompt`. A reply cut off by the token budget
   // (http::RequestRecord::cut_off) is marked "truncated": true and scored with Finish::cut_off
@@ -84,8 +102,12 @@ class StandardTier final : public Tier {
 
  private:
   std::vector<StandardTask> tasks_;
-  std::vector<StandardPrompt> prompts_;
+  std::uint64_t sample_seed_ = 0;   // RunOptions::sample_seed (option order, few-shot draws)
+  int num_fewshot_ = 0;             // RunOptions::num_fewshot
+  std::size_t prompt_count_ = 0;    // items of every task
   std::size_t judged_prompts_ = 0;  // prompts of judge-scored tasks
+  std::size_t prompt_bytes_ = 0;    // message bytes of every prompt
+  std::size_t judge_bytes_ = 0;     // of one judge request per judged prompt (the reference as answer)
   bool score_truncated_ = false;    // RunOptions::score_truncated
   std::size_t feed_window_ = 0;     // feed_window(RunOptions::concurrency)
 };

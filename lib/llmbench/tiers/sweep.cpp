@@ -244,20 +244,21 @@ struct Resumed {
   std::size_t items = 0;
 };
 
-// Reads the item log of a resumed run into `metrics` (with --retry-errors, its errors are left
-// out: sent again). A torn last line (a crash mid-write) is cut off, and that item sent again.
+// Reads the item log of a resumed run into `metrics`, a line at a time (with --retry-errors,
+// its errors are left out: sent again). A torn last line (a crash mid-write) is cut off, and
+// that item sent again.
 Resumed read_journaled(const fs::path& item_log, bool retry_errors, StreamedMetrics& metrics) {
   Resumed resumed;
-  records::JournalContents previous = records::read_journal(item_log);
-  if (previous.dropped_torn_tail) {
+  const records::JournalScan scan =
+      records::scan_journal(item_log, records::DamagedLines::refuse, [&](json&& r) {
+        if (retry_errors && run::record_failed(r)) return;
+        resumed.done.insert(r.value(field::kKey, std::string()));
+        metrics.add(r);
+        ++resumed.items;
+      });
+  if (scan.dropped_torn_tail) {
     spdlog::warn("{}: dropped a torn last line (a crash mid-write); that item is sent again", item_log.string());
-    records::truncate_journal(item_log, previous.valid_bytes);
-  }
-  for (json& r : previous.records) {
-    if (retry_errors && run::record_failed(r)) continue;
-    resumed.done.insert(r.value(field::kKey, std::string()));
-    metrics.add(r);
-    ++resumed.items;
+    records::truncate_journal(item_log, scan.valid_bytes);
   }
   return resumed;
 }
