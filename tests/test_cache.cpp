@@ -332,6 +332,28 @@ TEST_CASE("cache: two threads writing one cache directory both land", "[cache]")
   CHECK(hit->usage.total_tokens == 13);
 }
 
+TEST_CASE("cache: puts in a batch are read back at once and reach other connections when it ends", "[cache]") {
+  const std::string dir = llmbench::test::temp_dir("llmbench-cache");
+  auto writer = ResponseCache::open(dir);
+  auto reader = ResponseCache::open(dir);
+  const ApiRequest first = chat("http://127.0.0.1:1/v1", "batched one");
+  const ApiRequest second = chat("http://127.0.0.1:1/v1", "batched two");
+  {
+    const ResponseCache::Batch batch(writer.get());
+    writer->put(first, ok_record("one"));
+    writer->put(second, ok_record("two"));
+    const auto own = writer->get(second);
+    REQUIRE(own.has_value());
+    CHECK(own->content == "two");
+    CHECK_FALSE(reader->get(first).has_value());  // not committed yet
+  }
+  const auto seen = reader->get(first);
+  REQUIRE(seen.has_value());
+  CHECK(seen->content == "one");
+  CHECK(reader->size() == 2);
+  const ResponseCache::Batch none(nullptr);  // no cache: nothing to batch
+}
+
 TEST_CASE("cache: two processes writing one cache directory both land", "[cache]") {
   const std::string dir = llmbench::test::temp_dir("llmbench-cache");
   constexpr int kEach = 150;
