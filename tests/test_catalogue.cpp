@@ -70,7 +70,7 @@ std::vector<std::string> summary_header(const std::string& summary, const std::s
 
 // Checks that every renderer of `runs` shows each metric as the catalogue declares it: the
 // tables (HTML data, Markdown) under its label and direction, CSV under its key, the terminal
-// summary under its label. Adds the scopes whose tables and summaries it saw.
+// summary under its label, and every tier's table under its scope's title. Adds the scopes whose tables and summaries it saw.
 void check_renderers_agree(const json& runs, std::set<std::string>& scopes_seen, std::set<std::string>& summary_scopes) {
   const report::ReportTables tables = report::build_tables(runs);
   const std::map<std::string, std::string> scope_of = {{"llm-t0", "tier_0"}, {"llm-t1", "tier_1"},
@@ -85,6 +85,9 @@ void check_renderers_agree(const json& runs, std::set<std::string>& scopes_seen,
     const auto prefix = scope_of.find(table.id.substr(0, table.id.rfind('-')));
     if (prefix == scope_of.end()) continue;  // MMLU subjects: a column per model
     scopes_seen.insert(prefix->second);
+    // The page titles a tier's table as the summary does: by its catalogue scope.
+    CHECK(table.title == std::string(metrics::find_scope(prefix->second)->title));
+    CHECK(page["tables"][t]["title"] == table.title);
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
       const report::Column& column = table.columns[c];
       if (column.kind == report::ColumnKind::text || column.kind == report::ColumnKind::run_id) continue;
@@ -126,6 +129,7 @@ void check_renderers_agree(const json& runs, std::set<std::string>& scopes_seen,
     for (const auto& [scope, title] : titles) {
       const auto header = summary_header(summary, title);
       if (header.empty()) continue;
+      CHECK(title == metrics::find_scope(scope)->title);
       summary_scopes.insert(scope);
       std::set<std::string> labels;
       for (const auto& m : metrics::find_scope(scope)->metrics) {

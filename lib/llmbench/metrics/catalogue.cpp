@@ -61,7 +61,7 @@ Metric accuracy(std::string_view key, std::string_view label) {
 }
 
 Scope standard() {
-  return {"standard",
+  return {"standard", "Standard benchmarks: accuracy with Wilson 95% interval",
           {summary(per_accuracy(accuracy("accuracy", "accuracy"))),
            accuracy("strict_match.accuracy", "strict match"),
            accuracy("flexible_extract.accuracy", "flexible extract"),
@@ -84,7 +84,7 @@ Scope standard() {
 
 Scope tier_0() {
   auto d = [](std::string_view key, std::string_view label) { return over(distance(key, label), "total_samples"); };
-  return {"tier_0",
+  return {"tier_0", "Tier 0: embedding geometry",
           {summary(d("avg_nn_distance", "avg NN distance")), d("std_nn_distance", "std NN distance"),
            summary(over(score("density_score", "density", none), "total_samples")),
            summary(d("avg_spread", "avg spread")), d("max_spread", "max spread"), d("spread_std", "spread std"),
@@ -97,7 +97,7 @@ Scope tier_0() {
 Scope tier_1() {
   auto r = [](std::string_view key, std::string_view label) { return over(rate(key, label), "evaluated_queries"); };
   auto s = [](std::string_view key, std::string_view label) { return over(score(key, label), "evaluated_queries"); };
-  return {"tier_1",
+  return {"tier_1", "Tier 1: retrieval",
           {summary(r("hit_rate@1", "hit@1")), summary(r("hit_rate@5", "hit@5")), summary(r("hit_rate@10", "hit@10")),
            summary(s("mrr", "MRR")), r("recall@1", "recall@1"), r("recall@3", "recall@3"),
            summary(r("recall@5", "recall@5")), r("recall@10", "recall@10"), r("precision@1", "precision@1"),
@@ -127,7 +127,7 @@ std::vector<Metric> answer_metrics() {
           latency("avg_latency_ms", "mean latency ms")};
 }
 
-Scope tier_2() { return {"tier_2", answer_metrics()}; }
+Scope tier_2() { return {"tier_2", "Tier 2: answers on the gold context (judge scores 1-5)", answer_metrics()}; }
 
 Scope tier_3() {
   std::vector<Metric> metrics = {
@@ -135,11 +135,11 @@ Scope tier_3() {
       summary(score("avg_semantic_similarity", "semantic sim.")), score("avg_dot_similarity", "dot sim."),
       distance("avg_euclidean_distance", "euclidean dist.", lower)};
   for (const Metric& m : answer_metrics()) metrics.push_back(m);
-  return {"tier_3", std::move(metrics)};
+  return {"tier_3", "Tier 3: end to end (judge scores 1-5)", std::move(metrics)};
 }
 
 Scope tier_judge() {
-  return {"tier_judge",
+  return {"tier_judge", "Benchmark judges",
           {summary(over(rate("consistency_score", "consistency"), "consistency_items")),
            summary(over(rate("error_rate", "error rate", lower), "total_verdicts")),
            summary(latency("avg_latency_ms", "mean latency ms")), summary(score("avg_score", "avg score", none)),
@@ -152,7 +152,7 @@ Scope tier_judge_pipeline() {
   auto r = [](std::string_view key, std::string_view label) {
     return summary(over(rate(key, label), "total_evaluations"));
   };
-  return {"tier_judge_pipeline",
+  return {"tier_judge_pipeline", "Production judges (positive = show)",
           {r("accuracy", "accuracy"), r("precision", "precision"), r("recall", "recall"), r("f1_score", "F1"),
            summary(latency("avg_latency_ms", "mean latency ms")), summary(count("true_positives", "TP")),
            summary(count("false_positives", "FP", lower)), summary(count("false_negatives", "FN", lower)),
@@ -162,7 +162,7 @@ Scope tier_judge_pipeline() {
 
 // The arena leaderboard (one row per model) and the judge-bias table (one row per judge).
 Scope arena() {
-  return {"arena",
+  return {"arena", "Arena leaderboard",
           {count("rank", "rank", lower), over(with_ci(rating("rating", "rating"), Interval::sibling), "battles"),
            rating("elo", "online Elo", none), over(rate("score", "score"), "battles"), count("wins", "wins", higher),
            count("losses", "losses", lower), count("ties", "ties"), count("battles", "battles")}};
@@ -172,7 +172,7 @@ Scope arena_judge() {
   auto r = [](std::string_view key, std::string_view label, Better better = none) {
     return over(rate(key, label, better), "n");
   };
-  return {"arena_judge",
+  return {"arena_judge", "Arena judges: position and self-preference bias",
           {r("position_a_win_rate", "first-position win rate"), r("tie_rate", "tie rate"),
            r("flip_rate", "position-flip rate", lower), r("swap_consistency", "swap consistency", higher),
            r("longer_answer_win_rate", "longer answer wins"), no_table(r("self_win_rate", "own-answer win rate")),

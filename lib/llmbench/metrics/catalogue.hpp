@@ -54,7 +54,8 @@ struct Metric {
 };
 
 struct Scope {
-  std::string_view name;  // "standard", "tier_2", "arena", ...
+  std::string_view name;   // "standard", "tier_2", "arena", ...
+  std::string_view title;  // the heading of its table, in the terminal summary and the page
   std::vector<Metric> metrics;  // in display order
 };
 

@@ -72,20 +72,18 @@ std::string shown(const json* v, const metrics::Metric& metric) {
 // tier depends on (the sweep repeats a tier's metrics on every model run sharing them), and a
 // column per catalogue metric marked for the summary that some row has.
 struct TierTable {
-  const char* tier;
-  const char* title;
+  const char* tier;                // its catalogue scope, which gives the title
   std::vector<const char*> roles;  // model-run fields naming the models
 };
 
 const std::vector<TierTable>& tier_tables() {
   static const std::vector<TierTable> tables = {
-      {"tier_0", "Tier 0: embedding geometry", {"embedding_model"}},
-      {"tier_1", "Tier 1: retrieval", {"embedding_model"}},
-      {"tier_2", "Tier 2: answers on the gold context (judge scores 1-5)",
-       {"generation_model", "judge_model", "embedding_model"}},
-      {"tier_3", "Tier 3: end to end (judge scores 1-5)", {"generation_model", "judge_model", "embedding_model"}},
-      {"tier_judge", "Benchmark judges", {"judge_model"}},
-      {"tier_judge_pipeline", "Production judges (positive = show)", {"production_judge_model"}},
+      {"tier_0", {"embedding_model"}},
+      {"tier_1", {"embedding_model"}},
+      {"tier_2", {"generation_model", "judge_model", "embedding_model"}},
+      {"tier_3", {"generation_model", "judge_model", "embedding_model"}},
+      {"tier_judge", {"judge_model"}},
+      {"tier_judge_pipeline", {"production_judge_model"}},
   };
   return tables;
 }
@@ -136,7 +134,7 @@ std::string render_tier_tables(const json& run) {
       for (const auto& c : columns) row.push_back(shown(metrics::value_at(m, c.key), c));
       rows.push_back(std::move(row));
     }
-    if (rows.size() > 1) out += fmt::format("\n{}\n", t.title) + render_table(std::move(rows));
+    if (rows.size() > 1) out += fmt::format("\n{}\n", metrics::find_scope(t.tier)->title) + render_table(std::move(rows));
   }
   return out;
 }

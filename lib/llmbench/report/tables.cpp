@@ -111,9 +111,8 @@ struct KeyField {
 // One row per distinct key (values of `keys` in a model run that has metrics[tier]); the
 // newest run in the group wins, and the row names it. Columns are the tier's catalogue metrics.
 Table metric_table(const std::vector<const json*>& members, int group, const std::string& id,
-                   const std::string& section, const std::string& title, const char* tier,
-                   const std::vector<KeyField>& keys) {
-  Table table{id, section, title, group, {}, {}};
+                   const std::string& section, const char* tier, const std::vector<KeyField>& keys) {
+  Table table{id, section, std::string(metrics::find_scope(tier)->title), group, {}, {}};
   for (const auto& k : keys) table.columns.push_back({k.field, k.label, ColumnKind::text, Better::none});
   std::vector<metrics::Metric> specs = table_metrics(tier);
   // A metric the data has that the catalogue lacks (a record from a newer version) is appended,
@@ -163,7 +162,7 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
 
 // Standard tasks: one row per (model, task) with accuracy and its interval.
 Table standard_table(const std::vector<const json*>& members, int group, const std::string& id) {
-  Table table{id, "standard", "Standard benchmarks: accuracy with Wilson 95% interval", group, {}, {}};
+  Table table{id, "standard", std::string(metrics::find_scope("standard")->title), group, {}, {}};
   table.columns = {{"task", "task", ColumnKind::text, N},
                    {"generation_model", "model", ColumnKind::text, N},
                    {"run_id", "run", ColumnKind::run_id, N}};
@@ -294,13 +293,13 @@ ReportTables build_tables(const json& runs) {
     const int gi = static_cast<int>(g);
     const std::string suffix = fmt::format("g{}", g + 1);
     std::vector<Table> tables = {
-        metric_table(members, gi, "llm-t2-" + suffix, "llm", "Tier 2: RAG answer quality", "tier_2", gen_judge),
-        metric_table(members, gi, "llm-t3-" + suffix, "llm", "Tier 3: end-to-end", "tier_3", gen_judge),
-        metric_table(members, gi, "llm-t1-" + suffix, "llm", "Tier 1: retrieval", "tier_1", embedding),
-        metric_table(members, gi, "llm-t0-" + suffix, "llm", "Tier 0: embedding geometry", "tier_0", embedding),
-        metric_table(members, gi, "judge-" + suffix, "judge", "Benchmark judges", "tier_judge",
+        metric_table(members, gi, "llm-t2-" + suffix, "llm", "tier_2", gen_judge),
+        metric_table(members, gi, "llm-t3-" + suffix, "llm", "tier_3", gen_judge),
+        metric_table(members, gi, "llm-t1-" + suffix, "llm", "tier_1", embedding),
+        metric_table(members, gi, "llm-t0-" + suffix, "llm", "tier_0", embedding),
+        metric_table(members, gi, "judge-" + suffix, "judge", "tier_judge",
                      {{"judge_model", "judge"}}),
-        metric_table(members, gi, "prod-" + suffix, "prod_judge", "Production judges", "tier_judge_pipeline",
+        metric_table(members, gi, "prod-" + suffix, "prod_judge", "tier_judge_pipeline",
                      {{"production_judge_model", "production judge"}}),
         standard_table(members, gi, "std-" + suffix),
         subject_table(members, gi, "mmlu-" + suffix)};
