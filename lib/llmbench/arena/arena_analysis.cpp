@@ -33,8 +33,8 @@ std::size_t code_points(const std::string& s) {
 }
 
 // The model a final/raw winner names, or "tie"; "" when there is none.
-std::string winner_model(const json& battle, const char* field) {
-  const std::string w = string_field(battle, field);
+std::string winner_model(const json& battle, const char* name) {
+  const std::string w = string_field(battle, name);
   if (w == "a") return string_field(battle, field::kModelA);
   if (w == "b") return string_field(battle, field::kModelB);
   return w == "tie" ? "tie" : "";

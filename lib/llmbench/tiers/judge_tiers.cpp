@@ -20,8 +20,8 @@ namespace {
 using nlohmann::json;
 using tasks::Placeholder;
 
-std::optional<double> number(const json& record, const char* field) {
-  auto it = record.find(field);
+std::optional<double> number(const json& record, const char* name) {
+  auto it = record.find(name);
   if (it == record.end() || !it->is_number()) return std::nullopt;
   return it->get<double>();
 }

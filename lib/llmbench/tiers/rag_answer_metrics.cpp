@@ -84,8 +84,8 @@ json answer_metrics(const std::vector<const json*>& records) {
           r[field::kScore].get<double>());
     } else if (role == "embedding") {
       if (failed) continue;
-      auto add = [&](const char* field, Mean& mean) {
-        auto it = r.find(field);
+      auto add = [&](const char* name, Mean& mean) {
+        auto it = r.find(name);
         if (it != r.end() && it->is_number()) mean.add(it->get<double>());
       };
       add("semantic_consistency", consistency);

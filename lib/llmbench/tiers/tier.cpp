@@ -26,8 +26,8 @@ class RecordAggregator final : public TierAggregator {
         field::kContext, field::kPrompt, field::kQuestion, field::kRationale,
         field::kReasoning};
     json kept = json::object();
-    for (const auto& [field, value] : record.items()) {
-      if (!kDisplayOnly.count(field)) kept[field] = value;
+    for (const auto& [name, value] : record.items()) {
+      if (!kDisplayOnly.count(name)) kept[name] = value;
     }
     records_.put(record.value(field::kKey, std::string()), std::move(kept));
   }
