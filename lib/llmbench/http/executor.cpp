@@ -21,6 +21,7 @@
 
 namespace llmbench::http {
 
+using detail::Attempt;
 using detail::loggable_url;
 using detail::ms_between;
 using detail::Provider;
@@ -42,15 +43,11 @@ Executor::Impl::Impl(ExecutorOptions opts)
 }
 
 Executor::Impl::~Impl() {
+  for (Attempt* attempt : active) curl_multi_remove_handle(multi, attempt->easy);
+  attempt_slots.clear();
   for (auto& request : slots) {
-    if (request->easy != nullptr) {
-      curl_multi_remove_handle(multi, request->easy);
-      curl_easy_cleanup(request->easy);
-      request->easy = nullptr;
-    }
     if (request->headers != nullptr) curl_slist_free_all(request->headers);
   }
-  for (CURL* easy : idle_handles) curl_easy_cleanup(easy);
   curl_multi_cleanup(multi);
 }
 
@@ -68,9 +65,8 @@ detail::Request* Executor::Impl::acquire_request() {
     free_slots.pop_back();
     return request;
   }
-  slots.push_back(detail::new_request(options.max_response_bytes));
-  Request* request = slots.back().get();
-  return request;
+  slots.push_back(std::make_unique<Request>());
+  return slots.back().get();
 }
 
 void Executor::Impl::release_request(Request* request) {
@@ -84,9 +80,27 @@ void Executor::Impl::release_request(Request* request) {
   request->followers.clear();
   request->record = RequestRecord{};
   request->failure_text.clear();
-  request->response.clear();
-  if (request->response.capacity() > 1 << 20) request->response.shrink_to_fit();
   free_slots.push_back(request);
+}
+
+detail::Attempt* Executor::Impl::acquire_attempt() {
+  if (!idle_attempts.empty()) {
+    Attempt* attempt = idle_attempts.back();
+    idle_attempts.pop_back();
+    curl_easy_reset(attempt->easy);
+    return attempt;
+  }
+  attempt_slots.push_back(std::make_unique<Attempt>());
+  return attempt_slots.back().get();
+}
+
+void Executor::Impl::release_attempt(Attempt* attempt) {
+  curl_multi_remove_handle(multi, attempt->easy);
+  Attempt* last = active.back();
+  active[attempt->active_index] = last;
+  last->active_index = attempt->active_index;
+  active.pop_back();
+  idle_attempts.push_back(attempt);
 }
 
 std::uint64_t Executor::Impl::submit(ApiRequest api, Callback done) {
@@ -284,7 +298,7 @@ ExecutorStats Executor::Impl::snapshot() const {
     ++stats.retrying;
     stats.retry_wait_s = std::max(stats.retry_wait_s, std::chrono::duration<double>(timer.at - now).count());
   }
-  for (const Request* request : active) stats.retrying += request->attempts > 1 ? 1 : 0;
+  for (const Attempt* attempt : active) stats.retrying += attempt->request->attempts > 1 ? 1 : 0;
   for (const auto& provider : providers) {
     for (const Request* request : provider.queue) stats.retrying += request->attempts > 0 ? 1 : 0;
   }

@@ -19,6 +19,7 @@
 
 namespace llmbench::http {
 
+using detail::Attempt;
 using detail::judge_transfer;
 using detail::loggable_url;
 using detail::ms_between;
@@ -37,25 +38,11 @@ void Executor::Impl::start_attempt(Request* request, SteadyTime now) {
   ++in_flight;
   peak_in_flight = std::max(peak_in_flight, in_flight);
   if (request->attempts == 1) request->first_sent = now;
-  CURL* easy = nullptr;
-  if (!idle_handles.empty()) {
-    easy = idle_handles.back();
-    idle_handles.pop_back();
-    curl_easy_reset(easy);
-  } else {
-    easy = curl_easy_init();
-  }
-  detail::begin_attempt(*request, easy, options, now);
-  request->active_index = active.size();
-  active.push_back(request);
-  curl_multi_add_handle(multi, easy);
-}
-
-void Executor::Impl::remove_active(Request* request) {
-  Request* last = active.back();
-  active[request->active_index] = last;
-  last->active_index = request->active_index;
-  active.pop_back();
+  Attempt* attempt = acquire_attempt();
+  detail::begin_attempt(*request, *attempt, options, now);
+  attempt->active_index = active.size();
+  active.push_back(attempt);
+  curl_multi_add_handle(multi, attempt->easy);
 }
 
 // Ends attempts that received no byte for stall_timeout_s (libcurl's low-speed check
@@ -64,12 +51,12 @@ void Executor::Impl::check_stalls(SteadyTime now) {
   if (options.stall_timeout_s <= 0 || now < next_stall_check) return;
   const auto limit = seconds(options.stall_timeout_s);
   stalled_now.clear();
-  for (Request* request : active) {
-    if (now - request->last_activity >= limit) stalled_now.push_back(request);
+  for (Attempt* attempt : active) {
+    if (now - attempt->last_activity >= limit) stalled_now.push_back(attempt);
   }
-  for (Request* request : stalled_now) {
-    request->stalled = true;
-    on_transfer_done(request, CURLE_OPERATION_TIMEDOUT, now);
+  for (Attempt* attempt : stalled_now) {
+    attempt->stalled = true;
+    on_transfer_done(attempt, CURLE_OPERATION_TIMEDOUT, now);
   }
   next_stall_check = now + stall_check_interval();
 }
@@ -78,14 +65,11 @@ SteadyClock::duration Executor::Impl::stall_check_interval() const {
   return seconds(std::clamp(options.stall_timeout_s / 10, 0.01, 0.25));
 }
 
-void Executor::Impl::on_transfer_done(Request* request, CURLcode code, SteadyTime now) {
-  CURL* easy = request->easy;
+void Executor::Impl::on_transfer_done(Attempt* attempt, CURLcode code, SteadyTime now) {
+  Request* request = attempt->request;
   long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  curl_multi_remove_handle(multi, easy);
-  idle_handles.push_back(easy);
-  request->easy = nullptr;
-  remove_active(request);
+  curl_easy_getinfo(attempt->easy, CURLINFO_RESPONSE_CODE, &status);
+  release_attempt(attempt);  // what it gathered stays readable until the next start_attempt
   --in_flight;
 
   Provider& provider = providers[request->provider];
@@ -93,7 +77,7 @@ void Executor::Impl::on_transfer_done(Request* request, CURLcode code, SteadyTim
   request->record.timings.done_ms = ms_between(request->submitted, now);
   request->record.http_status = static_cast<int>(status);
 
-  const RateLimitHint hint = request->rate_headers.hint();
+  const RateLimitHint hint = attempt->rate_headers.hint();
   // A pause past the cap is not obeyed: it would hold every request of the provider.
   if (hint.pause_s && *hint.pause_s <= options.max_retry_wait_s) {
     provider.limiter.pause_until(now + seconds(*hint.pause_s));
@@ -102,7 +86,7 @@ void Executor::Impl::on_transfer_done(Request* request, CURLcode code, SteadyTim
     provider.limiter.learn(hint, request->admission, now, options.max_retry_wait_s);
   }
 
-  Verdict verdict = judge_transfer(*request, code, status, options);
+  Verdict verdict = judge_transfer(*attempt, code, status, options);
   if (spdlog::should_log(spdlog::level::debug)) {
     // The one request log line (--verbose). The key is never printed: only that one was sent.
     spdlog::debug("{} {} model={} -> {} {} attempt {} in {:.1f} ms{}", request_method(request->api),
@@ -176,9 +160,9 @@ int Executor::Impl::drain_completions() {
   const SteadyTime now = SteadyClock::now();
   if (!done_messages.empty()) open_cache_batch(now);
   for (const auto& [easy, code] : done_messages) {
-    Request* request = nullptr;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &request);
-    if (request != nullptr) on_transfer_done(request, code, now);
+    Attempt* attempt = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &attempt);
+    if (attempt != nullptr) on_transfer_done(attempt, code, now);
   }
   return static_cast<int>(done_messages.size());
 }
@@ -211,12 +195,10 @@ void Executor::Impl::cancel_waiting() {
 }
 
 void Executor::Impl::cancel_in_flight() {
-  std::vector<Request*> running = active;
-  for (Request* request : running) {
-    curl_multi_remove_handle(multi, request->easy);
-    idle_handles.push_back(request->easy);
-    request->easy = nullptr;
-    remove_active(request);
+  std::vector<Attempt*> running = active;
+  for (Attempt* attempt : running) {
+    Request* request = attempt->request;
+    release_attempt(attempt);
     --in_flight;
     providers[request->provider].limiter.on_finish();
     finish(request, Outcome::cancelled, "stopped while the request was in flight");

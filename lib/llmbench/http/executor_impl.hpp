@@ -55,6 +55,7 @@ struct TimerQueue : std::priority_queue<Timer, std::vector<Timer>, std::greater<
 }  // namespace detail
 
 struct Executor::Impl {
+  using Attempt = detail::Attempt;
   using Provider = detail::Provider;
   using Request = detail::Request;
   using Timer = detail::Timer;
@@ -67,6 +68,11 @@ struct Executor::Impl {
   std::size_t provider_index(const std::string& name);
   Request* acquire_request();
   void release_request(Request* request);
+  // An idle attempt (its easy handle reset, so libcurl's connections and DNS cache are kept),
+  // or a new one while fewer than the requests in flight exist.
+  Attempt* acquire_attempt();
+  // Takes a finished or cancelled attempt off the multi handle and out of `active`.
+  void release_attempt(Attempt* attempt);
 
   // --- submit and finish -----------------------------------------------------------------
 
@@ -83,7 +89,6 @@ struct Executor::Impl {
   // --- one attempt (executor_attempts.cpp from here to the loop) ---------------------------
 
   void start_attempt(Request* request, SteadyTime now);
-  void remove_active(Request* request);
   // Ends attempts that received no byte for stall_timeout_s (libcurl's low-speed check
   // does not fire while no bytes flow at all on a multi handle).
   void check_stalls(SteadyTime now);
@@ -91,7 +96,7 @@ struct Executor::Impl {
 
   // --- completion --------------------------------------------------------------------------
 
-  void on_transfer_done(Request* request, CURLcode code, SteadyTime now);
+  void on_transfer_done(Attempt* attempt, CURLcode code, SteadyTime now);
   // A request's time budget: (retries + 1) x its timeout, counted from its first attempt.
   double budget_left_s(const Request& request, SteadyTime now) const;
   // Why a server-requested wait is not obeyed (past --max-retry-wait or the request's time
@@ -129,13 +134,14 @@ struct Executor::Impl {
   CURLM* multi = nullptr;
   std::vector<std::unique_ptr<Request>> slots;
   std::vector<Request*> free_slots;
-  std::vector<CURL*> idle_handles;
+  std::vector<std::unique_ptr<Attempt>> attempt_slots;
+  std::vector<Attempt*> idle_attempts;
   std::deque<Provider> providers;  // deque: references stay valid when callbacks add providers
   std::unordered_map<std::string, std::size_t> provider_by_name;
   detail::TimerQueue timers;
   std::vector<std::pair<CURL*, CURLcode>> done_messages;
-  std::vector<Request*> active;  // in flight, in no particular order
-  std::vector<Request*> stalled_now;
+  std::vector<Attempt*> active;  // in flight, in no particular order
+  std::vector<Attempt*> stalled_now;
   SteadyTime next_stall_check{};
   std::uint64_t timer_sequence = 0;
   std::size_t round_robin = 0;

@@ -188,9 +188,16 @@ std::string request_body(const ApiRequest& request) {
   if (request.kind == ApiKind::embeddings) {
     body["input"] = request.inputs;
   } else {
+    // Built member by member: an initializer list would copy every message twice.
     json messages = json::array();
+    auto& array = messages.get_ref<json::array_t&>();
+    array.reserve(request.messages.size());
     for (const auto& message : request.messages) {
-      messages.push_back({{"role", message.role}, {"content", message.content}});
+      json entry = json::object();
+      auto& members = entry.get_ref<json::object_t&>();
+      members.emplace("role", message.role);
+      members.emplace("content", message.content);
+      array.push_back(std::move(entry));
     }
     body["messages"] = std::move(messages);
     if (request.stream == Stream::yes) {

@@ -46,22 +46,22 @@ std::string_view trim(std::string_view text) {
 
 // --- libcurl callbacks (noexcept: nothing may escape into libcurl) ---------------------------
 
-void mark_first_byte(Request& request) {
+void mark_first_byte(Attempt& attempt) {
   const SteadyTime now = SteadyClock::now();
-  request.last_activity = now;
-  Timings& timings = request.record.timings;
-  if (timings.first_byte_ms < 0) timings.first_byte_ms = ms_between(request.submitted, now);
+  attempt.last_activity = now;
+  Timings& timings = attempt.request->record.timings;
+  if (timings.first_byte_ms < 0) timings.first_byte_ms = ms_between(attempt.request->submitted, now);
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
-  auto& request = *static_cast<Request*>(user);
+  auto& attempt = *static_cast<Attempt*>(user);
   const std::size_t bytes = size * count;
   try {
-    mark_first_byte(request);
+    mark_first_byte(attempt);
     const std::string_view line(data, bytes);
     if (line.rfind("HTTP/", 0) == 0) {  // a new response head (after 100 Continue, redirects)
-      request.rate_headers.reset();
-      request.content_type.clear();
+      attempt.rate_headers.reset();
+      attempt.content_type.clear();
       return bytes;
     }
     const std::size_t colon = line.find(':');
@@ -69,63 +69,64 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     const std::string_view name = trim(line.substr(0, colon));
     const std::string_view value = trim(line.substr(colon + 1));
     if (iequals_prefix(name, "content-type") && name.size() == 12) {
-      request.content_type.assign(value);
+      attempt.content_type.assign(value);
     } else if (iequals_prefix(name, "retry-after") || iequals_prefix(name, "x-ratelimit-")) {
-      request.rate_headers.on_header(name, value, std::chrono::system_clock::now());
+      attempt.rate_headers.on_header(name, value, std::chrono::system_clock::now());
     }
   } catch (...) {
-    request.write_failed = true;
+    attempt.write_failed = true;
     return 0;
   }
   return bytes;
 }
 
 std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) noexcept {
-  auto& request = *static_cast<Request*>(user);
+  auto& attempt = *static_cast<Attempt*>(user);
+  const ApiRequest& api = attempt.request->api;
   const std::size_t bytes = size * count;
   try {
-    mark_first_byte(request);
+    mark_first_byte(attempt);
     // `bytes` are decoded (inflated): the cap holds for gzip/br/zstd bodies too. Returning
     // short makes libcurl abort the transfer.
-    request.received += bytes;
-    if (request.received > request.max_response_bytes) {
-      request.too_large = true;
+    attempt.received += bytes;
+    if (attempt.received > attempt.max_response_bytes) {
+      attempt.too_large = true;
       return 0;
     }
-    if (request.mode == Request::Mode::undecided) {
+    if (attempt.mode == Attempt::Mode::undecided) {
       long status = 0;
-      curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
-      const bool event_stream = request.content_type.find("text/event-stream") != std::string::npos;
-      request.mode = request.api.stream == Stream::yes && request.api.kind == ApiKind::chat &&
-                             status >= 200 && status < 300 && event_stream
-                         ? Request::Mode::sse
-                         : Request::Mode::body;
+      curl_easy_getinfo(attempt.easy, CURLINFO_RESPONSE_CODE, &status);
+      const bool event_stream = attempt.content_type.find("text/event-stream") != std::string::npos;
+      attempt.mode = api.stream == Stream::yes && api.kind == ApiKind::chat && status >= 200 &&
+                             status < 300 && event_stream
+                         ? Attempt::Mode::sse
+                         : Attempt::Mode::body;
     }
-    if (request.mode == Request::Mode::sse) {
-      request.sse.feed(std::string_view(data, bytes), request.on_event);
-      if (request.sse.overflowed()) {
-        request.too_large = true;
+    if (attempt.mode == Attempt::Mode::sse) {
+      attempt.sse.feed(std::string_view(data, bytes), attempt.on_event);
+      if (attempt.sse.overflowed()) {
+        attempt.too_large = true;
         return 0;
       }
     } else {
       long status = 0;
-      curl_easy_getinfo(request.easy, CURLINFO_RESPONSE_CODE, &status);
+      curl_easy_getinfo(attempt.easy, CURLINFO_RESPONSE_CODE, &status);
       const bool success = status >= 200 && status < 300;
-      if (success || request.response.size() < kErrorBodyLimit) request.response.append(data, bytes);
+      if (success || attempt.response.size() < kErrorBodyLimit) attempt.response.append(data, bytes);
     }
   } catch (...) {
-    request.write_failed = true;
+    attempt.write_failed = true;
     return 0;
   }
   return bytes;
 }
 
-void on_sse_event(Request& request, const SseEvent& event) {
-  if (request.stream.has_error()) return;
-  const auto result = request.stream.on_data(event.data);
-  if (result == ChatStreamAccumulator::Event::first_token &&
-      request.record.timings.first_token_ms < 0) {
-    request.record.timings.first_token_ms = ms_between(request.submitted, SteadyClock::now());
+void on_sse_event(Attempt& attempt, const SseEvent& event) {
+  if (attempt.stream.has_error()) return;
+  const auto result = attempt.stream.on_data(event.data);
+  Timings& timings = attempt.request->record.timings;
+  if (result == ChatStreamAccumulator::Event::first_token && timings.first_token_ms < 0) {
+    timings.first_token_ms = ms_between(attempt.request->submitted, SteadyClock::now());
   }
 }
 
@@ -173,26 +174,27 @@ std::string loggable_url(std::string_view url) {
   return std::string(url.substr(0, host_at)) + std::string(rest);
 }
 
-std::unique_ptr<Request> new_request(std::size_t max_response_bytes) {
-  auto request = std::make_unique<Request>();
-  request->sse.set_max_bytes(std::min(max_response_bytes, SseParser::kDefaultMaxBytes));
-  Request* self = request.get();
-  request->on_event = [self](const SseEvent& event) { on_sse_event(*self, event); };
-  return request;
+Attempt::Attempt() : easy(curl_easy_init()) {
+  on_event = [this](const SseEvent& event) { on_sse_event(*this, event); };
 }
 
-void begin_attempt(Request& request, CURL* easy, const ExecutorOptions& options, SteadyTime now) {
-  request.response.clear();
-  request.sse.reset();
-  request.stream.reset();
-  request.rate_headers.reset();
-  request.content_type.clear();
-  request.mode = Request::Mode::undecided;
-  request.write_failed = false;
-  request.too_large = false;
-  request.received = 0;
-  request.max_response_bytes = options.max_response_bytes;
-  request.error_buffer[0] = '\0';
+Attempt::~Attempt() { curl_easy_cleanup(easy); }
+
+void begin_attempt(Request& request, Attempt& attempt, const ExecutorOptions& options, SteadyTime now) {
+  attempt.request = &request;
+  attempt.response.clear();
+  if (attempt.response.capacity() > 1 << 20) attempt.response.shrink_to_fit();
+  attempt.sse.reset();
+  attempt.sse.set_max_bytes(std::min(options.max_response_bytes, SseParser::kDefaultMaxBytes));
+  attempt.stream.reset();
+  attempt.rate_headers.reset();
+  attempt.content_type.clear();
+  attempt.mode = Attempt::Mode::undecided;
+  attempt.write_failed = false;
+  attempt.too_large = false;
+  attempt.received = 0;
+  attempt.max_response_bytes = options.max_response_bytes;
+  attempt.error_buffer[0] = '\0';
   Timings& timings = request.record.timings;
   timings = Timings{};
   timings.sent_ms = ms_between(request.submitted, now);
@@ -202,11 +204,11 @@ void begin_attempt(Request& request, CURL* easy, const ExecutorOptions& options,
   request.record.finish_reason.clear();
   if (request.headers == nullptr) request.headers = build_headers(request);
 
-  request.easy = easy;
+  CURL* easy = attempt.easy;
   const double timeout_s = request.api.endpoint.timeout_s > 0 ? request.api.endpoint.timeout_s
                                                                : options.timeout_s;
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_PRIVATE, &request);
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, &attempt);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
@@ -215,11 +217,11 @@ void begin_attempt(Request& request, CURL* easy, const ExecutorOptions& options,
   curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, request.headers);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request.error_buffer);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, attempt.error_buffer);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_write);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &request);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &attempt);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &request);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &attempt);
   if (timeout_s > 0) {
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::ceil(timeout_s * 1000)));
   }
@@ -234,23 +236,24 @@ void begin_attempt(Request& request, CURL* easy, const ExecutorOptions& options,
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
-  request.last_activity = now;
-  request.stalled = false;
+  attempt.last_activity = now;
+  attempt.stalled = false;
 }
 
-Verdict judge_transfer(Request& request, CURLcode code, long status, const ExecutorOptions& options) {
-  if (request.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    const bool sse = request.sse.overflowed();
-    const std::size_t cap = sse ? request.sse.max_bytes() : options.max_response_bytes;
+Verdict judge_transfer(Attempt& attempt, CURLcode code, long status, const ExecutorOptions& options) {
+  Request& request = *attempt.request;
+  if (attempt.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    const bool sse = attempt.sse.overflowed();
+    const std::size_t cap = sse ? attempt.sse.max_bytes() : options.max_response_bytes;
     return {Outcome::too_large, Retry::no,
             fmt::format("response too large: {} passed {} bytes (--max-response-bytes {})",
                         sse ? "an SSE line or event" : "the body", cap, options.max_response_bytes)};
   }
-  if (request.write_failed) return {Outcome::parse, Retry::yes, "out of memory reading the response"};
+  if (attempt.write_failed) return {Outcome::parse, Retry::yes, "out of memory reading the response"};
   if (code != CURLE_OK) {
-    std::string text = request.error_buffer[0] != '\0' ? request.error_buffer : curl_easy_strerror(code);
+    std::string text = attempt.error_buffer[0] != '\0' ? attempt.error_buffer : curl_easy_strerror(code);
     text = snippet(text);
-    if (request.stalled) {
+    if (attempt.stalled) {
       text = "no byte received for " + std::to_string(options.stall_timeout_s) + " s (stall timeout)";
     }
     switch (code) {
@@ -268,33 +271,33 @@ Verdict judge_transfer(Request& request, CURLcode code, long status, const Execu
   if (status < 200 || status >= 300) {
     std::string detail;
     RequestRecord scratch;
-    const auto parsed = parse_response(request.api.kind, request.response, scratch);
-    detail = parsed.status == ParseStatus::api_error ? parsed.message : request.response;
+    const auto parsed = parse_response(request.api.kind, attempt.response, scratch);
+    detail = parsed.status == ParseStatus::api_error ? parsed.message : attempt.response;
     std::string error = "HTTP " + std::to_string(status);
     if (!detail.empty()) error += ": " + snippet(detail);
     const Outcome outcome = status == 429 ? Outcome::rate_limited : Outcome::http_status;
     return {outcome, retry_for_status(static_cast<int>(status)), std::move(error)};
   }
   RequestRecord& record = request.record;
-  if (request.mode == Request::Mode::sse) {
-    if (request.stream.has_error()) {
-      const auto& error = request.stream.error();
+  if (attempt.mode == Attempt::Mode::sse) {
+    if (attempt.stream.has_error()) {
+      const auto& error = attempt.stream.error();
       if (error.status == ParseStatus::malformed) {
         return {Outcome::parse, Retry::yes, snippet(error.message)};
       }
       return {error.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,
               "error in stream: " + snippet(error.message)};
     }
-    if (!request.stream.complete()) {
+    if (!attempt.stream.complete()) {
       return {Outcome::parse, Retry::yes, "stream ended before [DONE] and without a finish_reason"};
     }
-    request.stream.finish(record);
+    attempt.stream.finish(record);
   } else {
-    const auto parsed = parse_response(request.api.kind, request.response, record);
+    const auto parsed = parse_response(request.api.kind, attempt.response, record);
     if (parsed.status == ParseStatus::malformed) {
       return {Outcome::parse, Retry::yes,
-              parsed.message + " (" + std::to_string(request.response.size()) + " bytes: " +
-                  snippet(request.response) + ")"};
+              parsed.message + " (" + std::to_string(attempt.response.size()) + " bytes: " +
+                  snippet(attempt.response) + ")"};
     }
     if (parsed.status == ParseStatus::api_error) {
       return {parsed.error_code == 429 ? Outcome::rate_limited : Outcome::http_status, Retry::yes,

@@ -1,6 +1,7 @@
 #pragma once
 // One attempt of a request on a libcurl easy handle: the executor's transfer layer.
 //   - Request: what a submitted request carries through its attempts (slots are recycled).
+//   - Attempt: an easy handle and the state of one attempt on it (pooled, one per transfer).
 //   - begin_attempt: resets the attempt's state and sets the easy handle up (URL, headers,
 //     body, timeouts, the response cap) with the callbacks that fill the state: headers
 //     (content type, rate-limit headers), the body or SSE events, each capped; the callbacks
@@ -36,7 +37,7 @@ SteadyClock::duration seconds(double s);
 // carry a credential).
 std::string loggable_url(std::string_view url);
 
-// One submitted request and the state of its current attempt. Slots are recycled.
+// One submitted request, queued, waiting out a back-off or in flight. Slots are recycled.
 struct Request {
   std::uint64_t id = 0;
   ApiRequest api;
@@ -55,9 +56,19 @@ struct Request {
   std::vector<std::pair<std::uint64_t, Executor::Callback>> followers;  // identical requests (id, callback)
   Outcome failure = Outcome::ok;  // of the last failed attempt
   std::string failure_text;
+};
 
-  // Current attempt.
+// One attempt on the wire: a libcurl easy handle (kept across attempts, so libcurl keeps its
+// connections) and what its callbacks gather. The executor pools them, one per request in
+// flight at most, so a queued request carries none of this. `request` is set while in flight.
+struct Attempt {
+  Attempt();
+  ~Attempt();  // cleans the easy handle up (the executor removes it from the multi handle first)
+  Attempt(const Attempt&) = delete;
+  Attempt& operator=(const Attempt&) = delete;
+
   CURL* easy = nullptr;
+  Request* request = nullptr;
   std::size_t active_index = 0;  // position in Impl::active while in flight
   SteadyTime last_activity{};    // attempt start or last byte received (stall timeout)
   bool stalled = false;
@@ -75,11 +86,10 @@ struct Request {
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
-// A fresh slot whose SSE parser is capped at `max_response_bytes` (or its own default, if lower).
-std::unique_ptr<Request> new_request(std::size_t max_response_bytes);
-
-// Prepares the next attempt of `request` (attempts already counted) on `easy`, started at `now`.
-void begin_attempt(Request& request, CURL* easy, const ExecutorOptions& options, SteadyTime now);
+// Prepares `attempt` for the next attempt of `request` (attempts already counted), started at
+// `now`: resets what the callbacks gather and sets the easy handle up. The SSE parser is capped
+// at options.max_response_bytes (or its own default, if lower).
+void begin_attempt(Request& request, Attempt& attempt, const ExecutorOptions& options, SteadyTime now);
 
 struct Verdict {
   Outcome outcome = Outcome::ok;
@@ -88,7 +98,7 @@ struct Verdict {
 };
 
 // The verdict on a finished attempt: libcurl's `code`, the HTTP `status`, and what the callbacks
-// gathered. An ok chat or embeddings answer is parsed into request.record.
-Verdict judge_transfer(Request& request, CURLcode code, long status, const ExecutorOptions& options);
+// gathered. An ok chat or embeddings answer is parsed into attempt.request->record.
+Verdict judge_transfer(Attempt& attempt, CURLcode code, long status, const ExecutorOptions& options);
 
 }  // namespace llmbench::http::detail
