@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <set>
@@ -280,6 +281,35 @@ TEST_CASE("executor: a streamed answer keeps reasoning apart and orders its timi
   }
   CHECK(head_before_token >= 12);
   CHECK(with_reasoning > 0);
+}
+
+TEST_CASE("executor: requests sent one after another on one reused handle each start from a clean attempt",
+          "[http][executor]") {
+  Server server;
+  ExecutorOptions options = fast_options();
+  options.concurrency = 1;  // one transfer at a time: every attempt reuses the same pooled handle
+  Executor executor(options);
+  std::map<std::uint64_t, RequestRecord> by_id;  // a retried request completes after later ones
+  const auto keep = [&](RequestRecord&& record) { by_id[record.id] = std::move(record); };
+  executor.submit(chat(server.url, kQuestion, {}, Stream::yes), keep);
+  executor.submit(chat(server.url, "rate limit me once", {{"X-Sim-Fault", "429"}}), keep);
+  executor.submit(chat(server.url, "cut me short once", {{"X-Sim-Fault", "truncate"}}), keep);
+  executor.submit(chat(server.url, kQuestion), keep);
+  executor.run();
+  REQUIRE(by_id.size() == 4);
+  std::vector<RequestRecord> records;  // in submission order
+  for (auto& [id, record] : by_id) records.push_back(std::move(record));
+  for (const auto& record : records) {
+    REQUIRE(record.outcome == Outcome::ok);
+    CHECK_FALSE(record.content.empty());
+    CHECK(record.finish_reason == "stop");
+    CHECK(record.timings.first_byte_ms <= record.timings.done_ms);
+  }
+  CHECK(records[1].attempts == 2);
+  CHECK(records[2].attempts == 2);
+  // The last one is a plain answer, read as a body although the first attempt streamed.
+  CHECK(records[3].attempts == 1);
+  CHECK(records[3].timings.first_token_ms == records[3].timings.first_byte_ms);
 }
 
 TEST_CASE("executor: embeddings come back in input order, and models are listed", "[http][executor]") {
