@@ -3,7 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -56,4 +58,44 @@ TEST_CASE("job feeder: once a stop is requested no further job is made, though a
   CHECK(executor.stop_requested());
   CHECK(ok == 2);
   CHECK(made == 2);  // the window; their completions made nothing more
+}
+
+TEST_CASE("job feeder: jobs of several requests each are started a window at a time, each after one "
+          "finishes, and every job runs",
+          "[job_feeder]") {
+  sim::SimOptions sim_options;
+  sim_options.models = {{"sim-feed", 0.7}};
+  sim::Simulator sim(sim_options);
+  sim.start();
+  http::ExecutorOptions options;
+  options.concurrency = 8;
+  options.retries = 0;
+  options.timeout_s = 10;
+  http::Executor executor(options);
+  const int jobs = 12, window = 3;
+  int started = 0, running = 0, most_running = 0, answers = 0;
+  run::feed_jobs(executor, window, [&](std::function<void()> finished) {
+    if (started == jobs) return false;
+    const int job = started++;
+    if (job % 4 == 3) {  // a job with nothing left to do finishes at once
+      finished();
+      return true;
+    }
+    most_running = std::max(most_running, ++running);
+    // Two requests, the second sent when the first is answered; the job ends with it.
+    executor.submit(slow_chat(sim.base_url(), job), [&, job, finished](http::RequestRecord&& first) {
+      answers += first.ok() ? 1 : 0;
+      executor.submit(slow_chat(sim.base_url(), 100 + job), [&, finished](http::RequestRecord&& second) {
+        answers += second.ok() ? 1 : 0;
+        --running;
+        finished();
+      });
+    });
+    return true;
+  });
+  CHECK(started == window);
+  executor.run();
+  CHECK(started == jobs);
+  CHECK(answers == 2 * 9);
+  CHECK(most_running == window);
 }

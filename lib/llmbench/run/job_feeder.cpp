@@ -31,7 +31,37 @@ struct Feeder {
   }
 };
 
+// feed_jobs()'s state: a job that finishes inside start() (nothing left to do) frees its slot
+// to the loop already running, so no call nests deeper than one job.
+struct JobFeeder {
+  http::Executor& executor;
+  std::size_t window;
+  StartJob start;
+  std::size_t running = 0;
+  bool exhausted = false, pumping = false;
+
+  static void pump(const std::shared_ptr<JobFeeder>& self) {
+    if (self->pumping) return;
+    self->pumping = true;
+    while (!self->exhausted && self->running < self->window && !self->executor.stop_requested()) {
+      ++self->running;
+      if (!self->start([self] {
+            --self->running;
+            pump(self);
+          })) {
+        --self->running;
+        self->exhausted = true;
+      }
+    }
+    self->pumping = false;
+  }
+};
+
 }  // namespace
+
+void feed_jobs(http::Executor& executor, std::size_t window, StartJob start) {
+  JobFeeder::pump(std::make_shared<JobFeeder>(JobFeeder{executor, window, std::move(start)}));
+}
 
 void feed(http::Executor& executor, std::size_t window, NextJob next) {
   auto feeder = std::make_shared<Feeder>(Feeder{executor, std::move(next)});

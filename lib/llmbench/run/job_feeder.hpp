@@ -23,6 +23,15 @@ using NextJob = std::function<bool(http::ApiRequest& request, http::Executor::Ca
 
 void feed(http::Executor& executor, std::size_t window, NextJob next);
 
+// Jobs of several requests each (an answer and the judgements of it), fed a window at a time:
+// StartJob starts the next job and returns true, or returns false when there are none left.
+// The job calls `finished` once when it has written its last record; a job that never does
+// (it was cancelled) keeps its slot, so nothing more is started after a stop. `finished` may
+// be called inside StartJob (a job with nothing left to do). Same threading as feed().
+using StartJob = std::function<bool(std::function<void()> finished)>;
+
+void feed_jobs(http::Executor& executor, std::size_t window, StartJob start);
+
 // The window a sweep feeds with: a few requests queued per request in flight, so the executor
 // never waits for work.
 std::size_t feed_window(int concurrency);

@@ -7,6 +7,7 @@
 
 #include "llmbench/metrics/classification.hpp"
 #include "llmbench/records/fields.hpp"
+#include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tasks/verdict.hpp"
 #include "llmbench/tiers/rag_answer_jobs.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
@@ -81,29 +82,47 @@ std::vector<data::ItemSet> JudgeReliabilityTier::item_sets() const { return {con
 void JudgeReliabilityTier::submit(http::Executor& executor, const run::ModelMatrix& models,
                                   const std::set<std::string>& done, RecordSink sink) {
   SharedRequests& requests = context_->requests(executor);
-  for (const auto& judge : models.judges) {
-    for (const auto& item : context_->dataset().items) {
-      if (item.ground_truth_answer.empty()) continue;
-      const tasks::TemplateValues values{item.question, item.chunk_text, item.ground_truth_answer,
-                                         item.ground_truth_answer};
-      const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
-      for (int rep = 0; rep < repeats(); ++rep) {
-        const std::string key = fmt::format("tier_judge|{}|judge={}|r{}", item.id, judge.id, rep);
-        if (done.count(key)) continue;
-        http::ApiRequest request = run::chat_request(judge, prompt);
-        request.repeat_index = rep;
-        requests.submit(std::move(request), [key, judge, prompt, rep, &item, sink](const http::RequestRecord& rec) {
-          if (rec.outcome == http::Outcome::cancelled) return;
-          json r = rag_item_fields(item);
-          r.update(judge_record(key, judge, "faithfulness", prompt, rec));
-          r[field::kRepeat] = rep;
-          r[field::kJudgedModel] = nullptr;
-          r["judged"] = "reference";
-          sink(std::move(r));
-        });
-      }
-    }
-  }
+  const auto& items = context_->dataset().items;
+  // One job a verdict (judge j, item i, repeat rep), made as earlier ones finish.
+  std::size_t j = 0, i = 0;
+  int rep = 0;
+  run::feed_jobs(executor, run::feed_window(context_->options().concurrency),
+                 [this, &requests, &models, &done, &items, sink, j, i, rep](std::function<void()> finished) mutable {
+                   for (;; ++rep) {
+                     if (rep == repeats()) rep = 0, ++i;
+                     if (i == items.size()) i = 0, ++j;
+                     if (j >= models.judges.size() || items.empty()) return false;
+                     if (items[i].ground_truth_answer.empty()) {
+                       rep = repeats() - 1;
+                       continue;
+                     }
+                     if (!done.count(key(items[i], models.judges[j], rep))) break;
+                   }
+                   const auto& judge = models.judges[j];
+                   const auto& item = items[i];
+                   const tasks::TemplateValues values{item.question, item.chunk_text, item.ground_truth_answer,
+                                                      item.ground_truth_answer};
+                   const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
+                   http::ApiRequest request = run::chat_request(judge, prompt);
+                   request.repeat_index = rep;
+                   requests.submit(std::move(request), [key = key(item, judge, rep), judge, prompt, rep = rep, &item, sink,
+                                                        finished = std::move(finished)](const http::RequestRecord& rec) {
+                     if (rec.outcome == http::Outcome::cancelled) return;
+                     json r = rag_item_fields(item);
+                     r.update(judge_record(key, judge, "faithfulness", prompt, rec));
+                     r[field::kRepeat] = rep;
+                     r[field::kJudgedModel] = nullptr;
+                     r["judged"] = "reference";
+                     sink(std::move(r));
+                     finished();
+                   });
+                   ++rep;
+                   return true;
+                 });
+}
+
+std::string JudgeReliabilityTier::key(const data::RagItem& item, const config::ResolvedModel& judge, int rep) {
+  return fmt::format("tier_judge|{}|judge={}|r{}", item.id, judge.id, rep);
 }
 
 json judge_reliability_metrics(const std::vector<const json*>& records) {
@@ -161,42 +180,64 @@ json JudgePipelineTier::datasets_json() const {
                        {"items_total", p.items_total}, {"items_selected", p.items.size()}}});
 }
 
+namespace {
+
+// The production judge `id`'s verdict on a pipeline item, as its record.
+json pipeline_record(const std::string& key, const std::string& id, const data::JudgePipelineItem& item,
+                     const std::vector<http::ChatMessage>& prompt, const http::RequestRecord& rec) {
+  json r = run::verdict_request_fields(rec);
+  r.update({{field::kTask, "judge_pipeline"}, {field::kItemId, item.id}, {field::kKey, key}, {field::kModel, id},
+            {field::kRole, "production_judge"}, {field::kProductionJudgeModel, id}, {field::kRepeat, 0},
+            {field::kQuestion, item.question}, {field::kContext, item.context}, {"answer", item.answer},
+            {field::kReference, item.rationale}, {field::kGold, show_word(item.ground_truth_show)},
+            {"ground_truth_show", item.ground_truth_show}, {field::kPrompt, run::messages_json(prompt)},
+            {field::kResponse, rec.content}, {field::kReasoning, rec.reasoning}, {field::kExtracted, nullptr},
+            {field::kParsed, false}, {field::kCorrect, nullptr}});
+  if (run::verdict_request_failed(rec)) return r;
+  const tasks::ShowVerdict v = tasks::parse_show_verdict(rec.content);
+  if (!v.ok()) {
+    r[field::kErrorKind] = error_kind::kUnparsedVerdict;
+    r[field::kError] = "the production judge's reply does not start with Yes or No";
+  } else {
+    const bool show = v.show == metrics::Show::yes;
+    r[field::kExtracted] = show_word(show);
+    r[field::kParsed] = true;
+    r[field::kCorrect] = show == item.ground_truth_show;
+    r["reason"] = v.reason;
+  }
+  return r;
+}
+
+}  // namespace
+
 void JudgePipelineTier::submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
                                RecordSink sink) {
   SharedRequests& requests = context_->requests(executor);
-  for (const auto& judge : models.production_judges) {
-    for (const auto& item : context_->pipeline().items) {
-      const std::string key = fmt::format("tier_judge_pipeline|{}|pj={}", item.id, judge.id);
-      if (done.count(key)) continue;
-      const tasks::TemplateValues values{item.question, item.context, item.answer, ""};
-      const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
-      requests.submit(run::chat_request(judge, prompt), [key, id = judge.id, prompt, &item, sink](const http::RequestRecord& rec) {
-        if (rec.outcome == http::Outcome::cancelled) return;
-        json r = run::verdict_request_fields(rec);
-        r.update({{field::kTask, "judge_pipeline"}, {field::kItemId, item.id}, {field::kKey, key}, {field::kModel, id},
-                  {field::kRole, "production_judge"}, {field::kProductionJudgeModel, id}, {field::kRepeat, 0},
-                  {field::kQuestion, item.question}, {field::kContext, item.context}, {"answer", item.answer},
-                  {field::kReference, item.rationale}, {field::kGold, show_word(item.ground_truth_show)},
-                  {"ground_truth_show", item.ground_truth_show}, {field::kPrompt, run::messages_json(prompt)},
-                  {field::kResponse, rec.content}, {field::kReasoning, rec.reasoning}, {field::kExtracted, nullptr},
-                  {field::kParsed, false}, {field::kCorrect, nullptr}});
-        if (!run::verdict_request_failed(rec)) {
-          const tasks::ShowVerdict v = tasks::parse_show_verdict(rec.content);
-          if (!v.ok()) {
-            r[field::kErrorKind] = error_kind::kUnparsedVerdict;
-            r[field::kError] = "the production judge's reply does not start with Yes or No";
-          } else {
-            const bool show = v.show == metrics::Show::yes;
-            r[field::kExtracted] = show_word(show);
-            r[field::kParsed] = true;
-            r[field::kCorrect] = show == item.ground_truth_show;
-            r["reason"] = v.reason;
-          }
-        }
-        sink(std::move(r));
-      });
-    }
-  }
+  const auto& items = context_->pipeline().items;
+  // One job a verdict (production judge j, item i), made as earlier ones finish.
+  std::size_t j = 0, i = 0;
+  run::feed_jobs(executor, run::feed_window(context_->options().concurrency),
+                 [this, &requests, &models, &done, &items, sink, j, i](std::function<void()> finished) mutable {
+                   std::string key;
+                   for (;; ++i) {
+                     if (i == items.size()) i = 0, ++j;
+                     if (j >= models.production_judges.size() || items.empty()) return false;
+                     key = fmt::format("tier_judge_pipeline|{}|pj={}", items[i].id, models.production_judges[j].id);
+                     if (!done.count(key)) break;
+                   }
+                   const auto& judge = models.production_judges[j];
+                   const auto& item = items[i++];
+                   const std::vector<http::ChatMessage> prompt = {
+                       {"user", prompt_->fill({item.question, item.context, item.answer, ""})}};
+                   requests.submit(run::chat_request(judge, prompt),
+                                   [key, id = judge.id, prompt, &item, sink,
+                                    finished = std::move(finished)](const http::RequestRecord& rec) {
+                                     if (rec.outcome == http::Outcome::cancelled) return;
+                                     sink(pipeline_record(key, id, item, prompt, rec));
+                                     finished();
+                                   });
+                   return true;
+                 });
 }
 
 json pipeline_metrics(const std::vector<const json*>& records) {

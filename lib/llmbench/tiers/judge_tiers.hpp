@@ -38,6 +38,9 @@ class JudgeReliabilityTier final : public Tier {
   int repeats() const;
 
  private:
+  // The record key of `judge`'s verdict on `item`'s reference, repeat `rep`.
+  static std::string key(const data::RagItem& item, const config::ResolvedModel& judge, int rep);
+
   std::shared_ptr<RagContext> context_;
   const tasks::PromptTemplate* prompt_ = nullptr;
 };

@@ -1,6 +1,7 @@
 #include "llmbench/tiers/rag_answer_jobs.hpp"
 
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,7 @@ struct GroupState {
   int remaining = 0;
   SharedRequests* requests = nullptr;
   RecordSink sink;
+  std::function<void()> finished;  // called once the last pending record is written
 
   json base() const {
     json r = rag_item_fields(*group->item);
@@ -50,6 +52,7 @@ struct GroupState {
   void emit(json r) {
     pending.erase(r.value(field::kKey, std::string()));
     sink(std::move(r));
+    if (pending.empty() && finished) std::exchange(finished, nullptr)();
   }
   // An error record for a judgement or embedding whose answer failed.
   json upstream(const std::string& key, const std::string& why) const {
@@ -184,12 +187,16 @@ json judge_record(const std::string& key, const config::ResolvedModel& judge, co
 }
 
 void run_answer_group(std::shared_ptr<const AnswerGroup> group, SharedRequests& requests,
-                      const std::set<std::string>& done, RecordSink sink) {
+                      const std::set<std::string>& done, RecordSink sink, std::function<void()> finished) {
   auto st = std::make_shared<GroupState>();
   for (const auto& key : answer_group_keys(*group)) {
     if (!done.count(key)) st->pending.insert(key);
   }
-  if (st->pending.empty()) return;
+  if (st->pending.empty()) {
+    if (finished) finished();
+    return;
+  }
+  st->finished = std::move(finished);
   st->group = group;
   st->answers.resize(static_cast<std::size_t>(group->repeats));
   st->remaining = group->repeats;

@@ -14,6 +14,7 @@
 // Only records whose key is not in `done` are written; the answers are requested whenever
 // any record of the group is still to be written (the judges need them).
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -54,9 +55,11 @@ struct AnswerGroup {
 // Every record key the group writes.
 std::vector<std::string> answer_group_keys(const AnswerGroup& group);
 
-// Sends the group's requests through `requests` and writes its records to `sink`.
+// Sends the group's requests through `requests` and writes its records to `sink`; then calls
+// `finished` (if set) once: after its last record, or at once when every key is in `done`.
+// A group whose requests were cancelled never finishes.
 void run_answer_group(std::shared_ptr<const AnswerGroup> group, SharedRequests& requests,
-                      const std::set<std::string>& done, RecordSink sink);
+                      const std::set<std::string>& done, RecordSink sink, std::function<void()> finished = {});
 
 // Writes an error record for every key of the group not in `done` (used when the group
 // cannot start, e.g. its retrieval failed). error_kind "upstream".

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/records/fields.hpp"
+#include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tiers/rag_answer_metrics.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
 
@@ -115,22 +116,29 @@ void AnswerQualityTier::submit(http::Executor& executor, const run::ModelMatrix&
                                RecordSink sink) {
   SharedRequests& requests = context_->requests(executor);
   const int repeats = context_->options().consistency_runs;
-  for (const auto& gen : models.generation) {
-    for (const auto& item : context_->dataset().items) {
-      auto g = std::make_shared<AnswerGroup>();
-      g->key_prefix = fmt::format("tier_2|{}|gen={}", item.id, gen.id);
-      g->item = &item;
-      g->context = item.chunk_text;
-      g->messages = rag_answer_messages(*context_, item, item.chunk_text);
-      g->generation = gen;
-      g->repeats = repeats;
-      g->judges = models.judges;
-      g->asks = item.ground_truth_answer.empty() ? asks_without_reference_ : asks_with_reference_;
-      if (repeats > 1) g->embedders = models.embedding;
-      g->roles = {{field::kGenerationModel, gen.id}};
-      run_answer_group(g, requests, done, sink);
-    }
-  }
+  const auto& items = context_->dataset().items;
+  // The groups are made as earlier ones finish: (generation model m, item i) next.
+  std::size_t m = 0, i = 0;
+  run::feed_jobs(executor, run::feed_window(context_->options().concurrency),
+                 [this, &requests, &models, &done, &items, sink, repeats, m, i](std::function<void()> finished) mutable {
+                   if (i == items.size()) ++m, i = 0;
+                   if (m >= models.generation.size() || items.empty()) return false;
+                   const auto& gen = models.generation[m];
+                   const auto& item = items[i++];
+                   auto g = std::make_shared<AnswerGroup>();
+                   g->key_prefix = fmt::format("tier_2|{}|gen={}", item.id, gen.id);
+                   g->item = &item;
+                   g->context = item.chunk_text;
+                   g->messages = rag_answer_messages(*context_, item, item.chunk_text);
+                   g->generation = gen;
+                   g->repeats = repeats;
+                   g->judges = models.judges;
+                   g->asks = item.ground_truth_answer.empty() ? asks_without_reference_ : asks_with_reference_;
+                   if (repeats > 1) g->embedders = models.embedding;
+                   g->roles = {{field::kGenerationModel, gen.id}};
+                   run_answer_group(g, requests, done, sink, std::move(finished));
+                   return true;
+                 });
 }
 
 void AnswerQualityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&, json& model_runs) const {
@@ -241,54 +249,66 @@ json EndToEndTier::datasets_json() const { return json::array({rag_datasets_entr
 
 std::vector<data::ItemSet> EndToEndTier::item_sets() const { return {context_->gold_answers()}; }
 
+std::shared_ptr<AnswerGroup> EndToEndTier::group(const config::ResolvedModel& gen, const data::RagItem& item,
+                                                 const config::ResolvedModel& emb, const run::ModelMatrix& models) const {
+  auto g = std::make_shared<AnswerGroup>();
+  g->key_prefix = fmt::format("tier_3|{}|gen={}|emb={}", item.id, gen.id, emb.id);
+  g->item = &item;
+  g->generation = gen;
+  g->repeats = context_->options().consistency_runs;
+  g->judges = models.judges;
+  if (!item.ground_truth_answer.empty()) g->asks = {e2e_};
+  g->embedders = {emb};
+  g->embed_reference = EmbedReference::yes;
+  g->roles = {{field::kGenerationModel, gen.id}, {field::kEmbeddingModel, emb.id}};
+  return g;
+}
+
 void EndToEndTier::submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
                           RecordSink sink) {
-  const int repeats = context_->options().consistency_runs;
   const auto top_k = static_cast<std::size_t>(context_->options().top_k);
+  const auto& items = context_->dataset().items;
   for (const auto& emb : models.embedding) {
-    // The groups are built once the retrieval is known; their keys tell whether any is pending.
-    std::vector<std::shared_ptr<AnswerGroup>> groups;
+    // Retrieval is asked only when some record of this embedding model is still to be written.
     bool pending = false;
     for (const auto& gen : models.generation) {
-      for (const auto& item : context_->dataset().items) {
-        auto g = std::make_shared<AnswerGroup>();
-        g->key_prefix = fmt::format("tier_3|{}|gen={}|emb={}", item.id, gen.id, emb.id);
-        g->item = &item;
-        g->generation = gen;
-        g->repeats = repeats;
-        g->judges = models.judges;
-        if (!item.ground_truth_answer.empty()) g->asks = {e2e_};
-        g->embedders = {emb};
-        g->embed_reference = EmbedReference::yes;
-        g->roles = {{field::kGenerationModel, gen.id}, {field::kEmbeddingModel, emb.id}};
-        for (const auto& key : answer_group_keys(*g)) pending = pending || !done.count(key);
-        groups.push_back(std::move(g));
+      for (const auto& item : items) {
+        for (const auto& key : answer_group_keys(*group(gen, item, emb, models))) pending = pending || !done.count(key);
       }
     }
     if (!pending) continue;
-    auto done_then = std::make_shared<const std::set<std::string>>(done);
     retrieve(*context_, executor, emb, context_->questions(), top_k, 0,
-             [this, groups, &executor, done_then, sink](const Retrieval& retrieval) {
+             [this, &executor, &models, &done, &items, &emb, sink](const Retrieval& retrieval) {
                if (retrieval.error_kind == "cancelled") return;
-               const auto& items = context_->dataset().items;
-               const auto& chunks = context_->chunks().chunks;
-               for (const auto& g : groups) {
-                 if (!retrieval.ok()) {
-                   fail_answer_group(*g, *done_then, "retrieval failed: " + retrieval.error, sink);
-                   continue;
-                 }
-                 const auto index = static_cast<std::size_t>(g->item - items.data());
-                 std::vector<const data::Chunk*> picked;
-                 json ids = json::array();
-                 for (const auto& s : retrieval.ranked[index]) {
-                   picked.push_back(&chunks[s.index]);
-                   ids.push_back(chunks[s.index].chunk_id);
-                 }
-                 g->context = format_retrieved(picked);
-                 g->messages = rag_answer_messages(*context_, *g->item, g->context);
-                 g->gen_extra = {{"retrieved_chunk_ids", ids}, {"relevant", g->item->relevant_chunk_ids}};
-                 run_answer_group(g, context_->requests(executor), *done_then, sink);
-               }
+               // The groups (generation model m, item i) are made as earlier ones finish.
+               auto ranked = std::make_shared<const Retrieval>(retrieval);
+               std::size_t m = 0, i = 0;
+               run::feed_jobs(executor, run::feed_window(context_->options().concurrency),
+                              [this, &executor, &models, &done, &items, &emb, sink, ranked, m,
+                               i](std::function<void()> finished) mutable {
+                                if (i == items.size()) ++m, i = 0;
+                                if (m >= models.generation.size() || items.empty()) return false;
+                                const auto& item = items[i];
+                                auto g = group(models.generation[m], item, emb, models);
+                                if (!ranked->ok()) {
+                                  ++i;
+                                  fail_answer_group(*g, done, "retrieval failed: " + ranked->error, sink);
+                                  finished();
+                                  return true;
+                                }
+                                const auto& chunks = context_->chunks().chunks;
+                                std::vector<const data::Chunk*> picked;
+                                json ids = json::array();
+                                for (const auto& s : ranked->ranked[i++]) {
+                                  picked.push_back(&chunks[s.index]);
+                                  ids.push_back(chunks[s.index].chunk_id);
+                                }
+                                g->context = format_retrieved(picked);
+                                g->messages = rag_answer_messages(*context_, item, g->context);
+                                g->gen_extra = {{"retrieved_chunk_ids", ids}, {"relevant", item.relevant_chunk_ids}};
+                                run_answer_group(g, context_->requests(executor), done, sink, std::move(finished));
+                                return true;
+                              });
              });
   }
 }

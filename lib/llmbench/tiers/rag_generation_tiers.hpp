@@ -64,6 +64,10 @@ class EndToEndTier final : public Tier {
                  nlohmann::json& model_runs) const override;
 
  private:
+  // The group of (gen, item) with embedding model `emb`, before its retrieval is known.
+  std::shared_ptr<AnswerGroup> group(const config::ResolvedModel& gen, const data::RagItem& item,
+                                     const config::ResolvedModel& emb, const run::ModelMatrix& models) const;
+
   std::shared_ptr<RagContext> context_;
   JudgeAsk e2e_;
 };
