@@ -122,11 +122,7 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
 
 void on_sse_event(Request& request, const SseEvent& event) {
   if (request.stream.has_error()) return;
-  const auto result = request.stream.on_data(event.data);
-  if (result == ChatStreamAccumulator::Event::first_token &&
-      request.record.timings.first_token_ms < 0) {
-    request.record.timings.first_token_ms = ms_between(request.submitted, SteadyClock::now());
-  }
+  request.stream.on_data(event.data, ms_between(request.submitted, SteadyClock::now()));
 }
 
 curl_slist* build_headers(const Request& request) {
@@ -301,7 +297,6 @@ Verdict judge_transfer(Request& request, CURLcode code, long status, const Execu
               "error in body: " + snippet(parsed.message)};
     }
   }
-  if (record.timings.first_token_ms < 0) record.timings.first_token_ms = record.timings.first_byte_ms;
   if (request.api.kind == ApiKind::chat && record.finish_reason == "length" && record.content.empty()) {
     return {Outcome::truncated, Retry::no,
             "finish_reason \"length\" with empty content: raise max_tokens"};
