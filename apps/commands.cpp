@@ -108,6 +108,9 @@ void add_session_flags(CLI::App& cmd, run::SessionOptions& options, SessionFlags
                  "separated (-M temperature=0.2 -M max_tokens=256); values are JSON when they parse "
                  "(numbers, true/false, [..], {..}), else strings; model, messages, stream are refused")
       ->allow_extra_args(false);
+  cmd.add_flag("--stream", options.stream,
+               "Stream every chat model's answers (as stream: true on a model does) and record time to "
+               "first token, to first answer token, inter-token latency and time per output token");
   cmd.add_option("--output", flags.output,
                  "What stdout holds: text (the plan and the summary) or json (only the run record as "
                  "stored in benchmark_runs.json, at the end; the plan and summary go to stderr)")

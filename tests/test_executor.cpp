@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -99,7 +100,7 @@ double seconds_since(Clock::time_point start) {
 
 }  // namespace
 
-TEST_CASE("executor: a plain chat request returns the answer, usage and ordered timings", "[http][executor]") {
+TEST_CASE("executor: a plain chat request returns the answer, usage and ordered timings, and no token times", "[http][executor]") {
   Server server;
   const auto record = run_one(chat(server.url, "Say something plain."));
   REQUIRE(record.outcome == Outcome::ok);
@@ -110,7 +111,8 @@ TEST_CASE("executor: a plain chat request returns the answer, usage and ordered 
   CHECK(record.usage.completion_tokens > 0);
   CHECK(record.timings.sent_ms >= 0);
   CHECK(record.timings.first_byte_ms >= record.timings.sent_ms);
-  CHECK(record.timings.first_token_ms == record.timings.first_byte_ms);
+  CHECK(record.timings.first_token_ms == -1);  // a whole response has no token times
+  CHECK(record.timings.token_ms.empty());
   CHECK(record.timings.done_ms >= record.timings.first_byte_ms);
 }
 
@@ -259,6 +261,7 @@ TEST_CASE("executor: a streamed answer keeps reasoning apart and orders its timi
   executor.run();
   REQUIRE(records.size() == 24);
   int with_reasoning = 0;
+  int answer_after_reasoning = 0;
   int head_before_token = 0;
   for (const auto& record : records) {
     REQUIRE(record.outcome == Outcome::ok);
@@ -277,10 +280,22 @@ TEST_CASE("executor: a streamed answer keeps reasoning apart and orders its timi
     // The head arrives ttft before the first token; a loop held up by a loaded machine may
     // read both at once, so this holds for most requests rather than each.
     if (t.first_token_ms - t.first_byte_ms >= 20) ++head_before_token;
-    if (!record.reasoning.empty()) ++with_reasoning;
+    // Every chunk's arrival, in order, from the first token; the answer begins after the
+    // reasoning (the simulator streams reasoning_content first).
+    REQUIRE_FALSE(t.token_ms.empty());
+    CHECK(t.token_ms.front() == t.first_token_ms);
+    CHECK(std::is_sorted(t.token_ms.begin(), t.token_ms.end()));
+    CHECK(t.token_ms.back() <= t.done_ms);
+    CHECK(t.first_answer_ms >= t.first_token_ms);
+    if (!record.reasoning.empty()) {
+      ++with_reasoning;
+      // Chunks read together arrive at one time, so this holds for most rather than each.
+      if (t.first_answer_ms > t.first_token_ms) ++answer_after_reasoning;
+    }
   }
   CHECK(head_before_token >= 12);
   CHECK(with_reasoning > 0);
+  CHECK(answer_after_reasoning * 2 >= with_reasoning);
 }
 
 TEST_CASE("executor: requests sent one after another on one reused handle each start from a clean attempt",

@@ -165,29 +165,66 @@ TEST_CASE("openai: a models list gives the model ids", "[http][openai]") {
 TEST_CASE("openai: a stream accumulates deltas, reasoning, finish_reason and usage", "[http][openai]") {
   ChatStreamAccumulator stream;
   using Event = ChatStreamAccumulator::Event;
-  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})") == Event::none);
-  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"reasoning_content":"let me see"}}]})") ==
-        Event::first_token);
-  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"content":"<think>more</think>Hel"}}]})") ==
-        Event::none);
-  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]})") ==
-        Event::none);
-  CHECK(stream.on_data(R"({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}})") ==
+  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})", 1) == Event::none);
+  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"reasoning_content":"let me see"}}]})", 2) ==
+        Event::token);
+  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"content":"<think>more</think>Hel"}}]})", 3) ==
+        Event::token);
+  CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]})", 4) ==
+        Event::token);
+  CHECK(stream.on_data(R"({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}})", 5) ==
         Event::none);
   CHECK_FALSE(stream.saw_done());
   CHECK(stream.complete());
-  CHECK(stream.on_data("[DONE]") == Event::done);
+  CHECK(stream.on_data("[DONE]", 6) == Event::done);
   RequestRecord record;
   stream.finish(record);
   CHECK(record.content == "Hello");
   CHECK(record.reasoning == "let me see\nmore");
   CHECK(record.finish_reason == "stop");
   CHECK(record.usage.completion_tokens == 2);
+  CHECK(record.timings.token_ms == std::vector<double>{2, 3, 4});
+  CHECK(record.timings.first_token_ms == 2);
+  CHECK(record.timings.first_answer_ms == 3);  // "Hel" follows the think block in the same chunk
+}
+
+TEST_CASE("openai: the answer of a stream begins after its reasoning, however the reasoning is sent", "[http][openai]") {
+  using Event = ChatStreamAccumulator::Event;
+  auto times = [](const std::vector<std::string>& contents) {
+    ChatStreamAccumulator stream;
+    double at = 10;
+    for (const std::string& content : contents) {
+      const json chunk = {{"choices", {{{"index", 0}, {"delta", {{"content", content}}}}}}};
+      const Event event = stream.on_data(chunk.dump(), at);
+      CHECK(event == (content.empty() ? Event::none : Event::token));
+      at += 10;
+    }
+    CHECK(stream.on_data(R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})", at) == Event::none);
+    RequestRecord record;
+    stream.finish(record);
+    return record.timings;
+  };
+  // A <think> block split over chunks, then whitespace, then the answer.
+  Timings t = times({"<thi", "nk>step one", " step two</th", "ink>\n\n", "", "B"});
+  CHECK(t.first_token_ms == 10);
+  CHECK(t.first_answer_ms == 60);
+  CHECK(t.token_ms.size() == 5);
+  // The opening tag was in the prompt template: everything before </think> is reasoning.
+  t = times({"reasoning here", "</think>", " The answer", " is B"});
+  CHECK(t.first_answer_ms == 30);
+  // No reasoning: the first text is the answer.
+  t = times({"  ", "Answer: C"});
+  CHECK(t.first_token_ms == 10);
+  CHECK(t.first_answer_ms == 20);
+  // An unclosed think block holds no answer.
+  t = times({"<think>still thinking"});
+  CHECK(t.first_token_ms == 10);
+  CHECK(t.first_answer_ms == -1);
 }
 
 TEST_CASE("openai: an error object inside a stream is an error", "[http][openai]") {
   ChatStreamAccumulator stream;
-  CHECK(stream.on_data(R"({"error":{"message":"model crashed"}})") == ChatStreamAccumulator::Event::error);
+  CHECK(stream.on_data(R"({"error":{"message":"model crashed"}})", 0) == ChatStreamAccumulator::Event::error);
   CHECK(stream.has_error());
   CHECK(stream.error().message == "model crashed");
   CHECK_FALSE(stream.complete());

@@ -65,6 +65,7 @@ json options_json(const ArenaOptions& o) {
           {"timeout_s", o.timeout_s},
           {"timeout_given", o.timeout_given},
           {"model_args", o.model_args},
+          {"stream", o.stream},
           {"config", o.config}};
 }
 

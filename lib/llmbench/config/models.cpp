@@ -18,8 +18,8 @@ namespace {
 const std::vector<std::string> kTopKeys = {"providers", "models", "roles"};
 const std::vector<std::string> kProviderKeys = {"base_url", "api_key_env", "max_concurrency", "rpm",
                                                 "tpm",      "headers",     "timeout_s"};
-const std::vector<std::string> kModelKeys = {"id",    "provider", "model",       "params",
-                                             "price", "kind",     "sim_accuracy"};
+const std::vector<std::string> kModelKeys = {"id",   "provider",     "model", "params", "price",
+                                             "kind", "sim_accuracy", "stream"};
 const std::vector<std::string> kPriceKeys = {"input_per_mtok", "output_per_mtok"};
 const std::vector<std::string> kRoleKeys = {"generation", "judge", "production_judge", "embedding"};
 
@@ -100,6 +100,15 @@ class Loader {
     }
     if (value < 0) fail(node, where + ": " + field + " must not be negative; use 0 for no limit");
     return value;
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& field, const std::string& where) const {
+    if (node.IsScalar()) {
+      const std::string text = node.as<std::string>();
+      if (text == "true") return true;
+      if (text == "false") return false;
+    }
+    fail(node, where + ": " + field + " must be true or false");
   }
 
   void load_providers(const YAML::Node& node, ModelsConfig& config) {
@@ -232,6 +241,7 @@ class Loader {
         m.params = to_json(entry["params"]);
         check_params(entry["params"], where);
       }
+      if (entry["stream"]) m.stream = boolean(entry["stream"], "stream", where);
       if (entry["price"] && !entry["price"].IsNull()) {
         const YAML::Node& price = entry["price"];
         if (!price.IsMap()) {
@@ -263,6 +273,12 @@ class Loader {
   }
 
   void check_params(const YAML::Node& params, const std::string& where) const {
+    for (const char* key : {"stream", "stream_options"}) {
+      if (params[key]) {
+        fail(params[key], where + ": params." + key + " is set by llmbench, not sent as given; write "
+                          "stream: true on the model (or pass --stream) to stream its answers");
+      }
+    }
     for (const char* key : {"temperature", "top_p", "max_tokens", "seed", "presence_penalty",
                             "frequency_penalty"}) {
       if (!params[key]) continue;

@@ -255,6 +255,7 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
     r.price = m->price;
     r.kind = m->kind;
     r.sim_accuracy = m->sim_accuracy;
+    r.stream = m->stream;
     r.limits = p.limits;
     r.defined_at = config_.path.string() + ":" + std::to_string(m->line);
     r.endpoint.provider = p.name;
@@ -271,6 +272,7 @@ ResolvedModel Registry::resolve(Role role, const std::string& model_id) const {
                      p.api_key_env, role_name, fallback->defined_at.substr(4));
         fallback->api_model = m->api_model;
         fallback->params = m->params;
+        fallback->stream = m->stream;
         if (m->kind) fallback->kind = m->kind;
         return *fallback;
       } else {

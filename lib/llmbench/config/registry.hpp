@@ -50,6 +50,7 @@ struct ModelConfig {
   std::optional<Price> price;
   std::optional<ModelKind> kind;        // `kind:`; unset = not said
   std::optional<double> sim_accuracy;  // only on sim:// providers, in [0,1]
+  bool stream = false;                 // `stream: true`: chat answers are streamed (SSE)
   int line = 0;
 };
 
@@ -81,6 +82,7 @@ struct ResolvedModel {
   std::string defined_at;  // "configs/models.yaml:12" or "env GENERATION_API_URL"
   std::optional<ModelKind> kind;
   std::optional<double> sim_accuracy;
+  bool stream = false;  // chat requests ask for a streamed answer
 };
 
 // A role's endpoint from the model-lab variables, without the key's value (safe to show).

@@ -271,7 +271,7 @@ ParseResult parse_response(ApiKind kind, std::string_view body, RequestRecord& r
   return malformed("unknown request kind");
 }
 
-ChatStreamAccumulator::Event ChatStreamAccumulator::on_data(std::string_view data) {
+ChatStreamAccumulator::Event ChatStreamAccumulator::on_data(std::string_view data, double at_ms) {
   if (trim(data) == "[DONE]") {
     saw_done_ = true;
     return Event::done;
@@ -301,14 +301,49 @@ ChatStreamAccumulator::Event ChatStreamAccumulator::on_data(std::string_view dat
     const auto finish = choice.find("finish_reason");
     if (finish != choice.end() && finish->is_string()) finish_reason_ = finish->get<std::string>();
   }
-  if (token && !saw_token_) {
-    saw_token_ = true;
-    return Event::first_token;
-  }
-  return Event::none;
+  if (!token) return Event::none;
+  marks_.push_back({at_ms, raw_content_.size()});
+  return Event::token;
 }
 
+namespace {
+
+// Where the answer begins in streamed content: the first character that is neither
+// whitespace nor inside a <think> block (split_think's reading of the same text); npos when
+// the content holds no answer.
+std::size_t answer_start(std::string_view raw) {
+  std::size_t pos = 0;
+  const std::size_t first_open = raw.find(kThinkOpen);
+  const std::size_t first_close = raw.find(kThinkClose);
+  if (first_close != std::string_view::npos && (first_open == std::string_view::npos || first_close < first_open)) {
+    pos = first_close + kThinkClose.size();
+  }
+  while (true) {
+    pos = raw.find_first_not_of(" \t\r\n", pos);
+    if (pos == std::string_view::npos || raw.substr(pos, kThinkOpen.size()) != kThinkOpen) return pos;
+    const std::size_t close = raw.find(kThinkClose, pos + kThinkOpen.size());
+    if (close == std::string_view::npos) return std::string_view::npos;
+    pos = close + kThinkClose.size();
+  }
+}
+
+}  // namespace
+
 void ChatStreamAccumulator::finish(RequestRecord& record) {
+  Timings& timings = record.timings;
+  timings.streamed = true;
+  timings.token_ms.clear();
+  timings.token_ms.reserve(marks_.size());
+  for (const Mark& mark : marks_) timings.token_ms.push_back(mark.at_ms);
+  timings.first_token_ms = marks_.empty() ? -1 : marks_.front().at_ms;
+  timings.first_answer_ms = -1;
+  const std::size_t start = answer_start(raw_content_);
+  for (const Mark& mark : marks_) {
+    if (start != std::string_view::npos && mark.content_end > start) {
+      timings.first_answer_ms = mark.at_ms;
+      break;
+    }
+  }
   record.content.clear();
   record.reasoning = std::move(reasoning_);
   split_think(raw_content_, record.content, record.reasoning);
@@ -323,8 +358,8 @@ void ChatStreamAccumulator::reset() {
   finish_reason_.clear();
   usage_ = Usage{};
   error_ = ParseResult{};
+  marks_.clear();
   saw_done_ = false;
-  saw_token_ = false;
 }
 
 }  // namespace llmbench::http

@@ -50,15 +50,16 @@ struct ParseResult {
 // model ids (models).
 ParseResult parse_response(ApiKind kind, std::string_view body, RequestRecord& record);
 
-// Accumulates a streamed chat completion from the `data:` payloads of its SSE events.
+// Accumulates a streamed chat completion from the `data:` payloads of its SSE events, and
+// when each chunk that carried text arrived.
 class ChatStreamAccumulator {
  public:
-  enum class Event { none, first_token, done, error };
+  enum class Event { none, token, done, error };
 
-  // Feeds one event's data. Returns first_token for the first chunk that carries
-  // non-empty content or reasoning, done for "[DONE]", error for an `error` object or a
-  // payload that is not JSON (see error()).
-  Event on_data(std::string_view data);
+  // Feeds one event's data, which arrived `at_ms` after submission. Returns token for a chunk
+  // that carries non-empty content or reasoning, done for "[DONE]", error for an `error`
+  // object or a payload that is not JSON (see error()).
+  Event on_data(std::string_view data, double at_ms);
 
   bool saw_done() const { return saw_done_; }
   bool has_finish_reason() const { return !finish_reason_.empty(); }
@@ -68,20 +69,26 @@ class ChatStreamAccumulator {
   // A stream is complete when it saw [DONE] or a finish_reason.
   bool complete() const { return saw_done_ || has_finish_reason(); }
 
-  // Moves the result into `record` (content with <think> split off, reasoning, finish
-  // reason, usage).
+  // Moves the result into `record`: content with <think> split off, reasoning, finish reason,
+  // usage, and the token times (timings.first_token_ms, first_answer_ms, token_ms). The
+  // answer begins with the chunk that holds its first character: a <think> block streamed as
+  // content counts as reasoning, like a reasoning_content field.
   void finish(RequestRecord& record);
 
   void reset();
 
  private:
+  struct Mark {
+    double at_ms;
+    std::size_t content_end;  // raw content bytes received up to and with this chunk
+  };
   std::string raw_content_;
   std::string reasoning_;
   std::string finish_reason_;
   Usage usage_;
   ParseResult error_;
+  std::vector<Mark> marks_;  // one per chunk that carried text
   bool saw_done_ = false;
-  bool saw_token_ = false;
 };
 
 }  // namespace llmbench::http

@@ -123,11 +123,7 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
 
 void on_sse_event(Attempt& attempt, const SseEvent& event) {
   if (attempt.stream.has_error()) return;
-  const auto result = attempt.stream.on_data(event.data);
-  Timings& timings = attempt.request->record.timings;
-  if (result == ChatStreamAccumulator::Event::first_token && timings.first_token_ms < 0) {
-    timings.first_token_ms = ms_between(attempt.request->submitted, SteadyClock::now());
-  }
+  attempt.stream.on_data(event.data, ms_between(attempt.request->submitted, SteadyClock::now()));
 }
 
 curl_slist* build_headers(const Request& request) {
@@ -304,7 +300,6 @@ Verdict judge_transfer(Attempt& attempt, CURLcode code, long status, const Execu
               "error in body: " + snippet(parsed.message)};
     }
   }
-  if (record.timings.first_token_ms < 0) record.timings.first_token_ms = record.timings.first_byte_ms;
   if (request.api.kind == ApiKind::chat && record.finish_reason == "length" && record.content.empty()) {
     return {Outcome::truncated, Retry::no,
             "finish_reason \"length\" with empty content: raise max_tokens"};

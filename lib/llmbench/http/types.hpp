@@ -79,14 +79,20 @@ struct Usage {
 };
 
 // Steady-clock offsets in milliseconds from submission; -1 = did not happen.
-// sent/first_byte/first_token/done describe the final attempt.
+// sent/first_byte/first_token/done describe the final attempt. The token times exist only
+// for a streamed reply: a whole response has no first token apart from its last byte.
 struct Timings {
   double sent_ms = -1;
   double first_byte_ms = -1;
-  double first_token_ms = -1;  // first non-empty content or reasoning delta (streaming), else first byte
+  double first_token_ms = -1;   // the first chunk carrying content or reasoning text (streamed)
+  double first_answer_ms = -1;  // the chunk that began the answer, after any reasoning (streamed)
   double done_ms = -1;
+  bool streamed = false;  // the answer came as a stream of chunks (SSE)
+  // Arrival of every chunk that carried text, in order (streamed; empty otherwise).
+  std::vector<double> token_ms;
   double latency_ms() const { return done_ms >= 0 && sent_ms >= 0 ? done_ms - sent_ms : -1; }
   double ttft_ms() const { return first_token_ms >= 0 && sent_ms >= 0 ? first_token_ms - sent_ms : -1; }
+  double ttfo_ms() const { return first_answer_ms >= 0 && sent_ms >= 0 ? first_answer_ms - sent_ms : -1; }
 };
 
 struct RequestRecord {

@@ -35,6 +35,13 @@ inline constexpr const char* kCachedLatencyMs = "cached_latency_ms";
 inline constexpr const char* kUsage = "usage";
 inline constexpr const char* kPromptTokens = "prompt_tokens";
 inline constexpr const char* kCompletionTokens = "completion_tokens";
+// A streamed answer's token timings (an object; absent for a whole response or a cached one).
+inline constexpr const char* kStream = "stream";
+inline constexpr const char* kTtfoMs = "ttfo_ms";
+inline constexpr const char* kTpotMs = "tpot_ms";
+inline constexpr const char* kItlMs = "itl_ms";
+inline constexpr const char* kOutputTokens = "output_tokens";
+inline constexpr const char* kOutputTokensFrom = "output_tokens_from";
 
 // Tier payload fields read outside the tier that writes them (the report page, judges).
 inline constexpr const char* kSubject = "subject";

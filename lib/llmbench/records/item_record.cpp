@@ -1,5 +1,7 @@
 #include "llmbench/records/item_record.hpp"
 
+#include <algorithm>
+
 #include "llmbench/error.hpp"
 #include "llmbench/records/fields.hpp"
 
@@ -57,6 +59,30 @@ bool is_usage(const json& v) {
   return p != v.end() && c != v.end() && p->is_number_integer() && c->is_number_integer();
 }
 
+bool is_float(const json& v) { return v.is_number_float(); }
+
+// The stream group: taken when it is an object of exactly its fields, each of its type.
+std::optional<StreamStats> take_stream(json& in) {
+  auto it = in.find(field::kStream);
+  if (it == in.end() || !it->is_object() || it->size() != 5) return std::nullopt;
+  const json& s = *it;
+  auto itl = s.find(field::kItlMs), tokens = s.find(field::kOutputTokens), from = s.find(field::kOutputTokensFrom),
+       ttfo = s.find(field::kTtfoMs), tpot = s.find(field::kTpotMs);
+  if (itl == s.end() || tokens == s.end() || from == s.end() || ttfo == s.end() || tpot == s.end() ||
+      !itl->is_array() || !std::all_of(itl->begin(), itl->end(), is_float) || !is_int(*tokens) ||
+      !from->is_string() || !is_nullable_float(*ttfo) || !is_nullable_float(*tpot)) {
+    return std::nullopt;
+  }
+  StreamStats stats;
+  stats.ttfo_ms = nullable_double(*ttfo);
+  stats.tpot_ms = nullable_double(*tpot);
+  stats.itl_ms = itl->get<std::vector<double>>();
+  stats.output_tokens = tokens->get<std::int64_t>();
+  stats.output_tokens_from = from->get<std::string>();
+  in.erase(it);
+  return stats;
+}
+
 // The timings group: taken whole when each of its fields has its type, else left whole.
 std::optional<RequestTimings> take_timings(json& in) {
   static constexpr const char* kGroup[] = {field::kCached, field::kLatencyMs, field::kTtftMs, field::kCachedLatencyMs,
@@ -80,6 +106,7 @@ std::optional<RequestTimings> take_timings(json& in) {
         Usage{usage[field::kPromptTokens].get<std::int64_t>(), usage[field::kCompletionTokens].get<std::int64_t>()};
   }
   for (const char* name : kGroup) in.erase(name);
+  t.stream = take_stream(in);
   return t;
 }
 
@@ -116,6 +143,14 @@ void put_request_stats(json& out, const RequestStats& stats) {
   out[field::kUsage] = t.usage ? json{{field::kPromptTokens, t.usage->prompt_tokens},
                                       {field::kCompletionTokens, t.usage->completion_tokens}}
                                : json();
+  if (t.stream) {
+    const StreamStats& s = *t.stream;
+    out[field::kStream] = {{field::kTtfoMs, nullable(s.ttfo_ms)},
+                           {field::kTpotMs, nullable(s.tpot_ms)},
+                           {field::kItlMs, s.itl_ms},
+                           {field::kOutputTokens, s.output_tokens},
+                           {field::kOutputTokensFrom, s.output_tokens_from}};
+  }
 }
 
 ItemRecord item_record_from_json(json&& in) {

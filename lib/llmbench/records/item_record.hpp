@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,15 +24,26 @@ struct Usage {
   std::int64_t completion_tokens = 0;
 };
 
+// A streamed answer's token timings, from steady-clock times of the chunks that carried text
+// (run/request_fields.hpp request_stats()). ttft_ms beside it is the first chunk's.
+struct StreamStats {
+  std::optional<double> ttfo_ms;  // to the chunk that began the answer, after any reasoning; null: no answer
+  std::optional<double> tpot_ms;  // (latency - ttft) / (output_tokens - 1); null below 2 tokens
+  std::vector<double> itl_ms;     // the gap before each text chunk after the first, in order
+  std::int64_t output_tokens = 0;
+  std::string output_tokens_from;  // "usage": the server's count; "chunks": text chunks counted
+};
+
 // A chat request's timings and usage (run/tier.hpp request_stats()). A cached answer took no
 // time in this run: its timings are kept apart as cached_latency_ms, latency_ms and ttft_ms
 // are null (nullopt), so no latency statistic counts them as new.
 struct RequestTimings {
   bool cached = false;
   std::optional<double> latency_ms;         // null: cached, or not known
-  std::optional<double> ttft_ms;            // null: cached, or no first byte
+  std::optional<double> ttft_ms;            // null: cached, not streamed, or no text streamed
   std::optional<double> cached_latency_ms;  // null unless cached
   std::optional<Usage> usage;               // null: the server reported none
+  std::optional<StreamStats> stream;        // absent unless the answer was streamed in this run
 };
 
 // How the item's request went. An embedding request's record, or that of an item whose

@@ -39,6 +39,7 @@ json options_to_json(const RunOptions& o) {
           {"timeout_s", o.timeout_s},
           {"timeout_given", o.timeout_given},
           {"model_args", o.model_args},
+          {"stream", o.stream},
           {"max_response_bytes", o.max_response_bytes},
           {"max_retry_wait_s", o.max_retry_wait_s},
           {"no_cache", o.no_cache},
@@ -79,6 +80,7 @@ RunOptions options_from_json(const json& f) {
   get("timeout_s", o.timeout_s);
   get("timeout_given", o.timeout_given);
   get("model_args", o.model_args);
+  get("stream", o.stream);
   get("max_response_bytes", o.max_response_bytes);
   get("max_retry_wait_s", o.max_retry_wait_s);
   get("no_cache", o.no_cache);

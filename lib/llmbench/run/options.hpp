@@ -29,6 +29,7 @@ struct SessionOptions {
   double timeout_s = 120;
   bool timeout_given = false;  // --timeout was on the command line: it wins over providers' timeout_s
   nlohmann::json model_args = nlohmann::json::object();  // -M key=value: request params over the config's
+  bool stream = false;  // --stream: every chat model's answers are streamed (as `stream: true` on it)
   std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
   double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
   std::string output_dir = "benchmarks/reports";

@@ -1,5 +1,6 @@
 #include "llmbench/run/request_fields.hpp"
 
+#include <cmath>
 #include <optional>
 
 #include "llmbench/records/fields.hpp"
@@ -25,6 +26,7 @@ http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<ht
   request.model = model.api_model;
   request.messages = std::move(messages);
   request.params = model.params;
+  request.stream = model.stream ? http::Stream::yes : http::Stream::no;
   return request;
 }
 
@@ -33,6 +35,29 @@ json messages_json(const std::vector<http::ChatMessage>& messages) {
   for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
   return out;
 }
+
+namespace {
+
+double round_us(double ms) { return std::round(ms * 1000) / 1000; }
+
+// The token timings of an answer streamed in this run: ITL between text chunks, TPOT over the
+// output tokens the server counted (else the text chunks, each one token or more).
+records::StreamStats stream_stats(const http::RequestRecord& record) {
+  const http::Timings& t = record.timings;
+  records::StreamStats stats;
+  if (t.ttfo_ms() >= 0) stats.ttfo_ms = t.ttfo_ms();
+  stats.itl_ms.reserve(t.token_ms.size());
+  for (std::size_t i = 1; i < t.token_ms.size(); ++i) stats.itl_ms.push_back(round_us(t.token_ms[i] - t.token_ms[i - 1]));
+  const bool counted = record.usage.completion_tokens >= 0;
+  stats.output_tokens = counted ? record.usage.completion_tokens : static_cast<std::int64_t>(t.token_ms.size());
+  stats.output_tokens_from = counted ? "usage" : "chunks";
+  if (stats.output_tokens >= 2 && t.ttft_ms() >= 0 && t.latency_ms() >= 0) {
+    stats.tpot_ms = (t.latency_ms() - t.ttft_ms()) / static_cast<double>(stats.output_tokens - 1);
+  }
+  return stats;
+}
+
+}  // namespace
 
 json request_stats(const http::RequestRecord& record) {
   // A cached answer took no time in this run: its timings (the original request's) are kept
@@ -46,6 +71,7 @@ json request_stats(const http::RequestRecord& record) {
   timings.ttft_ms = known(!record.cached, ttft_ms);
   timings.cached_latency_ms = known(record.cached, latency_ms);
   if (record.usage.known()) timings.usage = records::Usage{record.usage.prompt_tokens, record.usage.completion_tokens};
+  if (record.timings.streamed && !record.cached) timings.stream = stream_stats(record);
   json out = json::object();
   records::put_request_stats(out, {record.http_status, record.attempts, timings});
   return out;

@@ -49,6 +49,17 @@ std::string RunSession::prepare_models(std::vector<config::ResolvedModel*> model
                      apply_timeout_rule(models_, options_.timeout_s, options_.timeout_given) + "\n";
   apply_model_args(options_.model_args, models_);
   if (!options_.model_args.empty()) plan += "  request parameters from -M: " + options_.model_args.dump() + "\n";
+  if (options_.stream) {
+    for (config::ResolvedModel* model : models_) model->stream = true;
+  }
+  std::string streamed;
+  for (const config::ResolvedModel* model : models_) {
+    if (model->stream && streamed.find(" " + model->id + ",") == std::string::npos) streamed += " " + model->id + ",";
+  }
+  if (!streamed.empty()) {
+    streamed.pop_back();
+    plan += "  streamed answers (TTFT, TPOT and ITL recorded):" + streamed + "\n";
+  }
   return plan;
 }
 
