@@ -324,7 +324,11 @@ TEST_CASE("executor: requests sent one after another on one reused handle each s
   CHECK(records[2].attempts == 2);
   // The last one is a plain answer, read as a body although the first attempt streamed.
   CHECK(records[3].attempts == 1);
-  CHECK(records[3].timings.first_token_ms == records[3].timings.first_byte_ms);
+  CHECK(records[0].timings.streamed);
+  CHECK_FALSE(records[0].timings.token_ms.empty());
+  CHECK_FALSE(records[3].timings.streamed);  // no token times carried over from the streamed attempt
+  CHECK(records[3].timings.first_token_ms == -1);
+  CHECK(records[3].timings.token_ms.empty());
 }
 
 TEST_CASE("executor: embeddings come back in input order, and models are listed", "[http][executor]") {
