@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/http/executor.hpp"
+#include "llmbench/records/item_record.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/run/request_fields.hpp"
 #include "support/cli.hpp"
@@ -100,6 +101,17 @@ TEST_CASE("stream: --stream records each item's TTFT, first answer token, ITL an
   const auto items = items_of(streamed);
   REQUIRE(items.size() == 8);
   for (const json& r : items) check_streamed(r);
+  // A streamed record is typed whole and written back byte for byte.
+  for (const json& r : items) {
+    const std::string line = r.dump(-1, ' ', false, json::error_handler_t::replace);
+    const records::ItemRecord typed = records::item_record_from_json(json::parse(line));
+    REQUIRE(typed.request.has_value());
+    REQUIRE(typed.request->timings.has_value());
+    REQUIRE(typed.request->timings->stream.has_value());
+    CHECK(typed.request->timings->stream->output_tokens_from == "usage");
+    CHECK_FALSE(typed.payload.contains("stream"));
+    CHECK(json(typed).dump(-1, ' ', false, json::error_handler_t::replace) == line);
+  }
   // The answers are the same whether streamed or not; a whole response has no token times.
   const auto again = test::run_cli(run_args(config, dir, whole));
   REQUIRE(again.exit_code == 0);
