@@ -288,6 +288,25 @@ TEST_CASE("cache: without a cache identical requests are all sent", "[cache]") {
   CHECK_FALSE(records[0].cached);
 }
 
+TEST_CASE("cache: the stored text is the record's cache JSON, dumped", "[cache]") {
+  RequestRecord record;
+  record.outcome = Outcome::ok;
+  record.http_status = 200;
+  record.attempts = 2;
+  record.content = "The answer is (B).\n\"quoted\" \xc3\xa9 \xff";
+  record.reasoning = "think\tfirst";
+  record.finish_reason = "stop";
+  record.usage = {120, 7, 127};
+  record.timings = {0.25, 3.5, 3.5, 4.0 / 3.0};
+  CHECK(record_to_cache_text(record) ==
+        record_to_cache_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  RequestRecord embeddings;  // unknown usage and timings stay -1
+  embeddings.outcome = Outcome::ok;
+  embeddings.embeddings = {{0.1F, -2.5F, 1e-7F}, {}, {3.0F}};
+  CHECK(record_to_cache_text(embeddings) ==
+        record_to_cache_json(embeddings).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 TEST_CASE("cache: embeddings come back from the cache bit for bit", "[cache]") {
   Simulator sim(sim_options());
   sim.start();

@@ -48,3 +48,50 @@ TEST_CASE("request identity: streaming and the API key do not change it; the rep
   b.repeat_index = 1;
   CHECK(request_key(a) != request_key(b));
 }
+
+namespace {
+
+// The canonical text as the cache computed it before it was written directly: a JSON tree,
+// dumped (keys sorted, compact, invalid UTF-8 replaced).
+std::string canonical_the_old_way(const ApiRequest& request) {
+  using nlohmann::json;
+  json messages = json::array();
+  for (const auto& message : request.messages) messages.push_back({message.role, message.content});
+  const json canonical = {{"v", 1},
+                          {"base_url", request.endpoint.cache_url.empty() ? request.endpoint.base_url : request.endpoint.cache_url},
+                          {"model", request.model},
+                          {"kind", to_string(request.kind)},
+                          {"messages", std::move(messages)},
+                          {"inputs", request.inputs},
+                          {"params", request.params.is_null() ? json::object() : request.params},
+                          {"repeat_index", request.repeat_index}};
+  return canonical.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+TEST_CASE("request identity: hostile text and fractional params give the key the JSON tree gave",
+          "[http][cache][identity]") {
+  ApiRequest hostile;
+  hostile.endpoint.base_url = "http://127.0.0.1:9/v1";
+  hostile.endpoint.cache_url = "sim://local";
+  hostile.model = "m\xc3\xa9";
+  hostile.messages = {{"system", "Tab\there, bell \x07, bad \xff\xfe, cut \xe2\x82"},
+                      {"user", "Emoji \xf0\x9f\x98\x80 and surrogate \xed\xa0\x80 end \xc3"}};
+  hostile.params = {{"temperature", 0.7}, {"top_p", 0.95}, {"max_tokens", 512}, {"stop", {"\n\n", "Q:"}},
+                    {"response_format", {{"type", "json_object"}}}};
+  hostile.repeat_index = 3;
+  // Computed by the tree-building code (a JSON tree, dumped) before this one replaced it.
+  CHECK(request_key(hostile) == "22d0c60f96231b0f4c5b61ff71932261eae701fe28a6c36d861b6a5fc2042f2f");
+  CHECK(canonical_request_json(hostile) == canonical_the_old_way(hostile));
+
+  ApiRequest odd = hostile;  // params that are not an object, and no messages
+  odd.kind = ApiKind::embeddings;
+  odd.messages.clear();
+  odd.inputs = {"", "\"quoted\"", "\x01\x1f"};
+  for (const nlohmann::json& params : {nlohmann::json(nullptr), nlohmann::json::array({1, 2.5}), nlohmann::json("x"),
+                                       nlohmann::json::object()}) {
+    odd.params = params;
+    CHECK(canonical_request_json(odd) == canonical_the_old_way(odd));
+  }
+}

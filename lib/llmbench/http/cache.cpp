@@ -9,6 +9,7 @@
 
 #include "llmbench/error.hpp"
 #include "llmbench/util/json.hpp"
+#include "llmbench/util/json_text.hpp"
 
 namespace llmbench::http {
 namespace {
@@ -18,10 +19,6 @@ using util::string_field;
 
 constexpr int kBusyTimeoutMs = 15000;
 constexpr int kOpenAttempts = 5;
-
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 std::string fix_hint(const std::filesystem::path& path) {
   return "; delete " + path.string() + " (it only holds cached responses), choose another --cache-dir, or run with --no-cache";
@@ -56,6 +53,42 @@ json record_to_cache_json(const RequestRecord& record) {
             {"first_token_ms", record.timings.first_token_ms},
             {"done_ms", record.timings.done_ms}}},
           {"embeddings", std::move(embeddings)}};
+}
+
+std::string record_to_cache_text(const RequestRecord& record) {
+  // The keys of record_to_cache_json in the order its dump writes them (sorted).
+  std::string text;
+  text.reserve(256 + record.content.size() + record.reasoning.size());
+  const auto number = [&text](const char* key, auto value) {
+    text += key;
+    util::append_json_number(text, value);
+  };
+  number("{\"attempts\":", std::int64_t{record.attempts});
+  text += ",\"content\":";
+  util::append_json_string(text, record.content);
+  text += ",\"embeddings\":[";
+  for (std::size_t v = 0; v < record.embeddings.size(); ++v) {
+    text += v > 0 ? ",[" : "[";
+    for (std::size_t i = 0; i < record.embeddings[v].size(); ++i) {
+      if (i > 0) text += ',';
+      util::append_json_number(text, static_cast<double>(record.embeddings[v][i]));
+    }
+    text += ']';
+  }
+  text += "],\"finish_reason\":";
+  util::append_json_string(text, record.finish_reason);
+  number(",\"http_status\":", std::int64_t{record.http_status});
+  text += ",\"reasoning\":";
+  util::append_json_string(text, record.reasoning);
+  number(",\"timings\":{\"done_ms\":", record.timings.done_ms);
+  number(",\"first_byte_ms\":", record.timings.first_byte_ms);
+  number(",\"first_token_ms\":", record.timings.first_token_ms);
+  number(",\"sent_ms\":", record.timings.sent_ms);
+  number("},\"usage\":{\"completion_tokens\":", record.usage.completion_tokens);
+  number(",\"prompt_tokens\":", record.usage.prompt_tokens);
+  number(",\"total_tokens\":", record.usage.total_tokens);
+  text += "}}";
+  return text;
 }
 
 RequestRecord record_from_cache_json(const json& stored) {
@@ -196,7 +229,7 @@ void ResponseCache::put(const ApiRequest& request, const RequestRecord& record) 
 
 void ResponseCache::put_by_key(const std::string& key, const ApiRequest& request, const RequestRecord& record) {
   if (!record.ok() || !is_cacheable(request)) return;
-  const std::string text = dump(record_to_cache_json(record));
+  const std::string text = record_to_cache_text(record);
   const std::string_view kind = to_string(request.kind);
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();

@@ -109,5 +109,8 @@ std::unique_ptr<ResponseCache> open_run_cache(bool disabled, const std::string& 
 // Record <-> the JSON stored in the database (exposed for tests).
 nlohmann::json record_to_cache_json(const RequestRecord& record);
 RequestRecord record_from_cache_json(const nlohmann::json& stored);
+// The text stored: record_to_cache_json(record) dumped (compact, invalid UTF-8 replaced),
+// written without building the tree.
+std::string record_to_cache_text(const RequestRecord& record);
 
 }  // namespace llmbench::http

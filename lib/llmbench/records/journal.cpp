@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/util/json_text.hpp"
 
 namespace llmbench::records {
 
@@ -32,9 +33,7 @@ void JournalWriter::append(const nlohmann::json& record) {
   // Invalid UTF-8 from a model is replaced, never thrown on. What dump() writes, without a new
   // string per record.
   line_.clear();
-  nlohmann::detail::serializer<nlohmann::json> writer(nlohmann::detail::output_adapter<char>(line_), ' ',
-                                                      nlohmann::json::error_handler_t::replace);
-  writer.dump(record, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
+  util::append_json(line_, record);
   line_ += '\n';
   const std::string& line = line_;
   // A write cut short (disk full) is undone, so the log keeps ending in a whole line.

@@ -127,27 +127,31 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   const StandardTask& task = tasks_.at(prompt.task);
   const data::Item& item = *prompt.item;
   const bool mc = task.dataset.scorer == data::Scorer::choice_letter;
-  json r = {
-      {"tier", "standard"},
-      {"task", task.dataset.task},
-      {"item_id", item.id},
-      {"subject", item.subject},
-      {"key", fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model)},
-      {"model", model},
-      {"role", "generation"},
-      {"generation_model", model},
-      {"repeat", 0},
-      {"question", item.question},
-      {"gold", mc ? std::string(1, prompt.mc.gold_letter) : item.reference},
-      {"reference", mc ? item.choices.at(static_cast<std::size_t>(item.gold_index)) : item.reference},
-      {"prompt", run::messages_json(prompt.messages)},
-      {"response", record.content},
-      {"reasoning", record.reasoning},
-      {"finish_reason", record.finish_reason},
-      {"error_kind", nullptr},
-      {"error", nullptr},
-  };
-  r.update(run::request_stats(record));
+  // Filled field by field (each value built in place) rather than from an initializer list,
+  // which would build a pair per field and copy the prompt: this runs once per item.
+  json r = json::object();
+  auto& fields = r.get_ref<json::object_t&>();
+  const auto set = [&fields](const char* name, json value) { fields.emplace(name, std::move(value)); };
+  set("tier", "standard");
+  set("task", task.dataset.task);
+  set("item_id", item.id);
+  set("subject", item.subject);
+  set("key", fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model));
+  set("model", model);
+  set("role", "generation");
+  set("generation_model", model);
+  set("repeat", 0);
+  set("question", item.question);
+  set("gold", mc ? std::string(1, prompt.mc.gold_letter) : item.reference);
+  set("reference", mc ? item.choices.at(static_cast<std::size_t>(item.gold_index)) : item.reference);
+  set("prompt", run::messages_json(prompt.messages));
+  set("response", record.content);
+  set("reasoning", record.reasoning);
+  set("finish_reason", record.finish_reason);
+  set("error_kind", nullptr);
+  set("error", nullptr);
+  json stats = run::request_stats(record);
+  for (auto& [name, value] : stats.get_ref<json::object_t&>()) set(name.c_str(), std::move(value));
   if (mc) {  // the options as shown, so the report can show what the gold letter points at
     r["options"] = prompt.mc.options;
     r["letters"] = prompt.mc.letters;
