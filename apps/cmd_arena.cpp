@@ -20,6 +20,7 @@
 #include "llmbench/arena/arena_votes.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/records/battle_record.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
@@ -230,7 +231,7 @@ int run_vote(const VoteOptions& o) {
   const std::string id = arena_run["id"].get<std::string>();
   const json& arena = arena_run["arena"];
   const std::string log = arena.value("battles_log", records::OutputLayout::battles_log(id));
-  const std::vector<json> battles = records::read_journal(dir / log).records;
+  const std::vector<records::BattleRecord> battles = records::battle_records(records::read_journal(dir / log).records);
   const std::vector<arena::VoteBattle> queue = arena::vote_battles(battles, o.seed);
   if (queue.empty()) throw Error(fmt::format("{}: no battles with two answers to vote on", (dir / log).string()));
   const fs::path votes_path = records::OutputLayout(dir).resolve(records::OutputLayout::votes_log(id));

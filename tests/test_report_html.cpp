@@ -5,8 +5,11 @@
 #include <regex>
 
 #include "llmbench/error.hpp"
+#include "llmbench/metrics/catalogue.hpp"
+#include "llmbench/report/export.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
+#include "llmbench/report/summary.hpp"
 #include "llmbench/report/tables.hpp"
 #include "support/cli.hpp"
 #include "support/report_fixture.hpp"
@@ -231,4 +234,51 @@ TEST_CASE("report tables: an unavailable model has no rows but a report without 
   CHECK(build_tables(runs).tables.empty());
   const std::string page = render_html(runs, json::array());
   CHECK(page.find("</html>") != std::string::npos);
+}
+
+TEST_CASE("report tables: a task scored by judges gains a judge score column per judge, from the catalogue, "
+          "with its interval; the summary shows it under the same label",
+          "[report_html][summary]") {
+  const json judged = {{"accuracy", nullptr}, {"n", 0}, {"n_errors", 0},
+                       {"judges", {{"sim-j", {{"score", 4.25}, {"ci95", {{"low", 3.5}, {"high", 4.75}}}, {"n", 4},
+                                              {"n_errors", 1}}}}}};
+  const json plain = {{"accuracy", 0.5}, {"ci95", {{"low", 0.2}, {"high", 0.8}}}, {"n", 4}, {"n_correct", 2},
+                      {"n_errors", 0}};
+  const json runs = json::array({{{"id", "r1"}, {"status", "completed"}, {"flags", {{"tasks", {"open_why", "mmlu"}}}},
+                                  {"model_runs", {{{"generation_model", "m"}, {"judge_model", "sim-j"},
+                                                   {"metrics", {{"standard", {{"open_why", judged}, {"mmlu", plain}}}}}}}}}});
+  const auto tables = build_tables(runs);
+  REQUIRE(tables.tables.size() == 1);
+  const Table& t = tables.tables[0];
+  std::size_t col = t.columns.size();
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    if (t.columns[i].key == "judges.sim-j.score") col = i;
+  }
+  REQUIRE(col < t.columns.size());
+  const llmbench::metrics::Metric& score = *llmbench::metrics::find_metric("standard", "judges.*.score");
+  CHECK(t.columns[col].label == std::string(score.label) + " (sim-j)");
+  CHECK(t.columns[col].better == Better::higher);
+  REQUIRE(t.rows.size() == 2);  // mmlu, then open_why
+  CHECK(t.rows[0][col].missing());
+  REQUIRE(t.rows[1][col].number);
+  CHECK(*t.rows[1][col].number == 4.25);
+  REQUIRE(t.rows[1][col].ci95);
+  CHECK(t.rows[1][col].ci95->low == 3.5);
+  CHECK(render_csv(tables).find(",open_why,,judges.sim-j.score,4.25,3.5,4.75,r1\r\n") != std::string::npos);
+  CHECK(render_html(runs, json::array()).find("\"label\":\"judge score (sim-j)\"") != std::string::npos);
+
+  // Without judge scores the standard table has no such column.
+  json plain_runs = runs;
+  plain_runs[0]["model_runs"][0]["metrics"]["standard"].erase("open_why");
+  const auto plain_tables = build_tables(plain_runs);
+  for (const auto& c : plain_tables.tables.at(0).columns) CHECK(c.key.find("judges.") != 0);
+
+  const std::string summary = render_summary(runs[0]);
+  INFO(summary);
+  CHECK(summary.find(std::string(score.label)) != std::string::npos);
+  const auto row = summary.find("open_why (judge sim-j)");
+  REQUIRE(row != std::string::npos);
+  const std::string line = summary.substr(row, summary.find('\n', row) - row);
+  CHECK(std::regex_search(line, std::regex(R"(judge sim-j\) +4\.250 +\[3\.500, 4\.750\] +4 +1 *$)")));
+  CHECK(render_summary(plain_runs[0]).find(std::string(score.label)) == std::string::npos);
 }

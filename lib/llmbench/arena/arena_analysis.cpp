@@ -3,20 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "llmbench/metrics/ratings.hpp"
-#include "llmbench/records/fields.hpp"
-#include "llmbench/util/json.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::arena {
 
-namespace field = records::field;
 namespace {
 
 using nlohmann::json;
-using util::string_field;
+using records::BattleRecord;
 
 // A finite number as JSON (rounded to 1e-4), NaN/inf as null.
 json number(double value) {
@@ -32,44 +30,42 @@ std::size_t code_points(const std::string& s) {
   return n;
 }
 
-// The model a final/raw winner names, or "tie"; "" when there is none.
-std::string winner_model(const json& battle, const char* name) {
-  const std::string w = string_field(battle, name);
-  if (w == "a") return string_field(battle, field::kModelA);
-  if (w == "b") return string_field(battle, field::kModelB);
+// The model a final or raw winner ("a", "b" or "tie") names, or "tie"; "" when there is none.
+std::string winner_model(const BattleRecord& battle, const std::optional<std::string>& winner) {
+  const std::string w = winner.value_or("");
+  if (w == "a") return battle.model_a;
+  if (w == "b") return battle.model_b;
   return w == "tie" ? "tie" : "";
 }
 
-std::vector<NamedOutcome> outcomes_of(const std::vector<const json*>& battles, bool strong) {
+std::vector<NamedOutcome> outcomes_of(const std::vector<const BattleRecord*>& battles, bool strong) {
   std::vector<NamedOutcome> out;
-  for (const json* b : battles) {
-    const std::string w = string_field(*b, field::kWinner);
+  for (const BattleRecord* b : battles) {
+    const std::string w = b->winner.value_or("");
     if (w.empty()) continue;
-    const bool is_strong = strong && w != "tie" && b->value(field::kStrong, false);
-    out.push_back(
-        {string_field(*b, field::kModelA), string_field(*b, field::kModelB), w, is_strong ? kStrongWinWeight : 1});
+    const bool is_strong = strong && w != "tie" && b->strong;
+    out.push_back({b->model_a, b->model_b, w, is_strong ? kStrongWinWeight : 1});
   }
   return out;
 }
 
-json judge_bias_row(const std::vector<json>& battles, const std::string& judge,
+json judge_bias_row(const std::vector<BattleRecord>& battles, const std::string& judge,
                     const std::vector<std::string>& models, const std::vector<std::string>& judges) {
   std::size_t n = 0, failed = 0, first = 0, decisive = 0, ties = 0, longer = 0, length_decisive = 0;
   double self_points = 0, self_n = 0, other_points = 0, other_n = 0;
   const bool competes = std::find(models.begin(), models.end(), judge) != models.end();
   // (prompt, pair) -> the winners by model of the orders seen
   std::map<std::string, std::vector<std::string>> orders;
-  for (const json& b : battles) {
-    const bool mine = string_field(b, field::kJudgeModel) == judge;
-    const std::string final_winner = winner_model(b, field::kWinner);
-    if (competes && !final_winner.empty() &&
-        (string_field(b, field::kModelA) == judge || string_field(b, field::kModelB) == judge)) {
+  for (const BattleRecord& b : battles) {
+    const bool mine = b.judge_model == judge;
+    const std::string final_winner = winner_model(b, b.winner);
+    if (competes && !final_winner.empty() && (b.model_a == judge || b.model_b == judge)) {
       const double points = final_winner == judge ? 1.0 : final_winner == "tie" ? 0.5 : 0.0;
       (mine ? self_points : other_points) += points;
       (mine ? self_n : other_n) += 1;
     }
     if (!mine) continue;
-    const std::string raw = string_field(b, field::kRawWinner);
+    const std::string raw = b.raw_winner.value_or("");
     if (raw.empty()) {
       ++failed;
       continue;
@@ -80,16 +76,14 @@ json judge_bias_row(const std::vector<json>& battles, const std::string& judge,
     } else {
       ++decisive;
       if (raw == "a") ++first;
-      const std::size_t la = code_points(string_field(b, field::kAnswerA));
-      const std::size_t lb = code_points(string_field(b, field::kAnswerB));
+      const std::size_t la = code_points(b.answer_a);
+      const std::size_t lb = code_points(b.answer_b);
       if (la != lb) {
         ++length_decisive;
         if ((raw == "a") == (la > lb)) ++longer;
       }
     }
-    const std::string unit = unit_key(string_field(b, field::kPromptId), string_field(b, field::kModelA),
-                                      string_field(b, field::kModelB));
-    orders[unit].push_back(winner_model(b, field::kRawWinner));
+    orders[unit_key(b.prompt_id, b.model_a, b.model_b)].push_back(winner_model(b, b.raw_winner));
   }
   std::size_t units = 0, flips = 0, consistent = 0;
   for (const auto& [key, winners] : orders) {
@@ -130,19 +124,21 @@ std::string unit_key(const std::string& prompt_id, const std::string& model_x, c
   return prompt_id + '\x1f' + (ordered ? model_x : model_y) + '\x1f' + (ordered ? model_y : model_x);
 }
 
-std::map<std::string, std::string> judge_unit_outcomes(const std::vector<json>& battles, const std::string& judge) {
+std::map<std::string, std::string> judge_unit_outcomes(const std::vector<BattleRecord>& battles,
+                                                       const std::string& judge) {
   struct Sum {
     std::string low_model, high_model;
     double low_points = 0;
     int n = 0;
   };
   std::map<std::string, Sum> sums;
-  for (const json& b : battles) {
-    if (string_field(b, field::kJudgeModel) != judge) continue;
-    const std::string w = winner_model(b, field::kWinner);
+  for (const BattleRecord& b : battles) {
+    if (b.judge_model != judge) continue;
+    const std::string w = winner_model(b, b.winner);
     if (w.empty()) continue;
-    const std::string a = string_field(b, field::kModelA), bm = string_field(b, field::kModelB);
-    Sum& s = sums[unit_key(string_field(b, field::kPromptId), a, bm)];
+    const std::string& a = b.model_a;
+    const std::string& bm = b.model_b;
+    Sum& s = sums[unit_key(b.prompt_id, a, bm)];
     s.low_model = std::min(a, bm);
     s.high_model = std::max(a, bm);
     s.low_points += w == s.low_model ? 1.0 : w == "tie" ? 0.5 : 0.0;
@@ -223,14 +219,18 @@ json leaderboard(const std::vector<NamedOutcome>& outcomes, const std::vector<st
 }
 
 json analyze_arena(const std::vector<json>& battles, const ArenaAnalysisOptions& options) {
-  std::vector<const json*> all;
+  return analyze_arena(records::battle_records(battles), options);
+}
+
+json analyze_arena(const std::vector<BattleRecord>& battles, const ArenaAnalysisOptions& options) {
+  std::vector<const BattleRecord*> all;
   std::set<std::string> prompts, categories;
   std::size_t rated = 0, failed = 0;
-  for (const json& b : battles) {
+  for (const BattleRecord& b : battles) {
     all.push_back(&b);
-    prompts.insert(string_field(b, field::kPromptId));
-    if (!string_field(b, field::kCategory).empty()) categories.insert(string_field(b, field::kCategory));
-    if (string_field(b, field::kWinner).empty()) ++failed;
+    prompts.insert(b.prompt_id);
+    if (!b.category.empty()) categories.insert(b.category);
+    if (b.winner.value_or("").empty()) ++failed;
     else ++rated;
   }
   json arena;
@@ -252,9 +252,9 @@ json analyze_arena(const std::vector<json>& battles, const ArenaAnalysisOptions&
   if (!categories.empty()) {
     json per = json::object();
     for (const auto& category : categories) {
-      std::vector<const json*> mine;
-      for (const json* b : all) {
-        if (string_field(*b, field::kCategory) == category) mine.push_back(b);
+      std::vector<const BattleRecord*> mine;
+      for (const BattleRecord* b : all) {
+        if (b->category == category) mine.push_back(b);
       }
       per[category] = leaderboard(outcomes_of(mine, options.strong), options.models, options.bootstrap_rounds,
                                   options.bootstrap_seed);

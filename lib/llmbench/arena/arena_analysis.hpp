@@ -1,13 +1,11 @@
 #pragma once
-// From battle records (lines of runs/<id>/battles.jsonl) to the "arena" section of an arena
-// run's report record. Pure functions: no I/O.
+// From battle records (lines of runs/<id>/battles.jsonl, records::BattleRecord) to the "arena"
+// section of an arena run's report record. Pure functions: no I/O.
 //
-// A battle record holds (fields this file reads):
-//   prompt_id, category, pair: [m1, m2] (the pair, in the arena's order), model_a, model_b
-//   (as shown: A first), swapped (model_a is m2), judge_model, answer_a, answer_b,
-//   raw_winner ("a" | "b" | "tie" | null: the judge's verdict in the order shown),
-//   winner (the same after flip resolution; null when the battle failed), strong (bool),
-//   flip (bool), error_kind (null unless the answer or the verdict failed).
+// The fields of a battle this file reads: prompt_id, category, model_a, model_b (as shown: A
+// first), judge_model, answer_a, answer_b, raw_winner ("a" | "b" | "tie" | null: the judge's
+// verdict in the order shown), winner (the same after flip resolution; null when the battle
+// failed), strong.
 //
 // The "arena" section (docs/report-format.md):
 //   method "bradley_terry", rating_scale {base, scale, anchor}, bootstrap_rounds,
@@ -30,6 +28,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/records/battle_record.hpp"
+
 namespace llmbench::arena {
 
 // Virtual wins per side of every pair in the arena's fits (see metrics::BtOptions): enough
@@ -46,6 +46,8 @@ struct ArenaAnalysisOptions {
   std::uint64_t bootstrap_seed = 0;
 };
 
+nlohmann::json analyze_arena(const std::vector<records::BattleRecord>& battles, const ArenaAnalysisOptions& options);
+// The same, of a battle log's lines as read_journal returns them.
 nlohmann::json analyze_arena(const std::vector<nlohmann::json>& battles, const ArenaAnalysisOptions& options);
 
 // One comparison unit: (prompt, pair of models). The key is "<prompt_id>\x1f<m1>\x1f<m2>"
@@ -54,7 +56,7 @@ std::string unit_key(const std::string& prompt_id, const std::string& model_x, c
 
 // A judge's outcome per unit: the winning model id or "tie", from the mean of its final
 // verdicts over both orders (ties half). Battles without a verdict are left out.
-std::map<std::string, std::string> judge_unit_outcomes(const std::vector<nlohmann::json>& battles,
+std::map<std::string, std::string> judge_unit_outcomes(const std::vector<records::BattleRecord>& battles,
                                                        const std::string& judge);
 
 // Units two outcome maps (judge_unit_outcomes, or human votes keyed alike) both decided, and

@@ -10,7 +10,6 @@
 
 namespace llmbench::arena {
 
-namespace field = records::field;
 namespace error_kind = records::error_kind;
 namespace {
 
@@ -59,24 +58,25 @@ void cut_long_word(std::string_view word, std::size_t width, std::vector<std::st
 
 }  // namespace
 
-std::vector<VoteBattle> vote_battles(const std::vector<json>& battles, std::uint64_t seed) {
+std::vector<VoteBattle> vote_battles(const std::vector<records::BattleRecord>& battles, std::uint64_t seed) {
   std::vector<VoteBattle> out;
   std::set<std::string> seen;
-  for (const json& b : battles) {
-    if (string_field(b, field::kErrorKind) == error_kind::kAnswerFailed) continue;
-    const std::string ma = string_field(b, field::kModelA), mb = string_field(b, field::kModelB);
-    const std::string key = unit_key(string_field(b, field::kPromptId), ma, mb);
+  for (const records::BattleRecord& b : battles) {
+    if (b.error_kind == error_kind::kAnswerFailed) continue;
+    const std::string& ma = b.model_a;
+    const std::string& mb = b.model_b;
+    const std::string key = unit_key(b.prompt_id, ma, mb);
     if (ma.empty() || mb.empty() || !seen.insert(key).second) continue;
     VoteBattle v;
     v.key = key;
-    v.prompt_id = string_field(b, field::kPromptId);
-    v.category = string_field(b, field::kCategory);
-    v.prompt = string_field(b, field::kPrompt);
+    v.prompt_id = b.prompt_id;
+    v.category = b.category;
+    v.prompt = b.prompt;
     const bool keep = (fnv1a(seed, key) >> 17) & 1;
     v.model_a = keep ? ma : mb;
     v.model_b = keep ? mb : ma;
-    v.answer_a = keep ? string_field(b, field::kAnswerA) : string_field(b, field::kAnswerB);
-    v.answer_b = keep ? string_field(b, field::kAnswerB) : string_field(b, field::kAnswerA);
+    v.answer_a = keep ? b.answer_a : b.answer_b;
+    v.answer_b = keep ? b.answer_b : b.answer_a;
     out.push_back(std::move(v));
   }
   return out;
@@ -108,7 +108,7 @@ std::map<std::string, json> latest_votes(const std::vector<json>& records) {
   return out;
 }
 
-json human_summary(const std::map<std::string, json>& votes, const std::vector<json>& battles,
+json human_summary(const std::map<std::string, json>& votes, const std::vector<records::BattleRecord>& battles,
                    const std::vector<std::string>& models, const std::vector<std::string>& judges,
                    int bootstrap_rounds, std::uint64_t seed) {
   std::vector<NamedOutcome> outcomes;

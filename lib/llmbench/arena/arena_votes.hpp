@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/records/battle_record.hpp"
+
 namespace llmbench::arena {
 
 struct VoteBattle {
@@ -35,7 +37,7 @@ struct VoteBattle {
 // One VoteBattle per (prompt, pair) with both answers, in the order the battles first name
 // them. Which model is shown as A is a hash of (seed, key): random-looking, the same for
 // the same seed (so a resumed session agrees with itself).
-std::vector<VoteBattle> vote_battles(const std::vector<nlohmann::json>& battles, std::uint64_t seed);
+std::vector<VoteBattle> vote_battles(const std::vector<records::BattleRecord>& battles, std::uint64_t seed);
 
 enum class Vote { a, b, tie, both_bad };
 std::string_view to_string(Vote vote);  // "a", "b", "tie", "both_bad"
@@ -50,7 +52,7 @@ std::map<std::string, nlohmann::json> latest_votes(const std::vector<nlohmann::j
 //    counts as a tie), judge_agreement: {judge: share of voted units where the judge's
 //    outcome equals the human's, or null}}
 nlohmann::json human_summary(const std::map<std::string, nlohmann::json>& votes,
-                             const std::vector<nlohmann::json>& battles, const std::vector<std::string>& models,
+                             const std::vector<records::BattleRecord>& battles, const std::vector<std::string>& models,
                              const std::vector<std::string>& judges, int bootstrap_rounds, std::uint64_t seed);
 
 // Columns `text` takes in a terminal: East Asian ideographs and kana 2, control characters 0,

@@ -55,6 +55,7 @@ Metric per_accuracy(Metric m) {
   return m;
 }
 
+
 // One accuracy (metrics::to_json(Accuracy)): a standard task, a subject, a GSM8K extraction.
 Metric accuracy(std::string_view key, std::string_view label) {
   return over(with_ci(rate(key, label), Interval::sibling), "n");
@@ -63,6 +64,8 @@ Metric accuracy(std::string_view key, std::string_view label) {
 Scope standard() {
   return {"standard", "Standard benchmarks: accuracy with Wilson 95% interval",
           {summary(per_accuracy(accuracy("accuracy", "accuracy"))),
+           // scorer: judge: the mean 1-5 score each judge gave (tiers/standard_judge), bootstrap interval
+           summary(over(with_ci(score("judges.*.score", "judge score"), Interval::sibling), "n")),
            accuracy("strict_match.accuracy", "strict match"),
            accuracy("flexible_extract.accuracy", "flexible extract"),
            rate("macro_accuracy", "macro acc."),
@@ -181,6 +184,15 @@ Scope arena_judge() {
            no_table(count("n_failed", "failed", lower))}};
 }
 
+// True when `path` is `key`, a "*" in the key standing for any non-empty name.
+bool matches(std::string_view key, std::string_view path) {
+  const auto star = key.find('*');
+  if (star == std::string_view::npos) return key == path;
+  const std::string_view before = key.substr(0, star), after = key.substr(star + 1);
+  return path.size() > before.size() + after.size() && path.substr(0, before.size()) == before &&
+         path.substr(path.size() - after.size()) == after;
+}
+
 }  // namespace
 
 const std::vector<Scope>& catalogue() {
@@ -203,12 +215,20 @@ const Metric* find_metric(std::string_view scope, std::string_view key) {
   return it == s->metrics.end() ? nullptr : &*it;
 }
 
+bool per_judge(const Metric& metric) { return metric.key.substr(0, kPerJudge.size()) == kPerJudge; }
+
+Metric judge_field(const Metric& metric) {
+  Metric field = metric;
+  field.key = metric.key.substr(kPerJudge.size());
+  return field;
+}
+
 const Metric* metric_named(const Scope& scope, std::string_view path, Fields fields) {
   for (const Metric& m : scope.metrics) {
     if (fields == Fields::accuracy && !m.in_every_accuracy) continue;
-    if (path == m.key) return &m;
+    if (matches(m.key, path)) return &m;
     const std::string ci = interval_path(m);
-    if (!ci.empty() && (path == ci + ".low" || path == ci + ".high")) return &m;
+    if (!ci.empty() && (matches(ci + ".low", path) || matches(ci + ".high", path))) return &m;
   }
   return nullptr;
 }

@@ -7,6 +7,7 @@
 //
 // Scopes and where their metrics live in a record (docs/report-format.md):
 //   standard             model_runs[].metrics.standard.<task>.<key>   (keys are dotted paths)
+//                        (a key "judges.*.<field>" is a field of each judge's block)
 //   tier_0 .. tier_3, tier_judge, tier_judge_pipeline
 //                        model_runs[].metrics.<tier>.<key>
 //   arena                arena.leaderboard[].<key>  (and per category, and from human votes)
@@ -53,6 +54,13 @@ struct Metric {
                                     // strict_match and flexible_extract block
 };
 
+// standard: the key prefix of a metric each judge of a task scored by judges has, in the task's
+// judges.<judge> block ("judges.*.score"; "*" stands for the judge's name).
+inline constexpr std::string_view kPerJudge = "judges.*.";
+bool per_judge(const Metric& metric);
+// A per_judge metric keyed below its judge's block ("score", interval "ci95").
+Metric judge_field(const Metric& metric);
+
 struct Scope {
   std::string_view name;   // "standard", "tier_2", "arena", ...
   std::string_view title;  // the heading of its table, in the terminal summary and the page
@@ -73,7 +81,8 @@ const Metric* find_metric(std::string_view scope, std::string_view key);
 enum class Fields { all, accuracy };
 
 // The metric `path` names in `scope`: the metric itself, or a bound of its interval
-// ("ci95.low", "avg_faithfulness_ci95.high"); null when it names none.
+// ("ci95.low", "avg_faithfulness_ci95.high"); a "*" in a key matches any name ("judges.j1.score");
+// null when it names none.
 const Metric* metric_named(const Scope& scope, std::string_view path, Fields fields = Fields::all);
 
 // The path of a metric's interval object beside it, "" when it has none:

@@ -106,4 +106,11 @@ void to_json(json& out, const BattleRecord& b) {
   for (const auto& [name, value] : b.extra.items()) out[name] = value;
 }
 
+std::vector<BattleRecord> battle_records(const std::vector<json>& lines) {
+  std::vector<BattleRecord> out;
+  out.reserve(lines.size());
+  for (const json& line : lines) out.push_back(line.get<BattleRecord>());
+  return out;
+}
+
 }  // namespace llmbench::records

@@ -11,6 +11,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -48,5 +49,8 @@ struct BattleRecord {
 // nlohmann's conversions. from_json of a value that is not an object throws Error.
 void to_json(nlohmann::json& out, const BattleRecord& battle);
 void from_json(const nlohmann::json& in, BattleRecord& battle);
+
+// The battles of a battle log's lines (read_journal's records), in order.
+std::vector<BattleRecord> battle_records(const std::vector<nlohmann::json>& lines);
 
 }  // namespace llmbench::records

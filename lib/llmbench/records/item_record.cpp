@@ -176,6 +176,22 @@ ItemRecord item_record_from_json(json&& in) {
 
 void from_json(const json& in, ItemRecord& record) { record = item_record_from_json(json(in)); }
 
+ItemRecord item_envelope(const json& record) {
+  static constexpr const char* kEnvelope[] = {
+      field::kTier,         field::kKey,         field::kTask,           field::kItemId,
+      field::kModel,        field::kRole,        field::kRepeat,         field::kGenerationModel,
+      field::kJudgeModel,   field::kProductionJudgeModel,                field::kEmbeddingModel,
+      field::kHttpStatus,   field::kAttempts,    field::kCached,         field::kLatencyMs,
+      field::kTtftMs,       field::kCachedLatencyMs,                     field::kUsage,
+      field::kError,        field::kErrorKind};
+  if (!record.is_object()) return item_record_from_json(json(record));  // throws
+  json envelope = json::object();
+  for (const char* name : kEnvelope) {
+    if (auto it = record.find(name); it != record.end()) envelope[name] = *it;
+  }
+  return item_record_from_json(std::move(envelope));
+}
+
 void to_json(json& out, const ItemRecord& r) {
   out = json::object();
   if (!r.tier.empty()) out[field::kTier] = r.tier;

@@ -89,6 +89,10 @@ void from_json(const nlohmann::json& in, ItemRecord& record);
 // The same as from_json, moving the tier's fields out of `record` instead of copying them.
 ItemRecord item_record_from_json(nlohmann::json&& record);
 
+// The envelope of `record` alone, its tier's fields left out (payload holds only envelope fields
+// of another type): for a reader that needs no tier field, without copying them.
+ItemRecord item_envelope(const nlohmann::json& record);
+
 // The fields request_stats() writes, as they appear in a record.
 void put_request_stats(nlohmann::json& out, const RequestStats& stats);
 

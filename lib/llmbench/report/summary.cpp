@@ -16,10 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string interval(const json& ci) {
-  if (!ci.is_object()) return "-";
-  return fmt::format("[{:.1f}, {:.1f}]", 100.0 * ci.value("low", 0.0), 100.0 * ci.value("high", 0.0));
-}
 
 // Column widths by display width (UTF-8 code points), so Cyrillic model names line up.
 std::size_t display_width(const std::string& s) {
@@ -66,6 +62,14 @@ std::string shown(const json* v, const metrics::Metric& metric) {
     case metrics::Format::dollars: return fmt::format("{:.4f}", x);
   }
   return "-";
+}
+
+// A metric's 95% interval as "[low, high]" in its format (a share in percent, without the sign).
+std::string interval(const json* ci, const metrics::Metric& metric) {
+  if (ci == nullptr || !ci->is_object()) return "-";
+  const double low = ci->value("low", 0.0), high = ci->value("high", 0.0);
+  if (metric.format == metrics::Format::percent) return fmt::format("[{:.1f}, {:.1f}]", 100.0 * low, 100.0 * high);
+  return fmt::format("[{}, {}]", shown(&(*ci)["low"], metric), shown(&(*ci)["high"], metric));
 }
 
 // One compact table per model-lab tier: a row per distinct combination of the roles the
@@ -151,43 +155,55 @@ std::string truncation_note(const json& flags) {
 
 
 // The standard tier's columns: its summary metrics in catalogue order, "95% CI" after a
-// metric with an interval. Cost columns only when some model has a price.
+// metric with an interval. Cost columns only when some model has a price, the judge score only
+// when some task is scored by judges.
 struct StandardColumn {
   const metrics::Metric* metric;
   bool interval;  // the metric's interval, not its value
 };
 
 std::vector<StandardColumn> standard_columns(const json& model_runs) {
-  bool priced = false;
+  bool priced = false, judged = false;
   for (const auto& mr : model_runs) {
     const json standard = mr.value("metrics", json::object()).value("standard", json::object());
     for (const auto& [task, m] : standard.items()) {
       const json* total = metrics::value_at(m, "cost.total");
       priced = priced || (total != nullptr && total->is_number());
+      const json* judges = metrics::value_at(m, "judges");
+      judged = judged || (judges != nullptr && judges->is_object() && !judges->empty());
     }
   }
   std::vector<StandardColumn> columns;
   for (const auto& m : metrics::find_scope("standard")->metrics) {
-    if (!m.in_summary || (m.kind == metrics::MetricKind::cost && !priced)) continue;
+    if (!m.in_summary || (m.kind == metrics::MetricKind::cost && !priced) || (metrics::per_judge(m) && !judged)) {
+      continue;
+    }
     columns.push_back({&m, false});
     if (m.interval != metrics::Interval::none) columns.push_back({&m, true});
   }
   return columns;
 }
 
-// A task's cells; `block` is the task, or a strict_match block (`accuracy_only`: the fields
-// every accuracy has, blank where the block lacks them).
-std::vector<std::string> standard_cells(const json& block, const std::vector<StandardColumn>& columns,
-                                        bool accuracy_only) {
+// What a row of the standard table shows: a task, one of its accuracy blocks (strict_match:
+// the fields every accuracy has), or one judge's scores of it (judges.<judge>: its fields).
+enum class Block { task, accuracy, judge };
+
+// A row's cells, blank where the block does not hold the column's metric. A judge's block holds
+// the per-judge metrics (below it) and the counts every accuracy has (n, n_errors).
+std::vector<std::string> standard_cells(const json& block, const std::vector<StandardColumn>& columns, Block kind) {
   std::vector<std::string> cells;
   for (const auto& c : columns) {
-    if (accuracy_only && (!c.metric->in_every_accuracy || !metrics::value_at(block, c.metric->key))) {
-      cells.emplace_back();
+    const bool judge_metric = metrics::per_judge(*c.metric);
+    const metrics::Metric m = judge_metric ? metrics::judge_field(*c.metric) : *c.metric;
+    const bool held = kind == Block::task       ? !judge_metric
+                      : kind == Block::accuracy ? m.in_every_accuracy && metrics::value_at(block, m.key)
+                                                : (judge_metric || m.in_every_accuracy) && metrics::value_at(block, m.key);
+    if (!held) {
+      cells.emplace_back(kind == Block::task ? "-" : "");
     } else if (c.interval) {
-      const json* ci = metrics::value_at(block, metrics::interval_path(*c.metric));
-      cells.push_back(interval(ci ? *ci : json()));
+      cells.push_back(interval(metrics::value_at(block, metrics::interval_path(m)), m));
     } else {
-      cells.push_back(shown(metrics::value_at(block, c.metric->key), *c.metric));
+      cells.push_back(shown(metrics::value_at(block, m.key), m));
     }
   }
   return cells;
@@ -218,27 +234,18 @@ std::string render_summary(const json& run) {
     if (!standard.empty() && !standard_done.insert(model).second) continue;
     for (const auto& [task, m] : standard.items()) {
       rows.push_back({model, task});
-      for (auto& cell : standard_cells(m, columns, false)) rows.back().push_back(std::move(cell));
+      for (auto& cell : standard_cells(m, columns, Block::task)) rows.back().push_back(std::move(cell));
       if (m.contains("strict_match")) {
         rows.push_back({"", task + " (strict)"});
-        for (auto& cell : standard_cells(m["strict_match"], columns, true)) rows.back().push_back(std::move(cell));
+        for (auto& cell : standard_cells(m["strict_match"], columns, Block::accuracy)) {
+          rows.back().push_back(std::move(cell));
+        }
       }
-      // scorer judge: a 1-5 score per judge, in the accuracy and interval columns
+      // scorer: judge: a row per judge
       const json judges = m.value("judges", json::object());
       for (const auto& [judge, j] : judges.items()) {
-        const json& ci = j.value("ci95", json());
         rows.push_back({"", fmt::format("{} (judge {})", task, judge)});
-        for (const auto& c : columns) {
-          if (c.metric->key == "accuracy" && c.interval) {
-            rows.back().push_back(ci.is_object() ? fmt::format("[{:.2f}, {:.2f}]", ci.value("low", 0.0), ci.value("high", 0.0)) : "-");
-          } else if (c.metric->key == "accuracy") {
-            rows.back().push_back(j.value("score", json()).is_number() ? fmt::format("{:.2f}/5", j["score"].get<double>()) : "-");
-          } else if (!c.interval && (c.metric->key == "n" || c.metric->key == "n_errors")) {
-            rows.back().push_back(shown(metrics::value_at(j, c.metric->key), *c.metric));
-          } else {
-            rows.back().emplace_back();
-          }
-        }
+        for (auto& cell : standard_cells(j, columns, Block::judge)) rows.back().push_back(std::move(cell));
       }
       if (m.contains("macro_accuracy")) {  // in the accuracy column
         const metrics::Metric& macro = *metrics::find_metric("standard", "macro_accuracy");

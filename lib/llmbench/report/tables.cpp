@@ -160,14 +160,39 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
   return table;
 }
 
-// Standard tasks: one row per (model, task) with accuracy and its interval.
+// The judges that scored some standard task of `members` (judges.<judge> blocks), by name.
+std::set<std::string> standard_judges(const std::vector<const json*>& members) {
+  std::set<std::string> judges;
+  for (const json* run : members)
+    for (const auto& mr : field(*run, "model_runs"))
+      for (const auto& [task, block] : field(field(mr, "metrics"), "standard").items())
+        for (const auto& [judge, scores] : field(block, "judges").items()) judges.insert(judge);
+  return judges;
+}
+
+// Standard tasks: one row per (model, task) with accuracy and its interval; for tasks scored by
+// judges, each judge's metrics (the catalogue's "judges.*." ones: its score) in a column per
+// judge, keyed by their path under the task ("judges.<judge>.score").
 Table standard_table(const std::vector<const json*>& members, int group, const std::string& id) {
   Table table{id, "standard", std::string(metrics::find_scope("standard")->title), group, {}, {}};
   table.columns = {{"task", "task", ColumnKind::text, N},
                    {"generation_model", "model", ColumnKind::text, N},
                    {"run_id", "run", ColumnKind::run_id, N}};
-  const std::vector<metrics::Metric> specs = table_metrics("standard");
+  std::vector<metrics::Metric> specs, per_judge;
+  for (const auto& m : table_metrics("standard")) {
+    if (metrics::per_judge(m)) per_judge.push_back(metrics::judge_field(m));
+    else specs.push_back(m);
+  }
   for (const auto& s : specs) table.columns.push_back(metric_column(s));
+  const std::set<std::string> judges = standard_judges(members);
+  for (const auto& judge : judges) {
+    for (const auto& m : per_judge) {
+      Column column = metric_column(m);
+      column.key = fmt::format("judges.{}.{}", judge, m.key);  // the catalogue's key, "*" named
+      column.label = fmt::format("{} ({})", m.label, judge);
+      table.columns.push_back(std::move(column));
+    }
+  }
   std::map<std::pair<std::string, std::string>, std::vector<Cell>> rows;
   for (auto it = members.rbegin(); it != members.rend(); ++it) {
     for (const auto& mr : field(**it, "model_runs")) {
@@ -177,6 +202,9 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
         if (!block.is_object() || rows.count(key)) continue;
         std::vector<Cell> row{text_cell(task), text_cell(key.second), text_cell((*it)->value("id", std::string()))};
         for (const auto& s : specs) row.push_back(metric_cell(block, s));
+        for (const auto& judge : judges) {
+          for (const auto& m : per_judge) row.push_back(metric_cell(field(field(block, "judges"), judge.c_str()), m));
+        }
         rows.emplace(key, std::move(row));
       }
     }

@@ -52,7 +52,7 @@ std::string join_from(const std::vector<std::string>& parts, std::size_t first) 
 std::vector<std::string> known_keys(const metrics::Scope& scope, metrics::Fields fields) {
   std::vector<std::string> known;
   for (const auto& m : scope.metrics) {
-    if (fields == metrics::Fields::all || m.in_every_accuracy) known.emplace_back(m.key);
+    if (metrics::metric_named(scope, m.key, fields) == &m) known.emplace_back(m.key);
   }
   return known;
 }
@@ -65,25 +65,28 @@ const std::vector<std::string>& model_run_scopes() {
   return names;
 }
 
-// "" when `path` names a metric of the catalogue (metrics/catalogue.hpp) that a model run can
-// hold; else why not, with the names to use.
-std::string check_metric_path(const std::string& path) {
+// The metric of the catalogue (metrics/catalogue.hpp) that `path` names, when a model run can
+// hold it; else null, with why not (and the names to use) in `problem`.
+const metrics::Metric* metric_of_path(const std::string& path, std::string& problem) {
   const std::vector<std::string> parts = split_path(path);
   const std::string& tier = parts[0];
   const auto& scopes = model_run_scopes();
   if (std::find(scopes.begin(), scopes.end(), tier) == scopes.end()) {
-    return fmt::format("unknown tier \"{}\"{}; a key starts with {} or {}", tier, config::did_you_mean(tier, scopes),
-                       fmt::join(scopes.begin(), scopes.end() - 1, ", "), scopes.back());
+    problem = fmt::format("unknown tier \"{}\"{}; a key starts with {} or {}", tier, config::did_you_mean(tier, scopes),
+                          fmt::join(scopes.begin(), scopes.end() - 1, ", "), scopes.back());
+    return nullptr;
   }
   const metrics::Scope& scope = *metrics::find_scope(tier);
   if (tier != "standard") {
     const std::string field = join_from(parts, 1);
-    if (metrics::metric_named(scope, field)) return "";
-    return fmt::format("unknown metric \"{}\" of {}{}", field, tier,
-                       config::did_you_mean(field, known_keys(scope, metrics::Fields::all)));
+    if (const metrics::Metric* m = metrics::metric_named(scope, field)) return m;
+    problem = fmt::format("unknown metric \"{}\" of {}{}", field, tier,
+                          config::did_you_mean(field, known_keys(scope, metrics::Fields::all)));
+    return nullptr;
   }
   if (parts.size() < 3 || parts[1].empty()) {
-    return "a standard metric is standard.<task>.<metric>, e.g. standard.mmlu.accuracy";
+    problem = "a standard metric is standard.<task>.<metric>, e.g. standard.mmlu.accuracy";
+    return nullptr;
   }
   // standard.<task>.<key>, or a field of one of the task's accuracy blocks.
   std::string field = join_from(parts, 2);
@@ -95,9 +98,25 @@ std::string check_metric_path(const std::string& path) {
     field = join_from(parts, 3);
     fields = metrics::Fields::accuracy;
   }
-  if (metrics::metric_named(scope, field, fields)) return "";
-  return fmt::format("unknown metric \"{}\" of task {}{}", field, parts[1],
-                     config::did_you_mean(field, known_keys(scope, fields)));
+  if (const metrics::Metric* m = metrics::metric_named(scope, field, fields)) return m;
+  problem = fmt::format("unknown metric \"{}\" of task {}{}", field, parts[1],
+                        config::did_you_mean(field, known_keys(scope, fields)));
+  return nullptr;
+}
+
+// A bare number is the reference the metric must be no worse than: a floor when higher is
+// better (an accuracy that falls is worse), a ceiling when lower is (a latency or an error count
+// that rises is worse), as the catalogue declares its direction.
+void set_reference(Baseline& b, const metrics::Metric& metric, const YAML::Node& value, const std::string& file) {
+  const double reference = bound(value, b.path, file, "reference");
+  switch (metric.better) {
+    case metrics::Better::higher: b.min = reference; return;
+    case metrics::Better::lower: b.max = reference; return;
+    case metrics::Better::none: break;
+  }
+  throw InputError(file, util::yaml_line(value),
+                   fmt::format("baselines: {} is neither better higher nor lower; give {{min: X}} and/or {{max: Y}}",
+                               b.path));
 }
 
 }  // namespace
@@ -118,13 +137,20 @@ std::vector<Baseline> load_baselines(const std::string& file) {
   for (auto it = list.begin(); it != list.end(); ++it) {
     Baseline b;
     b.path = util::yaml_key(it->first, file);
-    if (const std::string problem = check_metric_path(b.path); !problem.empty()) {
+    std::string problem;
+    const metrics::Metric* metric = metric_of_path(b.path, problem);
+    if (metric == nullptr) {
       throw InputError(file, util::yaml_line(it->first), fmt::format("baselines: {}: {}", b.path, problem));
     }
     const YAML::Node spec = it->second;
+    if (spec.IsScalar()) {
+      set_reference(b, *metric, spec, file);
+      out.push_back(std::move(b));
+      continue;
+    }
     if (!spec.IsMap()) {
       throw InputError(file, util::yaml_line(spec),
-                       fmt::format("baselines: {} needs {{min: X}} and/or {{max: Y}}", b.path));
+                       fmt::format("baselines: {} needs a reference value, {{min: X}} and/or {{max: Y}}", b.path));
     }
     for (auto kv = spec.begin(); kv != spec.end(); ++kv) {
       const std::string key = util::yaml_key(kv->first, file);

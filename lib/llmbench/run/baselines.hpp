@@ -7,8 +7,12 @@
 //     tier_2.avg_faithfulness: {min: 3.5}
 //     tier_judge_pipeline.f1_score: {min: 0.80}
 //     tier_judge.error_rate: {max: 0.05}
+//     standard.mmlu.latency_ms.p95: 2500   # a reference: no worse than it
 //
-// A key is a dotted path under a model run's `metrics`. A model run whose metrics hold a
+// A key is a dotted path under a model run's `metrics`. A bare number is a reference the metric
+// must not be worse than, in the direction the metric catalogue declares better: a floor for an
+// accuracy (higher is better), a ceiling for a latency, a cost or an error count (lower is
+// better); a metric with no better direction needs min or max. A model run whose metrics hold a
 // baselined value gets `baseline_status` pass/fail and, on fail, `baseline_failures`
 // (path, value, bound); a missing value is not a failure, it is listed as `baseline_missing`.
 // The run's `overall_status` is `fail` if any model run fails, `pass` if at least one was

@@ -9,21 +9,21 @@
 
 namespace llmbench::run {
 
-namespace field = records::field;
 namespace error_kind = records::error_kind;
 
 using nlohmann::json;
+using records::ItemRecord;
 
 namespace {
 
-std::string kind_of(const json& record) {
-  auto it = record.find(field::kErrorKind);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string(error_kind::kUnknown);
-}
+std::string kind_of(const ItemRecord& record) { return record.error_kind.value_or(error_kind::kUnknown); }
 
-int status_of(const json& record) {
-  auto it = record.find(field::kHttpStatus);
-  return it != record.end() && it->is_number_integer() ? it->get<int>() : 0;
+// The request's HTTP status; of a record that names no attempts (so no request stats), its
+// http_status field as the payload kept it.
+int status_of(const ItemRecord& record) {
+  if (record.request) return record.request->http_status;
+  auto it = record.payload.find(records::field::kHttpStatus);
+  return it != record.payload.end() && it->is_number_integer() ? it->get<int>() : 0;
 }
 
 std::string listed(const std::map<std::string, std::uint64_t>& counts, std::uint64_t& total) {
@@ -38,27 +38,36 @@ std::string listed(const std::map<std::string, std::uint64_t>& counts, std::uint
 
 }  // namespace
 
-bool resend_may_fix(const json& record) {
+bool resend_may_fix(const ItemRecord& record) {
   // A kind that is no request outcome (unparsed or missing verdicts, upstream failures) is not.
   const std::optional<http::Outcome> outcome = http::outcome_from_string(kind_of(record));
   return outcome && http::resend_may_fix(*outcome, status_of(record));
 }
 
-std::string error_label(const json& record) {
+std::string error_label(const ItemRecord& record) {
   const std::string kind = kind_of(record);
   const int status = status_of(record);
   return kind == http::to_string(http::Outcome::http_status) && status > 0 ? fmt::format("http {}", status) : kind;
 }
 
-FailureCounts count_failures(const std::vector<const json*>& records) {
+FailureCounts count_failures(const std::vector<const ItemRecord*>& records) {
   FailureCounts counts;
-  for (const json* r : records) {
-    auto it = r->find(field::kError);
-    if (it == r->end() || it->is_null()) continue;
-    if (kind_of(*r) == error_kind::kUpstream) continue;
+  for (const ItemRecord* r : records) {
+    if (!r->failed() || kind_of(*r) == error_kind::kUpstream) continue;
     ++(resend_may_fix(*r) ? counts.resendable : counts.permanent)[error_label(*r)];
   }
   return counts;
+}
+
+bool resend_may_fix(const json& record) { return resend_may_fix(records::item_envelope(record)); }
+
+FailureCounts count_failures(const std::vector<const json*>& records) {
+  std::vector<ItemRecord> envelopes;
+  envelopes.reserve(records.size());
+  for (const json* r : records) envelopes.push_back(records::item_envelope(*r));
+  std::vector<const ItemRecord*> pointers;
+  for (const ItemRecord& r : envelopes) pointers.push_back(&r);
+  return count_failures(pointers);
 }
 
 std::string failure_advice(const FailureCounts& counts, const std::vector<UnavailableModel>& unavailable,

@@ -11,13 +11,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/records/item_record.hpp"
+
 namespace llmbench::run {
 
 // True when sending the failed item's request again may succeed with nothing changed.
-bool resend_may_fix(const nlohmann::json& record);
+bool resend_may_fix(const records::ItemRecord& record);
 
 // "http 503" for an HTTP status error, else the record's error_kind ("timeout", ...).
-std::string error_label(const nlohmann::json& record);
+std::string error_label(const records::ItemRecord& record);
 
 struct FailureCounts {
   std::map<std::string, std::uint64_t> resendable;  // error_label -> failed items
@@ -26,6 +28,10 @@ struct FailureCounts {
 
 // Counts the failed records among `records` (an "upstream" record, failed because the request
 // it depends on failed, is counted through that request's own record, not again).
+FailureCounts count_failures(const std::vector<const records::ItemRecord*>& records);
+
+// The same, of records as the item log holds them (their envelopes are read).
+bool resend_may_fix(const nlohmann::json& record);
 FailureCounts count_failures(const std::vector<const nlohmann::json*>& records);
 
 struct UnavailableModel {

@@ -8,35 +8,42 @@
 
 namespace llmbench::run {
 
-namespace field = records::field;
-
 using nlohmann::json;
 
-void RecordTally::add(const json& record) {
-  std::optional<json> failure;
-  if (record_failed(record)) {
-    failure = json::object();
-    for (const char* name : {field::kError, field::kErrorKind, field::kHttpStatus}) {
-      if (auto it = record.find(name); it != record.end()) (*failure)[name] = *it;
+void RecordTally::add(const records::ItemRecord& record) {
+  std::unique_ptr<const records::ItemRecord> failure;
+  if (record.failed()) {
+    auto kept = std::make_unique<records::ItemRecord>();
+    kept->error = record.error;
+    kept->error_kind = record.error_kind;
+    if (record.request) kept->request = records::RequestStats{record.request->http_status, record.request->attempts, {}};
+    // A record that names no attempts keeps its http_status in the payload (failures.cpp status_of).
+    if (auto it = record.payload.find(records::field::kHttpStatus); it != record.payload.end()) {
+      kept->payload[records::field::kHttpStatus] = *it;
     }
-    for (const char* name : field::kRoleModels) {
-      if (auto it = record.find(name); it != record.end()) (*failure)[name] = *it;
-    }
+    kept->generation_model = record.generation_model;
+    kept->judge_model = record.judge_model;
+    kept->production_judge_model = record.production_judge_model;
+    kept->embedding_model = record.embedding_model;
+    failure = std::move(kept);
   }
-  latest_.put(record.value(field::kKey, std::string()), std::move(failure));
+  latest_.put(record.key, std::move(failure));
 }
 
+void RecordTally::add(const json& record) { add(records::item_envelope(record)); }
+
 FailureCounts RecordTally::failures() const {
-  std::vector<const json*> failed;
-  latest_.for_each([&](const std::optional<json>& f) {
-    if (f) failed.push_back(&*f);
+  std::vector<const records::ItemRecord*> failed;
+  latest_.for_each([&](const std::unique_ptr<const records::ItemRecord>& f) {
+    if (f) failed.push_back(f.get());
   });
   return count_failures(failed);
 }
 
 bool RecordTally::has_errors(const json& model_run) const {
   bool any = false;
-  latest_.for_each([&](const std::optional<json>& f) { any = any || (f && record_applies(*f, model_run)); });
+  latest_.for_each(
+      [&](const std::unique_ptr<const records::ItemRecord>& f) { any = any || (f && record_applies(*f, model_run)); });
   return any;
 }
 

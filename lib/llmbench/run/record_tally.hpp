@@ -5,10 +5,11 @@
 // error retried with success is no failure.
 
 #include <cstddef>
-#include <optional>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/records/item_record.hpp"
 #include "llmbench/run/failures.hpp"
 #include "llmbench/run/latest_by_key.hpp"
 
@@ -16,7 +17,9 @@ namespace llmbench::run {
 
 class RecordTally {
  public:
-  // Takes one item record (its "key", and when it failed its error and role fields).
+  // Takes one item record (its key, and when it failed its error and role fields).
+  void add(const records::ItemRecord& record);
+  // The same, of a record as the item log holds it (its envelope is read).
   void add(const nlohmann::json& record);
   // Distinct keys added.
   std::size_t finished() const { return latest_.size(); }
@@ -26,7 +29,8 @@ class RecordTally {
   bool has_errors(const nlohmann::json& model_run) const;
 
  private:
-  LatestByKey<std::optional<nlohmann::json>> latest_;  // a failed record's error and role fields
+  // A failed record's envelope (null for a record that did not fail).
+  LatestByKey<std::unique_ptr<const records::ItemRecord>> latest_;
 };
 
 }  // namespace llmbench::run

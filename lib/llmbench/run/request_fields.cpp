@@ -121,4 +121,16 @@ bool record_applies(const nlohmann::json& record, const nlohmann::json& model_ru
   return true;
 }
 
+bool record_applies(const records::ItemRecord& record, const nlohmann::json& model_run) {
+  const std::optional<std::string>* named[] = {&record.generation_model, &record.judge_model,
+                                               &record.production_judge_model, &record.embedding_model};
+  static_assert(std::size(named) == field::kRoleModels.size());
+  for (std::size_t i = 0; i < field::kRoleModels.size(); ++i) {
+    if (!*named[i]) continue;
+    auto mr = model_run.find(field::kRoleModels[i]);
+    if (mr == model_run.end() || *mr != **named[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace llmbench::run

@@ -9,6 +9,7 @@
 
 #include "llmbench/config/registry.hpp"
 #include "llmbench/http/types.hpp"
+#include "llmbench/records/item_record.hpp"
 
 namespace llmbench::run {
 
@@ -42,5 +43,6 @@ bool record_failed(const nlohmann::json& record);
 // True when each role field the record names ("generation_model", "judge_model",
 // "production_judge_model", "embedding_model") equals the model run's field.
 bool record_applies(const nlohmann::json& record, const nlohmann::json& model_run);
+bool record_applies(const records::ItemRecord& record, const nlohmann::json& model_run);
 
 }  // namespace llmbench::run
