@@ -16,6 +16,7 @@
 #include "llmbench/http/executor.hpp"
 #include "llmbench/records/item_record.hpp"
 #include "llmbench/records/journal.hpp"
+#include "llmbench/report/store.hpp"
 #include "llmbench/run/request_fields.hpp"
 #include "support/cli.hpp"
 #include "support/raw_server.hpp"
@@ -121,6 +122,21 @@ TEST_CASE("stream: --stream records each item's TTFT, first answer token, ITL an
     CHECK(r.at("ttft_ms").is_null());
     CHECK_FALSE(r.contains("stream"));
   }
+  // The standard table gains TTFT and TPOT percentiles per task when streamed, and only then.
+  CHECK(result.out.find("TTFT p50 ms") != std::string::npos);
+  CHECK(result.out.find("TPOT p95 ms") != std::string::npos);
+  CHECK(again.out.find("TTFT p50 ms") == std::string::npos);
+  const json metrics = report::read_runs(fs::path(streamed) / report::kReportFileName)
+                           .at(0).at("model_runs").at(0).at("metrics").at("standard");
+  for (const char* task : {"mmlu", "gsm8k"}) {
+    INFO(task);
+    CHECK(metrics.at(task).at("ttft_ms").at("p50").get<double>() >= kTtftMs);
+    CHECK(metrics.at(task).at("ttft_ms").at("p95").get<double>() >= metrics.at(task).at("ttft_ms").at("p50").get<double>());
+    CHECK(metrics.at(task).at("tpot_ms").at("p50").is_number());
+  }
+  const json plain_metrics = report::read_runs(fs::path(whole) / report::kReportFileName)
+                                 .at(0).at("model_runs").at(0).at("metrics").at("standard");
+  CHECK_FALSE(plain_metrics.at("mmlu").contains("ttft_ms"));
   std::map<std::string, std::string> answers;
   for (const json& r : items) answers[r.at("key")] = r.at("response");
   for (const json& r : plain) CHECK(answers[r.at("key")] == r.at("response").get<std::string>());

@@ -54,6 +54,10 @@ Metric per_accuracy(Metric m) {
   m.in_every_accuracy = true;
   return m;
 }
+Metric when_held(Metric m) {
+  m.when_held = true;
+  return m;
+}
 
 
 // One accuracy (metrics::to_json(Accuracy)): a standard task, a subject, a GSM8K extraction.
@@ -78,6 +82,11 @@ Scope standard() {
            no_table(latency("latency_ms.mean", "mean ms")),
            summary(latency("latency_ms.p50", "p50 ms")),
            summary(latency("latency_ms.p95", "p95 ms")),
+           // answers streamed (--stream): time to first token and per output token
+           summary(when_held(latency("ttft_ms.p50", "TTFT p50 ms"))),
+           summary(when_held(latency("ttft_ms.p95", "TTFT p95 ms"))),
+           summary(when_held(latency("tpot_ms.p50", "TPOT p50 ms"))),
+           summary(when_held(latency("tpot_ms.p95", "TPOT p95 ms"))),
            no_table(count("tokens.prompt", "prompt tokens")),
            no_table(count("tokens.completion", "completion tokens")),
            no_table(cost("cost.input", "input cost $")),

@@ -52,6 +52,7 @@ struct Metric {
   bool in_table = true;             // a column of the HTML/CSV/Markdown tables
   bool in_every_accuracy = false;   // standard: also a field of each subjects.<name>,
                                     // strict_match and flexible_extract block
+  bool when_held = false;           // a summary column only when some row holds it (streamed timings)
 };
 
 // standard: the key prefix of a metric each judge of a task scored by judges has, in the task's

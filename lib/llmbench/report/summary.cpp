@@ -156,7 +156,8 @@ std::string truncation_note(const json& flags) {
 
 // The standard tier's columns: its summary metrics in catalogue order, "95% CI" after a
 // metric with an interval. Cost columns only when some model has a price, the judge score only
-// when some task is scored by judges.
+// when some task is scored by judges, a when_held metric (streamed timings) only when some task
+// has it.
 struct StandardColumn {
   const metrics::Metric* metric;
   bool interval;  // the metric's interval, not its value
@@ -173,9 +174,20 @@ std::vector<StandardColumn> standard_columns(const json& model_runs) {
       judged = judged || (judges != nullptr && judges->is_object() && !judges->empty());
     }
   }
+  auto held = [&model_runs](const metrics::Metric& m) {
+    for (const auto& mr : model_runs) {
+      const json standard = mr.value("metrics", json::object()).value("standard", json::object());
+      for (const auto& [task, block] : standard.items()) {
+        const json* value = metrics::value_at(block, m.key);
+        if (value != nullptr && !value->is_null()) return true;
+      }
+    }
+    return false;
+  };
   std::vector<StandardColumn> columns;
   for (const auto& m : metrics::find_scope("standard")->metrics) {
-    if (!m.in_summary || (m.kind == metrics::MetricKind::cost && !priced) || (metrics::per_judge(m) && !judged)) {
+    if (!m.in_summary || (m.kind == metrics::MetricKind::cost && !priced) || (metrics::per_judge(m) && !judged) ||
+        (m.when_held && !held(m))) {
       continue;
     }
     columns.push_back({&m, false});

@@ -124,6 +124,13 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
   }
+  // Streamed answers only: the ttft_ms of a record without a stream object was a whole
+  // response's first byte (item logs written before --stream), not a first token.
+  const auto stream = r.find(field::kStream);
+  if (e.verdict != Verdict::error && stream != r.end() && stream->is_object()) {
+    if (r.value(field::kTtftMs, json()).is_number()) e.ttft_ms = r[field::kTtftMs].get<double>();
+    if (stream->value(field::kTpotMs, json()).is_number()) e.tpot_ms = (*stream)[field::kTpotMs].get<double>();
+  }
   const json& usage = r.value(field::kUsage, json());
   if (usage.is_object()) {
     e.tokens_known = true;
@@ -141,7 +148,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     std::vector<std::optional<metrics::AccuracyTally>> further;  // per further filter, once recorded
     std::vector<metrics::SubjectVerdict> subjects;
     bool has_subjects = false;
-    std::vector<double> latencies;
+    std::vector<double> latencies, ttfts, tpots;
     std::int64_t prompt_tokens = 0, completion_tokens = 0;
     bool tokens_known = false;
     std::size_t truncated = 0;
@@ -163,6 +170,8 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
       t.subjects.push_back({subject, e->verdict});
     }
     if (e->latency_ms) t.latencies.push_back(*e->latency_ms);
+    if (e->ttft_ms) t.ttfts.push_back(*e->ttft_ms);
+    if (e->tpot_ms) t.tpots.push_back(*e->tpot_ms);
     if (e->tokens_known) {
       t.tokens_known = true;
       t.prompt_tokens += e->prompt_tokens;
@@ -190,6 +199,9 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
       m["micro_accuracy"] = breakdown.micro.accuracy ? json(*breakdown.micro.accuracy) : json();
     }
     m["latency_ms"] = latency_json(std::move(t.latencies));
+    // Streamed answers only (no key otherwise: a whole response has no first token).
+    if (!t.ttfts.empty()) m["ttft_ms"] = latency_json(std::move(t.ttfts));
+    if (!t.tpots.empty()) m["tpot_ms"] = latency_json(std::move(t.tpots));
     if (t.tokens_known) {
       m["tokens"] = {{"prompt", t.prompt_tokens}, {"completion", t.completion_tokens}};
       if (price) {

@@ -33,6 +33,7 @@ struct StandardEntry {
   bool truncated = false;                  // "truncated": true, or error_kind "truncated"
   bool judged = false;                     // scorer judge: no verdict of its own (its judges score it)
   std::optional<double> latency_ms;        // a numeric latency_ms of a record that is no error
+  std::optional<double> ttft_ms, tpot_ms;  // of a streamed answer that is no error, when known
   bool tokens_known = false;               // "usage" is an object
   std::int64_t prompt_tokens = 0, completion_tokens = 0;
 };
