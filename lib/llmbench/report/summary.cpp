@@ -164,25 +164,30 @@ struct StandardColumn {
 };
 
 std::vector<StandardColumn> standard_columns(const json& model_runs) {
-  bool priced = false, judged = false;
-  for (const auto& mr : model_runs) {
-    const json standard = mr.value("metrics", json::object()).value("standard", json::object());
-    for (const auto& [task, m] : standard.items()) {
-      const json* total = metrics::value_at(m, "cost.total");
-      priced = priced || (total != nullptr && total->is_number());
-      const json* judges = metrics::value_at(m, "judges");
-      judged = judged || (judges != nullptr && judges->is_object() && !judges->empty());
-    }
-  }
-  auto held = [&model_runs](const metrics::Metric& m) {
+  // Whether some task block of some model run passes `test`.
+  auto any_task = [&model_runs](auto test) {
     for (const auto& mr : model_runs) {
-      const json standard = mr.value("metrics", json::object()).value("standard", json::object());
-      for (const auto& [task, block] : standard.items()) {
-        const json* value = metrics::value_at(block, m.key);
-        if (value != nullptr && !value->is_null()) return true;
+      const json* standard = metrics::value_at(mr, "metrics.standard");
+      if (standard == nullptr || !standard->is_object()) continue;
+      for (const auto& [task, m] : standard->items()) {
+        if (test(m)) return true;
       }
     }
     return false;
+  };
+  const bool priced = any_task([](const json& m) {
+    const json* total = metrics::value_at(m, "cost.total");
+    return total != nullptr && total->is_number();
+  });
+  const bool judged = any_task([](const json& m) {
+    const json* judges = metrics::value_at(m, "judges");
+    return judges != nullptr && judges->is_object() && !judges->empty();
+  });
+  auto held = [&any_task](const metrics::Metric& metric) {
+    return any_task([&metric](const json& m) {
+      const json* value = metrics::value_at(m, metric.key);
+      return value != nullptr && !value->is_null();
+    });
   };
   std::vector<StandardColumn> columns;
   for (const auto& m : metrics::find_scope("standard")->metrics) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/config/suggest.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/store.hpp"
@@ -52,14 +53,13 @@ std::string RunSession::prepare_models(std::vector<config::ResolvedModel*> model
   if (options_.stream) {
     for (config::ResolvedModel* model : models_) model->stream = true;
   }
-  std::string streamed;
+  std::vector<std::string> streamed;  // in model order, each once (a model may hold several roles)
   for (const config::ResolvedModel* model : models_) {
-    if (model->stream && streamed.find(" " + model->id + ",") == std::string::npos) streamed += " " + model->id + ",";
+    if (model->stream && std::find(streamed.begin(), streamed.end(), model->id) == streamed.end()) {
+      streamed.push_back(model->id);
+    }
   }
-  if (!streamed.empty()) {
-    streamed.pop_back();
-    plan += "  streamed answers (TTFT, TPOT and ITL recorded):" + streamed + "\n";
-  }
+  if (!streamed.empty()) plan += "  streamed answers (TTFT, TPOT and ITL recorded): " + config::join(streamed) + "\n";
   return plan;
 }
 
