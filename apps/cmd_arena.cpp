@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "llmbench/arena/arena.hpp"
+#include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/arena/arena_votes.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
@@ -207,17 +208,7 @@ void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::str
                 util::terminal_safe(chose).c_str());
   }
   std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
-  std::printf("%-5s %-28s %8s  %-20s %5s %6s %5s\n", "rank", "model", "rating", "95% interval", "wins", "losses", "ties");
-  for (const json& row : human["leaderboard"]) {
-    auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
-    const std::string ci = row["ci95"].is_object()
-                               ? fmt::format("[{}, {}]", num(row["ci95"]["low"]), num(row["ci95"]["high"]))
-                               : "-";
-    std::printf("%-5s %-28s %8s  %-20s %5zu %6zu %5zu\n",
-                row["rank"].is_number() ? std::to_string(row["rank"].get<int>()).c_str() : "-",
-                util::terminal_safe(row["model"].get<std::string>()).c_str(), num(row["rating"]).c_str(), ci.c_str(),
-                row["wins"].get<std::size_t>(), row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
-  }
+  std::printf("%s", arena::leaderboard_text(human["leaderboard"]).c_str());
   for (const auto& judge : judges) {
     std::printf("judge %s agrees with you on %s of the pairs you voted\n", util::terminal_safe(judge).c_str(),
                 pct(human["judge_agreement"].value(judge, json(nullptr))).c_str());
