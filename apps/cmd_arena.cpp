@@ -192,14 +192,14 @@ std::string pct(const json& v) {
 
 // After voting with --reveal: who was who in each pair voted, the leaderboard from the votes,
 // and each judge's agreement with them.
-void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::string, json>& votes, const json& human,
+void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::string, records::VoteRecord>& votes, const json& human,
             const std::vector<std::string>& judges) {
   std::printf("\nWho was who:\n");
   std::size_t n = 0;
   for (const auto& battle : queue) {
     auto it = votes.find(battle.key);
     if (it == votes.end()) continue;
-    const std::string vote = it->second.value("vote", std::string());
+    const std::string& vote = it->second.vote;
     const std::string chose = vote == "a"   ? "A (" + battle.model_a + ")"
                               : vote == "b" ? "B (" + battle.model_b + ")"
                               : vote == "tie" ? "tie" : "both bad";
@@ -228,7 +228,7 @@ int run_vote(const VoteOptions& o) {
   const fs::path votes_path = records::OutputLayout(dir).resolve(records::OutputLayout::votes_log(id));
   records::JournalContents previous = records::read_journal(votes_path);
   if (previous.dropped_torn_tail) records::truncate_journal(votes_path, previous.valid_bytes);
-  std::map<std::string, json> votes = arena::latest_votes(previous.records);
+  std::map<std::string, records::VoteRecord> votes = arena::latest_votes(previous.records);
   records::JournalWriter writer(votes_path);
 
   const Screen screen = screen_size();
@@ -273,8 +273,8 @@ int run_vote(const VoteOptions& o) {
           std::printf("Please press a, b, t, x, s or q.\n");
           continue;
         }
-        json record = arena::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
-        writer.append(record);
+        records::VoteRecord record = arena::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
+        writer.append(json(record));
         votes[battle.key] = std::move(record);
         ++done;
         break;
