@@ -204,15 +204,19 @@ std::string_view kept(std::string text) {
   return texts.emplace_back(std::move(text));
 }
 
-// A latency distribution of a perf level, {mean, p50, p90, p95, p99, max} under `key`: the
-// table shows p50, p95 and p99; the page's percentile view shows every one.
-void distribution(std::vector<Metric>& out, std::string_view key, std::string_view label, Format format,
-                  bool in_summary, bool open_loop_only) {
+// Where a perf latency distribution is shown besides the page's percentile view (which shows
+// every statistic): its p50, p95 and p99 in the table, and its p50 and p95 in the summary.
+enum class Shown { percentiles, table, summary };
+
+// A latency distribution of a perf level, {mean, p50, p90, p95, p99, max} under `key`;
+// open_loop_only: a summary column only when some level holds it.
+void distribution(std::vector<Metric>& out, std::string_view key, std::string_view label, Format format, Shown shown,
+                  bool open_loop_only = false) {
   for (std::string_view stat : {"mean", "p50", "p90", "p95", "p99", "max"}) {
     Metric m{kept(fmt::format("{}.{}", key, stat)), kept(fmt::format("{} {} ms", label, stat)), MetricKind::latency,
              lower, format};
-    m.in_table = stat == "p50" || stat == "p95" || stat == "p99";
-    m.in_summary = in_summary && (stat == "p50" || stat == "p95");
+    m.in_table = shown != Shown::percentiles && (stat == "p50" || stat == "p95" || stat == "p99");
+    m.in_summary = shown == Shown::summary && (stat == "p50" || stat == "p95");
     m.when_held = open_loop_only;
     out.push_back(m);
   }
@@ -245,17 +249,15 @@ Scope perf() {
                              "slo_attainment.total"))),
       no_table(count("slo_attainment.met", "requests meeting the SLOs", higher)),
       no_table(count("slo_attainment.total", "requests judged against the SLOs"))};
-  distribution(m, "ttft_ms", "TTFT", Format::ms, true, false);
-  distribution(m, "ttfo_ms", "TTFO", Format::ms, false, false);
-  distribution(m, "itl_ms", "ITL", Format::decimal, true, false);
-  distribution(m, "tpot_ms", "TPOT", Format::decimal, false, false);
-  distribution(m, "e2e_ms", "E2E", Format::ms, true, false);
-  distribution(m, "queue_ms", "queue", Format::ms, false, true);
-  distribution(m, "service_ttft_ms", "service TTFT", Format::ms, false, true);
-  distribution(m, "service_e2e_ms", "service E2E", Format::ms, false, true);
-  for (Metric& x : m) {
-    if (x.key.substr(0, 8) == "service_") x.in_table = false;  // queue-inclusive figures in the table
-  }
+  distribution(m, "ttft_ms", "TTFT", Format::ms, Shown::summary);
+  distribution(m, "ttfo_ms", "TTFO", Format::ms, Shown::table);
+  distribution(m, "itl_ms", "ITL", Format::decimal, Shown::summary);
+  distribution(m, "tpot_ms", "TPOT", Format::decimal, Shown::table);
+  distribution(m, "e2e_ms", "E2E", Format::ms, Shown::summary);
+  // open loop: the table's figures include the queue; the service-only ones are in the percentiles
+  distribution(m, "queue_ms", "queue", Format::ms, Shown::table, true);
+  distribution(m, "service_ttft_ms", "service TTFT", Format::ms, Shown::percentiles, true);
+  distribution(m, "service_e2e_ms", "service E2E", Format::ms, Shown::percentiles, true);
   return {"perf", "Perf: per load level", std::move(m)};
 }
 

@@ -84,11 +84,11 @@ json perf_distributions(const json& run, std::size_t index, const std::filesyste
       spdlog::warn("{}:{}: not a JSON object (damaged or edited); the report draws run {} without it",
                    path.string(), line, id);
     }
+    const std::size_t named = std::min<std::size_t>(10, scan.damaged_lines.size());  // the note stays short
+    const std::vector<int> first(scan.damaged_lines.begin(), scan.damaged_lines.begin() + static_cast<std::ptrdiff_t>(named));
     problems.push_back(fmt::format("{} damaged line{} left out ({}{})", scan.damaged_lines.size(),
-                                   scan.damaged_lines.size() == 1 ? "" : "s",
-                                   fmt::join(scan.damaged_lines.begin(),
-                                             scan.damaged_lines.begin() + std::min<std::ptrdiff_t>(10, static_cast<std::ptrdiff_t>(scan.damaged_lines.size())), ", "),
-                                   scan.damaged_lines.size() > 10 ? ", ..." : ""));
+                                   scan.damaged_lines.size() == 1 ? "" : "s", fmt::join(first, ", "),
+                                   named < scan.damaged_lines.size() ? ", ..." : ""));
   }
   if (scan.dropped_torn_tail) problems.emplace_back("its last line is incomplete (written when the run stopped) and left out");
   if (foreign > 0) problems.push_back(fmt::format("{} line{} naming no level of the run left out", foreign, foreign == 1 ? "" : "s"));

@@ -384,6 +384,7 @@
       seen.add(key); cost += b.cost.total; haveCost = true;
     }));
     out.push(el('h2', { text: 'Latest run' }));
+    if (run.kind === 'perf') out.push(el('p', { class: 'note', text: 'This report holds perf records only: their levels, latencies and distributions are in the Perf tab.' }));
     out.push(el('div', { class: 'cards' },
       el('div', { class: 'card' }, el('div', { class: 'k', text: 'Run' }), el('div', { class: 'v run-id', text: run.id }),
          el('div', { class: 'd', text: (run.timestamp || '') + (run.finished_at ? ' → ' + run.finished_at : '') })),
