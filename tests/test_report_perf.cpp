@@ -143,6 +143,20 @@ TEST_CASE("report perf: TTFT and ITL histograms come from the request log, witho
   CHECK(open["log"] == std::string("runs/") + test::kPerfOpenId + "/requests.jsonl");
 }
 
+TEST_CASE("report perf: what the page embeds of a request log does not grow with the number of requests",
+          "[perf_report]") {
+  const fs::path dir = test::temp_dir("llmbench-perf-report");
+  const json record = test::perf_record("p", "m", test::PerfMode::closed);
+  const json runs = json::array({record});
+  test::write_perf_log(dir, record, 30);
+  const std::string small = collect_perf(runs, dir).dump();
+  test::write_perf_log(dir, record, 30000);
+  const json large = collect_perf(runs, dir);
+  CHECK(large[0]["levels"][0]["ttft"]["n"] == 30000);
+  CHECK(fs::file_size(dir / "runs/p/requests.jsonl") > 100 * small.size());
+  CHECK(large.dump().size() < small.size() + 200);  // the same bins, larger counts
+}
+
 TEST_CASE("report perf: a missing request log gives a note in the Perf tab, not a broken page", "[perf_report]") {
   const fs::path dir = perf_report_dir();
   fs::remove(dir / "runs" / test::kPerfOpenId / "requests.jsonl");
@@ -269,6 +283,11 @@ TEST_CASE("report perf: run --resume of a perf record's id exits 2, saying it is
   INFO(result.out << result.err);
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("is a perf record") && Catch::Contains("not a sweep"));
+  // An arena record's id likewise: `arena run` wrote it, not a sweep.
+  upsert_run(dir / "benchmark_runs.json", {{"id", "arena-1"}, {"schema_version", 1}, {"kind", "arena"}, {"arena", json::object()}});
+  const auto arena = test::run_cli({"run", "--resume", "arena-1", "--output-dir", dir.string()});
+  CHECK(arena.exit_code == 2);
+  CHECK_THAT(arena.err, Catch::Contains("is an arena record"));
 }
 
 TEST_CASE("report perf: arena vote passes perf records by", "[perf_report]") {
