@@ -10,6 +10,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/report/export.hpp"
 #include "llmbench/report/html.hpp"
+#include "llmbench/report/perf_distributions.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/tables.hpp"
 #include "llmbench/util/atomic_file.hpp"
@@ -59,7 +60,7 @@ int run_report(const ReportOptions& options) {
   const nlohmann::json runs = select_runs(report::read_runs(file), options, file);
   std::string text;
   if (options.format == "html") {
-    text = report::render_html(runs, report::collect_items(runs, dir));
+    text = report::render_html(runs, report::collect_items(runs, dir), report::collect_perf(runs, dir));
   } else if (options.format == "csv") {
     text = report::render_csv(report::build_tables(runs));
   } else {

@@ -284,3 +284,72 @@ test('a report without arena results has no Arena tab', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the Perf tab draws each perf record: level table, percentiles, throughput vs latency, histograms; no console error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmbench-perf-'));
+  const closed = '20250312T090000Z-9e1f', open = '20250312T100000Z-0a7c';  // tests/support/perf_fixture.hpp
+  const p = await browser.newPage();
+  const errors = [], outside = [];
+  p.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
+  p.on('pageerror', e => errors.push(String(e)));
+  p.on('dialog', d => { errors.push('dialog: ' + d.message()); d.dismiss().catch(() => {}); });
+  try {
+    execFileSync(fixtureBin, [dir, '200', '--no-arena', '--perf']);
+    rmSync(join(dir, 'runs', open, 'requests.jsonl'));  // a missing log: a note in the tab, not a broken page
+    execFileSync(bin, ['report', '--output-dir', dir]);
+    const url = pathToFileURL(join(dir, 'report.html')).href;
+    p.on('request', r => { if (r.url() !== url && !r.url().startsWith(url + '#')) outside.push(r.url()); });
+    await p.goto(url);
+    await p.waitForSelector('body[data-ready="true"]');
+    assert.deepEqual(await p.locator('nav button').allTextContents(),
+                     ['Overview', 'LLM Comparison', 'Judge Comparison', 'Prod Judge Comparison', 'Standard benchmarks', 'History', 'Items', 'Perf']);
+    // The overview still shows the latest sweep; the perf records are listed as such.
+    assert.match(await p.locator('#tab-overview .card .v.run-id').innerText(), /20250311T080000Z-f00d/);
+    assert.match(await p.locator('#tab-overview table[data-table-id="runs"]').innerText(), /perf: sim-large, 3 levels \(open loop\)/);
+    await p.click('nav button[data-tab="perf"]');
+    const s = p.locator('#tab-perf');
+    await s.waitFor({ state: 'visible' });
+
+    // The per-level table: a row per level, the cut-short level marked, a null figure a dash.
+    const c = s.locator(`.group[data-perf-run="${closed}"]`);
+    const table = c.locator('table[data-table-id="perf-1"]');
+    assert.equal(await table.locator('tbody tr').count(), 3);
+    assert.equal(await table.locator('tbody tr.marked').count(), 1);
+    assert.match(await table.locator('tbody tr.marked').innerText(), /concurrency 64[\s\S]*cut short/);
+    const heads = await table.locator('thead th').allTextContents();
+    const tpot = heads.indexOf('TPOT p50 ms');
+    assert.ok(tpot > 0 && heads.includes('TTFT p99 ms') && heads.includes('achieved concurrency'), heads.join('|'));
+    assert.ok(!heads.includes('TTFO p50 ms'), 'a figure no level has is no column');
+    assert.equal(await table.locator('tbody tr').first().locator('td').nth(tpot).innerText(), '—');
+    const o = s.locator(`.group[data-perf-run="${open}"]`);
+    assert.match(await o.locator('table[data-table-id="perf-2"] tbody tr.marked').innerText(), /stopped early: saturated/);
+    assert.match(await o.locator('table[data-table-id="perf-2"]').innerText(), /\d+\.\d% \[\d+\.\d, \d+\.\d\]/);  // SLO attainment with its interval
+    assert.match(await o.innerText(), /Highest rate meeting the SLOs: 5 req\/s/);
+
+    // Throughput vs latency: a point per level and percentile (p50, p95) of both runs.
+    assert.equal(await s.locator('svg.perf-throughput circle.perf-point').count(), 12);
+    // Latency percentiles per level, for the metric chosen.
+    assert.equal(await c.locator('svg.perf-percentiles').count(), 1);
+    await c.locator(`select[data-perf-percentiles="${closed}"]`).selectOption('itl_ms');
+    assert.match(await c.locator('table[data-table-id="perf-percentiles-0"] thead').innerText(), /ITL p90 ms/);
+    // TTFT and ITL histograms from the request log; the missing log is said.
+    assert.equal(await c.locator('svg.perf-histogram.ttft rect.bar').count(), 6);
+    assert.ok(await c.locator('svg.perf-histogram.itl rect.bar').count() > 0);
+    await c.locator(`select[data-perf-level="${closed}"]`).selectOption('2');
+    assert.equal(await c.locator('svg.perf-histogram.ttft rect.bar').count(), 6);
+    assert.match(await o.locator('.perf-log-note').innerText(), /requests\.jsonl of run 20250312T100000Z-0a7c is missing/);
+
+    // The hostile model id and error kind are text.
+    const text = await s.innerText();
+    assert.ok(text.includes('<img src=x onerror="window.__xss=9">-7b'));
+    assert.ok(text.includes('<script>window.__xss=10</script>'));
+    assert.equal(await p.evaluate(() => typeof window.__xss), 'undefined');
+    assert.equal(await p.evaluate(() => document.querySelectorAll('main img, main script').length), 0);
+    await p.screenshot({ path: join(shots, 'report-perf.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(outside, []);
+  } finally {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

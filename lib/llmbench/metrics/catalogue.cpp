@@ -1,6 +1,10 @@
 #include "llmbench/metrics/catalogue.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <string>
+
+#include <fmt/format.h>
 
 namespace llmbench::metrics {
 namespace {
@@ -193,6 +197,70 @@ Scope arena_judge() {
            no_table(count("n_failed", "failed", lower))}};
 }
 
+// The text of a key or label built at run time, kept for the life of the program (Metric holds
+// views). Only called while the catalogue is built, once.
+std::string_view kept(std::string text) {
+  static std::deque<std::string> texts;
+  return texts.emplace_back(std::move(text));
+}
+
+// Where a perf latency distribution is shown besides the page's percentile view (which shows
+// every statistic): its p50, p95 and p99 in the table, and its p50 and p95 in the summary.
+enum class Shown { percentiles, table, summary };
+
+// A latency distribution of a perf level, {mean, p50, p90, p95, p99, max} under `key`;
+// open_loop_only: a summary column only when some level holds it.
+void distribution(std::vector<Metric>& out, std::string_view key, std::string_view label, Format format, Shown shown,
+                  bool open_loop_only = false) {
+  for (std::string_view stat : {"mean", "p50", "p90", "p95", "p99", "max"}) {
+    Metric m{kept(fmt::format("{}.{}", key, stat)), kept(fmt::format("{} {} ms", label, stat)), MetricKind::latency,
+             lower, format};
+    m.in_table = shown != Shown::percentiles && (stat == "p50" || stat == "p95" || stat == "p99");
+    m.in_summary = shown == Shown::summary && (stat == "p50" || stat == "p95");
+    m.when_held = open_loop_only;
+    out.push_back(m);
+  }
+}
+
+// A perf record's levels (perf.levels[], docs/report-format.md): the load level (concurrency or
+// scheduled rate), counts, throughput, SLO figures and latency distributions. Every figure is
+// over the level's requests after warm-up. A latency is null when no request gave a sample.
+Scope perf() {
+  auto throughput = [](std::string_view key, std::string_view label, Better better = higher) {
+    return Metric{key, label, MetricKind::throughput, better, Format::decimal};
+  };
+  std::vector<Metric> m = {
+      no_table(count("concurrency", "concurrency")),
+      no_table(throughput("rate", "rate req/s", none)),
+      no_table(count("warmup", "warm-up requests")),
+      summary(count("requests", "requests")),
+      summary(over(count("ok", "ok", higher), "requests")),
+      summary(over(count("errors", "errors", lower), "requests")),
+      over(count("errors_by_kind.*", "errors", lower), "requests"),
+      Metric{"duration_s", "duration s", MetricKind::latency, none, Format::decimal},
+      summary(throughput("requests_per_s", "req/s")),
+      summary(throughput("output_tokens_per_s", "output tok/s")),
+      throughput("peak_output_tokens_per_s", "peak output tok/s"),
+      Metric{"achieved_concurrency", "achieved concurrency", MetricKind::count, none, Format::decimal},
+      no_table(Metric{"input_tokens.mean", "input tokens", MetricKind::count, none, Format::decimal}),
+      no_table(Metric{"output_tokens.mean", "output tokens", MetricKind::count, none, Format::decimal}),
+      summary(when_held(throughput("goodput_rps", "goodput req/s"))),
+      summary(when_held(over(with_ci(rate("slo_attainment.rate", "SLO attainment"), Interval::sibling),
+                             "slo_attainment.total"))),
+      no_table(count("slo_attainment.met", "requests meeting the SLOs", higher)),
+      no_table(count("slo_attainment.total", "requests judged against the SLOs"))};
+  distribution(m, "ttft_ms", "TTFT", Format::ms, Shown::summary);
+  distribution(m, "ttfo_ms", "TTFO", Format::ms, Shown::table);
+  distribution(m, "itl_ms", "ITL", Format::decimal, Shown::summary);
+  distribution(m, "tpot_ms", "TPOT", Format::decimal, Shown::table);
+  distribution(m, "e2e_ms", "E2E", Format::ms, Shown::summary);
+  // open loop: the table's figures include the queue; the service-only ones are in the percentiles
+  distribution(m, "queue_ms", "queue", Format::ms, Shown::table, true);
+  distribution(m, "service_ttft_ms", "service TTFT", Format::ms, Shown::percentiles, true);
+  distribution(m, "service_e2e_ms", "service E2E", Format::ms, Shown::percentiles, true);
+  return {"perf", "Perf: per load level", std::move(m)};
+}
+
 // True when `path` is `key`, a "*" in the key standing for any non-empty name.
 bool matches(std::string_view key, std::string_view path) {
   const auto star = key.find('*');
@@ -206,7 +274,7 @@ bool matches(std::string_view key, std::string_view path) {
 
 const std::vector<Scope>& catalogue() {
   static const std::vector<Scope> scopes = {standard(), tier_0(),     tier_1(),              tier_2(), tier_3(),
-                                            tier_judge(), tier_judge_pipeline(), arena(), arena_judge()};
+                                            tier_judge(), tier_judge_pipeline(), arena(), arena_judge(), perf()};
   return scopes;
 }
 
@@ -276,6 +344,7 @@ std::string_view to_string(MetricKind kind) {
     case MetricKind::cost: return "cost";
     case MetricKind::distance: return "distance";
     case MetricKind::rating: return "rating";
+    case MetricKind::throughput: return "throughput";
   }
   return "";
 }

@@ -12,6 +12,8 @@
 //                        model_runs[].metrics.<tier>.<key>
 //   arena                arena.leaderboard[].<key>  (and per category, and from human votes)
 //   arena_judge          arena.judge_bias[].<key>
+//   perf                 perf.levels[].<key> of a perf record (kind "perf"): one load level
+//                        (a key "errors_by_kind.*" is each error kind's count)
 
 #include <string>
 #include <string_view>
@@ -21,8 +23,8 @@
 
 namespace llmbench::metrics {
 
-// What a metric measures.
-enum class MetricKind { rate, score, count, latency, cost, distance, rating };
+// What a metric measures (throughput: requests or tokens per second).
+enum class MetricKind { rate, score, count, latency, cost, distance, rating, throughput };
 
 // Which direction is better (highlights the best value, sorts, says what "worse" is).
 enum class Better { higher, lower, none };

@@ -13,6 +13,7 @@ std::string key_column(const std::string& key) {
   if (key == "generation_model") return "model";
   if (key == "judge_model") return "judge";
   if (key == "production_judge_model") return "production_judge";
+  if (key == "level") return "task";  // a perf level ("concurrency 8") keys its row as a task does
   return key;  // task, subject
 }
 

@@ -15,7 +15,9 @@ std::string csv_field(const std::string& text);
 
 // Long ("tidy") CSV, one line per table cell that holds a number:
 // group,table,model,judge,production_judge,task,subject,metric,value,ci95_low,ci95_high,run_id
-// Missing metrics have no line (never a 0). Lines end with CRLF as RFC 4180 asks.
+// Missing metrics have no line (never a 0). Lines end with CRLF as RFC 4180 asks. A perf level's
+// lines (table perf-<n>) carry its level ("concurrency 8", "rate 5 req/s") in the task column
+// and its catalogue key ("ttft_ms.p95", "errors_by_kind.timeout") as the metric.
 std::string render_csv(const ReportTables& tables);
 
 // Text safe inside a GitHub-flavoured Markdown table cell: `|` escaped, line breaks turned

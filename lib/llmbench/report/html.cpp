@@ -216,6 +216,7 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
       collect_arena_items(run, r, output_dir, items);
       continue;
     }
+    if (run.value("kind", std::string()) == "perf") continue;
     std::string log = field(run, "item_log").is_string() ? run["item_log"].get<std::string>()
                                                          : records::OutputLayout::item_log(id);
     const std::size_t first_item = items.size();
@@ -248,12 +249,13 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
   return items;
 }
 
-std::string render_html(const json& runs, const json& items) {
+std::string render_html(const json& runs, const json& items, const json& perf) {
   const json data = {{"llmbench_version", LLMBENCH_VERSION},
                      {"runs", runs},
                      {"tables", tables_to_json(build_tables(runs))},
                      {"catalogue", metrics::catalogue_json()},
-                     {"items", items}};
+                     {"items", items},
+                     {"perf", perf}};
   std::string title = "llmbench report";
   if (!runs.empty()) title += " — " + runs.back().value("id", std::string());
   std::string page;
@@ -284,6 +286,7 @@ std::string render_html(const json& runs, const json& items) {
   page += "<script type=\"application/json\" id=\"report-data\">";
   page += script_json(data);
   page += "</script>\n<script>\n";
+  page += kReportPerfJs;  // the Perf tab, which report.js adds when the runs hold perf records
   page += kReportJs;
   page += "</script>\n</body>\n</html>\n";
   return page;

@@ -22,7 +22,7 @@ std::string escape_html(std::string_view text);
 std::string script_json(const nlohmann::json& value);
 
 // The items of `runs` (array, oldest first), read from each run's item_log under
-// `output_dir`, merged per (run, tier, task, item_id): dataset text once, every model's
+// `output_dir` (a perf record has none: its request log is read by collect_perf), merged per (run, tier, task, item_id): dataset text once, every model's
 // answer side by side, judge records (role "judge") as judgements. A missing log gives no
 // items; a damaged line is left out, named on stderr (spdlog), and that run's items carry
 // log_incomplete (a note render_html shows at the top of the page).
@@ -33,7 +33,10 @@ std::string script_json(const nlohmann::json& value);
 //          judgements: [{model, judged_model, score, response, cached, latency_ms, error_kind, error}]}]
 nlohmann::json collect_items(const nlohmann::json& runs, const std::filesystem::path& output_dir);
 
-// The whole page for `runs` and `items` (as collect_items returns them).
-std::string render_html(const nlohmann::json& runs, const nlohmann::json& items);
+// The whole page for `runs`, `items` (as collect_items returns them) and the perf records'
+// distributions (as collect_perf, perf_distributions.hpp, returns them; without them the Perf
+// tab says each run's request log was not read).
+std::string render_html(const nlohmann::json& runs, const nlohmann::json& items,
+                        const nlohmann::json& perf = nlohmann::json::array());
 
 }  // namespace llmbench::report

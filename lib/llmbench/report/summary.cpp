@@ -9,6 +9,7 @@
 
 #include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/records/fields.hpp"
+#include "llmbench/report/tables.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::report {
@@ -226,9 +227,42 @@ std::vector<std::string> standard_cells(const json& block, const std::vector<Sta
   return cells;
 }
 
+// A perf record (kind "perf"): a row per level with its status and the catalogue's perf metrics
+// marked for the summary that some level holds (an SLO figure only with SLOs, queue time only
+// in open loop).
+std::string render_perf_summary(const json& run) {
+  const json perf = run.value("perf", json::object());
+  const json levels = perf.value("levels", json::array());
+  std::vector<std::vector<std::string>> rows = {{"level", "status"}};
+  std::vector<metrics::Metric> columns;
+  for (const auto& m : metrics::find_scope("perf")->metrics) {
+    bool held = false;
+    for (const auto& level : levels) held = held || metrics::value_at(level, m.key) != nullptr;
+    if (!m.in_summary || !held) continue;
+    columns.push_back(m);
+    rows[0].emplace_back(m.label);
+    if (m.interval != metrics::Interval::none) rows[0].emplace_back("95% CI");
+  }
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const json& level = levels[i];
+    const std::string status = perf_level_status(level);
+    rows.push_back({perf_level_text(level, i), status.empty() ? "-" : status});
+    for (const auto& m : columns) {
+      rows.back().push_back(shown(metrics::value_at(level, m.key), m));
+      if (m.interval != metrics::Interval::none) rows.back().push_back(interval(metrics::value_at(level, metrics::interval_path(m)), m));
+    }
+  }
+  std::string out = fmt::format("Run {} ({}): perf, {} ({} loop)\n", util::terminal_safe(run.value("id", std::string())),
+                                util::terminal_safe(run.value("status", std::string())),
+                                util::terminal_safe(perf.value("model", json("-")).is_string() ? perf["model"].get<std::string>() : "-"),
+                                util::terminal_safe(perf.value("mode", json("-")).is_string() ? perf["mode"].get<std::string>() : "-"));
+  return out + (rows.size() > 1 ? render_table(std::move(rows)) : "No levels.\n");
+}
+
 }  // namespace
 
 std::string render_summary(const json& run) {
+  if (run.value("kind", std::string()) == "perf") return render_perf_summary(run);
   const std::vector<StandardColumn> columns = standard_columns(run.value("model_runs", json::array()));
   std::vector<std::vector<std::string>> rows = {{"model", "task"}};
   for (const auto& c : columns) rows[0].emplace_back(c.interval ? "95% CI" : std::string(c.metric->label));

@@ -8,7 +8,8 @@
 
 namespace llmbench::report {
 
-// Plain text table; missing values show as "-", never 0.
+// Plain text table; missing values show as "-", never 0. A perf record (kind "perf") is shown as
+// a row per load level instead (its model runs are none).
 std::string render_summary(const nlohmann::json& run);
 
 }  // namespace llmbench::report

@@ -261,6 +261,54 @@ Table subject_table(const std::vector<const json*>& members, int group, const st
   return table;
 }
 
+bool is_perf(const json& run) { return field(run, "kind") == "perf"; }
+
+// Perf: one table per perf record (kind "perf"), one row per level in the order they ran. Columns:
+// the model, the level, the run, the level's status, then the catalogue's perf metrics; the
+// "errors_by_kind.*" metric becomes a column per error kind some level counted.
+Table perf_table(const json& run, const std::string& id) {
+  const json& perf = field(run, "perf");
+  const json& levels = field(perf, "levels");
+  const std::string model = text_of(field(perf, "model"));
+  const std::string mode = text_of(field(perf, "mode"));
+  Table table{id, "perf", fmt::format("{}: {}{}", metrics::find_scope("perf")->title, model,
+                                      mode.empty() ? "" : " (" + mode + " loop)"), -1, {}, {}};
+  table.columns = {{"generation_model", "model", ColumnKind::text, N},
+                   {"level", "level", ColumnKind::text, N},
+                   {"run_id", "run", ColumnKind::run_id, N},
+                   {"level_status", "status", ColumnKind::text, N}};
+  std::set<std::string> kinds;
+  for (const auto& level : levels)
+    for (const auto& [kind, count] : field(level, "errors_by_kind").items()) kinds.insert(kind);
+  std::vector<std::pair<metrics::Metric, std::string>> specs;  // a metric, and its error kind for "errors_by_kind.*"
+  for (const auto& m : table_metrics("perf")) {
+    if (m.key.find('*') == std::string_view::npos) {
+      specs.emplace_back(m, "");
+      table.columns.push_back(metric_column(m));
+      continue;
+    }
+    for (const auto& kind : kinds) {
+      specs.emplace_back(m, kind);
+      Column column = metric_column(m);
+      column.key = fmt::format("errors_by_kind.{}", kind);
+      column.label = fmt::format("{} ({})", m.label, kind);
+      table.columns.push_back(std::move(column));
+    }
+  }
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const json& level = levels[i];
+    std::vector<Cell> row{text_cell(model), text_cell(perf_level_text(level, i)), text_cell(run.value("id", std::string())),
+                          text_cell(perf_level_status(level))};
+    for (const auto& [metric, kind] : specs) {
+      // an error kind is a name, not a path: it may hold a dot
+      row.push_back(kind.empty() ? metric_cell(level, metric) : number_cell(field(field(level, "errors_by_kind"), kind.c_str())));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  drop_empty_columns(table, 4);
+  return table;
+}
+
 }  // namespace
 
 std::string comparable_key(const json& run) {
@@ -278,6 +326,7 @@ std::string comparable_key(const json& run) {
 std::vector<ComparableGroup> group_runs(const json& runs) {
   std::vector<ComparableGroup> groups;
   for (const auto& run : runs) {
+    if (is_perf(run)) continue;  // a load test is not compared with sweeps (its tables: perf_table)
     const std::string key = comparable_key(run);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.key == key; });
     if (it == groups.end()) {
@@ -335,6 +384,12 @@ ReportTables build_tables(const json& runs) {
       if (!table.rows.empty()) result.tables.push_back(std::move(table));
     }
   }
+  std::size_t perf_runs = 0;
+  for (const auto& run : runs) {
+    if (!is_perf(run)) continue;
+    Table table = perf_table(run, fmt::format("perf-{}", ++perf_runs));
+    if (!table.rows.empty()) result.tables.push_back(std::move(table));
+  }
   return result;
 }
 
@@ -354,6 +409,21 @@ std::string format_number(double value, ColumnKind kind) {
   while (!text.empty() && text.back() == '0') text.pop_back();
   if (!text.empty() && text.back() == '.') text.pop_back();
   return text == "-0" ? "0" : text;
+}
+
+std::string perf_level_text(const json& level, std::size_t index) {
+  if (field(level, "concurrency").is_number()) {
+    return "concurrency " + format_number(level["concurrency"].get<double>(), ColumnKind::integer);
+  }
+  if (field(level, "rate").is_number()) return "rate " + format_number(level["rate"].get<double>(), ColumnKind::number) + " req/s";
+  return fmt::format("level {}", index + 1);
+}
+
+std::string perf_level_status(const json& level) {
+  if (field(level, "stopped_early").is_string()) return "stopped early: " + level["stopped_early"].get<std::string>();
+  if (field(level, "complete") == true) return "complete";
+  if (field(level, "complete") == false) return "cut short";
+  return "";
 }
 
 json tables_to_json(const ReportTables& tables) {

@@ -51,7 +51,7 @@ struct Cell {
 
 struct Table {
   std::string id;       // stable, e.g. "llm-g1"; unique within a report
-  std::string section;  // which tab: "llm", "judge", "prod_judge", "standard", "mmlu_subjects"
+  std::string section;  // which tab: "llm", "judge", "prod_judge", "standard", "mmlu_subjects", "perf"
   std::string title;
   int group = -1;  // index into ReportTables::groups
   std::vector<Column> columns;
@@ -73,17 +73,29 @@ struct ReportTables {
 // The grouping key of a run (see file comment). Two runs with equal keys are comparable.
 std::string comparable_key(const nlohmann::json& run);
 
-// Groups `runs` (oldest first) by comparable_key, in order of each group's first run.
+// Groups `runs` (oldest first) by comparable_key, in order of each group's first run. Perf
+// records (kind "perf") are in no group: a load test is not compared with sweeps.
 std::vector<ComparableGroup> group_runs(const nlohmann::json& runs);
 
 // Builds every table for `runs` (an array of runs, oldest first). Metric columns are the
-// catalogue's metrics of the table's scope, in catalogue order, with its labels.
+// catalogue's metrics of the table's scope, in catalogue order, with its labels. Each perf record
+// gets its own table (section "perf", id "perf-<n>" in run order, group -1): a row per level,
+// keyed by its model and level ("concurrency 8", "rate 5 req/s"), with the level's status
+// ("complete", "cut short", "stopped early: <why>") and a column per error kind counted.
 ReportTables build_tables(const nlohmann::json& runs);
 
 // The tables as JSON for the HTML page: {groups: [...], tables: [{id, section, title, group,
 // columns: [{key, label, kind, better}], rows: [[{v, t, lo, hi}|null, ...]]}]} where a missing
 // cell is null.
 nlohmann::json tables_to_json(const ReportTables& tables);  // groups: [{label, standard_label, runs}]
+
+// A perf level's load as text: "concurrency 8" (closed loop), "rate 5 req/s" (open loop), else
+// "level <index + 1>".
+std::string perf_level_text(const nlohmann::json& level, std::size_t index);
+
+// Whether a perf level ran to its end: "complete", "cut short" (complete false: interrupted),
+// "stopped early: <why>" (over-saturated); "" when the level does not say.
+std::string perf_level_status(const nlohmann::json& level);
 
 // A number as text for CSV/Markdown: up to 4 significant decimals, C locale, no trailing zeros.
 std::string format_number(double value, ColumnKind kind);

@@ -120,13 +120,24 @@ json model_runs_skeleton(const run::ModelMatrix& models, const std::set<config::
   return runs;
 }
 
-// The run being resumed, from the report; throws Error if it is not there.
+// The run being resumed, from the report; throws Error if it is not there or is not a sweep (a
+// perf or arena record of that id).
 json find_run(const fs::path& report_file, const std::string& id) {
   const json runs = report::read_runs(report_file);
   std::string known;
   for (const json& run : runs) {
-    if (run.value("id", std::string()) == id) return run;
-    known += (known.empty() ? "" : ", ") + run.value("id", std::string("?"));
+    if (run.value("id", std::string()) != id) {
+      known += (known.empty() ? "" : ", ") + run.value("id", std::string("?"));
+      continue;
+    }
+    const std::string kind = run.value("kind", std::string());
+    if (kind == "perf" || kind == "arena") {
+      throw Error(fmt::format("--resume {}: this is {} record in {}, not a sweep; `llmbench run --resume` continues "
+                              "sweeps only (see `llmbench report` for its results)",
+                              id, kind == "perf" ? "a perf" : "an arena", report_file.string()),
+                  ExitCode::bad_input);
+    }
+    return run;
   }
   throw Error(fmt::format("--resume {}: no such run in {} (runs there: {})", id, report_file.string(),
                           known.empty() ? "none" : known),

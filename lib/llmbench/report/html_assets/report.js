@@ -105,7 +105,7 @@
       body.textContent = '';
       for (const ri of order) {
         const row = table.rows[ri];
-        const tr = el('tr');
+        const tr = el('tr', { class: opts.rowClass ? opts.rowClass(row) : null });
         table.columns.forEach((col, ci) => {
           const c = row[ci];
           if (col.kind === 'text' || col.kind === 'run_id') {
@@ -301,8 +301,14 @@
     return el('div', { class: 'chart-box judge-matrix' }, el('label', null, 'Generation model × judge:'), select, holder);
   }
 
-  // What a run holds, in words: "12 model runs", "arena: 4 models, 120 battles", or both.
+  // What a run holds, in words: "12 model runs", "arena: 4 models, 120 battles", or both; a perf
+  // record: "perf: <model>, 4 levels (closed loop)".
   function holds(r) {
+    if (r.kind === 'perf') {
+      const p = r.perf || {}, n = Array.isArray(p.levels) ? p.levels.length : 0;
+      return 'perf: ' + (p.model === undefined || p.model === null ? MISSING : String(p.model)) + ', ' + n + ' level' + (n === 1 ? '' : 's') +
+        (p.mode ? ' (' + p.mode + ' loop)' : '');
+    }
     const parts = [];
     const n = (r.model_runs || []).length;
     if (n || !r.arena) parts.push(n + ' model run' + (n === 1 ? '' : 's'));
@@ -355,7 +361,9 @@
   function overview() {
     const out = [];
     if (!runs.length) return [el('p', { class: 'empty', text: 'The report holds no runs yet. Run llmbench run first.' })];
-    const run = runs[runs.length - 1];
+    // The latest sweep or arena run; perf records have their own tab.
+    const compared = runs.filter(r => r.kind !== 'perf');
+    const run = compared.length ? compared[compared.length - 1] : runs[runs.length - 1];
     const flags = run.flags || {};
     const mrs = run.model_runs || [];
     const unavailable = mrs.filter(m => m.status === 'unavailable');
@@ -376,6 +384,7 @@
       seen.add(key); cost += b.cost.total; haveCost = true;
     }));
     out.push(el('h2', { text: 'Latest run' }));
+    if (run.kind === 'perf') out.push(el('p', { class: 'note', text: 'This report holds perf records only: their levels, latencies and distributions are in the Perf tab.' }));
     out.push(el('div', { class: 'cards' },
       el('div', { class: 'card' }, el('div', { class: 'k', text: 'Run' }), el('div', { class: 'v run-id', text: run.id }),
          el('div', { class: 'd', text: (run.timestamp || '') + (run.finished_at ? ' → ' + run.finished_at : '') })),
@@ -421,7 +430,8 @@
         el('td', { class: 'text' }, badge(r.status || MISSING, statusKind(r.status))),
         el('td', { class: 'text' }, badge(r.overall_status || MISSING, statusKind(r.overall_status))),
         el('td', { class: 'text', text: holds(r) }),
-        el('td', { class: 'text wrap', text: 'G' + (groupOfRun(r.id) + 1) + ': ' + ((groups[groupOfRun(r.id)] || {}).label || '') })))))));
+        el('td', { class: 'text wrap', text: r.kind === 'perf' ? 'perf: not compared with sweeps (Perf tab)'
+          : 'G' + (groupOfRun(r.id) + 1) + ': ' + ((groups[groupOfRun(r.id)] || {}).label || '') })))))));
     return out;
   }
 
@@ -813,6 +823,11 @@
     { id: 'items', label: 'Items', render: itemsTab },
   ];
   if (runs.some(r => r.arena)) TABS.push({ id: 'arena', label: 'Arena', render: arena });
+  // Perf: report_perf.js, inlined before this script.
+  if (runs.some(r => r.kind === 'perf' && r.perf)) {
+    TABS.push({ id: 'perf', label: 'Perf', render: () => llmbenchPerfTab({ el, svg, fmt, MISSING, badge, statusKind, renderTable, metricColumn,
+      niceMax, PALETTE, runs, tables, perf: data.perf }) });
+  }
   const nav = document.getElementById('tabs');
   const main = document.getElementById('app');
   const sections = new Map();
