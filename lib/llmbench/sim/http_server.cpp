@@ -114,11 +114,16 @@ void StopSignal::trigger() {
 bool StopSignal::sleep_ms(double ms) const {
   if (stopped()) return false;
   if (ms <= 0) return true;
+  return sleep_until(std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(ms)));
+}
+
+bool StopSignal::sleep_until(std::chrono::steady_clock::time_point deadline) const {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::duration<double, std::milli>(ms);
   for (;;) {
+    if (stopped()) return false;
     auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return !stopped();
+    if (left.count() <= 0) return true;
     timespec ts{static_cast<time_t>(left.count() / 1'000'000'000),
                 static_cast<long>(left.count() % 1'000'000'000)};
     pollfd p{pipe_[0], POLLIN, 0};
@@ -330,6 +335,7 @@ void HttpServer::serve(int fd) {
       if (!conn.write("HTTP/1.1 100 Continue\r\n\r\n")) return;
     while (buf.size() < total)
       if (!read_more()) return;
+    req.received = std::chrono::steady_clock::now();
     req.body.assign(buf, head_end + 4, length);
     buf.erase(0, total);
     AfterResponse after = handler_(req, conn);

@@ -14,6 +14,7 @@
 // never waits for a stalled client.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -38,6 +39,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   bool keep_alive = true;  // the client allows another request on this connection
+  // When the last byte of the request arrived (the server's read that completed it).
+  std::chrono::steady_clock::time_point received;
 
   // The first header named `name` (lower case), or "" when absent.
   std::string_view header(std::string_view name) const;
@@ -58,6 +61,8 @@ class StopSignal {
   int wake_fd() const { return pipe_[0]; }  // readable once triggered
   // Sleeps `ms` milliseconds; returns false (early) if the server is stopping.
   bool sleep_ms(double ms) const;
+  // Sleeps until `deadline` (at once if it has passed); false (early) if the server is stopping.
+  bool sleep_until(std::chrono::steady_clock::time_point deadline) const;
 
  private:
   std::atomic<bool> stopped_{false};
@@ -72,6 +77,7 @@ class HttpConnection {
   bool write(std::string_view data);
   // Sleeps, waking early (false) when the server stops.
   bool sleep_ms(double ms) const { return stop_.sleep_ms(ms); }
+  bool sleep_until(std::chrono::steady_clock::time_point deadline) const { return stop_.sleep_until(deadline); }
   bool stopping() const { return stop_.stopped(); }
   int fd() const { return fd_; }
 
