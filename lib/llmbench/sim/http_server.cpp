@@ -20,6 +20,8 @@ namespace {
 
 constexpr int kIdleTimeoutMs = 300'000;  // a keep-alive connection idle this long is closed
 constexpr int kYieldAfterMs = 100;       // ... or this long, when other connections wait for a worker
+constexpr int kFreshYieldAfterMs = 2000;  // ... or this long before its first request (a client
+                                          // opening many connections at once is slow to fill them)
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -272,6 +274,7 @@ void HttpServer::serve(int fd) {
   std::string buf;
   buf.reserve(16 * 1024);
   char chunk[16 * 1024];
+  bool served = false;  // a request has been answered on this connection
   // Appends what the peer sent next; false on EOF, error, idle timeout or stop. Between
   // requests an idle connection gives its worker up when other connections are queued.
   auto read_more = [&]() -> bool {
@@ -283,7 +286,9 @@ void HttpServer::serve(int fd) {
       if (r < 0 || stop_.stopped()) return false;
       if (r == 0) {
         idle_ms += kYieldAfterMs;
-        if (idle_ms >= kIdleTimeoutMs || (buf.empty() && queued_.load(std::memory_order_relaxed) > 0))
+        const int yield_after_ms = served ? kYieldAfterMs : kFreshYieldAfterMs;
+        if (idle_ms >= kIdleTimeoutMs ||
+            (buf.empty() && idle_ms >= yield_after_ms && queued_.load(std::memory_order_relaxed) > 0))
           return false;
         continue;
       }
@@ -339,6 +344,7 @@ void HttpServer::serve(int fd) {
     req.body.assign(buf, head_end + 4, length);
     buf.erase(0, total);
     AfterResponse after = handler_(req, conn);
+    served = true;
     if (after == AfterResponse::close || !req.keep_alive || stop_.stopped()) return;
   }
 }

@@ -9,7 +9,8 @@
 // the accept queue. Requests: Content-Length bodies (8 MiB at most, else 413), heads of
 // at most 64 KiB (else 431), `Expect: 100-continue` answered, `Connection: close` and
 // HTTP/1.0 honoured. A keep-alive connection idle between requests is closed after
-// 5 minutes, or after 100 ms when other connections wait for a worker. stop() is prompt:
+// 5 minutes, or after 100 ms when other connections wait for a worker (a new connection,
+// before its first request, after 2 s). stop() is prompt:
 // it wakes every waiting or sleeping handler and shuts every open connection down, so it
 // never waits for a stalled client.
 
