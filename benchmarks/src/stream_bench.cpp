@@ -4,7 +4,8 @@
 //
 //   llmbench_stream_bench --url http://127.0.0.1:8089/v1 --streams 1000 --tokens 64 --out client.jsonl
 //
-// Each request carries X-Request-Id: llmbench-<i>, and its prompt makes the simulator copy
+// First N models requests at once open the connections (a warm-up, not measured). Each
+// streamed request carries X-Request-Id: llmbench-<i>, and its prompt makes the simulator copy
 // back a sentence of --tokens words (the same prompt benchmarks/stream_fidelity/aiohttp_client.py
 // sends). --out gets one JSON line per request:
 //   {"request_id":"llmbench-0","ok":true,"ttft_ms":T,"itl_ms":[...]}
@@ -69,10 +70,20 @@ int main(int argc, char** argv) {
   lines.reserve(static_cast<std::size_t>(streams));
   std::uint64_t ok = 0, failed = 0, events = 0;
   const std::string prompt = prompt_of(tokens);
+  llmbench::http::Executor executor(options);
+  // Warm-up: N models requests at once open the N connections the streams then reuse, so
+  // the connection burst (connect, accept) is not in the streams' TTFT.
+  for (int i = 0; i < streams; ++i) {
+    llmbench::http::ApiRequest request;
+    request.kind = llmbench::http::ApiKind::models;
+    request.endpoint.provider = "bench";
+    request.endpoint.base_url = url;
+    executor.submit(std::move(request), [](llmbench::http::RequestRecord&&) {});
+  }
+  executor.run();
   const double cpu_before = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   {
-    llmbench::http::Executor executor(options);
     for (int i = 0; i < streams; ++i) {
       llmbench::http::ApiRequest request;
       request.model = model;

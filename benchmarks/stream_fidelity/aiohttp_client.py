@@ -4,7 +4,8 @@ chunks the usual way: time.perf_counter() when each SSE line is read.
 
   /usr/bin/python3 aiohttp_client.py --url http://127.0.0.1:8089/v1 --streams 1000 --tokens 64 --out py.jsonl
 
-Sends the prompt llmbench_stream_bench sends (the simulator copies back a sentence of
+First N models requests at once open the connections (a warm-up, not measured), as
+llmbench_stream_bench does. Then sends the prompt llmbench_stream_bench sends (the simulator copies back a sentence of
 --tokens words) with X-Request-Id: aiohttp-<i>, and writes one JSON line per request in the
 same shape: {"request_id", "ok", "ttft_ms", "itl_ms": [...]}, TTFT from just before the
 request is sent to the first content chunk. stdout: one JSON summary line.
@@ -52,6 +53,11 @@ async def one(session, url, body, request_id):
     }
 
 
+async def warm_up(session, url):
+    async with session.get(url) as response:
+        await response.read()
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -69,9 +75,10 @@ async def main():
     }
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=300)
-    cpu_before = time.process_time()
-    start = time.perf_counter()
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        await asyncio.gather(*(warm_up(session, args.url + "/models") for _ in range(args.streams)))
+        cpu_before = time.process_time()
+        start = time.perf_counter()
         records = await asyncio.gather(
             *(one(session, args.url + "/chat/completions", body, f"aiohttp-{i}") for i in range(args.streams)))
     seconds = time.perf_counter() - start
