@@ -34,6 +34,7 @@ struct SimCommandOptions {
   std::uint64_t seed = 0;
   int threads = 256;
   double requests_per_s = 0;
+  std::string write_log;
 };
 
 bool is_loopback(const std::string& host) {
@@ -96,6 +97,7 @@ int run_sim(const SimCommandOptions& o) {
   options.seed = o.seed;
   options.threads = o.threads;
   options.requests_per_s = o.requests_per_s;
+  options.write_log = o.write_log;
 
   // Block the stop signals before any server thread exists, so only sigwait() sees them.
   sigset_t signals;
@@ -195,6 +197,11 @@ Runner setup_sim(CLI::App& app) {
                   "announce it in x-ratelimit-*-requests headers and refuse the rest with 429 + Retry-After; "
                   "0 = no limit")
       ->capture_default_str()->check(non_negative_number());
+  cmd->add_option("--write-log", options->write_log,
+                  "Write when each token of each streamed reply was really written, a JSON line per "
+                  "request (request_id from X-Request-Id, received_ns, token_ns[]: CLOCK_MONOTONIC ns), "
+                  "to FILE; default: no log")
+      ->type_name("FILE");
   cmd->add_option("--threads", options->threads, "Connections served at once")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   return [options]() -> int { return run_sim(*options); };

@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -472,6 +474,105 @@ TEST_CASE("sim: 100 concurrent delayed requests are served in parallel", "[sim]"
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(std::count(status.begin(), status.end(), 200L) == 100);
   CHECK(seconds < 3.0);  // serialised it would take 20 s
+}
+
+namespace {
+
+// A prompt the simulator answers by copying back its context: one sentence of `words` words.
+std::string copy_prompt(int words) {
+  std::string sentence;
+  for (int i = 0; i < words; ++i) sentence += (i > 0 ? " w" : "w") + std::to_string(i);
+  return "Context: " + sentence + ".\nQuestion: repeat the context.";
+}
+
+std::vector<json> read_lines(const std::string& path) {
+  std::vector<json> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sim: the write log holds one record per streamed request with a time per token, after receipt and ttft",
+          "[sim]") {
+  SimOptions options;
+  options.ttft_ms = 30;
+  options.tokens_per_s = 200;
+  options.write_log = llmbench::test::temp_dir("llmbench-writelog") + "/writes.jsonl";
+  Simulator sim(options);
+  sim.start();
+  const std::string url = sim.base_url() + "/chat/completions";
+  const std::string streamed = chat_body("sim-small", copy_prompt(12), {{"stream", true}});
+  Reply named = request(url, streamed, {"X-Request-Id: client-7"});
+  Reply unnamed = request(url, streamed);
+  Reply reasoning = request(url, chat_body("sim-small", "stream me", {{"stream", true}, {"max_tokens", 3}}),
+                            {"X-Request-Id: short"});
+  request(url, chat_body("sim-small", copy_prompt(12)));  // not streamed: not logged
+  sim.stop();
+
+  const std::vector<json> log = read_lines(options.write_log);
+  REQUIRE(log.size() == 3);
+  CHECK(log[0].at("request_id") == "client-7");
+  CHECK(log[1].at("request_id") == "sim-1");
+  CHECK(log[2].at("request_id") == "short");
+  const Reply* replies[] = {&named, &unnamed, &reasoning};
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    std::size_t token_chunks = 0;
+    for (const auto& data : sse_data(replies[i]->body)) {
+      json chunk = json::parse(data, nullptr, false);
+      if (chunk.is_discarded() || chunk.at("choices").empty()) continue;
+      const json& delta = chunk.at("choices")[0].at("delta");
+      if (delta.contains("reasoning_content") || (delta.contains("content") && delta.at("content") != "")) ++token_chunks;
+    }
+    const auto tokens = log[i].at("token_ns").get<std::vector<long long>>();
+    CHECK(tokens.size() == token_chunks);
+    CHECK(log[i].at("complete") == true);
+    REQUIRE_FALSE(tokens.empty());
+    CHECK(tokens.front() - log[i].at("received_ns").get<long long>() >= 30'000'000);
+    CHECK(std::is_sorted(tokens.begin(), tokens.end()));
+  }
+  CHECK(log[0].at("token_ns").size() == 12);
+  CHECK(log[2].at("token_ns").size() == 3);
+}
+
+TEST_CASE("sim: 50 concurrent streams write each token on schedule, never early and without drift", "[sim]") {
+  constexpr int kStreams = 50, kTokens = 25;
+  constexpr double kTtftMs = 40, kTokenMs = 10;
+  SimOptions options;
+  options.ttft_ms = kTtftMs;
+  options.tokens_per_s = 1000 / kTokenMs;
+  options.write_log = llmbench::test::temp_dir("llmbench-pacing") + "/writes.jsonl";
+  Simulator sim(options);
+  sim.start();
+  const std::string body = chat_body("sim-small", copy_prompt(kTokens), {{"stream", true}});
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStreams; ++i)
+    threads.emplace_back([&] { request(sim.base_url() + "/chat/completions", body); });
+  for (auto& t : threads) t.join();
+  sim.stop();
+
+  const std::vector<json> log = read_lines(options.write_log);
+  REQUIRE(log.size() == kStreams);
+  std::vector<double> first_errors_ms, last_errors_ms;
+  for (const json& r : log) {
+    const auto tokens = r.at("token_ns").get<std::vector<long long>>();
+    REQUIRE(tokens.size() == kTokens);
+    const auto received = r.at("received_ns").get<long long>();
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      const double intended_ms = kTtftMs + kTokenMs * static_cast<double>(k);
+      const double error_ms = static_cast<double>(tokens[k] - received) / 1e6 - intended_ms;
+      CHECK(error_ms >= 0);  // a token never leaves before its time
+      if (k == 0) first_errors_ms.push_back(error_ms);
+      if (k + 1 == tokens.size()) last_errors_ms.push_back(error_ms);
+    }
+  }
+  // Generous bounds (a loaded machine, a sanitizer build): each token is due at its own
+  // time on the schedule, so lateness does not add up over the stream's 25 tokens.
+  std::sort(first_errors_ms.begin(), first_errors_ms.end());
+  std::sort(last_errors_ms.begin(), last_errors_ms.end());
+  CHECK(first_errors_ms[kStreams / 2] < 50);
+  CHECK(last_errors_ms[kStreams / 2] < 50);
 }
 
 TEST_CASE("sim: idle keep-alive connections give way to waiting ones beyond the thread cap", "[sim]") {

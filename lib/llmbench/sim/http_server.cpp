@@ -20,6 +20,8 @@ namespace {
 
 constexpr int kIdleTimeoutMs = 300'000;  // a keep-alive connection idle this long is closed
 constexpr int kYieldAfterMs = 100;       // ... or this long, when other connections wait for a worker
+constexpr int kFreshYieldAfterMs = 2000;  // ... or this long before its first request (a client
+                                          // opening many connections at once is slow to fill them)
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -114,11 +116,16 @@ void StopSignal::trigger() {
 bool StopSignal::sleep_ms(double ms) const {
   if (stopped()) return false;
   if (ms <= 0) return true;
+  return sleep_until(std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(ms)));
+}
+
+bool StopSignal::sleep_until(std::chrono::steady_clock::time_point deadline) const {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::duration<double, std::milli>(ms);
   for (;;) {
+    if (stopped()) return false;
     auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return !stopped();
+    if (left.count() <= 0) return true;
     timespec ts{static_cast<time_t>(left.count() / 1'000'000'000),
                 static_cast<long>(left.count() % 1'000'000'000)};
     pollfd p{pipe_[0], POLLIN, 0};
@@ -267,6 +274,7 @@ void HttpServer::serve(int fd) {
   std::string buf;
   buf.reserve(16 * 1024);
   char chunk[16 * 1024];
+  bool served = false;  // a request has been answered on this connection
   // Appends what the peer sent next; false on EOF, error, idle timeout or stop. Between
   // requests an idle connection gives its worker up when other connections are queued.
   auto read_more = [&]() -> bool {
@@ -278,7 +286,9 @@ void HttpServer::serve(int fd) {
       if (r < 0 || stop_.stopped()) return false;
       if (r == 0) {
         idle_ms += kYieldAfterMs;
-        if (idle_ms >= kIdleTimeoutMs || (buf.empty() && queued_.load(std::memory_order_relaxed) > 0))
+        const int yield_after_ms = served ? kYieldAfterMs : kFreshYieldAfterMs;
+        if (idle_ms >= kIdleTimeoutMs ||
+            (buf.empty() && idle_ms >= yield_after_ms && queued_.load(std::memory_order_relaxed) > 0))
           return false;
         continue;
       }
@@ -330,9 +340,11 @@ void HttpServer::serve(int fd) {
       if (!conn.write("HTTP/1.1 100 Continue\r\n\r\n")) return;
     while (buf.size() < total)
       if (!read_more()) return;
+    req.received = std::chrono::steady_clock::now();
     req.body.assign(buf, head_end + 4, length);
     buf.erase(0, total);
     AfterResponse after = handler_(req, conn);
+    served = true;
     if (after == AfterResponse::close || !req.keep_alive || stop_.stopped()) return;
   }
 }

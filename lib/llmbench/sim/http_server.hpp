@@ -9,11 +9,13 @@
 // the accept queue. Requests: Content-Length bodies (8 MiB at most, else 413), heads of
 // at most 64 KiB (else 431), `Expect: 100-continue` answered, `Connection: close` and
 // HTTP/1.0 honoured. A keep-alive connection idle between requests is closed after
-// 5 minutes, or after 100 ms when other connections wait for a worker. stop() is prompt:
+// 5 minutes, or after 100 ms when other connections wait for a worker (a new connection,
+// before its first request, after 2 s). stop() is prompt:
 // it wakes every waiting or sleeping handler and shuts every open connection down, so it
 // never waits for a stalled client.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -38,6 +40,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   bool keep_alive = true;  // the client allows another request on this connection
+  // When the last byte of the request arrived (the server's read that completed it).
+  std::chrono::steady_clock::time_point received;
 
   // The first header named `name` (lower case), or "" when absent.
   std::string_view header(std::string_view name) const;
@@ -58,6 +62,8 @@ class StopSignal {
   int wake_fd() const { return pipe_[0]; }  // readable once triggered
   // Sleeps `ms` milliseconds; returns false (early) if the server is stopping.
   bool sleep_ms(double ms) const;
+  // Sleeps until `deadline` (at once if it has passed); false (early) if the server is stopping.
+  bool sleep_until(std::chrono::steady_clock::time_point deadline) const;
 
  private:
   std::atomic<bool> stopped_{false};
@@ -72,6 +78,7 @@ class HttpConnection {
   bool write(std::string_view data);
   // Sleeps, waking early (false) when the server stops.
   bool sleep_ms(double ms) const { return stop_.sleep_ms(ms); }
+  bool sleep_until(std::chrono::steady_clock::time_point deadline) const { return stop_.sleep_until(deadline); }
   bool stopping() const { return stop_.stopped(); }
   int fd() const { return fd_; }
 

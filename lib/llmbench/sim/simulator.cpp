@@ -4,9 +4,12 @@
 #include "llmbench/sim/simulator.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +21,7 @@
 #include "llmbench/sim/rate_limit.hpp"
 #include "llmbench/sim/responder.hpp"
 #include "llmbench/sim/wire.hpp"
+#include "llmbench/sim/write_log.hpp"
 #include "llmbench/util/hash.hpp"
 
 namespace llmbench::sim {
@@ -47,11 +51,16 @@ struct ChatEnvelope {
   std::string_view model;
   std::size_t completion_tokens = 0;  // reasoning + content, after the budget's cut
   json usage;
-  double latency_ms = 0;  // before the first byte (0 when a fault has already waited)
+  double latency_ms = 0;  // from the request's receipt to the first byte
   double token_ms = 0;    // per completion token; 0 sends them all at once
   std::string_view fault;  // "", or one that still answers: "truncate", "length", "empty_length"
   std::string_view limit_headers;  // x-ratelimit-* lines
 };
+
+// `ms` milliseconds after `t`.
+std::chrono::steady_clock::time_point after_ms(std::chrono::steady_clock::time_point t, double ms) {
+  return t + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double, std::milli>(ms));
+}
 
 // Cuts the answer's tokens to `max_tokens` (reasoning first), finishing with "length" when
 // it cuts; a negative budget cuts nothing.
@@ -72,6 +81,8 @@ struct Simulator::Impl {
   std::unique_ptr<HttpServer> server;
   std::string models_body;
   std::unique_ptr<RequestRateLimit> rate_limit;  // null: no requests_per_s
+  std::unique_ptr<WriteLog> write_log;           // null: no write_log
+  std::atomic<std::uint64_t> unnamed_streams{0};  // streams without X-Request-Id, for their log ids
 
   mutable std::mutex mutex;  // guards everything below
   SimStats stats;
@@ -258,12 +269,12 @@ AfterResponse Simulator::Impl::handle(const HttpRequest& req, HttpConnection& co
       std::lock_guard lock(mutex);
       ++stats.faults[fault];
     }
-    if (!conn.sleep_ms(latency_ms)) return AfterResponse::close;
+    if (!conn.sleep_until(after_ms(req.received, latency_ms))) return AfterResponse::close;
     if (fault != "truncate" && fault != "empty_length" && fault != "length") return send_fault(fault, req, conn);
   }
 
   if (is_models) {
-    if (fault.empty() && !conn.sleep_ms(latency_ms)) return AfterResponse::close;
+    if (fault.empty() && !conn.sleep_until(after_ms(req.received, latency_ms))) return AfterResponse::close;
     if (fault == "truncate") {
       conn.write(response_head(200, "application/json", models_body.size(), false) +
                  models_body.substr(0, models_body.size() / 2));
@@ -276,8 +287,8 @@ AfterResponse Simulator::Impl::handle(const HttpRequest& req, HttpConnection& co
     return send(conn, req, 404,
                 error_body("The model `" + model_id + "` does not exist or you do not have access to it.",
                            "invalid_request_error", "model_not_found"));
-  if (is_chat) return chat(req, conn, body, *model, fault.empty() ? latency_ms : 0, fault, limit_headers);
-  if (fault.empty() && !conn.sleep_ms(latency_ms)) return AfterResponse::close;
+  if (is_chat) return chat(req, conn, body, *model, latency_ms, fault, limit_headers);
+  if (fault.empty() && !conn.sleep_until(after_ms(req.received, latency_ms))) return AfterResponse::close;
   return embeddings(req, conn, body, *model, fault, limit_headers);
 }
 
@@ -356,8 +367,8 @@ AfterResponse Simulator::Impl::send_completion(const HttpRequest& req, HttpConne
                                      {"finish_reason", a.finish_reason}}})},
            {"usage", envelope.usage}}
           .dump();
-  if (!conn.sleep_ms(envelope.latency_ms + options.ttft_ms +
-                     envelope.token_ms * static_cast<double>(envelope.completion_tokens)))
+  if (!conn.sleep_until(after_ms(req.received, envelope.latency_ms + options.ttft_ms +
+                                                    envelope.token_ms * static_cast<double>(envelope.completion_tokens))))
     return AfterResponse::close;
   if (envelope.fault == "truncate") {
     conn.write(response_head(200, "application/json", out.size(), false) + out.substr(0, out.size() / 2));
@@ -380,17 +391,45 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
                                                     {"finish_reason", finish}}})}});
   };
   const bool truncate = envelope.fault == "truncate";
-  if (!conn.sleep_ms(envelope.latency_ms)) return AfterResponse::close;
-  std::string out =
+  // The schedule: the first token at `first_token`, then one every token_ms.
+  const auto first_token = after_ms(req.received, envelope.latency_ms + options.ttft_ms);
+  std::optional<StreamWrites> writes;  // kept when the write log is on
+  if (write_log) {
+    writes.emplace();
+    const std::string_view id = req.header("x-request-id");
+    writes->request_id = !id.empty() ? std::string(id) : "sim-" + std::to_string(++unnamed_streams);
+    writes->received = req.received;
+    writes->tokens.reserve(envelope.completion_tokens);
+  }
+  std::string out;            // bytes not yet written
+  std::size_t unwritten = 0;  // tokens in `out`
+  // Writes `out`; the write log notes when the tokens in it left.
+  auto flush = [&]() {
+    if (!conn.write(out)) return false;
+    out.clear();
+    if (writes) writes->tokens.insert(writes->tokens.end(), unwritten, std::chrono::steady_clock::now());
+    unwritten = 0;
+    return true;
+  };
+  // Every exit notes the stream in the write log (after its last write: it never delays one).
+  struct Logged {
+    WriteLog* log;
+    std::optional<StreamWrites>& writes;
+    ~Logged() {
+      if (writes) log->append(*writes);
+    }
+  } logged{write_log.get(), writes};
+
+  if (!conn.sleep_until(after_ms(req.received, envelope.latency_ms))) return AfterResponse::close;
+  std::string out_head =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Transfer-Encoding: chunked\r\n";
-  out += envelope.limit_headers;
-  if (!req.keep_alive || truncate) out += "Connection: close\r\n";
-  out += "\r\n";
+  out_head += envelope.limit_headers;
+  if (!req.keep_alive || truncate) out_head += "Connection: close\r\n";
+  out_head += "\r\n";
+  out = std::move(out_head);
   out += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
-  if (!conn.write(out)) return AfterResponse::close;
-  out.clear();
-  if (!conn.sleep_ms(options.ttft_ms)) return AfterResponse::close;
+  if (!flush() || !conn.sleep_until(first_token)) return AfterResponse::close;
 
   // Tokens in order: reasoning first, then content. truncate stops halfway.
   const std::size_t total = envelope.completion_tokens;
@@ -405,13 +444,17 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
     }
     if (!reasoning) first_content = false;
     out += chunk({{reasoning ? "reasoning_content" : "content", t}}, nullptr);
+    ++unwritten;
     if (envelope.token_ms > 0) {
-      if (!conn.write(out) || !conn.sleep_ms(envelope.token_ms)) return AfterResponse::close;
-      out.clear();
+      if (!flush()) return AfterResponse::close;
+      if (i + 1 < cut && !conn.sleep_until(after_ms(first_token, envelope.token_ms * static_cast<double>(i + 1))))
+        return AfterResponse::close;
     }
   }
+  if (envelope.token_ms > 0 && !conn.sleep_until(after_ms(first_token, envelope.token_ms * static_cast<double>(cut))))
+    return AfterResponse::close;
   if (truncate) {
-    conn.write(out);
+    flush();
     return AfterResponse::close;
   }
   out += chunk(json::object(), a.finish_reason);
@@ -424,7 +467,9 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
                           {"usage", envelope.usage}});
   out += chunked("data: [DONE]\n\n");
   out += "0\r\n\r\n";
-  return conn.write(out) ? AfterResponse::keep_alive : AfterResponse::close;
+  if (!flush()) return AfterResponse::close;
+  if (writes) writes->complete = true;
+  return AfterResponse::keep_alive;
 }
 
 AfterResponse Simulator::Impl::embeddings(const HttpRequest& req, HttpConnection& conn, const json& body,
@@ -488,6 +533,7 @@ Simulator::~Simulator() { stop(); }
 
 int Simulator::start() {
   if (impl_->server) return impl_->server->port();
+  if (!impl_->options.write_log.empty()) impl_->write_log = std::make_unique<WriteLog>(impl_->options.write_log);
   Impl* impl = impl_.get();
   impl_->server = std::make_unique<HttpServer>(
       HttpServerOptions{impl_->options.host, impl_->options.port, impl_->options.threads},
@@ -503,6 +549,7 @@ int Simulator::start() {
 
 void Simulator::stop() {
   if (impl_->server) impl_->server->stop();
+  if (impl_->write_log) impl_->write_log->flush();
 }
 
 int Simulator::port() const { return impl_->server ? impl_->server->port() : 0; }

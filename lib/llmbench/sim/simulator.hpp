@@ -14,6 +14,11 @@
 //   X-Sim-Fault-Attempts: N   the fault applies to the first N times this body is seen (default 1;
 //                             0 = always)
 //   X-Sim-Latency-Ms: N       overrides latency_ms for this request
+//
+// Pacing follows a schedule from the moment the request was received: a streamed reply's
+// k-th token (from 0) is written at received + latency_ms + ttft_ms + k / tokens_per_s, so
+// a late wake-up never delays the tokens after it. With write_log set, the simulator
+// records when it really wrote each token (sim/write_log.hpp has the format).
 
 #include <cstdint>
 #include <map>
@@ -63,6 +68,8 @@ struct SimOptions {
   int threads = 256;             // worker threads: connections served at once
   double requests_per_s = 0;     // > 0: a provider rate limit (sim/rate_limit.hpp); 0: none
   std::shared_ptr<const AnswerBook> answers;  // null: built from the shipped datasets
+  std::string write_log;         // non-empty: the write-time log's path (sim/write_log.hpp),
+                                 // created by start() and complete once stop() returns
 };
 
 // What the simulator answered to a recognised question: the ground truth for score checks.
