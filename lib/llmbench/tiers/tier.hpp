@@ -78,8 +78,9 @@ class Tier {
                          nlohmann::json& model_runs) const = 0;
   // The streaming form of aggregate() for these models (which must outlive it). The default
   // keeps each key's latest record without the text no metric reads (the prompt, question,
-  // context, reasoning and rationale) and calls aggregate() in finish(); a tier with many
-  // items keeps less.
+  // context, reasoning and rationale), as JSON text (the journal's form: a record reads the same
+  // whether this run wrote it or a resume read it back), and calls aggregate() in finish() on
+  // those records parsed again; a tier with many items keeps less.
   virtual std::unique_ptr<TierAggregator> aggregator(const run::ModelMatrix& models) const;
 };
 
