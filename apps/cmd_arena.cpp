@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "llmbench/arena/arena.hpp"
+#include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/arena/arena_votes.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
@@ -191,14 +192,14 @@ std::string pct(const json& v) {
 
 // After voting with --reveal: who was who in each pair voted, the leaderboard from the votes,
 // and each judge's agreement with them.
-void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::string, json>& votes, const json& human,
+void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::string, records::VoteRecord>& votes, const json& human,
             const std::vector<std::string>& judges) {
   std::printf("\nWho was who:\n");
   std::size_t n = 0;
   for (const auto& battle : queue) {
     auto it = votes.find(battle.key);
     if (it == votes.end()) continue;
-    const std::string vote = it->second.value("vote", std::string());
+    const std::string& vote = it->second.vote;
     const std::string chose = vote == "a"   ? "A (" + battle.model_a + ")"
                               : vote == "b" ? "B (" + battle.model_b + ")"
                               : vote == "tie" ? "tie" : "both bad";
@@ -207,17 +208,7 @@ void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::str
                 util::terminal_safe(chose).c_str());
   }
   std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
-  std::printf("%-5s %-28s %8s  %-20s %5s %6s %5s\n", "rank", "model", "rating", "95% interval", "wins", "losses", "ties");
-  for (const json& row : human["leaderboard"]) {
-    auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
-    const std::string ci = row["ci95"].is_object()
-                               ? fmt::format("[{}, {}]", num(row["ci95"]["low"]), num(row["ci95"]["high"]))
-                               : "-";
-    std::printf("%-5s %-28s %8s  %-20s %5zu %6zu %5zu\n",
-                row["rank"].is_number() ? std::to_string(row["rank"].get<int>()).c_str() : "-",
-                util::terminal_safe(row["model"].get<std::string>()).c_str(), num(row["rating"]).c_str(), ci.c_str(),
-                row["wins"].get<std::size_t>(), row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
-  }
+  std::printf("%s", arena::leaderboard_text(human["leaderboard"]).c_str());
   for (const auto& judge : judges) {
     std::printf("judge %s agrees with you on %s of the pairs you voted\n", util::terminal_safe(judge).c_str(),
                 pct(human["judge_agreement"].value(judge, json(nullptr))).c_str());
@@ -237,7 +228,7 @@ int run_vote(const VoteOptions& o) {
   const fs::path votes_path = records::OutputLayout(dir).resolve(records::OutputLayout::votes_log(id));
   records::JournalContents previous = records::read_journal(votes_path);
   if (previous.dropped_torn_tail) records::truncate_journal(votes_path, previous.valid_bytes);
-  std::map<std::string, json> votes = arena::latest_votes(previous.records);
+  std::map<std::string, records::VoteRecord> votes = arena::latest_votes(previous.records);
   records::JournalWriter writer(votes_path);
 
   const Screen screen = screen_size();
@@ -282,8 +273,8 @@ int run_vote(const VoteOptions& o) {
           std::printf("Please press a, b, t, x, s or q.\n");
           continue;
         }
-        json record = arena::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
-        writer.append(record);
+        records::VoteRecord record = arena::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
+        writer.append(json(record));
         votes[battle.key] = std::move(record);
         ++done;
         break;

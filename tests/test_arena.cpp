@@ -12,6 +12,7 @@
 #include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/arena/arena_votes.hpp"
 #include "llmbench/records/journal.hpp"
+#include "llmbench/records/vote_record.hpp"
 #include "support/cli.hpp"
 
 using nlohmann::json;
@@ -163,6 +164,10 @@ TEST_CASE("arena: votes are saved as cast, blind, and a second session resumes w
   auto third = run_cli({"arena", "vote", "--output-dir", dir}, StdinText{"a\n"});
   CHECK(third.out.find("12 already voted") != std::string::npos);
   CHECK(read_lines(votes_path).size() == 12);
+
+  // Every vote line round-trips through its typed form byte for byte.
+  std::ifstream in(votes_path);
+  for (std::string line; std::getline(in, line);) CHECK(json(json::parse(line).get<llmbench::records::VoteRecord>()).dump() == line);
 }
 
 TEST_CASE("arena: the HTML report gets an Arena tab whose answers are text, never markup", "[arena]") {

@@ -12,6 +12,7 @@
 
 #include "llmbench/records/battle_record.hpp"
 #include "llmbench/records/fields.hpp"
+#include "llmbench/records/vote_record.hpp"
 #include "support/cli.hpp"
 
 using nlohmann::json;
@@ -66,4 +67,14 @@ TEST_CASE("battle_record: a field the arena does not write, or of another type, 
   const records::BattleRecord b = line.get<records::BattleRecord>();
   CHECK(b.extra.size() == 2);
   CHECK(json(b) == line);
+}
+
+TEST_CASE("vote_record: a field the vote log does not write, or of another type, is kept as it was", "[battle_record]") {
+  json line = json(records::VoteRecord{});
+  line["voter"] = "reviewer-3";
+  line[records::field::kSeed] = -1;  // not a seed the tool writes: kept, not read
+  const records::VoteRecord v = line.get<records::VoteRecord>();
+  CHECK(v.extra.size() == 2);
+  CHECK(v.seed == 0);
+  CHECK(json(v) == line);
 }

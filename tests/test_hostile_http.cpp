@@ -295,10 +295,11 @@ TEST_CASE("hostile http: the progress line shows how long a provider backs off",
   llmbench::run::ProgressSnapshot snapshot;
   snapshot.done = 3;
   snapshot.total = 10;
-  snapshot.backing_off = {{"mistral", 11.2}, {"openai", 0.4}};
+  snapshot.backing_off = {{"mistral", 11.2}, {"openai", 0.4}, {"groq", 4.5, llmbench::http::ProviderWait::Why::budget_reset}};
   const std::string line = llmbench::run::format_progress(snapshot, 2.0);
   CHECK(line.find("mistral backing off 12s") != std::string::npos);
   CHECK(line.find("openai backing off 1s") != std::string::npos);
+  CHECK(line.find("groq waiting 5s for its rate-limit reset") != std::string::npos);
 }
 
 TEST_CASE("redact: a key, any 8+ byte piece of it and its Bearer form become [redacted]", "[hostile_http]") {

@@ -140,8 +140,10 @@ TEST_CASE("limiter: an announced request budget is spent, then admission waits f
   CHECK(stopped_by == Admit::later);
   CHECK(retry_at >= t0 + milliseconds(1000));  // the reset, not before
   CHECK(retry_at <= t0 + milliseconds(1020));
+  CHECK(limiter.budget_reset_at() == retry_at);  // what the progress line says it waits for
   // After the reset: the whole limit, less the two sent since the announcing request.
   CHECK(start_all(limiter, retry_at, retry_at, stopped_by) == 18);
+  CHECK(limiter.budget_reset_at() <= retry_at);  // admitted again: no reset awaited
   CHECK(stopped_by == Admit::full);  // spent since its reset: the next response brings news
 }
 

@@ -14,6 +14,7 @@
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor.hpp"
+#include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
@@ -23,6 +24,7 @@
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/session.hpp"
 #include "llmbench/tasks/verdict.hpp"
+#include "llmbench/util/terminal.hpp"
 #include "llmbench/util/json.hpp"
 
 namespace llmbench::arena {
@@ -46,7 +48,7 @@ struct Unit {
   std::size_t prompt = 0;
   std::size_t first = 0, second = 0;  // generation model indices, arena order
   std::size_t judge = 0;
-  std::optional<json> orders[2];      // [0]: first shown as A; [1]: swapped
+  std::optional<records::BattleRecord> orders[2];  // [0]: first shown as A; [1]: swapped
 };
 
 json options_json(const ArenaOptions& o) {
@@ -78,45 +80,37 @@ std::string winner_letter(tasks::Winner w) {
 // verdict (its answer, its judge request or its verdict failed: raw_winner null) has no
 // winner and status "failed"; the other order keeps its own verdict.
 void resolve_unit(Unit& unit) {
-  auto by_model = [](const json& b) -> std::string {
-    const std::string raw = util::string_field(b, field::kRawWinner);
-    if (raw == "a") return util::string_field(b, field::kModelA);
-    if (raw == "b") return util::string_field(b, field::kModelB);
+  auto by_model = [](const records::BattleRecord& b) -> std::string {
+    const std::string raw = b.raw_winner.value_or("");
+    if (raw == "a") return b.model_a;
+    if (raw == "b") return b.model_b;
     return raw;  // "tie" or ""
   };
-  json& x = *unit.orders[0];
-  json& y = *unit.orders[1];
+  records::BattleRecord& x = *unit.orders[0];
+  records::BattleRecord& y = *unit.orders[1];
   const std::string wx = by_model(x), wy = by_model(y);
   const bool flip = !wx.empty() && !wy.empty() && wx != "tie" && wy != "tie" && wx != wy;
-  for (json* b : {&x, &y}) {
-    const bool judged = b->at(field::kRawWinner).is_string();
-    (*b)[field::kFlip] = flip;
-    (*b)[field::kWinner] = !judged ? json(nullptr) : flip ? json("tie") : b->at(field::kRawWinner);
-    (*b)[field::kStatus] = judged ? "judged" : "failed";
+  for (records::BattleRecord* b : {&x, &y}) {
+    const bool judged = b->raw_winner.has_value();
+    b->flip = flip;
+    b->winner = !judged ? std::nullopt : flip ? std::optional<std::string>("tie") : b->raw_winner;
+    b->status = judged ? "judged" : "failed";
   }
 }
 
-std::string leaderboard_text(const json& arena) {
-  std::string out = fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n", "rank", "model", "rating",
-                                "95% interval", "wins", "losses", "ties");
-  for (const json& row : arena["leaderboard"]) {
-    auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
-    const std::string ci = row["ci95"].is_object()
-                               ? fmt::format("[{}, {}]", num(row["ci95"]["low"]), num(row["ci95"]["high"]))
-                               : "-";
-    out += fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n",
-                       row["rank"].is_number() ? std::to_string(row["rank"].get<int>()) : "-",
-                       row["model"].get<std::string>(), num(row["rating"]), ci, row["wins"].get<std::size_t>(),
-                       row["losses"].get<std::size_t>(), row["ties"].get<std::size_t>());
-  }
+// The leaderboard, then a line per judge on its biases.
+std::string arena_text(const json& arena) {
+  std::string out = leaderboard_text(arena["leaderboard"]);
+  auto label = [](std::string_view key) { return metrics::find_metric("arena_judge", key)->label; };
+  auto pct = [](const json& v) { return v.is_number() ? fmt::format("{:.0f}%", v.get<double>() * 100) : std::string("-"); };
   for (const json& b : arena["judge_bias"]) {
-    auto pct = [](const json& v) { return v.is_number() ? fmt::format("{:.0f}%", v.get<double>() * 100) : std::string("-"); };
-    out += fmt::format("judge {}: {} verdicts, first position wins {}, position flips {}, longer answer wins {}{}\n",
-                       b["judge_model"].get<std::string>(), b["n"].get<std::size_t>(), pct(b["position_a_win_rate"]),
-                       pct(b["flip_rate"]), pct(b["longer_answer_win_rate"]),
-                       b["self_preference"].is_number()
-                           ? fmt::format(", self-preference {:+.0f} points", b["self_preference"].get<double>() * 100)
-                           : std::string());
+    out += fmt::format("judge {}: {} verdicts, {} {}, {} {}, {} {}", util::terminal_safe(b.value("judge_model", "")),
+                       b.value("n", json()).dump(), label("position_a_win_rate"), pct(b["position_a_win_rate"]),
+                       label("flip_rate"), pct(b["flip_rate"]), label("longer_answer_win_rate"),
+                       pct(b["longer_answer_win_rate"]));
+    if (b["self_preference"].is_number())
+      out += fmt::format(", {} {:+.0f} points", label("self_preference"), b["self_preference"].get<double>() * 100);
+    out += "\n";
   }
   return out;
 }
@@ -196,7 +190,7 @@ class ArenaBattles {
     }
   }
 
-  std::vector<json>& battles() { return battles_; }
+  std::vector<records::BattleRecord>& battles() { return battles_; }
 
  private:
   void take_answer(std::size_t p, std::size_t m, const http::RequestRecord& r) {
@@ -213,40 +207,34 @@ class ArenaBattles {
     session_.show_progress();
   }
 
-  json battle_skeleton(const Unit& u, int order) const {
+  // One order of a unit before its verdict: who was shown, what they answered; "failed" until
+  // a verdict is read.
+  records::BattleRecord battle_skeleton(const Unit& u, int order) const {
     const auto& ids = options_.generation_models;
     const std::size_t a = order == 0 ? u.first : u.second, b = order == 0 ? u.second : u.first;
     const ArenaPrompt& p = prompts_[u.prompt];
-    return json{{field::kBattleId, fmt::format("{}|{}|{}|{}|{}", p.id, ids[u.first], ids[u.second],
-                                          options_.judge_models[u.judge], order == 0 ? "ab" : "ba")},
-                {field::kItemId, p.id},
-                {field::kPromptId, p.id},
-                {field::kCategory, p.category},
-                {field::kPrompt, p.text},
-                {field::kPair, {ids[u.first], ids[u.second]}},
-                {field::kModelA, ids[a]},
-                {field::kModelB, ids[b]},
-                {field::kSwapped, order == 1},
-                {field::kJudgeModel, options_.judge_models[u.judge]},
-                {field::kAnswerA, answers_[u.prompt][a].text},
-                {field::kAnswerB, answers_[u.prompt][b].text},
-                {field::kVerdict, nullptr},
-                {field::kStrong, false},
-                {field::kRawWinner, nullptr},
-                {field::kWinner, nullptr},
-                {field::kFlip, false},
-                {field::kStatus, "failed"},
-                {field::kRationale, nullptr},
-                {field::kErrorKind, nullptr},
-                {field::kError, nullptr}};
+    records::BattleRecord battle;
+    battle.battle_id = fmt::format("{}|{}|{}|{}|{}", p.id, ids[u.first], ids[u.second], options_.judge_models[u.judge],
+                                   order == 0 ? "ab" : "ba");
+    battle.item_id = p.id;
+    battle.prompt_id = p.id;
+    battle.category = p.category;
+    battle.prompt = p.text;
+    battle.pair = {ids[u.first], ids[u.second]};
+    battle.model_a = ids[a];
+    battle.model_b = ids[b];
+    battle.swapped = order == 1;
+    battle.judge_model = options_.judge_models[u.judge];
+    battle.answer_a = answers_[u.prompt][a].text;
+    battle.answer_b = answers_[u.prompt][b].text;
+    return battle;
   }
 
   void finish_unit(Unit& u) {
     resolve_unit(u);
     for (auto& order : u.orders) {
-      journal_.append(*order);
-      if (!(*order)[field::kErrorKind].is_null())
-        ++session_.progress().errors[(*order)[field::kErrorKind].get<std::string>()];
+      journal_.append(json(*order));
+      if (order->error_kind) ++session_.progress().errors[*order->error_kind];
       battles_.push_back(std::move(*order));
     }
   }
@@ -255,10 +243,9 @@ class ArenaBattles {
   void fail_unit(Unit& u, const Answer& x, const Answer& y) {
     const auto& ids = options_.generation_models;
     for (int order = 0; order < 2; ++order) {
-      json b = battle_skeleton(u, order);
-      b[field::kErrorKind] = error_kind::kAnswerFailed;
-      b[field::kError] =
-          fmt::format("no answer from {}: {}", !x.ok ? ids[u.first] : ids[u.second], !x.ok ? x.error : y.error);
+      records::BattleRecord b = battle_skeleton(u, order);
+      b.error_kind = error_kind::kAnswerFailed;
+      b.error = fmt::format("no answer from {}: {}", !x.ok ? ids[u.first] : ids[u.second], !x.ok ? x.error : y.error);
       u.orders[order] = std::move(b);
     }
     session_.progress().done += 2;
@@ -266,23 +253,23 @@ class ArenaBattles {
   }
 
   void take_verdict(Unit& unit, int order, const http::RequestRecord& r) {
-    json b = battle_skeleton(unit, order);
-    b[field::kLatencyMs] = r.timings.latency_ms();
+    records::BattleRecord b = battle_skeleton(unit, order);
+    b.latency_ms = r.timings.latency_ms();
     if (run::verdict_request_failed(r)) {
       const json failure = run::verdict_request_fields(r);
-      b[field::kErrorKind] = failure[field::kErrorKind];
-      b[field::kError] = failure[field::kError];
+      b.error_kind = util::string_field(failure, field::kErrorKind);
+      b.error = util::string_field(failure, field::kError);
     } else {
-      b[field::kRationale] = r.content;
+      b.rationale = r.content;
       const tasks::PairwiseResult verdict = tasks::parse_pairwise_verdict(r.content);
       if (!verdict.ok()) {
-        b[field::kErrorKind] = error_kind::kNoVerdict;
-        b[field::kError] = "the judge's answer holds no [[A]]/[[B]]/[[C]] verdict";
+        b.error_kind = error_kind::kNoVerdict;
+        b.error = "the judge's answer holds no [[A]]/[[B]]/[[C]] verdict";
       } else {
-        b[field::kVerdict] = std::string(tasks::to_string(verdict.verdict));
-        b[field::kStrong] = verdict.verdict == tasks::PairwiseVerdict::a_much_better ||
-                      verdict.verdict == tasks::PairwiseVerdict::b_much_better;
-        b[field::kRawWinner] = winner_letter(tasks::winner(verdict.verdict));
+        b.verdict = std::string(tasks::to_string(verdict.verdict));
+        b.strong = verdict.verdict == tasks::PairwiseVerdict::a_much_better ||
+                   verdict.verdict == tasks::PairwiseVerdict::b_much_better;
+        b.raw_winner = winner_letter(tasks::winner(verdict.verdict));
       }
     }
     unit.orders[order] = std::move(b);
@@ -329,7 +316,7 @@ class ArenaBattles {
   http::Executor& executor_;
   std::vector<std::vector<Answer>> answers_;
   std::vector<std::size_t> answers_left_;
-  std::vector<json> battles_;
+  std::vector<records::BattleRecord> battles_;
   std::vector<std::unique_ptr<Unit>> units_;
 };
 
@@ -434,7 +421,7 @@ int run_arena(const ArenaOptions& requested) {
 
   std::FILE* human = session.human();
   std::fprintf(human, "\nArena %s: %zu battles (%zu failed: no answer or no verdict; left out of the ratings)\n%s",
-               run_id.c_str(), battles.battles().size(), failed, leaderboard_text(run["arena"]).c_str());
+               run_id.c_str(), battles.battles().size(), failed, arena_text(run["arena"]).c_str());
   std::fprintf(human, "Report: %s (battles: %s)\n", session.layout().report_file().c_str(),
                session.layout().resolve(battles_log).c_str());
   std::fprintf(human, "Vote blind yourself: llmbench arena vote --output-dir %s --run %s\n",

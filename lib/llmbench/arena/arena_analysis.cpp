@@ -6,7 +6,11 @@
 #include <optional>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/metrics/ratings.hpp"
+#include "llmbench/util/terminal.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::arena {
@@ -300,6 +304,24 @@ json analyze_arena(const std::vector<BattleRecord>& battles, const ArenaAnalysis
   arena["judge_bias"] = std::move(bias);
   arena["judge_agreement"] = {{"judges", options.judges}, {"matrix", std::move(agreement)}};
   return arena;
+}
+
+std::string leaderboard_text(const nlohmann::json& leaderboard) {
+  auto label = [](std::string_view key) { return std::string(metrics::find_metric("arena", key)->label); };
+  auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
+  auto count = [](const json& v) { return v.is_number() ? std::to_string(v.get<long long>()) : std::string("-"); };
+  std::string out = fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n", label("rank"), "model",
+                                label("rating"), "95% interval", label("wins"), label("losses"), label("ties"));
+  for (const json& row : leaderboard) {
+    const json& ci = row.value("ci95", json());
+    const std::string interval =
+        ci.is_object() ? fmt::format("[{}, {}]", num(ci.value("low", json())), num(ci.value("high", json()))) : "-";
+    out += fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n", count(row.value("rank", json())),
+                       util::terminal_safe(row.value("model", std::string())), num(row.value("rating", json())),
+                       interval, count(row.value("wins", json())), count(row.value("losses", json())),
+                       count(row.value("ties", json())));
+  }
+  return out;
 }
 
 }  // namespace llmbench::arena

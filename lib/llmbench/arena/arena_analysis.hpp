@@ -50,6 +50,11 @@ nlohmann::json analyze_arena(const std::vector<records::BattleRecord>& battles, 
 // The same, of a battle log's lines as read_journal returns them.
 nlohmann::json analyze_arena(const std::vector<nlohmann::json>& battles, const ArenaAnalysisOptions& options);
 
+// The leaderboard (rows as analyze_arena writes them) as a terminal table: rank, model, rating
+// with its 95% interval, wins, losses and ties, headed by the catalogue's labels (scope
+// "arena"); a missing number shows as "-". Model ids are made terminal-safe.
+std::string leaderboard_text(const nlohmann::json& leaderboard);
+
 // One comparison unit: (prompt, pair of models). The key is "<prompt_id>\x1f<m1>\x1f<m2>"
 // with m1 < m2 (byte order), so judges' and humans' outcomes can be matched.
 std::string unit_key(const std::string& prompt_id, const std::string& model_x, const std::string& model_y);

@@ -4,7 +4,7 @@
 
 #include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/records/fields.hpp"
-#include "llmbench/util/json.hpp"
+#include "llmbench/util/hash.hpp"
 #include "llmbench/util/terminal.hpp"
 #include "llmbench/util/text.hpp"
 
@@ -14,23 +14,6 @@ namespace error_kind = records::error_kind;
 namespace {
 
 using nlohmann::json;
-using util::string_field;
-
-std::uint64_t fnv1a(std::uint64_t seed, std::string_view key) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (int i = 0; i < 8; ++i) {
-    h ^= (seed >> (8 * i)) & 0xff;
-    h *= 0x100000001b3ULL;
-  }
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  return h;
-}
 
 std::size_t width_of(char32_t cp) {
   if (cp < 0x20 || cp == 0x7f) return 0;
@@ -72,7 +55,7 @@ std::vector<VoteBattle> vote_battles(const std::vector<records::BattleRecord>& b
     v.prompt_id = b.prompt_id;
     v.category = b.category;
     v.prompt = b.prompt;
-    const bool keep = (fnv1a(seed, key) >> 17) & 1;
+    const bool keep = (util::Hasher(seed).add(key).value() >> 17) & 1;
     v.model_a = keep ? ma : mb;
     v.model_b = keep ? mb : ma;
     v.answer_a = keep ? b.answer_a : b.answer_b;
@@ -92,34 +75,39 @@ std::string_view to_string(Vote vote) {
   return "tie";
 }
 
-json vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const std::string& timestamp) {
-  const std::string winner = vote == Vote::a ? battle.model_a : vote == Vote::b ? battle.model_b : "tie";
-  return {{"key", battle.key},           {"prompt_id", battle.prompt_id}, {"model_a", battle.model_a},
-          {"model_b", battle.model_b},   {"vote", std::string(to_string(vote))},
-          {"winner_model", winner},      {"seed", seed},                  {"timestamp", timestamp}};
+records::VoteRecord vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const std::string& timestamp) {
+  records::VoteRecord record;
+  record.key = battle.key;
+  record.prompt_id = battle.prompt_id;
+  record.model_a = battle.model_a;
+  record.model_b = battle.model_b;
+  record.vote = to_string(vote);
+  record.winner_model = vote == Vote::a ? battle.model_a : vote == Vote::b ? battle.model_b : "tie";
+  record.seed = seed;
+  record.timestamp = timestamp;
+  return record;
 }
 
-std::map<std::string, json> latest_votes(const std::vector<json>& records) {
-  std::map<std::string, json> out;
-  for (const json& r : records) {
-    const std::string key = string_field(r, "key");
-    if (!key.empty()) out[key] = r;
+std::map<std::string, records::VoteRecord> latest_votes(const std::vector<json>& lines) {
+  std::map<std::string, records::VoteRecord> out;
+  for (const json& line : lines) {
+    if (!line.is_object()) continue;
+    auto vote = line.get<records::VoteRecord>();
+    if (!vote.key.empty()) out[vote.key] = std::move(vote);
   }
   return out;
 }
 
-json human_summary(const std::map<std::string, json>& votes, const std::vector<records::BattleRecord>& battles,
+json human_summary(const std::map<std::string, records::VoteRecord>& votes, const std::vector<records::BattleRecord>& battles,
                    const std::vector<std::string>& models, const std::vector<std::string>& judges,
                    int bootstrap_rounds, std::uint64_t seed) {
   std::vector<NamedOutcome> outcomes;
   std::size_t both_bad = 0;
   std::map<std::string, std::string> human;  // key -> winner model or "tie"
   for (const auto& [key, v] : votes) {
-    const std::string vote = string_field(v, "vote");
-    if (vote == "both_bad") ++both_bad;
-    outcomes.push_back({string_field(v, "model_a"), string_field(v, "model_b"),
-                        vote == "a" ? "a" : vote == "b" ? "b" : "tie", 1});
-    human[key] = string_field(v, "winner_model");
+    if (v.vote == "both_bad") ++both_bad;
+    outcomes.push_back({v.model_a, v.model_b, v.vote == "a" ? "a" : v.vote == "b" ? "b" : "tie", 1});
+    human[key] = v.winner_model;
   }
   json agreement = json::object();
   for (const auto& judge : judges) {

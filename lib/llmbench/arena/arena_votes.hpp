@@ -3,9 +3,8 @@
 // which order, how votes are stored and what they add to the arena record. No terminal
 // I/O here (apps/cmd_arena.cpp does that); only data and text layout.
 //
-// runs/<id>/votes.jsonl holds one line per vote, appended and flushed as it is cast:
-//   {"key", "prompt_id", "model_a", "model_b" (as shown), "vote": "a"|"b"|"tie"|"both_bad",
-//    "winner_model": model id or "tie", "seed", "timestamp"}
+// runs/<id>/votes.jsonl holds one line per vote (records::VoteRecord), appended and flushed as
+// it is cast.
 // A unit (prompt, pair) already in the file is not shown again, so voting resumes where it
 // stopped; if a unit has several lines the last one counts.
 
@@ -20,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/records/battle_record.hpp"
+#include "llmbench/records/vote_record.hpp"
 
 namespace llmbench::arena {
 
@@ -42,16 +42,17 @@ std::vector<VoteBattle> vote_battles(const std::vector<records::BattleRecord>& b
 enum class Vote { a, b, tie, both_bad };
 std::string_view to_string(Vote vote);  // "a", "b", "tie", "both_bad"
 
-nlohmann::json vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const std::string& timestamp);
+records::VoteRecord vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const std::string& timestamp);
 
-// key -> the last vote record for it.
-std::map<std::string, nlohmann::json> latest_votes(const std::vector<nlohmann::json>& records);
+// key -> the last vote for it, from the vote log's lines (read_journal's records); a line that
+// names no unit is skipped.
+std::map<std::string, records::VoteRecord> latest_votes(const std::vector<nlohmann::json>& lines);
 
 // What the votes add to the arena record (arena.human):
 //   {votes, both_bad, leaderboard (as arena.leaderboard, from the human votes; "both bad"
 //    counts as a tie), judge_agreement: {judge: share of voted units where the judge's
 //    outcome equals the human's, or null}}
-nlohmann::json human_summary(const std::map<std::string, nlohmann::json>& votes,
+nlohmann::json human_summary(const std::map<std::string, records::VoteRecord>& votes,
                              const std::vector<records::BattleRecord>& battles, const std::vector<std::string>& models,
                              const std::vector<std::string>& judges, int bootstrap_rounds, std::uint64_t seed);
 

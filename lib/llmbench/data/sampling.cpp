@@ -8,29 +8,10 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/util/hash.hpp"
 
 namespace llmbench::data {
 namespace {
-
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
-  for (const char c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= kFnvPrime;
-  }
-  return h;
-}
-
-std::uint64_t splitmix_finalize(std::uint64_t h) {
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
-}
 
 [[noreturn]] void bad_limit(const std::string& text, std::string_view hint) {
   throw Error(fmt::format("--limit: expected a count like 30 or a fraction like 0.1, got '{}'{}",
@@ -81,11 +62,11 @@ std::size_t resolve_limit(const SampleLimit& limit, std::size_t total) {
 std::uint64_t sample_key(std::uint64_t seed, std::string_view task, std::string_view id) {
   char seed_bytes[8];
   for (int k = 0; k < 8; ++k) seed_bytes[k] = static_cast<char>((seed >> (8 * k)) & 0xFF);
-  std::uint64_t h = fnv1a(kFnvOffset, std::string_view(seed_bytes, 8));
-  h = fnv1a(h, task);
-  h = fnv1a(h, std::string_view("\0", 1));
-  h = fnv1a(h, id);
-  return splitmix_finalize(h);
+  std::uint64_t h = util::fnv1a64(std::string_view(seed_bytes, 8));
+  h = util::fnv1a64(task, h);
+  h = util::fnv1a64(std::string_view("\0", 1), h);
+  h = util::fnv1a64(id, h);
+  return util::splitmix_finalize(h);
 }
 
 std::vector<std::size_t> sample_indices(const std::vector<Item>& items, const SampleLimit& limit,

@@ -317,6 +317,10 @@ ExecutorStats Executor::Impl::snapshot() const {
     if (provider.limiter.paused(now)) {
       stats.backing_off.push_back(
           ProviderWait{provider.name, std::chrono::duration<double>(provider.limiter.paused_until() - now).count()});
+    } else if (provider.limiter.budget_reset_at() > now && !provider.queue.empty()) {
+      stats.backing_off.push_back(
+          ProviderWait{provider.name, std::chrono::duration<double>(provider.limiter.budget_reset_at() - now).count(),
+                       ProviderWait::Why::budget_reset});
     }
   }
   return stats;

@@ -57,8 +57,10 @@ struct ExecutorOptions {
 
 // A provider that sends nothing until a server-requested pause ends, and how long is left.
 struct ProviderWait {
+  enum class Why { retry_after, budget_reset };
   std::string provider;
   double wait_s = 0;
+  Why why = Why::retry_after;  // a pause the server asked for, or its announced budget is spent
 };
 
 // A snapshot for progress display.

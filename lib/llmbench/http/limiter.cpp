@@ -89,8 +89,10 @@ Admit ProviderLimiter::try_start(double tokens, SteadyTime now, SteadyTime& retr
   SteadyTime at = std::max(now, paused_until_);
   at = std::max(at, requests_.available_at(1, now));
   at = std::max(at, tokens_.available_at(tokens, now));
-  at = std::max(at, announced_admission(tokens, now));
+  const SteadyTime announced = announced_admission(tokens, now);
+  at = std::max(at, announced);
   if (at == SteadyTime::max()) return Admit::full;
+  budget_reset_at_ = announced > now ? announced : SteadyTime{};
   if (at > now) {
     retry_at = at;
     return Admit::later;

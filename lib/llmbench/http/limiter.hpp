@@ -114,6 +114,9 @@ class ProviderLimiter {
 
   bool paused(SteadyTime now) const { return paused_until_ > now; }
   SteadyTime paused_until() const { return paused_until_; }
+  // When the budget the server announced is spent: the reset the last refused admission waits
+  // for (until a request is admitted again); else a time not after `now`.
+  SteadyTime budget_reset_at() const { return budget_reset_at_; }
   int limit() const { return limit_; }      // current adaptive concurrency cap
   int max_limit() const { return max_limit_; }
   int in_flight() const { return in_flight_; }
@@ -127,6 +130,7 @@ class ProviderLimiter {
   bool halved_before_ = false;
   SteadyTime last_halving_{};
   SteadyTime paused_until_{};
+  SteadyTime budget_reset_at_{};
   // When the announced budgets admit `tokens` more: `now`, a later time (their reset), or
   // max() when only a response can tell (the budget is spent and its reset has passed).
   SteadyTime announced_admission(double tokens, SteadyTime now);

@@ -2,50 +2,14 @@
 
 #include "llmbench/error.hpp"
 #include "llmbench/records/fields.hpp"
+#include "llmbench/records/take_field.hpp"
 
 namespace llmbench::records {
 
+using detail::take;
 using nlohmann::json;
 
 namespace {
-
-// Each take moves a field of `in` into `to` when it has the type of `to`, and leaves it in
-// `in` (the extra fields) otherwise.
-
-void take(json& in, const char* name, std::string& to) {
-  auto it = in.find(name);
-  if (it == in.end() || !it->is_string()) return;
-  to = it->get<std::string>();
-  in.erase(it);
-}
-
-void take(json& in, const char* name, bool& to) {
-  auto it = in.find(name);
-  if (it == in.end() || !it->is_boolean()) return;
-  to = it->get<bool>();
-  in.erase(it);
-}
-
-void take(json& in, const char* name, std::optional<std::string>& to) {  // null or a string
-  auto it = in.find(name);
-  if (it == in.end() || !(it->is_null() || it->is_string())) return;
-  if (it->is_string()) to = it->get<std::string>();
-  in.erase(it);
-}
-
-void take(json& in, const char* name, std::optional<double>& to) {
-  auto it = in.find(name);
-  if (it == in.end() || !it->is_number_float()) return;
-  to = it->get<double>();
-  in.erase(it);
-}
-
-void take(json& in, const char* name, std::array<std::string, 2>& to) {
-  auto it = in.find(name);
-  if (it == in.end() || !it->is_array() || it->size() != 2 || !(*it)[0].is_string() || !(*it)[1].is_string()) return;
-  to = {(*it)[0].get<std::string>(), (*it)[1].get<std::string>()};
-  in.erase(it);
-}
 
 json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The names of the fields of the records a run writes, and the values of their error kinds,
 // each spelled once. Item records are the lines of runs/<id>/items.jsonl (ItemRecord in
-// records/item_record.hpp), battle records those of runs/<id>/battles.jsonl (BattleRecord);
+// records/item_record.hpp), battle records those of runs/<id>/battles.jsonl (BattleRecord), vote
+// records those of runs/<id>/votes.jsonl (VoteRecord);
 // a report's model runs name their models with the same role fields. docs/report-format.md
 // describes what each field holds.
 
@@ -80,6 +81,12 @@ inline constexpr const char* kRawWinner = "raw_winner";
 inline constexpr const char* kWinner = "winner";
 inline constexpr const char* kFlip = "flip";
 inline constexpr const char* kStatus = "status";
+
+// Vote records (VoteRecord); besides key, prompt_id, model_a and model_b above.
+inline constexpr const char* kVote = "vote";
+inline constexpr const char* kWinnerModel = "winner_model";
+inline constexpr const char* kSeed = "seed";
+inline constexpr const char* kTimestamp = "timestamp";
 
 // The fields that name a record's (or a model run's) model in each role.
 inline constexpr std::array<const char*, 4> kRoleModels = {kGenerationModel, kJudgeModel, kProductionJudgeModel,

@@ -64,8 +64,9 @@ std::string format_progress(const ProgressSnapshot& snapshot, double elapsed_s) 
   }
   for (std::size_t i = 0; i < snapshot.backing_off.size(); ++i) {
     const auto& wait = snapshot.backing_off[i];
-    line += fmt::format("{}{} backing off {}", i == 0 ? " | " : ", ", wait.provider,
-                        format_duration(std::ceil(wait.wait_s)));
+    const bool reset = wait.why == http::ProviderWait::Why::budget_reset;
+    line += fmt::format("{}{} {} {}{}", i == 0 ? " | " : ", ", wait.provider, reset ? "waiting" : "backing off",
+                        format_duration(std::ceil(wait.wait_s)), reset ? " for its rate-limit reset" : "");
   }
   return util::terminal_safe(line);
 }

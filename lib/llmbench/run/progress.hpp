@@ -1,6 +1,7 @@
 #pragma once
 // The live progress line of a run, on stderr: done/total, items/s, ETA, errors by kind,
-// requests retrying and their back-off, and providers that are backing off. `bar` redraws one
+// requests retrying and their back-off, and providers that are backing off (or waiting for the
+// reset of a budget they announced spent). `bar` redraws one
 // line cut to the terminal's width (terminals only); `plain` prints a line every few seconds
 // (logs, CI); `none` is silent. `auto` picks bar on a terminal. Colour is used only on a
 // terminal and never when NO_COLOR is set. The same display shows the model check before a

@@ -7,12 +7,15 @@
 
 namespace llmbench::util {
 
-inline std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
+// SplitMix64's finaliser: spreads every input bit over the whole output.
+inline std::uint64_t splitmix_finalize(std::uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
+
+// One SplitMix64 step: the golden-ratio increment, then the finaliser.
+inline std::uint64_t mix64(std::uint64_t x) { return splitmix_finalize(x + 0x9e3779b97f4a7c15ULL); }
 
 inline std::uint64_t fnv1a64(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
   for (unsigned char c : s) {
