@@ -384,8 +384,16 @@ TEST_CASE("perf: Ctrl-C and kill -9 during a level keep the levels that finished
       test::CliProcess child(perf_args(dir, {"--concurrency", "1,1", "--requests", "3", "--output-tokens", "2",
                                              "--output-control", "ignore_eos", "--output", "json"}));  // text to stderr
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(8);
-      while (child.err_so_far().find("Level 2/2") == std::string::npos &&
-             std::chrono::steady_clock::now() < deadline) {
+      // The first level is in the report (saved atomically) once it has finished.
+      auto first_level_saved = [&] {
+        try {
+          const json runs = report::read_runs(fs::path(dir) / "out" / "benchmark_runs.json");
+          return runs.size() == 1 && runs[0]["perf"]["levels"].size() == 1;
+        } catch (const Error&) {
+          return false;
+        }
+      };
+      while (!first_level_saved() && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // into the second level
@@ -409,4 +417,25 @@ TEST_CASE("perf: Ctrl-C and kill -9 during a level keep the levels that finished
       }
     }
   }
+}
+
+TEST_CASE("perf: --find-max-rate doubles the rate while the SLOs hold and records the highest that passed",
+          "[perf]") {
+  const std::string dir = test::temp_dir("perf-maxrate");
+  write_config(dir, "sim://?ttft_ms=5&seed=3");
+  const auto result = test::run_cli(perf_args(dir, {"--find-max-rate", "--rate", "200", "--requests", "80",
+                                                    "--slo", "ttft=5s", "--output-tokens", "2"}));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const json perf = the_record(dir)["perf"];
+  const json& levels = perf["levels"];
+  REQUIRE(levels.size() == 12);  // every level passed: doubled until the search's last level
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    CHECK(levels[i]["rate"].get<double>() == Approx(200.0 * std::pow(2.0, static_cast<double>(i))));
+    CHECK(levels[i]["slo_attainment"]["met"] == 80);  // 80 of 80: Wilson low 0.954 >= 0.95
+  }
+  CHECK(perf["max_rate"]["rate"].get<double>() == Approx(200.0 * 2048));
+  CHECK(perf["max_rate"]["target"] == 0.95);
+  CHECK(perf["max_rate"]["decided_by"] == "wilson");
+  CHECK_THROWS_WITH(perf::parse_slo("e2e=-1s"), Catch::Contains("positive time"));
 }

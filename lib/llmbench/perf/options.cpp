@@ -160,6 +160,7 @@ void validate(const PerfOptions& o) {
   if (sources > 1) throw bad("--input-tokens", "give at most one of --input-tokens, --dataset and --tasks");
   if (o.output_tokens && o.max_tokens) throw bad("--max-tokens", "--output-tokens already sets the output length");
   if (o.find_max_rate && !o.slo.any()) throw bad("--find-max-rate", "needs --slo (the objectives a rate must meet)");
+  if (o.find_max_rate && o.rates.size() > 1) throw bad("--find-max-rate", "--rate gives the search's start: one rate");
   if (o.find_max_rate && !o.concurrency_levels.empty()) throw bad("--find-max-rate", "searches open-loop rates; drop --concurrency");
 }
 

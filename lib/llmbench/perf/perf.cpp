@@ -1,10 +1,12 @@
 #include "llmbench/perf/perf.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/metrics/rate_search.hpp"
 #include "llmbench/perf/level_runner.hpp"
 #include "llmbench/perf/level_stats.hpp"
 #include "llmbench/records/output_layout.hpp"
@@ -59,6 +61,8 @@ std::string plan_text(const PerfOptions& o, const PromptSet& prompts) {
   for (const LevelPlan& p : level_plans(o)) {
     levels += (levels.empty() ? "" : ", ") + (p.rate ? fmt::format("{:g}/s", *p.rate) : fmt::format("{}", *p.concurrency));
   }
+  if (o.find_max_rate) levels = fmt::format("searched for the highest rate meeting the SLOs, from {:g}/s",
+                                            o.rates.empty() ? 1.0 : o.rates.front());
   return fmt::format("  model: {} (streamed)\n  {} loop, levels: {}\n  per level: {}{}\n  prompts: {}\n",
                      o.model, o.open_loop() ? "open" : "closed", levels,
                      o.requests ? fmt::format("{} requests", *o.requests) : fmt::format("{:g} s", *o.duration_s),
@@ -119,6 +123,78 @@ std::string summary_table(const json& perf) {
   return out + "(times in ms; open-loop TTFT and E2E include the queue from the scheduled send)\n";
 }
 
+namespace {
+
+// Runs levels one by one: each is announced, run, added to the record and saved at once.
+struct LevelSequence {
+  run::RunSession& session;
+  LevelRunner& runner;
+  json& record;
+  const PerfOptions& options;
+  bool interrupted = false;
+  bool empty_level = false;  // some level had no successful request
+  int next_index = 0;
+
+  // The level's entry, or nullopt once Ctrl-C has stopped the run.
+  std::optional<json> run(LevelPlan plan) {
+    if (interrupted) return std::nullopt;
+    plan.index = next_index++;
+    std::fprintf(session.human(), "Level %d: %s\n", plan.index + 1,
+                 plan.rate ? fmt::format("{:g} requests/s", *plan.rate).c_str()
+                           : fmt::format("concurrency {}", *plan.concurrency).c_str());
+    std::fflush(session.human());
+    const LevelResult result = runner.run(plan);
+    json level = level_json(plan, result, options);
+    std::fprintf(session.human(), "%s", level_line(level).c_str());
+    empty_level = empty_level || level["ok"].get<std::int64_t>() == 0;
+    record["perf"]["levels"].push_back(level);
+    session.save(record);  // a finished level is in the report from now on
+    interrupted = result.interrupted;
+    return interrupted ? std::nullopt : std::optional<json>(std::move(level));
+  }
+};
+
+constexpr double kAttainmentTarget = 0.95;
+
+metrics::LevelVerdict verdict_of(const json& level) {
+  if (level.contains("stopped_early")) return metrics::LevelVerdict::fail;
+  const json& a = level["slo_attainment"];
+  return metrics::wilson_verdict(a["met"].get<std::int64_t>(), a["total"].get<std::int64_t>(), kAttainmentTarget);
+}
+
+// --find-max-rate: the search of metrics/rate_search.hpp from --rate (default 1/s). A level
+// the Wilson interval leaves undecided is run again with 4 times the requests (or time), and
+// judged on its point estimate if still undecided (decided_by "point").
+void find_max_rate(LevelSequence& levels, const PerfOptions& o) {
+  metrics::RateSearch search(o.rates.empty() ? 1.0 : o.rates.front());
+  std::string decided_by = "wilson";
+  while (const std::optional<double> rate = search.next_rate()) {
+    LevelPlan plan{0, std::nullopt, *rate, o.requests.value_or(0), o.duration_s, o.warmup};
+    std::optional<json> level = levels.run(plan);
+    if (!level) break;
+    metrics::LevelVerdict verdict = verdict_of(*level);
+    decided_by = "wilson";
+    if (verdict == metrics::LevelVerdict::undecided) {
+      plan.requests *= 4;
+      if (plan.duration_s) *plan.duration_s *= 4;
+      if (!(level = levels.run(plan))) break;
+      verdict = verdict_of(*level);
+      if (verdict == metrics::LevelVerdict::undecided) {
+        const json& rate_met = (*level)["slo_attainment"]["rate"];
+        verdict = rate_met.is_number() && rate_met.get<double>() >= kAttainmentTarget ? metrics::LevelVerdict::pass
+                                                                                       : metrics::LevelVerdict::fail;
+        decided_by = "point";
+      }
+    }
+    search.record(verdict == metrics::LevelVerdict::pass);
+  }
+  levels.record["perf"]["max_rate"] = {{"rate", search.best() ? json(*search.best()) : json(nullptr)},
+                                       {"target", kAttainmentTarget},
+                                       {"decided_by", decided_by}};
+}
+
+}  // namespace
+
 int run_perf(const PerfOptions& requested) {
   PerfOptions options = requested;
   validate(options);
@@ -149,21 +225,15 @@ int run_perf(const PerfOptions& requested) {
   session.save(record);
   LevelRunner runner(session, requested, model, prompts, session.open_journal(request_log(run_id)));
   session.executor(options.seed);
-  bool interrupted = false, empty_level = false;
-  const std::vector<LevelPlan> plans = level_plans(requested);
-  for (const LevelPlan& p : plans) {
-    std::fprintf(session.human(), "Level %d/%zu: %s\n", p.index + 1, plans.size(),
-                 p.rate ? fmt::format("{:g} requests/s", *p.rate).c_str()
-                        : fmt::format("concurrency {}", *p.concurrency).c_str());
-    std::fflush(session.human());
-    const LevelResult result = runner.run(p);
-    json level = level_json(p, result, requested);
-    std::fprintf(session.human(), "%s", level_line(level).c_str());
-    empty_level = empty_level || level["ok"].get<std::int64_t>() == 0;
-    record["perf"]["levels"].push_back(std::move(level));
-    session.save(record);  // a finished level is in the report from now on
-    if ((interrupted = result.interrupted)) break;
+  LevelSequence levels{session, runner, record, requested};
+  if (requested.find_max_rate) {
+    find_max_rate(levels, requested);
+  } else {
+    for (const LevelPlan& p : level_plans(requested)) {
+      if (!levels.run(p)) break;
+    }
   }
+  const bool interrupted = levels.interrupted, empty_level = levels.empty_level;
   record["finished_at"] = run::utc_timestamp_iso8601();
   record["status"] = interrupted ? "interrupted" : "completed";
   session.save(record);
