@@ -103,11 +103,11 @@ void Executor::Impl::release_attempt(Attempt* attempt) {
   idle_attempts.push_back(attempt);
 }
 
-std::uint64_t Executor::Impl::submit(ApiRequest api, Callback done) {
+std::uint64_t Executor::Impl::submit(ApiRequest api, Callback done, std::optional<SteadyTime> at) {
   const std::uint64_t id = ++last_id;
   secrets.add(api.endpoint.api_key);
   std::string key;
-  if (options.cache != nullptr && is_cacheable(api)) {
+  if (options.cache != nullptr && !at && is_cacheable(api)) {
     key = request_key(api);
     if (const auto it = pending_by_key.find(key); it != pending_by_key.end()) {
       it->second->followers.emplace_back(id, std::move(done));
@@ -137,12 +137,16 @@ std::uint64_t Executor::Impl::submit(ApiRequest api, Callback done) {
   request->tokens = static_cast<double>(estimate_tokens(api));
   request->api = std::move(api);
   request->done = std::move(done);
-  request->submitted = SteadyClock::now();
+  request->submitted = at.value_or(SteadyClock::now());
   request->attempts = 0;
   request->failure = Outcome::ok;
   request->record = RequestRecord{};
   request->record.id = request->id;
-  providers[request->provider].queue.push_back(request);
+  if (at) {
+    scheduled.push(Timer{*at, ++timer_sequence, request});
+  } else {
+    providers[request->provider].queue.push_back(request);
+  }
   ++live;
   ++submitted;
   return request->id;
@@ -216,6 +220,11 @@ void Executor::Impl::fire_timers(SteadyTime now) {
     timers.pop();
     providers[request->provider].queue.push_front(request);
   }
+  while (!scheduled.empty() && scheduled.top().at <= now) {
+    Request* request = scheduled.top().request;
+    scheduled.pop();
+    providers[request->provider].queue.push_back(request);
+  }
 }
 
 // Starts what limits allow, one request per provider per round for fairness. Sets
@@ -269,6 +278,7 @@ void Executor::Impl::run() {
 
     SteadyTime wake = now + std::chrono::milliseconds(kMaxPollMs);
     if (!timers.empty()) wake = std::min(wake, timers.top().at);
+    if (!scheduled.empty()) wake = std::min(wake, scheduled.top().at);
     wake = std::min(wake, next_admission);
     if (stopping) wake = std::min(wake, stop_deadline);
     if (!active.empty() && options.stall_timeout_s > 0) wake = std::min(wake, next_stall_check);
@@ -329,6 +339,12 @@ void Executor::set_provider_limits(const std::string& provider, ProviderLimits l
 std::uint64_t Executor::submit(ApiRequest request, Callback done) {
   return impl_->submit(std::move(request), std::move(done));
 }
+
+std::uint64_t Executor::submit_at(std::chrono::steady_clock::time_point at, ApiRequest request, Callback done) {
+  return impl_->submit(std::move(request), std::move(done), at);
+}
+
+void Executor::cancel_pending() { impl_->cancel_waiting(); }
 
 void Executor::run() { impl_->run(); }
 

@@ -8,6 +8,7 @@
 // be called from any thread or a signal handler.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -91,6 +92,19 @@ class Executor {
 
   // Queues a request; `done` is called exactly once, on the loop thread, with its record.
   std::uint64_t submit(ApiRequest request, Callback done);
+
+  // As submit(), but the request joins its provider's queue only at `at` (a precomputed
+  // arrival schedule: the caller never waits on responses to send). Its record's timings are
+  // offsets from `at`, so timings.sent_ms is how long it queued past its planned time. A
+  // scheduled request is always sent: the cache is neither read nor written for it, and it is
+  // not merged with an identical request.
+  std::uint64_t submit_at(std::chrono::steady_clock::time_point at, ApiRequest request, Callback done);
+
+  // Ends every request not yet sent (scheduled, queued, or waiting to retry) as
+  // Outcome::cancelled; requests in flight go on. Unlike request_stop(), the executor keeps
+  // working: what is submitted afterwards is sent. Loop thread only (a callback), or while
+  // run() is not running.
+  void cancel_pending();
 
   // Runs until every submitted request (including those submitted by callbacks) has a record,
   // or until a stop completes (remaining requests then end as Outcome::cancelled).

@@ -180,6 +180,11 @@ void Executor::Impl::close_cache_batch(SteadyTime now) {
 }
 
 void Executor::Impl::cancel_waiting() {
+  while (!scheduled.empty()) {
+    Request* request = scheduled.top().request;
+    scheduled.pop();
+    finish(request, Outcome::cancelled, "stopped before its scheduled send");
+  }
   while (!timers.empty()) {
     Request* request = timers.top().request;
     timers.pop();

@@ -76,7 +76,8 @@ struct Executor::Impl {
 
   // --- submit and finish -----------------------------------------------------------------
 
-  std::uint64_t submit(ApiRequest api, Callback done);
+  // `at`: a scheduled request (Executor::submit_at), held in `scheduled` until then.
+  std::uint64_t submit(ApiRequest api, Callback done, std::optional<SteadyTime> at = std::nullopt);
   // The one choke point for untrusted text: every key value the executor has seen is
   // redacted from what the server sent (and from our error text quoting it) before the record
   // reaches the cache or a callback; the error line is made valid UTF-8.
@@ -111,6 +112,8 @@ struct Executor::Impl {
 
   // --- scheduling -------------------------------------------------------------------------
 
+  // Moves due retries to the front of their provider's queue, and due scheduled requests to
+  // the back (in their planned order).
   void fire_timers(SteadyTime now);
   // Starts what limits allow, one request per provider per round for fairness. Sets
   // next_admission to the earliest time a blocked provider may admit again.
@@ -139,6 +142,7 @@ struct Executor::Impl {
   std::deque<Provider> providers;  // deque: references stay valid when callbacks add providers
   std::unordered_map<std::string, std::size_t> provider_by_name;
   detail::TimerQueue timers;
+  detail::TimerQueue scheduled;  // submit_at requests before their time, soonest first
   std::vector<std::pair<CURL*, CURLcode>> done_messages;
   std::vector<Attempt*> active;  // in flight, in no particular order
   std::vector<Attempt*> stalled_now;

@@ -40,8 +40,8 @@ namespace {
 
 double round_us(double ms) { return std::round(ms * 1000) / 1000; }
 
-// The token timings of an answer streamed in this run: ITL between text chunks, TPOT over the
-// output tokens the server counted (else the text chunks, each one token or more).
+}  // namespace
+
 records::StreamStats stream_stats(const http::RequestRecord& record) {
   const http::Timings& t = record.timings;
   records::StreamStats stats;
@@ -56,8 +56,6 @@ records::StreamStats stream_stats(const http::RequestRecord& record) {
   }
   return stats;
 }
-
-}  // namespace
 
 json request_stats(const http::RequestRecord& record) {
   // A cached answer took no time in this run: its timings (the original request's) are kept

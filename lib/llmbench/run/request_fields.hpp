@@ -22,6 +22,11 @@ http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<ht
 // The messages of a request as a JSON array of {role, content} (an item record's "prompt").
 nlohmann::json messages_json(const std::vector<http::ChatMessage>& messages);
 
+// The token timings of an answer streamed in this run (`record.timings.streamed`): ITL between
+// text chunks (to the microsecond), TTFO, and TPOT over the output tokens the server counted in
+// `usage` (else the text chunks, each one token or more; output_tokens_from says which).
+records::StreamStats stream_stats(const http::RequestRecord& record);
+
 // http_status, attempts, latency_ms, ttft_ms and usage of a record (null where unknown).
 nlohmann::json request_stats(const http::RequestRecord& record);
 

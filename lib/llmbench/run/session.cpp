@@ -10,6 +10,7 @@
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/perf_distributions.hpp"
 #include "llmbench/report/store.hpp"
+#include "llmbench/run/git_info.hpp"
 #include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/request_timeout.hpp"
@@ -75,6 +76,17 @@ bool RunSession::dry_run(json plan_document) const {
   return true;
 }
 
+json new_record(const std::string& run_id, const std::string& kind) {
+  const GitInfo git = read_git_info();
+  return {{"id", run_id},
+          {"kind", kind},
+          {"schema_version", report::kSchemaVersion},
+          {"timestamp", utc_timestamp_iso8601()},
+          {"status", "running"},
+          {"llmbench_version", LLMBENCH_VERSION},
+          {"git", {{"branch", git.branch}, {"commit", git.commit}}}};
+}
+
 std::shared_ptr<sim::AnswerBook> answer_book(const std::vector<data::ItemSet>& items) {
   auto book = std::make_shared<sim::AnswerBook>();
   std::set<const std::vector<data::Item>*> seen;
@@ -124,6 +136,13 @@ http::Executor& RunSession::executor(std::uint64_t seed) {
 
 void RunSession::show_progress() {
   if (display_) display_->update(progress_);
+}
+
+void RunSession::restart_progress() {
+  progress_.done = 0;
+  progress_.total = 0;
+  progress_.errors.clear();
+  if (display_) display_->restart_clock();
 }
 
 bool RunSession::execute(const std::function<void()>& submit) {

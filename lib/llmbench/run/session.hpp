@@ -81,6 +81,9 @@ class RunSession {
   http::Executor& executor(std::uint64_t seed);
   ProgressSnapshot& progress() { return progress_; }
   void show_progress();  // redraws the line if due
+  // A new stage of a workload that runs in stages (perf levels): done, total and errors start at
+  // zero and items/s counts from now.
+  void restart_progress();
 
   // Step 6. Calls `submit` (which queues the workload's requests), then runs the executor until
   // every request has a record or Ctrl-C stops it. Returns true when interrupted.
@@ -117,6 +120,10 @@ class RunSession {
   ProgressSnapshot progress_;
   std::unique_ptr<ProgressDisplay> display_;
 };
+
+// The opening fields of a new record of `kind` ("perf", ...) in the report, before any request:
+// id, kind, schema_version, timestamp, status "running", llmbench_version, git.
+nlohmann::json new_record(const std::string& run_id, const std::string& kind);
 
 // The answer book of the embedded simulator: every item of `items` (a set listed twice counts
 // once), keyed "<task>/<item id>".

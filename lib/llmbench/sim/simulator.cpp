@@ -73,6 +73,22 @@ void cut_to_budget(ChatAnswer& a, long long max_tokens) {
   a.content_tokens.resize(std::min(a.content_tokens.size(), limit - a.reasoning_tokens.size()));
 }
 
+// ignore_eos (vLLM, llama.cpp): the answer goes on past its end, as a model told not to stop
+// does, with filler tokens up to max_tokens (finish_reason "length"); min_tokens alone pads to
+// it. Runs before cut_to_budget.
+void extend_to_minimum(ChatAnswer& a, const json& body, long long max_tokens) {
+  long long target = -1;
+  if (body.value("ignore_eos", false) && max_tokens > 0) target = max_tokens;
+  if (auto min = body.find("min_tokens"); min != body.end() && min->is_number_integer()) {
+    target = std::max(target, min->get<long long>());
+  }
+  if (target < 0) return;
+  static constexpr std::string_view kFiller = " more";
+  const auto limit = static_cast<std::size_t>(std::min<long long>(target, 1 << 20));
+  while (a.reasoning_tokens.size() + a.content_tokens.size() < limit) a.content_tokens.push_back(kFiller);
+  if (target == max_tokens) a.finish_reason = "length";
+}
+
 }  // namespace
 
 struct Simulator::Impl {
@@ -303,6 +319,7 @@ AfterResponse Simulator::Impl::chat(const HttpRequest& req, HttpConnection& conn
   ChatAnswer a;  // filled in place: its token views point into its own strings
   a.prompt_tokens = count_words(prompt);
   compose_answer(a, model, prompt, fault);
+  extend_to_minimum(a, body, requested_max_tokens(body));
   cut_to_budget(a, requested_max_tokens(body));
 
   ChatEnvelope envelope;

@@ -8,6 +8,10 @@
 // pure function of the seed, the model and the request content (and, for faults, how many
 // times the same request body has been seen), so retries and reruns are reproducible.
 //
+// Output length as vLLM and llama.cpp take it: `max_tokens` cuts the answer (finish_reason
+// "length"); `ignore_eos: true` pads it with filler tokens up to max_tokens, and `min_tokens` up
+// to that count (how `llmbench perf --output-control ignore_eos` gets exact lengths).
+//
 // Per-request commands for tests, as request headers (tests send them through the
 // Endpoint's extra headers):
 //   X-Sim-Fault: 429|500|503|502html|drop|truncate|stall|400|401|404|422|empty_length|length
