@@ -34,7 +34,7 @@ const Graph kAllowed = {
     {"run", {"util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
     {"tiers", {"run", "util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
     {"arena", {"run", "util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
-    {"perf", {"run", "http", "config", "records", "metrics", "data", "util"}},
+    {"perf", {"run", "http", "config", "records", "metrics", "data", "report", "util"}},
 };
 
 Graph include_graph() {

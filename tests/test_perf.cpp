@@ -95,8 +95,15 @@ TEST_CASE("perf: percentiles of a level are numpy's linear interpolation, and no
 
 TEST_CASE("perf: the peak bucket and the time-weighted concurrency are computed from the events", "[perf]") {
   // Second 0 gets 3 + 2 tokens, second 1 gets 7, second 2 gets 1.
-  CHECK(perf::peak_rate_per_s({{100, 3}, {999, 2}, {1000, 7}, {2500, 1}}) == 7);
-  CHECK(perf::peak_rate_per_s({}) == 0);
+  CHECK(perf::peak_rate_per_s({{100, 3}, {999, 2}, {1000, 7}, {2500, 1}}, 0, 3000) == 7);
+  CHECK(perf::peak_rate_per_s({}, 0, 3000) == 0);
+  // Only whole windows count: the part-filled last second [2000, 2600) is left out, and so is
+  // what came before the level's start.
+  CHECK(perf::peak_rate_per_s({{-10, 50}, {100, 3}, {2500, 9}}, 0, 2600) == 3);
+  // Windows start at the level's start: [400, 1400) holds 3 + 2 + 7.
+  CHECK(perf::peak_rate_per_s({{500, 3}, {999, 2}, {1300, 7}, {2500, 1}}, 400, 2500) == 12);
+  // A level shorter than one window has no peak rate, rather than one below its mean.
+  CHECK_FALSE(perf::peak_rate_per_s({{100, 300}}, 0, 360).has_value());
   // Over [0, 10): one interval open all along and one open for half: 1.5 on average.
   CHECK(perf::mean_overlap({{0, 10}, {5, 20}}, 0, 10) == Approx(1.5));
   CHECK(perf::mean_overlap({{0, 10}}, 5, 5) == 0);

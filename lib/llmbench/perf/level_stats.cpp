@@ -39,12 +39,16 @@ json distribution_json(const std::optional<Distribution>& d) {
           {"p95", ms(d->p95)},   {"p99", ms(d->p99)}, {"max", ms(d->max)}};
 }
 
-double peak_rate_per_s(const std::vector<std::pair<double, double>>& events, double bucket_ms) {
-  std::map<long long, double> buckets;
-  for (const auto& [at_ms, count] : events) buckets[static_cast<long long>(std::floor(at_ms / bucket_ms))] += count;
-  double peak = 0;
-  for (const auto& entry : buckets) peak = std::max(peak, entry.second);
-  return peak * 1000.0 / bucket_ms;
+std::optional<double> peak_rate_per_s(const std::vector<std::pair<double, double>>& events, double from_ms,
+                                      double to_ms, double bucket_ms) {
+  const auto full_buckets = static_cast<long long>(std::floor((to_ms - from_ms) / bucket_ms));
+  if (!(bucket_ms > 0) || full_buckets < 1) return std::nullopt;
+  std::vector<double> buckets(static_cast<std::size_t>(full_buckets), 0.0);
+  for (const auto& [at_ms, count] : events) {
+    const auto k = static_cast<long long>(std::floor((at_ms - from_ms) / bucket_ms));
+    if (k >= 0 && k < full_buckets) buckets[static_cast<std::size_t>(k)] += count;
+  }
+  return *std::max_element(buckets.begin(), buckets.end()) * 1000.0 / bucket_ms;
 }
 
 double mean_overlap(const std::vector<std::pair<double, double>>& intervals, double from, double to) {
@@ -95,7 +99,7 @@ void put_slo(json& out, const std::vector<const RequestSample*>& requests, const
   std::int64_t met = 0;
   for (const RequestSample* s : requests) met += meets(*s, slo) ? 1 : 0;
   const auto total = static_cast<std::int64_t>(requests.size());
-  out["goodput_rps"] = duration_s > 0 ? round_to(static_cast<double>(met) / duration_s, 0.001) : 0.0;
+  out["goodput_rps"] = duration_s > 0 ? json(round_to(static_cast<double>(met) / duration_s, 0.001)) : json(nullptr);
   json attainment = {{"met", met}, {"total", total}, {"rate", nullptr}, {"ci95", nullptr}};
   if (total > 0) attainment["rate"] = round_to(static_cast<double>(met) / static_cast<double>(total), 0.0001);
   if (const auto ci = metrics::wilson_interval(met, total)) {
@@ -178,7 +182,9 @@ json level_figures(const std::vector<RequestSample>& samples, const LevelSetup& 
   const double duration_s = (to - from) / 1000;
   double output_tokens = 0;
   for (const RequestSample* s : ok) output_tokens += static_cast<double>(s->output_tokens.value_or(0));
-  auto per_s = [&](double n) { return duration_s > 0 ? round_to(n / duration_s, 0.001) : 0.0; };
+  // A level with no measured time has no rate: null, never 0.
+  auto per_s = [&](double n) { return duration_s > 0 ? json(round_to(n / duration_s, 0.001)) : json(nullptr); };
+  const std::optional<double> peak = peak_rate_per_s(token_events(ok), from, to);
   json out = {{"warmup", setup.warmup},
               {"requests", requests.size()},
               {"ok", ok.size()},
@@ -187,8 +193,8 @@ json level_figures(const std::vector<RequestSample>& samples, const LevelSetup& 
               {"duration_s", round_to(duration_s, 0.001)},
               {"requests_per_s", per_s(static_cast<double>(ok.size()))},
               {"output_tokens_per_s", per_s(output_tokens)},
-              {"peak_output_tokens_per_s", round_to(peak_rate_per_s(token_events(ok)), 0.001)},
-              {"achieved_concurrency", round_to(mean_overlap(busy, from, to), 0.001)}};
+              {"peak_output_tokens_per_s", peak ? json(round_to(*peak, 0.001)) : json(nullptr)},
+              {"achieved_concurrency", duration_s > 0 ? json(round_to(mean_overlap(busy, from, to), 0.001)) : json(nullptr)}};
   out.update(token_counts(ok));
   put_latencies(out, ok, setup.open_loop);
   if (setup.slo.any()) put_slo(out, requests, setup.slo, duration_s);

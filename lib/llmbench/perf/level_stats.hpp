@@ -25,8 +25,11 @@ std::optional<Distribution> distribution(std::vector<double> values);
 nlohmann::json distribution_json(const std::optional<Distribution>& d);
 
 // The busiest `bucket_ms` window of `events` (time since the level started, count), as counts
-// per second; windows are [k*bucket_ms, (k+1)*bucket_ms). 0 without events.
-double peak_rate_per_s(const std::vector<std::pair<double, double>>& events, double bucket_ms = 1000);
+// per second. Windows are [from + k*bucket_ms, from + (k+1)*bucket_ms) lying wholly before `to`:
+// a part-filled window at the end would understate its rate. nullopt when not even one fits
+// (a level shorter than a window has no peak rate of that window).
+std::optional<double> peak_rate_per_s(const std::vector<std::pair<double, double>>& events, double from_ms,
+                                      double to_ms, double bucket_ms = 1000);
 
 // Time-weighted mean of the number of intervals [start, end) open over [from, to): the sum of
 // their lengths inside it over its length. 0 for an empty window.

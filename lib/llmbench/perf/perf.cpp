@@ -10,6 +10,7 @@
 #include "llmbench/perf/level_runner.hpp"
 #include "llmbench/perf/level_stats.hpp"
 #include "llmbench/records/output_layout.hpp"
+#include "llmbench/report/summary.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/session.hpp"
 
@@ -84,9 +85,10 @@ std::string level_line(const json& level) {
   const json& ttft = level["ttft_ms"];
   const json& tpot = level["tpot_ms"];
   auto p50 = [](const json& d) { return d.is_null() ? std::string("-") : fmt::format("{:.1f}", d["p50"].get<double>()); };
-  return fmt::format("  {} ok, {} errors, {:.2f} req/s, {:.1f} output tok/s, TTFT p50 {} ms, TPOT p50 {} ms{}\n",
+  auto rate = [](const json& v, int decimals) { return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), decimals) : std::string("-"); };
+  return fmt::format("  {} ok, {} errors, {} req/s, {} output tok/s, TTFT p50 {} ms, TPOT p50 {} ms{}\n",
                      level["ok"].get<std::int64_t>(), level["errors"].get<std::int64_t>(),
-                     level["requests_per_s"].get<double>(), level["output_tokens_per_s"].get<double>(), p50(ttft),
+                     rate(level["requests_per_s"], 2), rate(level["output_tokens_per_s"], 1), p50(ttft),
                      p50(tpot), level.contains("stopped_early") ? " (stopped early: saturated)" : "");
 }
 
@@ -94,35 +96,6 @@ std::string level_line(const json& level) {
 }  // namespace llmbench::perf
 
 namespace llmbench::perf {
-namespace {
-
-std::string cell_ms(const json& d, const char* key) {
-  return d.is_object() ? fmt::format("{:.1f}", d[key].get<double>()) : "-";
-}
-
-}  // namespace
-
-std::string summary_table(const json& perf) {
-  const bool slo = perf.contains("slo");
-  std::string out = fmt::format("{:>9} {:>6} {:>6} {:>8} {:>10} {:>10} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}{}\n",
-                                "level", "ok", "errors", "req/s", "out tok/s", "peak tok/s", "conc", "TTFT p50",
-                                "TTFT p99", "TPOT p50", "ITL p50", "E2E p99", slo ? fmt::format(" {:>9}", "goodput") : "");
-  for (const json& level : perf["levels"]) {
-    const std::string name = level.contains("rate") ? fmt::format("{:g}/s", level["rate"].get<double>())
-                                                    : fmt::format("c={}", level["concurrency"].get<int>());
-    out += fmt::format("{:>9} {:>6} {:>6} {:>8.2f} {:>10.1f} {:>10.1f} {:>6.1f} {:>9} {:>9} {:>9} {:>9} {:>9}{}{}\n",
-                       name, level["ok"].get<std::int64_t>(), level["errors"].get<std::int64_t>(),
-                       level["requests_per_s"].get<double>(), level["output_tokens_per_s"].get<double>(),
-                       level["peak_output_tokens_per_s"].get<double>(), level["achieved_concurrency"].get<double>(),
-                       cell_ms(level["ttft_ms"], "p50"), cell_ms(level["ttft_ms"], "p99"),
-                       cell_ms(level["tpot_ms"], "p50"), cell_ms(level["itl_ms"], "p50"),
-                       cell_ms(level["e2e_ms"], "p99"),
-                       slo ? fmt::format(" {:>9.2f}", level.value("goodput_rps", 0.0)) : "",
-                       level.value("complete", true) ? "" : " (cut short)");
-  }
-  return out + "(times in ms; open-loop TTFT and E2E include the queue from the scheduled send)\n";
-}
-
 namespace {
 
 // Runs levels one by one: each is announced, run, added to the record and saved at once.
@@ -237,8 +210,10 @@ int run_perf(const PerfOptions& requested) {
   record["finished_at"] = run::utc_timestamp_iso8601();
   record["status"] = interrupted ? "interrupted" : "completed";
   session.save(record);
-  std::fprintf(session.human(), "\nPerf %s: %s\n%sReport: %s (requests: %s)\n", run_id.c_str(), options.model.c_str(),
-               summary_table(record["perf"]).c_str(), session.layout().report_file().c_str(),
+  std::fprintf(session.human(),
+               "\n%s(times in ms; open-loop TTFT and E2E include the queue from the scheduled send)\n"
+               "Report: %s (requests: %s)\n",
+               report::render_summary(record).c_str(), session.layout().report_file().c_str(),
                session.layout().resolve(request_log(run_id)).c_str());
   session.write_html(false);
   session.print_record(record);

@@ -17,8 +17,4 @@ namespace llmbench::perf {
 // request; interrupted (Ctrl-C). Throws Error/InputError for bad flags, config or dataset.
 int run_perf(const PerfOptions& options);
 
-// The terminal summary of a perf record's levels: one row per level (pure; no control
-// characters).
-std::string summary_table(const nlohmann::json& perf);
-
 }  // namespace llmbench::perf
