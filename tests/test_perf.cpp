@@ -287,6 +287,25 @@ TEST_CASE("perf: with --max-concurrency the open loop's queueing counts in e2e, 
   CHECK(level["achieved_concurrency"].get<double>() <= 1.001);
 }
 
+TEST_CASE("perf: an open-loop level whose queue grows without bound is stopped early as saturated", "[perf]") {
+  const std::string dir = test::temp_dir("perf-saturated");
+  // Due every 10 ms, served one at a time in some 25 ms: each request waits longer than the last.
+  write_config(dir, "sim://?ttft_ms=20&tokens_per_s=1000&seed=3");
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = test::run_cli(perf_args(dir, {"--rate", "100", "--requests", "400", "--max-concurrency", "1",
+                                                    "--output-tokens", "2", "--output-control", "ignore_eos"}));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(8));  // not 400 x 25 ms
+  const json level = the_record(dir)["perf"]["levels"][0];
+  INFO(level.dump());
+  CHECK(level["stopped_early"] == "saturated");
+  CHECK(level["ok"].get<int>() >= 20);   // judged only once enough requests ended
+  CHECK(level["ok"].get<int>() < 200);   // the rest were cancelled, not sent
+  CHECK(level["ttft_ms"]["max"].get<double>() > 500);
+  CHECK(result.out.find("saturated") != std::string::npos);
+}
+
 namespace {
 
 std::string sse(const json& chunk) { return "data: " + chunk.dump() + "\n\n"; }

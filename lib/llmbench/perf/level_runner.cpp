@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "llmbench/metrics/bootstrap.hpp"
 #include "llmbench/perf/schedule.hpp"
 #include "llmbench/run/request_fields.hpp"
@@ -136,7 +138,7 @@ LevelResult LevelRunner::run(const LevelPlan& plan) {
   } else if (!plan.duration_s) {
     level.total = plan.warmup + plan.requests;
   }
-  session_.restart_progress();
+  session_.restart_progress(fmt::format("level {}", plan.index + 1));
   session_.progress().total = static_cast<std::uint64_t>(level.total);
   level.result.interrupted = session_.execute([&] {
     // A short lead: the schedule's first send is not already late when the loop starts.

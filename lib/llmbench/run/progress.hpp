@@ -69,6 +69,8 @@ class ProgressDisplay {
   void finish_status(const std::string& text);
   // Restarts the clock of items/s and ETA (after the model check).
   void restart_clock();
+  // The words that open every line from now on ("perf <run id> level 2: concurrency 8").
+  void set_label(std::string label) { label_ = std::move(label); }
 
  private:
   bool due();

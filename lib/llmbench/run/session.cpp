@@ -138,11 +138,13 @@ void RunSession::show_progress() {
   if (display_) display_->update(progress_);
 }
 
-void RunSession::restart_progress() {
+void RunSession::restart_progress(const std::string& stage) {
   progress_.done = 0;
   progress_.total = 0;
   progress_.errors.clear();
-  if (display_) display_->restart_clock();
+  if (!display_) return;
+  display_->restart_clock();
+  display_->set_label(kind_ + " " + run_id_ + " " + stage);
 }
 
 bool RunSession::execute(const std::function<void()>& submit) {

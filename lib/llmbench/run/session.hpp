@@ -82,8 +82,8 @@ class RunSession {
   ProgressSnapshot& progress() { return progress_; }
   void show_progress();  // redraws the line if due
   // A new stage of a workload that runs in stages (perf levels): done, total and errors start at
-  // zero and items/s counts from now.
-  void restart_progress();
+  // zero, items/s counts from now, and the progress line names `stage` after the run's id.
+  void restart_progress(const std::string& stage);
 
   // Step 6. Calls `submit` (which queues the workload's requests), then runs the executor until
   // every request has a record or Ctrl-C stops it. Returns true when interrupted.
