@@ -49,13 +49,12 @@ RequestSample sample_of(const http::RequestRecord& record, double start_ms, bool
     s.input_tokens = record.usage.prompt_tokens;
     s.input_tokens_from = "usage";
   }
+  s.e2e_ms = known(t.latency_ms());
   if (!record.ok()) {
     s.error_kind = std::string(http::to_string(record.outcome));
     s.error = http::failure_text(record);
-    s.e2e_ms = known(t.latency_ms());
     return s;
   }
-  s.e2e_ms = known(t.latency_ms());
   if (!t.streamed) {  // a server that ignored "stream": true has no token timings to give
     s.error_kind = "no_stream";
     s.error = "the server answered with a whole response, not a stream: no TTFT or ITL";
