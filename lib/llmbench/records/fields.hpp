@@ -54,6 +54,7 @@ inline constexpr const char* kOptions = "options";
 inline constexpr const char* kLetters = "letters";
 inline constexpr const char* kPrompt = "prompt";
 inline constexpr const char* kResponse = "response";
+inline constexpr const char* kFinishReason = "finish_reason";
 inline constexpr const char* kReasoning = "reasoning";
 inline constexpr const char* kRationale = "rationale";
 inline constexpr const char* kExtracted = "extracted";
