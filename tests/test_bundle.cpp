@@ -55,6 +55,28 @@ Keys keygen(const std::string& dir, const std::string& name = "key") {
   return {dir + "/" + name, dir + "/" + name + ".pub"};
 }
 
+// A run bundled and signed in a fresh directory.
+struct SignedBundle {
+  std::string dir, id, zip;
+  Keys keys;
+  std::string archive;  // the zip's bytes
+  std::string key;      // the public key's bytes
+};
+
+SignedBundle signed_bundle() {
+  SignedBundle b;
+  b.dir = temp_dir();
+  b.id = make_run(b.dir);
+  b.keys = keygen(b.dir);
+  b.zip = b.dir + "/run.zip";
+  const auto r = run_cli({"bundle", b.id, "--output-dir", b.dir + "/out", "-o", b.zip, "--sign-key", b.keys.private_key});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  b.archive = slurp(b.zip);
+  b.key = report::load_public_key(b.keys.public_key);
+  return b;
+}
+
 // The message verify_bundle throws for `archive`, or "" when it verifies.
 std::string verify_error(const std::string& archive, const std::string& public_key) {
   try {
@@ -113,13 +135,9 @@ TEST_CASE("bundle: a signed bundle verifies, lists what it checked, and unpacks 
 }
 
 TEST_CASE("bundle: a changed byte anywhere in any member is caught, naming the member or the signature", "[bundle]") {
-  const std::string dir = temp_dir();
-  const std::string id = make_run(dir);
-  const Keys keys = keygen(dir);
-  const std::string zip = dir + "/run.zip";
-  REQUIRE(run_cli({"bundle", id, "--output-dir", dir + "/out", "-o", zip, "--sign-key", keys.private_key}).exit_code == 0);
-  const std::string archive = slurp(zip);
-  const std::string key = report::load_public_key(keys.public_key);
+  const SignedBundle b = signed_bundle();
+  const std::string& archive = b.archive;
+  const std::string& key = b.key;
   REQUIRE(verify_error(archive, key).empty());
 
   // Where each member's data starts in the archive: after its 30-byte local header and name.
@@ -155,13 +173,9 @@ TEST_CASE("bundle: a changed byte anywhere in any member is caught, naming the m
 
 TEST_CASE("bundle: a reordered, extra or missing member, a wrong key and a truncated zip each fail clearly",
           "[bundle]") {
-  const std::string dir = temp_dir();
-  const std::string id = make_run(dir);
-  const Keys keys = keygen(dir);
-  const std::string zip = dir + "/run.zip";
-  REQUIRE(run_cli({"bundle", id, "--output-dir", dir + "/out", "-o", zip, "--sign-key", keys.private_key}).exit_code == 0);
-  const std::string archive = slurp(zip);
-  const std::string key = report::load_public_key(keys.public_key);
+  const SignedBundle b = signed_bundle();
+  const std::string& archive = b.archive;
+  const std::string& key = b.key;
   const auto members = util::read_zip(archive);
 
   auto remade = [&](std::vector<util::ZipMember> ms) {
@@ -170,7 +184,7 @@ TEST_CASE("bundle: a reordered, extra or missing member, a wrong key and a trunc
   };
   std::vector<util::ZipMember> reordered = members;
   std::swap(reordered[0], reordered[1]);
-  CHECK(verify_error(remade(reordered), key).find("members out of order: runs/" + id) != std::string::npos);
+  CHECK(verify_error(remade(reordered), key).find("members out of order: runs/" + b.id) != std::string::npos);
 
   std::vector<util::ZipMember> extra = members;
   extra.insert(extra.begin() + 2, util::ZipMember{"notes.txt", "hello"});
@@ -184,8 +198,8 @@ TEST_CASE("bundle: a reordered, extra or missing member, a wrong key and a trunc
   unsigned_.pop_back();
   CHECK(verify_error(remade(unsigned_), key).find("not signed") != std::string::npos);
 
-  const Keys other = keygen(dir, "other");
-  const auto wrong = run_cli({"verify", zip, "--public-key", other.public_key});
+  const Keys other = keygen(b.dir, "other");
+  const auto wrong = run_cli({"verify", b.zip, "--public-key", other.public_key});
   CHECK(wrong.exit_code == 1);
   CHECK(wrong.err.find("the signature is wrong") != std::string::npos);
 
@@ -194,8 +208,8 @@ TEST_CASE("bundle: a reordered, extra or missing member, a wrong key and a trunc
     INFO(cut << ": " << error);
     CHECK(error.find("run.zip: ") == 0);
   }
-  write_text_file(dir, "cut.zip", archive.substr(0, archive.size() / 2));
-  const auto truncated = run_cli({"verify", dir + "/cut.zip", "--public-key", keys.public_key});
+  write_text_file(b.dir, "cut.zip", archive.substr(0, archive.size() / 2));
+  const auto truncated = run_cli({"verify", b.dir + "/cut.zip", "--public-key", b.keys.public_key});
   CHECK(truncated.exit_code == 1);
   CHECK(truncated.err.find("truncated") != std::string::npos);
 }

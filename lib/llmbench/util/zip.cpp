@@ -39,6 +39,21 @@ void put32(std::string& out, std::uint32_t v) {
   for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((v >> shift) & 0xff);
 }
 
+// The fields a local header and a central directory entry share, from "version needed" to the
+// extra field's length (sizes checked by the caller).
+void put_common_fields(std::string& out, const ZipMember& m, std::uint32_t crc) {
+  put16(out, kVersionNeeded);
+  put16(out, kUtf8Names);
+  put16(out, 0);  // stored
+  put16(out, m.dos_time);
+  put16(out, m.dos_date);
+  put32(out, crc);
+  put32(out, static_cast<std::uint32_t>(m.data.size()));  // compressed
+  put32(out, static_cast<std::uint32_t>(m.data.size()));
+  put16(out, static_cast<std::uint16_t>(m.name.size()));
+  put16(out, 0);  // extra field
+}
+
 // Little-endian reads from a buffer whose bounds the caller has checked.
 std::uint16_t get16(std::string_view b, std::size_t at) {
   return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) | static_cast<unsigned char>(b[at + 1]) << 8);
@@ -83,34 +98,14 @@ std::string write_zip(const std::vector<ZipMember>& members) {
     if (m.data.size() >= kMax32 || out.size() >= kMax32) throw Error("zip: " + m.name + ": past 4 GiB (no zip64)");
     const auto offset = static_cast<std::uint32_t>(out.size());
     const std::uint32_t crc = crc32(m.data);
-    const auto size = static_cast<std::uint32_t>(m.data.size());
-    const auto name_size = static_cast<std::uint16_t>(m.name.size());
     put32(out, kLocalSignature);
-    put16(out, kVersionNeeded);
-    put16(out, kUtf8Names);
-    put16(out, 0);  // stored
-    put16(out, m.dos_time);
-    put16(out, m.dos_date);
-    put32(out, crc);
-    put32(out, size);
-    put32(out, size);
-    put16(out, name_size);
-    put16(out, 0);  // extra field
+    put_common_fields(out, m, crc);
     out += m.name;
     out += m.data;
 
     put32(central, kCentralSignature);
     put16(central, kVersionMadeBy);
-    put16(central, kVersionNeeded);
-    put16(central, kUtf8Names);
-    put16(central, 0);
-    put16(central, m.dos_time);
-    put16(central, m.dos_date);
-    put32(central, crc);
-    put32(central, size);
-    put32(central, size);
-    put16(central, name_size);
-    put16(central, 0);  // extra field
+    put_common_fields(central, m, crc);
     put16(central, 0);  // comment
     put16(central, 0);  // disk
     put16(central, 0);  // internal attributes
