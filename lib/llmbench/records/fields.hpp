@@ -65,6 +65,12 @@ inline constexpr const char* kVerdict = "verdict";
 inline constexpr const char* kScore = "score";
 inline constexpr const char* kScorer = "scorer";
 inline constexpr const char* kJudgedModel = "judged_model";
+// Safety (scorer refusal) and bias (BBQ) items: the reply's refusal label and who assigned it;
+// the item's context condition and which kind of answer the model picked.
+inline constexpr const char* kRefusalLabel = "refusal_label";
+inline constexpr const char* kRefusalDetector = "refusal_detector";
+inline constexpr const char* kBiasContext = "bias_context";
+inline constexpr const char* kBiasAnswer = "bias_answer";
 
 // Battle records (BattleRecord); besides item_id, judge_model, prompt, verdict, rationale,
 // latency_ms, error and error_kind above.

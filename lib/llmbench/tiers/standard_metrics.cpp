@@ -121,6 +121,7 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
     e.further[i - 1] = parse_verdict(*v);
   }
   e.subject = names.intern(r.value(field::kSubject, std::string()));
+  e.safety = safety_entry(r);
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
   }
@@ -152,6 +153,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     std::int64_t prompt_tokens = 0, completion_tokens = 0;
     bool tokens_known = false;
     std::size_t truncated = 0;
+    SafetyTally safety;
   };
   std::map<std::string, TaskTally> tallies;
   for (const StandardEntry* e : entries) {
@@ -168,6 +170,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     if (!e->judged) {
       if (!subject.empty()) t.has_subjects = true;
       t.subjects.push_back({subject, e->verdict});
+      t.safety.add(e->safety, e->verdict, subject);
     }
     if (e->latency_ms) t.latencies.push_back(*e->latency_ms);
     if (e->ttft_ms) t.ttfts.push_back(*e->ttft_ms);
@@ -183,6 +186,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
   for (auto& [task, t] : tallies) {
     json m = metrics::to_json(t.all.result());
     m["n_truncated"] = t.truncated;
+    t.safety.write(m);
     if (!t.judges.empty()) m["judges"] = t.judges.to_json();
     const auto filters = task_filters(task);
     for (std::size_t i = 0; i < t.further.size() && i + 1 < filters.size(); ++i) {

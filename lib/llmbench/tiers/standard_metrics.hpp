@@ -17,6 +17,7 @@
 
 #include "llmbench/config/registry.hpp"
 #include "llmbench/metrics/accuracy.hpp"
+#include "llmbench/tiers/safety_metrics.hpp"
 #include "llmbench/tiers/tier.hpp"
 
 namespace llmbench::tiers {
@@ -36,6 +37,7 @@ struct StandardEntry {
   std::optional<double> ttft_ms, tpot_ms;  // of a streamed answer that is no error, when known
   bool tokens_known = false;               // "usage" is an object
   std::int64_t prompt_tokens = 0, completion_tokens = 0;
+  SafetyEntry safety;                      // safety and bias tasks (safety_metrics.hpp)
 };
 
 // The distinct task and subject names of a set of entries.
@@ -59,7 +61,7 @@ StandardEntry standard_entry(const nlohmann::json& record, StandardNames& names)
 // answer filters (GSM8K) each filter's accuracy under its name (flexible_extract, the first,
 // is the task's; strict_match). A judge-scored task has "judges": per judge model its score
 // (RubricJudgeTally) from `judge_records` (whose latency and tokens are the judges', not
-// counted in the task's).
+// counted in the task's). Safety and bias tasks add the blocks of safety_metrics.hpp.
 nlohmann::json standard_metrics(const std::vector<const StandardEntry*>& entries, const StandardNames& names,
                                 const std::optional<config::Price>& price,
                                 const std::vector<const nlohmann::json*>& judge_records = {});

@@ -2,6 +2,7 @@
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
+#include "llmbench/tiers/safety_records.hpp"
 
 #include <algorithm>
 #include <map>
@@ -53,7 +54,9 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
   if (names.empty()) {  // default: the tasks file's tasks, else every standard task
     for (const auto& c : custom) names.push_back(c.info.name);
     if (custom.empty()) {
-      for (const auto& info : data::standard_tasks()) names.push_back(info.name);
+      for (const auto& info : data::standard_tasks()) {
+        if (info.in_default) names.push_back(info.name);
+      }
     }
   }
   const data::SampleLimit limit = data::parse_limit(options.limit);
@@ -113,6 +116,7 @@ StandardPrompt StandardTier::prompt(std::size_t t, std::size_t i) const {
       prompt.messages = tasks::build_gsm8k_prompt(*prompt.item, task.dataset.fewshot_pool, prompt_options);
       break;
     case data::PromptStyle::question: prompt.messages = {{"user", prompt.item->question}}; break;
+    case data::PromptStyle::native_math: prompt.messages = tasks::build_native_math_prompt(*prompt.item); break;
   }
   return prompt;
 }
@@ -164,6 +168,8 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   // truncated and scored (an empty one keeps its kind "truncated" and is unparsed). Every
   // other failed request is an error item.
   r[field::kTruncated] = record.cut_off();
+  if (item.bias) put_bias_context(r, *item.bias);
+  if (task.dataset.scorer == data::Scorer::refusal) r[field::kScorer] = "refusal";
   if (!record.ok() && record.outcome != http::Outcome::truncated) {
     r[field::kErrorKind] = std::string(http::to_string(record.outcome));
     r[field::kError] = record.error;
@@ -191,12 +197,14 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   };
   if (mc) {
     put(tasks::score_choice(record.content, record.reasoning, prompt.mc, finish), "");
+    if (item.bias) put_bias_answer(r, *item.bias, prompt.mc);
   } else if (!task.dataset.filters.empty()) {
     for (const data::AnswerFilter& filter : task.dataset.filters) {
       put(tasks::score_filter(filter, record.content, item.reference, finish), filter.record_key);
     }
   } else {
     put(tasks::score_text(task.dataset.scorer, record.content, item.reference, finish), "");
+    if (task.dataset.scorer == data::Scorer::refusal) put_refusal_fields(r);
   }
   return r;
 }
