@@ -71,6 +71,7 @@ Runner setup_datasets(CLI::App& app);
 Runner setup_report(CLI::App& app);
 Runner setup_arena(CLI::App& app);
 Runner setup_perf(CLI::App& app);
+Runner setup_compare(CLI::App& app);
 
 // Adds every subcommand to `app`; after parsing, run() calls the chosen one.
 class Commands {
