@@ -8,6 +8,7 @@
 #include "llmbench/report/compare.hpp"
 #include "llmbench/report/compare_render.hpp"
 #include "llmbench/run/gates.hpp"
+#include "llmbench/util/atomic_file.hpp"
 
 namespace llmbench::app {
 namespace {
@@ -17,6 +18,7 @@ struct CompareFlags {
   std::string output_dir = "benchmarks/reports";
   std::string models, tasks;
   std::string format = "table";
+  std::string html;  // --html FILE; "" = none
   std::vector<std::string> fail_if;
   report::CompareOptions options;
 };
@@ -34,6 +36,10 @@ int run_compare(const CompareFlags& flags) {
                                                         : report::render_compare_table(comparison);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
+  if (!flags.html.empty()) {
+    util::write_file_atomically(flags.html, report::render_compare_html(comparison));
+    std::fprintf(stderr, "llmbench: wrote %s\n", flags.html.c_str());
+  }
   const auto failures = run::check_compare_gates(gates, comparison);
   if (failures.empty()) return static_cast<int>(ExitCode::ok);
   const std::string runs = "compare " + comparison["run_a"].value("id", "") + " -> " + comparison["run_b"].value("id", "");
@@ -59,6 +65,9 @@ Runner setup_compare(CLI::App& app) {
   cmd->add_option("--format", flags->format, "table (default), json (the comparison document) or markdown")
       ->check(one_of({"table", "json", "markdown"}))
       ->capture_default_str();
+  cmd->add_option("--html", flags->html,
+                  "Also write the Compare view to FILE: only the rows that changed, with their deltas and the "
+                  "items that flipped");
   cmd->add_option("--fail-if", flags->fail_if,
                   "Gate, repeatable: \"regression p < 0.05\" (a row with delta < 0 and p below 0.05) or "
                   "\"<field> <op> <number>\" (fields n_common, accuracy_a, accuracy_b, delta, b, c, p, "

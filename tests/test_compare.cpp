@@ -1,10 +1,12 @@
 // `llmbench compare` and the CI gates (report/compare.cpp, run/gates.cpp), end to end: real
 // runs of the embedded simulator over loopback, compared and gated by the real binary.
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "llmbench/metrics/paired.hpp"
@@ -67,6 +69,14 @@ TEST_CASE("compare: two runs of one model give the paired delta, the discordant 
   CHECK(table.exit_code == 0);
   CHECK(table.out.find("delta (B-A)") != std::string::npos);
   CHECK(table.out.find("cand") != std::string::npos);
+  const std::string page = dir + "/compare.html";
+  const auto html = test::run_cli({"compare", "weak", "strong", "--output-dir", dir + "/out", "--html", page});
+  CHECK(html.exit_code == 0);
+  std::ifstream in(page);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("<td>cand</td><td>mmlu</td><td>accuracy</td><td>60</td>") != std::string::npos);
+  CHECK(text.find(fmt::format("{} flipped to wrong, {} to right", b, cc)) != std::string::npos);
+  if (cc > 0) CHECK(text.find("<code>" + row["flipped"]["better"][0].get<std::string>() + "</code>") != std::string::npos);
   const auto md = test::run_cli({"compare", dir + "/out:weak", dir + "/out", "--format", "markdown"});
   CHECK(md.exit_code == 0);
   CHECK(md.out.find("B: `strong`") != std::string::npos);  // a directory names its latest sweep

@@ -21,4 +21,9 @@ const std::vector<metrics::Metric>& compare_fields();
 std::string render_compare_table(const nlohmann::json& comparison);
 std::string render_compare_markdown(const nlohmann::json& comparison);
 
+// The Compare view: a self-contained HTML page (no scripts) of only the rows whose delta is not
+// 0, with their deltas, and per 0/1 row the ids of the items that flipped (right in A and wrong in
+// B, and the other way). Every name and id is escaped.
+std::string render_compare_html(const nlohmann::json& comparison);
+
 }  // namespace llmbench::report
