@@ -28,11 +28,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/error.hpp"
+
 namespace llmbench::run {
 
-// The exit code of a command whose gate failed (README "Exit codes"): beside error.hpp's
+// The exit code of a command whose gate failed (README "Exit codes"), winning over 1.
 // ExitCode values 0, 1, 2, 3 and 130, and winning over 1.
-inline constexpr int kGateFailedExitCode = 4;
+inline constexpr int kGateFailedExitCode = static_cast<int>(ExitCode::gate_failed);
 
 enum class GateOp { lt, le, gt, ge, eq, ne };
 
