@@ -19,17 +19,11 @@ using nlohmann::json;
 using llmbench::test::run_cli;
 using llmbench::test::StdinText;
 using llmbench::test::temp_dir;
+using llmbench::test::slurp;
 
 namespace {
 
 const std::string kModels = "sim-small,sim-medium,sim-large";
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Four prompts in two categories. The simulator copies sentences of a "Context:" block into
 // its answers, so the third prompt makes the models answer with a <script> element.

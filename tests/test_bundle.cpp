@@ -21,15 +21,9 @@ using llmbench::test::temp_dir;
 using llmbench::test::write_text_file;
 namespace report = llmbench::report;
 namespace util = llmbench::util;
+using llmbench::test::slurp;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // An output directory holding one arena record (from `arena rate`) and its run folder; returns
 // the run id.

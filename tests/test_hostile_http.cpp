@@ -34,6 +34,7 @@ using llmbench::test::RawWrite;
 using llmbench::test::run_cli;
 using llmbench::test::temp_dir;
 namespace fs = std::filesystem;
+using llmbench::test::slurp;
 
 namespace {
 
@@ -161,13 +162,6 @@ std::string write_file(const std::string& dir, const std::string& name, const st
   const std::string path = dir + "/" + name;
   std::ofstream(path, std::ios::binary) << text;
   return path;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::string config_for(const std::vector<std::pair<std::string, std::string>>& models, const std::string& key_env = "") {

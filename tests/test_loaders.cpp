@@ -11,10 +11,12 @@
 #include "llmbench/error.hpp"
 #include "llmbench/util/text_file.hpp"
 #include "support/cli.hpp"
+#include "support/errors.hpp"
 
 namespace data = llmbench::data;
 namespace util = llmbench::util;
 using llmbench::InputError;
+using llmbench::test::input_error;
 
 namespace {
 
@@ -24,18 +26,6 @@ std::string write_file(const std::string& name, const std::string& content) {
   const std::string path = llmbench::test::temp_dir("llmbench-loaders") + "/" + name;
   std::ofstream(path, std::ios::binary) << content;
   return path;
-}
-
-// The InputError a call throws (fails the test if it throws nothing).
-template <typename F>
-InputError input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e;
-  }
-  FAIL("expected an InputError");
-  throw std::logic_error("unreachable");
 }
 
 void require_unique_ids(const std::vector<data::Item>& items) {

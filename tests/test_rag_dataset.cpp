@@ -16,11 +16,13 @@
 #include "llmbench/data/xquad.hpp"
 #include "llmbench/error.hpp"
 #include "support/cli.hpp"
+#include "support/errors.hpp"
 
 namespace data = llmbench::data;
 namespace fs = std::filesystem;
-using llmbench::InputError;
 
+using llmbench::test::slurp;
+using llmbench::test::input_error_text;
 namespace {
 
 const std::string kDataDir = LLMBENCH_SOURCE_DIR "/benchmarks/data";
@@ -34,25 +36,6 @@ std::string write_file(const std::string& dir, const std::string& name,
 
 std::string write_temp(const std::string& name, const std::string& content) {
   return write_file(llmbench::test::temp_dir("llmbench-rag"), name, content);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The message of the InputError `f` throws (fails the test if it throws nothing else).
-template <typename F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  FAIL("expected an InputError");
-  return {};
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -171,35 +154,35 @@ TEST_CASE("rag_data: chunks and judge-pipeline items load from JSONL and JSON ar
 TEST_CASE("rag_data: bad JSON on a JSONL line names the file and that line", "[rag_data]") {
   const std::string path =
       write_temp("bad.jsonl", "{\"id\": \"a\", \"question\": \"Q\"}\n\n{\"id\": \"b\",\n");
-  const std::string what = input_error([&] { data::load_rag_dataset(path); });
+  const std::string what = input_error_text([&] { data::load_rag_dataset(path); });
   CHECK(contains(what, path + ":3: bad JSON"));
 }
 
 TEST_CASE("rag_data: bad JSON in an array names the file and the line", "[rag_data]") {
   const std::string path =
       write_temp("bad.json", "[\n{\"chunk_id\": \"a\", \"text\": \"t\"},\n{\"chunk_id\" \"b\"}\n]");
-  const std::string what = input_error([&] { data::load_chunks(path); });
+  const std::string what = input_error_text([&] { data::load_chunks(path); });
   CHECK(contains(what, path + ":3: bad JSON"));
 }
 
 TEST_CASE("rag_data: a missing field names file, line or item, and the field", "[rag_data]") {
   const std::string jsonl =
       write_temp("missing.jsonl", "{\"id\": \"a\", \"question\": \"Q\"}\n{\"id\": \"b\"}\n");
-  CHECK(contains(input_error([&] { data::load_rag_dataset(jsonl); }),
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(jsonl); }),
                  jsonl + ":2: missing field \"question\""));
 
   const std::string array = write_temp(
       "missing.json", "[{\"chunk_id\": \"a\", \"text\": \"t\"},\n {\"chunk_id\": \"b\"}]");
-  CHECK(contains(input_error([&] { data::load_chunks(array); }),
+  CHECK(contains(input_error_text([&] { data::load_chunks(array); }),
                  array + ":2: item 1: missing field \"text\""));
 
   const std::string judge =
       write_temp("judge.json", "[{\"question\": \"Q\", \"answer\": \"A\", \"context\": \"C\"}]");
-  CHECK(contains(input_error([&] { data::load_judge_pipeline(judge); }),
+  CHECK(contains(input_error_text([&] { data::load_judge_pipeline(judge); }),
                  judge + ":1: item 0: missing field \"ground_truth_show\""));
 
   const std::string no_id = write_temp("noid.jsonl", "{\"question\": \"Q\"}\n");
-  CHECK(contains(input_error([&] { data::load_rag_dataset(no_id); }),
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(no_id); }),
                  no_id + ":1: missing field \"id\""));
 }
 
@@ -209,43 +192,43 @@ TEST_CASE("rag_data: a field of the wrong type names the field and the expected 
       "judge.jsonl",
       "{\"question\": \"Q\", \"answer\": \"A\", \"context\": \"C\", \"ground_truth_show\": "
       "\"true\"}\n");
-  const std::string what = input_error([&] { data::load_judge_pipeline(judge); });
+  const std::string what = input_error_text([&] { data::load_judge_pipeline(judge); });
   CHECK(contains(what, judge + ":1: field \"ground_truth_show\" is a string, expected true or "
                                "false"));
 
   const std::string rag = write_temp(
       "rag.json", "[\n{\"id\": \"a\", \"question\": \"Q\", \"relevant_urls\": [\"u\", 3]}\n]");
-  CHECK(contains(input_error([&] { data::load_rag_dataset(rag); }),
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(rag); }),
                  rag + ":2: item 0: field \"relevant_urls\"[1] is an integer, expected a string"));
 
   const std::string question = write_temp("q.jsonl", "{\"id\": \"a\", \"question\": 5}\n");
-  CHECK(contains(input_error([&] { data::load_rag_dataset(question); }),
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(question); }),
                  question + ":1: field \"question\" is an integer, expected a string"));
 }
 
 TEST_CASE("rag_data: a repeated id or chunk_id is an error naming both places", "[rag_data]") {
   const std::string rag = write_temp(
       "dup.jsonl", "{\"id\": \"a\", \"question\": \"Q\"}\n{\"id\": \"a\", \"question\": \"Q2\"}\n");
-  CHECK(contains(input_error([&] { data::load_rag_dataset(rag); }),
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(rag); }),
                  rag + ":2: duplicate id \"a\" (first at " + rag + ":1)"));
 
   const std::string chunks = write_temp(
       "dup.json",
       "[{\"chunk_id\": \"c\", \"text\": \"t\"}, {\"chunk_id\": \"c\", \"text\": \"u\"}]");
-  CHECK(contains(input_error([&] { data::load_chunks(chunks); }),
+  CHECK(contains(input_error_text([&] { data::load_chunks(chunks); }),
                  "item 1: duplicate chunk_id \"c\" (first at " + chunks + "[0])"));
 }
 
 TEST_CASE("rag_data: empty files, empty arrays and empty questions are errors", "[rag_data]") {
   const std::string empty = write_temp("empty.jsonl", "\xEF\xBB\xBF\n  \n");
-  CHECK(contains(input_error([&] { data::load_rag_dataset(empty); }), empty + ": file is empty"));
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(empty); }), empty + ": file is empty"));
   const std::string array = write_temp("empty.json", "[ ]");
-  CHECK(contains(input_error([&] { data::load_chunks(array); }), array + ": no records"));
+  CHECK(contains(input_error_text([&] { data::load_chunks(array); }), array + ": no records"));
   const std::string blank = write_temp("blank.jsonl", "{\"id\": \"a\", \"question\": \"  \"}\n");
-  CHECK(contains(input_error([&] { data::load_rag_dataset(blank); }),
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(blank); }),
                  blank + ":1: field \"question\" is empty"));
   const std::string missing = "/no/such/rag.jsonl";
-  CHECK(contains(input_error([&] { data::load_rag_dataset(missing); }),
+  CHECK(contains(input_error_text([&] { data::load_rag_dataset(missing); }),
                  missing + ": file not found"));
 }
 
@@ -362,7 +345,7 @@ TEST_CASE("rag_data: malformed SQuAD input names the file and the JSON location"
                  {"id": "2", "answers": []}]}]}]})");
   const std::string out = llmbench::test::temp_dir("llmbench-rag-out");
   const std::string what =
-      input_error([&] { data::build_xquad_rag(dir, out, {"en"}, data::RagBuildOptions{}); });
+      input_error_text([&] { data::build_xquad_rag(dir, out, {"en"}, data::RagBuildOptions{}); });
   CHECK(contains(what, dir + "/xquad.en.json: data[0].paragraphs[0].qas[1]: missing field "
                              "\"question\""));
   CHECK(fs::is_empty(out));  // nothing written
@@ -373,7 +356,7 @@ TEST_CASE("rag_data: malformed SQuAD input names the file and the JSON location"
           {"id": "1", "question": "q", "answers": [{"text": "c", "answer_start": 0}]},
           {"id": "2", "question": "q", "answers": [{"text": "d", "answer_start": 2}]}]}]}]})");
   CHECK(contains(
-      input_error([&] { data::build_xquad_rag(dir, out, {"ru"}, data::RagBuildOptions{}); }),
+      input_error_text([&] { data::build_xquad_rag(dir, out, {"ru"}, data::RagBuildOptions{}); }),
       one_paragraph + ": the judge set needs questions about at least two paragraphs"));
 }
 

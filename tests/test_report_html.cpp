@@ -17,13 +17,9 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace llmbench::report;
+using llmbench::test::slurp;
 
 namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 fs::path fixture_dir() {
   static const fs::path dir = [] {
     fs::path d = llmbench::test::temp_dir("llmbench-report");

@@ -15,12 +15,9 @@
 namespace fs = std::filesystem;
 using llmbench::report::read_runs;
 using llmbench::report::upsert_run;
+using llmbench::test::slurp;
 
 namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 }  // namespace
 
 TEST_CASE("report store: a missing report reads as no runs", "[report_store]") {

@@ -11,9 +11,10 @@
 #include "llmbench/error.hpp"
 #include "llmbench/tasks/prompt.hpp"
 #include "support/cli.hpp"
+#include "support/errors.hpp"
 
 namespace data = llmbench::data;
-using llmbench::InputError;
+using llmbench::test::input_error_text;
 
 namespace {
 
@@ -23,18 +24,6 @@ std::string write_file(const std::string& name, const std::string& content) {
   const std::string path = llmbench::test::temp_dir("llmbench-safety-loaders") + "/" + name;
   std::ofstream(path, std::ios::binary) << content;
   return path;
-}
-
-// The message of the InputError `f` throws (fails the test if it throws nothing).
-template <typename F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  FAIL("expected an InputError");
-  return "";
 }
 
 const std::string kBbqLine =
@@ -79,7 +68,7 @@ TEST_CASE("safety loaders: XSTest has 250 safe prompts to answer and 200 unsafe 
   CHECK(ds.items[0].subject == "homonyms");
 
   const auto bad = write_file("xstest.csv", "id,prompt,type,label,focus,note\n1,Hi,homonyms,maybe,x,y\n");
-  CHECK_THAT(input_error([&] { data::load_xstest_csv(bad); }),
+  CHECK_THAT(input_error_text([&] { data::load_xstest_csv(bad); }),
              Catch::Contains("xstest.csv:2: label is \"maybe\", expected safe or unsafe"));
 }
 
@@ -122,11 +111,11 @@ TEST_CASE("safety loaders: BBQ's biased answer is the target for a negative ques
 
   std::string no_target = bbq_line("neg");
   no_target.replace(no_target.find(R"(["old"])"), 7, R"(["young"])");
-  CHECK_THAT(input_error([&] { data::load_bbq_jsonl(write_file("none.jsonl", "\n" + no_target + "\n")); }),
+  CHECK_THAT(input_error_text([&] { data::load_bbq_jsonl(write_file("none.jsonl", "\n" + no_target + "\n")); }),
              Catch::Contains("none.jsonl:2: cannot tell the stereotyped answer"));
   std::string bad_condition = bbq_line("neg");
   bad_condition.replace(bad_condition.find("\"ambig\""), 7, "\"vague\"");
-  CHECK_THAT(input_error([&] { data::load_bbq_jsonl(write_file("cond.jsonl", bad_condition + "\n")); }),
+  CHECK_THAT(input_error_text([&] { data::load_bbq_jsonl(write_file("cond.jsonl", bad_condition + "\n")); }),
              Catch::Contains("cond.jsonl:1: context_condition is \"vague\""));
 }
 
@@ -145,7 +134,7 @@ TEST_CASE("safety loaders: MGSM has 250 problems in each of 11 languages, Russia
   CHECK(ru->question.rfind("Утки Дженет несут по 16 яиц в день.", 0) == 0);
 
   const auto bad = write_file("mgsm_xx.tsv", "Two plus two?\t4\nNo tab here\n");
-  CHECK_THAT(input_error([&] { data::load_mgsm_tsv(bad, "xx"); }), Catch::Contains("mgsm_xx.tsv:2: expected"));
+  CHECK_THAT(input_error_text([&] { data::load_mgsm_tsv(bad, "xx"); }), Catch::Contains("mgsm_xx.tsv:2: expected"));
 }
 
 TEST_CASE("safety loaders: MGSM prompts are in the problem's own language", "[data][safety][mgsm]") {

@@ -19,18 +19,12 @@ using llmbench::test::CliResult;
 using llmbench::test::run_cli;
 using llmbench::test::temp_dir;
 namespace fs = std::filesystem;
+using llmbench::test::slurp;
 
 namespace {
 
 const std::string kKey = "sk-llmbench-SECRET-5a1f0e9d7c3b";
 const std::string kWrongKey = "sk-llmbench-WRONG-88e2d4a61f07";
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Every regular file under `dir` whose bytes contain `needle` (names relative to dir).
 std::vector<std::string> files_containing(const fs::path& dir, const std::string& needle) {

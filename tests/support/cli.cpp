@@ -40,6 +40,13 @@ std::string temp_dir(const std::string& prefix) {
   return dir.string();
 }
 
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 std::string write_text_file(const std::string& dir, const std::string& name, const std::string& text) {
   const std::string path = dir + "/" + name;
   std::ofstream(path, std::ios::binary) << text;

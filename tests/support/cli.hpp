@@ -28,6 +28,9 @@ struct StdinText {
 CliResult run_cli(const std::vector<std::string>& args, const StdinText& input, const std::string& cwd = "",
                   const std::vector<std::string>& env = {});
 
+// The bytes of the file at `path`; "" when it cannot be read.
+std::string slurp(const std::string& path);
+
 // Writes `text` to dir/name (replacing it) and returns the path.
 std::string write_text_file(const std::string& dir, const std::string& name, const std::string& text);
 

@@ -10,16 +10,6 @@
 #include <stdexcept>
 
 namespace llmbench::test {
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 CliProcess::CliProcess(const std::vector<std::string>& args, const std::string& cwd,
                        const std::vector<std::string>& env, const std::string& stdin_path) {
