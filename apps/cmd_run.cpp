@@ -13,6 +13,7 @@
 #include "llmbench/run/gates.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/run/run_id.hpp"
+#include "llmbench/run/shard.hpp"
 #include "llmbench/tiers/sweep.hpp"
 
 namespace llmbench::app {
@@ -27,6 +28,7 @@ struct RunFlags {
   SessionFlags session;  // --timeout, -M, --output, --progress, --verbose
   std::vector<std::string> fail_if;           // gates (run/gates.hpp)
   double max_error_rate = -1;                // --max-error-rate F; < 0: not given
+  std::string shard;                          // --shard I/N; "" = the whole plan
 };
 
 // The gates on the finished run `run_id`: each failure printed (rule, value, run, model) and
@@ -73,6 +75,11 @@ int run_run(const RunFlags& flags, const CLI::App& cmd) {
   flags.session.apply(options);
   options.verbose = flags.session.verbose;
   if (options.verbose) spdlog::set_level(spdlog::level::debug);
+  if (!flags.shard.empty()) options.shard = run::parse_shard(flags.shard);
+  if (options.shard.sharded() && options.run_id.empty() && options.resume.empty()) {
+    throw Error("--shard needs --run-id: the shards of one run share its id (e.g. --run-id nightly-2026-12-06), "
+                "which `llmbench merge` checks", ExitCode::bad_input);
+  }
   const auto gates = run::parse_run_gates(flags.fail_if);  // before any request
   const bool gated = !gates.empty() || flags.max_error_rate >= 0;
   // The gates read the run back by its id, so a gated run gets its id here rather than in the sweep.
@@ -143,12 +150,15 @@ Runner setup_run(CLI::App& app) {
   help.dry_run = "Print the plan (requests per role and model, estimated cost) and exit";
   help.progress = "auto (bar on a terminal), bar, plain (a line every few seconds), none";
   help.cache_dir = "Response cache directory (SQLite); default <output-dir>/cache";
-  help.after_run_id = [cmd, &o] {
+  help.after_run_id = [cmd, &o, flags] {
     cmd->add_option("--resume", o.resume,
                     "Finish run RUN_ID: same config and flags, only missing items are sent; keys are read "
                     "again (--env-file); a flag that changes results (--tasks, --limit, models, ...) is refused");
     cmd->add_flag("--retry-errors", o.retry_errors,
                   "With --resume: also send again the items that ended in an error");
+    cmd->add_option("--shard", flags->shard,
+                    "Run only shard I of N (I/N, 0 <= I < N): the items whose key hashes to I; needs --run-id; "
+                    "merge the shards' output dirs with `llmbench merge`");
   };
   help.after_cache_dir = [cmd, &o, flags] {
     cmd->add_option("--baselines", o.baselines,

@@ -73,6 +73,7 @@ Runner setup_arena(CLI::App& app);
 Runner setup_arena_rate(CLI::App& arena);  // `arena rate`, added to the arena subcommand
 Runner setup_perf(CLI::App& app);
 Runner setup_compare(CLI::App& app);
+Runner setup_merge(CLI::App& app);
 // Signed result bundles (cmd_bundle.cpp): `bundle`, `keygen`, `verify`.
 Runner setup_bundle(CLI::App& app);
 Runner setup_keygen(CLI::App& app);

@@ -289,6 +289,31 @@ long long ResponseCache::size() {
   return result;
 }
 
+long long ResponseCache::import_entries(const ResponseCache& other) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  commit_batch();
+  const auto fail = [&](const char* what) {
+    return Error("response cache " + path_.string() + ": cannot " + what + " " + other.path_.string() + ": " +
+                 sqlite3_errmsg(db_));
+  };
+  sqlite3_stmt* attach = nullptr;
+  const std::string file = other.path_.string();
+  const bool attached = sqlite3_prepare_v2(db_, "ATTACH DATABASE ?1 AS other", -1, &attach, nullptr) == SQLITE_OK &&
+                        sqlite3_bind_text(attach, 1, file.c_str(), -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+                        sqlite3_step(attach) == SQLITE_DONE;
+  sqlite3_finalize(attach);
+  if (!attached) throw fail("attach");
+  const bool copied = sqlite3_exec(db_,
+                                   "INSERT OR IGNORE INTO main.responses (key, record, kind, model, created_at)"
+                                   " SELECT key, record, kind, model, created_at FROM other.responses",
+                                   nullptr, nullptr, nullptr) == SQLITE_OK;
+  const long long added = copied ? sqlite3_changes(db_) : 0;
+  Error failure = fail("copy the entries of");
+  sqlite3_exec(db_, "DETACH DATABASE other", nullptr, nullptr, nullptr);
+  if (!copied) throw failure;
+  return added;
+}
+
 std::unique_ptr<ResponseCache> open_run_cache(bool disabled, const std::string& cache_dir,
                                               const std::filesystem::path& output_dir) {
   if (disabled) return nullptr;

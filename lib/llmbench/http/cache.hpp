@@ -83,6 +83,11 @@ class ResponseCache {
   // Entries stored (all processes); -1 if the count cannot be read.
   long long size();
 
+  // Copies into this cache every entry of `other` whose key this one lacks (a key in both holds
+  // the same request's successful answer: this one's is kept), in one transaction. Returns the
+  // entries added. Throws Error naming both databases when the copy fails (`llmbench merge`).
+  long long import_entries(const ResponseCache& other);
+
   const std::filesystem::path& path() const { return path_; }
 
  private:

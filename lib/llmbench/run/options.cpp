@@ -11,40 +11,42 @@ namespace llmbench::run {
 using nlohmann::json;
 
 json options_to_json(const RunOptions& o) {
-  return {{"config", o.config},
-          {"env_file", o.env_file},
-          {"tiers", o.tiers},
-          {"tasks", o.tasks},
-          {"tasks_file", o.tasks_file},
-          {"limit", o.limit},
-          {"sample_seed", o.sample_seed},
-          {"num_fewshot", o.num_fewshot},
-          {"generation_models", o.generation_models},
-          {"judge_models", o.judge_models},
-          {"production_judge_models", o.production_judge_models},
-          {"embedding_models", o.embedding_models},
-          {"mode", o.mode},
-          {"dataset", o.dataset},
-          {"manual_dataset", o.manual_dataset},
-          {"chunks", o.chunks},
-          {"judge_pipeline_dataset", o.judge_pipeline_dataset},
-          {"prompts_dir", o.prompts_dir},
-          {"prompt_lang", o.prompt_lang},
-          {"top_k", o.top_k},
-          {"judge_eval_mode", o.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned"},
-          {"consistency_runs", o.consistency_runs},
-          {"score_truncated", o.score_truncated},
-          {"concurrency", o.concurrency},
-          {"retries", o.retries},
-          {"timeout_s", o.timeout_s},
-          {"timeout_given", o.timeout_given},
-          {"model_args", o.model_args},
-          {"stream", o.stream},
-          {"max_response_bytes", o.max_response_bytes},
-          {"max_retry_wait_s", o.max_retry_wait_s},
-          {"no_cache", o.no_cache},
-          {"cache_dir", o.cache_dir},
-          {"baselines", o.baselines}};
+  json flags = {{"config", o.config},
+                {"env_file", o.env_file},
+                {"tiers", o.tiers},
+                {"tasks", o.tasks},
+                {"tasks_file", o.tasks_file},
+                {"limit", o.limit},
+                {"sample_seed", o.sample_seed},
+                {"num_fewshot", o.num_fewshot},
+                {"generation_models", o.generation_models},
+                {"judge_models", o.judge_models},
+                {"production_judge_models", o.production_judge_models},
+                {"embedding_models", o.embedding_models},
+                {"mode", o.mode},
+                {"dataset", o.dataset},
+                {"manual_dataset", o.manual_dataset},
+                {"chunks", o.chunks},
+                {"judge_pipeline_dataset", o.judge_pipeline_dataset},
+                {"prompts_dir", o.prompts_dir},
+                {"prompt_lang", o.prompt_lang},
+                {"top_k", o.top_k},
+                {"judge_eval_mode", o.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned"},
+                {"consistency_runs", o.consistency_runs},
+                {"score_truncated", o.score_truncated},
+                {"concurrency", o.concurrency},
+                {"retries", o.retries},
+                {"timeout_s", o.timeout_s},
+                {"timeout_given", o.timeout_given},
+                {"model_args", o.model_args},
+                {"stream", o.stream},
+                {"max_response_bytes", o.max_response_bytes},
+                {"max_retry_wait_s", o.max_retry_wait_s},
+                {"no_cache", o.no_cache},
+                {"cache_dir", o.cache_dir},
+                {"baselines", o.baselines}};
+  if (o.shard.sharded()) flags["shard"] = to_string(o.shard);
+  return flags;
 }
 
 RunOptions options_from_json(const json& f) {
@@ -86,6 +88,7 @@ RunOptions options_from_json(const json& f) {
   get("no_cache", o.no_cache);
   get("cache_dir", o.cache_dir);
   get("baselines", o.baselines);
+  if (f.contains("shard") && f["shard"].is_string()) o.shard = parse_shard(f["shard"].get<std::string>());
   o.judge_eval_mode = f.value("judge_eval_mode", std::string("direct")) == "reasoned"
                           ? JudgeEvalMode::reasoned : JudgeEvalMode::direct;
   return o;

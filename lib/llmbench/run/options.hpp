@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/config/config_path.hpp"
+#include "llmbench/run/shard.hpp"
 
 namespace llmbench::run {
 
@@ -40,6 +41,7 @@ struct SessionOptions {
   Progress progress = Progress::auto_;
   OutputFormat output = OutputFormat::text;  // display only: not part of the run's flags
   bool dry_run = false;
+  Shard shard;  // --shard I/N: this process runs only the items of shard I (run/shard.hpp)
 };
 
 struct RunOptions : SessionOptions {
@@ -76,7 +78,8 @@ struct RunOptions : SessionOptions {
   std::vector<std::string> given_flags;
 };
 
-// The flags of a run as stored in its report record (`flags`), and back (for --resume).
+// The flags of a run as stored in its report record (`flags`), and back (for --resume). A
+// shard's flags hold "shard": "I/N" (so --resume runs the same shard); others have no "shard".
 // Fields missing from an older record keep their defaults.
 nlohmann::json options_to_json(const RunOptions& options);
 RunOptions options_from_json(const nlohmann::json& flags);

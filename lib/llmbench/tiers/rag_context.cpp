@@ -21,13 +21,15 @@ std::vector<std::size_t> sample_ids(const std::vector<std::string>& ids, const s
 
 namespace {
 
-// The items --limit/--sample-seed select from `all` (items with an `id`), in sampled order.
+// The items --limit/--sample-seed select from `all` (items with an `id`), in sampled order; with
+// --shard, only this shard's (keyed "<task>/<id>").
 template <typename Item>
 std::vector<Item> sample_items(std::vector<Item> all, const run::RunOptions& options, std::string_view task) {
   std::vector<std::string> ids;
   for (const auto& item : all) ids.push_back(item.id);
   std::vector<Item> picked;
   for (std::size_t i : sample_ids(ids, options.limit, options.sample_seed, task)) {
+    if (!options.shard.holds(std::string(task) + "/" + all[i].id)) continue;
     picked.push_back(std::move(all[i]));
   }
   return picked;
@@ -72,7 +74,15 @@ const RagDataset& RagContext::dataset() {
   }
   std::vector<data::RagItem> all = data::load_rag_dataset(d.file);
   d.items_total = all.size();
+  if (options_.shard.sharded()) {
+    run::RunOptions whole = options_;
+    whole.shard = {};
+    for (const auto& item : sample_items(all, whole, kRagSampleTask)) d.plan_questions.push_back(item.question);
+  }
   d.items = sample_items(std::move(all), options_, kRagSampleTask);
+  if (!options_.shard.sharded()) {
+    for (const auto& item : d.items) d.plan_questions.push_back(item.question);
+  }
   dataset_ = std::move(d);
   return *dataset_;
 }

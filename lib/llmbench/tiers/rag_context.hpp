@@ -26,7 +26,8 @@ namespace llmbench::tiers {
 struct RagDataset {
   std::string file;
   std::string mode;                  // synthetic | manual
-  std::vector<data::RagItem> items;  // the items --limit/--sample-seed chose, in file order
+  std::vector<data::RagItem> items;  // the items --limit/--sample-seed chose (of this --shard), in file order
+  std::vector<std::string> plan_questions;  // the questions of every chosen item, whatever the shard (tier 0)
   std::size_t items_total = 0;
 };
 
@@ -46,6 +47,9 @@ struct PipelineSet {
 // production-judge items with sample_key(seed, "judge_pipeline", id).
 inline constexpr std::string_view kRagSampleTask = "rag";
 inline constexpr std::string_view kPipelineSampleTask = "judge_pipeline";
+// The shard key of tier 0's records (one per embedding model, over the whole dataset): with
+// --shard, tier 0 runs in the shard this key falls in, over plan_questions.
+inline constexpr std::string_view kTier0ShardKey = "tier_0";
 
 class RagContext {
  public:

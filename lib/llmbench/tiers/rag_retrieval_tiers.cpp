@@ -81,7 +81,8 @@ std::string EmbeddingGeometryTier::plan(const run::ModelMatrix& models) const {
   std::string out = fmt::format("  tier_0 rag {:<12} {} of {} questions ({})\n", d.mode, d.items.size(),
                                 d.items_total, d.file);
   for (const auto& m : models.embedding) {
-    out += fmt::format("  tier_0 embedding {:<24} {} requests\n", m.id, embedding_requests(d.items.size()));
+    if (!in_shard()) break;
+    out += fmt::format("  tier_0 embedding {:<24} {} requests\n", m.id, embedding_requests(d.plan_questions.size()));
   }
   return out;
 }
@@ -97,7 +98,8 @@ std::size_t text_bytes(const std::vector<std::string>& texts) {
 }  // namespace
 
 std::vector<run::PlannedLoad> EmbeddingGeometryTier::planned_load(const run::ModelMatrix& models) const {
-  const std::vector<std::string> questions = context_->questions();
+  if (!in_shard()) return {};
+  const std::vector<std::string>& questions = context_->dataset().plan_questions;
   return same_load(config::Role::embedding, models.embedding, embedding_requests(questions.size()),
                    text_bytes(questions));
 }
@@ -112,8 +114,8 @@ void EmbeddingGeometryTier::submit(http::Executor& executor, const run::ModelMat
                                    const std::set<std::string>& done, RecordSink sink) {
   for (const auto& m : models.embedding) {
     const std::string key = fmt::format("tier_0|emb={}", m.id);
-    if (done.count(key)) continue;
-    embed_texts(context_->requests(executor), m, context_->questions(), 0,
+    if (done.count(key) || !in_shard()) continue;
+    embed_texts(context_->requests(executor), m, context_->dataset().plan_questions, 0,
                 [key, id = m.id, sink](const EmbedResult& e) {
                   if (e.cancelled()) return;
                   json r = {{field::kTask, "rag"}, {field::kItemId, nullptr}, {field::kKey, key}, {field::kModel, id},

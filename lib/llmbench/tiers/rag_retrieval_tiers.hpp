@@ -40,8 +40,11 @@ class EmbeddingGeometryTier final : public Tier {
   std::vector<config::Role> roles() const override { return {config::Role::embedding}; }
   std::string plan(const run::ModelMatrix& models) const override;
   std::vector<run::PlannedLoad> planned_load(const run::ModelMatrix& models) const override;
-  // One record per embedding model, key "tier_0|emb=<model>", holding `geometry`.
-  std::size_t job_count(const run::ModelMatrix& models) const override { return models.embedding.size(); }
+  // One record per embedding model, key "tier_0|emb=<model>", holding `geometry` of every
+  // question of the plan; with --shard, only in the shard of kTier0ShardKey (none elsewhere).
+  std::size_t job_count(const run::ModelMatrix& models) const override {
+    return in_shard() ? models.embedding.size() : 0;
+  }
   nlohmann::json datasets_json() const override;
   std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
@@ -51,6 +54,7 @@ class EmbeddingGeometryTier final : public Tier {
                  nlohmann::json& model_runs) const override;
 
  private:
+  bool in_shard() const { return context_->options().shard.holds(kTier0ShardKey); }
   std::shared_ptr<RagContext> context_;
 };
 

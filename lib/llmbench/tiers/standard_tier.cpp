@@ -77,7 +77,9 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     data::check_fewshot(task.dataset, options.num_fewshot);
     task.items_total = task.dataset.items.size();
     // The selected items move out of the dataset; the others are not held through the run.
+    // With --shard, only this shard's items (keyed "<task>/<item id>", run/shard.hpp).
     for (std::size_t i : data::sample_indices(task.dataset.items, limit, options.sample_seed, task.dataset.task)) {
+      if (!options.shard.holds(task.dataset.task + "/" + task.dataset.items[i].id)) continue;
       task.items.push_back(std::move(task.dataset.items[i]));
     }
     task.dataset.items = {};

@@ -25,6 +25,7 @@
 #include "llmbench/run/record_tally.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/session.hpp"
+#include "llmbench/run/shard.hpp"
 #include "llmbench/tiers/tier.hpp"
 #include "llmbench/util/terminal.hpp"
 
@@ -232,6 +233,7 @@ json new_run_record(const std::string& run_id, const run::RunOptions& options,
     }
   }
   run["datasets"] = std::move(datasets);
+  if (options.shard.sharded()) run["shard"] = run::shard_json(options.shard, run["flags"]);
   return run;
 }
 
@@ -439,6 +441,10 @@ int run_sweep(const run::RunOptions& requested) {
   std::size_t total_jobs = 0;
   const std::string plan = session.prepare_models(every_model(models)) + tier_plans(tiers, models, total_jobs);
   std::fprintf(session.human(), "%s", plan.c_str());
+  if (options.shard.sharded()) {
+    std::fprintf(session.human(), "  shard %s: only the items whose key falls in it (merge the shards with `llmbench merge`)\n",
+                 run::to_string(options.shard).c_str());
+  }
   std::fflush(session.human());
   if (session.dry_run({{"config", options.config}, {"plan", plan}, {"total_items", total_jobs},
                        {"flags", run::options_to_json(options)}})) {
@@ -506,6 +512,26 @@ int run_sweep(const run::RunOptions& requested) {
   if (run["status"] == "interrupted") return static_cast<int>(ExitCode::interrupted);
   const bool below_baseline = run["overall_status"] == "fail";
   return static_cast<int>(result.any_failure || below_baseline ? ExitCode::failures : ExitCode::ok);
+}
+
+void aggregate_logged_sweep(run::RunOptions options, run::RunSession& session, const fs::path& item_log, json& run) {
+  options.tiers = expand_tiers(options.tiers);
+  const SweepData loaded = load_tiers(options);
+  std::vector<run::Baseline> baselines;
+  if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
+    baselines = run::load_baselines(options.baselines);
+  }
+  run::ModelMatrix models = resolve_models(session.load_registry(), options, loaded.roles);
+  StreamedMetrics metrics;
+  for (const auto& tier : loaded.tiers) metrics.aggregators[tier->name()] = tier->aggregator(models);
+  records::scan_journal(item_log, records::DamagedLines::refuse, [&](json&& r) { metrics.add(r); });
+  Aggregate result = aggregate_runs(loaded.tiers, metrics, models, models, loaded.roles, {}, options, false);
+  const json fresh = new_run_record(run.value("id", ""), options, loaded.tiers);
+  run["datasets"] = fresh["datasets"];
+  run["dataset_file"] = fresh["dataset_file"];
+  run["overall_status"] = run::apply_baselines(baselines, result.model_runs);
+  run["model_runs"] = std::move(result.model_runs);
+  run["status"] = final_status(run["model_runs"], result, false);
 }
 
 }  // namespace llmbench::tiers

@@ -1,5 +1,8 @@
 #include "llmbench/tiers/tier.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
@@ -16,6 +19,11 @@ namespace field = records::field;
 using nlohmann::json;
 
 namespace {
+
+std::string_view key_of(const json& record) {
+  const auto it = record.find(field::kKey);
+  return it != record.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+}
 
 // Tier::aggregator()'s default: the latest record of each key, without its display-only text,
 // kept as JSON text (one string, where a tree is an allocation per value: a RAG record is about
@@ -49,6 +57,10 @@ class RecordAggregator final : public TierAggregator {
         if (applies[kept.group]) parsed.push_back(json::parse(kept.text));
       });
       if (parsed.empty()) continue;
+      // In key order, not in the order items finished: a sum of floats then comes out the same
+      // in every run of a plan, the merge of its shards included (`llmbench merge`).
+      std::sort(parsed.begin(), parsed.end(),
+                [](const json& a, const json& b) { return key_of(a) < key_of(b); });
       std::vector<const json*> mine;
       mine.reserve(parsed.size());
       for (const json& r : parsed) mine.push_back(&r);

@@ -1,0 +1,250 @@
+// Shards and merge through the real binary against the embedded simulator: N shard processes,
+// each in its own output dir, merged into one run whose metrics equal the unsharded run's; the
+// merges that must be refused; and the partition's hash, pinned.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "llmbench/error.hpp"
+#include "llmbench/records/journal.hpp"
+#include "llmbench/report/store.hpp"
+#include "llmbench/run/shard.hpp"
+#include "support/cli.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace llmbench;
+
+namespace {
+
+constexpr const char* kRunId = "nightly";
+
+// Models on the embedded simulator, and an empty env file (hermetic).
+std::vector<std::string> session_args(const std::string& dir) {
+  std::ofstream(dir + "/models.yaml") << R"(providers:
+  sim:
+    base_url: sim://
+models:
+  - {id: sim-small, provider: sim, sim_accuracy: 0.45, params: {temperature: 0, max_tokens: 512}}
+  - {id: sim-medium, provider: sim, sim_accuracy: 0.65, params: {temperature: 0, max_tokens: 512}}
+  - {id: sim-large, provider: sim, sim_accuracy: 0.85, params: {temperature: 0, max_tokens: 512}}
+  - {id: sim-embed, provider: sim, kind: embedding}
+)";
+  std::ofstream(dir + "/empty.env") << "";
+  return {"--config", dir + "/models.yaml", "--env-file", dir + "/empty.env", "--progress", "none"};
+}
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+json run_record(const std::string& out_dir) {
+  const json runs = report::read_runs(fs::path(out_dir) / report::kReportFileName);
+  REQUIRE(runs.size() == 1);
+  return runs[0];
+}
+
+std::set<std::string> record_keys(const std::string& out_dir) {
+  std::set<std::string> keys;
+  const json run = run_record(out_dir);
+  for (const json& r : records::read_journal(fs::path(out_dir) / run.at("item_log").get<std::string>()).records) {
+    keys.insert(r.at("key").get<std::string>());
+  }
+  return keys;
+}
+
+// A key measured in time (latency, throughput): the one thing two runs of a plan may differ in.
+bool timed(const std::string& key) {
+  for (const char* part : {"latency", "_ms", "per_s", "ttft", "duration", "elapsed"}) {
+    if (key.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+json without_timings(const json& j) {
+  if (j.is_array()) {
+    json out = json::array();
+    for (const json& v : j) out.push_back(without_timings(v));
+    return out;
+  }
+  if (!j.is_object()) return j;
+  json out = json::object();
+  for (const auto& [key, value] : j.items()) {
+    if (!timed(key)) out[key] = without_timings(value);
+  }
+  return out;
+}
+
+// What must be bit-identical between the unsharded run and the merged one: every model run's
+// fields and metrics (timings aside), the datasets and the outcome.
+json results(const json& run) {
+  return {{"model_runs", without_timings(run.at("model_runs"))},
+          {"datasets", run.at("datasets")},
+          {"status", run.at("status")},
+          {"overall_status", run.at("overall_status")}};
+}
+
+// Runs `plan` unsharded into dir/whole, as `shards` shards into dir/shard-I, merges those into
+// dir/merged, and checks the merged run against the whole one.
+void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::string>& plan, std::size_t shards) {
+  const auto whole = test::run_cli(plan + std::vector<std::string>{"--output-dir", dir + "/whole", "--run-id", kRunId});
+  INFO(whole.out << whole.err);
+  REQUIRE(whole.exit_code == 0);
+  std::vector<std::string> merge = {"merge", "--output-dir", dir + "/merged", "--config", dir + "/models.yaml",
+                                    "--env-file", dir + "/empty.env"};
+  std::set<std::string> union_keys;
+  std::size_t shard_records = 0;
+  for (std::size_t i = 0; i < shards; ++i) {
+    const std::string out = fmt::format("{}/shard-{}", dir, i);
+    const auto r = test::run_cli(plan + std::vector<std::string>{"--output-dir", out, "--run-id", kRunId, "--shard",
+                                                                  fmt::format("{}/{}", i, shards)});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const json record = run_record(out);
+    CHECK(record.at("shard").at("index") == i);
+    CHECK(record.at("shard").at("count") == shards);
+    const auto keys = record_keys(out);
+    CHECK(!keys.empty());
+    shard_records += keys.size();
+    union_keys.insert(keys.begin(), keys.end());
+    merge.push_back(out);
+  }
+  CHECK(shard_records == union_keys.size());  // no record in two shards
+  CHECK(union_keys == record_keys(dir + "/whole"));
+
+  const auto merged = test::run_cli(merge);
+  INFO(merged.out << merged.err);
+  REQUIRE(merged.exit_code == 0);
+  const json run = run_record(dir + "/merged");
+  CHECK(run.at("id") == kRunId);
+  CHECK(!run.contains("shard"));
+  CHECK(run.at("merged_from").at("shards").size() == shards);
+  CHECK(record_keys(dir + "/merged") == union_keys);
+  CHECK(results(run).dump() == results(run_record(dir + "/whole")).dump());
+  CHECK(run.at("requests").at("total").get<long long>() > 0);
+
+  const auto report = test::run_cli({"report", "--output-dir", dir + "/merged"});
+  INFO(report.out << report.err);
+  CHECK(report.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("shard: a key's shard is fixed by its bytes alone (FNV-1a 64, SplitMix64 finaliser, mod N)", "[shard]") {
+  // Pinned: a change here moves items between the shards of runs already made, and merge of
+  // shards made by two builds would then count some items twice and others never.
+  CHECK(run::shard_hash("") == 0xf52a15e9a9b5e89bULL);
+  CHECK(run::shard_hash("mmlu/abstract_algebra/test/17") == 0x00d9474eabe46751ULL);
+  CHECK(run::shard_of("mmlu/abstract_algebra/test/17", 4) == 1);
+  CHECK(run::shard_of("rag/q1", 4) == 0);
+  CHECK(run::shard_of("rag/q1", 7) == 5);
+  CHECK(run::shard_of("anything", 1) == 0);
+  // Adding items never moves another: the shard of a key does not depend on the rest of the plan.
+  std::size_t in_first = 0;
+  for (int i = 0; i < 1000; ++i) in_first += run::shard_of(fmt::format("gsm8k/{}", i), 4) == 0 ? 1 : 0;
+  CHECK(in_first == 261);  // about a quarter
+}
+
+TEST_CASE("shard: --shard takes I/N with 0 <= I < N, anything else exits 2 naming the rule", "[shard]") {
+  CHECK(run::parse_shard("0/1").index == 0);
+  CHECK(run::parse_shard("3/4").count == 4);
+  for (const char* bad : {"4/4", "1/0", "-1/4", "1", "a/b", "1/4/", " 1/4", "1/99999"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(run::parse_shard(bad), Error);
+  }
+  const std::string dir = test::temp_dir("shard-flag");
+  const auto plan = std::vector<std::string>{"run", "--tasks", "mmlu", "--limit", "2", "--generation-models",
+                                             "sim-small", "--output-dir", dir + "/out"} +
+                    session_args(dir);
+  const auto bad = test::run_cli(plan + std::vector<std::string>{"--run-id", "x", "--shard", "2/2"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--shard: expected I/N with 0 <= I < N"));
+  const auto no_id = test::run_cli(plan + std::vector<std::string>{"--shard", "0/2"});
+  CHECK(no_id.exit_code == 2);
+  CHECK_THAT(no_id.err, Catch::Contains("--shard needs --run-id"));
+  CHECK(!fs::exists(dir + "/out/runs"));
+}
+
+TEST_CASE("shard: three shards of the standard tier, judge-scored task included, merge into the unsharded metrics",
+          "[shard]") {
+  const std::string dir = test::temp_dir("shard-standard");
+  const auto plan = std::vector<std::string>{"run", "--tier", "standard", "--tasks-file",
+                                             "benchmarks/data/custom_example/judged.yaml", "--tasks",
+                                             "mmlu,gsm8k,arc_easy,truthfulqa_mc1,example_open_answers", "--limit",
+                                             "12", "--generation-models", "sim-small,sim-large", "--judge-models",
+                                             "sim-medium"} +
+                    session_args(dir);
+  check_shards_merge_to_whole(dir, plan, 3);
+}
+
+TEST_CASE("shard: two shards of every model-lab tier (0-3, judge, judge_pipeline) merge into the unsharded metrics",
+          "[shard]") {
+  const std::string dir = test::temp_dir("shard-rag");
+  const auto plan = std::vector<std::string>{"run", "--tier", "0,1,2,3,judge,judge_pipeline", "--limit", "6",
+                                             "--consistency-runs", "2", "--generation-models", "sim-small",
+                                             "--judge-models", "sim-medium", "--production-judge-models",
+                                             "sim-large", "--embedding-models", "sim-embed"} +
+                    session_args(dir);
+  check_shards_merge_to_whole(dir, plan, 2);
+}
+
+TEST_CASE("shard: merge refuses a missing, duplicated, unfinished or other-plan shard, naming it, and writes nothing",
+          "[shard]") {
+  const std::string dir = test::temp_dir("shard-refuse");
+  const auto plan = std::vector<std::string>{"run", "--tasks", "mmlu,arc_easy", "--limit", "6", "--generation-models",
+                                             "sim-small", "--run-id", kRunId} +
+                    session_args(dir);
+  auto shard = [&](const std::string& out, const std::string& which, const std::vector<std::string>& extra = {}) {
+    const auto r = test::run_cli(plan + std::vector<std::string>{"--output-dir", dir + "/" + out, "--shard", which} +
+                                 extra);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    return dir + "/" + out;
+  };
+  const std::string s0 = shard("s0", "0/2"), s1 = shard("s1", "1/2");
+  const std::string other_plan = shard("other", "1/2", {"--sample-seed", "99"});
+  const std::string other_count = shard("other-count", "1/3");
+  // An interrupted shard: its record says so (as Ctrl-C or --max-cost leave it).
+  const std::string stopped = shard("stopped", "1/2");
+  json runs = report::read_runs(fs::path(stopped) / report::kReportFileName);
+  runs[0]["status"] = "interrupted";
+  std::ofstream(fs::path(stopped) / report::kReportFileName) << runs.dump();
+
+  auto merge = [&](const std::vector<std::string>& dirs) {
+    return test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged", "--env-file",
+                                                  dir + "/empty.env"} + dirs);
+  };
+  struct Refusal {
+    std::vector<std::string> dirs;
+    std::string says;
+  };
+  for (const Refusal& refusal : {Refusal{{s0}, "missing shard(s) 1/2 of run nightly"},
+                                 Refusal{{s0, s1, s0}, "shard 0/2 is given twice: " + s0 + " and " + s0},
+                                 Refusal{{s0, other_plan}, "shard 1/2 (" + other_plan + ") is of another plan"},
+                                 Refusal{{s0, other_count}, "shard 1/3 (" + other_count + ") is of another plan"},
+                                 Refusal{{s0, stopped}, "shard 1/2 (" + stopped + ") did not finish (status interrupted)"},
+                                 Refusal{{s0, dir + "/nowhere"}, dir + "/nowhere holds no report"}}) {
+    const auto r = merge(refusal.dirs);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(refusal.says));
+    CHECK(!fs::exists(dir + "/merged/runs/nightly"));
+  }
+
+  const auto ok = test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged", "--env-file",
+                                                         dir + "/empty.env", "--merge-cache", s1, s0});
+  INFO(ok.out << ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK_THAT(ok.err + ok.out, Catch::Contains("Cache: 12 responses added"));
+  const auto again = merge({s0, s1});
+  CHECK(again.exit_code == 2);
+  CHECK_THAT(again.err, Catch::Contains("nightly"));
+}
