@@ -869,10 +869,25 @@
     }
     if (location.hash !== '#' + id) history.replaceState(null, '', '#' + id);
   }
+  // Printing: every tab rendered, in order (report.css breaks the page before each). The PDF
+  // (`llmbench report --format pdf`) opens the page at #print; a browser's own print renders
+  // the tabs not yet seen before it prints.
+  function renderAll() {
+    const current = TABS.find(t => { const sec = sections.get(t.id); return sec && !sec.hidden; });
+    TABS.forEach(t => show(t.id));
+    TABS.forEach(t => main.appendChild(sections.get(t.id)));  // in the tabs' order
+    show(current ? current.id : 'overview');
+  }
+  window.addEventListener('beforeprint', renderAll);
   TABS.forEach(t => nav.appendChild(el('button', { role: 'tab', 'data-tab': t.id, onclick: () => show(t.id) }, t.label)));
   const sub = document.getElementById('subtitle');
   if (sub) sub.textContent = runs.length + ' run(s) · ' + items.length + ' item(s) · latest ' + (runs.length ? runs[runs.length - 1].id : MISSING) +
     ' · llmbench ' + (data.llmbench_version || '');
-  show(location.hash.slice(1) || 'overview');
+  if (location.hash === '#print') {
+    renderAll();
+    document.body.setAttribute('data-print', 'true');
+  } else {
+    show(location.hash.slice(1) || 'overview');
+  }
   document.body.setAttribute('data-ready', 'true');
 })();
