@@ -1,6 +1,7 @@
 // llmbench arena: `arena run` (models answer, LLM judges compare pairs, Bradley-Terry
 // leaderboard) and `arena vote` (blind human voting on the same pairs in the terminal);
-// `arena rate` (imported battles) is in cmd_arena_rate.cpp.
+// `arena rate` (imported battles) is in cmd_arena_rate.cpp, `arena import` (votes cast
+// elsewhere) in cmd_arena_import.cpp.
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@
 #include "llmbench/arena/arena.hpp"
 #include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/arena/arena_votes.hpp"
+#include "llmbench/arena/vote_import.hpp"
+#include "llmbench/arena/voters.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/records/battle_record.hpp"
@@ -47,6 +50,8 @@ struct VoteOptions {
   std::string run_id;  // "" = the newest arena run
   std::uint64_t seed = 0;
   bool reveal = false;
+  std::string voter;  // "" = unnamed
+  arena::VoterFilter filter;
 };
 
 int run_arena_run(const ArenaRunFlags& flags) {
@@ -195,6 +200,7 @@ std::string pct(const json& v) {
 // and each judge's agreement with them.
 void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::string, records::VoteRecord>& votes, const json& human,
             const std::vector<std::string>& judges) {
+  // `votes`: this voter's, by unit; `human`: every voter's.
   std::printf("\nWho was who:\n");
   std::size_t n = 0;
   for (const auto& battle : queue) {
@@ -208,8 +214,14 @@ void reveal(const std::vector<arena::VoteBattle>& queue, const std::map<std::str
                 util::terminal_safe(battle.model_a).c_str(), util::terminal_safe(battle.model_b).c_str(),
                 util::terminal_safe(chose).c_str());
   }
-  std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
+  const std::size_t all = human.value("votes", std::size_t{0});
+  if (all == votes.size()) {
+    std::printf("\nLeaderboard from your %zu vote(s) (Bradley-Terry, 95%% bootstrap interval):\n", votes.size());
+  } else {
+    std::printf("\nLeaderboard from all %zu votes, yours and others' (Bradley-Terry, 95%% bootstrap interval):\n", all);
+  }
   std::printf("%s", arena::leaderboard_text(human["leaderboard"]).c_str());
+  if (human.contains("voter_stats")) std::printf("\n%s", arena::voters_text(human["voter_stats"]).c_str());
   for (const auto& judge : judges) {
     std::printf("judge %s agrees with you on %s of the pairs you voted\n", util::terminal_safe(judge).c_str(),
                 pct(human["judge_agreement"].value(judge, json(nullptr))).c_str());
@@ -229,7 +241,11 @@ int run_vote(const VoteOptions& o) {
   const fs::path votes_path = records::OutputLayout(dir).resolve(records::OutputLayout::votes_log(id));
   records::JournalContents previous = records::read_journal(votes_path);
   if (previous.dropped_torn_tail) records::truncate_journal(votes_path, previous.valid_bytes);
-  std::map<std::string, records::VoteRecord> votes = arena::latest_votes(previous.records);
+  std::vector<json> log_lines = std::move(previous.records);
+  std::map<std::string, records::VoteRecord> votes;  // this voter's, by unit
+  for (records::VoteRecord& v : arena::latest_votes(log_lines)) {
+    if (v.voter == o.voter) votes[v.key] = std::move(v);
+  }
   records::JournalWriter writer(votes_path);
 
   const Screen screen = screen_size();
@@ -275,7 +291,9 @@ int run_vote(const VoteOptions& o) {
           continue;
         }
         records::VoteRecord record = arena::vote_record(battle, *vote, o.seed, run::utc_timestamp_iso8601());
-        writer.append(json(record));
+        record.voter = o.voter;
+        log_lines.push_back(json(record));
+        writer.append(log_lines.back());
         votes[battle.key] = std::move(record);
         ++done;
         break;
@@ -288,20 +306,9 @@ int run_vote(const VoteOptions& o) {
     std::printf("Continue later with: llmbench arena vote --output-dir %s --run %s\n", dir.c_str(), util::terminal_safe(id).c_str());
   }
 
-  // The arena record learns the human leaderboard and the judges' agreement with it.
-  std::vector<std::string> models = arena.value("generation_models", std::vector<std::string>());
+  // The arena record learns the human leaderboard (every voter's) and the judges' agreement with it.
   std::vector<std::string> judges = arena.value("judge_models", std::vector<std::string>());
-  const json human = arena::human_summary(votes, battles, models, judges, arena.value("bootstrap_rounds", 1000),
-                                        arena.value("bootstrap_seed", std::uint64_t{0}));
-  report::update_runs(file, [&](json& runs) {
-    for (json& r : runs) {
-      if (r.value("id", std::string()) != id || !r.contains("arena")) continue;
-      r["arena"]["human"] = human;
-      for (json& row : r["arena"]["judge_bias"]) {
-        row["human_agreement"] = human["judge_agreement"].value(row.value("judge_model", std::string()), json(nullptr));
-      }
-    }
-  });
+  const json human = arena::record_human_votes(dir, arena_run, battles, arena::latest_votes(log_lines), o.filter);
 
   if (o.reveal) reveal(queue, votes, human, judges);
   std::fflush(stdout);
@@ -354,13 +361,20 @@ Runner setup_arena(CLI::App& app) {
   vote_cmd->add_option("--seed", vote->seed, "Seed that decides which model is shown as A in each pair")
       ->capture_default_str();
   vote_cmd->add_flag("--reveal", vote->reveal,
-                     "At the end, show which model was A and B and a leaderboard from your votes");
+                     "At the end, show which model was A and B and a leaderboard from the votes");
+  vote_cmd->add_option("--voter", vote->voter,
+                       "Your name, recorded with each vote; each voter votes on every pair once (default: unnamed)");
+  add_voter_filter_flags(*vote_cmd, vote->filter);
+
+  const Runner import = setup_arena_import(*arena);
+  CLI::App* import_cmd = arena->get_subcommand("import");
 
   const Runner rate = setup_arena_rate(*arena);
   CLI::App* rate_cmd = arena->get_subcommand("rate");
 
-  return [flags, vote, run, rate, rate_cmd] {
+  return [flags, vote, run, rate, rate_cmd, import, import_cmd] {
     if (rate_cmd->parsed()) return rate();
+    if (import_cmd->parsed()) return import();
     return run->parsed() ? run_arena_run(*flags) : run_vote(*vote);
   };
 }

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "llmbench/arena/arena_rate.hpp"
+#include "llmbench/arena/voters.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::app {
@@ -20,6 +21,40 @@ struct RateFlags {
   std::string format = "table";
   std::string output_dir;  // "" = no record
 };
+
+// The style-controlled leaderboard beside the raw ratings, and the style coefficients.
+std::string style_summary(const nlohmann::json& style) {
+  std::string text = fmt::format("Style-controlled ({} battles; length, headers, lists and bold differences as covariates{})\n",
+                                 style.value("battles", 0),
+                                 style.value("battles_without_style", 0) > 0
+                                     ? fmt::format("; {} battles without style left out", style.value("battles_without_style", 0))
+                                     : "");
+  const auto num = [](const nlohmann::json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
+  text += fmt::format("{:>4}  {:<30}  {:>8}  {:>17}  {:>8}  {:>7}\n", "rank", "model", "rating", "95% interval", "raw", "change");
+  for (const nlohmann::json& row : style["leaderboard"]) {
+    const nlohmann::json& ci = row["ci95"];
+    const nlohmann::json& rating = row["rating"];
+    const nlohmann::json& raw = row["raw_rating"];
+    text += fmt::format("{:>4}  {:<30}  {:>8}  {:>17}  {:>8}  {:>7}\n", row["rank"].is_number() ? row["rank"].dump() : "-",
+                        util::terminal_safe(row.value("model", "")), num(rating),
+                        ci.is_object() ? num(ci["low"]) + " - " + num(ci["high"]) : "-", num(raw),
+                        rating.is_number() && raw.is_number() ? fmt::format("{:+.1f}", rating.get<double>() - raw.get<double>()) : "-");
+  }
+  text += "coefficients (log-odds per standard deviation of the normalised difference):";
+  for (const auto& [name, value] : style["coefficients"].items()) text += fmt::format(" {} {}", name, num(value));
+  return text + "\n";
+}
+
+// The voters' table and what the voter options left out.
+std::string voters_summary(const nlohmann::json& arena) {
+  const nlohmann::json& filter = arena["voter_filter"];
+  std::string text = arena::voters_text(arena["voter_stats"]);
+  if (filter.value("capped", 0) > 0) text += fmt::format("{} battles past --max-votes-per-voter left out\n", filter.value("capped", 0));
+  for (const auto& voter : filter["excluded_voters"]) {
+    text += fmt::format("flagged voter {} left out (--exclude-flagged-voters)\n", util::terminal_safe(voter.get<std::string>()));
+  }
+  return text;
+}
 
 int run_arena_rate(const RateFlags& flags) {
   const arena::BattleFile file =
@@ -36,7 +71,10 @@ int run_arena_rate(const RateFlags& flags) {
                                          {"bootstrap_rounds", flags.options.bootstrap_rounds},
                                          {"bootstrap_seed", flags.options.bootstrap_seed},
                                          {"pseudo_wins", flags.options.pseudo_wins},
-                                         {"skip_bad", flags.skip_bad}};
+                                         {"skip_bad", flags.skip_bad},
+                                         {"exclude_flagged_voters", flags.options.voters.exclude_flagged},
+                                         {"max_votes_per_voter", flags.options.voters.max_votes_per_voter},
+                                         {"style_control", flags.options.style_control}};
     run_id = arena::save_rate_record(flags.output_dir, flags.battles, arena, record_flags);
   }
   std::string text;
@@ -50,6 +88,8 @@ int run_arena_rate(const RateFlags& flags) {
                        file.battles.size(), arena["generation_models"].size(), util::terminal_safe(flags.battles),
                        flags.options.pseudo_wins, flags.options.bootstrap_rounds, flags.options.bootstrap_seed);
     text += arena::leaderboard_text(arena["leaderboard"], arena::BattlesColumns::yes);
+    if (arena.contains("style_control")) text += "\n" + style_summary(arena["style_control"]);
+    if (arena.contains("voter_stats")) text += "\n" + voters_summary(arena);
   }
   std::fwrite(text.data(), 1, text.size(), stdout);
   if (!run_id.empty()) {
@@ -60,6 +100,15 @@ int run_arena_rate(const RateFlags& flags) {
 }
 
 }  // namespace
+
+void add_voter_filter_flags(CLI::App& cmd, arena::VoterFilter& filter) {
+  cmd.add_flag("--exclude-flagged-voters", filter.exclude_flagged,
+               "Leave every vote of a flagged voter (agreement with the others' majority significantly below a fair "
+               "coin's) out of the ratings (default: off; they are flagged either way)");
+  cmd.add_option("--max-votes-per-voter", filter.max_votes_per_voter,
+                 "Rate only each voter's first N votes (default: 0, no cap)")
+      ->check(non_negative_integer());
+}
 
 Runner setup_arena_rate(CLI::App& arena) {
   auto flags = std::make_shared<RateFlags>();
@@ -80,6 +129,10 @@ Runner setup_arena_rate(CLI::App& arena) {
                   "Virtual wins per side of every pair that met; 0 = the plain maximum-likelihood fit")
       ->capture_default_str()
       ->check(non_negative_number());
+  cmd->add_flag("--style-control", flags->options.style_control,
+                "Also rate with the answers' length and markdown (headers, lists, bold) differences as covariates, "
+                "from each battle's conv_metadata or answer_a/answer_b (default: off)");
+  add_voter_filter_flags(*cmd, flags->options.voters);
   cmd->add_flag("--skip-bad", flags->skip_bad, "Count and skip bad lines instead of stopping at the first (default: off)");
   cmd->add_option("--format", flags->format, "table (default), json (the arena section) or csv (the leaderboard)")
       ->check(one_of({"table", "json", "csv"}))

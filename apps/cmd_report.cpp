@@ -1,5 +1,5 @@
 // llmbench report: renders benchmark_runs.json and the item logs as one self-contained HTML
-// page (default), or the comparison tables as CSV or Markdown.
+// page (default) or that page printed as a PDF, or the comparison tables as CSV or Markdown.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -10,6 +10,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/report/export.hpp"
 #include "llmbench/report/html.hpp"
+#include "llmbench/report/pdf.hpp"
 #include "llmbench/report/perf_distributions.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/tables.hpp"
@@ -59,6 +60,13 @@ int run_report(const ReportOptions& options) {
   }
   const nlohmann::json runs = select_runs(report::read_runs(file), options, file);
   std::string text;
+  if (options.format == "pdf") {
+    const std::string out = options.output_file.empty() ? (dir / "report.pdf").string() : options.output_file;
+    if (out == "-") throw Error("--format pdf writes a file: give -o FILE.pdf (default <output-dir>/report.pdf)");
+    report::print_pdf(report::render_html(runs, report::collect_items(runs, dir), report::collect_perf(runs, dir)), out);
+    std::fprintf(stderr, "llmbench: wrote %s (%zu runs)\n", out.c_str(), runs.size());
+    return 0;
+  }
   if (options.format == "html") {
     text = report::render_html(runs, report::collect_items(runs, dir), report::collect_perf(runs, dir));
   } else if (options.format == "csv") {
@@ -87,13 +95,16 @@ Runner setup_report(CLI::App& app) {
                   "Directory holding benchmark_runs.json and runs/<id>/items.jsonl")
       ->capture_default_str();
   cmd->add_option("-o,--output", options->output_file,
-                  "File to write (default: <output-dir>/report.html for html, stdout for csv/md; - = stdout)");
+                  "File to write (default: <output-dir>/report.html for html, <output-dir>/report.pdf for pdf, stdout for "
+                  "csv/md; - = stdout)");
   auto* runs = cmd->add_option("--runs", options->runs, "Only these run ids, comma-separated (default: all runs)");
   cmd->add_option("--last", options->last, "Only the N most recent runs (default: all runs)")
       ->check(positive_integer())
       ->excludes(runs);
-  cmd->add_option("--format", options->format, "html (default), csv (one line per number) or md (Markdown tables)")
-      ->check(one_of({"html", "csv", "md"}))
+  cmd->add_option("--format", options->format,
+                  "html (default), pdf (the HTML report printed by headless Chromium, every tab in order), csv (one "
+                  "line per number) or md (Markdown tables)")
+      ->check(one_of({"html", "pdf", "csv", "md"}))
       ->capture_default_str();
   return [options] { return run_report(*options); };
 }

@@ -11,6 +11,10 @@
 #include "llmbench/config/config_path.hpp"
 #include "llmbench/run/options.hpp"
 
+namespace llmbench::arena {
+struct VoterFilter;
+}
+
 namespace llmbench::app {
 
 using Runner = std::function<int()>;  // runs the parsed subcommand, returns the exit code
@@ -71,6 +75,9 @@ Runner setup_datasets(CLI::App& app);
 Runner setup_report(CLI::App& app);
 Runner setup_arena(CLI::App& app);
 Runner setup_arena_rate(CLI::App& arena);  // `arena rate`, added to the arena subcommand
+Runner setup_arena_import(CLI::App& arena);  // `arena import`, added to the arena subcommand
+// --exclude-flagged-voters and --max-votes-per-voter (arena vote, import and rate).
+void add_voter_filter_flags(CLI::App& cmd, arena::VoterFilter& filter);
 Runner setup_perf(CLI::App& app);
 Runner setup_compare(CLI::App& app);
 Runner setup_merge(CLI::App& app);

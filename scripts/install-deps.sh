@@ -7,7 +7,7 @@ packages=(
   libcurl4-openssl-dev libsqlite3-dev libcpp-httplib-dev libbz2-dev libutf8proc-dev libsodium-dev
   wrk python3-aiohttp
   clang libclang-rt-14-dev
-  chromium
+  chromium poppler-utils
 )
 # The browser test drives chromium through playwright-core from npm, and the compatibility
 # tests start @dwmkerr/mock-llm from npm (tests/compat/). Machines that ship their own Node.js

@@ -20,6 +20,7 @@ using llmbench::test::run_cli;
 using llmbench::test::StdinText;
 using llmbench::test::temp_dir;
 using llmbench::test::slurp;
+using llmbench::test::write_text_file;
 
 namespace {
 
@@ -315,4 +316,70 @@ TEST_CASE("arena: battles without a verdict are logged as failed with their reas
     CHECK(row["battles"].get<int>() == (row["model"] == "sim-broken" ? 0 : 8));
   }
   CHECK(r.out.find("40 failed") != std::string::npos);
+}
+
+TEST_CASE("arena: votes of many voters merge by import; a duplicate (voter, battle) is reported and not counted twice",
+          "[arena]") {
+  const std::string dir = temp_dir("arena-import");
+  run_arena(dir, {"--judge-models", "sim-medium"});
+  const std::string votes_path = dir + "/runs/arena-test/votes.jsonl";
+  std::string keys;
+  for (int i = 0; i < 12; ++i) keys += "a\n";
+  const auto alice = run_cli({"arena", "vote", "--output-dir", dir, "--voter", "alice"}, StdinText{keys});
+  INFO(alice.out << alice.err);
+  REQUIRE(alice.exit_code == 0);
+  const std::vector<json> cast = read_lines(votes_path);
+  REQUIRE(cast.size() == 12);
+  CHECK(cast[0]["voter"] == "alice");
+
+  // bob voted elsewhere on the first 4 pairs as alice did, once twice; carol names no voter.
+  std::string bob;
+  for (int i = 0; i < 4; ++i) {
+    json line = cast[static_cast<std::size_t>(i)];
+    line["voter"] = "bob";
+    bob += line.dump() + "\n";
+  }
+  json again = cast[0];
+  again["voter"] = "bob";
+  again["vote"] = "b";
+  again.erase("winner_model");
+  bob += again.dump() + "\n";
+  const std::string bob_file = write_text_file(dir, "bob.jsonl", bob);
+  const auto imported = run_cli({"arena", "import", bob_file, "--output-dir", dir});
+  INFO(imported.out << imported.err);
+  REQUIRE(imported.exit_code == 0);
+  CHECK(imported.out.find("Imported 4 vote(s)") != std::string::npos);
+  CHECK(imported.out.find("1 duplicate(s)") != std::string::npos);
+  CHECK(imported.out.find("bob.jsonl:5: voter \"bob\" already voted") != std::string::npos);
+  CHECK(imported.out.find("with another outcome") != std::string::npos);
+  CHECK(read_lines(votes_path).size() == 16);
+  json human = read_report(dir).back()["arena"]["human"];
+  CHECK(human["votes"] == 16);
+  REQUIRE(human["voter_stats"].size() == 2);
+  CHECK(human["voter_stats"][0]["voter"] == "alice");
+  CHECK(human["voter_stats"][0]["votes"] == 12);
+  CHECK(human["voter_stats"][0]["shared"] == 4);    // bob's four pairs
+  CHECK(human["voter_stats"][0]["agreement"] == 1.0);
+  CHECK(human["voter_stats"][1]["a_share"] == 1.0);
+
+  // The same file again adds nothing.
+  const auto twice = run_cli({"arena", "import", bob_file, "--output-dir", dir});
+  CHECK(twice.out.find("Imported 0 vote(s)") != std::string::npos);
+  CHECK(twice.out.find("5 duplicate(s)") != std::string::npos);
+  CHECK(read_lines(votes_path).size() == 16);
+
+  // A bad line is named and nothing of its file is imported.
+  json unnamed = cast[1];
+  unnamed.erase("voter");
+  const std::string bad = write_text_file(dir, "bad.jsonl", cast[2].dump() + "\n" + unnamed.dump() + "\n");
+  const auto refused = run_cli({"arena", "import", bad, "--output-dir", dir});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("bad.jsonl:2: voter is missing") != std::string::npos);
+  json stranger = cast[1];
+  stranger["model_b"] = "sim-huge";
+  const auto wrong_pair = run_cli({"arena", "import", write_text_file(dir, "pair.jsonl", stranger.dump() + "\n"),
+                                   "--output-dir", dir});
+  CHECK(wrong_pair.exit_code == 2);
+  CHECK(wrong_pair.err.find("pair.jsonl:1: model_a and model_b") != std::string::npos);
+  CHECK(read_lines(votes_path).size() == 16);
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/arena/battle_file.hpp"
+#include "llmbench/arena/style_features.hpp"
 #include "llmbench/metrics/ratings.hpp"
 #include "support/cli.hpp"
 
@@ -244,4 +245,135 @@ TEST_CASE("arena rate: --output-dir appends an arena record the report's Arena t
   std::stringstream text;
   text << html.rdbuf();
   CHECK(text.str().find("\"source\":\"imported\"") != std::string::npos);
+}
+
+TEST_CASE("arena rate: battles that name voters get per-voter statistics, and a flagged voter can be left out",
+          "[arena_rate]") {
+  // On 8 prompts h1 and h2 say X beat Y; mallory says Y won every time.
+  std::string text;
+  for (int p = 0; p < 8; ++p) {
+    const std::string prompt = "\"prompt_id\": \"p" + std::to_string(p) + "\"";
+    text += lines("X", "Y", "model_a", 1, "\"voter\": \"h1\"," + prompt);
+    text += lines("Y", "X", "b", 1, "\"voter\": \"h2\"," + prompt);
+    text += lines("X", "Y", "model_b", 1, "\"voter\": \"mallory\"," + prompt);
+  }
+  const std::string file = write_text_file(temp_dir("rate-voters"), "votes.jsonl", text);
+
+  const json all = rate_json(file);
+  CHECK(all["battles_rated"] == 24);
+  REQUIRE(all["voter_stats"].size() == 3);
+  const json& mallory = all["voter_stats"][2];
+  CHECK(mallory["voter"] == "mallory");
+  CHECK(mallory["votes"] == 8);
+  CHECK(mallory["agreement"] == 0.0);
+  CHECK(mallory["a_share"] == 0.0);
+  CHECK(mallory["p_value"] == Approx(1.0 / 256));
+  CHECK(mallory["flagged"] == true);
+  CHECK(all["voter_stats"][0]["flagged"] == false);
+  CHECK(row_of(all, "X")["wins"] == 16);
+
+  const json honest = rate_json(file, {"--exclude-flagged-voters"});
+  CHECK(honest["battles_rated"] == 16);
+  CHECK(honest["voter_filter"]["excluded_voters"] == json::array({"mallory"}));
+  CHECK(row_of(honest, "Y")["wins"] == 0);
+  CHECK(row_of(honest, "X")["rating"].get<double>() - row_of(all, "X")["rating"].get<double>() > 50);
+
+  const json capped = rate_json(file, {"--max-votes-per-voter", "2"});
+  CHECK(capped["battles_rated"] == 6);
+  CHECK(capped["voter_filter"]["capped"] == 18);
+
+  const auto table = run_cli({"arena", "rate", "--battles", file, "--bootstrap", "0"});
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("Voters (3;") != std::string::npos);
+  CHECK(table.out.find("mallory") != std::string::npos);
+}
+
+namespace {
+
+// 600 battles between X and Y, equal but for length: the longer answer wins 4 times in 5,
+// whoever gave it, and X gives the longer answer 3 times in 4, so X wins 65% of its battles.
+// Who is shown first (i % 3) is independent of both. Even lines carry LMSYS's conv_metadata,
+// odd lines the answers' text.
+std::string longer_wins_battles() {
+  std::string out;
+  for (int i = 0; i < 600; ++i) {
+    const bool x_longer = i % 4 != 0, longer_wins = i % 5 != 0, x_first = i % 3 != 0;
+    const bool a_longer = x_longer == x_first;
+    const int a_words = a_longer ? 300 : 100, b_words = a_longer ? 100 : 300;
+    json line = {{"model_a", x_first ? "X" : "Y"}, {"model_b", x_first ? "Y" : "X"},
+                 {"winner", longer_wins == a_longer ? "model_a" : "model_b"}};
+    if (i % 2 == 0) {
+      line["conv_metadata"] = {{"sum_assistant_a_tokens", a_words}, {"sum_assistant_b_tokens", b_words},
+                               {"header_count_a", {{"h1", 0}, {"h2", 0}}}, {"header_count_b", {{"h1", 0}, {"h2", 0}}},
+                               {"list_count_a", {{"ordered", 0}, {"unordered", 0}}},
+                               {"list_count_b", {{"ordered", 0}, {"unordered", 0}}},
+                               {"bold_count_a", {{"**", 0}, {"__", 0}}}, {"bold_count_b", 0}};
+    } else {
+      std::string a, b;
+      for (int w = 0; w < a_words; ++w) a += "word ";
+      for (int w = 0; w < b_words; ++w) b += "word ";
+      line["answer_a"] = a;
+      line["answer_b"] = b;
+    }
+    out += line.dump() + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("arena rate: style control: a model that wins only by being longer drops to the other's rating, the raw "
+          "rating stays", "[arena_rate]") {
+  const std::string file = write_text_file(temp_dir("rate-style"), "battles.jsonl", longer_wins_battles());
+  const json raw = rate_json(file);
+  const json styled = rate_json(file, {"--style-control"});
+  CHECK(styled["leaderboard"] == raw["leaderboard"]);  // the raw ratings are unchanged
+  CHECK_FALSE(raw.contains("style_control"));
+  const double raw_gap = row_of(raw, "X")["rating"].get<double>() - row_of(raw, "Y")["rating"].get<double>();
+  CHECK(raw_gap == Approx(400 * std::log10(0.65 / 0.35)).margin(3));  // ~107.5
+
+  const json& style = styled["style_control"];
+  CHECK(style["battles"] == 600);
+  CHECK(style["battles_without_style"] == 0);
+  CHECK(style["coefficients"]["length"].get<double>() > 0.5);  // the longer answer is favoured
+  CHECK(style["coefficients"]["bold"] == 0.0);
+  json by_model;
+  for (const json& row : style["leaderboard"]) by_model[row["model"].get<std::string>()] = row;
+  const double controlled_gap = by_model["X"]["rating"].get<double>() - by_model["Y"]["rating"].get<double>();
+  CHECK(std::abs(controlled_gap) < 3);
+  CHECK(by_model["X"]["raw_rating"] == row_of(raw, "X")["rating"]);
+  CHECK(by_model["X"]["ci95"]["low"].get<double>() < by_model["Y"]["ci95"]["high"].get<double>());
+  CHECK(by_model["X"]["rank"] == 1);
+  CHECK(by_model["Y"]["rank"] == 1);
+
+  const auto table = run_cli({"arena", "rate", "--battles", file, "--style-control", "--bootstrap", "50"});
+  INFO(table.out << table.err);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("Style-controlled (600 battles") != std::string::npos);
+  CHECK(table.out.find("coefficients") != std::string::npos);
+}
+
+TEST_CASE("arena rate: style control needs battles with their answers' style; a malformed conv_metadata is a bad line",
+          "[arena_rate]") {
+  const std::string dir = temp_dir("rate-style-bad");
+  const std::string plain = write_text_file(dir, "plain.jsonl", lines("X", "Y", "a", 3));
+  const auto none = run_cli({"arena", "rate", "--battles", plain, "--style-control"});
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("--style-control: no battle carries") != std::string::npos);
+
+  const std::string bad = write_text_file(
+      dir, "bad.jsonl", lines("X", "Y", "a", 1) + lines("X", "Y", "b", 1, R"("conv_metadata": {"sum_assistant_a_tokens": 3})"));
+  const auto refused = run_cli({"arena", "rate", "--battles", bad});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("bad.jsonl:2: conv_metadata.sum_assistant_b_tokens is missing") != std::string::npos);
+}
+
+TEST_CASE("arena rate: an answer's style counts words, headers, list items and bold spans, outside code blocks",
+          "[arena_rate]") {
+  const llmbench::arena::StyleCounts c = llmbench::arena::style_counts(
+      "# Title\n\nSome **bold** and __also__ text.\n- one\n- two\n1. first\n```\n# not a header\n- not a list\n```\n");
+  CHECK(c[0] == 23);  // words, code included
+  CHECK(c[1] == 1);   // headers
+  CHECK(c[2] == 3);   // list items
+  CHECK(c[3] == 2);   // bold spans
 }

@@ -71,10 +71,20 @@ TEST_CASE("battle_record: a field the arena does not write, or of another type, 
 
 TEST_CASE("vote_record: a field the vote log does not write, or of another type, is kept as it was", "[battle_record]") {
   json line = json(records::VoteRecord{});
-  line["voter"] = "reviewer-3";
+  line["reviewer_note"] = "reviewer-3";
   line[records::field::kSeed] = -1;  // not a seed the tool writes: kept, not read
   const records::VoteRecord v = line.get<records::VoteRecord>();
   CHECK(v.extra.size() == 2);
   CHECK(v.seed == 0);
   CHECK(json(v) == line);
+}
+
+TEST_CASE("vote_record: a named voter is read and written back; an unnamed vote has no voter field", "[battle_record]") {
+  json line = json(records::VoteRecord{});
+  CHECK_FALSE(line.contains(records::field::kVoter));
+  line[records::field::kVoter] = "reviewer-3";
+  const records::VoteRecord v = line.get<records::VoteRecord>();
+  CHECK(v.voter == "reviewer-3");
+  CHECK(v.extra.empty());
+  CHECK(json(v).dump() == line.dump());
 }

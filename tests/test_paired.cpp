@@ -90,3 +90,16 @@ TEST_CASE("paired: the paired bootstrap is seeded, covers the delta, and finds a
   CHECK(none->p == 1.0);
   CHECK_FALSE(paired_bootstrap({}, {}).has_value());
 }
+
+TEST_CASE("paired: the binomial CDF equals the sums of binomial terms worked by hand, on both sides of the mean",
+          "[paired]") {
+  CHECK(binomial_cdf(0, 12, 0.5) == Approx(1.0 / 4096).epsilon(1e-12));
+  CHECK(binomial_cdf(2, 10, 0.5) == Approx(56.0 / 1024).epsilon(1e-12));   // 1 + 10 + 45
+  CHECK(binomial_cdf(7, 10, 0.5) == Approx(968.0 / 1024).epsilon(1e-12));  // 1 - (120 + 45 + 10 + 1) / 1024
+  CHECK(binomial_cdf(1, 3, 1.0 / 3) == Approx(20.0 / 27).epsilon(1e-12));  // 8/27 + 12/27
+  // Exact rationals summed offline with Python's fractions.
+  CHECK(binomial_cdf(30, 100, 1.0 / 3) == Approx(0.27655385158659446).epsilon(1e-9));
+  CHECK(binomial_cdf(450, 1000, 0.5) == Approx(0.0008652680424881588).epsilon(1e-9));
+  CHECK(binomial_cdf(-1, 5, 0.5) == 0);
+  CHECK(binomial_cdf(5, 5, 0.5) == 1);
+}

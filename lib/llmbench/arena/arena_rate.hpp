@@ -9,7 +9,18 @@
 //   leaderboard: [{model, rating, ci95: {low, high}, rank, battles, wins, losses, ties, elo,
 //                  score}] best first,
 //   categories: {category: leaderboard} when any battle has a category,
-//   win_rate: {models, matrix}, judge_bias [], judge_agreement {judges: [], matrix: []}.
+//   win_rate: {models, matrix}, judge_bias [], judge_agreement {judges: [], matrix: []},
+//   voter_stats, voter_filter (voters.hpp) when any battle names a voter,
+//   style_control (with RateOptions::style_control): {features [length, headers, lists, bold],
+//     coefficients {feature: log-odds per standard deviation of the normalised difference},
+//     battles (rated battles with style), battles_without_style (left out of this fit),
+//     leaderboard: [{model, rating, ci95, rank, raw_rating}] by controlled rating}; the
+//     controlled ratings are the model coefficients of metrics/style_control.hpp on the
+//     leaderboard's scale, their intervals from the same bootstrap rounds and seed. Throws
+//     InputError when no rated battle carries its answers' style (style_features.hpp).
+// Battles that name a voter are votes (voters.hpp): a battle's unit is (prompt_id, pair), none
+// without a prompt_id; --max-votes-per-voter and --exclude-flagged-voters leave battles out of
+// every rating (battles_rated counts those left in; ties_bothbad and categories count them too).
 // Ties ("tie" and "tie (bothbad)") count half a win each way; online Elo runs over the battles
 // in file order. Pure: no I/O except save_rate_record.
 
@@ -21,6 +32,7 @@
 
 #include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/arena/battle_file.hpp"
+#include "llmbench/arena/voters.hpp"
 
 namespace llmbench::arena {
 
@@ -28,6 +40,8 @@ struct RateOptions {
   int bootstrap_rounds = 1000;
   std::uint64_t bootstrap_seed = 0;
   double pseudo_wins = kArenaPseudoWins;  // 0 = the plain Bradley-Terry maximum-likelihood fit
+  VoterFilter voters;
+  bool style_control = false;  // also fit the style-controlled leaderboard
 };
 
 // The "arena" section of `file`'s battles; `source` is what battles_file says.

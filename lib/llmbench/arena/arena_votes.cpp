@@ -1,5 +1,6 @@
 #include "llmbench/arena/arena_votes.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "llmbench/arena/arena_analysis.hpp"
@@ -88,26 +89,53 @@ records::VoteRecord vote_record(const VoteBattle& battle, Vote vote, std::uint64
   return record;
 }
 
-std::map<std::string, records::VoteRecord> latest_votes(const std::vector<json>& lines) {
-  std::map<std::string, records::VoteRecord> out;
+std::vector<records::VoteRecord> latest_votes(const std::vector<json>& lines) {
+  std::vector<records::VoteRecord> out;
+  std::map<std::pair<std::string, std::string>, std::size_t> index;  // (voter, key) -> position in out
   for (const json& line : lines) {
     if (!line.is_object()) continue;
     auto vote = line.get<records::VoteRecord>();
-    if (!vote.key.empty()) out[vote.key] = std::move(vote);
+    if (vote.key.empty()) continue;
+    auto [it, added] = index.try_emplace({vote.voter, vote.key}, out.size());
+    if (added) out.push_back(std::move(vote));
+    else out[it->second] = std::move(vote);
   }
   return out;
 }
 
-json human_summary(const std::map<std::string, records::VoteRecord>& votes, const std::vector<records::BattleRecord>& battles,
+std::vector<CrowdVote> crowd_votes(const std::vector<records::VoteRecord>& votes) {
+  std::vector<CrowdVote> out;
+  out.reserve(votes.size());
+  for (const records::VoteRecord& v : votes) {
+    const VoteChoice choice = v.vote == "a" ? VoteChoice::a : v.vote == "b" ? VoteChoice::b : VoteChoice::tie;
+    out.push_back({v.voter, v.key, v.model_a, v.model_b, choice});
+  }
+  return out;
+}
+
+json human_summary(const std::vector<records::VoteRecord>& votes, const std::vector<records::BattleRecord>& battles,
                    const std::vector<std::string>& models, const std::vector<std::string>& judges,
-                   int bootstrap_rounds, std::uint64_t seed) {
+                   int bootstrap_rounds, std::uint64_t seed, const VoterFilter& filter) {
+  const std::vector<CrowdVote> crowd = crowd_votes(votes);
+  const FilteredVotes filtered = filter_votes(crowd, filter);
   std::vector<NamedOutcome> outcomes;
   std::size_t both_bad = 0;
-  std::map<std::string, std::string> human;  // key -> winner model or "tie"
-  for (const auto& [key, v] : votes) {
+  bool named = false;
+  std::map<std::string, std::map<std::string, std::size_t>> tally;  // key -> winner model or "tie" -> votes
+  for (std::size_t i = 0; i < votes.size(); ++i) {
+    const records::VoteRecord& v = votes[i];
     if (v.vote == "both_bad") ++both_bad;
+    named = named || !v.voter.empty();
+    if (!filtered.keep[i]) continue;
     outcomes.push_back({v.model_a, v.model_b, v.vote == "a" ? "a" : v.vote == "b" ? "b" : "tie", 1});
-    human[key] = v.winner_model;
+    ++tally[v.key][v.winner_model];
+  }
+  std::map<std::string, std::string> human;  // key -> the majority's winner model or "tie"
+  for (const auto& [key, counts] : tally) {
+    const auto best = std::max_element(counts.begin(), counts.end(),
+                                       [](const auto& x, const auto& y) { return x.second < y.second; });
+    const auto ties = std::count_if(counts.begin(), counts.end(), [&](const auto& c) { return c.second == best->second; });
+    if (ties == 1) human[key] = best->first;
   }
   json agreement = json::object();
   for (const auto& judge : judges) {
@@ -115,10 +143,12 @@ json human_summary(const std::map<std::string, records::VoteRecord>& votes, cons
     agreement[judge] =
         a.shared > 0 ? json(static_cast<double>(a.same) / static_cast<double>(a.shared)) : json(nullptr);
   }
-  return {{"votes", votes.size()},
-          {"both_bad", both_bad},
-          {"leaderboard", leaderboard(outcomes, models, bootstrap_rounds, seed)},
-          {"judge_agreement", std::move(agreement)}};
+  json out = {{"votes", votes.size()},
+              {"both_bad", both_bad},
+              {"leaderboard", leaderboard(outcomes, models, bootstrap_rounds, seed)},
+              {"judge_agreement", std::move(agreement)}};
+  if (named) out.update(voters_json(filtered, filter));
+  return out;
 }
 
 std::size_t display_width(std::string_view s) {

@@ -5,8 +5,10 @@
 //
 // runs/<id>/votes.jsonl holds one line per vote (records::VoteRecord), appended and flushed as
 // it is cast.
-// A unit (prompt, pair) already in the file is not shown again, so voting resumes where it
-// stopped; if a unit has several lines the last one counts.
+// A unit (prompt, pair) the voter (`--voter`; unnamed by default) already voted on is not shown
+// again, so voting resumes where it stopped; if a voter has several lines on a unit the last
+// one counts. Many people may vote on one run, each under their own name (or elsewhere, merged
+// by `arena import`, vote_import.hpp).
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/records/battle_record.hpp"
+#include "llmbench/arena/voters.hpp"
 #include "llmbench/records/vote_record.hpp"
 
 namespace llmbench::arena {
@@ -44,17 +47,24 @@ std::string_view to_string(Vote vote);  // "a", "b", "tie", "both_bad"
 
 records::VoteRecord vote_record(const VoteBattle& battle, Vote vote, std::uint64_t seed, const std::string& timestamp);
 
-// key -> the last vote for it, from the vote log's lines (read_journal's records); a line that
-// names no unit is skipped.
-std::map<std::string, records::VoteRecord> latest_votes(const std::vector<nlohmann::json>& lines);
+// The votes of a vote log's lines (read_journal's records): the last line for each (voter,
+// key), in the order each (voter, key) first appears; a line that names no unit is skipped.
+std::vector<records::VoteRecord> latest_votes(const std::vector<nlohmann::json>& lines);
+
+// The votes as crowd votes (voters.hpp): the unit is the vote's key, "both bad" a tie.
+std::vector<CrowdVote> crowd_votes(const std::vector<records::VoteRecord>& votes);
 
 // What the votes add to the arena record (arena.human):
-//   {votes, both_bad, leaderboard (as arena.leaderboard, from the human votes; "both bad"
-//    counts as a tie), judge_agreement: {judge: share of voted units where the judge's
-//    outcome equals the human's, or null}}
-nlohmann::json human_summary(const std::map<std::string, records::VoteRecord>& votes,
+//   {votes, both_bad, leaderboard (as arena.leaderboard, from the votes `filter` keeps; "both
+//    bad" counts as a tie), judge_agreement: {judge: share of units with a human majority
+//    where the judge's outcome equals it, or null}}, and when any vote names a voter,
+//   voter_stats and voter_filter (voters.hpp). The human outcome of a unit is the strict
+//   majority of its kept votes (the winning model or "tie"); a unit without one is left out of
+//   judge agreement. votes and both_bad count every vote, kept or not.
+nlohmann::json human_summary(const std::vector<records::VoteRecord>& votes,
                              const std::vector<records::BattleRecord>& battles, const std::vector<std::string>& models,
-                             const std::vector<std::string>& judges, int bootstrap_rounds, std::uint64_t seed);
+                             const std::vector<std::string>& judges, int bootstrap_rounds, std::uint64_t seed,
+                             const VoterFilter& filter = {});
 
 // Columns `text` takes in a terminal: East Asian ideographs and kana 2, control characters 0,
 // everything else 1 (per code point).

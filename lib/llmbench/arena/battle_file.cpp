@@ -84,6 +84,8 @@ std::optional<ImportedBattle> parse_battle(const json& line, std::string& why) {
     why = fmt::format("tstamp must be a number, a string or null (got {})", tstamp->dump());
     return std::nullopt;
   }
+  b.style = battle_style(line, why);
+  if (!why.empty()) return std::nullopt;
   return b;
 }
 

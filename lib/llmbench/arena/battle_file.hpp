@@ -5,6 +5,7 @@
 //   winner             "a" | "model_a" (A won), "b" | "model_b" (B won), "tie" | "tie (bothbad)"
 //   voter, category, prompt_id, language    optional strings (or null)
 //   tstamp             optional number or string (or null)
+//   conv_metadata, or answer_a and answer_b   optional: the answers' style (style_features.hpp)
 // Other fields are ignored. Empty lines are skipped.
 
 #include <cstddef>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "llmbench/arena/style_features.hpp"
 
 namespace llmbench::arena {
 
@@ -25,6 +28,7 @@ struct ImportedBattle {
   Outcome outcome = Outcome::tie;
   std::string voter, category, prompt_id, language;  // "" when absent
   int line = 0;                                      // 1-based line in the file
+  std::optional<std::array<StyleCounts, 2>> style;   // A's and B's, when the line has them
 };
 
 // The battle a parsed line holds, or nullopt with `why` saying what is wrong (`winner "x" is

@@ -23,6 +23,36 @@ double mcnemar_exact_p(std::int64_t b, std::int64_t c) {
   return std::min(1.0, 2 * std::exp(log_top + std::log(sum)));
 }
 
+double binomial_cdf(std::int64_t k, std::int64_t n, double p) {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  const auto nd = static_cast<double>(n);
+  const auto log_pmf = [&](std::int64_t i) {
+    const auto id = static_cast<double>(i);
+    return std::lgamma(nd + 1) - std::lgamma(id + 1) - std::lgamma(nd - id + 1) + id * std::log(p) +
+           (nd - id) * std::log1p(-p);
+  };
+  // Terms shrink away from the mean, so each tail is summed relative to its first term.
+  const bool lower = static_cast<double>(k) <= nd * p;
+  const std::int64_t first = lower ? k : k + 1;
+  double sum = 1, term = 1;
+  if (lower) {
+    for (std::int64_t i = k; i >= 1; --i) {  // pmf(i - 1) = pmf(i) * i / (n - i + 1) * (1 - p) / p
+      term *= static_cast<double>(i) / static_cast<double>(n - i + 1) * (1 - p) / p;
+      sum += term;
+      if (term < sum * 1e-17) break;
+    }
+  } else {
+    for (std::int64_t i = k + 1; i < n; ++i) {  // pmf(i + 1) = pmf(i) * (n - i) / (i + 1) * p / (1 - p)
+      term *= static_cast<double>(n - i) / static_cast<double>(i + 1) * p / (1 - p);
+      sum += term;
+      if (term < sum * 1e-17) break;
+    }
+  }
+  const double tail = std::min(1.0, std::exp(log_pmf(first) + std::log(sum)));
+  return lower ? tail : 1 - tail;
+}
+
 std::optional<PairedDelta> paired_delta(std::span<const double> a, std::span<const double> b, double z) {
   const std::size_t n = std::min(a.size(), b.size());
   if (n == 0) return std::nullopt;

@@ -27,6 +27,12 @@ namespace llmbench::metrics {
 // Precondition: b, c >= 0.
 double mcnemar_exact_p(std::int64_t b, std::int64_t c);
 
+// P(X <= k) for X ~ Binomial(n, p), exact: the smaller tail is summed in log space from its
+// largest term outward (k below the mean: P(X <= k); above it: 1 - P(X > k)). k < 0 gives 0,
+// k >= n gives 1. Examples: (0, 12, 0.5) -> 1/4096; (2, 10, 0.5) -> 56/1024; (1, 3, 1/3) ->
+// 20/27. Preconditions: n >= 0, 0 < p < 1.
+double binomial_cdf(std::int64_t k, std::int64_t n, double p);
+
 // A signed interval of a difference (unlike Interval's proportions, it may go below 0).
 struct DeltaInterval {
   double low = 0;

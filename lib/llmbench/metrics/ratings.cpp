@@ -238,8 +238,13 @@ std::vector<RatingInterval> bootstrap_intervals(std::span<const Battle> battles,
       if (std::isfinite(ratings[i])) samples[i].push_back(ratings[i]);
     }
   }
-  const double tail = (1 - options.confidence) / 2;
-  for (std::size_t i = 0; i < models; ++i) {
+  return percentile_intervals(samples, options.confidence);
+}
+
+std::vector<RatingInterval> percentile_intervals(std::vector<std::vector<double>>& samples, double confidence) {
+  std::vector<RatingInterval> intervals(samples.size(), RatingInterval{kNaN, kNaN});
+  const double tail = (1 - confidence) / 2;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
     if (samples[i].empty()) continue;
     std::sort(samples[i].begin(), samples[i].end());
     intervals[i] = {quantile_sorted(samples[i], tail), quantile_sorted(samples[i], 1 - tail)};

@@ -89,6 +89,10 @@ struct BootstrapOptions {
 std::vector<RatingInterval> bootstrap_intervals(std::span<const Battle> battles, std::size_t models,
                                                 const BootstrapOptions& options = {});
 
+// The central `confidence` interval (percentiles) of each model's bootstrap ratings, sorting
+// each model's samples in place; {NaN, NaN} for a model without any.
+std::vector<RatingInterval> percentile_intervals(std::vector<std::vector<double>>& samples, double confidence);
+
 // Online Elo over the battles in the given order (LMSYS's compute_online_elo).
 std::vector<double> online_elo(std::span<const Battle> battles, std::size_t models, double k = 4,
                                RatingScale scale = {});

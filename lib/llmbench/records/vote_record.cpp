@@ -21,6 +21,7 @@ void from_json(const json& source, VoteRecord& v) {
   take(in, field::kWinnerModel, v.winner_model);
   take(in, field::kSeed, v.seed);
   take(in, field::kTimestamp, v.timestamp);
+  take(in, field::kVoter, v.voter);
   v.extra = std::move(in);
 }
 
@@ -28,6 +29,7 @@ void to_json(json& out, const VoteRecord& v) {
   out = {{field::kKey, v.key},         {field::kPromptId, v.prompt_id},       {field::kModelA, v.model_a},
          {field::kModelB, v.model_b},  {field::kVote, v.vote},                {field::kWinnerModel, v.winner_model},
          {field::kSeed, v.seed},       {field::kTimestamp, v.timestamp}};
+  if (!v.voter.empty()) out[field::kVoter] = v.voter;
   for (const auto& [name, value] : v.extra.items()) out[name] = value;
 }
 

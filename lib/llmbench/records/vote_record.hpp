@@ -13,6 +13,12 @@
 
 namespace llmbench::records {
 
+namespace field {
+// Who cast a vote (`arena vote --voter`, `arena import`); absent when unnamed. Only vote records
+// have it, so it is spelled here, beside the record, rather than in fields.hpp.
+inline constexpr const char* kVoter = "voter";
+}  // namespace field
+
 struct VoteRecord {
   std::string key;        // arena::unit_key(prompt_id, m1, m2): the same for both orders
   std::string prompt_id;
@@ -22,6 +28,7 @@ struct VoteRecord {
   std::string winner_model;  // the model voted for, or "tie" (for "tie" and "both_bad")
   std::uint64_t seed = 0;    // the session's seed, which chose who was shown as A
   std::string timestamp;     // UTC ISO 8601, when it was cast
+  std::string voter;         // who cast it (`arena vote --voter`); "" = unnamed, not written
   nlohmann::json extra = nlohmann::json::object();  // fields of other types or names
 };
 

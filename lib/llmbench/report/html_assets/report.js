@@ -774,6 +774,22 @@
         el('thead', null, el('tr', null, ['prompt', 'model A', 'model B', 'judge', 'verdict', 'winner', 'swapped', 'rationale'].map(h => el('th', { class: 'text', text: h })))), body)),
       el('div', { class: 'pager' }, prev, pageInfo, next)];
   }
+  // Per-voter statistics (arena/voters.hpp): votes, agreement with the other voters' majority,
+  // position bias, ties and the flag for agreement below a fair coin's.
+  function arenaVoters(stats, filter) {
+    if (!(stats || []).length) return [];
+    const cols = [['votes', 'votes', 'integer'], ['agreement', "agrees with others' majority", 'fraction'], ['shared', 'shared battles', 'integer'],
+      ['a_share', 'A share (position bias)', 'fraction'], ['tie_rate', 'tie rate', 'fraction'], ['p_value', 'p (below chance)', 'number']];
+    const table = renderTable({ id: 'arena-voters', columns: [{ key: 'voter', label: 'voter', kind: 'text' },
+      ...cols.map(([key, label, kind]) => ({ key, label, kind, better: 'none' })),
+      { key: 'flagged', label: 'flagged', kind: 'text' }],
+      rows: stats.map(v => [{ t: v.voter }, ...cols.map(([k]) => typeof v[k] === 'number' ? { v: v[k] } : null), { t: v.flagged ? 'flagged' : '' }]) });
+    const f = filter || {};
+    const notes = ['Flagged: agreement with the other voters\' majority significantly below a fair coin\'s (one-sided exact binomial test, p < ' + (f.flag_alpha || 0.01) + ', on the battles where both named a winner).'];
+    if (f.max_votes_per_voter) notes.push('Each voter\'s first ' + f.max_votes_per_voter + ' votes are rated (' + (f.capped || 0) + ' left out).');
+    if ((f.excluded_voters || []).length) notes.push('Left out of the ratings as flagged: ' + f.excluded_voters.join(', ') + '.');
+    return [el('h3', { text: 'Voters (' + stats.length + ')' }), table, el('p', { class: 'note', text: notes.join(' ') })];
+  }
   function arena() {
     const out = [];
     runs.filter(r => r.arena).forEach(run => {
@@ -792,6 +808,8 @@
         '. Rank = 1 + the number of models whose interval lies wholly above; overlapping intervals share a rank.' }));
       Object.entries(a.categories || {}).forEach(([c, lb]) => append(arenaBoard(lb, 'arena-leaderboard-category', 'Category ' + c)));
       if (a.human && a.human.votes) append(arenaBoard(a.human.leaderboard, 'arena-leaderboard-human', 'Human votes (' + a.human.votes + ', blind)'));
+      append(arenaVoters(a.voter_stats, a.voter_filter));
+      if (a.human) append(arenaVoters(a.human.voter_stats, a.human.voter_filter));
       const wr = a.win_rate;
       if (wr && wr.models) {
         box.appendChild(el('h3', { text: 'Pairwise win rate (row beats column, ties half)' }));
@@ -851,10 +869,25 @@
     }
     if (location.hash !== '#' + id) history.replaceState(null, '', '#' + id);
   }
+  // Printing: every tab rendered, in order (report.css breaks the page before each). The PDF
+  // (`llmbench report --format pdf`) opens the page at #print; a browser's own print renders
+  // the tabs not yet seen before it prints.
+  function renderAll() {
+    const current = TABS.find(t => { const sec = sections.get(t.id); return sec && !sec.hidden; });
+    TABS.forEach(t => show(t.id));
+    TABS.forEach(t => main.appendChild(sections.get(t.id)));  // in the tabs' order
+    show(current ? current.id : 'overview');
+  }
+  window.addEventListener('beforeprint', renderAll);
   TABS.forEach(t => nav.appendChild(el('button', { role: 'tab', 'data-tab': t.id, onclick: () => show(t.id) }, t.label)));
   const sub = document.getElementById('subtitle');
   if (sub) sub.textContent = runs.length + ' run(s) · ' + items.length + ' item(s) · latest ' + (runs.length ? runs[runs.length - 1].id : MISSING) +
     ' · llmbench ' + (data.llmbench_version || '');
-  show(location.hash.slice(1) || 'overview');
+  if (location.hash === '#print') {
+    renderAll();
+    document.body.setAttribute('data-print', 'true');
+  } else {
+    show(location.hash.slice(1) || 'overview');
+  }
   document.body.setAttribute('data-ready', 'true');
 })();
