@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/data/code_tasks.hpp"
 #include "llmbench/data/loaders.hpp"
 #include "llmbench/error.hpp"
 
@@ -46,13 +47,14 @@ std::string_view to_string(Scorer scorer) {
     case Scorer::numeric: return "numeric";
     case Scorer::yes_no: return "yes_no";
     case Scorer::judge: return "judge";
+    case Scorer::code: return "code";
   }
   return "?";
 }
 
 std::optional<Scorer> parse_scorer(std::string_view name) {
   for (Scorer s : {Scorer::choice_letter, Scorer::exact, Scorer::normalized_text, Scorer::numeric,
-                   Scorer::yes_no, Scorer::judge}) {
+                   Scorer::yes_no, Scorer::judge}) {  // not code: built-in code tasks only
     if (to_string(s) == name) return s;
   }
   return std::nullopt;
@@ -88,6 +90,10 @@ const std::vector<TaskSpec>& standard_tasks() {
        "val", {"hellaswag/hellaswag_val_full.txt.bz2"}, "MIT", 10042, "", Scorer::choice_letter},
       {"medqa", "MedQA USMLE (US), 4 options", "test",
        {"medqa_us_4opt/phrases_no_exclude_test.jsonl"}, "MIT", 1273, "", Scorer::choice_letter},
+      {"humaneval", "HumanEval: complete a Python function from its signature and docstring; run its tests",
+       "test", {"humaneval/HumanEval.jsonl.gz"}, "MIT", 164, "", Scorer::code, PromptStyle::code_completion},
+      {"mbpp", "MBPP: write a Python function from a description and its assert tests (task_id 11-510)",
+       "test", {"mbpp/mbpp.jsonl"}, "CC BY 4.0", 500, "prompt", Scorer::code, PromptStyle::code_from_tests},
   };
   return tasks;
 }
@@ -132,6 +138,12 @@ Dataset load_task(std::string_view name, const std::string& data_dir) {
     ds.items = load_hellaswag_bz2(file(0));
   } else if (name == "medqa") {
     ds.items = load_medqa_jsonl(file(0), "test");
+  } else if (name == "humaneval") {
+    ds.items = load_humaneval_gz(file(0));
+  } else if (name == "mbpp") {
+    MbppSplits splits = load_mbpp_jsonl(file(0));
+    ds.items = std::move(splits.test);
+    ds.fewshot_pool = std::move(splits.prompt);
   }
   return ds;
 }

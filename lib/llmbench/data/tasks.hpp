@@ -25,9 +25,11 @@ namespace llmbench::data {
 //   yes_no           yes/no in English or Russian (да/нет); Item::reference is "yes" or "no"
 //   judge            open answers: every benchmark judge model scores each answer 1-5 against
 //                    the task's rubric (and Item::reference when there is one)
-enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no, judge };
+//   code             the answer's code runs with Item::reference (the tests) in the sandbox
+//                    (sandbox/sandbox.hpp); passing them is correct
+enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no, judge, code };
 std::string_view to_string(Scorer scorer);
-std::optional<Scorer> parse_scorer(std::string_view name);
+std::optional<Scorer> parse_scorer(std::string_view name);  // a custom task's; never code
 inline constexpr std::string_view kScorerNames =
     "choice_letter, exact, normalized_text, numeric, yes_no, judge";
 
@@ -37,7 +39,9 @@ inline constexpr std::string_view kScorerNames =
 //                    their worked solution (GSM8K)
 //   question         Item::question as it is (a custom task's `prompt:` template has already
 //                    been rendered into it)
-enum class PromptStyle { multiple_choice, worked_solution, question };
+//   code_completion  Item::question is a function's signature and docstring to complete (HumanEval)
+//   code_from_tests  Item::question describes a function; its assert tests are shown (MBPP)
+enum class PromptStyle { multiple_choice, worked_solution, question, code_completion, code_from_tests };
 
 // What an item's subject (Item::subject) means to its task's prompts.
 //   ignored      nothing: the subject is only reported
@@ -117,7 +121,7 @@ struct ItemSet {
 
 inline constexpr std::string_view kDefaultDataDir = "benchmarks/data";
 
-// mmlu, gsm8k, arc_challenge, arc_easy, truthfulqa_mc1, hellaswag, medqa, in that order.
+// mmlu, gsm8k, arc_challenge, arc_easy, truthfulqa_mc1, hellaswag, medqa, humaneval, mbpp, in that order.
 const std::vector<TaskSpec>& standard_tasks();
 const TaskSpec* find_task(std::string_view name);  // nullptr if unknown
 

@@ -58,6 +58,9 @@ std::optional<std::string> check_reference(Scorer scorer, std::string_view refer
       return std::nullopt;
     case Scorer::judge:
       return std::nullopt;  // the reference is optional: the judges read it when there is one
+    case Scorer::code:
+      if (util::trim(reference).empty()) return std::string("the item has no tests");
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -90,6 +93,9 @@ Score score_text(Scorer scorer, std::string_view text, std::string_view referenc
                   ExitCode::internal);
     case Scorer::judge:
       throw Error("score_text: the judge scorer needs judge models; the standard tier asks them",
+                  ExitCode::internal);
+    case Scorer::code:
+      throw Error("score_text: the code scorer runs programs; the standard tier does (standard_code.hpp)",
                   ExitCode::internal);
     case Scorer::exact: {
       const std::string_view a = util::trim(answer);
