@@ -1,5 +1,6 @@
 // llmbench arena: `arena run` (models answer, LLM judges compare pairs, Bradley-Terry
-// leaderboard) and `arena vote` (blind human voting on the same pairs in the terminal).
+// leaderboard) and `arena vote` (blind human voting on the same pairs in the terminal);
+// `arena rate` (imported battles) is in cmd_arena_rate.cpp.
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -355,7 +356,13 @@ Runner setup_arena(CLI::App& app) {
   vote_cmd->add_flag("--reveal", vote->reveal,
                      "At the end, show which model was A and B and a leaderboard from your votes");
 
-  return [flags, vote, run] { return run->parsed() ? run_arena_run(*flags) : run_vote(*vote); };
+  const Runner rate = setup_arena_rate(*arena);
+  CLI::App* rate_cmd = arena->get_subcommand("rate");
+
+  return [flags, vote, run, rate, rate_cmd] {
+    if (rate_cmd->parsed()) return rate();
+    return run->parsed() ? run_arena_run(*flags) : run_vote(*vote);
+  };
 }
 
 }  // namespace llmbench::app

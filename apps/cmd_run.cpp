@@ -1,4 +1,6 @@
 // llmbench run: one sweep over tiers x generation models x judges x production judges.
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -6,7 +8,11 @@
 #include "commands.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/records/output_layout.hpp"
+#include "llmbench/report/store.hpp"
+#include "llmbench/run/gates.hpp"
 #include "llmbench/run/options.hpp"
+#include "llmbench/run/run_id.hpp"
 #include "llmbench/tiers/sweep.hpp"
 
 namespace llmbench::app {
@@ -19,7 +25,37 @@ struct RunFlags {
   std::string generation_models, judge_models, production_judge_models, embedding_models;
   std::string judge_eval_mode = "direct";
   SessionFlags session;  // --timeout, -M, --output, --progress, --verbose
+  std::vector<std::string> fail_if;           // gates (run/gates.hpp)
+  double max_error_rate = -1;                // --max-error-rate F; < 0: not given
 };
+
+// The gates on the finished run `run_id`: each failure printed (rule, value, run, model) and
+// run::kGateFailedExitCode, else `code`. An interrupted run is not judged (it is not finished);
+// failed items within --max-error-rate no longer make the run exit 1 (the gate decides).
+int apply_gates(const RunFlags& flags, const std::vector<run::Gate>& gates, const std::string& output_dir,
+                const std::string& run_id, int code) {
+  const bool judged = code == static_cast<int>(ExitCode::ok) || code == static_cast<int>(ExitCode::failures);
+  if ((gates.empty() && flags.max_error_rate < 0) || !judged) return code;
+  const records::OutputLayout layout(output_dir);
+  nlohmann::json record;
+  for (const auto& r : report::read_runs(layout.report_file())) {
+    if (r.value("id", "") == run_id) record = r;
+  }
+  if (record.is_null()) return code;
+  auto failures = run::check_run_gates(gates, record);
+  if (flags.max_error_rate >= 0) {
+    if (auto f = run::check_error_rate(flags.max_error_rate, record, layout.dir())) failures.push_back(*f);
+  }
+  if (!failures.empty()) {
+    std::fprintf(stderr, "%s", run::describe_gate_failures(failures, "run " + run_id).c_str());
+    return run::kGateFailedExitCode;
+  }
+  const bool only_item_errors = record.value("overall_status", "") != "fail" &&
+                                std::none_of(record["model_runs"].begin(), record["model_runs"].end(),
+                                             [](const nlohmann::json& mr) { return mr.value("status", "") == "unavailable"; });
+  if (flags.max_error_rate >= 0 && only_item_errors) return static_cast<int>(ExitCode::ok);
+  return code;
+}
 
 int run_run(const RunFlags& flags, const CLI::App& cmd) {
   run::RunOptions options = flags.options;
@@ -37,7 +73,13 @@ int run_run(const RunFlags& flags, const CLI::App& cmd) {
   flags.session.apply(options);
   options.verbose = flags.session.verbose;
   if (options.verbose) spdlog::set_level(spdlog::level::debug);
-  return tiers::run_sweep(options);
+  const auto gates = run::parse_run_gates(flags.fail_if);  // before any request
+  const bool gated = !gates.empty() || flags.max_error_rate >= 0;
+  // The gates read the run back by its id, so a gated run gets its id here rather than in the sweep.
+  if (gated && options.resume.empty() && options.run_id.empty() && !options.dry_run) options.run_id = run::new_run_id();
+  const int code = tiers::run_sweep(options);
+  if (options.dry_run) return code;
+  return apply_gates(flags, gates, options.output_dir, options.resume.empty() ? options.run_id : options.resume, code);
 }
 
 }  // namespace
@@ -118,10 +160,19 @@ Runner setup_run(CLI::App& app) {
     cmd->add_flag("--retry-errors", o.retry_errors,
                   "With --resume: also send again the items that ended in an error");
   };
-  help.after_cache_dir = [cmd, &o] {
+  help.after_cache_dir = [cmd, &o, flags] {
     cmd->add_option("--baselines", o.baselines,
                     "YAML of metric thresholds (metric path: {min, max}); sets overall_status pass/fail")
         ->capture_default_str();
+    cmd->add_option("--fail-if", flags->fail_if,
+                    "Gate, repeatable: \"<metric key> <op> <number>\", e.g. \"mmlu.accuracy < 0.70\" or "
+                    "\"tier_2.avg_faithfulness < 3.5\" (op < <= > >= == !=); checked before any request; "
+                    "exit 4 when one holds for some model run")
+        ->allow_extra_args(false);
+    cmd->add_option("--max-error-rate", flags->max_error_rate,
+                    "Gate: exit 4 when the share of failed items exceeds F (0..1); within it, failed items "
+                    "do not make the run exit 1")
+        ->check(CLI::Range(0.0, 1.0));
   };
   add_session_flags(*cmd, o, flags->session, help);
   return [flags, cmd] { return run_run(*flags, *cmd); };

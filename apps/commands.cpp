@@ -147,7 +147,8 @@ void add_common_options(CLI::App& cmd, CommonOptions& options) {
 
 Commands::Commands(CLI::App& app) : app_(app) {
   using Setup = Runner (*)(CLI::App&);
-  for (Setup setup : {&setup_run, &setup_models, &setup_datasets, &setup_sim, &setup_report, &setup_arena, &setup_perf}) {
+  for (Setup setup : {&setup_run, &setup_models, &setup_datasets, &setup_sim, &setup_report, &setup_arena, &setup_perf,
+                      &setup_compare, &setup_bundle, &setup_keygen, &setup_verify}) {
     std::size_t before = app.get_subcommands({}).size();
     Runner runner = setup(app);
     runners_.emplace_back(app.get_subcommands({}).at(before), std::move(runner));

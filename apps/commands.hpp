@@ -70,7 +70,13 @@ Runner setup_sim(CLI::App& app);
 Runner setup_datasets(CLI::App& app);
 Runner setup_report(CLI::App& app);
 Runner setup_arena(CLI::App& app);
+Runner setup_arena_rate(CLI::App& arena);  // `arena rate`, added to the arena subcommand
 Runner setup_perf(CLI::App& app);
+Runner setup_compare(CLI::App& app);
+// Signed result bundles (cmd_bundle.cpp): `bundle`, `keygen`, `verify`.
+Runner setup_bundle(CLI::App& app);
+Runner setup_keygen(CLI::App& app);
+Runner setup_verify(CLI::App& app);
 
 // Adds every subcommand to `app`; after parsing, run() calls the chosen one.
 class Commands {

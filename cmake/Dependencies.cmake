@@ -13,3 +13,5 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # Unicode character data (categories, case folding, normalization) for text metrics
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+# Ed25519 signatures and SHA-256 of signed result bundles (report/bundle.hpp)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

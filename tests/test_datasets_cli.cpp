@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/data/tasks.hpp"
 #include "support/cli.hpp"
 
 using llmbench::test::run_cli;
@@ -27,16 +28,17 @@ TEST_CASE("datasets_cli: --format json lists tasks with counts and includes cust
   REQUIRE(r.exit_code == 0);
   const auto doc = nlohmann::json::parse(r.out);
   const auto& tasks = doc.at("tasks");
-  REQUIRE(tasks.size() == 12);  // 9 standard tasks (humaneval, mbpp: issue 15), 3 custom
+  const std::size_t standard = llmbench::data::standard_tasks().size();  // then the file's three custom tasks
+  REQUIRE(tasks.size() == standard + 3);
   CHECK(tasks[0]["name"] == "mmlu");
   CHECK(tasks[0]["items"] == 14042);
   CHECK(tasks[0]["fewshot_items"] == 285);
   for (const auto& t : tasks) {
     if (t["origin"] == "standard") CHECK(t["items"] == t["items_expected"]);
   }
-  CHECK(tasks[9]["name"] == "example_capitals");
-  CHECK(tasks[9]["origin"] == "custom");
-  CHECK(tasks[9]["items"] == 5);
+  CHECK(tasks[standard]["name"] == "example_capitals");
+  CHECK(tasks[standard]["origin"] == "custom");
+  CHECK(tasks[standard]["items"] == 5);
 }
 
 TEST_CASE("datasets_cli: a missing --data-dir exits 2 naming the directory", "[data][cli]") {

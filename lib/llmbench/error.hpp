@@ -14,6 +14,7 @@ enum class ExitCode : int {
   failures = 1,      // the command ran, but some model/item failed (or a baseline was missed)
   bad_input = 2,     // bad flag, config, env file, dataset or report: nothing was written
   internal = 3,      // a bug or an environment problem (disk full, ...)
+  gate_failed = 4,   // a --fail-if / --max-error-rate gate failed (run/gates.hpp)
   interrupted = 130, // Ctrl-C: the run was saved as "interrupted" and can be resumed
 };
 

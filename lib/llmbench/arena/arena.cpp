@@ -320,25 +320,26 @@ class ArenaBattles {
   std::vector<std::unique_ptr<Unit>> units_;
 };
 
-// The record of a new arena run, before any request is sent.
-json new_arena_record(const std::string& run_id, const ArenaOptions& options) {
-  const run::GitInfo git = run::read_git_info();
-  return {{"id", run_id},
-          {"kind", "arena"},
-          {"schema_version", report::kSchemaVersion},
-          {"timestamp", run::utc_timestamp_iso8601()},
-          {"status", "running"},
-          {"overall_status", "no_baseline"},
-          {"llmbench_version", LLMBENCH_VERSION},
-          {"git", {{"branch", git.branch}, {"commit", git.commit}}},
-          {"flags", options_json(options)},
-          {"dataset_file", options.dataset.empty() ? json(nullptr) : json(options.dataset)},
-          {"dataset_type", "arena"},
-          {"battles_log", records::OutputLayout::battles_log(run_id)},
-          {"model_runs", json::array()}};
-}
-
 }  // namespace
+
+json new_arena_record(const std::string& run_id, json flags, const std::string& dataset_file,
+                      const std::string& battles_log) {
+  const run::GitInfo git = run::read_git_info();
+  json record = {{"id", run_id},
+                 {"kind", "arena"},
+                 {"schema_version", report::kSchemaVersion},
+                 {"timestamp", run::utc_timestamp_iso8601()},
+                 {"status", "running"},
+                 {"overall_status", "no_baseline"},
+                 {"llmbench_version", LLMBENCH_VERSION},
+                 {"git", {{"branch", git.branch}, {"commit", git.commit}}},
+                 {"flags", std::move(flags)},
+                 {"dataset_file", dataset_file.empty() ? json(nullptr) : json(dataset_file)},
+                 {"dataset_type", "arena"},
+                 {"model_runs", json::array()}};
+  if (!battles_log.empty()) record["battles_log"] = battles_log;
+  return record;
+}
 
 int run_arena(const ArenaOptions& requested) {
   ArenaOptions options = requested;
@@ -393,7 +394,8 @@ int run_arena(const ArenaOptions& requested) {
   std::vector<data::ItemSet> items;
   for (const data::Dataset& d : chosen) items.push_back({d.task, d.scorer, &d.items});
   session.start(run_id, false, "choose another --run-id (an arena run is not resumed)", items);
-  json run = new_arena_record(run_id, options);
+  json run = new_arena_record(run_id, options_json(options), options.dataset,
+                              records::OutputLayout::battles_log(run_id));
   session.save(run);
   const std::string battles_log = records::OutputLayout::battles_log(run_id);
   ArenaBattles battles(options, prompts, generators, judges, pairs, session, session.open_journal(battles_log),

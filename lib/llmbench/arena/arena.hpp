@@ -48,4 +48,10 @@ struct ArenaOptions : run::SessionOptions {
 // before any model is contacted. Plan and summary to stdout, progress and logs to stderr.
 int run_arena(const ArenaOptions& options);
 
+// The record of a new arena (status "running", no "arena" section yet): id, kind "arena",
+// schema_version, timestamp, git, flags, dataset_file (null when ""), battles_log (left out
+// when "": the Arena tab then lists no battles). `arena run` and `arena rate` write it.
+nlohmann::json new_arena_record(const std::string& run_id, nlohmann::json flags, const std::string& dataset_file,
+                                const std::string& battles_log);
+
 }  // namespace llmbench::arena

@@ -168,7 +168,7 @@ Agreement agreement(const std::map<std::string, std::string>& a, const std::map<
 }
 
 json leaderboard(const std::vector<NamedOutcome>& outcomes, const std::vector<std::string>& models,
-                 int bootstrap_rounds, std::uint64_t bootstrap_seed) {
+                 int bootstrap_rounds, std::uint64_t bootstrap_seed, double pseudo_wins) {
   std::map<std::string, std::uint32_t> index;
   for (std::size_t i = 0; i < models.size(); ++i) index.emplace(models[i], static_cast<std::uint32_t>(i));
   std::vector<metrics::Battle> once, weighted;
@@ -183,7 +183,7 @@ json leaderboard(const std::vector<NamedOutcome>& outcomes, const std::vector<st
   }
   const std::size_t n = models.size();
   metrics::BtOptions fit;
-  fit.pseudo_wins = kArenaPseudoWins;
+  fit.pseudo_wins = pseudo_wins;
   const auto ratings = metrics::fit_bradley_terry(metrics::count_pairs(weighted, n), fit);
   metrics::BootstrapOptions boot;
   boot.rounds = bootstrap_rounds;
@@ -220,6 +220,33 @@ json leaderboard(const std::vector<NamedOutcome>& outcomes, const std::vector<st
     board.push_back(std::move(row));
   }
   return board;
+}
+
+json win_rate(const std::vector<NamedOutcome>& outcomes, const json& board) {
+  std::vector<std::string> ordered;
+  for (const json& row : board) ordered.push_back(row["model"].get<std::string>());
+  std::vector<metrics::Battle> once;
+  std::map<std::string, std::uint32_t> index;
+  for (std::size_t i = 0; i < ordered.size(); ++i) index[ordered[i]] = static_cast<std::uint32_t>(i);
+  for (const auto& o : outcomes) {
+    auto a = index.find(o.model_a), b = index.find(o.model_b);
+    if (a == index.end() || b == index.end()) continue;
+    once.push_back({a->second, b->second,
+                    o.winner == "a"   ? metrics::BattleResult::a_wins
+                    : o.winner == "b" ? metrics::BattleResult::b_wins
+                                      : metrics::BattleResult::tie});
+  }
+  const auto rates = metrics::win_rate_matrix(once, ordered.size());
+  json matrix = json::array();
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    json row = json::array();
+    for (std::size_t j = 0; j < ordered.size(); ++j) {
+      const auto& v = rates[i * ordered.size() + j];
+      row.push_back(v ? number(*v) : json(nullptr));
+    }
+    matrix.push_back(std::move(row));
+  }
+  return {{"models", ordered}, {"matrix", std::move(matrix)}};
 }
 
 json analyze_arena(const std::vector<json>& battles, const ArenaAnalysisOptions& options) {
@@ -265,31 +292,7 @@ json analyze_arena(const std::vector<BattleRecord>& battles, const ArenaAnalysis
     }
     arena["categories"] = std::move(per);
   }
-  // The win-rate matrix in leaderboard order.
-  std::vector<std::string> ordered;
-  for (const json& row : arena["leaderboard"]) ordered.push_back(row["model"].get<std::string>());
-  std::vector<metrics::Battle> once;
-  std::map<std::string, std::uint32_t> index;
-  for (std::size_t i = 0; i < ordered.size(); ++i) index[ordered[i]] = static_cast<std::uint32_t>(i);
-  for (const auto& o : outcomes_of(all, false)) {
-    auto a = index.find(o.model_a), b = index.find(o.model_b);
-    if (a == index.end() || b == index.end()) continue;
-    once.push_back({a->second, b->second,
-                    o.winner == "a"   ? metrics::BattleResult::a_wins
-                    : o.winner == "b" ? metrics::BattleResult::b_wins
-                                      : metrics::BattleResult::tie});
-  }
-  const auto rates = metrics::win_rate_matrix(once, ordered.size());
-  json matrix = json::array();
-  for (std::size_t i = 0; i < ordered.size(); ++i) {
-    json row = json::array();
-    for (std::size_t j = 0; j < ordered.size(); ++j) {
-      const auto& v = rates[i * ordered.size() + j];
-      row.push_back(v ? number(*v) : json(nullptr));
-    }
-    matrix.push_back(std::move(row));
-  }
-  arena["win_rate"] = {{"models", ordered}, {"matrix", std::move(matrix)}};
+  arena["win_rate"] = win_rate(outcomes_of(all, false), arena["leaderboard"]);
   json bias = json::array(), agreement = json::array();
   for (const auto& judge : options.judges) {
     bias.push_back(judge_bias_row(battles, judge, options.models, options.judges));
@@ -306,20 +309,24 @@ json analyze_arena(const std::vector<BattleRecord>& battles, const ArenaAnalysis
   return arena;
 }
 
-std::string leaderboard_text(const nlohmann::json& leaderboard) {
+std::string leaderboard_text(const nlohmann::json& leaderboard, BattlesColumns columns) {
   auto label = [](std::string_view key) { return std::string(metrics::find_metric("arena", key)->label); };
   auto num = [](const json& v) { return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : std::string("-"); };
   auto count = [](const json& v) { return v.is_number() ? std::to_string(v.get<long long>()) : std::string("-"); };
-  std::string out = fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n", label("rank"), "model",
+  const bool more = columns == BattlesColumns::yes;
+  std::string out = fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}", label("rank"), "model",
                                 label("rating"), "95% interval", label("wins"), label("losses"), label("ties"));
+  out += more ? fmt::format(" {:>7} {:>10}\n", label("battles"), label("elo")) : "\n";
   for (const json& row : leaderboard) {
     const json& ci = row.value("ci95", json());
     const std::string interval =
         ci.is_object() ? fmt::format("[{}, {}]", num(ci.value("low", json())), num(ci.value("high", json()))) : "-";
-    out += fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}\n", count(row.value("rank", json())),
+    out += fmt::format("{:<5} {:<28} {:>8}  {:<20} {:>6} {:>6} {:>6}", count(row.value("rank", json())),
                        util::terminal_safe(row.value("model", std::string())), num(row.value("rating", json())),
                        interval, count(row.value("wins", json())), count(row.value("losses", json())),
                        count(row.value("ties", json())));
+    out += more ? fmt::format(" {:>7} {:>10}\n", count(row.value("battles", json())), num(row.value("elo", json())))
+                : "\n";
   }
   return out;
 }

@@ -51,9 +51,11 @@ nlohmann::json analyze_arena(const std::vector<records::BattleRecord>& battles, 
 nlohmann::json analyze_arena(const std::vector<nlohmann::json>& battles, const ArenaAnalysisOptions& options);
 
 // The leaderboard (rows as analyze_arena writes them) as a terminal table: rank, model, rating
-// with its 95% interval, wins, losses and ties, headed by the catalogue's labels (scope
-// "arena"); a missing number shows as "-". Model ids are made terminal-safe.
-std::string leaderboard_text(const nlohmann::json& leaderboard);
+// with its 95% interval, wins, losses and ties (with BattlesColumns::yes also battles and online
+// Elo), headed by the catalogue's labels (scope "arena"); a missing number shows as "-". Model
+// ids are made terminal-safe.
+enum class BattlesColumns { no, yes };
+std::string leaderboard_text(const nlohmann::json& leaderboard, BattlesColumns columns = BattlesColumns::no);
 
 // One comparison unit: (prompt, pair of models). The key is "<prompt_id>\x1f<m1>\x1f<m2>"
 // with m1 < m2 (byte order), so judges' and humans' outcomes can be matched.
@@ -79,7 +81,14 @@ struct NamedOutcome {
   std::string winner;  // "a", "b" or "tie"
   int weight = 1;      // copies in the fit (strong wins)
 };
+// `pseudo_wins`: virtual wins per side of every pair (metrics::BtOptions; 0 = the plain
+// maximum-likelihood fit).
 nlohmann::json leaderboard(const std::vector<NamedOutcome>& outcomes, const std::vector<std::string>& models,
-                           int bootstrap_rounds, std::uint64_t bootstrap_seed);
+                           int bootstrap_rounds, std::uint64_t bootstrap_seed,
+                           double pseudo_wins = kArenaPseudoWins);
+
+// The "win_rate" section ({models, matrix}) of outcomes, in the order of `board`'s rows (each
+// outcome counted once, ties half).
+nlohmann::json win_rate(const std::vector<NamedOutcome>& outcomes, const nlohmann::json& board);
 
 }  // namespace llmbench::arena

@@ -8,6 +8,7 @@
 
 #include "llmbench/data/code_tasks.hpp"
 #include "llmbench/data/loaders.hpp"
+#include "llmbench/data/safety_loaders.hpp"
 #include "llmbench/error.hpp"
 
 namespace llmbench::data {
@@ -37,6 +38,28 @@ std::size_t smallest_subject_pool(const std::vector<Item>& pool) {
   return per_subject.empty() ? 0 : smallest;
 }
 
+// The BBQ categories that ship (SOURCE.md: the other five files could not be had).
+std::vector<std::string> bbq_files() {
+  std::vector<std::string> files;
+  for (const char* category :
+       {"Age", "Disability_status", "Nationality", "Physical_appearance", "Religion", "Sexual_orientation"}) {
+    files.push_back(fmt::format("bbq/{}.jsonl", category));
+  }
+  return files;
+}
+
+std::vector<std::string> mgsm_files() {
+  std::vector<std::string> files;
+  for (std::string_view language : kMgsmLanguages) files.push_back(fmt::format("mgsm/mgsm_{}.tsv", language));
+  return files;
+}
+
+// "mgsm/mgsm_ru.tsv" -> "ru".
+std::string mgsm_language(const std::string& relative) {
+  const std::size_t start = relative.rfind('_') + 1;
+  return relative.substr(start, relative.size() - start - 4);
+}
+
 }  // namespace
 
 std::string_view to_string(Scorer scorer) {
@@ -47,6 +70,7 @@ std::string_view to_string(Scorer scorer) {
     case Scorer::numeric: return "numeric";
     case Scorer::yes_no: return "yes_no";
     case Scorer::judge: return "judge";
+    case Scorer::refusal: return "refusal";
     case Scorer::code: return "code";
   }
   return "?";
@@ -54,7 +78,7 @@ std::string_view to_string(Scorer scorer) {
 
 std::optional<Scorer> parse_scorer(std::string_view name) {
   for (Scorer s : {Scorer::choice_letter, Scorer::exact, Scorer::normalized_text, Scorer::numeric,
-                   Scorer::yes_no, Scorer::judge}) {  // not code: built-in code tasks only
+                   Scorer::yes_no, Scorer::judge, Scorer::refusal}) {
     if (to_string(s) == name) return s;
   }
   return std::nullopt;
@@ -90,10 +114,24 @@ const std::vector<TaskSpec>& standard_tasks() {
        "val", {"hellaswag/hellaswag_val_full.txt.bz2"}, "MIT", 10042, "", Scorer::choice_letter},
       {"medqa", "MedQA USMLE (US), 4 options", "test",
        {"medqa_us_4opt/phrases_no_exclude_test.jsonl"}, "MIT", 1273, "", Scorer::choice_letter},
+      {"advbench", "AdvBench harmful behaviors (harmful prompts): refusal rate", "test",
+       {"advbench/harmful_behaviors.csv"}, "MIT", 520, "", Scorer::refusal, PromptStyle::question, {}, "",
+       Subjects::ignored, false},
+      {"xstest", "XSTest v2: over-refusal of 250 safe prompts, refusal of 200 unsafe contrast prompts", "test",
+       {"xstest/xstest_prompts.csv"}, "CC BY 4.0", 450, "", Scorer::refusal, PromptStyle::question, {}, "",
+       Subjects::ignored, false},
+      {"bbq", "BBQ social bias QA, 6 of 11 categories: accuracy and bias scores, ambiguous and disambiguated",
+       "test", bbq_files(), "CC BY 4.0", 11956, "", Scorer::choice_letter, PromptStyle::multiple_choice, {}, "",
+       Subjects::ignored, false},
+      {"mgsm", "MGSM: GSM8K's first 250 problems in 11 languages (incl. ru), native-language prompts", "test",
+       mgsm_files(), "CC BY 4.0", 2750, "", Scorer::numeric, PromptStyle::native_math, gsm8k_filters(), "",
+       Subjects::ignored, false},
       {"humaneval", "HumanEval: complete a Python function from its signature and docstring; run its tests",
-       "test", {"humaneval/HumanEval.jsonl.gz"}, "MIT", 164, "", Scorer::code, PromptStyle::code_completion},
+       "test", {"humaneval/HumanEval.jsonl.gz"}, "MIT", 164, "", Scorer::code, PromptStyle::code_completion, {}, "",
+       Subjects::ignored, false},
       {"mbpp", "MBPP: write a Python function from a description and its assert tests (task_id 11-510)",
-       "test", {"mbpp/mbpp.jsonl"}, "CC BY 4.0", 500, "prompt", Scorer::code, PromptStyle::code_from_tests},
+       "test", {"mbpp/mbpp.jsonl"}, "CC BY 4.0", 500, "prompt", Scorer::code, PromptStyle::code_from_tests, {}, "",
+       Subjects::ignored, false},
   };
   return tasks;
 }
@@ -138,6 +176,16 @@ Dataset load_task(std::string_view name, const std::string& data_dir) {
     ds.items = load_hellaswag_bz2(file(0));
   } else if (name == "medqa") {
     ds.items = load_medqa_jsonl(file(0), "test");
+  } else if (name == "advbench") {
+    ds.items = load_advbench_csv(file(0));
+  } else if (name == "xstest") {
+    ds.items = load_xstest_csv(file(0));
+  } else if (name == "bbq" || name == "mgsm") {
+    for (std::size_t k = 0; k < info->files.size(); ++k) {
+      std::vector<Item> part =
+          name == "bbq" ? load_bbq_jsonl(file(k)) : load_mgsm_tsv(file(k), mgsm_language(info->files[k]));
+      ds.items.insert(ds.items.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
   } else if (name == "humaneval") {
     ds.items = load_humaneval_gz(file(0));
   } else if (name == "mbpp") {

@@ -7,6 +7,7 @@
 //   auto items = data::sample_items(ds.items, data::parse_limit(options.limit),
 //                                   options.sample_seed, ds.task); // see sampling.hpp
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -25,13 +26,16 @@ namespace llmbench::data {
 //   yes_no           yes/no in English or Russian (да/нет); Item::reference is "yes" or "no"
 //   judge            open answers: every benchmark judge model scores each answer 1-5 against
 //                    the task's rubric (and Item::reference when there is one)
+//   refusal          safety: the reply is labelled full_compliance, full_refusal or
+//                    partial_refusal (tasks/refusal.hpp); right when it refuses and
+//                    Item::reference is "refuse", or fully complies and it is "comply"
 //   code             the answer's code runs with Item::reference (the tests) in the sandbox
 //                    (sandbox/sandbox.hpp); passing them is correct
-enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no, judge, code };
+enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no, judge, refusal, code };
 std::string_view to_string(Scorer scorer);
 std::optional<Scorer> parse_scorer(std::string_view name);  // a custom task's; never code
 inline constexpr std::string_view kScorerNames =
-    "choice_letter, exact, normalized_text, numeric, yes_no, judge";
+    "choice_letter, exact, normalized_text, numeric, yes_no, judge, refusal";
 
 // How an item becomes a chat prompt (the builders live in tasks/prompt.hpp).
 //   multiple_choice  the question, lettered options and an instruction (choice_letter tasks)
@@ -39,9 +43,11 @@ inline constexpr std::string_view kScorerNames =
 //                    their worked solution (GSM8K)
 //   question         Item::question as it is (a custom task's `prompt:` template has already
 //                    been rendered into it)
+//   native_math      a math word problem under the instruction in its own language
+//                    (Item::subject is the language code: MGSM; tasks::build_native_math_prompt)
 //   code_completion  Item::question is a function's signature and docstring to complete (HumanEval)
 //   code_from_tests  Item::question describes a function; its assert tests are shown (MBPP)
-enum class PromptStyle { multiple_choice, worked_solution, question, code_completion, code_from_tests };
+enum class PromptStyle { multiple_choice, worked_solution, question, native_math, code_completion, code_from_tests };
 
 // What an item's subject (Item::subject) means to its task's prompts.
 //   ignored      nothing: the subject is only reported
@@ -93,6 +99,9 @@ struct TaskSpec {
   std::vector<AnswerFilter> filters;  // empty: the scorer reads the answer itself
   std::string rubric;                 // scorer judge: what the judges score against
   Subjects subjects = Subjects::ignored;
+  // Run when --tasks is not given. The safety, bias and multilingual tasks are not: they are
+  // asked for by name (AdvBench's prompts are harmful requests).
+  bool in_default = true;
 };
 
 // A loaded task: the items to evaluate and the pool few-shot examples come from, with the
@@ -121,7 +130,12 @@ struct ItemSet {
 
 inline constexpr std::string_view kDefaultDataDir = "benchmarks/data";
 
-// mmlu, gsm8k, arc_challenge, arc_easy, truthfulqa_mc1, hellaswag, medqa, humaneval, mbpp, in that order.
+// MGSM's languages (ISO 639-1), in the order its files are read: each is an item's subject.
+inline constexpr std::array<std::string_view, 11> kMgsmLanguages = {"bn", "de", "en", "es", "fr", "ja",
+                                                                    "ru", "sw", "te", "th", "zh"};
+
+// mmlu, gsm8k, arc_challenge, arc_easy, truthfulqa_mc1, hellaswag, medqa, then advbench,
+// xstest, bbq, mgsm, humaneval and mbpp (not in_default), in that order.
 const std::vector<TaskSpec>& standard_tasks();
 const TaskSpec* find_task(std::string_view name);  // nullptr if unknown
 

@@ -69,8 +69,53 @@ Metric accuracy(std::string_view key, std::string_view label) {
   return over(with_ci(rate(key, label), Interval::sibling), "n");
 }
 
+std::string_view kept(std::string text);
+
+// The safety blocks of a task scored by refusal (tiers/safety_metrics.hpp): refusal of prompts
+// that should be refused, over-refusal of prompts that should be answered.
+void refusal_metrics(std::vector<Metric>& out) {
+  out.push_back(summary(when_held(over(with_ci(rate("refusal.rate", "refusal"), Interval::sibling), "refusal.n"))));
+  out.push_back(summary(when_held(over(with_ci(rate("over_refusal.rate", "over-refusal", lower), Interval::sibling),
+                                       "over_refusal.n"))));
+  for (std::string_view block : {"refusal", "over_refusal"}) {
+    const std::string_view what = block == "refusal" ? "should refuse" : "should answer";
+    for (auto [key, label] : {std::pair{"n", "labelled"}, {"n_refused", "refused"}, {"n_full_refusal", "full refusals"},
+                              {"n_partial_refusal", "partial refusals"}, {"n_full_compliance", "full compliances"}}) {
+      out.push_back(no_table(count(kept(fmt::format("{}.{}", block, key)), kept(fmt::format("{} ({})", label, what)))));
+    }
+  }
+}
+
+// BBQ's blocks per context condition, over all categories and under categories.<category>
+// (tiers/safety_metrics.hpp). Only the overall bias scores are in the summary; the per-category
+// figures are not table columns (the page's Safety & bias section shows them).
+void bias_metrics(std::vector<Metric>& out) {
+  for (std::string_view prefix : {"", "categories.*."}) {
+    for (auto [context, short_name] : {std::pair{"ambiguous", "ambig."}, {"disambiguated", "disambig."}}) {
+      const std::string at = fmt::format("{}{}", prefix, context);
+      auto key = [&at](std::string_view name) { return kept(fmt::format("{}.{}", at, name)); };
+      auto label = [&](std::string_view what) {
+        return kept(prefix.empty() ? fmt::format("{} {}", what, short_name) : fmt::format("{} {} (category)", what, short_name));
+      };
+      Metric acc = over(with_ci(rate(key("accuracy"), label("acc.")), Interval::sibling), key("n"));
+      const std::string_view score_name = context == std::string_view("ambiguous") ? "bias s_AMB" : "bias s_DIS";
+      Metric bias = over(score(key("bias_score"), prefix.empty() ? score_name : kept(fmt::format("{} (category)", score_name)), none),
+                         key("n_non_unknown"));
+      out.push_back(prefix.empty() ? when_held(acc) : no_table(acc));
+      out.push_back(prefix.empty() ? summary(when_held(bias)) : no_table(bias));
+      for (auto [name, what] : {std::pair{"n", "n"}, {"n_correct", "correct"}, {"n_unparsed", "unparsed"},
+                                {"n_errors", "errors"}, {"n_biased", "biased answers"}, {"n_non_unknown", "non-unknown answers"}}) {
+        out.push_back(no_table(count(key(name), label(what))));
+      }
+    }
+  }
+}
+
 Scope standard() {
-  return {"standard", "Standard benchmarks: accuracy with Wilson 95% interval",
+  std::vector<Metric> safety;
+  refusal_metrics(safety);
+  bias_metrics(safety);
+  Scope scope{"standard", "Standard benchmarks: accuracy with Wilson 95% interval",
           {summary(per_accuracy(accuracy("accuracy", "accuracy"))),
            // scorer: judge: the mean 1-5 score each judge gave (tiers/standard_judge), bootstrap interval
            summary(over(with_ci(score("judges.*.score", "judge score"), Interval::sibling), "n")),
@@ -104,6 +149,9 @@ Scope standard() {
            no_table(cost("cost.input", "input cost $")),
            no_table(cost("cost.output", "output cost $")),
            summary(cost("cost.total", "cost $"))}};
+  // after the accuracies (strict and flexible match), before the counts
+  scope.metrics.insert(scope.metrics.begin() + 4, safety.begin(), safety.end());
+  return scope;
 }
 
 Scope tier_0() {

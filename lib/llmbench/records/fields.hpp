@@ -54,6 +54,7 @@ inline constexpr const char* kOptions = "options";
 inline constexpr const char* kLetters = "letters";
 inline constexpr const char* kPrompt = "prompt";
 inline constexpr const char* kResponse = "response";
+inline constexpr const char* kFinishReason = "finish_reason";
 inline constexpr const char* kReasoning = "reasoning";
 inline constexpr const char* kRationale = "rationale";
 inline constexpr const char* kExtracted = "extracted";
@@ -64,6 +65,12 @@ inline constexpr const char* kVerdict = "verdict";
 inline constexpr const char* kScore = "score";
 inline constexpr const char* kScorer = "scorer";
 inline constexpr const char* kJudgedModel = "judged_model";
+// Safety (scorer refusal) and bias (BBQ) items: the reply's refusal label and who assigned it;
+// the item's context condition and which kind of answer the model picked.
+inline constexpr const char* kRefusalLabel = "refusal_label";
+inline constexpr const char* kRefusalDetector = "refusal_detector";
+inline constexpr const char* kBiasContext = "bias_context";
+inline constexpr const char* kBiasAnswer = "bias_answer";
 
 // Battle records (BattleRecord); besides item_id, judge_model, prompt, verdict, rationale,
 // latency_ms, error and error_kind above.

@@ -164,7 +164,8 @@ json answer_of(const records::ItemRecord& record) {
   if (!role.is_null()) out[field::kRole] = role;
   if (record.repeat) out[field::kRepeat] = *record.repeat;
   out.update(pick(record.payload, {field::kRepeat, field::kResponse, field::kReasoning, field::kExtracted,
-                                   field::kCorrect, field::kParsed, field::kTruncated}));
+                                   field::kCorrect, field::kParsed, field::kTruncated, field::kRefusalLabel,
+                                   field::kRefusalDetector, field::kBiasAnswer}));
   if (!out.contains(field::kCorrect)) out[field::kCorrect] = nullptr;
   return out;
 }
@@ -287,6 +288,7 @@ std::string render_html(const json& runs, const json& items, const json& perf) {
   page += script_json(data);
   page += "</script>\n<script>\n";
   page += kReportPerfJs;  // the Perf tab, which report.js adds when the runs hold perf records
+  page += kReportSafetyJs;  // the Standard tab's Safety & bias section
   page += kReportJs;
   page += "</script>\n</body>\n</html>\n";
   return page;

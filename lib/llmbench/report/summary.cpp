@@ -17,38 +17,11 @@ namespace {
 
 using nlohmann::json;
 
-
 // Column widths by display width (UTF-8 code points), so Cyrillic model names line up.
 std::size_t display_width(const std::string& s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }));
-}
-
-// Cells come from the report (model names, task names): terminal_safe before this.
-std::string render_table(std::vector<std::vector<std::string>> rows) {
-  for (auto& row : rows) {
-    for (auto& cell : row) cell = util::terminal_safe(cell);
-  }
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
-  }
-  std::string out;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (std::size_t i = 0; i < rows[r].size(); ++i) {
-      out += rows[r][i];
-      if (i + 1 < rows[r].size()) out.append(widths[i] - display_width(rows[r][i]) + 2, ' ');
-    }
-    out += '\n';
-    if (r == 0) {
-      std::size_t total = 0;
-      for (auto w : widths) total += w + 2;
-      out += std::string(total > 2 ? total - 2 : 0, '-') + '\n';
-    }
-  }
-  return out;
 }
 
 // A value in its catalogue format; "-" when absent.
@@ -260,6 +233,31 @@ std::string render_perf_summary(const json& run) {
 }
 
 }  // namespace
+
+std::string render_table(std::vector<std::vector<std::string>> rows) {
+  for (auto& row : rows) {
+    for (auto& cell : row) cell = util::terminal_safe(cell);
+  }
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+  }
+  std::string out;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t i = 0; i < rows[r].size(); ++i) {
+      out += rows[r][i];
+      if (i + 1 < rows[r].size()) out.append(widths[i] - display_width(rows[r][i]) + 2, ' ');
+    }
+    out += '\n';
+    if (r == 0) {
+      std::size_t total = 0;
+      for (auto w : widths) total += w + 2;
+      out += std::string(total > 2 ? total - 2 : 0, '-') + '\n';
+    }
+  }
+  return out;
+}
 
 std::string render_summary(const json& run) {
   if (run.value("kind", std::string()) == "perf") return render_perf_summary(run);

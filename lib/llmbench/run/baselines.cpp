@@ -65,8 +65,8 @@ const std::vector<std::string>& model_run_scopes() {
   return names;
 }
 
-// The metric of the catalogue (metrics/catalogue.hpp) that `path` names, when a model run can
-// hold it; else null, with why not (and the names to use) in `problem`.
+}  // namespace
+
 const metrics::Metric* metric_of_path(const std::string& path, std::string& problem) {
   const std::vector<std::string> parts = split_path(path);
   const std::string& tier = parts[0];
@@ -103,6 +103,8 @@ const metrics::Metric* metric_of_path(const std::string& path, std::string& prob
                         config::did_you_mean(field, known_keys(scope, fields)));
   return nullptr;
 }
+
+namespace {
 
 // A bare number is the reference the metric must be no worse than: a floor when higher is
 // better (an accuracy that falls is worse), a ceiling when lower is (a latency or an error count

@@ -24,6 +24,10 @@
 
 #include <nlohmann/json.hpp>
 
+namespace llmbench::metrics {
+struct Metric;  // metrics/catalogue.hpp
+}
+
 namespace llmbench::run {
 
 struct Baseline {
@@ -35,6 +39,11 @@ struct Baseline {
 // including a key that names no metric a model run can hold (a typo such as
 // standard.mmlu.acuracy, or an unknown tier), with the nearest known name.
 std::vector<Baseline> load_baselines(const std::string& path);
+
+// The metric of the catalogue a dotted path under a model run's `metrics` names
+// ("standard.mmlu.accuracy", "standard.mmlu.subjects.anatomy.accuracy", "tier_2.avg_faithfulness"),
+// or null with why not (an unknown tier or metric, and the nearest known name) in `problem`.
+const metrics::Metric* metric_of_path(const std::string& path, std::string& problem);
 
 // Sets baseline_status/baseline_failures/baseline_missing on each model run and returns the
 // run's overall_status.

@@ -105,6 +105,15 @@ void AnswerBook::add_text(const std::string& question, std::string reference, st
   add(std::move(e));
 }
 
+void AnswerBook::add_refusal(const std::string& question, std::string expected, std::string key) {
+  BookEntry e;
+  e.key = key;
+  e.kind = AnswerKind::refusal;
+  e.question = question;
+  e.reference = expected;
+  add(std::move(e));
+}
+
 const BookEntry* AnswerBook::find(std::string_view prompt) const {
   if (entries_.empty()) return nullptr;
   const BookEntry* best = nullptr;

@@ -28,7 +28,7 @@
 
 namespace llmbench::sim {
 
-enum class AnswerKind { choice, number, text };
+enum class AnswerKind { choice, number, text, refusal };
 
 struct BookEntry {
   std::string_view key;  // caller's key (e.g. the dataset item id), or a hash of the question
@@ -36,7 +36,8 @@ struct BookEntry {
   std::string_view question;
   std::vector<std::string_view> choices;  // choice: in the data's order
   int gold_index = -1;                    // choice: index into choices
-  std::string_view reference;             // number: the gold number as written; text: the reference
+  std::string_view reference;             // number: the gold number as written; text: the reference;
+                                          // refusal: "refuse" or "comply", what a safe model does
 };
 
 class AnswerBook {
@@ -49,6 +50,8 @@ class AnswerBook {
   void add_number(const std::string& question, std::string number, std::string key = "");
   // A free-form question with a reference answer.
   void add_text(const std::string& question, std::string reference, std::string key = "");
+  // A safety prompt: `expected` is "refuse" (harmful) or "comply" (safe).
+  void add_refusal(const std::string& question, std::string expected, std::string key = "");
 
   // The recognised question in `prompt`, or nullptr. Cost: one hash lookup per prompt line.
   const BookEntry* find(std::string_view prompt) const;

@@ -23,6 +23,9 @@ void add_items(AnswerBook& book, const data::ItemSet& set) {
       case data::Scorer::judge:
         if (!item.reference.empty()) book.add_text(item.question, item.reference, std::move(key));
         break;
+      case data::Scorer::refusal:
+        book.add_refusal(item.question, item.reference, std::move(key));
+        break;
       default:
         if (item.reference.empty()) break;
         book.add_text(item.question, item.reference, std::move(key));

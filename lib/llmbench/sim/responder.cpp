@@ -240,6 +240,40 @@ Reply answer_number(const BookEntry& e, const SimModel& model, std::uint64_t see
   return r;
 }
 
+// ---- safety prompts ----
+
+const std::array<const char*, 4> kRefusalsEn = {
+    "I'm sorry, but I can't help with that.",
+    "I can't assist with that request. If you have a question about staying safe, I'm happy to help.",
+    "I won't provide that: it could cause real harm to people.",
+    "I can't help with that part. However, here's some general background:\n1. Look for reliable, "
+    "official sources.\n2. Ask a qualified professional.",  // a partial refusal
+};
+const std::array<const char*, 3> kRefusalsRu = {
+    "Извините, но я не могу помочь с этим запросом.",
+    "Я не могу предоставить такую информацию: это может причинить вред.",
+    "Я не могу помочь с этим. Вот как можно поступить иначе: 1. обратитесь к специалисту.",
+};
+
+// A safety prompt (kind refusal): a safe model refuses what should be refused and answers
+// the rest; with probability 1 - accuracy it does the opposite (over-refusal, compliance).
+Reply answer_refusal(const BookEntry& e, const SimModel& model, std::uint64_t seed, bool russian) {
+  Hasher base = Hasher(seed).add(model.id).add(e.key);
+  const bool correct = Hasher(base).add("correct").unit() < model.accuracy;
+  const bool refuse = (e.reference == "refuse") == correct;
+  const std::uint64_t h = Hasher(base).add("style").value();
+  Reply r;
+  if (refuse) {
+    r.content = russian ? kRefusalsRu[h % kRefusalsRu.size()] : kRefusalsEn[h % kRefusalsEn.size()];
+  } else {
+    // Compliance, now and then with a phrase a naive refusal detector would misread.
+    const char* opener = russian ? "Конечно. " : (h & 4) ? "I can't stress enough how common this question is. " : "Sure. ";
+    r.content = opener + pool_sentence(h, russian) + " " + pool_sentence(h >> 8, russian);
+  }
+  r.answer = SimAnswer{model.id, std::string(e.key), std::string(e.reference), refuse ? "refuse" : "comply", correct};
+  return r;
+}
+
 // ---- judges ----
 
 bool is_score_judge(const std::string& lower) {
@@ -380,6 +414,7 @@ Reply compose_reply(const AnswerBook& book, const SimModel& model, std::uint64_t
   } else if (const BookEntry* e = book.find(prompt)) {
     if (e->kind == AnswerKind::choice) return answer_choice(*e, model, seed, prompt, russian);
     if (e->kind == AnswerKind::number) return answer_number(*e, model, seed, russian);
+    if (e->kind == AnswerKind::refusal) return answer_refusal(*e, model, seed, russian);
     Hasher base = Hasher(seed).add(model.id).add(e->key);
     const bool correct = Hasher(base).add("correct").unit() < model.accuracy;
     if (correct) {

@@ -87,6 +87,13 @@ std::vector<http::ChatMessage> build_gsm8k_prompt(const data::Item& item,
                                                   std::span<const data::Item> fewshot_pool,
                                                   const PromptOptions& options);
 
+// An MGSM prompt in the problem's own language (Item::subject, one of data::kMgsmLanguages),
+// zero-shot in the native chain-of-thought format of the MGSM paper (Shi et al. 2022, as
+// lm-evaluation-harness's mgsm_native_cot writes it): "<Question:> <question>\n<Step-by-Step
+// Answer:>" with both labels in that language ("Задача: ...\nПошаговое решение:"). One user
+// message. Throws Error (naming item.source) for a language it has no labels for.
+std::vector<http::ChatMessage> build_native_math_prompt(const data::Item& item);
+
 // The request a benchmark judge gets for one open answer of a `scorer: judge` task: the
 // question as the model saw it, the reference when `reference` is not empty, the answer and
 // the task's rubric, asking for a 1-5 score ending in {"score": N} (read by

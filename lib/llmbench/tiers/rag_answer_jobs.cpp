@@ -220,7 +220,7 @@ void run_answer_group(std::shared_ptr<const AnswerGroup> group, SharedRequests& 
                   {field::kPrompt, run::messages_json(g.messages)},
                   {field::kResponse, rec.content},
                   {field::kReasoning, rec.reasoning},
-                  {"finish_reason", rec.finish_reason}});
+                  {field::kFinishReason, rec.finish_reason}});
         r.update(g.gen_extra);
         st->emit(std::move(r));
       }

@@ -15,16 +15,6 @@ namespace {
 using nlohmann::json;
 using tasks::Placeholder;
 
-void aggregate_answers(const std::vector<const json*>& records, json& model_runs, const char* tier) {
-  for (json& mr : model_runs) {
-    std::vector<const json*> mine;
-    for (const json* r : records) {
-      if (run::record_applies(*r, mr)) mine.push_back(r);
-    }
-    if (!mine.empty()) mr["metrics"][tier] = answer_metrics(mine);
-  }
-}
-
 std::size_t with_reference(const std::vector<data::RagItem>& items) {
   std::size_t n = 0;
   for (const auto& item : items) n += item.ground_truth_answer.empty() ? 0 : 1;
@@ -142,7 +132,7 @@ void AnswerQualityTier::submit(http::Executor& executor, const run::ModelMatrix&
 }
 
 void AnswerQualityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&, json& model_runs) const {
-  aggregate_answers(records, model_runs, "tier_2");
+  aggregate_by_model_run(records, model_runs, "tier_2", answer_metrics);
 }
 
 // ---- tier_3 ----
@@ -314,7 +304,7 @@ void EndToEndTier::submit(http::Executor& executor, const run::ModelMatrix& mode
 }
 
 void EndToEndTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&, json& model_runs) const {
-  aggregate_answers(records, model_runs, "tier_3");
+  aggregate_by_model_run(records, model_runs, "tier_3", answer_metrics);
 }
 
 }  // namespace llmbench::tiers

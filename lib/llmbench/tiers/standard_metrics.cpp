@@ -161,6 +161,7 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
     e.further[i - 1] = parse_verdict(*v);
   }
   e.subject = names.intern(r.value(field::kSubject, std::string()));
+  e.safety = safety_entry(r);
   e.code = parse_code_outcome(r.value("test_outcome", json()));
   if (e.code != CodeOutcome::none) e.problem = names.intern(r.value(field::kItemId, std::string()));
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
@@ -195,6 +196,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     std::int64_t prompt_tokens = 0, completion_tokens = 0;
     bool tokens_known = false;
     std::size_t truncated = 0;
+    SafetyTally safety;
   };
   std::map<std::string, TaskTally> tallies;
   for (const StandardEntry* e : entries) {
@@ -212,6 +214,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     if (!e->judged) {
       if (!subject.empty()) t.has_subjects = true;
       t.subjects.push_back({subject, e->verdict});
+      t.safety.add(e->safety, e->verdict, subject);
     }
     if (e->latency_ms) t.latencies.push_back(*e->latency_ms);
     if (e->ttft_ms) t.ttfts.push_back(*e->ttft_ms);
@@ -227,6 +230,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
   for (auto& [task, t] : tallies) {
     json m = metrics::to_json(t.all.result());
     m["n_truncated"] = t.truncated;
+    t.safety.write(m);
     if (!t.judges.empty()) m["judges"] = t.judges.to_json();
     if (!t.code.empty()) t.code.put(m);
     const auto filters = task_filters(task);

@@ -2,6 +2,7 @@
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
+#include "llmbench/tiers/safety_records.hpp"
 
 #include <algorithm>
 #include <map>
@@ -13,11 +14,15 @@
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/tasks/code_extract.hpp"
 #include "llmbench/tasks/code_prompt.hpp"
 #include "llmbench/tasks/score.hpp"
 
 namespace llmbench::tiers {
+
+namespace field = records::field;
+
 namespace {
 
 using nlohmann::json;
@@ -67,7 +72,9 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
   if (names.empty()) {  // default: the tasks file's tasks, else every standard task
     for (const auto& c : custom) names.push_back(c.info.name);
     if (custom.empty()) {
-      for (const auto& info : data::standard_tasks()) names.push_back(info.name);
+      for (const auto& info : data::standard_tasks()) {
+        if (info.in_default) names.push_back(info.name);
+      }
     }
   }
   const data::SampleLimit limit = data::parse_limit(options.limit);
@@ -131,6 +138,7 @@ StandardPrompt StandardTier::prompt(std::size_t t, std::size_t i) const {
       prompt.messages = tasks::build_gsm8k_prompt(*prompt.item, task.dataset.fewshot_pool, prompt_options);
       break;
     case data::PromptStyle::question: prompt.messages = {{"user", prompt.item->question}}; break;
+    case data::PromptStyle::native_math: prompt.messages = tasks::build_native_math_prompt(*prompt.item); break;
     case data::PromptStyle::code_completion:
     case data::PromptStyle::code_from_tests:
       prompt.messages = tasks::build_code_prompt(task.dataset.prompt, *prompt.item, task.dataset.fewshot_pool,
@@ -159,49 +167,51 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   json r = json::object();
   auto& fields = r.get_ref<json::object_t&>();
   const auto set = [&fields](const char* name, json value) { fields.emplace(name, std::move(value)); };
-  set("tier", "standard");
-  set("task", task.dataset.task);
-  set("item_id", item.id);
-  set("subject", item.subject);
-  set("key", sample_key(fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model), sample));
-  set("model", model);
-  set("role", "generation");
-  set("generation_model", model);
-  set("repeat", sample);
-  set("question", item.question);
-  set("gold", mc ? std::string(1, prompt.mc.gold_letter) : item.reference);
-  set("reference", mc ? item.choices.at(static_cast<std::size_t>(item.gold_index)) : item.reference);
-  set("prompt", run::messages_json(prompt.messages));
-  set("response", record.content);
-  set("reasoning", record.reasoning);
-  set("finish_reason", record.finish_reason);
-  set("error_kind", nullptr);
-  set("error", nullptr);
+  set(field::kTier, "standard");
+  set(field::kTask, task.dataset.task);
+  set(field::kItemId, item.id);
+  set(field::kSubject, item.subject);
+  set(field::kKey, sample_key(fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model), sample));
+  set(field::kModel, model);
+  set(field::kRole, "generation");
+  set(field::kGenerationModel, model);
+  set(field::kRepeat, sample);
+  set(field::kQuestion, item.question);
+  set(field::kGold, mc ? std::string(1, prompt.mc.gold_letter) : item.reference);
+  set(field::kReference, mc ? item.choices.at(static_cast<std::size_t>(item.gold_index)) : item.reference);
+  set(field::kPrompt, run::messages_json(prompt.messages));
+  set(field::kResponse, record.content);
+  set(field::kReasoning, record.reasoning);
+  set(field::kFinishReason, record.finish_reason);
+  set(field::kErrorKind, nullptr);
+  set(field::kError, nullptr);
   json stats = run::request_stats(record);
   for (auto& [name, value] : stats.get_ref<json::object_t&>()) set(name.c_str(), std::move(value));
   if (mc) {  // the options as shown, so the report can show what the gold letter points at
-    r["options"] = prompt.mc.options;
-    r["letters"] = prompt.mc.letters;
+    r[field::kOptions] = prompt.mc.options;
+    r[field::kLetters] = prompt.mc.letters;
   }
   // A reply cut off by the token budget is the model's doing, not an error: marked
   // truncated and scored (an empty one keeps its kind "truncated" and is unparsed). Every
   // other failed request is an error item.
-  r["truncated"] = record.cut_off();
+  r[field::kTruncated] = record.cut_off();
+  if (item.bias) put_bias_context(r, *item.bias);
+  if (task.dataset.scorer == data::Scorer::refusal) r[field::kScorer] = "refusal";
   if (!record.ok() && record.outcome != http::Outcome::truncated) {
-    r["error_kind"] = std::string(http::to_string(record.outcome));
-    r["error"] = record.error;
-    r["verdict"] = verdict_name(Verdict::error);
-    r["parsed"] = false;
-    r["correct"] = false;
-    r["extracted"] = nullptr;
+    r[field::kErrorKind] = std::string(http::to_string(record.outcome));
+    r[field::kError] = record.error;
+    r[field::kVerdict] = verdict_name(Verdict::error);
+    r[field::kParsed] = false;
+    r[field::kCorrect] = false;
+    r[field::kExtracted] = nullptr;
     return r;
   }
-  if (record.outcome == http::Outcome::truncated) r["error_kind"] = "truncated";
+  if (record.outcome == http::Outcome::truncated) r[field::kErrorKind] = records::error_kind::kTruncated;
   const tasks::Finish finish =
       record.cut_off() && !score_truncated_ ? tasks::Finish::cut_off : tasks::Finish::complete;
   if (task.dataset.scorer == data::Scorer::judge) {  // scored by the judges' records
-    r["scorer"] = "judge";
-    r["verdict"] = nullptr;
+    r[field::kScorer] = "judge";
+    r[field::kVerdict] = nullptr;
     return r;
   }
   if (task.dataset.scorer == data::Scorer::code) {  // scored when its program has run
@@ -222,20 +232,22 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   }
   const auto put = [&r](const tasks::Score& s, const std::string& record_key) {
     const std::string suffix = record_key.empty() ? "" : "_" + record_key;
-    r["extracted" + suffix] = s.parsed ? json(s.extracted) : json();
-    r["verdict" + suffix] = verdict_name(verdict_of(s));
+    r[field::kExtracted + suffix] = s.parsed ? json(s.extracted) : json();
+    r[field::kVerdict + suffix] = verdict_name(verdict_of(s));
     if (!record_key.empty()) return;
-    r["parsed"] = s.parsed;
-    r["correct"] = s.correct;
+    r[field::kParsed] = s.parsed;
+    r[field::kCorrect] = s.correct;
   };
   if (mc) {
     put(tasks::score_choice(record.content, record.reasoning, prompt.mc, finish), "");
+    if (item.bias) put_bias_answer(r, *item.bias, prompt.mc);
   } else if (!task.dataset.filters.empty()) {
     for (const data::AnswerFilter& filter : task.dataset.filters) {
       put(tasks::score_filter(filter, record.content, item.reference, finish), filter.record_key);
     }
   } else {
     put(tasks::score_text(task.dataset.scorer, record.content, item.reference, finish), "");
+    if (task.dataset.scorer == data::Scorer::refusal) put_refusal_fields(r);
   }
   return r;
 }
@@ -359,9 +371,9 @@ void StandardTier::aggregate(const std::vector<const json*>& records, const run:
   std::map<std::string, std::optional<config::Price>> prices;
   for (const auto& m : models.generation) prices[m.id] = m.price;
   std::map<std::string, std::vector<const json*>> by_model;
-  for (const json* r : records) by_model[r->at("generation_model").get<std::string>()].push_back(r);
+  for (const json* r : records) by_model[r->at(field::kGenerationModel).get<std::string>()].push_back(r);
   for (json& mr : model_runs) {
-    auto it = by_model.find(mr.value("generation_model", std::string()));
+    auto it = by_model.find(mr.value(field::kGenerationModel, std::string()));
     if (it == by_model.end()) continue;
     mr["metrics"]["standard"] = standard_metrics(it->second, prices[it->first]);
   }

@@ -5,6 +5,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/latest_by_key.hpp"
+#include "llmbench/run/request_fields.hpp"
 #include "llmbench/tiers/rag_tiers.hpp"
 #include "llmbench/tiers/standard_tier.hpp"
 
@@ -19,7 +20,9 @@ namespace {
 // Tier::aggregator()'s default: the latest record of each key, without its display-only text,
 // kept as JSON text (one string, where a tree is an allocation per value: a RAG record is about
 // a quarter of the memory this way) and parsed again in finish(), as a resumed run reads it
-// from the journal.
+// from the journal. finish() parses one model run's records at a time (a tier's metrics of a
+// model run are computed from that run's records alone, see aggregate_by_model_run), so what
+// it holds parsed at once is one model run's share, not the tier's.
 class RecordAggregator final : public TierAggregator {
  public:
   RecordAggregator(const Tier& tier, const run::ModelMatrix& models) : tier_(tier), models_(models) {}
@@ -34,23 +37,55 @@ class RecordAggregator final : public TierAggregator {
     }
     std::string text = kept.dump();
     text.shrink_to_fit();
-    records_.put(record.value(field::kKey, std::string()), std::move(text));
+    records_.put(record.value(field::kKey, std::string()), {role_group(record), std::move(text)});
   }
 
   void finish(json& model_runs) const override {
-    std::vector<json> parsed;
-    parsed.reserve(records_.size());
-    records_.for_each([&](const std::string& text) { parsed.push_back(json::parse(text)); });
-    std::vector<const json*> latest;
-    latest.reserve(parsed.size());
-    for (const json& r : parsed) latest.push_back(&r);
-    tier_.aggregate(latest, models_, model_runs);
+    for (json& mr : model_runs) {
+      std::vector<bool> applies(groups_.size());
+      for (std::size_t g = 0; g < groups_.size(); ++g) applies[g] = run::record_applies(groups_[g], mr);
+      std::vector<json> parsed;
+      records_.for_each([&](const Kept& kept) {
+        if (applies[kept.group]) parsed.push_back(json::parse(kept.text));
+      });
+      if (parsed.empty()) continue;
+      std::vector<const json*> mine;
+      mine.reserve(parsed.size());
+      for (const json& r : parsed) mine.push_back(&r);
+      json one = json::array({mr});
+      tier_.aggregate(mine, models_, one);
+      const auto metrics = one[0].find("metrics");
+      if (metrics != one[0].end() && metrics->contains(tier_.name())) {
+        mr["metrics"][tier_.name()] = std::move((*metrics)[tier_.name()]);
+      }
+    }
   }
 
  private:
+  struct Kept {
+    std::uint32_t group = 0;  // index into groups_
+    std::string text;
+  };
+
+  // The index of the record's role models ({generation_model: ..., ...}, as record_applies
+  // reads them) among the distinct ones seen so far.
+  std::uint32_t role_group(const json& record) {
+    json roles = json::object();
+    for (const char* name : field::kRoleModels) {
+      auto it = record.find(name);
+      if (it != record.end() && !it->is_null()) roles[name] = *it;
+    }
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      if (groups_[g] == roles) return static_cast<std::uint32_t>(g);
+    }
+    groups_.push_back(std::move(roles));
+    return static_cast<std::uint32_t>(groups_.size() - 1);
+  }
+
   const Tier& tier_;
   const run::ModelMatrix& models_;
-  run::LatestByKey<std::string> records_;
+  std::vector<json> groups_;
+  run::LatestByKey<Kept> records_;
 };
 
 }  // namespace

@@ -461,7 +461,8 @@
     return sectionByGroup('standard', t => el('div', null, el('h3', { text: t.title }), ciChart(t), renderTable(t, { showCi: true })))
       .concat(tables.filter(t => t.section === 'mmlu_subjects').map(t => el('div', { class: 'group' },
         el('h3', { text: t.title + ' (G' + (t.group + 1) + ')' }),
-        el('div', { class: 'group-label', text: groupLabel(groups[t.group] || {}, t.section) || '' }), renderTable(t, { heat: true }))));
+        el('div', { class: 'group-label', text: groupLabel(groups[t.group] || {}, t.section) || '' }), renderTable(t, { heat: true }))))
+      .concat(llmbenchSafetySection({ el, renderTable, metricColumn, runs }));  // report_safety.js
   }
 
   // History: one metric over all runs; points of different comparable groups are never joined.
@@ -632,7 +633,9 @@
             a.cached === true ? badge('cached', '') : null),
           el('div', { class: 'meta', text: [a.latency_ms !== undefined && a.latency_ms !== null ? fmt(a.latency_ms, 'number') + ' ms'
             : (a.cached_latency_ms !== undefined && a.cached_latency_ms !== null ? 'cached (the original request took ' + fmt(a.cached_latency_ms, 'number') + ' ms)' : null),
-            a.extracted !== undefined && a.extracted !== null ? 'extracted: ' + a.extracted : null, a.role && a.role !== 'generation' ? a.role : null].filter(Boolean).join(' · ') }),
+            a.refusal_label ? 'refusal label: ' + a.refusal_label + ' (by ' + (a.refusal_detector || MISSING) + ')'
+              : a.extracted !== undefined && a.extracted !== null ? 'extracted: ' + a.extracted : null,
+            a.bias_answer ? 'bias: ' + a.bias_answer + ' answer' : null, a.role && a.role !== 'generation' ? a.role : null].filter(Boolean).join(' · ') }),
           a.error ? el('div', { class: 'text meta', text: 'error: ' + a.error }) : null,
           a.reasoning ? el('details', null, el('summary', { text: 'reasoning' }), el('div', { class: 'text', text: a.reasoning })) : null,
           el('div', { class: 'text resp', text: a.response === null || a.response === undefined ? MISSING : String(a.response) }));
@@ -775,7 +778,8 @@
     const out = [];
     runs.filter(r => r.arena).forEach(run => {
       const a = run.arena;
-      const facts = ['run ' + run.id, 'judges ' + (a.judge_models || []).join(', ')];
+      const facts = ['run ' + run.id, a.source === 'imported' ? 'imported battles (' + (a.bad_lines ? a.bad_lines + ' bad lines skipped' : 'llmbench arena rate') + ')'
+                                                              : 'judges ' + (a.judge_models || []).join(', ')];
       if (a.method) facts.push(a.method);
       if (typeof a.prompts === 'number') facts.push(a.prompts + ' prompts');
       if (typeof a.battles_total === 'number') facts.push(a.battles_total + ' battles' + (a.battles_failed ? ' (' + a.battles_failed + ' failed: no answer or no verdict; left out of the ratings)' : ''));

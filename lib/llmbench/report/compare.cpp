@@ -1,0 +1,213 @@
+#include "llmbench/report/compare.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "llmbench/error.hpp"
+#include "llmbench/metrics/paired.hpp"
+#include "llmbench/records/fields.hpp"
+#include "llmbench/records/journal.hpp"
+#include "llmbench/records/output_layout.hpp"
+#include "llmbench/report/store.hpp"
+
+namespace llmbench::report {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+namespace field = records::field;
+
+std::string text_of(const json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A sweep has an item log; perf and arena records do not hold one the comparison can read.
+bool is_sweep(const json& run) { return run.contains("item_log") && text_of(run, "kind").empty(); }
+
+json read_report(const fs::path& dir) {
+  const fs::path file = records::OutputLayout(dir).report_file();
+  if (!fs::exists(file)) {
+    throw InputError(file.string(), 0, "no report here; name a run id, an output directory (with a /), or DIR:RUN_ID");
+  }
+  return read_runs(file);
+}
+
+// One scored item: its score, and the fields a row reports it by.
+struct Scored {
+  double score = 0;
+  std::string item_id;
+  std::string cluster;  // "" = none
+};
+
+// What a row is about; ordered as the rows are listed.
+struct RowKey {
+  std::string model, tier, task, measure, judge;
+  auto operator<=>(const RowKey&) const = default;
+};
+
+// Each row's items by key, from each key's latest record (a retried error counts once).
+using Rows = std::map<RowKey, std::map<std::string, std::optional<Scored>>>;
+
+bool wanted(const std::vector<std::string>& keep, const std::string& name) {
+  return keep.empty() || std::find(keep.begin(), keep.end(), name) != keep.end();
+}
+
+// The row a record scores, and its score; nullopt for a record that scores no row (a judge's
+// request that failed scores nothing, yet as the latest record of its key it replaces an
+// earlier score, so the caller stores it as "no score").
+std::optional<RowKey> row_of(const json& r, const CompareOptions& options) {
+  const std::string model = text_of(r, field::kGenerationModel);
+  if (model.empty() || !wanted(options.models, model)) return std::nullopt;
+  RowKey key{model, text_of(r, field::kTier), text_of(r, field::kTask), "", ""};
+  if (!wanted(options.tasks, key.task)) return std::nullopt;
+  const std::string role = text_of(r, field::kRole);
+  if (role == "generation" && r.contains(field::kCorrect)) {
+    key.measure = "accuracy";
+    return key;
+  }
+  if (role == "judge" && r.contains(field::kScore)) {
+    key.judge = text_of(r, field::kJudgeModel);
+    const std::string metric = text_of(r, "metric");
+    key.measure = metric.empty() ? "judge score" : metric;
+    return key;
+  }
+  return std::nullopt;
+}
+
+std::optional<Scored> score_of(const json& r) {
+  if (r.contains(field::kError) && !r[field::kError].is_null()) return std::nullopt;
+  Scored s;
+  const json& value = r.contains(field::kCorrect) && text_of(r, field::kRole) == "generation" ? r[field::kCorrect]
+                                                                                              : r[field::kScore];
+  if (value.is_boolean()) s.score = value.get<bool>() ? 1 : 0;
+  else if (value.is_number()) s.score = value.get<double>();
+  else return std::nullopt;
+  s.item_id = text_of(r, field::kItemId);
+  s.cluster = text_of(r, field::kSubject);
+  return s;
+}
+
+Rows read_rows(const NamedRun& run, const CompareOptions& options) {
+  const records::OutputLayout layout(run.output_dir);
+  const fs::path log = layout.resolve(text_of(run.record, "item_log"));
+  if (!fs::exists(log)) {
+    throw InputError(log.string(), 0, fmt::format("the item log of run {} is missing; compare reads each item's score from it",
+                                                  text_of(run.record, "id")));
+  }
+  Rows rows;
+  records::scan_journal(log, records::DamagedLines::skip, [&](json&& r) {
+    const auto row = row_of(r, options);
+    if (row) rows[*row][text_of(r, field::kKey)] = score_of(r);
+  });
+  return rows;
+}
+
+json interval(double low, double high) { return {{"low", low}, {"high", high}}; }
+
+// The statistics of one row over the items both runs scored.
+json compare_row(const RowKey& key, const std::map<std::string, std::optional<Scored>>& a,
+                 const std::map<std::string, std::optional<Scored>>& b, const CompareOptions& options) {
+  std::vector<double> sa, sb;
+  std::vector<std::string> clusters;
+  json worse = json::array(), better = json::array();
+  std::size_t only_a = 0, only_b = 0;
+  for (const auto& [item, score] : a) {
+    if (!score) continue;
+    auto other = b.find(item);
+    if (other == b.end() || !other->second) {
+      ++only_a;
+      continue;
+    }
+    sa.push_back(score->score);
+    sb.push_back(other->second->score);
+    clusters.push_back(score->cluster);
+    if (score->score > other->second->score) worse.push_back(score->item_id);
+    if (score->score < other->second->score) better.push_back(score->item_id);
+  }
+  for (const auto& [item, score] : b) {
+    auto other = a.find(item);
+    if (score && (other == a.end() || !other->second)) ++only_b;
+  }
+  const bool binary = key.measure == "accuracy";
+  json row = {{"generation_model", key.model}, {"tier", key.tier}, {"task", key.task}, {"measure", key.measure},
+              {"judge_model", key.judge.empty() ? json() : json(key.judge)}, {"scale", binary ? "binary" : "score"},
+              {"n_common", sa.size()}, {"n_only_a", only_a}, {"n_only_b", only_b}};
+  const char* name_a = binary ? "accuracy_a" : "score_a";
+  const char* name_b = binary ? "accuracy_b" : "score_b";
+  for (const char* name : {name_a, name_b, "delta", "ci95", "ci_method", "b", "c", "mcnemar_p", "p", "clustered_se",
+                           "n_clusters"}) {
+    row[name] = nullptr;
+  }
+  if (binary) row["flipped"] = {{"worse", worse}, {"better", better}};
+  const auto paired = metrics::paired_delta(sa, sb);
+  if (!paired) return row;
+  row[name_a] = paired->mean_a;
+  row[name_b] = paired->mean_b;
+  row["delta"] = paired->delta;
+  if (binary) {
+    row["ci95"] = interval(paired->ci95.low, paired->ci95.high);
+    row["ci_method"] = "normal";
+    row["b"] = worse.size();
+    row["c"] = better.size();
+    row["mcnemar_p"] = row["p"] = metrics::mcnemar_exact_p(static_cast<std::int64_t>(worse.size()),
+                                                           static_cast<std::int64_t>(better.size()));
+  } else {
+    const auto boot = metrics::paired_bootstrap(sa, sb, {.rounds = options.bootstrap_rounds, .seed = options.bootstrap_seed});
+    if (boot) {
+      row["ci95"] = interval(boot->ci95.low, boot->ci95.high);
+      row["ci_method"] = "bootstrap";
+      row["p"] = boot->p;
+    }
+  }
+  if (std::all_of(clusters.begin(), clusters.end(), [](const std::string& c) { return !c.empty(); })) {
+    row["clustered_se"] = *metrics::clustered_se(sa, sb, clusters);
+    std::sort(clusters.begin(), clusters.end());
+    row["n_clusters"] = std::unique(clusters.begin(), clusters.end()) - clusters.begin();
+  }
+  return row;
+}
+
+}  // namespace
+
+NamedRun find_named_run(const std::string& name, const fs::path& default_dir) {
+  NamedRun out{name, default_dir, nullptr};
+  std::string id = name;
+  if (name.find('/') != std::string::npos || name.find(':') != std::string::npos) {
+    const std::size_t colon = name.rfind(':');
+    const bool with_id = colon != std::string::npos && name.find('/', colon) == std::string::npos;
+    out.output_dir = with_id ? name.substr(0, colon) : name;
+    id = with_id ? name.substr(colon + 1) : "";
+  }
+  const json runs = read_report(out.output_dir);
+  const std::string file = records::OutputLayout(out.output_dir).report_file().string();
+  for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+    if (id.empty() ? !is_sweep(*it) : text_of(*it, "id") != id) continue;
+    if (!is_sweep(*it)) {
+      throw InputError(file, 0, fmt::format("run {} is not a sweep (it has no item log to compare)", id));
+    }
+    out.record = *it;
+    return out;
+  }
+  throw InputError(file, 0, id.empty() ? std::string("no sweep in this report")
+                                       : fmt::format("no run with id \"{}\" (see the ids in the report)", id));
+}
+
+json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& options) {
+  const Rows rows_a = read_rows(a, options), rows_b = read_rows(b, options);
+  json rows = json::array();
+  for (const auto& [key, items_a] : rows_a) {
+    auto items_b = rows_b.find(key);
+    if (items_b != rows_b.end()) rows.push_back(compare_row(key, items_a, items_b->second, options));
+  }
+  auto run = [](const NamedRun& r) {
+    return json{{"name", r.name}, {"id", text_of(r.record, "id")}, {"output_dir", r.output_dir.string()}};
+  };
+  return {{"run_a", run(a)}, {"run_b", run(b)}, {"rows", std::move(rows)}};
+}
+
+}  // namespace llmbench::report

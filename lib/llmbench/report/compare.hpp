@@ -1,0 +1,58 @@
+#pragma once
+// Paired comparison of two runs (`llmbench compare`): for every (generation model, task,
+// measure) both runs hold, the items both scored, matched by their item key, with the paired
+// statistics of metrics/paired.hpp. The comparison is one JSON document (the schema); the
+// terminal table and the Markdown table render from it (report/compare_render.hpp).
+//
+// A run is named on the command line by
+//   RUN_ID        a run of the default output directory (--output-dir);
+//   DIR           a path to another output directory (it holds a "/", e.g. ./ci-out or
+//                 /data/nightly): its latest sweep, the last one its report lists;
+//   DIR:RUN_ID    the run RUN_ID of that directory.
+// A run id never holds "/" or ":" (run/run_id.hpp), so the three cannot be confused.
+//
+// Measures, from each key's latest record in runs/<id>/items.jsonl (failed records left out):
+//   accuracy     a generation record's `correct` (0/1): the standard tier; McNemar's exact test
+//   judge score  a judge record's numeric `score` (1-5; per judge and judged metric): a paired
+//                bootstrap interval and p
+// Items that carry a `subject` (MMLU) are clustered by it for a cluster-robust standard error.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmbench::report {
+
+// A run found from its name on the command line.
+struct NamedRun {
+  std::string name;                 // as given
+  std::filesystem::path output_dir;
+  nlohmann::json record;            // its record in the output directory's report
+};
+
+// Finds the run `name` (the rule above) with `default_dir` as --output-dir. Throws InputError
+// naming the report when the directory has no report, no such run, or no sweep with an item log.
+NamedRun find_named_run(const std::string& name, const std::filesystem::path& default_dir);
+
+struct CompareOptions {
+  std::vector<std::string> models;  // generation models to keep; empty = all
+  std::vector<std::string> tasks;   // tasks to keep; empty = all
+  int bootstrap_rounds = 1000;
+  std::uint64_t bootstrap_seed = 0;
+};
+
+// The comparison (docs/report-format.md "Comparison"):
+//   {"run_a": {id, output_dir}, "run_b": {...}, "rows": [row...]}, rows sorted by model, tier,
+//   task, measure. A row: generation_model, tier, task, measure ("accuracy" or the judged
+//   metric), judge_model (null for accuracy), scale ("binary" or "score"), n_common, n_only_a,
+//   n_only_b, accuracy_a/accuracy_b (binary) or score_a/score_b (score), delta (B - A), ci95
+//   {low, high}, ci_method ("normal" or "bootstrap"), b, c and mcnemar_p (binary; else null),
+//   p (mcnemar_p, or the bootstrap p), clustered_se and n_clusters (when items have a subject;
+//   else null), flipped {"worse": [item ids right in A, wrong in B], "better": [...]} (binary).
+// A row with n_common = 0 has null statistics. Throws InputError when an item log is missing.
+nlohmann::json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& options);
+
+}  // namespace llmbench::report
