@@ -63,6 +63,7 @@ std::optional<std::string> check_reference(Scorer scorer, std::string_view refer
     case Scorer::refusal:
       if (reference != data::kShouldRefuse && reference != data::kShouldComply)
         return "reference \"" + std::string(reference) + "\" is neither refuse nor comply";
+      return std::nullopt;
     case Scorer::code:
       if (util::trim(reference).empty()) return std::string("the item has no tests");
       return std::nullopt;
