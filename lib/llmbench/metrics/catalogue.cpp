@@ -91,7 +91,9 @@ void refusal_metrics(std::vector<Metric>& out) {
 // figures are not table columns (the page's Safety & bias section shows them).
 void bias_metrics(std::vector<Metric>& out) {
   for (std::string_view prefix : {"", "categories.*."}) {
-    for (auto [context, short_name] : {std::pair{"ambiguous", "ambig."}, {"disambiguated", "disambig."}}) {
+    for (const auto& condition : {std::pair{"ambiguous", "ambig."}, {"disambiguated", "disambig."}}) {
+      // Named copies: clang 14 (the fuzz build) cannot capture a structured binding in a lambda.
+      const std::string_view context = condition.first, short_name = condition.second;
       const std::string at = fmt::format("{}{}", prefix, context);
       auto key = [&at](std::string_view name) { return kept(fmt::format("{}.{}", at, name)); };
       auto label = [&](std::string_view what) {
