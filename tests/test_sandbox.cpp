@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -26,11 +28,33 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// This process's parent of the sandbox's host temp dirs: other tests running programs at the same
+// time (ctest -j) make theirs elsewhere. Readable by nobody, as the system temp dir is.
+// Removed (with anything left in it) when the process exits.
+const fs::path& temp_parent() {
+  struct Parent {
+    fs::path path;
+    Parent() {
+      std::string pattern = (fs::temp_directory_path() / "llmbench-sandbox-test-XXXXXX").string();
+      if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+      path = pattern;
+      fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
+    }
+    ~Parent() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  };
+  static const Parent parent;
+  return parent.path;
+}
+
 // The host temp dirs the sandbox makes (llmbench-code-*), to check none is left behind.
 std::set<std::string> code_dirs() {
   std::set<std::string> out;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(fs::temp_directory_path(), ec)) {
+  for (const auto& e : fs::directory_iterator(temp_parent(), ec)) {
     if (e.path().filename().string().rfind("llmbench-code-", 0) == 0) out.insert(e.path().string());
   }
   return out;
@@ -62,6 +86,7 @@ bool eventually_gone(const std::string& needle) {
 SandboxOptions quick(double timeout_s = 5) {
   SandboxOptions options;
   options.timeout_s = timeout_s;
+  options.temp_parent = temp_parent();
   return options;
 }
 

@@ -62,9 +62,9 @@ except BaseException:
 // A fresh host temp dir, removed (with everything in it) when it goes out of scope.
 class TempDir {
  public:
-  TempDir() {
+  explicit TempDir(fs::path base) {
     std::error_code ec;
-    fs::path base = fs::temp_directory_path(ec);
+    if (base.empty()) base = fs::temp_directory_path(ec);
     if (ec) base = "/tmp";
     std::string pattern = (base / "llmbench-code-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) throw_errno("sandbox: mkdtemp");
@@ -278,7 +278,7 @@ const char* to_string(Outcome outcome) {
 
 ProgramResult run_python(const std::string& program, const SandboxOptions& options) {
   const auto started = Clock::now();
-  TempDir dir;
+  TempDir dir(options.temp_parent);
   {
     std::ofstream file(dir.path() / "program.py", std::ios::binary);
     file << program;

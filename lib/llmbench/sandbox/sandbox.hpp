@@ -34,6 +34,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 namespace llmbench::sandbox {
@@ -52,6 +53,9 @@ struct SandboxOptions {
   std::uint64_t open_files = 64;                    // RLIMIT_NOFILE
   std::uint64_t processes = 32;                     // RLIMIT_NPROC
   std::size_t output_cap_bytes = 64u << 10;         // kept of stdout and of stderr each
+  std::filesystem::path temp_parent;                // where each program's host temp dir
+                                                    // (llmbench-code-*) is made; empty: the
+                                                    // system temp dir
 };
 
 // How a program ended.
