@@ -3,34 +3,37 @@
 #include <optional>
 #include <utility>
 
+#include "llmbench/records/code_fields.hpp"
+#include "llmbench/records/fields.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::tiers {
 
+namespace field = records::field;
 using nlohmann::json;
 
 void put_code_result(json& record, const sandbox::ProgramResult& result) {
   const bool passed = result.outcome == sandbox::Outcome::passed;
-  record["test_outcome"] = sandbox::to_string(result.outcome);
-  record["verdict"] = passed ? "correct" : "wrong";
-  record["correct"] = passed;
+  record[field::kTestOutcome] = sandbox::to_string(result.outcome);
+  record[field::kVerdict] = passed ? "correct" : "wrong";
+  record[field::kCorrect] = passed;
   std::string excerpt = result.stderr_tail.size() > kStderrExcerptBytes
                             ? result.stderr_tail.substr(result.stderr_tail.size() - kStderrExcerptBytes)
                             : result.stderr_tail;
-  record["stderr"] = util::to_valid_utf8(excerpt);
-  record["exit_status"] = result.signal == 0 && result.exit_status >= 0 ? json(result.exit_status) : json();
-  record["run_ms"] = result.wall_ms;
+  record[field::kStderr] = util::to_valid_utf8(excerpt);
+  record[field::kExitStatus] = result.signal == 0 && result.exit_status >= 0 ? json(result.exit_status) : json();
+  record[field::kRunMs] = result.wall_ms;
 }
 
 void put_code_unparsed(json& record) {
-  record["code"] = nullptr;
-  record["test_outcome"] = "unparsed";
-  record["verdict"] = "unparsed";
-  record["parsed"] = false;
-  record["correct"] = false;
-  record["stderr"] = "";
-  record["exit_status"] = nullptr;
-  record["run_ms"] = nullptr;
+  record[field::kCode] = nullptr;
+  record[field::kTestOutcome] = "unparsed";
+  record[field::kVerdict] = "unparsed";
+  record[field::kParsed] = false;
+  record[field::kCorrect] = false;
+  record[field::kStderr] = "";
+  record[field::kExitStatus] = nullptr;
+  record[field::kRunMs] = nullptr;
 }
 
 void CodeRunner::run(http::Executor& executor, std::string program, json record, RecordSink sink) {
