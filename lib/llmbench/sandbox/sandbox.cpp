@@ -32,8 +32,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kExitFailed = 101;  // the harness: an AssertionError escaped
-constexpr int kExitError = 102;   // the harness: any other exception escaped
+// The harness exits 101 when an AssertionError escaped, 102 when any other exception did; every
+// exit status but 0 and 101 is an error.
+constexpr int kExitFailed = 101;
 constexpr uid_t kNobody = 65534;
 constexpr std::size_t kReadChunk = 64u << 10;
 constexpr int kAfterExitGraceMs = 200;  // a pipe still open after the exit is drained this long
