@@ -146,6 +146,16 @@ Runner setup_run(CLI::App& app) {
                 "Standard tier: score a reply cut off by max_tokens (finish_reason length) from whatever its "
                 "text holds, as lm-evaluation-harness does; default: off, such a reply counts only with a "
                 "complete final answer before the cut, else as unparsed");
+  cmd->add_option("--code-timeout", o.code_timeout_s,
+                  "Code tasks (humaneval, mbpp): wall time per program in seconds; default 10")
+      ->capture_default_str()->check(CLI::Range(0.5, 600.0));
+  cmd->add_option("--samples", o.samples,
+                  "Code tasks: answers per problem, giving pass@k for k <= N (vary them with -M temperature=...); "
+                  "default 1")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  cmd->add_flag("--allow-unsandboxed-code", o.allow_unsandboxed_code,
+                "Code tasks: where bubblewrap or user namespaces are unavailable, run model code anyway with "
+                "rlimits and a process-group kill only (no filesystem, network or PID isolation); default off");
   SessionFlagsHelp help;
   help.dry_run = "Print the plan (requests per role and model, estimated cost) and exit";
   help.progress = "auto (bar on a terminal), bar, plain (a line every few seconds), none";

@@ -7,6 +7,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(CURL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(BZip2 REQUIRED)  # HellaSwag ships as .bz2 and is read in code
+find_package(ZLIB REQUIRED)   # HumanEval ships as .jsonl.gz and is read in code
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

@@ -649,3 +649,30 @@ TEST_CASE("executor: a provider announcing 20 requests/s in x-ratelimit headers 
   int ok_unpaced = 0;
   CHECK(refused(HeaderPacing::off, ok_unpaced) > paced);  // sent into the limit: refused, retried
 }
+
+TEST_CASE("executor: work posted from other threads runs on the loop thread, and run() waits for every hold",
+          "[http][executor]") {
+  Executor executor(ExecutorOptions{});
+  const auto loop_thread = std::this_thread::get_id();
+  std::vector<std::thread> workers;
+  std::atomic<int> ran_elsewhere{0};
+  int delivered = 0;
+  for (int i = 0; i < 4; ++i) {
+    executor.hold();
+    workers.emplace_back([&executor, &ran_elsewhere, &delivered, loop_thread, i] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 + 50 * i));
+      executor.post([&delivered, &ran_elsewhere, loop_thread] {
+        if (std::this_thread::get_id() != loop_thread) ++ran_elsewhere;
+        ++delivered;
+      });
+    });
+  }
+  const auto start = Clock::now();
+  executor.run();
+  const double waited_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  for (auto& worker : workers) worker.join();
+  CHECK(delivered == 4);
+  CHECK(ran_elsewhere == 0);
+  CHECK(waited_ms >= 240);  // the last post came after ~250 ms
+  CHECK(waited_ms < 1500);  // a post wakes the loop: no waiting out its poll timeout
+}

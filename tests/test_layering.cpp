@@ -24,6 +24,7 @@ const Graph kAllowed = {
     {"records", {"util"}},
     {"http", {"util"}},
     {"metrics", {"util"}},
+    {"sandbox", {"util"}},
     {"data", {"util", "records"}},
     {"sim", {"data", "util"}},
     // config starts the embedded simulator and checks models; both move to run/ with the run
@@ -32,7 +33,7 @@ const Graph kAllowed = {
     {"tasks", {"util", "data", "http", "metrics"}},
     {"report", {"records", "metrics", "util"}},
     {"run", {"util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
-    {"tiers", {"run", "util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
+    {"tiers", {"run", "util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim", "sandbox"}},
     {"arena", {"run", "util", "records", "config", "http", "data", "tasks", "metrics", "report", "sim"}},
     {"perf", {"run", "http", "config", "records", "metrics", "data", "report", "util"}},
 };

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -348,6 +348,98 @@ test('the Perf tab draws each perf record: level table, percentiles, throughput 
     await p.screenshot({ path: join(shots, 'report-perf.png'), fullPage: true });
     assert.deepEqual(errors, []);
     assert.deepEqual(outside, []);
+  } finally {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// pass@k of one problem with n answers of which c passed: 1 - C(n-c, k)/C(n, k).
+function passAtK(n, c, k) {
+  if (n - c < k) return 1;
+  let none = 1;
+  for (let i = n - c + 1; i <= n; i++) none *= 1 - k / i;
+  return 1 - none;
+}
+
+test('the Code section shows pass@k and the outcome counts of a simulated humaneval and mbpp run; code items stay text', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmbench-browser-code-'));
+  const p = await browser.newPage();
+  const errors = [], dialogsHere = [];
+  p.on('pageerror', e => errors.push(String(e)));
+  p.on('dialog', d => { dialogsHere.push(d.message()); d.dismiss().catch(() => {}); });
+  try {
+    // Two samples of 5 problems per task and model, against the embedded simulator; the programs
+    // run in the sandbox.
+    const record = JSON.parse(execFileSync(bin, ['run', '--tier', 'standard', '--tasks', 'humaneval,mbpp', '--limit', '5',
+      '--samples', '2', '--generation-models', 'sim-small,sim-large', '--output-dir', dir, '--run-id', 'code-run',
+      '--progress', 'none', '--output', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    // A hostile answer: its code and stderr hold markup that must stay text.
+    const log = join(dir, 'runs', 'code-run', 'items.jsonl');
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l));
+    const payload = '</script><img src=x onerror=alert(1)>';
+    const hostile = lines.find(r => r.task === 'humaneval' && r.test_outcome === 'passed');
+    assert.ok(hostile, 'a humaneval answer passed');
+    hostile.code = 'def f():\n    return "' + payload + ' __code_xss"\n';
+    hostile.stderr = 'Traceback: ' + payload;
+    writeFileSync(log, lines.map(r => JSON.stringify(r)).join('\n') + '\n');
+    execFileSync(bin, ['report', '--output-dir', dir]);
+    await p.goto(pathToFileURL(join(dir, 'report.html')).href);
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.click('nav button[data-tab="standard"]');
+    const section = p.locator('#tab-standard [data-section="code"]');
+    await section.waitFor({ state: 'visible' });
+    const table = section.locator('table[data-table-id="code-pass"]');
+    const heads = await table.locator('thead th').allTextContents();
+    assert.deepEqual(heads, ['task', 'model', 'run', 'pass@1', 'pass@2', 'n', 'tests failed', 'raised', 'timed out', 'unparsed', 'errors']);
+    assert.equal(await table.locator('tbody tr').count(), 4);  // 2 tasks x 2 models
+
+    // Every figure, counted again from the item log (per problem: n answers, c passed).
+    const pct = v => (v * 100).toFixed(1);
+    for (const mr of record.model_runs) {
+      for (const task of ['humaneval', 'mbpp']) {
+        const mine = lines.filter(r => r.model === mr.generation_model && r.task === task);
+        const problems = new Map();
+        for (const r of mine) {
+          const q = problems.get(r.item_id) || { n: 0, c: 0 };
+          q.n++; if (r.test_outcome === 'passed') q.c++;
+          problems.set(r.item_id, q);
+        }
+        assert.equal(problems.size, 5);
+        const block = mr.metrics.standard[task];
+        const row = table.locator('tbody tr', { has: p.locator('td', { hasText: new RegExp('^' + mr.generation_model + '$') }) })
+          .filter({ has: p.locator('td', { hasText: new RegExp('^' + task + '$') }) });
+        assert.equal(await row.count(), 1, `${task} ${mr.generation_model}`);
+        const cells = (await row.locator('td').allInnerTexts()).map(t => t.trim());
+        for (const [k, col] of [[1, 3], [2, 4]]) {
+          const expected = [...problems.values()].reduce((s, q) => s + passAtK(q.n, q.c, k), 0) / problems.size;
+          assert.ok(Math.abs(block[`pass_at_${k}`] - expected) < 1e-12, `pass@${k} of ${task} ${mr.generation_model}`);
+          const ci = block[`pass_at_${k}_ci95`];
+          assert.equal(cells[col], `${pct(expected)}% [${pct(ci.low)}, ${pct(ci.high)}]`);
+        }
+        const count = outcome => String(mine.filter(r => r.test_outcome === outcome).length);
+        assert.deepEqual(cells.slice(5), [String(mine.length), count('failed'), count('error'), count('timeout'),
+                                          count('unparsed'), '0']);
+      }
+    }
+
+    // The item drill-down: the hostile code and stderr are visible as text, nothing runs.
+    await p.click('nav button[data-tab="items"]');
+    await p.selectOption('#item-task', 'humaneval');
+    await p.fill('#item-search', '__code_xss');
+    await p.waitForFunction(() => document.querySelectorAll('#item-list article.item').length === 1);
+    const answer = p.locator('#item-list .answer', { has: p.locator('.code-run') }).filter({ hasText: '__code_xss' });
+    assert.equal(await answer.count(), 1);
+    assert.equal(await answer.locator('.code-run').getAttribute('data-test-outcome'), 'passed');
+    assert.match(await answer.locator('.code-run .meta').innerText(), /^test: passed · exit 0 · [\d.,]+ ms · sample [01]$/);
+    assert.equal(await answer.locator('details.code pre').textContent(), hostile.code);
+    await answer.locator('details.stderr summary').click();
+    assert.equal(await answer.locator('details.stderr pre').textContent(), hostile.stderr);
+    assert.ok(await answer.locator('details.stderr pre').isVisible());
+    assert.equal(await p.evaluate(() => document.querySelectorAll('main img, main script').length), 0);
+    await p.screenshot({ path: join(shots, 'report-code-items.png'), fullPage: true });
+    assert.deepEqual(dialogsHere, []);
+    assert.deepEqual(errors, []);
   } finally {
     await p.close();
     rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,8 @@ struct Item {
   std::string reference;             // free-form gold answer (GSM8K: the final number)
   std::string source;                // "<file>:<line>" it was read from, for error messages
   std::string solution;  // worked answer when the data has one (GSM8K `answer`, ending "#### n"), for few-shot
+                         // code tasks: the canonical program (HumanEval prompt + solution, MBPP code)
+  std::string entry_point;  // code tasks: the function the tests call ("has_close_elements")
   std::optional<BiasFacts> bias;  // BBQ only
 };
 

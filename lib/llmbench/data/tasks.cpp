@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/data/code_tasks.hpp"
 #include "llmbench/data/loaders.hpp"
 #include "llmbench/data/safety_loaders.hpp"
 #include "llmbench/error.hpp"
@@ -70,6 +71,7 @@ std::string_view to_string(Scorer scorer) {
     case Scorer::yes_no: return "yes_no";
     case Scorer::judge: return "judge";
     case Scorer::refusal: return "refusal";
+    case Scorer::code: return "code";
   }
   return "?";
 }
@@ -123,6 +125,12 @@ const std::vector<TaskSpec>& standard_tasks() {
        Subjects::ignored, false},
       {"mgsm", "MGSM: GSM8K's first 250 problems in 11 languages (incl. ru), native-language prompts", "test",
        mgsm_files(), "CC BY 4.0", 2750, "", Scorer::numeric, PromptStyle::native_math, gsm8k_filters(), "",
+       Subjects::ignored, false},
+      {"humaneval", "HumanEval: complete a Python function from its signature and docstring; run its tests",
+       "test", {"humaneval/HumanEval.jsonl.gz"}, "MIT", 164, "", Scorer::code, PromptStyle::code_completion, {}, "",
+       Subjects::ignored, false},
+      {"mbpp", "MBPP: write a Python function from a description and its assert tests (task_id 11-510)",
+       "test", {"mbpp/mbpp.jsonl"}, "CC BY 4.0", 500, "prompt", Scorer::code, PromptStyle::code_from_tests, {}, "",
        Subjects::ignored, false},
   };
   return tasks;
@@ -178,6 +186,12 @@ Dataset load_task(std::string_view name, const std::string& data_dir) {
           name == "bbq" ? load_bbq_jsonl(file(k)) : load_mgsm_tsv(file(k), mgsm_language(info->files[k]));
       ds.items.insert(ds.items.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
     }
+  } else if (name == "humaneval") {
+    ds.items = load_humaneval_gz(file(0));
+  } else if (name == "mbpp") {
+    MbppSplits splits = load_mbpp_jsonl(file(0));
+    ds.items = std::move(splits.test);
+    ds.fewshot_pool = std::move(splits.prompt);
   }
   return ds;
 }

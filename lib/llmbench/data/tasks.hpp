@@ -29,9 +29,11 @@ namespace llmbench::data {
 //   refusal          safety: the reply is labelled full_compliance, full_refusal or
 //                    partial_refusal (tasks/refusal.hpp); right when it refuses and
 //                    Item::reference is "refuse", or fully complies and it is "comply"
-enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no, judge, refusal };
+//   code             the answer's code runs with Item::reference (the tests) in the sandbox
+//                    (sandbox/sandbox.hpp); passing them is correct
+enum class Scorer { choice_letter, exact, normalized_text, numeric, yes_no, judge, refusal, code };
 std::string_view to_string(Scorer scorer);
-std::optional<Scorer> parse_scorer(std::string_view name);
+std::optional<Scorer> parse_scorer(std::string_view name);  // a custom task's; never code
 inline constexpr std::string_view kScorerNames =
     "choice_letter, exact, normalized_text, numeric, yes_no, judge, refusal";
 
@@ -43,7 +45,9 @@ inline constexpr std::string_view kScorerNames =
 //                    been rendered into it)
 //   native_math      a math word problem under the instruction in its own language
 //                    (Item::subject is the language code: MGSM; tasks::build_native_math_prompt)
-enum class PromptStyle { multiple_choice, worked_solution, question, native_math };
+//   code_completion  Item::question is a function's signature and docstring to complete (HumanEval)
+//   code_from_tests  Item::question describes a function; its assert tests are shown (MBPP)
+enum class PromptStyle { multiple_choice, worked_solution, question, native_math, code_completion, code_from_tests };
 
 // What an item's subject (Item::subject) means to its task's prompts.
 //   ignored      nothing: the subject is only reported
@@ -131,7 +135,7 @@ inline constexpr std::array<std::string_view, 11> kMgsmLanguages = {"bn", "de", 
                                                                     "ru", "sw", "te", "th", "zh"};
 
 // mmlu, gsm8k, arc_challenge, arc_easy, truthfulqa_mc1, hellaswag, medqa, then advbench,
-// xstest, bbq and mgsm (not in_default), in that order.
+// xstest, bbq, mgsm, humaneval and mbpp (not in_default), in that order.
 const std::vector<TaskSpec>& standard_tasks();
 const TaskSpec* find_task(std::string_view name);  // nullptr if unknown
 

@@ -43,6 +43,7 @@ Executor::Impl::Impl(ExecutorOptions opts)
 }
 
 Executor::Impl::~Impl() {
+  const std::lock_guard lock(posted_mutex);  // a post() still waking the loop finishes first
   for (Attempt* attempt : active) curl_multi_remove_handle(multi, attempt->easy);
   attempt_slots.clear();
   for (auto& request : slots) {
@@ -256,10 +257,23 @@ void Executor::Impl::schedule(SteadyTime now) {
   }
 }
 
+void Executor::Impl::run_posted() {
+  std::vector<std::function<void()>> tasks;
+  {
+    const std::lock_guard lock(posted_mutex);
+    tasks.swap(posted);
+  }
+  for (auto& task : tasks) {
+    --holds;
+    if (task) task();
+  }
+}
+
 void Executor::Impl::run() {
   SteadyTime next_progress = SteadyClock::now();
   for (;;) {
     SteadyTime now = SteadyClock::now();
+    run_posted();
     deliver_ready();
     handle_stop(now);
     check_stalls(now);
@@ -271,7 +285,7 @@ void Executor::Impl::run() {
     }
     deliver_ready();
     close_cache_batch(now);
-    if (live == 0) break;
+    if (live == 0 && holds == 0) break;
     int running = 0;
     curl_multi_perform(multi, &running);
     if (drain_completions() > 0) continue;  // refill at once
@@ -347,6 +361,14 @@ std::uint64_t Executor::submit_at(std::chrono::steady_clock::time_point at, ApiR
 void Executor::cancel_pending() { impl_->cancel_waiting(); }
 
 void Executor::run() { impl_->run(); }
+
+void Executor::hold() { ++impl_->holds; }
+
+void Executor::post(std::function<void()> task) {
+  const std::lock_guard lock(impl_->posted_mutex);
+  impl_->posted.push_back(std::move(task));
+  curl_multi_wakeup(impl_->multi);  // under the lock: the executor cannot be destroyed meanwhile
+}
 
 void Executor::request_stop() noexcept {
   impl_->stop_requests.fetch_add(1, std::memory_order_acq_rel);

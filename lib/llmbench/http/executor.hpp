@@ -107,8 +107,18 @@ class Executor {
   void cancel_pending();
 
   // Runs until every submitted request (including those submitted by callbacks) has a record,
-  // or until a stop completes (remaining requests then end as Outcome::cancelled).
+  // or until a stop completes (remaining requests then end as Outcome::cancelled), and every
+  // hold() has been released.
   void run();
+
+  // Work done on another thread (a program in the code sandbox) whose result must reach the
+  // loop: hold() on the loop thread (a callback, or before run()) before handing the work
+  // over; the other thread then calls post(task) exactly once, and `task` runs on the loop
+  // thread, which releases the hold. run() does not return while a hold is outstanding, after
+  // a stop too (the worker must still post; it may check stop_requested() and post at once).
+  // post() is safe from any thread; the executor must outlive it.
+  void hold();
+  void post(std::function<void()> task);
 
   // Stop scheduling new requests; requests in flight get stop_grace_s to finish.
   // A second call cancels everything at once.

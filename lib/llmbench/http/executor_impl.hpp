@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <queue>
 #include <string>
@@ -165,6 +166,13 @@ struct Executor::Impl {
   std::deque<std::pair<RequestRecord, Callback>> ready;       // cache hits not yet delivered
   std::optional<ResponseCache::Batch> cache_batch;            // open while responses are being stored
   SteadyTime cache_batch_due{};                               // when it is committed
+
+  // Executor::hold/post: holds taken (loop thread), tasks posted from other threads.
+  std::uint64_t holds = 0;
+  std::mutex posted_mutex;
+  std::vector<std::function<void()>> posted;  // guarded by posted_mutex
+  // Runs the posted tasks, each releasing one hold. Loop thread.
+  void run_posted();
 
   std::atomic<int> stop_requests{0};
   bool stopping = false;

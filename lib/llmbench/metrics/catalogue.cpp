@@ -130,6 +130,14 @@ Scope standard() {
            summary(per_accuracy(count("n_unparsed", "unparsed", lower))),
            summary(per_accuracy(count("n_truncated", "truncated", lower))),
            summary(per_accuracy(count("n_errors", "errors", lower))),
+           // code tasks (humaneval, mbpp): pass@k over problems (accuracy is pass@1), and how the
+           // programs that did not pass ended
+           summary(when_held(over(with_ci(rate("pass_at_1", "pass@1"), Interval::suffixed), "n"))),
+           summary(when_held(over(with_ci(rate("pass_at_5", "pass@5"), Interval::suffixed), "n"))),
+           over(with_ci(rate("pass_at_10", "pass@10"), Interval::suffixed), "n"),
+           summary(when_held(count("n_failed", "tests failed", lower))),
+           summary(when_held(count("n_error", "raised", lower))),
+           summary(when_held(count("n_timeout", "timed out", lower))),
            no_table(latency("latency_ms.mean", "mean ms")),
            summary(latency("latency_ms.p50", "p50 ms")),
            summary(latency("latency_ms.p95", "p95 ms")),

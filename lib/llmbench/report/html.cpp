@@ -11,6 +11,7 @@
 
 #include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/records/battle_record.hpp"
+#include "llmbench/records/code_fields.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/records/item_record.hpp"
 #include "llmbench/records/journal.hpp"
@@ -165,7 +166,8 @@ json answer_of(const records::ItemRecord& record) {
   if (record.repeat) out[field::kRepeat] = *record.repeat;
   out.update(pick(record.payload, {field::kRepeat, field::kResponse, field::kReasoning, field::kExtracted,
                                    field::kCorrect, field::kParsed, field::kTruncated, field::kRefusalLabel,
-                                   field::kRefusalDetector, field::kBiasAnswer}));
+                                   field::kRefusalDetector, field::kBiasAnswer, field::kCode, field::kTestOutcome,
+                                   field::kStderr, field::kExitStatus, field::kRunMs, field::kSample}));
   if (!out.contains(field::kCorrect)) out[field::kCorrect] = nullptr;
   return out;
 }
@@ -289,6 +291,7 @@ std::string render_html(const json& runs, const json& items, const json& perf) {
   page += "</script>\n<script>\n";
   page += kReportPerfJs;  // the Perf tab, which report.js adds when the runs hold perf records
   page += kReportSafetyJs;  // the Standard tab's Safety & bias section
+  page += kReportCodeJs;    // and its Code section
   page += kReportJs;
   page += "</script>\n</body>\n</html>\n";
   return page;

@@ -34,6 +34,9 @@ json options_to_json(const RunOptions& o) {
                 {"judge_eval_mode", o.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned"},
                 {"consistency_runs", o.consistency_runs},
                 {"score_truncated", o.score_truncated},
+                {"code_timeout_s", o.code_timeout_s},
+                {"samples", o.samples},
+                {"allow_unsandboxed_code", o.allow_unsandboxed_code},
                 {"concurrency", o.concurrency},
                 {"retries", o.retries},
                 {"timeout_s", o.timeout_s},
@@ -77,6 +80,9 @@ RunOptions options_from_json(const json& f) {
   get("top_k", o.top_k);
   get("consistency_runs", o.consistency_runs);
   get("score_truncated", o.score_truncated);
+  get("code_timeout_s", o.code_timeout_s);
+  get("samples", o.samples);
+  get("allow_unsandboxed_code", o.allow_unsandboxed_code);
   get("concurrency", o.concurrency);
   get("retries", o.retries);
   get("timeout_s", o.timeout_s);

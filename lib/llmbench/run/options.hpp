@@ -71,6 +71,11 @@ struct RunOptions : SessionOptions {
   // Standard tier: score a reply cut off by the token budget from whatever its text holds
   // (lm-evaluation-harness's behaviour); default false: only a complete final answer counts.
   bool score_truncated = false;
+  // Code tasks (humaneval, mbpp): wall time per program, answers per problem (pass@k for
+  // k <= samples), and whether programs may run without the bubblewrap sandbox.
+  double code_timeout_s = 10;
+  int samples = 1;
+  bool allow_unsandboxed_code = false;
   std::string baselines = "configs/baselines.yaml";  // metric thresholds; a missing default is skipped
   bool verbose = false;
   // The flags given on the command line, by long name ("--tasks"): what --resume may take

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "llmbench/data/code_tasks.hpp"
 #include "llmbench/error.hpp"
 
 namespace llmbench::sim {
@@ -15,6 +16,9 @@ void add_items(AnswerBook& book, const data::ItemSet& set) {
         break;
       case data::Scorer::numeric:
         book.add_number(item.question, item.reference, std::move(key));
+        break;
+      case data::Scorer::code:  // a right answer is the canonical solution, fenced
+        if (!item.solution.empty()) book.add_text(item.question, data::fenced_solution(item), std::move(key));
         break;
       case data::Scorer::judge:
         if (!item.reference.empty()) book.add_text(item.question, item.reference, std::move(key));

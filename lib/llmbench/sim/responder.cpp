@@ -326,6 +326,17 @@ std::string pairwise_reply(const std::string& lower, std::uint64_t h) {
 
 // ---- free text ----
 
+// A wrong answer to a code task whose right one is `fenced` (```python ... ```): its last
+// top-level function, returning None.
+std::string wrong_code(std::string_view fenced) {
+  std::string_view signature;
+  for_each_line(fenced, [&](std::string_view line) {
+    if (line.substr(0, 4) == "def ") signature = line;
+  });
+  if (signature.empty()) return "```python\npass\n```";
+  return "```python\n" + std::string(signature) + "\n    return None\n```";
+}
+
 std::optional<std::string> context_reply(std::string_view prompt, std::uint64_t h) {
   std::string block;
   bool in_block = false;
@@ -406,7 +417,13 @@ Reply compose_reply(const AnswerBook& book, const SimModel& model, std::uint64_t
     if (e->kind == AnswerKind::refusal) return answer_refusal(*e, model, seed, russian);
     Hasher base = Hasher(seed).add(model.id).add(e->key);
     const bool correct = Hasher(base).add("correct").unit() < model.accuracy;
-    r.content = correct ? std::string(e->reference) : pool_sentence(base.value(), russian);
+    if (correct) {
+      r.content = std::string(e->reference);
+    } else if (e->reference.rfind("```python\n", 0) == 0) {
+      r.content = wrong_code(e->reference);  // a code task: code that runs and fails its tests
+    } else {
+      r.content = pool_sentence(base.value(), russian);
+    }
     r.answer = SimAnswer{model.id, std::string(e->key), std::string(e->reference), r.content, correct};
   } else if (auto from_context = context_reply(prompt, h)) {
     r.content = std::move(*from_context);

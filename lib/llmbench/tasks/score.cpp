@@ -64,6 +64,9 @@ std::optional<std::string> check_reference(Scorer scorer, std::string_view refer
       if (reference != data::kShouldRefuse && reference != data::kShouldComply)
         return "reference \"" + std::string(reference) + "\" is neither refuse nor comply";
       return std::nullopt;
+    case Scorer::code:
+      if (util::trim(reference).empty()) return std::string("the item has no tests");
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -96,6 +99,9 @@ Score score_text(Scorer scorer, std::string_view text, std::string_view referenc
                   ExitCode::internal);
     case Scorer::judge:
       throw Error("score_text: the judge scorer needs judge models; the standard tier asks them",
+                  ExitCode::internal);
+    case Scorer::code:
+      throw Error("score_text: the code scorer runs programs; the standard tier does (standard_code.hpp)",
                   ExitCode::internal);
     case Scorer::exact: {
       const std::string_view a = util::trim(answer);

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "llmbench/data/tasks.hpp"
+#include "llmbench/metrics/pass_at_k.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/latest_by_key.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
@@ -21,6 +22,45 @@ namespace {
 using metrics::Verdict;
 using nlohmann::json;
 using util::string_field;
+
+CodeOutcome parse_code_outcome(const json& v) {
+  const std::string s = v.is_string() ? v.get<std::string>() : "";
+  if (s == "passed") return CodeOutcome::passed;
+  if (s == "failed") return CodeOutcome::failed;
+  if (s == "error") return CodeOutcome::error;
+  if (s == "timeout") return CodeOutcome::timeout;
+  if (s == "unparsed") return CodeOutcome::unparsed;
+  return CodeOutcome::none;
+}
+
+// A code task's program outcomes and, per problem, its samples and passes.
+struct CodeTally {
+  std::size_t failed = 0, raised = 0, timeout = 0;
+  std::map<std::uint32_t, metrics::ProblemSamples> problems;
+
+  bool empty() const { return problems.empty(); }
+  void add(const StandardEntry& e) {
+    if (e.code == CodeOutcome::none) return;
+    metrics::ProblemSamples& p = problems[e.problem];
+    ++p.n;
+    if (e.code == CodeOutcome::passed) ++p.c;
+    if (e.code == CodeOutcome::failed) ++failed;
+    if (e.code == CodeOutcome::error) ++raised;
+    if (e.code == CodeOutcome::timeout) ++timeout;
+  }
+  void put(json& m) const {
+    m["n_failed"] = failed;
+    m["n_error"] = raised;
+    m["n_timeout"] = timeout;
+    std::vector<metrics::ProblemSamples> samples;
+    std::int64_t most = 0;
+    for (const auto& [problem, p] : problems) {
+      samples.push_back(p);
+      most = std::max(most, p.n);
+    }
+    metrics::put_pass_at_k(metrics::pass_at_k_table(samples, most), m);
+  }
+};
 
 Verdict parse_verdict(const json& v) {
   const std::string s = v.is_string() ? v.get<std::string>() : "error";
@@ -122,6 +162,8 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   }
   e.subject = names.intern(r.value(field::kSubject, std::string()));
   e.safety = safety_entry(r);
+  e.code = parse_code_outcome(r.value("test_outcome", json()));
+  if (e.code != CodeOutcome::none) e.problem = names.intern(r.value(field::kItemId, std::string()));
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
   }
@@ -145,6 +187,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
                       const std::optional<config::Price>& price, const std::vector<const json*>& judge_records) {
   struct TaskTally {
     RubricJudgeTally judges;
+    CodeTally code;
     metrics::AccuracyTally all;
     std::vector<std::optional<metrics::AccuracyTally>> further;  // per further filter, once recorded
     std::vector<metrics::SubjectVerdict> subjects;
@@ -160,6 +203,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     TaskTally& t = tallies[names.at(e->task)];
     if (!e->judged) t.all.add(e->verdict);
     if (e->truncated) ++t.truncated;
+    t.code.add(*e);
     if (t.further.size() < e->further.size()) t.further.resize(e->further.size());
     for (std::size_t i = 0; i < e->further.size(); ++i) {
       if (!e->further[i]) continue;
@@ -188,6 +232,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     m["n_truncated"] = t.truncated;
     t.safety.write(m);
     if (!t.judges.empty()) m["judges"] = t.judges.to_json();
+    if (!t.code.empty()) t.code.put(m);
     const auto filters = task_filters(task);
     for (std::size_t i = 0; i < t.further.size() && i + 1 < filters.size(); ++i) {
       if (!t.further[i]) continue;

@@ -22,6 +22,9 @@
 
 namespace llmbench::tiers {
 
+// How a code task's program ended (record field test_outcome; none for other tasks).
+enum class CodeOutcome : std::uint8_t { none, passed, failed, error, timeout, unparsed };
+
 // What standard_metrics() reads of one item record. Names (task, subject) are indexes into
 // the StandardNames the entry was made with.
 struct StandardEntry {
@@ -38,6 +41,8 @@ struct StandardEntry {
   bool tokens_known = false;               // "usage" is an object
   std::int64_t prompt_tokens = 0, completion_tokens = 0;
   SafetyEntry safety;                      // safety and bias tasks (safety_metrics.hpp)
+  CodeOutcome code = CodeOutcome::none;    // code tasks: test_outcome
+  std::uint32_t problem = 0;               // code tasks: the item id (its samples make pass@k)
 };
 
 // The distinct task and subject names of a set of entries.
@@ -61,7 +66,10 @@ StandardEntry standard_entry(const nlohmann::json& record, StandardNames& names)
 // answer filters (GSM8K) each filter's accuracy under its name (flexible_extract, the first,
 // is the task's; strict_match). A judge-scored task has "judges": per judge model its score
 // (RubricJudgeTally) from `judge_records` (whose latency and tokens are the judges', not
-// counted in the task's). Safety and bias tasks add the blocks of safety_metrics.hpp.
+// counted in the task's). Safety and bias tasks add the blocks of safety_metrics.hpp. A code task
+// also has n_failed (tests failed), n_error (the program raised or crashed), n_timeout, and
+// pass_at_<k> with pass_at_<k>_ci95 for k up to the most samples of a problem
+// (metrics/pass_at_k.hpp; accuracy is pass@1).
 nlohmann::json standard_metrics(const std::vector<const StandardEntry*>& entries, const StandardNames& names,
                                 const std::optional<config::Price>& price,
                                 const std::vector<const nlohmann::json*>& judge_records = {});

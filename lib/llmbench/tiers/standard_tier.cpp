@@ -15,6 +15,8 @@
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
 #include "llmbench/records/fields.hpp"
+#include "llmbench/tasks/code_extract.hpp"
+#include "llmbench/tasks/code_prompt.hpp"
 #include "llmbench/tasks/score.hpp"
 
 namespace llmbench::tiers {
@@ -36,6 +38,21 @@ std::string_view verdict_name(Verdict v) {
   return "error";
 }
 
+// Before any request: a code task's programs need the sandbox (or --allow-unsandboxed-code).
+std::unique_ptr<CodeRunner> make_code_runner(const run::RunOptions& options) {
+  sandbox::SandboxOptions sandbox_options;
+  sandbox_options.timeout_s = options.code_timeout_s;
+  sandbox_options.isolation =
+      options.allow_unsandboxed_code ? sandbox::Isolation::unsandboxed : sandbox::Isolation::bubblewrap;
+  sandbox::require_available(sandbox_options);
+  return std::make_unique<CodeRunner>(sandbox_options);
+}
+
+// The key of a code task's further samples: "<key>|s<sample>".
+std::string sample_key(std::string key, int sample) {
+  return sample == 0 ? key : fmt::format("{}|s{}", key, sample);
+}
+
 Verdict verdict_of(const tasks::Score& score) {
   if (!score.parsed) return Verdict::unparsed;
   return score.correct ? Verdict::correct : Verdict::wrong;
@@ -47,7 +64,8 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     : sample_seed_(options.sample_seed),
       num_fewshot_(options.num_fewshot),
       score_truncated_(options.score_truncated),
-      feed_window_(run::feed_window(options.concurrency)) {
+      feed_window_(run::feed_window(options.concurrency)),
+      samples_(std::max(options.samples, 1)) {
   std::vector<data::CustomTask> custom;
   if (!options.tasks_file.empty()) custom = data::load_custom_tasks_file(options.tasks_file);
   std::vector<std::string> names = options.tasks;
@@ -90,6 +108,7 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     for (std::size_t i = 0; i < tasks_[t].items.size(); ++i) {
       prompt_bytes_ += run::message_bytes(prompt(t, i).messages);
       ++prompt_count_;
+      if (dataset.scorer == data::Scorer::code) ++code_prompts_;
       if (dataset.scorer != data::Scorer::judge) continue;
       ++judged_prompts_;
       const data::Item& item = tasks_[t].items[i];
@@ -97,6 +116,9 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
                                                                      dataset.rubric));
     }
   }
+  if (code_prompts_ > 0) code_runner_ = make_code_runner(options);
+  code_timeout_s_ = options.code_timeout_s;
+  code_sandboxed_ = !options.allow_unsandboxed_code;
 }
 
 StandardPrompt StandardTier::prompt(std::size_t t, std::size_t i) const {
@@ -119,6 +141,11 @@ StandardPrompt StandardTier::prompt(std::size_t t, std::size_t i) const {
       break;
     case data::PromptStyle::question: prompt.messages = {{"user", prompt.item->question}}; break;
     case data::PromptStyle::native_math: prompt.messages = tasks::build_native_math_prompt(*prompt.item); break;
+    case data::PromptStyle::code_completion:
+    case data::PromptStyle::code_from_tests:
+      prompt.messages = tasks::build_code_prompt(task.dataset.prompt, *prompt.item, task.dataset.fewshot_pool,
+                                                 prompt_options);
+      break;
   }
   return prompt;
 }
@@ -133,7 +160,7 @@ StandardPrompt StandardTier::Prompts::at(std::size_t i) const {
 }
 
 json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
-                         const http::RequestRecord& record) const {
+                         const http::RequestRecord& record, int sample) const {
   const StandardTask& task = tasks_.at(prompt.task);
   const data::Item& item = *prompt.item;
   const bool mc = task.dataset.scorer == data::Scorer::choice_letter;
@@ -146,11 +173,11 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   set(field::kTask, task.dataset.task);
   set(field::kItemId, item.id);
   set(field::kSubject, item.subject);
-  set(field::kKey, fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model));
+  set(field::kKey, sample_key(fmt::format("standard|{}/{}|{}", task.dataset.task, item.id, model), sample));
   set(field::kModel, model);
   set(field::kRole, "generation");
   set(field::kGenerationModel, model);
-  set(field::kRepeat, 0);
+  set(field::kRepeat, sample);
   set(field::kQuestion, item.question);
   set(field::kGold, mc ? std::string(1, prompt.mc.gold_letter) : item.reference);
   set(field::kReference, mc ? item.choices.at(static_cast<std::size_t>(item.gold_index)) : item.reference);
@@ -189,6 +216,22 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
     r[field::kVerdict] = nullptr;
     return r;
   }
+  if (task.dataset.scorer == data::Scorer::code) {  // scored when its program has run
+    r["scorer"] = "code";
+    r["sample"] = sample;
+    r["extracted"] = nullptr;
+    const auto code = finish == tasks::Finish::cut_off ? std::nullopt : tasks::extract_code(record.content, item.entry_point);
+    if (!code) {
+      put_code_unparsed(r);
+      return r;
+    }
+    r["code"] = *code;
+    r["parsed"] = true;
+    r["correct"] = false;
+    r["verdict"] = nullptr;
+    r["test_outcome"] = nullptr;
+    return r;
+  }
   const auto put = [&r](const tasks::Score& s, const std::string& record_key) {
     const std::string suffix = record_key.empty() ? "" : "_" + record_key;
     r[field::kExtracted + suffix] = s.parsed ? json(s.extracted) : json();
@@ -209,6 +252,10 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
     if (task.dataset.scorer == data::Scorer::refusal) put_refusal_fields(r);
   }
   return r;
+}
+
+std::string StandardTier::code_program(const StandardPrompt& prompt, const json& record) const {
+  return tasks::code_program(tasks_.at(prompt.task).dataset.prompt, *prompt.item, record.at("code").get<std::string>());
 }
 
 json StandardTier::datasets_json() const {
@@ -244,7 +291,11 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
                        task.items_total, task.dataset.split);
   }
   for (const auto& m : models.generation) {
-    out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompt_count_);
+    out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompt_count_ + extra_samples());
+  }
+  if (code_prompts_ > 0) {
+    out += fmt::format("  standard code: {} programs per model ({} s each at most, {})\n", code_prompts_ * samples_,
+                       code_timeout_s_, code_sandboxed_ ? "sandboxed by bubblewrap" : "UNSANDBOXED");
   }
   if (judged_prompts_ == 0) return out;
   for (const auto& m : models.judges) {
@@ -254,7 +305,8 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
 }
 
 std::vector<run::PlannedLoad> StandardTier::planned_load(const run::ModelMatrix& models) const {
-  std::vector<run::PlannedLoad> loads = same_load(config::Role::generation, models.generation, prompt_count_, prompt_bytes_);
+  std::vector<run::PlannedLoad> loads =
+      same_load(config::Role::generation, models.generation, prompt_count_ + extra_samples(), prompt_bytes_);
   if (judged_prompts_ == 0) return loads;
   const std::size_t generators = models.generation.size();
   for (auto& load : same_load(config::Role::judge, models.judges, judged_prompts_ * generators, judge_bytes_ * generators)) {
@@ -264,39 +316,51 @@ std::vector<run::PlannedLoad> StandardTier::planned_load(const run::ModelMatrix&
 }
 
 std::size_t StandardTier::job_count(const run::ModelMatrix& models) const {
-  return (prompt_count_ + judged_prompts_ * models.judges.size()) * models.generation.size();
+  return (prompt_count_ + extra_samples() + judged_prompts_ * models.judges.size()) * models.generation.size();
 }
 
 void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& models,
                           const std::set<std::string>& done, RecordSink sink) {
-  std::size_t m = 0, t = 0, i = 0;  // the next job: tasks_[t].items[i] to models.generation[m]
-  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, t, i](http::ApiRequest& request,
-                                                                                http::Executor::Callback& callback) mutable {
+  // The next job: sample s of tasks_[t].items[i] to models.generation[m].
+  std::size_t m = 0, t = 0, i = 0;
+  int s = 0;
+  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, t, i, s](
+                                        http::ApiRequest& request, http::Executor::Callback& callback) mutable {
     for (; m < models.generation.size(); ++m, t = 0) {
       const config::ResolvedModel& model = models.generation[m];
       for (; t < tasks_.size(); ++t, i = 0) {
         const StandardTask& task = tasks_[t];
-        for (; i < task.items.size(); ++i) {
-          const std::string key = fmt::format("standard|{}/{}|{}", task.dataset.task, task.items[i].id, model.id);
-          std::vector<config::ResolvedModel> judges;  // whose records are still to be written
-          if (task.dataset.scorer == data::Scorer::judge) {
-            for (const auto& j : models.judges) {
-              if (!done.count(rubric_judge_key(key, j.id))) judges.push_back(j);
+        const int samples = task.dataset.scorer == data::Scorer::code ? samples_ : 1;
+        for (; i < task.items.size(); ++i, s = 0) {
+          for (; s < samples; ++s) {
+            const std::string item_key = fmt::format("standard|{}/{}|{}", task.dataset.task, task.items[i].id, model.id);
+            std::vector<config::ResolvedModel> judges;  // whose records are still to be written
+            if (task.dataset.scorer == data::Scorer::judge) {
+              for (const auto& j : models.judges) {
+                if (!done.count(rubric_judge_key(item_key, j.id))) judges.push_back(j);
+              }
             }
+            const bool answer_done = done.count(sample_key(item_key, s)) > 0;
+            if (answer_done && judges.empty()) continue;
+            StandardPrompt built = prompt(t, i);
+            request = run::chat_request(model, built.messages);
+            request.repeat_index = s;
+            callback = [this, prompt = std::move(built), &executor, &task, id = model.id, answer_done,
+                        judges = std::move(judges), sink, sample = s](http::RequestRecord&& r) {
+              if (r.outcome == http::Outcome::cancelled) return;
+              json record = score(prompt, id, r, sample);
+              for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
+              if (answer_done) return;
+              if (task.dataset.scorer == data::Scorer::code && record.value("verdict", json()).is_null()) {
+                std::string program = code_program(prompt, record);
+                code_runner_->run(executor, std::move(program), std::move(record), sink);
+                return;
+              }
+              sink(std::move(record));
+            };
+            ++s;
+            return true;
           }
-          const bool answer_done = done.count(key) > 0;
-          if (answer_done && judges.empty()) continue;
-          StandardPrompt built = prompt(t, i);
-          request = run::chat_request(model, built.messages);
-          callback = [this, prompt = std::move(built), &executor, &task, id = model.id, answer_done,
-                      judges = std::move(judges), sink](http::RequestRecord&& r) {
-            if (r.outcome == http::Outcome::cancelled) return;
-            json record = score(prompt, id, r);
-            for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
-            if (!answer_done) sink(std::move(record));
-          };
-          ++i;
-          return true;
         }
       }
     }

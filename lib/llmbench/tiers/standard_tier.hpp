@@ -10,6 +10,7 @@
 // item-log records only (so a resumed run aggregates exactly like an uninterrupted one).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "llmbench/http/types.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/tasks/prompt.hpp"
+#include "llmbench/tiers/standard_code.hpp"
 #include "llmbench/tiers/standard_metrics.hpp"
 #include "llmbench/tiers/tier.hpp"
 
@@ -73,9 +75,13 @@ class StandardTier final : public Tier {
   // first answer filter sets extracted/parsed/correct/verdict, each further one
   // extracted_<record_key>/verdict_<record_key>. A judge-scored task's answer has "scorer":
   // "judge" and a null verdict (its judges' records hold the scores; a failed request is an
-  // error verdict as in any task).
+  // error verdict as in any task). A code task's answer has its "code" (standard_code.hpp) and a
+  // null verdict until its program has run (code_program), or is unparsed without code.
+  // `sample`: which of --samples answers this is (its key gets "|s<sample>" when > 0).
   nlohmann::json score(const StandardPrompt& prompt, const std::string& model,
-                       const http::RequestRecord& record) const;
+                       const http::RequestRecord& record, int sample = 0) const;
+  // The program that tests the code of a code answer `record` (score's) to `prompt`.
+  std::string code_program(const StandardPrompt& prompt, const nlohmann::json& record) const;
 
   std::string name() const override { return "standard"; }
   // generation; and judge when a task is scored by judges (the sweep then fails before any
@@ -88,7 +94,8 @@ class StandardTier final : public Tier {
   nlohmann::json datasets_json() const override;
   // Every selected question and the few-shot pool.
   std::vector<data::ItemSet> item_sets() const override;
-  // One request per prompt and generation model; record key "standard|<task>/<item>|<model>".
+  // One request per prompt and generation model (--samples per code task's prompt); record key
+  // "standard|<task>/<item>|<model>" (a code task's further samples: "...|s<k>").
   // For a judge-scored task, then one request per judge on that answer (standard_judge.hpp);
   // the answer is asked again whenever one of its judge records is still to be written.
   // Fed to the executor a window at a time (job_feeder.hpp), model by model, prompt by prompt.
@@ -110,6 +117,13 @@ class StandardTier final : public Tier {
   std::size_t judge_bytes_ = 0;     // of one judge request per judged prompt (the reference as answer)
   bool score_truncated_ = false;    // RunOptions::score_truncated
   std::size_t feed_window_ = 0;     // feed_window(RunOptions::concurrency)
+  int samples_ = 1;                 // RunOptions::samples: answers per code-task prompt
+  double code_timeout_s_ = 10;      // RunOptions::code_timeout_s
+  bool code_sandboxed_ = true;      // !RunOptions::allow_unsandboxed_code
+  // The requests --samples adds beyond one per prompt.
+  std::size_t extra_samples() const { return code_prompts_ * static_cast<std::size_t>(samples_ - 1); }
+  std::size_t code_prompts_ = 0;    // prompts of code tasks
+  std::unique_ptr<CodeRunner> code_runner_;  // when a code task is loaded
 };
 
 }  // namespace llmbench::tiers

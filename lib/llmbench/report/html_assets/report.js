@@ -462,6 +462,7 @@
       .concat(tables.filter(t => t.section === 'mmlu_subjects').map(t => el('div', { class: 'group' },
         el('h3', { text: t.title + ' (G' + (t.group + 1) + ')' }),
         el('div', { class: 'group-label', text: groupLabel(groups[t.group] || {}, t.section) || '' }), renderTable(t, { heat: true }))))
+      .concat(llmbenchCodeSection({ el, renderTable, metricColumn, runs }))  // report_code.js
       .concat(llmbenchSafetySection({ el, renderTable, metricColumn, runs }));  // report_safety.js
   }
 
@@ -581,7 +582,7 @@
       if (haystack[i] === undefined) {
         const it = items[i];
         haystack[i] = [it.id, it.question, it.context, it.reference, it.gold, it.subject]
-          .concat(it.answers.flatMap(a => [a.model, a.response, a.error]))
+          .concat(it.answers.flatMap(a => [a.model, a.response, a.error, a.code, a.stderr]))
           .concat((it.judgements || []).map(j => j.response)).filter(Boolean).join('\n').toLowerCase();
       }
       return haystack[i];
@@ -621,6 +622,19 @@
       if (value === null || value === undefined || value === '') return null;
       return el('div', { class: 'field' }, el('div', { class: 'k', text: label }), el('div', { class: 'text', text: String(value) }));
     }
+    // A code answer (humaneval, mbpp): how its program ended, the code taken from the answer and
+    // the end of its stderr, as text.
+    function codeRun(a) {
+      if (!a.test_outcome) return null;
+      const kind = { passed: 'good', failed: 'bad', error: 'bad', timeout: 'warn', unparsed: 'warn' }[a.test_outcome] || '';
+      const run = [typeof a.exit_status === 'number' ? 'exit ' + a.exit_status : null,
+        typeof a.run_ms === 'number' ? fmt(a.run_ms, 'number') + ' ms' : null,
+        typeof a.sample === 'number' ? 'sample ' + a.sample : null].filter(Boolean);
+      return el('div', { class: 'code-run', 'data-test-outcome': a.test_outcome },
+        el('div', { class: 'meta' }, 'test: ', badge(a.test_outcome, kind), run.length ? ' · ' + run.join(' · ') : null),
+        a.code ? el('details', { class: 'code', open: true }, el('summary', { text: 'code' }), el('pre', { class: 'text', text: String(a.code) })) : null,
+        a.stderr ? el('details', { class: 'stderr' }, el('summary', { text: 'stderr' }), el('pre', { class: 'text', text: String(a.stderr) })) : null);
+    }
     function card(it) {
       const run = runs[it.run] || {};
       const answers = el('div', { class: 'answers' }, it.answers.map(a => {
@@ -637,6 +651,7 @@
               : a.extracted !== undefined && a.extracted !== null ? 'extracted: ' + a.extracted : null,
             a.bias_answer ? 'bias: ' + a.bias_answer + ' answer' : null, a.role && a.role !== 'generation' ? a.role : null].filter(Boolean).join(' · ') }),
           a.error ? el('div', { class: 'text meta', text: 'error: ' + a.error }) : null,
+          codeRun(a),
           a.reasoning ? el('details', null, el('summary', { text: 'reasoning' }), el('div', { class: 'text', text: a.reasoning })) : null,
           el('div', { class: 'text resp', text: a.response === null || a.response === undefined ? MISSING : String(a.response) }));
       }));
