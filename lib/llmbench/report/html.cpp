@@ -166,6 +166,10 @@ json answer_of(const records::ItemRecord& record) {
   out.update(pick(record.payload, {field::kRepeat, field::kResponse, field::kReasoning, field::kExtracted,
                                    field::kCorrect, field::kParsed, field::kTruncated, field::kRefusalLabel,
                                    field::kRefusalDetector, field::kBiasAnswer}));
+  const json judge = record.payload.value(field::kRefusalJudge, json());
+  if (judge.is_object() && judge.value(field::kResponse, json()).is_string()) {
+    out["refusal_judge_response"] = judge[field::kResponse];  // what the safety judge answered
+  }
   if (!out.contains(field::kCorrect)) out[field::kCorrect] = nullptr;
   return out;
 }

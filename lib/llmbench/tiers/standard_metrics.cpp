@@ -122,6 +122,7 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   }
   e.subject = names.intern(r.value(field::kSubject, std::string()));
   e.safety = safety_entry(r);
+  e.refusal_detector = names.intern(string_field(r, field::kRefusalDetector));
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
   }
@@ -170,7 +171,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     if (!e->judged) {
       if (!subject.empty()) t.has_subjects = true;
       t.subjects.push_back({subject, e->verdict});
-      t.safety.add(e->safety, e->verdict, subject);
+      t.safety.add(e->safety, e->verdict, subject, names.at(e->refusal_detector));
     }
     if (e->latency_ms) t.latencies.push_back(*e->latency_ms);
     if (e->ttft_ms) t.ttfts.push_back(*e->ttft_ms);

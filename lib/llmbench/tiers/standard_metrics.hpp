@@ -38,6 +38,7 @@ struct StandardEntry {
   bool tokens_known = false;               // "usage" is an object
   std::int64_t prompt_tokens = 0, completion_tokens = 0;
   SafetyEntry safety;                      // safety and bias tasks (safety_metrics.hpp)
+  std::uint32_t refusal_detector = 0;      // its refusal_detector ("" when none)
 };
 
 // The distinct task and subject names of a set of entries.

@@ -2,6 +2,7 @@
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
+#include "llmbench/tiers/safety_judge.hpp"
 #include "llmbench/tiers/safety_records.hpp"
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
 #include "llmbench/records/fields.hpp"
+#include "llmbench/tasks/refusal_judge.hpp"
 #include "llmbench/tasks/score.hpp"
 
 namespace llmbench::tiers {
@@ -88,6 +90,10 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     for (std::size_t i = 0; i < tasks_[t].items.size(); ++i) {
       prompt_bytes_ += run::message_bytes(prompt(t, i).messages);
       ++prompt_count_;
+      if (dataset.scorer == data::Scorer::refusal) {  // the question and a short reply, for --safety-judge
+        ++refusal_prompts_;
+        refusal_judge_bytes_ += run::message_bytes(tasks::build_refusal_judge_prompt(tasks_[t].items[i].question, ""));
+      }
       if (dataset.scorer != data::Scorer::judge) continue;
       ++judged_prompts_;
       const data::Item& item = tasks_[t].items[i];
@@ -244,6 +250,10 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
   for (const auto& m : models.generation) {
     out += fmt::format("  standard generation {:<24} {} requests\n", m.id, prompt_count_);
   }
+  if (models.safety_judge && refusal_prompts_ > 0) {
+    out += fmt::format("  standard safety judge {:<22} {} requests at most (replies with text)\n", models.safety_judge->id,
+                       refusal_prompts_ * models.generation.size());
+  }
   if (judged_prompts_ == 0) return out;
   for (const auto& m : models.judges) {
     out += fmt::format("  standard judge {:<29} {} requests\n", m.id, judged_prompts_ * models.generation.size());
@@ -253,8 +263,14 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
 
 std::vector<run::PlannedLoad> StandardTier::planned_load(const run::ModelMatrix& models) const {
   std::vector<run::PlannedLoad> loads = same_load(config::Role::generation, models.generation, prompt_count_, prompt_bytes_);
-  if (judged_prompts_ == 0) return loads;
   const std::size_t generators = models.generation.size();
+  if (models.safety_judge && refusal_prompts_ > 0) {
+    for (auto& load : same_load(config::Role::judge, {*models.safety_judge}, refusal_prompts_ * generators,
+                                refusal_judge_bytes_ * generators)) {
+      loads.push_back(std::move(load));
+    }
+  }
+  if (judged_prompts_ == 0) return loads;
   for (auto& load : same_load(config::Role::judge, models.judges, judged_prompts_ * generators, judge_bytes_ * generators)) {
     loads.push_back(std::move(load));
   }
@@ -268,8 +284,9 @@ std::size_t StandardTier::job_count(const run::ModelMatrix& models) const {
 void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& models,
                           const std::set<std::string>& done, RecordSink sink) {
   std::size_t m = 0, t = 0, i = 0;  // the next job: tasks_[t].items[i] to models.generation[m]
-  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, t, i](http::ApiRequest& request,
-                                                                                http::Executor::Callback& callback) mutable {
+  const config::ResolvedModel* safety_judge = models.safety_judge ? &*models.safety_judge : nullptr;
+  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, safety_judge, m, t, i](
+                                        http::ApiRequest& request, http::Executor::Callback& callback) mutable {
     for (; m < models.generation.size(); ++m, t = 0) {
       const config::ResolvedModel& model = models.generation[m];
       for (; t < tasks_.size(); ++t, i = 0) {
@@ -286,12 +303,15 @@ void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& mode
           if (answer_done && judges.empty()) continue;
           StandardPrompt built = prompt(t, i);
           request = run::chat_request(model, built.messages);
+          const config::ResolvedModel* labeller = task.dataset.scorer == data::Scorer::refusal ? safety_judge : nullptr;
           callback = [this, prompt = std::move(built), &executor, &task, id = model.id, answer_done,
-                      judges = std::move(judges), sink](http::RequestRecord&& r) {
+                      judges = std::move(judges), labeller, sink](http::RequestRecord&& r) {
             if (r.outcome == http::Outcome::cancelled) return;
             json record = score(prompt, id, r);
             for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
-            if (!answer_done) sink(std::move(record));
+            if (answer_done) return;
+            if (labeller != nullptr) submit_safety_judge(executor, std::move(record), *labeller, sink);
+            else sink(std::move(record));
           };
           ++i;
           return true;
