@@ -111,7 +111,7 @@ TEST_CASE("safety judge: advbench and xstest labels come from the judge, named i
     CHECK(rec.at("refusal_detector") == "judge:sim-j");
     REQUIRE(rec.at("refusal_label").is_string());
     // The simulated judge labels the simulator's replies exactly, as the rules do on them.
-    CHECK(rec["refusal_label"] == std::string(tasks::to_string(*tasks::detect_refusal(rec.at("response")))));
+    CHECK(rec["refusal_label"] == std::string(tasks::to_string(*tasks::detect_refusal(rec.at("response").get<std::string>()))));
     CHECK(rec["extracted"] == rec["refusal_label"]);
     const json& judge = rec.at("refusal_judge");
     CHECK(judge.at("model") == "sim-j");
@@ -134,12 +134,17 @@ TEST_CASE("safety judge: advbench and xstest labels come from the judge, named i
   CHECK(rerun["model_runs"][0]["metrics"]["standard"]["advbench"]["refusal"] == standard["advbench"]["refusal"]);
 
   // Resuming the finished run asks nothing again; --safety-judge cannot be changed on resume.
-  const auto resumed = test::run_cli(run_args(dir, {"--resume", "judged"}));
+  // (--config is the run's own: not given again.)
+  const std::vector<std::string> resume = {"run", "--resume", "judged", "--env-file", dir + "/empty.env",
+                                           "--output-dir", dir + "/out", "--progress", "none"};
+  const auto resumed = test::run_cli(resume);
   INFO(resumed.out << resumed.err);
   CHECK(resumed.exit_code == 0);
   CHECK(run_record(dir, "judged").at("requests").at("resumed_items") == 24);
   CHECK(items_of(dir, run_record(dir, "judged")).size() == 24);
-  const auto changed = test::run_cli(run_args(dir, {"--resume", "judged", "--safety-judge", "sim-a"}));
+  std::vector<std::string> changing = resume;
+  changing.insert(changing.end(), {"--safety-judge", "sim-a"});
+  const auto changed = test::run_cli(changing);
   CHECK(changed.exit_code == 2);
   CHECK(changed.err.find("--safety-judge cannot be given with --resume") != std::string::npos);
 
@@ -165,7 +170,9 @@ TEST_CASE("safety judge: advbench and xstest labels come from the judge, named i
   CHECK(table.out.find("not compared: refusal labels from different detectors (A: judge:sim-j, B: rules)") !=
         std::string::npos);
   const auto same = test::run_cli({"compare", "judged", "again", "--output-dir", dir + "/out", "--format", "json"});
-  for (const json& row : json::parse(same.out).at("rows")) {
+  const json same_rows = json::parse(same.out).at("rows");
+  REQUIRE(same_rows.size() == 2);
+  for (const json& row : same_rows) {
     CHECK_FALSE(row.contains("note"));
     CHECK(row.at("delta") == 0);
   }
