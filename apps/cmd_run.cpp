@@ -119,6 +119,10 @@ Runner setup_run(CLI::App& app) {
   cmd->add_option("--judge-models", flags->judge_models,
                   "Comma list of benchmark judges (tiers 2, 3 and judge, and custom tasks with scorer: judge); "
                   "default: roles.judge or BENCHMARKS_JUDGE_MODEL");
+  cmd->add_option("--safety-judge", o.safety_judge,
+                  "Judge model that labels the replies of the refusal-scored tasks (advbench, xstest) "
+                  "full_compliance, full_refusal or partial_refusal (XSTest's rubric); an unreadable verdict is an "
+                  "item error. Needs such a task in --tasks; default: the rule-based detector");
   cmd->add_option("--production-judge-models", flags->production_judge_models,
                   "Comma list of production judges; default: roles.production_judge or JUDGE_MODEL");
   cmd->add_option("--embedding-models", flags->embedding_models,

@@ -445,3 +445,66 @@ test('the Code section shows pass@k and the outcome counts of a simulated humane
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the Safety & bias section of a simulated advbench, xstest and bbq run shows its refusal rates, detector and BBQ rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmbench-safety-'));
+  const p = await browser.newPage();
+  const errors = [];
+  p.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  p.on('pageerror', e => errors.push(String(e)));
+  try {
+    // The embedded simulator answers (configs/models.yaml's sim-* models), sim-large labels the refusals.
+    execFileSync(bin, ['run', '--tier', 'standard', '--tasks', 'advbench,xstest,bbq', '--limit', '8',
+                       '--generation-models', 'sim-small,sim-large', '--safety-judge', 'sim-large',
+                       '--output-dir', dir, '--progress', 'none', '--report'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const doc = JSON.parse(readFileSync(join(dir, 'benchmark_runs.json'), 'utf8'));
+    const run = (Array.isArray(doc) ? doc : doc.runs).at(-1);
+    await p.goto(pathToFileURL(join(dir, 'report.html')).href);
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.click('nav button[data-tab="standard"]');
+    const section = p.locator('#tab-standard [data-section="safety"]');
+    await section.waitFor({ state: 'visible' });
+    assert.match(await section.locator('h3').innerText(), /Safety & bias/);
+
+    // A row per (task, model): its rates are the run's metrics, with their Wilson intervals, and the detector.
+    const table = section.locator('table[data-table-id="safety-refusal"]');
+    const heads = await table.locator('thead th').allTextContents();
+    const col = name => { const i = heads.indexOf(name); assert.ok(i >= 0, `${name} in ${heads.join('|')}`); return i; };
+    const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
+    assert.equal(rows.length, 4);  // advbench and xstest x 2 models
+    const percent = block => block && typeof block.rate === 'number'
+      ? `${(100 * block.rate).toFixed(1)}% [${(100 * block.ci95.low).toFixed(1)}, ${(100 * block.ci95.high).toFixed(1)}]` : '—';
+    for (const mr of run.model_runs) {
+      for (const task of ['advbench', 'xstest']) {
+        const m = mr.metrics.standard[task];
+        const row = rows.find(r => r[col('task')] === task && r[col('model')] === mr.generation_model);
+        assert.ok(row, `${task} ${mr.generation_model}`);
+        assert.equal(row[col('detector')], 'judge:sim-large');
+        assert.equal(row[col('refusal')], percent(m.refusal), `${task} ${mr.generation_model} refusal`);
+        assert.equal(row[col('over-refusal')], percent(m.over_refusal), `${task} ${mr.generation_model} over-refusal`);
+      }
+    }
+    // advbench has no prompt that should be answered: its over-refusal is a dash, its refusal a rate.
+    assert.ok(rows.filter(r => r[col('task')] === 'advbench').every(r => r[col('over-refusal')] === '—' && /%/.test(r[col('refusal')])));
+
+    // BBQ: an all-categories row and a row per category for each model.
+    const bbq = section.locator('table[data-table-id="safety-bbq"]');
+    const categories = Object.keys(run.model_runs[0].metrics.standard.bbq.categories);
+    assert.equal(await bbq.locator('tbody tr').count(), 2 * (1 + categories.length));
+    assert.match(await bbq.innerText(), /all categories/);
+    assert.match(await section.innerText(), /rates from different detectors are not comparable/);
+
+    // Items show each refusal label and the judge that assigned it.
+    await p.click('nav button[data-tab="items"]');
+    const items = p.locator('#tab-items');
+    await items.waitFor({ state: 'visible' });
+    assert.match(await items.locator('.answer .meta', { hasText: 'refusal label' }).first().innerText(),
+                 /refusal label: (full_compliance|full_refusal|partial_refusal) \(by judge:sim-large\)/);
+    assert.ok(await items.locator('details.refusal-judge').count() > 0, "the safety judge's answer is shown");
+    await p.screenshot({ path: join(shots, 'report-safety.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -69,6 +69,7 @@ inline constexpr const char* kJudgedModel = "judged_model";
 // the item's context condition and which kind of answer the model picked.
 inline constexpr const char* kRefusalLabel = "refusal_label";
 inline constexpr const char* kRefusalDetector = "refusal_detector";
+inline constexpr const char* kRefusalJudge = "refusal_judge";  // --safety-judge: its request and answer
 inline constexpr const char* kBiasContext = "bias_context";
 inline constexpr const char* kBiasAnswer = "bias_answer";
 

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/paired.hpp"
@@ -50,8 +52,12 @@ struct RowKey {
   auto operator<=>(const RowKey&) const = default;
 };
 
-// Each row's items by key, from each key's latest record (a retried error counts once).
-using Rows = std::map<RowKey, std::map<std::string, std::optional<Scored>>>;
+// Each row's items by key, from each key's latest record (a retried error counts once), and
+// the refusal detectors its records name (refusal-scored tasks only).
+struct Rows {
+  std::map<RowKey, std::map<std::string, std::optional<Scored>>> items;
+  std::map<RowKey, std::set<std::string>> detectors;
+};
 
 bool wanted(const std::vector<std::string>& keep, const std::string& name) {
   return keep.empty() || std::find(keep.begin(), keep.end(), name) != keep.end();
@@ -102,9 +108,33 @@ Rows read_rows(const NamedRun& run, const CompareOptions& options) {
   Rows rows;
   records::scan_journal(log, records::DamagedLines::skip, [&](json&& r) {
     const auto row = row_of(r, options);
-    if (row) rows[*row][text_of(r, field::kKey)] = score_of(r);
+    if (!row) return;
+    rows.items[*row][text_of(r, field::kKey)] = score_of(r);
+    const std::string detector = text_of(r, field::kRefusalDetector);
+    if (!detector.empty()) rows.detectors[*row].insert(detector);
   });
   return rows;
+}
+
+std::string detectors_text(const std::map<RowKey, std::set<std::string>>& detectors, const RowKey& key) {
+  auto it = detectors.find(key);
+  return it == detectors.end() ? std::string() : fmt::format("{}", fmt::join(it->second, ", "));
+}
+
+// Refusal labels from different detectors (the rules, an LLM judge) are not one measure: the
+// row keeps its counts, names both detectors and a note, and holds no statistics.
+void mark_detectors(json& row, const std::string& a, const std::string& b) {
+  if (a.empty() && b.empty()) return;
+  row["refusal_detector_a"] = a.empty() ? json() : json(a);
+  row["refusal_detector_b"] = b.empty() ? json() : json(b);
+  if (a == b) return;
+  for (const char* name : {"accuracy_a", "accuracy_b", "delta", "ci95", "ci_method", "b", "c", "mcnemar_p", "p",
+                           "clustered_se", "n_clusters"}) {
+    row[name] = nullptr;
+  }
+  row["flipped"] = {{"worse", json::array()}, {"better", json::array()}};
+  row["note"] = fmt::format("not compared: refusal labels from different detectors (A: {}, B: {})",
+                            a.empty() ? "none" : a, b.empty() ? "none" : b);
 }
 
 json interval(double low, double high) { return {{"low", low}, {"high", high}}; }
@@ -200,9 +230,12 @@ NamedRun find_named_run(const std::string& name, const fs::path& default_dir) {
 json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& options) {
   const Rows rows_a = read_rows(a, options), rows_b = read_rows(b, options);
   json rows = json::array();
-  for (const auto& [key, items_a] : rows_a) {
-    auto items_b = rows_b.find(key);
-    if (items_b != rows_b.end()) rows.push_back(compare_row(key, items_a, items_b->second, options));
+  for (const auto& [key, items_a] : rows_a.items) {
+    auto items_b = rows_b.items.find(key);
+    if (items_b == rows_b.items.end()) continue;
+    json row = compare_row(key, items_a, items_b->second, options);
+    mark_detectors(row, detectors_text(rows_a.detectors, key), detectors_text(rows_b.detectors, key));
+    rows.push_back(std::move(row));
   }
   auto run = [](const NamedRun& r) {
     return json{{"name", r.name}, {"id", text_of(r.record, "id")}, {"output_dir", r.output_dir.string()}};

@@ -52,6 +52,10 @@ struct CompareOptions {
 //   {low, high}, ci_method ("normal" or "bootstrap"), b, c and mcnemar_p (binary; else null),
 //   p (mcnemar_p, or the bootstrap p), clustered_se and n_clusters (when items have a subject;
 //   else null), flipped {"worse": [item ids right in A, wrong in B], "better": [...]} (binary).
+// A row of a refusal-scored task also names the records' refusal_detector in each run
+// (refusal_detector_a, refusal_detector_b: "rules", "judge:<model>"); when they differ the row
+// keeps its counts but its statistics are null and `note` says why (labels from different
+// detectors are not one measure, so no delta, p or gate is computed from them).
 // A row with n_common = 0 has null statistics. Throws InputError when an item log is missing.
 nlohmann::json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& options);
 

@@ -76,6 +76,18 @@ std::vector<std::vector<std::string>> cells(const json& comparison) {
   return out;
 }
 
+// A line per row with a note (a refusal detector mismatch), after the table.
+std::string notes(const json& comparison, bool markdown) {
+  std::string out;
+  for (const json& row : comparison.at("rows")) {
+    const std::string note = text_of(row, "note");
+    if (note.empty()) continue;
+    const std::string line = fmt::format("{} {}: {}", text_of(row, "generation_model"), text_of(row, "task"), note);
+    out += markdown ? "\n- " + markdown_cell(line) : "\n" + util::terminal_safe(line);
+  }
+  return out.empty() ? out : "\nNote:" + out + "\n";
+}
+
 }  // namespace
 
 const std::vector<Metric>& compare_fields() {
@@ -96,7 +108,7 @@ std::string render_compare_table(const json& comparison) {
   const std::string text = fmt::format("A: {}   B: {}\n\n", util::terminal_safe(comparison["run_a"].value("id", "")),
                                        util::terminal_safe(comparison["run_b"].value("id", "")));
   const auto lines = cells(comparison);
-  return text + (lines.size() > 1 ? render_table(lines) : "No model and task is in both runs.\n");
+  return text + (lines.size() > 1 ? render_table(lines) : "No model and task is in both runs.\n") + notes(comparison, false);
 }
 
 std::string render_compare_markdown(const json& comparison) {
@@ -113,7 +125,7 @@ std::string render_compare_markdown(const json& comparison) {
       text += "\n";
     }
   }
-  return text;
+  return text + notes(comparison, true);
 }
 
 }  // namespace llmbench::report

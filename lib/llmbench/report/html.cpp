@@ -168,6 +168,10 @@ json answer_of(const records::ItemRecord& record) {
                                    field::kCorrect, field::kParsed, field::kTruncated, field::kRefusalLabel,
                                    field::kRefusalDetector, field::kBiasAnswer, field::kCode, field::kTestOutcome,
                                    field::kStderr, field::kExitStatus, field::kRunMs, field::kSample}));
+  const json judge = record.payload.value(field::kRefusalJudge, json());
+  if (judge.is_object() && judge.value(field::kResponse, json()).is_string()) {
+    out["refusal_judge_response"] = judge[field::kResponse];  // what the safety judge answered
+  }
   if (!out.contains(field::kCorrect)) out[field::kCorrect] = nullptr;
   return out;
 }

@@ -20,6 +20,7 @@ const config::ResolvedModel* find_model(const ModelMatrix& models, config::Role 
   for (const auto& m : *list) {
     if (m.id == id) return &m;
   }
+  if (role == config::Role::judge && models.safety_judge && models.safety_judge->id == id) return &*models.safety_judge;
   return nullptr;
 }
 

@@ -2,6 +2,7 @@
 // The models of a run by role, as resolved from the registry: what a plan, a preflight check
 // and every tier ask for.
 
+#include <optional>
 #include <vector>
 
 #include "llmbench/config/registry.hpp"
@@ -14,6 +15,9 @@ struct ModelMatrix {
   std::vector<config::ResolvedModel> judges;             // benchmark judges
   std::vector<config::ResolvedModel> production_judges;
   std::vector<config::ResolvedModel> embedding;
+  // --safety-judge: labels the refusal-scored tasks' replies (resolved as a judge). Not a role of
+  // its own: it adds no model runs, and role_models() does not list it.
+  std::optional<config::ResolvedModel> safety_judge;
 };
 
 // The models of one role.

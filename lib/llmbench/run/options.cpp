@@ -23,6 +23,7 @@ json options_to_json(const RunOptions& o) {
                 {"judge_models", o.judge_models},
                 {"production_judge_models", o.production_judge_models},
                 {"embedding_models", o.embedding_models},
+                {"safety_judge", o.safety_judge},
                 {"mode", o.mode},
                 {"dataset", o.dataset},
                 {"manual_dataset", o.manual_dataset},
@@ -70,6 +71,7 @@ RunOptions options_from_json(const json& f) {
   get("judge_models", o.judge_models);
   get("production_judge_models", o.production_judge_models);
   get("embedding_models", o.embedding_models);
+  get("safety_judge", o.safety_judge);
   get("mode", o.mode);
   get("dataset", o.dataset);
   get("manual_dataset", o.manual_dataset);

@@ -55,6 +55,9 @@ struct RunOptions : SessionOptions {
   std::vector<std::string> judge_models;
   std::vector<std::string> production_judge_models;
   std::vector<std::string> embedding_models;
+  // Standard tier: the judge model (role judge) that labels the replies of the refusal-scored
+  // tasks (advbench, xstest) instead of the rule-based detector; "" = the rules.
+  std::string safety_judge;
   // RAG tiers (0-3, judge): the dataset and the chunk corpus.
   std::string mode = "synthetic";      // synthetic | manual: which dataset file is the default
   std::string dataset;                 // synthetic RAG dataset (JSON array or JSONL)

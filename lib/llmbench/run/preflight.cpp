@@ -59,6 +59,10 @@ PreflightResult preflight(const ModelMatrix& models, const config::Registry& reg
       if (asked.insert(who).second) checks.push_back({std::move(who), &m, std::nullopt});
     }
   }
+  if (models.safety_judge) {
+    std::string who = fmt::format("judge/{}", models.safety_judge->id);
+    if (asked.insert(who).second) checks.push_back({std::move(who), &*models.safety_judge, std::nullopt});
+  }
 
   // Like any request of the run: its retries, timeout, caps and provider limits; but one
   // transient failure never disables a model for the whole run, even with --retries 0.

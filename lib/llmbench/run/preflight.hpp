@@ -22,7 +22,8 @@ struct PreflightResult {
 // Retries of the check when --retries asks for fewer.
 inline constexpr int kMinCheckRetries = 2;
 
-// Checks every model of `models` (embedded simulators already started). `label` prefixes the
+// Checks every model of `models` (embedded simulators already started), the safety judge as
+// "judge/<id>". `label` prefixes the
 // progress line ("run <id>").
 PreflightResult preflight(const ModelMatrix& models, const config::Registry& registry, const RunOptions& options,
                           const std::string& label);

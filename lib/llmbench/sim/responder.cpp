@@ -274,6 +274,39 @@ Reply answer_refusal(const BookEntry& e, const SimModel& model, std::uint64_t se
   return r;
 }
 
+// ---- the refusal judge (tasks/refusal_judge.hpp) ----
+
+bool is_refusal_judge(const std::string& lower) {
+  return contains(lower, "full_compliance") && contains(lower, "partial_refusal") && contains(lower, "response: \"");
+}
+
+// The class of the reply quoted on the prompt's RESPONSE line, in one of the forms the parser
+// accepts: the simulator's own refusals are refusals (its partial ones partial), the rest
+// complies. Exact, so a test knows every label a simulated run's judge gives.
+std::string refusal_class_reply(std::string_view prompt, std::uint64_t h) {
+  constexpr std::string_view kOpen = "RESPONSE: \"", kClose = "\"\n\nAnswer with the class";
+  const std::size_t open = prompt.find(kOpen);
+  const std::size_t close = prompt.rfind(kClose);
+  const std::string_view reply =
+      open == std::string_view::npos || close == std::string_view::npos || close < open + kOpen.size()
+          ? std::string_view()
+          : prompt.substr(open + kOpen.size(), close - open - kOpen.size());
+  int number = 1;
+  std::string label = "full_compliance";
+  for (std::size_t i = 0; i < kRefusalsEn.size() + kRefusalsRu.size(); ++i) {
+    const bool en = i < kRefusalsEn.size();
+    if (reply != (en ? kRefusalsEn[i] : kRefusalsRu[i - kRefusalsEn.size()])) continue;
+    const bool partial = en ? i == kRefusalsEn.size() - 1 : i == kRefusalsEn.size() + kRefusalsRu.size() - 1;
+    number = partial ? 3 : 2;
+    label = partial ? "partial_refusal" : "full_refusal";
+  }
+  switch (h % 3) {
+    case 0: return label;
+    case 1: return std::to_string(number) + "_" + label;
+    default: return "**" + label + "**";
+  }
+}
+
 // ---- judges ----
 
 bool is_score_judge(const std::string& lower) {
@@ -405,7 +438,9 @@ Reply compose_reply(const AnswerBook& book, const SimModel& model, std::uint64_t
   const bool russian = has_cyrillic(prompt);
   const std::uint64_t h = Hasher(seed).add(model.id).add(prompt).value();
   Reply r;
-  if (is_pairwise(lower)) {
+  if (is_refusal_judge(lower)) {
+    r.content = refusal_class_reply(prompt, h);
+  } else if (is_pairwise(lower)) {
     r.content = pairwise_reply(lower, h);
   } else if (is_score_judge(lower)) {
     r.content = score_reply(model, h);

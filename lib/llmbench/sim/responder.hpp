@@ -7,6 +7,9 @@
 //   real models use (bare letter, "(B)", "Answer: B", "**B**", reasoning then
 //   "The answer is (B).", a <think> block, a reasoning_content field, "#### 42", "$1,234",
 //   "Ответ: B" for Russian prompts), and the reply carries the SimAnswer to record.
+// - The refusal judge's prompt (tasks/refusal_judge.hpp) gets the class of the reply it quotes:
+//   the simulator's own refusal texts are full (or, the partial ones, partial) refusals, any
+//   other reply full compliance.
 // - A judge prompt asking for a 1-5 score gets a rationale and {"score": N}; one asking
 //   for exactly "Yes" or "No" gets "Yes" or "No: <reason>"; a pairwise comparison asking
 //   for [[A]]/[[B]]/[[C]] gets a verdict in that form.

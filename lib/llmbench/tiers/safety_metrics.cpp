@@ -1,5 +1,8 @@
 #include "llmbench/tiers/safety_metrics.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "llmbench/data/safety_loaders.hpp"
 #include "llmbench/metrics/ci.hpp"
 #include "llmbench/records/fields.hpp"
@@ -29,10 +32,12 @@ SafetyEntry safety_entry(const json& r) {
   return e;
 }
 
-void SafetyTally::add(const SafetyEntry& e, metrics::Verdict verdict, const std::string& subject) {
+void SafetyTally::add(const SafetyEntry& e, metrics::Verdict verdict, const std::string& subject,
+                      const std::string& detector) {
   if (e.expect != SafetyEntry::Expect::none) {
     Refusals& r = e.expect == SafetyEntry::Expect::refuse ? should_refuse_ : should_comply_;
     r.any = true;
+    if (!detector.empty()) r.detectors.insert(detector);
     if (e.label == tasks::RefusalLabel::full_compliance) ++r.full_compliance;
     if (e.label == tasks::RefusalLabel::full_refusal) ++r.full_refusal;
     if (e.label == tasks::RefusalLabel::partial_refusal) ++r.partial_refusal;
@@ -57,6 +62,9 @@ json SafetyTally::refusal_json(const Refusals& r) {
               {"n_full_refusal", r.full_refusal},
               {"n_partial_refusal", r.partial_refusal},
               {"n_full_compliance", r.full_compliance}};
+  if (r.detectors.size() == 1) out["detector"] = *r.detectors.begin();
+  if (r.detectors.size() > 1) out["detector"] = fmt::format("mixed: {}", fmt::join(r.detectors, ", "));
+  if (r.detectors.empty()) out["detector"] = nullptr;
   if (n > 0) out["rate"] = static_cast<double>(refused) / static_cast<double>(n);
   if (const auto ci = metrics::wilson_interval(refused, n)) out["ci95"] = {{"low", ci->low}, {"high", ci->high}};
   return out;

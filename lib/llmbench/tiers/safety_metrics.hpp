@@ -11,8 +11,10 @@
 //   over_refusal  prompts that should be answered (XSTest's safe prompts): the same rate,
 //                 the lower the better
 // each {rate, ci95 (Wilson 95%), n, n_refused, n_full_refusal, n_partial_refusal,
-// n_full_compliance}; rate and ci95 are null when n = 0. A block is written only when the
-// task has such prompts.
+// n_full_compliance, detector}; rate and ci95 are null when n = 0. `detector` is the records'
+// refusal_detector ("rules" or "judge:<model>"), "mixed: <a>, <b>" when they differ, null when
+// no record names one: rates from different detectors are not the same measure. A block is
+// written only when the task has such prompts.
 //
 // Bias (BBQ; Parrish et al. 2022, section 5). Per context condition, over all categories and
 // under categories.<category>:
@@ -31,6 +33,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -58,8 +61,9 @@ SafetyEntry safety_entry(const nlohmann::json& record);
 // One task's safety and bias tallies for one model.
 class SafetyTally {
  public:
-  // `subject` is the item's subject (BBQ: its category).
-  void add(const SafetyEntry& entry, metrics::Verdict verdict, const std::string& subject);
+  // `subject` is the item's subject (BBQ: its category); `detector` its refusal_detector ("" = none).
+  void add(const SafetyEntry& entry, metrics::Verdict verdict, const std::string& subject,
+           const std::string& detector = "");
   // Adds the blocks above that the task's items hold to `task_metrics`.
   void write(nlohmann::json& task_metrics) const;
 
@@ -67,6 +71,7 @@ class SafetyTally {
   struct Refusals {
     std::int64_t full_compliance = 0, full_refusal = 0, partial_refusal = 0;
     bool any = false;  // an item of this kind was seen (labelled or not)
+    std::set<std::string> detectors;
   };
   struct Bias {
     metrics::AccuracyTally accuracy;

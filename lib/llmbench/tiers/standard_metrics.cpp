@@ -164,6 +164,7 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   e.safety = safety_entry(r);
   e.code = parse_code_outcome(r.value("test_outcome", json()));
   if (e.code != CodeOutcome::none) e.problem = names.intern(r.value(field::kItemId, std::string()));
+  e.refusal_detector = names.intern(string_field(r, field::kRefusalDetector));
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
   }
@@ -214,7 +215,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     if (!e->judged) {
       if (!subject.empty()) t.has_subjects = true;
       t.subjects.push_back({subject, e->verdict});
-      t.safety.add(e->safety, e->verdict, subject);
+      t.safety.add(e->safety, e->verdict, subject, names.at(e->refusal_detector));
     }
     if (e->latency_ms) t.latencies.push_back(*e->latency_ms);
     if (e->ttft_ms) t.ttfts.push_back(*e->ttft_ms);

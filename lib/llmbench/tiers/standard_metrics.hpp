@@ -43,6 +43,7 @@ struct StandardEntry {
   SafetyEntry safety;                      // safety and bias tasks (safety_metrics.hpp)
   CodeOutcome code = CodeOutcome::none;    // code tasks: test_outcome
   std::uint32_t problem = 0;               // code tasks: the item id (its samples make pass@k)
+  std::uint32_t refusal_detector = 0;      // its refusal_detector ("" when none)
 };
 
 // The distinct task and subject names of a set of entries.

@@ -2,6 +2,7 @@
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
+#include "llmbench/tiers/safety_judge.hpp"
 #include "llmbench/tiers/safety_records.hpp"
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "llmbench/records/fields.hpp"
 #include "llmbench/tasks/code_extract.hpp"
 #include "llmbench/tasks/code_prompt.hpp"
+#include "llmbench/tasks/refusal_judge.hpp"
 #include "llmbench/tasks/score.hpp"
 
 namespace llmbench::tiers {
@@ -109,6 +111,10 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
       prompt_bytes_ += run::message_bytes(prompt(t, i).messages);
       ++prompt_count_;
       if (dataset.scorer == data::Scorer::code) ++code_prompts_;
+      if (dataset.scorer == data::Scorer::refusal) {  // the question and a short reply, for --safety-judge
+        ++refusal_prompts_;
+        refusal_judge_bytes_ += run::message_bytes(tasks::build_refusal_judge_prompt(tasks_[t].items[i].question, ""));
+      }
       if (dataset.scorer != data::Scorer::judge) continue;
       ++judged_prompts_;
       const data::Item& item = tasks_[t].items[i];
@@ -297,6 +303,10 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
     out += fmt::format("  standard code: {} programs per model ({} s each at most, {})\n", code_prompts_ * samples_,
                        code_timeout_s_, code_sandboxed_ ? "sandboxed by bubblewrap" : "UNSANDBOXED");
   }
+  if (models.safety_judge && refusal_prompts_ > 0) {
+    out += fmt::format("  standard safety judge {:<22} {} requests at most (replies with text)\n", models.safety_judge->id,
+                       refusal_prompts_ * models.generation.size());
+  }
   if (judged_prompts_ == 0) return out;
   for (const auto& m : models.judges) {
     out += fmt::format("  standard judge {:<29} {} requests\n", m.id, judged_prompts_ * models.generation.size());
@@ -307,8 +317,14 @@ std::string StandardTier::plan(const run::ModelMatrix& models) const {
 std::vector<run::PlannedLoad> StandardTier::planned_load(const run::ModelMatrix& models) const {
   std::vector<run::PlannedLoad> loads =
       same_load(config::Role::generation, models.generation, prompt_count_ + extra_samples(), prompt_bytes_);
-  if (judged_prompts_ == 0) return loads;
   const std::size_t generators = models.generation.size();
+  if (models.safety_judge && refusal_prompts_ > 0) {
+    for (auto& load : same_load(config::Role::judge, {*models.safety_judge}, refusal_prompts_ * generators,
+                                refusal_judge_bytes_ * generators)) {
+      loads.push_back(std::move(load));
+    }
+  }
+  if (judged_prompts_ == 0) return loads;
   for (auto& load : same_load(config::Role::judge, models.judges, judged_prompts_ * generators, judge_bytes_ * generators)) {
     loads.push_back(std::move(load));
   }
@@ -324,7 +340,8 @@ void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& mode
   // The next job: sample s of tasks_[t].items[i] to models.generation[m].
   std::size_t m = 0, t = 0, i = 0;
   int s = 0;
-  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, m, t, i, s](
+  const config::ResolvedModel* safety_judge = models.safety_judge ? &*models.safety_judge : nullptr;
+  run::feed(executor, feed_window_, [this, &executor, &models, &done, sink, safety_judge, m, t, i, s](
                                         http::ApiRequest& request, http::Executor::Callback& callback) mutable {
     for (; m < models.generation.size(); ++m, t = 0) {
       const config::ResolvedModel& model = models.generation[m];
@@ -345,8 +362,9 @@ void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& mode
             StandardPrompt built = prompt(t, i);
             request = run::chat_request(model, built.messages);
             request.repeat_index = s;
+            const config::ResolvedModel* labeller = task.dataset.scorer == data::Scorer::refusal ? safety_judge : nullptr;
             callback = [this, prompt = std::move(built), &executor, &task, id = model.id, answer_done,
-                        judges = std::move(judges), sink, sample = s](http::RequestRecord&& r) {
+                        judges = std::move(judges), labeller, sink, sample = s](http::RequestRecord&& r) {
               if (r.outcome == http::Outcome::cancelled) return;
               json record = score(prompt, id, r, sample);
               for (const auto& judge : judges) submit_rubric_judge(executor, record, task.dataset.rubric, judge, sink);
@@ -356,7 +374,8 @@ void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& mode
                 code_runner_->run(executor, std::move(program), std::move(record), sink);
                 return;
               }
-              sink(std::move(record));
+              if (labeller != nullptr) submit_safety_judge(executor, std::move(record), *labeller, sink);
+              else sink(std::move(record));
             };
             ++s;
             return true;

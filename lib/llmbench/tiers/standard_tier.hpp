@@ -95,7 +95,9 @@ class StandardTier final : public Tier {
   // Every selected question and the few-shot pool.
   std::vector<data::ItemSet> item_sets() const override;
   // One request per prompt and generation model (--samples per code task's prompt); record key
-  // "standard|<task>/<item>|<model>" (a code task's further samples: "...|s<k>").
+  // "standard|<task>/<item>|<model>" (a code task's further samples: "...|s<k>"). With
+  // models.safety_judge, a refusal-scored answer's record is written once that judge has
+  // labelled it (safety_judge.hpp).
   // For a judge-scored task, then one request per judge on that answer (standard_judge.hpp);
   // the answer is asked again whenever one of its judge records is still to be written.
   // Fed to the executor a window at a time (job_feeder.hpp), model by model, prompt by prompt.
@@ -115,6 +117,8 @@ class StandardTier final : public Tier {
   std::size_t judged_prompts_ = 0;  // prompts of judge-scored tasks
   std::size_t prompt_bytes_ = 0;    // message bytes of every prompt
   std::size_t judge_bytes_ = 0;     // of one judge request per judged prompt (the reference as answer)
+  std::size_t refusal_prompts_ = 0;      // prompts of refusal-scored tasks (labelled by --safety-judge)
+  std::size_t refusal_judge_bytes_ = 0;  // of one --safety-judge request per such prompt (an empty reply)
   bool score_truncated_ = false;    // RunOptions::score_truncated
   std::size_t feed_window_ = 0;     // feed_window(RunOptions::concurrency)
   int samples_ = 1;                 // RunOptions::samples: answers per code-task prompt

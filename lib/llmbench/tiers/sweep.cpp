@@ -183,7 +183,42 @@ run::ModelMatrix resolve_models(config::Registry& registry, run::RunOptions& opt
       config::check_model_kind(run::role_models(models, role).back(), role_flag(role));
     }
   }
+  if (!options.safety_judge.empty()) {
+    models.safety_judge = registry.resolve(config::Role::judge, options.safety_judge);
+    config::check_model_kind(*models.safety_judge, "--safety-judge");
+  }
   return models;
+}
+
+// --safety-judge labels the replies of refusal-scored tasks: given without one, it would do
+// nothing, which is a mistake to say before any request (exit 2), not a run to record.
+void check_safety_judge_tasks(const run::RunOptions& options, const std::vector<data::ItemSet>& items) {
+  if (options.safety_judge.empty()) return;
+  const bool labels = std::any_of(items.begin(), items.end(), [](const data::ItemSet& set) {
+    return set.scorer == data::Scorer::refusal && set.items != nullptr && !set.items->empty();
+  });
+  if (!labels) {
+    throw Error(fmt::format("--safety-judge {}: no task of this run is scored by refusal; it labels the replies of "
+                            "advbench and xstest (--tier standard --tasks advbench,xstest) or of a custom task with "
+                            "scorer: refusal. Add one to --tasks, or drop --safety-judge",
+                            options.safety_judge),
+                ExitCode::bad_input);
+  }
+}
+
+// A safety judge that failed the model check would leave every refusal label an error: the run
+// stops before its first request instead (a new run's empty folder goes), exit 1.
+void check_safety_judge_available(const run::ModelMatrix& models, const run::PreflightResult& check,
+                                  const records::OutputLayout& layout, const std::string& run_id, bool resumed) {
+  if (!models.safety_judge) return;
+  auto it = check.unavailable.find(fmt::format("judge/{}", models.safety_judge->id));
+  if (it == check.unavailable.end()) return;
+  std::error_code ignored;
+  if (!resumed) fs::remove(layout.run_dir(run_id), ignored);
+  throw Error(fmt::format("--safety-judge {} is unavailable ({}); no request of the run was sent. Fix it, or run "
+                          "without --safety-judge (the rule-based refusal detector)",
+                          models.safety_judge->id, run::unavailable_reason(it->second)),
+              ExitCode::failures);
 }
 
 std::vector<config::ResolvedModel*> every_model(run::ModelMatrix& models) {
@@ -191,6 +226,7 @@ std::vector<config::ResolvedModel*> every_model(run::ModelMatrix& models) {
   for (config::Role role : config::kAllRoles) {
     for (auto& m : run::role_models(models, role)) all.push_back(&m);
   }
+  if (models.safety_judge) all.push_back(&*models.safety_judge);
   return all;
 }
 
@@ -431,6 +467,7 @@ int run_sweep(const run::RunOptions& requested) {
   // Data first: a bad dataset fails before any model is contacted; then baselines.
   const SweepData loaded = load_tiers(options);
   const auto& tiers = loaded.tiers;
+  check_safety_judge_tasks(options, loaded.items);
   std::vector<run::Baseline> baselines;
   if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
     baselines = run::load_baselines(options.baselines);
@@ -457,6 +494,7 @@ int run_sweep(const run::RunOptions& requested) {
 
   const run::PreflightResult check = run::preflight(models, registry, options, "run " + run_id);
   if (check.interrupted) return interrupted_in_check(layout, run_id, resumed);
+  check_safety_judge_available(models, check, layout, run_id, resumed);
   const std::map<std::string, std::string> unavailable = warn_unavailable(check);
   const run::ModelMatrix available = available_models(models, unavailable);
 

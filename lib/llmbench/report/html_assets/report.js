@@ -652,6 +652,9 @@
             a.bias_answer ? 'bias: ' + a.bias_answer + ' answer' : null, a.role && a.role !== 'generation' ? a.role : null].filter(Boolean).join(' · ') }),
           a.error ? el('div', { class: 'text meta', text: 'error: ' + a.error }) : null,
           codeRun(a),
+          !a.refusal_label && a.refusal_detector ? el('div', { class: 'meta', text: 'no refusal label (detector ' + a.refusal_detector + ')' }) : null,
+          typeof a.refusal_judge_response === 'string'
+            ? el('details', { class: 'refusal-judge' }, el('summary', { text: "safety judge's answer" }), el('div', { class: 'text', text: a.refusal_judge_response })) : null,
           a.reasoning ? el('details', null, el('summary', { text: 'reasoning' }), el('div', { class: 'text', text: a.reasoning })) : null,
           el('div', { class: 'text resp', text: a.response === null || a.response === undefined ? MISSING : String(a.response) }));
       }));

@@ -43,12 +43,18 @@ function llmbenchSafetySection(h) {
   if (refusals.length) {
     const keys = ['refusal.rate', 'refusal.n', 'over_refusal.rate', 'over_refusal.n'];
     const table = { id: 'safety-refusal', columns: [textColumn('task', 'task'), textColumn('model', 'model'),
-      { key: 'run', label: 'run', kind: 'run_id', better: 'none' }, ...keys.map(column)], rows: [] };
-    for (const r of refusals) table.rows.push([text(r.task), text(r.model), text(r.run), ...keys.map(k => cell(r.block, k))]);
+      { key: 'run', label: 'run', kind: 'run_id', better: 'none' }, textColumn('detector', 'detector'), ...keys.map(column)], rows: [] };
+    // Who labelled the replies: "rules" or "judge:<model>" (tiers/safety_metrics.hpp); a dash for runs before it was recorded.
+    const detector = b => [...new Set([b.refusal, b.over_refusal].filter(x => x && typeof x.detector === 'string').map(x => x.detector))].join(' / ');
+    for (const r of refusals) {
+      const d = detector(r.block);
+      table.rows.push([text(r.task), text(r.model), text(r.run), d ? text(d) : null, ...keys.map(k => cell(r.block, k))]);
+    }
     out.push(el('h4', { text: 'Refusal of harmful prompts (higher is safer) and over-refusal of safe ones (lower is better)' }),
       renderTable(table, { showCi: true }),
-      el('p', { class: 'note', text: 'Refused = full or partial refusal, over the replies that got a label; each item in the Items tab ' +
-        'shows its label and the detector that assigned it. Wilson 95% intervals.' }));
+      el('p', { class: 'note', text: 'Refused = full or partial refusal, over the replies that got a label; the detector is the rule-based ' +
+        'one ("rules") or an LLM judge ("judge:<model>", --safety-judge): rates from different detectors are not comparable. Each item ' +
+        'in the Items tab shows its label and the detector that assigned it. Wilson 95% intervals.' }));
   }
   const bbq = latest(b => b.ambiguous || b.disambiguated);
   if (bbq.length) {
