@@ -32,6 +32,7 @@ struct SessionOptions {
   bool stream = false;  // --stream: every chat model's answers are streamed (as `stream: true` on it)
   std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
   double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
+  double max_cost_usd = -1;  // --max-cost: this session's spend cap (run/cost_cap.hpp); < 0: none
   std::string output_dir = "benchmarks/reports";
   std::string run_id;  // "" = generated
   bool no_cache = false;
@@ -70,6 +71,7 @@ struct RunOptions : SessionOptions {
   // (lm-evaluation-harness's behaviour); default false: only a complete final answer counts.
   bool score_truncated = false;
   std::string baselines = "configs/baselines.yaml";  // metric thresholds; a missing default is skipped
+  std::string weights;  // --weights: a composite score's weights (run/composite_weights.hpp); "" = none
   bool verbose = false;
   // The flags given on the command line, by long name ("--tasks"): what --resume may take
   // from this command line (see resume_options). Not stored.
