@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/report/compare_embed.hpp"
 #include "llmbench/report/export.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/perf_distributions.hpp"
@@ -60,7 +61,8 @@ int run_report(const ReportOptions& options) {
   const nlohmann::json runs = select_runs(report::read_runs(file), options, file);
   std::string text;
   if (options.format == "html") {
-    text = report::render_html(runs, report::collect_items(runs, dir), report::collect_perf(runs, dir));
+    text = report::render_html(runs, report::collect_items(runs, dir), report::collect_perf(runs, dir),
+                               report::collect_comparisons(runs, dir));
   } else if (options.format == "csv") {
     text = report::render_csv(report::build_tables(runs));
   } else {

@@ -7,6 +7,7 @@
 
 #include "llmbench/config/suggest.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/report/compare_embed.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/perf_distributions.hpp"
 #include "llmbench/report/store.hpp"
@@ -182,7 +183,8 @@ void RunSession::write_html(bool suggest) const {
     const json all_runs = report::read_runs(layout_.report_file());
     util::write_file_atomically(layout_.html_file(),
                                 report::render_html(all_runs, report::collect_items(all_runs, layout_.dir()),
-                                                    report::collect_perf(all_runs, layout_.dir())));
+                                                    report::collect_perf(all_runs, layout_.dir()),
+                                                    report::collect_comparisons(all_runs, layout_.dir())));
     std::fprintf(human_, "HTML report: %s\n", layout_.html_file().c_str());
   } else if (suggest) {
     std::fprintf(human_, "See it in a browser: llmbench report --output-dir %s\n", layout_.dir().c_str());

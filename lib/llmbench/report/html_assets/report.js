@@ -841,6 +841,19 @@
     TABS.push({ id: 'perf', label: 'Perf', render: () => llmbenchPerfTab({ el, svg, fmt, MISSING, badge, statusKind, renderTable, metricColumn,
       niceMax, PALETTE, runs, tables, perf: data.perf }) });
   }
+  // Compare: report_compare.js, inlined before this script.
+  if (((data.comparisons || {}).runs || []).length >= 2) {
+    TABS.push({ id: 'compare', label: 'Compare', render: () => llmbenchCompareTab({ el, fmt, MISSING, comparisons: data.comparisons, openItem }) });
+  }
+  // Shows item `id` of (run, task, model) in the Items tab (the Compare tab's links).
+  function openItem(runId, task, model, id) {
+    show('items');
+    const set = (name, v) => { const s = document.getElementById(name); if (s) s.value = v; };
+    set('item-run', runId); set('item-task', task); set('item-model', model); set('item-correct', ''); set('item-error', '');
+    set('item-search', id);
+    const run = document.getElementById('item-run');
+    if (run) run.dispatchEvent(new Event('change'));
+  }
   const nav = document.getElementById('tabs');
   const main = document.getElementById('app');
   const sections = new Map();
