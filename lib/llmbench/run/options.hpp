@@ -87,7 +87,8 @@ RunOptions options_from_json(const nlohmann::json& flags);
 // from `requested` what only concerns this session: the env file (always: keys are not part of
 // a run's identity, so the given --env-file or the default is read again), and, when given,
 // --concurrency, --retries, --timeout, --max-response-bytes, --max-retry-wait, --no-cache,
-// --cache-dir and --baselines; progress, report, dry run, verbose, retry-errors and the output
+// --cache-dir, --baselines, --weights and --max-cost; progress, report, dry run, verbose,
+// retry-errors and the output
 // dir always. Any other flag in `requested.given_flags` would change the results (tasks,
 // tier, limit, models, sample seed, ...): throws Error (bad_input) naming it.
 RunOptions resume_options(const RunOptions& requested, const nlohmann::json& stored_flags);
