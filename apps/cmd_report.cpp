@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/report/compare_embed.hpp"
 #include "llmbench/report/export.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/pdf.hpp"
@@ -68,7 +69,8 @@ int run_report(const ReportOptions& options) {
     return 0;
   }
   if (options.format == "html") {
-    text = report::render_html(runs, report::collect_items(runs, dir), report::collect_perf(runs, dir));
+    text = report::render_html(runs, report::collect_items(runs, dir), report::collect_perf(runs, dir),
+                               report::collect_comparisons(runs, dir));
   } else if (options.format == "csv") {
     text = report::render_csv(report::build_tables(runs));
   } else {

@@ -178,11 +178,20 @@ Runner setup_run(CLI::App& app) {
     cmd->add_option("--baselines", o.baselines,
                     "YAML of metric thresholds (metric path: {min, max}); sets overall_status pass/fail")
         ->capture_default_str();
+    cmd->add_option("--weights", o.weights,
+                    "YAML `weights:` of metric path -> weight (> 0): a composite score per model (weighted mean "
+                    "of normalised metrics, bootstrap 95% interval); default: none")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--fail-if", flags->fail_if,
                     "Gate, repeatable: \"<metric key> <op> <number>\", e.g. \"mmlu.accuracy < 0.70\" or "
                     "\"tier_2.avg_faithfulness < 3.5\" (op < <= > >= == !=); checked before any request; "
                     "exit 4 when one holds for some model run")
         ->allow_extra_args(false);
+    cmd->add_option("--max-cost", o.max_cost_usd,
+                    "Spend cap in USD for this session: no request is sent once its estimate plus the spend so "
+                    "far and in flight would pass it; the run is then interrupted (resume it with --resume). "
+                    "Every model needs a price and max_tokens; default: no cap")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--max-error-rate", flags->max_error_rate,
                     "Gate: exit 4 when the share of failed items exceeds F (0..1); within it, failed items "
                     "do not make the run exit 1")

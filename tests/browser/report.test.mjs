@@ -63,7 +63,7 @@ async function shoot(id) {
 test('every tab renders its content', async () => {
   const tabs = await page.locator('nav button').allTextContents();
   assert.deepEqual(tabs, ['Overview', 'LLM Comparison', 'Judge Comparison', 'Prod Judge Comparison',
-                          'Standard benchmarks', 'History', 'Items', 'Arena']);
+                          'Standard benchmarks', 'History', 'Items', 'Arena', 'Compare']);
   let s = await openTab('overview');
   assert.match(await s.innerText(), /20250311T080000Z-f00d/);
   // done, cancelled and failed apart: the interrupted run's 180 cancelled requests are not failures
@@ -270,6 +270,93 @@ test('the page makes no network request', async () => {
   assert.deepEqual(requests, []);
 });
 
+test('the Compare tab shows only the rows that changed between the runs picked, with flips linking to their items', async () => {
+  const s = await openTab('compare');
+  // Default: the last two sweeps.
+  assert.equal(await s.locator('#compare-a').inputValue(), '20250310T120000Z-e5f6');
+  assert.equal(await s.locator('#compare-b').inputValue(), '20250311T080000Z-f00d');
+  const heads = await s.locator('#compare-table thead th').allTextContents();
+  for (const h of ['model', 'task', 'delta (B - A)', '95% CI', 'p', 'A only', 'B only', 'items that flipped']) assert.ok(heads.includes(h), h);
+  const rows = s.locator('#compare-table tbody tr');
+  assert.ok(await rows.count() > 0);
+  // Each row is one the items say changed: its delta is not 0, and A only / B only count its flip links.
+  const lines = id => readFileSync(join(work, 'runs', id, 'items.jsonl'), 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l));
+  const [a, b] = [lines('20250310T120000Z-e5f6'), lines('20250311T080000Z-f00d')];
+  for (let i = 0; i < await rows.count(); i++) {
+    const row = rows.nth(i);
+    const cells = await row.locator('td').allTextContents();
+    assert.notEqual(cells[heads.indexOf('delta (B - A)')], '+0.000');
+    assert.match(cells[heads.indexOf('p')], /^\d/);
+    const model = await row.getAttribute('data-model'), task = await row.getAttribute('data-task');
+    const scored = rs => new Map(rs.filter(r => r.role === 'generation' && r.generation_model === model && r.task === task && typeof r.correct === 'boolean' && !r.error).map(r => [r.key, r]));
+    const [sa, sb] = [scored(a), scored(b)];
+    const worse = [...sa].filter(([k, r]) => sb.has(k) && r.correct && !sb.get(k).correct).length;
+    const better = [...sa].filter(([k, r]) => sb.has(k) && !r.correct && sb.get(k).correct).length;
+    assert.equal(cells[heads.indexOf('A only')], String(worse), `${model} ${task}`);
+    assert.equal(cells[heads.indexOf('B only')], String(better), `${model} ${task}`);
+    assert.equal(await row.locator('a.flip-link[data-side="worse"]').count(), Math.min(worse, 100));
+  }
+  await shoot('compare');
+  // Swapping A and B turns every delta round.
+  const delta = async () => (await rows.first().locator('td').nth(heads.indexOf('delta (B - A)')).innerText());
+  const before = await delta();
+  await s.locator('#compare-a').selectOption('20250311T080000Z-f00d');
+  await s.locator('#compare-b').selectOption('20250310T120000Z-e5f6');
+  assert.equal(Number(await delta()), -Number(before));
+  await s.locator('#compare-b').selectOption('20250311T080000Z-f00d');
+  assert.match(await s.innerText(), /Pick two different runs/);
+  await s.locator('#compare-a').selectOption('20250310T120000Z-e5f6');
+  // A flipped item's link opens its card in the Items tab, filtered to run B, the task and the model.
+  const link = s.locator('a.flip-link').first();
+  const id = await link.getAttribute('data-item-id');
+  await link.click();
+  const items = page.locator('#tab-items');
+  await items.waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#item-search').inputValue(), id);
+  assert.equal(await page.locator('#item-run').inputValue(), '20250311T080000Z-f00d');
+  assert.ok(await items.locator(`article.item[data-item-id="${id}"]`).count() >= 1);
+});
+
+test('the Compare tab keeps hostile model, task and item names as text', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmbench-compare-'));
+  const model = '<img src=x onerror="window.__xss=11">', task = '<script>window.__xss=12</script>';
+  const item = '<b onmouseover=alert(13)>q1</b>';
+  const record = (correct, i) => JSON.stringify({ tier: 'standard', task, item_id: i ? 'q' + i : item, key: 'k' + i, model, generation_model: model,
+    role: 'generation', question: 'Q' + i, response: 'A', correct, parsed: true, error: null, error_kind: null });
+  try {
+    const runsJson = [];
+    for (const [id, answers] of [['20250401T000000Z-aaaa', [true, true, false]], ['20250402T000000Z-bbbb', [false, false, true]]]) {
+      mkdirSync(join(dir, 'runs', id), { recursive: true });
+      writeFileSync(join(dir, 'runs', id, 'items.jsonl'), answers.map(record).join('\n') + '\n');
+      runsJson.push({ id, schema_version: 1, timestamp: id, status: 'completed', overall_status: 'no_baseline', flags: { tiers: ['standard'] },
+                      item_log: `runs/${id}/items.jsonl`, model_runs: [{ generation_model: model, status: 'completed', metrics: {} }] });
+    }
+    writeFileSync(join(dir, 'benchmark_runs.json'), JSON.stringify(runsJson));
+    execFileSync(bin, ['report', '--output-dir', dir]);
+    const p = await browser.newPage();
+    const seen = [];
+    p.on('dialog', d => { seen.push(d.message()); d.dismiss().catch(() => {}); });
+    await p.goto(pathToFileURL(join(dir, 'report.html')).href);
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.click('nav button[data-tab="compare"]');
+    const s = p.locator('#tab-compare');
+    await s.waitFor({ state: 'visible' });
+    const text = await s.innerText();
+    // 2 of 3 right, then 1 of 3: the hostile item and q1 flipped to wrong, q2 to right.
+    assert.ok(text.includes(model) && text.includes(task) && text.includes(item), text);
+    assert.equal(await s.locator('#compare-table tbody tr').count(), 1);
+    assert.match(await s.locator('#compare-table tbody tr').innerText(), /-0\.333/);
+    assert.equal(await s.locator('a.flip-link[data-side="worse"]').count(), 2);
+    assert.equal(await s.locator('a.flip-link[data-side="better"]').count(), 1);
+    assert.equal(await p.evaluate(() => typeof window.__xss), 'undefined');
+    assert.equal(await p.evaluate(() => document.querySelectorAll('main img, main script, main b').length), 0);
+    assert.deepEqual(seen, []);
+    await p.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a report without arena results has no Arena tab', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmbench-noarena-'));
   try {
@@ -302,7 +389,7 @@ test('the Perf tab draws each perf record: level table, percentiles, throughput 
     await p.goto(url);
     await p.waitForSelector('body[data-ready="true"]');
     assert.deepEqual(await p.locator('nav button').allTextContents(),
-                     ['Overview', 'LLM Comparison', 'Judge Comparison', 'Prod Judge Comparison', 'Standard benchmarks', 'History', 'Items', 'Perf']);
+                     ['Overview', 'LLM Comparison', 'Judge Comparison', 'Prod Judge Comparison', 'Standard benchmarks', 'History', 'Items', 'Perf', 'Compare']);
     // The overview still shows the latest sweep; the perf records are listed as such.
     assert.match(await p.locator('#tab-overview .card .v.run-id').innerText(), /20250311T080000Z-f00d/);
     assert.match(await p.locator('#tab-overview table[data-table-id="runs"]').innerText(), /perf: sim-large, 3 levels \(open loop\)/);

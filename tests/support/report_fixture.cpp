@@ -248,6 +248,8 @@ std::vector<Confusion> write_items(const fs::path& file, std::size_t count, std:
       json record = {{"tier", tier}, {"task", task}, {"item_id", item_id},
                      {"subject", kind == 0 ? json(kSubjects[i % kSubjects.size()]) : json(nullptr)},
                      {"model", kGenerationModels[g]}, {"role", "generation"}, {"repeat", 0},
+                     // as the sweep writes them: the key names one request across runs (compare matches by it)
+                     {"generation_model", kGenerationModels[g]}, {"key", fmt::format("{}/{}/{}", item_id, kGenerationModels[g], tier)},
                      {"question", question},
                      {"context", kind == 2 ? json(fmt::format("Handbook section {}: audit logs are kept for {} "
                                                              "days, then archived & deleted.", i % 40, 90 + i % 4 * 30))

@@ -17,6 +17,7 @@
 
 #include "llmbench/http/executor_impl.hpp"
 #include "llmbench/http/openai.hpp"
+#include "llmbench/http/spend_gate.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::http {
@@ -81,6 +82,7 @@ void Executor::Impl::release_request(Request* request) {
   request->followers.clear();
   request->record = RequestRecord{};
   request->failure_text.clear();
+  request->spend_usd = -1;
   free_slots.push_back(request);
 }
 
@@ -178,6 +180,7 @@ void Executor::Impl::finish(Request* request, Outcome outcome, std::string error
       record.timings.done_ms = ms_between(request->submitted, SteadyClock::now());
     }
   }
+  if (request->spend_usd >= 0) options.spend_gate->settle(request->spend_usd, request->api, record);
   Callback done = std::move(request->done);
   std::vector<std::pair<std::uint64_t, Callback>> followers = std::move(request->followers);
   if (!request->key.empty()) {
@@ -244,6 +247,16 @@ void Executor::Impl::schedule(SteadyTime now) {
       SteadyTime retry_at{};
       switch (provider.limiter.try_start(request->tokens, now, retry_at)) {
         case Admit::started:
+          if (options.spend_gate != nullptr && request->attempts == 0) {
+            const double estimate_usd = options.spend_gate->estimate_usd(request->api);
+            if (!options.spend_gate->admit(estimate_usd)) {
+              provider.limiter.on_finish();  // it never started; the executor is stopping anyway
+              stop_requests.fetch_add(1, std::memory_order_acq_rel);
+              next_admission = now;  // the next turn of the loop, at once, stops: what waits is cancelled
+              return;
+            }
+            request->spend_usd = estimate_usd;
+          }
           provider.queue.pop_front();
           request->admission = provider.limiter.mark();
           start_attempt(request, now);

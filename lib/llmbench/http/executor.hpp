@@ -22,6 +22,7 @@
 namespace llmbench::http {
 
 class ResponseCache;
+class SpendGate;
 
 // Whether providers are paced by the budgets their responses announce (x-ratelimit-*).
 enum class HeaderPacing { on, off };
@@ -53,6 +54,10 @@ struct ExecutorOptions {
   // (ExecutorStats::deduplicated), whatever its outcome. Without a cache every request is
   // sent, identical or not.
   ResponseCache* cache = nullptr;
+  // A cap on spend (http/spend_gate.hpp), not owned; null = none. Asked before each request's
+  // first attempt (scheduled requests too); a refusal stops the executor as request_stop() does.
+  // Cache hits and requests merged with an identical one are never asked: they cost nothing.
+  SpendGate* spend_gate = nullptr;
 };
 
 // A provider that sends nothing until a server-requested pause ends, and how long is left.

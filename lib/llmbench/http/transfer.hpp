@@ -51,6 +51,7 @@ struct Request {
   SteadyTime submitted{};
   SteadyTime first_sent{};  // start of the first attempt (the time budget counts from here)
   int attempts = 0;
+  double spend_usd = -1;  // the estimate its spend gate admitted; -1: not admitted (or no gate)
   RequestRecord record;
   std::string key;  // request_key() when a cache is on, else empty
   std::vector<std::pair<std::uint64_t, Executor::Callback>> followers;  // identical requests (id, callback)

@@ -39,25 +39,9 @@ json read_report(const fs::path& dir) {
   return read_runs(file);
 }
 
-// One scored item: its score, and the fields a row reports it by.
-struct Scored {
-  double score = 0;
-  std::string item_id;
-  std::string cluster;  // "" = none
-};
-
-// What a row is about; ordered as the rows are listed.
-struct RowKey {
-  std::string model, tier, task, measure, judge;
-  auto operator<=>(const RowKey&) const = default;
-};
-
-// Each row's items by key, from each key's latest record (a retried error counts once), and
-// the refusal detectors its records name (refusal-scored tasks only).
-struct Rows {
-  std::map<RowKey, std::map<std::string, std::optional<Scored>>> items;
-  std::map<RowKey, std::set<std::string>> detectors;
-};
+using Scored = ScoredItem;
+using RowKey = CompareRowKey;
+using Rows = RunScores;
 
 bool wanted(const std::vector<std::string>& keep, const std::string& name) {
   return keep.empty() || std::find(keep.begin(), keep.end(), name) != keep.end();
@@ -98,7 +82,9 @@ std::optional<Scored> score_of(const json& r) {
   return s;
 }
 
-Rows read_rows(const NamedRun& run, const CompareOptions& options) {
+}  // namespace
+
+RunScores read_run_scores(const NamedRun& run, const CompareOptions& options) {
   const records::OutputLayout layout(run.output_dir);
   const fs::path log = layout.resolve(text_of(run.record, "item_log"));
   if (!fs::exists(log)) {
@@ -115,6 +101,8 @@ Rows read_rows(const NamedRun& run, const CompareOptions& options) {
   });
   return rows;
 }
+
+namespace {
 
 std::string detectors_text(const std::map<RowKey, std::set<std::string>>& detectors, const RowKey& key) {
   auto it = detectors.find(key);
@@ -227,8 +215,7 @@ NamedRun find_named_run(const std::string& name, const fs::path& default_dir) {
                                        : fmt::format("no run with id \"{}\" (see the ids in the report)", id));
 }
 
-json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& options) {
-  const Rows rows_a = read_rows(a, options), rows_b = read_rows(b, options);
+json compare_rows(const RunScores& rows_a, const RunScores& rows_b, const CompareOptions& options) {
   json rows = json::array();
   for (const auto& [key, items_a] : rows_a.items) {
     auto items_b = rows_b.items.find(key);
@@ -237,6 +224,11 @@ json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& op
     mark_detectors(row, detectors_text(rows_a.detectors, key), detectors_text(rows_b.detectors, key));
     rows.push_back(std::move(row));
   }
+  return rows;
+}
+
+json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& options) {
+  json rows = compare_rows(read_run_scores(a, options), read_run_scores(b, options), options);
   auto run = [](const NamedRun& r) {
     return json{{"name", r.name}, {"id", text_of(r.record, "id")}, {"output_dir", r.output_dir.string()}};
   };

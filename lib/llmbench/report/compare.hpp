@@ -19,6 +19,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,34 @@ struct CompareOptions {
   int bootstrap_rounds = 1000;
   std::uint64_t bootstrap_seed = 0;
 };
+
+// One scored item of a run: its score, and the fields a row reports it by.
+struct ScoredItem {
+  double score = 0;
+  std::string item_id;
+  std::string cluster;  // "" = none
+};
+
+// What a row is about; ordered as the rows are listed.
+struct CompareRowKey {
+  std::string model, tier, task, measure, judge;
+  auto operator<=>(const CompareRowKey&) const = default;
+};
+
+// A run's scored items per row, by item key, from each key's latest record (a failed one, or a
+// retried error's last failure: nullopt), and the refusal detectors its records name
+// (refusal-scored tasks only).
+struct RunScores {
+  std::map<CompareRowKey, std::map<std::string, std::optional<ScoredItem>>> items;
+  std::map<CompareRowKey, std::set<std::string>> detectors;
+};
+
+// Reads `run`'s item log once (options.models and options.tasks keep some rows). Throws
+// InputError when the item log is missing.
+RunScores read_run_scores(const NamedRun& run, const CompareOptions& options);
+
+// The rows of compare_runs from scores already read (a page comparing many pairs reads each run once).
+nlohmann::json compare_rows(const RunScores& a, const RunScores& b, const CompareOptions& options);
 
 // The comparison (docs/report-format.md "Comparison"):
 //   {"run_a": {id, output_dir}, "run_b": {...}, "rows": [row...]}, rows sorted by model, tier,

@@ -26,18 +26,18 @@ std::string item_list(const json& ids) {
   return out.empty() ? "<li>none</li>" : out;
 }
 
-bool changed(const json& row) {
+}  // namespace
+
+bool compare_row_changed(const json& row) {
   auto d = row.find("delta");
   return d != row.end() && d->is_number() && d->get<double>() != 0;
 }
-
-}  // namespace
 
 std::string render_compare_html(const json& comparison) {
   const std::string a = escape_html(comparison["run_a"].value("id", "")), b = escape_html(comparison["run_b"].value("id", ""));
   std::string rows;
   for (const json& row : comparison.at("rows")) {
-    if (!changed(row)) continue;
+    if (!compare_row_changed(row)) continue;
     const bool binary = text(row, "scale") == "binary";
     const std::string judge = text(row, "judge_model");
     rows += fmt::format(

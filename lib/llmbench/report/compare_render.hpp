@@ -17,6 +17,10 @@ namespace llmbench::report {
 // score_a/score_b in a score row.
 const std::vector<metrics::Metric>& compare_fields();
 
+// Whether a comparison row changed: its delta is a number other than 0. The Compare views show
+// only these.
+bool compare_row_changed(const nlohmann::json& row);
+
 // The rows as an aligned plain-text table (names made terminal-safe) and as Markdown.
 std::string render_compare_table(const nlohmann::json& comparison);
 std::string render_compare_markdown(const nlohmann::json& comparison);

@@ -256,13 +256,14 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
   return items;
 }
 
-std::string render_html(const json& runs, const json& items, const json& perf) {
+std::string render_html(const json& runs, const json& items, const json& perf, const json& comparisons) {
   const json data = {{"llmbench_version", LLMBENCH_VERSION},
                      {"runs", runs},
                      {"tables", tables_to_json(build_tables(runs))},
                      {"catalogue", metrics::catalogue_json()},
                      {"items", items},
-                     {"perf", perf}};
+                     {"perf", perf},
+                     {"comparisons", comparisons}};
   std::string title = "llmbench report";
   if (!runs.empty()) title += " — " + runs.back().value("id", std::string());
   std::string page;
@@ -296,6 +297,7 @@ std::string render_html(const json& runs, const json& items, const json& perf) {
   page += kReportPerfJs;  // the Perf tab, which report.js adds when the runs hold perf records
   page += kReportSafetyJs;  // the Standard tab's Safety & bias section
   page += kReportCodeJs;    // and its Code section
+  page += kReportCompareJs;  // the Compare tab
   page += kReportJs;
   page += "</script>\n</body>\n</html>\n";
   return page;

@@ -33,10 +33,12 @@ std::string script_json(const nlohmann::json& value);
 //          judgements: [{model, judged_model, score, response, cached, latency_ms, error_kind, error}]}]
 nlohmann::json collect_items(const nlohmann::json& runs, const std::filesystem::path& output_dir);
 
-// The whole page for `runs`, `items` (as collect_items returns them) and the perf records'
+// The whole page for `runs`, `items` (as collect_items returns them), the perf records'
 // distributions (as collect_perf, perf_distributions.hpp, returns them; without them the Perf
-// tab says each run's request log was not read).
+// tab says each run's request log was not read) and the Compare view's comparisons (as
+// collect_comparisons, compare_embed.hpp, returns them; without them there is no Compare tab).
 std::string render_html(const nlohmann::json& runs, const nlohmann::json& items,
-                        const nlohmann::json& perf = nlohmann::json::array());
+                        const nlohmann::json& perf = nlohmann::json::array(),
+                        const nlohmann::json& comparisons = nlohmann::json::object());
 
 }  // namespace llmbench::report

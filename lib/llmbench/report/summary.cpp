@@ -9,6 +9,7 @@
 
 #include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/records/fields.hpp"
+#include "llmbench/report/composite_summary.hpp"
 #include "llmbench/report/tables.hpp"
 #include "llmbench/util/terminal.hpp"
 
@@ -232,6 +233,17 @@ std::string render_perf_summary(const json& run) {
   return out + (rows.size() > 1 ? render_table(std::move(rows)) : "No levels.\n");
 }
 
+// "stopped by --max-cost: spent $X of $Y" when the cap stopped the run; "" otherwise.
+std::string cost_cap_note(const json& run) {
+  const json* spent = metrics::value_at(run, "cost_cap.spent_usd");
+  const json* cap = metrics::value_at(run, "cost_cap.max_usd");
+  if (run.value("stop_reason", std::string()) != "max_cost" || spent == nullptr || cap == nullptr ||
+      !spent->is_number() || !cap->is_number()) {
+    return {};
+  }
+  return fmt::format("stopped by --max-cost: spent ${:.4f} of ${:.4f}\n", spent->get<double>(), cap->get<double>());
+}
+
 }  // namespace
 
 std::string render_table(std::vector<std::vector<std::string>> rows) {
@@ -305,6 +317,7 @@ std::string render_summary(const json& run) {
   }
   std::string out = fmt::format("Run {} ({})\n", util::terminal_safe(run.value("id", std::string())),
                                 util::terminal_safe(run.value("status", std::string())));
+  out += cost_cap_note(run);
   const std::string tiers = render_tier_tables(run);
   if (rows.size() > 1) {
     out += render_table(std::move(rows));
@@ -313,6 +326,7 @@ std::string render_summary(const json& run) {
     out += "No results.\n";
   }
   out += tiers;
+  out += render_composite(run);
   for (const auto& note : notes) out += util::terminal_safe(note) + "\n";  // quotes error bodies
   return out;
 }

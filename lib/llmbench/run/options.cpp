@@ -123,6 +123,8 @@ constexpr SessionFlag kSessionFlags[] = {
     {"--no-cache", [](RunOptions& s, const RunOptions& r) { s.no_cache = r.no_cache; }},
     {"--cache-dir", [](RunOptions& s, const RunOptions& r) { s.cache_dir = r.cache_dir; }},
     {"--baselines", [](RunOptions& s, const RunOptions& r) { s.baselines = r.baselines; }},
+    {"--max-cost", [](RunOptions& s, const RunOptions& r) { s.max_cost_usd = r.max_cost_usd; }},
+    {"--weights", [](RunOptions& s, const RunOptions& r) { s.weights = r.weights; }},
     // Taken whether given or not (below); listed so that giving them is allowed.
     {"--env-file", nullptr}, {"--resume", nullptr}, {"--output-dir", nullptr}, {"--retry-errors", nullptr},
     {"--report", nullptr}, {"--progress", nullptr}, {"--dry-run", nullptr}, {"--verbose", nullptr},

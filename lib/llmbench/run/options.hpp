@@ -33,6 +33,7 @@ struct SessionOptions {
   bool stream = false;  // --stream: every chat model's answers are streamed (as `stream: true` on it)
   std::uint64_t max_response_bytes = 16u << 20;  // decoded body per request; beyond: too_large
   double max_retry_wait_s = 60;                  // longest server-requested wait obeyed
+  double max_cost_usd = -1;  // --max-cost: this session's spend cap (run/cost_cap.hpp); < 0: none
   std::string output_dir = "benchmarks/reports";
   std::string run_id;  // "" = generated
   bool no_cache = false;
@@ -80,6 +81,7 @@ struct RunOptions : SessionOptions {
   int samples = 1;
   bool allow_unsandboxed_code = false;
   std::string baselines = "configs/baselines.yaml";  // metric thresholds; a missing default is skipped
+  std::string weights;  // --weights: a composite score's weights (run/composite_weights.hpp); "" = none
   bool verbose = false;
   // The flags given on the command line, by long name ("--tasks"): what --resume may take
   // from this command line (see resume_options). Not stored.
@@ -96,7 +98,8 @@ RunOptions options_from_json(const nlohmann::json& flags);
 // from `requested` what only concerns this session: the env file (always: keys are not part of
 // a run's identity, so the given --env-file or the default is read again), and, when given,
 // --concurrency, --retries, --timeout, --max-response-bytes, --max-retry-wait, --no-cache,
-// --cache-dir and --baselines; progress, report, dry run, verbose, retry-errors and the output
+// --cache-dir, --baselines, --weights and --max-cost; progress, report, dry run, verbose,
+// retry-errors and the output
 // dir always. Any other flag in `requested.given_flags` would change the results (tasks,
 // tier, limit, models, sample seed, ...): throws Error (bad_input) naming it.
 RunOptions resume_options(const RunOptions& requested, const nlohmann::json& stored_flags);

@@ -7,6 +7,7 @@
 
 #include "llmbench/config/suggest.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/report/compare_embed.hpp"
 #include "llmbench/report/html.hpp"
 #include "llmbench/report/perf_distributions.hpp"
 #include "llmbench/report/store.hpp"
@@ -62,6 +63,11 @@ std::string RunSession::prepare_models(std::vector<config::ResolvedModel*> model
     }
   }
   if (!streamed.empty()) plan += "  streamed answers (TTFT, TPOT and ITL recorded): " + config::join(streamed) + "\n";
+  if (options_.max_cost_usd >= 0) {
+    check_cost_cap_models(models_);
+    plan += fmt::format("  cost cap: ${:.4f} for this session (--max-cost); no request is sent past it\n",
+                        options_.max_cost_usd);
+  }
   return plan;
 }
 
@@ -124,6 +130,10 @@ http::Executor& RunSession::executor(std::uint64_t seed) {
   eo.max_retry_wait_s = options_.max_retry_wait_s;
   eo.seed = seed;
   eo.cache = cache_.get();
+  if (options_.max_cost_usd >= 0) {
+    cost_cap_ = std::make_unique<CostCap>(options_.max_cost_usd, models_);
+    eo.spend_gate = cost_cap_.get();
+  }
   executor_ = std::make_unique<http::Executor>(eo);
   for (const config::ResolvedModel* m : models_) executor_->set_provider_limits(m->endpoint.provider, m->limits);
   display_ = std::make_unique<ProgressDisplay>(options_.progress, kind_ + " " + run_id_);
@@ -153,7 +163,7 @@ bool RunSession::execute(const std::function<void()>& submit) {
   submit();
   ex.run();
   display_->finish(progress_);
-  return guard.interrupted();
+  return guard.interrupted() || (cost_cap_ && cost_cap_->stopped());
 }
 
 void RunSession::save(const json& run) const { report::upsert_run(layout_.report_file(), run); }
@@ -173,7 +183,8 @@ void RunSession::write_html(bool suggest) const {
     const json all_runs = report::read_runs(layout_.report_file());
     util::write_file_atomically(layout_.html_file(),
                                 report::render_html(all_runs, report::collect_items(all_runs, layout_.dir()),
-                                                    report::collect_perf(all_runs, layout_.dir())));
+                                                    report::collect_perf(all_runs, layout_.dir()),
+                                                    report::collect_comparisons(all_runs, layout_.dir())));
     std::fprintf(human_, "HTML report: %s\n", layout_.html_file().c_str());
   } else if (suggest) {
     std::fprintf(human_, "See it in a browser: llmbench report --output-dir %s\n", layout_.dir().c_str());

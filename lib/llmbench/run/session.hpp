@@ -33,6 +33,7 @@
 #include "llmbench/http/executor.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
+#include "llmbench/run/cost_cap.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/run/progress.hpp"
 
@@ -60,7 +61,8 @@ class RunSession {
 
   // Step 2. Applies the timeout rule and -M to `models` (kept: the simulators, the executor's
   // provider limits use them; they must outlive the session). Returns the plan's opening:
-  // "Plan:\n  <config>\n  <timeout>\n" and the -M line when given.
+  // "Plan:\n  <config>\n  <timeout>\n" and the -M line when given, and the --max-cost line.
+  // With --max-cost, throws Error (exit 2) naming a model it cannot bound (check_cost_cap_models).
   std::string prepare_models(std::vector<config::ResolvedModel*> models);
 
   // Step 3. With --dry-run: prints `plan_document` (with "dry_run": true added) on stdout when
@@ -86,8 +88,11 @@ class RunSession {
   void restart_progress(const std::string& stage);
 
   // Step 6. Calls `submit` (which queues the workload's requests), then runs the executor until
-  // every request has a record or Ctrl-C stops it. Returns true when interrupted.
+  // every request has a record or Ctrl-C or the --max-cost cap stops it. Returns true when
+  // interrupted (by either).
   bool execute(const std::function<void()>& submit);
+  // The --max-cost cap of this session's executor; null without --max-cost.
+  const CostCap* cost_cap() const { return cost_cap_.get(); }
 
   // Step 7. Upserts `run` in the report (the run record exists from the start, so a crash
   // leaves a trace). Throws Error if the report cannot be written.
@@ -116,6 +121,7 @@ class RunSession {
   config::EmbeddedSims sims_;
   std::unique_ptr<records::JournalWriter> journal_;
   std::unique_ptr<http::ResponseCache> cache_;
+  std::unique_ptr<CostCap> cost_cap_;
   std::unique_ptr<http::Executor> executor_;
   ProgressSnapshot progress_;
   std::unique_ptr<ProgressDisplay> display_;

@@ -19,6 +19,7 @@
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/summary.hpp"
 #include "llmbench/run/baselines.hpp"
+#include "llmbench/run/composite_weights.hpp"
 #include "llmbench/run/failures.hpp"
 #include "llmbench/run/git_info.hpp"
 #include "llmbench/run/preflight.hpp"
@@ -416,6 +417,39 @@ std::string final_status(const json& model_runs, const Aggregate& result, bool i
                                                             : "completed";
 }
 
+// What a run is judged and scored by, read before any model is contacted: --baselines (the
+// default file only when it exists) and --weights.
+struct Scoring {
+  std::vector<run::Baseline> baselines;
+  std::vector<run::Weight> weights;
+};
+
+Scoring load_scoring(const run::RunOptions& options) {
+  Scoring scoring;
+  if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
+    scoring.baselines = run::load_baselines(options.baselines);
+  }
+  if (!options.weights.empty()) scoring.weights = run::load_weights(options.weights);
+  return scoring;
+}
+
+// What this session adds to the record beside the metrics, each gone when this session was not
+// asked for it: the composite of --weights, and what the --max-cost cap spent and whether it
+// stopped the run (stop_reason "max_cost").
+void add_session_results(json& run, const run::RunSession& session, const std::vector<run::Weight>& weights,
+                         const run::RunOptions& options, const fs::path& item_log) {
+  run.erase("composite");
+  if (!weights.empty()) {
+    run["composite"] = run::apply_composite(weights, options.weights, run["model_runs"], item_log, options.sample_seed);
+  }
+  run.erase("stop_reason");
+  run.erase("cost_cap");
+  if (const run::CostCap* cap = session.cost_cap()) {
+    run["cost_cap"] = cap->to_json();
+    if (cap->stopped()) run["stop_reason"] = "max_cost";
+  }
+}
+
 // The summary, the request counts, where the report is, and what to do next.
 void print_outcome(const run::RunSession& session, const json& run, const Aggregate& result, std::size_t resumed,
                    const run::PreflightResult& check) {
@@ -424,6 +458,7 @@ void print_outcome(const run::RunSession& session, const json& run, const Aggreg
   std::fprintf(human, "%s\n", session.request_counts_line(resumed).c_str());
   const fs::path item_log = session.layout().resolve(records::OutputLayout::item_log(session.run_id()));
   std::fprintf(human, "Report: %s (item log: %s)\n", session.layout().report_file().c_str(), item_log.c_str());
+  if (const run::CostCap* cap = session.cost_cap()) std::fprintf(human, "%s\n", cap->describe().c_str());
   if (run["status"] == "interrupted") {
     std::fprintf(human, "%s: %zu of %zu items done. Resume with:\n  %s\n",
                  util::paint("Interrupted", util::Colour::yellow, session.colour()).c_str(), result.finished,
@@ -468,10 +503,7 @@ int run_sweep(const run::RunOptions& requested) {
   const SweepData loaded = load_tiers(options);
   const auto& tiers = loaded.tiers;
   check_safety_judge_tasks(options, loaded.items);
-  std::vector<run::Baseline> baselines;
-  if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
-    baselines = run::load_baselines(options.baselines);
-  }
+  const Scoring scoring = load_scoring(options);
 
   config::Registry& registry = session.load_registry();
   run::ModelMatrix models = resolve_models(registry, options, loaded.roles);
@@ -538,12 +570,13 @@ int run_sweep(const run::RunOptions& requested) {
   if (!write_failure.empty()) fail_on_write(layout.report_file(), run, write_failure, layout.dir());
 
   Aggregate result = aggregate_runs(tiers, metrics, models, available, loaded.roles, unavailable, options, interrupted);
-  run["overall_status"] = run::apply_baselines(baselines, result.model_runs);
+  run["overall_status"] = run::apply_baselines(scoring.baselines, result.model_runs);
   run["model_runs"] = std::move(result.model_runs);
   run["requests"] = session.request_counts();
   run["requests"]["resumed_items"] = journaled.items;
   run["finished_at"] = run::utc_timestamp_iso8601();
   run["status"] = final_status(run["model_runs"], result, interrupted);
+  add_session_results(run, session, scoring.weights, options, layout.resolve(item_log));
   session.save(run);
   print_outcome(session, run, result, journaled.items, check);
   session.print_record(run);

@@ -341,12 +341,19 @@
     const meanRank = m => ranks.get(m).length ? sum(ranks.get(m)) / ranks.get(m).length : null;
     models.sort((a, b) => (meanRank(a) === null) - (meanRank(b) === null) || meanRank(a) - meanRank(b) || a.localeCompare(b));
     const columns = [{ key: 'model', label: 'model', kind: 'text' }, { key: 'mean_rank', label: 'mean rank', kind: 'number', better: 'lower' }];
+    // --weights: the run's composite per generation model (run/composite_weights.hpp), a dash when absent.
+    const composite = new Map((run.model_runs || []).filter(m => m.composite).map(m => [m.generation_model, m.composite]));
+    if (run.composite) columns.push({ key: 'composite', label: 'composite', kind: 'number', better: 'higher' });
     const perTask = (task, key) => { const c = metricColumn('standard', key); return { ...c, key: key + ':' + task, label: task + ' ' + c.label }; };
     tasksSeen.forEach(task => columns.push(perTask(task, 'accuracy')));
     columns.push(metricColumn('standard', 'cost.total'));
     tasksSeen.forEach(task => columns.push(perTask(task, 'latency_ms.p50'), perTask(task, 'latency_ms.p95')));
     const rows = models.map(m => {
       const out = [{ t: m }, meanRank(m) === null ? null : { v: meanRank(m) }];
+      if (run.composite) {
+        const c = composite.get(m);
+        out.push(c && typeof c.value === 'number' ? { v: c.value, ci: c.ci95 ? [c.ci95.low, c.ci95.high] : undefined } : null);
+      }
       tasksSeen.forEach(task => { const r = row(m, task); out.push(r && ai >= 0 ? r[ai] : null); });
       const costs = tasksSeen.map(task => cellValue((row(m, task) || [])[ci])).filter(v => v !== null);
       out.push(ci >= 0 && costs.length ? { v: sum(costs) } : null);
@@ -355,7 +362,9 @@
     });
     return [el('h3', { text: 'Leaderboard: every model across the standard tasks' }),
             el('p', { class: 'note', text: 'Accuracy with its Wilson 95% interval per task; mean rank over the tasks a model has a score in (1 = best); cost summed over tasks; latency p50 / p95 per task. Group G' + (g + 1) + '.' }),
-            renderTable({ id: 'leaderboard', columns, rows }, { showCi: true })];
+            run.composite ? el('p', { class: 'note', id: 'composite-weights', text: 'Composite: the weighted mean of normalised metrics (0-1, 1 best), with a bootstrap 95% interval; a model missing a weighted metric has none. Weights: ' +
+              (run.composite.weights || []).map(w => w.metric + ' × ' + w.weight).join(', ') + '.' }) : null,
+            renderTable({ id: 'leaderboard', columns, rows }, { showCi: true })].filter(Boolean);
   }
 
   function overview() {
@@ -867,6 +876,19 @@
   if (runs.some(r => r.kind === 'perf' && r.perf)) {
     TABS.push({ id: 'perf', label: 'Perf', render: () => llmbenchPerfTab({ el, svg, fmt, MISSING, badge, statusKind, renderTable, metricColumn,
       niceMax, PALETTE, runs, tables, perf: data.perf }) });
+  }
+  // Compare: report_compare.js, inlined before this script.
+  if (((data.comparisons || {}).runs || []).length >= 2) {
+    TABS.push({ id: 'compare', label: 'Compare', render: () => llmbenchCompareTab({ el, fmt, MISSING, comparisons: data.comparisons, openItem }) });
+  }
+  // Shows item `id` of (run, task, model) in the Items tab (the Compare tab's links).
+  function openItem(runId, task, model, id) {
+    show('items');
+    const set = (name, v) => { const s = document.getElementById(name); if (s) s.value = v; };
+    set('item-run', runId); set('item-task', task); set('item-model', model); set('item-correct', ''); set('item-error', '');
+    set('item-search', id);
+    const run = document.getElementById('item-run');
+    if (run) run.dispatchEvent(new Event('change'));
   }
   const nav = document.getElementById('tabs');
   const main = document.getElementById('app');
