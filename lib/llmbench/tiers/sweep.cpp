@@ -19,7 +19,6 @@
 #include "llmbench/report/store.hpp"
 #include "llmbench/report/summary.hpp"
 #include "llmbench/run/baselines.hpp"
-#include "llmbench/run/composite_weights.hpp"
 #include "llmbench/run/failures.hpp"
 #include "llmbench/run/git_info.hpp"
 #include "llmbench/run/preflight.hpp"
@@ -27,6 +26,7 @@
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/session.hpp"
 #include "llmbench/run/shard.hpp"
+#include "llmbench/tiers/sweep_scoring.hpp"
 #include "llmbench/tiers/tier.hpp"
 #include "llmbench/util/terminal.hpp"
 
@@ -417,39 +417,6 @@ std::string final_status(const json& model_runs, const Aggregate& result, bool i
                                                             : "completed";
 }
 
-// What a run is judged and scored by, read before any model is contacted: --baselines (the
-// default file only when it exists) and --weights.
-struct Scoring {
-  std::vector<run::Baseline> baselines;
-  std::vector<run::Weight> weights;
-};
-
-Scoring load_scoring(const run::RunOptions& options) {
-  Scoring scoring;
-  if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
-    scoring.baselines = run::load_baselines(options.baselines);
-  }
-  if (!options.weights.empty()) scoring.weights = run::load_weights(options.weights);
-  return scoring;
-}
-
-// What this session adds to the record beside the metrics, each gone when this session was not
-// asked for it: the composite of --weights, and what the --max-cost cap spent and whether it
-// stopped the run (stop_reason "max_cost").
-void add_session_results(json& run, const run::RunSession& session, const std::vector<run::Weight>& weights,
-                         const run::RunOptions& options, const fs::path& item_log) {
-  run.erase("composite");
-  if (!weights.empty()) {
-    run["composite"] = run::apply_composite(weights, options.weights, run["model_runs"], item_log, options.sample_seed);
-  }
-  run.erase("stop_reason");
-  run.erase("cost_cap");
-  if (const run::CostCap* cap = session.cost_cap()) {
-    run["cost_cap"] = cap->to_json();
-    if (cap->stopped()) run["stop_reason"] = "max_cost";
-  }
-}
-
 // The summary, the request counts, where the report is, and what to do next.
 void print_outcome(const run::RunSession& session, const json& run, const Aggregate& result, std::size_t resumed,
                    const run::PreflightResult& check) {
@@ -588,10 +555,7 @@ int run_sweep(const run::RunOptions& requested) {
 void aggregate_logged_sweep(run::RunOptions options, run::RunSession& session, const fs::path& item_log, json& run) {
   options.tiers = expand_tiers(options.tiers);
   const SweepData loaded = load_tiers(options);
-  std::vector<run::Baseline> baselines;
-  if (options.baselines != "configs/baselines.yaml" || fs::exists(options.baselines)) {
-    baselines = run::load_baselines(options.baselines);
-  }
+  const Scoring scoring = load_scoring(options);
   run::ModelMatrix models = resolve_models(session.load_registry(), options, loaded.roles);
   StreamedMetrics metrics;
   for (const auto& tier : loaded.tiers) metrics.aggregators[tier->name()] = tier->aggregator(models);
@@ -600,9 +564,10 @@ void aggregate_logged_sweep(run::RunOptions options, run::RunSession& session, c
   const json fresh = new_run_record(run.value("id", ""), options, loaded.tiers);
   run["datasets"] = fresh["datasets"];
   run["dataset_file"] = fresh["dataset_file"];
-  run["overall_status"] = run::apply_baselines(baselines, result.model_runs);
+  run["overall_status"] = run::apply_baselines(scoring.baselines, result.model_runs);
   run["model_runs"] = std::move(result.model_runs);
   run["status"] = final_status(run["model_runs"], result, false);
+  add_session_results(run, session, scoring.weights, options, item_log);
 }
 
 }  // namespace llmbench::tiers
