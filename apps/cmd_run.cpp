@@ -89,6 +89,44 @@ int run_run(const RunFlags& flags, const CLI::App& cmd) {
   return apply_gates(flags, gates, options.output_dir, options.resume.empty() ? options.run_id : options.resume, code);
 }
 
+// The model-lab (RAG) tiers' data and judging flags.
+void add_rag_flags(CLI::App& cmd, RunFlags& flags) {
+  auto& o = flags.options;
+  cmd.add_option("--mode", o.mode, "RAG dataset: synthetic (generated questions) or manual (annotated)")
+      ->capture_default_str()->check(one_of({"synthetic", "manual"}));
+  cmd.add_option("--dataset", o.dataset, "Synthetic RAG dataset (JSON array or JSONL); default: the shipped XQuAD sample");
+  cmd.add_option("--manual-dataset", o.manual_dataset, "Manual (annotated) RAG dataset, used with --mode manual");
+  cmd.add_option("--chunks", o.chunks, "Chunk corpus JSONL (chunk_id, text, url) for retrieval tiers");
+  cmd.add_option("--judge-pipeline-dataset", o.judge_pipeline_dataset,
+                  "Production-judge dataset (question, answer, context, ground_truth_show)");
+  cmd.add_option("--prompts-dir", o.prompts_dir, "Directory of judge and system prompt templates")
+      ->capture_default_str();
+  cmd.add_option("--prompt-lang", o.prompt_lang, "Language of the shipped prompt templates: en or ru")
+      ->capture_default_str()->check(one_of({"en", "ru"}));
+  cmd.add_option("--top-k", o.top_k, "Chunks retrieved per question in tier 3")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  cmd.add_option("--judge-eval-mode", flags.judge_eval_mode,
+                  "direct (JSON score only) or reasoned (reasoning, then JSON score)")
+      ->capture_default_str()->check(one_of({"direct", "reasoned"}));
+  cmd.add_option("--consistency-runs", o.consistency_runs,
+                  "Answers per prompt for the consistency metrics (1 = off)")
+      ->capture_default_str()->check(CLI::Range(1, 20));
+}
+
+// The code tasks' flags (humaneval, mbpp).
+void add_code_task_flags(CLI::App& cmd, run::RunOptions& o) {
+  cmd.add_option("--code-timeout", o.code_timeout_s,
+                  "Code tasks (humaneval, mbpp): wall time per program in seconds; default 10")
+      ->capture_default_str()->check(CLI::Range(0.5, 600.0));
+  cmd.add_option("--samples", o.samples,
+                  "Code tasks: answers per problem, giving pass@k for k <= N (vary them with -M temperature=...); "
+                  "default 1")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  cmd.add_flag("--allow-unsandboxed-code", o.allow_unsandboxed_code,
+                "Code tasks: where bubblewrap or user namespaces are unavailable, run model code anyway with "
+                "rlimits and a process-group kill only (no filesystem, network or PID isolation); default off");
+}
+
 }  // namespace
 
 Runner setup_run(CLI::App& app) {
@@ -127,39 +165,12 @@ Runner setup_run(CLI::App& app) {
                   "Comma list of production judges; default: roles.production_judge or JUDGE_MODEL");
   cmd->add_option("--embedding-models", flags->embedding_models,
                   "Embedding models for tiers 0, 1 and 3 and semantic consistency (comma list)");
-  cmd->add_option("--mode", o.mode, "RAG dataset: synthetic (generated questions) or manual (annotated)")
-      ->capture_default_str()->check(one_of({"synthetic", "manual"}));
-  cmd->add_option("--dataset", o.dataset, "Synthetic RAG dataset (JSON array or JSONL); default: the shipped XQuAD sample");
-  cmd->add_option("--manual-dataset", o.manual_dataset, "Manual (annotated) RAG dataset, used with --mode manual");
-  cmd->add_option("--chunks", o.chunks, "Chunk corpus JSONL (chunk_id, text, url) for retrieval tiers");
-  cmd->add_option("--judge-pipeline-dataset", o.judge_pipeline_dataset,
-                  "Production-judge dataset (question, answer, context, ground_truth_show)");
-  cmd->add_option("--prompts-dir", o.prompts_dir, "Directory of judge and system prompt templates")
-      ->capture_default_str();
-  cmd->add_option("--prompt-lang", o.prompt_lang, "Language of the shipped prompt templates: en or ru")
-      ->capture_default_str()->check(one_of({"en", "ru"}));
-  cmd->add_option("--top-k", o.top_k, "Chunks retrieved per question in tier 3")
-      ->capture_default_str()->check(CLI::Range(1, 100));
-  cmd->add_option("--judge-eval-mode", flags->judge_eval_mode,
-                  "direct (JSON score only) or reasoned (reasoning, then JSON score)")
-      ->capture_default_str()->check(one_of({"direct", "reasoned"}));
-  cmd->add_option("--consistency-runs", o.consistency_runs,
-                  "Answers per prompt for the consistency metrics (1 = off)")
-      ->capture_default_str()->check(CLI::Range(1, 20));
+  add_rag_flags(*cmd, *flags);
   cmd->add_flag("--score-truncated", o.score_truncated,
                 "Standard tier: score a reply cut off by max_tokens (finish_reason length) from whatever its "
                 "text holds, as lm-evaluation-harness does; default: off, such a reply counts only with a "
                 "complete final answer before the cut, else as unparsed");
-  cmd->add_option("--code-timeout", o.code_timeout_s,
-                  "Code tasks (humaneval, mbpp): wall time per program in seconds; default 10")
-      ->capture_default_str()->check(CLI::Range(0.5, 600.0));
-  cmd->add_option("--samples", o.samples,
-                  "Code tasks: answers per problem, giving pass@k for k <= N (vary them with -M temperature=...); "
-                  "default 1")
-      ->capture_default_str()->check(CLI::Range(1, 100));
-  cmd->add_flag("--allow-unsandboxed-code", o.allow_unsandboxed_code,
-                "Code tasks: where bubblewrap or user namespaces are unavailable, run model code anyway with "
-                "rlimits and a process-group kill only (no filesystem, network or PID isolation); default off");
+  add_code_task_flags(*cmd, o);
   SessionFlagsHelp help;
   help.dry_run = "Print the plan (requests per role and model, estimated cost) and exit";
   help.progress = "auto (bar on a terminal), bar, plain (a line every few seconds), none";

@@ -346,6 +346,13 @@ std::string tier_plans(const std::vector<std::unique_ptr<Tier>>& tiers, const ru
 
 // Ctrl-C during the model check: nothing of the run exists yet, so a new run's empty folder
 // goes and a resumed run stays as it was.
+// The plan's line for a shard ("" for a whole run).
+std::string shard_plan(const run::RunOptions& options) {
+  if (!options.shard.sharded()) return "";
+  return fmt::format("  shard {}: only the items whose key falls in it (merge the shards with `llmbench merge`)\n",
+                     run::to_string(options.shard));
+}
+
 int interrupted_in_check(const records::OutputLayout& layout, const std::string& run_id, bool resumed) {
   std::error_code ignored;
   if (!resumed) fs::remove(layout.run_dir(run_id), ignored);
@@ -475,12 +482,9 @@ int run_sweep(const run::RunOptions& requested) {
   config::Registry& registry = session.load_registry();
   run::ModelMatrix models = resolve_models(registry, options, loaded.roles);
   std::size_t total_jobs = 0;
-  const std::string plan = session.prepare_models(every_model(models)) + tier_plans(tiers, models, total_jobs);
+  const std::string plan =
+      session.prepare_models(every_model(models)) + tier_plans(tiers, models, total_jobs) + shard_plan(options);
   std::fprintf(session.human(), "%s", plan.c_str());
-  if (options.shard.sharded()) {
-    std::fprintf(session.human(), "  shard %s: only the items whose key falls in it (merge the shards with `llmbench merge`)\n",
-                 run::to_string(options.shard).c_str());
-  }
   std::fflush(session.human());
   if (session.dry_run({{"config", options.config}, {"plan", plan}, {"total_items", total_jobs},
                        {"flags", run::options_to_json(options)}})) {
