@@ -1,16 +1,24 @@
 // llmbench perf: the arrival schedule, the level statistics against hand-computed cases, and the
 // command end to end over loopback HTTP (the embedded simulator pacing its tokens, and raw
 // servers for streams without usage, with reasoning, without [DONE], or failing mid-stream),
-// including Ctrl-C and kill -9 between levels.
+// including Ctrl-C and kill -9 between levels, a server slow to accept (TTFT from the actual
+// send), and --find-max-rate against a server of known capacity.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -465,4 +473,154 @@ TEST_CASE("perf: --find-max-rate doubles the rate while the SLOs hold and record
   CHECK(perf["max_rate"]["target"] == 0.95);
   CHECK(perf["max_rate"]["decided_by"] == "wilson");
   CHECK_THROWS_WITH(perf::parse_slo("e2e=-1s"), Catch::Contains("positive time"));
+}
+
+namespace {
+
+// A server slow to accept a connection: its listen queue holds one connection (backlog 0) and a
+// connection of its own fills it for `hold_ms`, so a client's first SYN is dropped and its
+// connect goes through on the kernel's retransmission, about a second later. Each connection
+// then gets a stream whose first token is written at once, and is closed.
+class SlowAcceptServer {
+ public:
+  explicit SlowAcceptServer(int hold_ms) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listen_fd_, 0) == 0);
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    plug_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(::connect(plug_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    thread_ = std::thread([this, hold_ms] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
+      ::close(::accept(listen_fd_, nullptr, nullptr));  // the plug: the queue is free again
+      while (!stopping_) {
+        pollfd p{listen_fd_, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        if (const int fd = ::accept(listen_fd_, nullptr, nullptr); fd >= 0) serve(fd);
+      }
+    });
+  }
+  ~SlowAcceptServer() {
+    stopping_ = true;
+    thread_.join();
+    ::close(plug_fd_);
+    ::close(listen_fd_);
+  }
+  SlowAcceptServer(const SlowAcceptServer&) = delete;
+  SlowAcceptServer& operator=(const SlowAcceptServer&) = delete;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  static void serve(int fd) {
+    std::string in;
+    char buffer[8192];
+    std::size_t need = std::string::npos;
+    while (in.size() < need) {
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      in.append(buffer, static_cast<std::size_t>(n));
+      if (const std::size_t head = in.find("\r\n\r\n"); head != std::string::npos && need == std::string::npos) {
+        const std::size_t at = in.find("Content-Length: ");
+        need = head + 4 + (at < head ? std::stoul(in.substr(at + 16)) : 0);
+      }
+    }
+    const std::string out = std::string(kStreamHead) + sse(delta("content", "Hi")) +
+                            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                            "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}\n\ndata: [DONE]\n\n";
+    (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_RDWR);
+    ::close(fd);
+  }
+  int listen_fd_ = -1, plug_fd_ = -1, port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("perf: TTFT runs from the request's actual send, not from its submission, and the open loop's "
+          "queue-inclusive TTFT keeps the wait",
+          "[perf]") {
+  SlowAcceptServer server(200);  // the connect takes about a second (the SYN's retransmission)
+  const std::string dir = test::temp_dir("perf-slowaccept");
+  write_config(dir, server.url());
+  const auto result = test::run_cli(perf_args(dir, {"--rate", "10", "--requests", "1"}));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const json record = the_record(dir);
+  const json& level = record["perf"]["levels"][0];
+  INFO(level.dump());
+  REQUIRE(level["ok"] == 1);
+  // The request went out once connected, about a second after its scheduled send; its first
+  // token came at once after that.
+  CHECK(level["queue_ms"]["max"].get<double>() > 800);
+  CHECK(level["service_ttft_ms"]["max"].get<double>() < 300);
+  CHECK(level["service_e2e_ms"]["max"].get<double>() < 300);
+  CHECK(level["ttft_ms"]["max"].get<double>() > 800);  // from the scheduled send: the wait counts
+  const std::vector<json> log = log_of(dir, record);
+  REQUIRE(log.size() == 1);
+  CHECK(log[0]["sent_ms"].get<double>() - log[0]["scheduled_ms"].get<double>() > 800);
+  CHECK(log[0]["ttft_ms"].get<double>() < 300);
+}
+
+TEST_CASE("perf: --find-max-rate against a server of known capacity doubles, then bisects, stops a saturated "
+          "level early, and finds a rate near that capacity",
+          "[perf]") {
+  const std::string dir = test::temp_dir("perf-capacity");
+  // One request served at a time (--max-concurrency 1: the queue a one-slot server keeps), each in
+  // some 25 ms: a capacity of 1000 / (service time in ms) requests/s, some 40/s.
+  write_config(dir, "sim://?ttft_ms=20&tokens_per_s=1000&seed=3");
+  const auto result = test::run_cli(perf_args(dir, {"--find-max-rate", "--rate", "15", "--requests", "100",
+                                                    "--max-concurrency", "1", "--slo", "ttft=300ms", "--output-tokens",
+                                                    "2", "--output-control", "ignore_eos", "--seed", "5"}));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const json perf = the_record(dir)["perf"];
+  const json& levels = perf["levels"];
+  INFO(levels.dump());
+  REQUIRE(levels.size() >= 3);
+  // The capacity, from the service time of the first level (a third of it or less: no queue).
+  const double capacity = 1000 / levels[0]["service_e2e_ms"]["mean"].get<double>();
+  // The levels: the rate doubles while levels pass; after the first failure each new rate lies
+  // between the highest that passed and the lowest that failed; an undecided level is run again
+  // at its rate with 4 times the requests.
+  std::optional<double> passed, failed;
+  bool saturated_seen = false;
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const json& level = levels[i];
+    const double rate = level["rate"].get<double>();
+    const std::string verdict = level["verdict"].get<std::string>();
+    if (i == 0) CHECK(rate == 15);
+    if (i > 0 && levels[i - 1]["verdict"] == "undecided") {
+      CHECK(rate == levels[i - 1]["rate"].get<double>());
+    } else if (i > 0 && !failed) {
+      CHECK(rate == Approx(2 * levels[i - 1]["rate"].get<double>()));
+    } else if (i > 0) {
+      CHECK(rate < *failed);
+      if (passed) CHECK(rate > *passed);
+    }
+    if (level.contains("stopped_early")) {
+      CHECK(level["stopped_early"] == "saturated");
+      CHECK(verdict == "fail");
+      CHECK(level["requests"].get<int>() < (i > 0 && levels[i - 1]["verdict"] == "undecided" ? 400 : 100));
+      saturated_seen = true;
+    }
+    if (verdict == "pass") passed = std::max(passed.value_or(0), rate);
+    if (verdict == "fail") failed = std::min(failed.value_or(1e9), rate);
+  }
+  CHECK(saturated_seen);
+  CHECK(result.out.find("saturated") != std::string::npos);
+  REQUIRE(perf["max_rate"]["rate"].is_number());
+  const double found = perf["max_rate"]["rate"].get<double>();
+  REQUIRE(passed);
+  CHECK(found == *passed);
+  // A level of 100 requests above capacity builds its queue only so far, so a rate a little above
+  // it can still pass; one at half of it has no queue worth the name.
+  CHECK(found >= 0.5 * capacity);
+  CHECK(found <= 1.3 * capacity);
 }

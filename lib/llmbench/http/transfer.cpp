@@ -126,6 +126,15 @@ void on_sse_event(Attempt& attempt, const SseEvent& event) {
   attempt.stream.on_data(event.data, ms_between(attempt.request->submitted, SteadyClock::now()));
 }
 
+// Called by libcurl once the connection is open, just before the request is sent: the actual
+// send (Timings::sent_ms).
+int on_prereq(void* user, char*, char*, int, int) noexcept {
+  auto& attempt = *static_cast<Attempt*>(user);
+  Timings& timings = attempt.request->record.timings;
+  timings.sent_ms = ms_between(attempt.request->submitted, SteadyClock::now());
+  return CURL_PREREQFUNC_OK;
+}
+
 curl_slist* build_headers(const Request& request) {
   curl_slist* list = nullptr;
   if (request.api.kind != ApiKind::models) {
@@ -193,6 +202,10 @@ void begin_attempt(Request& request, Attempt& attempt, const ExecutorOptions& op
   attempt.error_buffer[0] = '\0';
   Timings& timings = request.record.timings;
   timings = Timings{};
+  // The attempt's start, until on_prereq records the actual send: TTFT, TTFO and latency run
+  // from there, not from the moment libcurl was handed the request (when many start at once,
+  // libcurl sends them one by one, and a new connection is opened first: the client's wait,
+  // not the server's). A request that never reached the wire (a connect failure) keeps this.
   timings.sent_ms = ms_between(request.submitted, now);
   request.record.usage = Usage{};
   request.record.content.clear();
@@ -218,6 +231,8 @@ void begin_attempt(Request& request, Attempt& attempt, const ExecutorOptions& op
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &attempt);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &attempt);
+  curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &on_prereq);
+  curl_easy_setopt(easy, CURLOPT_PREREQDATA, &attempt);
   if (timeout_s > 0) {
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::ceil(timeout_s * 1000)));
   }

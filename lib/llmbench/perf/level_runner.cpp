@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -62,13 +63,18 @@ struct LevelRunner::Level {
 };
 
 LevelRunner::LevelRunner(run::RunSession& session, const PerfOptions& options, const config::ResolvedModel& model,
-                         const PromptSet& prompts, records::JournalWriter& log)
-    : session_(session), options_(options), model_(model), prompts_(prompts), log_(log) {}
+                         const PromptSet& prompts, records::JournalWriter& log, std::string run_id)
+    : session_(session), options_(options), model_(model), prompts_(prompts), log_(log), run_id_(std::move(run_id)) {}
+
+std::string LevelRunner::request_id(const Level& level, std::int64_t seq) const {
+  return fmt::format("{}-{}-{}", run_id_, level.plan.index, seq);
+}
 
 http::ApiRequest LevelRunner::request_for(const Level& level, std::int64_t seq) const {
   http::ApiRequest request = run::chat_request(model_, {{"user", prompts_.at(level.plan.index, seq).text}});
   request.stream = http::Stream::yes;
   request.params.update(length_params(options_));
+  request.endpoint.headers.emplace_back("X-Request-Id", request_id(level, seq));
   return request;
 }
 
@@ -105,6 +111,7 @@ void LevelRunner::submit_next(Level& level) {
   const double start_ms = ms_since(level.start, now);
   executor.submit(request_for(level, seq), [this, &level, seq, start_ms](http::RequestRecord&& record) {
     RequestSample sample = sample_of(record, start_ms, false);
+    sample.request_id = request_id(level, seq);
     sample.level = level.plan.index;
     sample.seq = seq;
     sample.warmup = seq < level.plan.warmup;
@@ -122,6 +129,7 @@ void LevelRunner::submit_scheduled(Level& level) {
     const auto at = level.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(at_ms));
     executor.submit_at(at, request_for(level, seq), [this, &level, seq, at_ms](http::RequestRecord&& record) {
       RequestSample sample = sample_of(record, at_ms, true);
+      sample.request_id = request_id(level, seq);
       sample.level = level.plan.index;
       sample.seq = seq;
       sample.warmup = seq < level.plan.warmup;

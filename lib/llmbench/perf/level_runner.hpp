@@ -51,8 +51,10 @@ bool saturated(const std::vector<RequestSample>& samples);
 class LevelRunner {
  public:
   // `model` is streamed; all references must outlive the runner.
+  // Each request carries X-Request-Id: <run_id>-<level>-<seq> (in its log line as request_id),
+  // so a server's own log of it can be matched.
   LevelRunner(run::RunSession& session, const PerfOptions& options, const config::ResolvedModel& model,
-              const PromptSet& prompts, records::JournalWriter& log);
+              const PromptSet& prompts, records::JournalWriter& log, std::string run_id);
   LevelResult run(const LevelPlan& plan);
 
  private:
@@ -61,12 +63,14 @@ class LevelRunner {
   void submit_scheduled(Level& level);
   void on_done(Level& level, RequestSample sample);
   http::ApiRequest request_for(const Level& level, std::int64_t seq) const;
+  std::string request_id(const Level& level, std::int64_t seq) const;
 
   run::RunSession& session_;
   const PerfOptions& options_;
   const config::ResolvedModel& model_;
   const PromptSet& prompts_;
   records::JournalWriter& log_;
+  std::string run_id_;
 };
 
 }  // namespace llmbench::perf

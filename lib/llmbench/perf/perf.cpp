@@ -129,6 +129,24 @@ struct LevelSequence {
 
 constexpr double kAttainmentTarget = 0.95;
 
+const char* verdict_name(metrics::LevelVerdict verdict) {
+  switch (verdict) {
+    case metrics::LevelVerdict::pass: return "pass";
+    case metrics::LevelVerdict::fail: return "fail";
+    case metrics::LevelVerdict::undecided: break;
+  }
+  return "undecided";
+}
+
+// Notes the search's verdict on the level just run (the last in the record) and saves it.
+void mark_verdict(LevelSequence& levels, metrics::LevelVerdict verdict) {
+  levels.record["perf"]["levels"].back()["verdict"] = verdict_name(verdict);
+  levels.session.save(levels.record);
+  std::fprintf(levels.session.human(), "  verdict: %s%s\n", verdict_name(verdict),
+               verdict == metrics::LevelVerdict::undecided ? " (run again with 4 times the requests)" : "");
+  std::fflush(levels.session.human());
+}
+
 metrics::LevelVerdict verdict_of(const json& level) {
   if (level.contains("stopped_early")) return metrics::LevelVerdict::fail;
   const json& a = level["slo_attainment"];
@@ -147,6 +165,7 @@ void find_max_rate(LevelSequence& levels, const PerfOptions& o) {
     if (!level) break;
     metrics::LevelVerdict verdict = verdict_of(*level);
     decided_by = "wilson";
+    mark_verdict(levels, verdict);
     if (verdict == metrics::LevelVerdict::undecided) {
       plan.requests *= 4;
       if (plan.duration_s) *plan.duration_s *= 4;
@@ -158,6 +177,7 @@ void find_max_rate(LevelSequence& levels, const PerfOptions& o) {
                                                                                        : metrics::LevelVerdict::fail;
         decided_by = "point";
       }
+      mark_verdict(levels, verdict);
     }
     search.record(verdict == metrics::LevelVerdict::pass);
   }
@@ -196,7 +216,7 @@ int run_perf(const PerfOptions& requested) {
   record["request_log"] = request_log(run_id);
   record["perf"] = perf_header(requested, prompts);
   session.save(record);
-  LevelRunner runner(session, requested, model, prompts, session.open_journal(request_log(run_id)));
+  LevelRunner runner(session, requested, model, prompts, session.open_journal(request_log(run_id)), run_id);
   session.executor(options.seed);
   LevelSequence levels{session, runner, record, requested};
   if (requested.find_max_rate) {

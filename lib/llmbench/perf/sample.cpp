@@ -71,7 +71,7 @@ RequestSample sample_of(const http::RequestRecord& record, double start_ms, bool
 }
 
 json log_line(const RequestSample& s) {
-  json line = {{"level", s.level}, {"seq", s.seq}, {"warmup", s.warmup}};
+  json line = {{"request_id", s.request_id}, {"level", s.level}, {"seq", s.seq}, {"warmup", s.warmup}};
   if (s.scheduled_ms) line["scheduled_ms"] = round_us(*s.scheduled_ms);
   line["sent_ms"] = ms_or_null(s.sent_ms);
   line["ttft_ms"] = ms_or_null(s.ttft_ms);

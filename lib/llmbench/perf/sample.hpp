@@ -15,6 +15,7 @@
 namespace llmbench::perf {
 
 struct RequestSample {
+  std::string request_id;              // the X-Request-Id it was sent with
   int level = 0;                       // index into perf.levels
   std::int64_t seq = 0;                // request number within the level, in send order
   bool warmup = false;                 // left out of the level's figures
