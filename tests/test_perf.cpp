@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <sstream>
 #include <optional>
 #include <string>
 #include <thread>
@@ -477,10 +478,26 @@ TEST_CASE("perf: --find-max-rate doubles the rate while the SLOs hold and record
 
 namespace {
 
+// The kernel's count of SYNs dropped for a full listen queue (TcpExt ListenOverflows), or -1.
+long listen_overflows() {
+  std::ifstream in("/proc/net/netstat");
+  std::string names, values;
+  while (std::getline(in, names) && std::getline(in, values)) {
+    if (names.rfind("TcpExt:", 0) != 0) continue;
+    std::istringstream n(names), v(values);
+    std::string name, value;
+    while (n >> name && v >> value) {
+      if (name == "ListenOverflows") return std::stol(value);
+    }
+  }
+  return -1;
+}
+
 // A server slow to accept a connection: its listen queue holds one connection (backlog 0) and a
-// connection of its own fills it for `hold_ms`, so a client's first SYN is dropped and its
-// connect goes through on the kernel's retransmission, about a second later. Each connection
-// then gets a stream whose first token is written at once, and is closed.
+// connection of its own fills it, so a client's first SYN is dropped and its connect goes through
+// on the kernel's retransmission, about a second later. The queue is freed once a SYN was dropped
+// (the kernel's count says so; else after `hold_ms`). Each connection then gets a stream whose
+// first token is written at once, and is closed.
 class SlowAcceptServer {
  public:
   explicit SlowAcceptServer(int hold_ms) {
@@ -495,8 +512,11 @@ class SlowAcceptServer {
     port_ = ntohs(addr.sin_port);
     plug_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(::connect(plug_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    thread_ = std::thread([this, hold_ms] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
+    thread_ = std::thread([this, hold_ms, dropped = listen_overflows()] {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(hold_ms);
+      while (!stopping_ && std::chrono::steady_clock::now() < until && !(dropped >= 0 && listen_overflows() > dropped)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
       ::close(::accept(listen_fd_, nullptr, nullptr));  // the plug: the queue is free again
       while (!stopping_) {
         pollfd p{listen_fd_, POLLIN, 0};
@@ -546,7 +566,7 @@ class SlowAcceptServer {
 TEST_CASE("perf: TTFT runs from the request's actual send, not from its submission, and the open loop's "
           "queue-inclusive TTFT keeps the wait",
           "[perf]") {
-  SlowAcceptServer server(200);  // the connect takes about a second (the SYN's retransmission)
+  SlowAcceptServer server(5000);  // the connect takes about a second (the SYN's retransmission)
   const std::string dir = test::temp_dir("perf-slowaccept");
   write_config(dir, server.url());
   const auto result = test::run_cli(perf_args(dir, {"--rate", "10", "--requests", "1"}));
