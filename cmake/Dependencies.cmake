@@ -4,7 +4,7 @@ find_package(nlohmann_json REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(yaml-cpp REQUIRED)
-find_package(CURL REQUIRED)
+find_package(CURL 7.80 REQUIRED)  # CURLOPT_PREREQFUNCTION (the actual send time); Debian 12 has 7.88
 find_package(SQLite3 REQUIRED)
 find_package(BZip2 REQUIRED)  # HellaSwag ships as .bz2 and is read in code
 find_package(ZLIB REQUIRED)   # HumanEval ships as .jsonl.gz and is read in code
