@@ -29,6 +29,22 @@ TEST_CASE("aggregation: the latest value of each key is kept, in the order of ea
   CHECK(latest.size() == 3);
 }
 
+TEST_CASE("aggregation: keys replaced across the store's blocks keep the order of their last put", "[aggregation]") {
+  // More puts than one block holds (4,096), with keys put again from an earlier block.
+  run::LatestByKey<int> latest;
+  for (int i = 0; i < 10000; ++i) latest.put("k" + std::to_string(i), i);
+  for (int i = 0; i < 10000; i += 3) latest.put("k" + std::to_string(i), 10000 + i);
+  std::vector<int> seen;
+  latest.for_each([&](int v) { seen.push_back(v); });
+  std::vector<int> expected;
+  for (int i = 0; i < 10000; ++i) {
+    if (i % 3 != 0) expected.push_back(i);
+  }
+  for (int i = 0; i < 10000; i += 3) expected.push_back(10000 + i);
+  CHECK(seen == expected);
+  CHECK(latest.size() == 10000);
+}
+
 TEST_CASE("aggregation: a resumed sweep of every tier gives the metrics the build that held every record gave",
           "[aggregation][sweep]") {
   const fs::path fixture = fs::path(LLMBENCH_SOURCE_DIR) / "tests" / "data" / "sweep_aggregation";

@@ -102,9 +102,13 @@ sim::SimOptions parse_sim_url(const std::string& base_url) {
   return options;
 }
 
-EmbeddedSims::~EmbeddedSims() {
+EmbeddedSims::~EmbeddedSims() { stop(); }
+
+void EmbeddedSims::stop() {
   for (auto& sim : extra_) sim->stop();
   for (auto& [provider, sim] : sims_) sim->stop();
+  extra_.clear();
+  sims_.clear();
 }
 
 void EmbeddedSims::start(std::vector<ResolvedModel>& models,

@@ -43,6 +43,9 @@ class EmbeddedSims {
   void start(std::vector<ResolvedModel>& models,
              std::shared_ptr<const sim::AnswerBook> answers = nullptr);
 
+  // Stops every simulator started so far and lets them go (the destructor does the same).
+  void stop();
+
   // The simulator serving `provider`, or null.
   const sim::Simulator* find(const std::string& provider) const;
   std::size_t size() const { return sims_.size(); }

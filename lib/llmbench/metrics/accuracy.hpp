@@ -21,7 +21,7 @@
 
 namespace llmbench::metrics {
 
-enum class Verdict { correct, wrong, unparsed, error };
+enum class Verdict : std::uint8_t { correct, wrong, unparsed, error };
 
 struct Accuracy {
   std::int64_t n = 0;  // scored items: all minus errors

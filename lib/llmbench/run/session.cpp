@@ -93,13 +93,22 @@ json new_record(const std::string& run_id, const std::string& kind) {
           {"git", {{"branch", git.branch}, {"commit", git.commit}}}};
 }
 
-std::shared_ptr<sim::AnswerBook> answer_book(const std::vector<data::ItemSet>& items) {
+namespace {
+
+// The book of `items` (each set once), its text kept as `keep` says.
+std::shared_ptr<sim::AnswerBook> book_of(const std::vector<data::ItemSet>& items, sim::Keep keep) {
   auto book = std::make_shared<sim::AnswerBook>();
   std::set<const std::vector<data::Item>*> seen;
   for (const data::ItemSet& set : items) {
-    if (set.items != nullptr && seen.insert(set.items).second) sim::add_items(*book, set);
+    if (set.items != nullptr && seen.insert(set.items).second) sim::add_items(*book, set, keep);
   }
   return book;
+}
+
+}  // namespace
+
+std::shared_ptr<sim::AnswerBook> answer_book(const std::vector<data::ItemSet>& items) {
+  return book_of(items, sim::Keep::copy);
 }
 
 void RunSession::start(const std::string& run_id, bool resumed, const std::string& if_taken,
@@ -110,7 +119,8 @@ void RunSession::start(const std::string& run_id, bool resumed, const std::strin
     return config::is_sim_url(m->endpoint.base_url);
   });
   // The book costs time and memory in proportion to the data: only a simulator needs it.
-  if (simulated) sims_.start(models_, answer_book(items));
+  // Views of the items' text, not copies: the items outlive the simulators (see start()).
+  if (simulated) sims_.start(models_, book_of(items, sim::Keep::view));
 }
 
 records::JournalWriter& RunSession::open_journal(const std::string& relative) {

@@ -56,7 +56,7 @@ std::string_view AnswerBook::keep(std::string_view text) {
   return {at, text.size()};
 }
 
-void AnswerBook::add(BookEntry entry) {
+void AnswerBook::add(BookEntry entry, Keep keep_text) {
   std::string_view line = first_line(entry.question);
   if (line.empty()) throw Error("sim answer book: a question is blank (key \"" + std::string(entry.key) + "\")");
   char hex[17];
@@ -66,17 +66,19 @@ void AnswerBook::add(BookEntry entry) {
     entry.key = hex;
   }
   entry.key = keep(entry.key);
-  entry.question = keep(entry.question);
-  for (auto& choice : entry.choices) choice = keep(choice);
-  entry.reference = keep(entry.reference);
+  if (keep_text == Keep::copy) {
+    entry.question = keep(entry.question);
+    for (auto& choice : entry.choices) choice = keep(choice);
+    entry.reference = keep(entry.reference);
+  }
   by_first_line_.emplace(fnv1a64(line), entries_.size());
   entries_.push_back(std::move(entry));
 }
 
-void AnswerBook::add_choice(const std::string& question, std::vector<std::string> choices,
-                            int gold_index, std::string key) {
+void AnswerBook::add_choice(std::string_view question, const std::vector<std::string>& choices,
+                            int gold_index, std::string_view key, Keep keep_text) {
   if (gold_index < 0 || gold_index >= static_cast<int>(choices.size()))
-    throw Error("sim answer book: question \"" + key + "\" has gold index " +
+    throw Error("sim answer book: question \"" + std::string(key) + "\" has gold index " +
                 std::to_string(gold_index) + " but " + std::to_string(choices.size()) + " choices");
   BookEntry e;
   e.key = key;
@@ -84,34 +86,37 @@ void AnswerBook::add_choice(const std::string& question, std::vector<std::string
   e.question = question;
   e.choices.assign(choices.begin(), choices.end());
   e.gold_index = gold_index;
-  add(std::move(e));
+  add(std::move(e), keep_text);
 }
 
-void AnswerBook::add_number(const std::string& question, std::string number, std::string key) {
+void AnswerBook::add_number(std::string_view question, std::string_view number, std::string_view key,
+                            Keep keep_text) {
   BookEntry e;
   e.key = key;
   e.kind = AnswerKind::number;
   e.question = question;
   e.reference = trim(number);
-  add(std::move(e));
+  add(std::move(e), keep_text);
 }
 
-void AnswerBook::add_text(const std::string& question, std::string reference, std::string key) {
+void AnswerBook::add_text(std::string_view question, std::string_view reference, std::string_view key,
+                          Keep keep_text) {
   BookEntry e;
   e.key = key;
   e.kind = AnswerKind::text;
   e.question = question;
   e.reference = reference;
-  add(std::move(e));
+  add(std::move(e), keep_text);
 }
 
-void AnswerBook::add_refusal(const std::string& question, std::string expected, std::string key) {
+void AnswerBook::add_refusal(std::string_view question, std::string_view expected, std::string_view key,
+                             Keep keep_text) {
   BookEntry e;
   e.key = key;
   e.kind = AnswerKind::refusal;
   e.question = question;
   e.reference = expected;
-  add(std::move(e));
+  add(std::move(e), keep_text);
 }
 
 const BookEntry* AnswerBook::find(std::string_view prompt) const {

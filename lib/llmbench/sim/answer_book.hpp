@@ -15,7 +15,9 @@
 // Memory: an entry's text (key, question, choices, reference) is copied into large blocks the
 // book owns, so an entry costs its bytes plus some 100 bytes, not an allocation per string
 // (tens of thousands of questions were some 45 MB of small strings, now about half of that).
-// A BookEntry's views stay valid as long as the book.
+// A BookEntry's views stay valid as long as the book. A caller whose text outlives the book
+// (the items a run loaded, see run/session.hpp) adds it with Keep::view: then only the key is
+// copied, and the entry costs its some 100 bytes.
 
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +31,10 @@
 namespace llmbench::sim {
 
 enum class AnswerKind { choice, number, text, refusal };
+
+// How an add keeps the question, choices and reference: copied into the book, or as views of
+// the caller's text, which must then outlive the book (the key is always copied).
+enum class Keep { copy, view };
 
 struct BookEntry {
   std::string_view key;  // caller's key (e.g. the dataset item id), or a hash of the question
@@ -44,14 +50,17 @@ class AnswerBook {
  public:
   // A multiple-choice question; `gold_index` indexes `choices`. `key` "" = derived from the
   // question text. Throws Error if gold_index is out of range or the question is blank.
-  void add_choice(const std::string& question, std::vector<std::string> choices, int gold_index,
-                  std::string key = "");
+  void add_choice(std::string_view question, const std::vector<std::string>& choices, int gold_index,
+                  std::string_view key = "", Keep keep = Keep::copy);
   // A question whose answer is a number (GSM8K style), e.g. "42", "1,234", "-2.5".
-  void add_number(const std::string& question, std::string number, std::string key = "");
+  void add_number(std::string_view question, std::string_view number, std::string_view key = "",
+                  Keep keep = Keep::copy);
   // A free-form question with a reference answer.
-  void add_text(const std::string& question, std::string reference, std::string key = "");
+  void add_text(std::string_view question, std::string_view reference, std::string_view key = "",
+                Keep keep = Keep::copy);
   // A safety prompt: `expected` is "refuse" (harmful) or "comply" (safe).
-  void add_refusal(const std::string& question, std::string expected, std::string key = "");
+  void add_refusal(std::string_view question, std::string_view expected, std::string_view key = "",
+                   Keep keep = Keep::copy);
 
   // The recognised question in `prompt`, or nullptr. Cost: one hash lookup per prompt line.
   const BookEntry* find(std::string_view prompt) const;
@@ -62,7 +71,7 @@ class AnswerBook {
  private:
   // Copies `text` into the book's blocks; the view lives as long as the book.
   std::string_view keep(std::string_view text);
-  void add(BookEntry entry);
+  void add(BookEntry entry, Keep keep);
 
   std::vector<std::unique_ptr<char[]>> blocks_;  // the entries' text
   char* block_end_ = nullptr;                    // one past blocks_.back()

@@ -7,28 +7,28 @@
 
 namespace llmbench::sim {
 
-void add_items(AnswerBook& book, const data::ItemSet& set) {
+void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep) {
   for (const data::Item& item : *set.items) {
     std::string key = set.task + "/" + item.id;
     switch (set.scorer) {
       case data::Scorer::choice_letter:
-        book.add_choice(item.question, item.choices, item.gold_index, std::move(key));
+        book.add_choice(item.question, item.choices, item.gold_index, key, keep);
         break;
       case data::Scorer::numeric:
-        book.add_number(item.question, item.reference, std::move(key));
+        book.add_number(item.question, item.reference, key, keep);
         break;
-      case data::Scorer::code:  // a right answer is the canonical solution, fenced
-        if (!item.solution.empty()) book.add_text(item.question, data::fenced_solution(item), std::move(key));
+      case data::Scorer::code:  // a right answer is the canonical solution, fenced (a new text: copied)
+        if (!item.solution.empty()) book.add_text(item.question, data::fenced_solution(item), key);
         break;
       case data::Scorer::judge:
-        if (!item.reference.empty()) book.add_text(item.question, item.reference, std::move(key));
+        if (!item.reference.empty()) book.add_text(item.question, item.reference, key, keep);
         break;
       case data::Scorer::refusal:
-        book.add_refusal(item.question, item.reference, std::move(key));
+        book.add_refusal(item.question, item.reference, key, keep);
         break;
       default:
         if (item.reference.empty()) break;
-        book.add_text(item.question, item.reference, std::move(key));
+        book.add_text(item.question, item.reference, key, keep);
         break;
     }
   }

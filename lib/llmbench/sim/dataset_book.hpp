@@ -14,6 +14,7 @@ namespace llmbench::sim {
 // Adds the items of `set`, with its scorer deciding the entry kind: choice_letter -> choice,
 // numeric -> number, refusal -> refusal, code -> text whose reference is the canonical solution
 // in a ```python block, anything else -> text (an item without a reference is left out).
-void add_items(AnswerBook& book, const data::ItemSet& set);
+// Keep::view: the book keeps views of the items' text, so the items must outlive it.
+void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep = Keep::copy);
 
 }  // namespace llmbench::sim

@@ -10,12 +10,13 @@
 // label (refusal_detector): "rules", detect_refusal below (fast, offline, English and Russian).
 // Pure functions, thread-safe; they never throw on model output.
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace llmbench::tasks {
 
-enum class RefusalLabel { full_compliance, full_refusal, partial_refusal };
+enum class RefusalLabel : std::uint8_t { full_compliance, full_refusal, partial_refusal };
 
 // "full_compliance", "full_refusal", "partial_refusal".
 std::string_view to_string(RefusalLabel label);

@@ -6,7 +6,10 @@
 #include <span>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "llmbench/data/tasks.hpp"
+#include "llmbench/error.hpp"
 #include "llmbench/metrics/pass_at_k.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/latest_by_key.hpp"
@@ -138,6 +141,20 @@ class StandardAggregator final : public TierAggregator {
 
 }  // namespace
 
+std::optional<Verdict> StandardEntry::further(std::size_t i) const {
+  if (i >= further_count_) return std::nullopt;
+  const std::uint32_t bits = (further_bits_ >> (3 * i)) & 7U;
+  if (bits == 0) return std::nullopt;
+  return static_cast<Verdict>(bits - 1);
+}
+
+void StandardEntry::set_further(std::size_t i, Verdict value) {
+  if (i >= kMaxFurther) throw Error(fmt::format("a task with more than {} further answer filters", kMaxFurther));
+  const std::uint32_t shift = static_cast<std::uint32_t>(3 * i);
+  further_bits_ = (further_bits_ & ~(7U << shift)) | ((static_cast<std::uint32_t>(value) + 1) << shift);
+  further_count_ = std::max(further_count_, static_cast<std::uint8_t>(i + 1));
+}
+
 std::uint32_t StandardNames::intern(const std::string& name) {
   auto [it, inserted] = index_.try_emplace(name, static_cast<std::uint32_t>(names_.size()));
   if (inserted) names_.push_back(name);
@@ -157,8 +174,7 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   for (std::size_t i = 1; i < filters.size(); ++i) {
     const auto v = r.find("verdict_" + filters[i].record_key);
     if (v == r.end()) continue;
-    e.further.resize(filters.size() - 1);
-    e.further[i - 1] = parse_verdict(*v);
+    e.set_further(i - 1, parse_verdict(*v));
   }
   e.subject = names.intern(r.value(field::kSubject, std::string()));
   e.safety = safety_entry(r);
@@ -167,13 +183,20 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   e.refusal_detector = names.intern(string_field(r, field::kRefusalDetector));
   if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
+    e.has_latency = true;
   }
   // Streamed answers only: the ttft_ms of a record without a stream object was a whole
   // response's first byte (item logs written before --stream), not a first token.
   const auto stream = r.find(field::kStream);
   if (e.verdict != Verdict::error && stream != r.end() && stream->is_object()) {
-    if (r.value(field::kTtftMs, json()).is_number()) e.ttft_ms = r[field::kTtftMs].get<double>();
-    if (stream->value(field::kTpotMs, json()).is_number()) e.tpot_ms = (*stream)[field::kTpotMs].get<double>();
+    if (r.value(field::kTtftMs, json()).is_number()) {
+      e.ttft_ms = r[field::kTtftMs].get<double>();
+      e.has_ttft = true;
+    }
+    if (stream->value(field::kTpotMs, json()).is_number()) {
+      e.tpot_ms = (*stream)[field::kTpotMs].get<double>();
+      e.has_tpot = true;
+    }
   }
   const json& usage = r.value(field::kUsage, json());
   if (usage.is_object()) {
@@ -205,11 +228,12 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     if (!e->judged) t.all.add(e->verdict);
     if (e->truncated) ++t.truncated;
     t.code.add(*e);
-    if (t.further.size() < e->further.size()) t.further.resize(e->further.size());
-    for (std::size_t i = 0; i < e->further.size(); ++i) {
-      if (!e->further[i]) continue;
+    if (t.further.size() < e->further_count()) t.further.resize(e->further_count());
+    for (std::size_t i = 0; i < e->further_count(); ++i) {
+      const std::optional<Verdict> v = e->further(i);
+      if (!v) continue;
       if (!t.further[i]) t.further[i].emplace();
-      t.further[i]->add(*e->further[i]);
+      t.further[i]->add(*v);
     }
     const std::string& subject = names.at(e->subject);
     if (!e->judged) {
@@ -217,9 +241,9 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
       t.subjects.push_back({subject, e->verdict});
       t.safety.add(e->safety, e->verdict, subject, names.at(e->refusal_detector));
     }
-    if (e->latency_ms) t.latencies.push_back(*e->latency_ms);
-    if (e->ttft_ms) t.ttfts.push_back(*e->ttft_ms);
-    if (e->tpot_ms) t.tpots.push_back(*e->tpot_ms);
+    if (e->has_latency) t.latencies.push_back(e->latency_ms);
+    if (e->has_ttft) t.ttfts.push_back(e->ttft_ms);
+    if (e->has_tpot) t.tpots.push_back(e->tpot_ms);
     if (e->tokens_known) {
       t.tokens_known = true;
       t.prompt_tokens += e->prompt_tokens;

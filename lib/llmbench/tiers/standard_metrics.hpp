@@ -3,7 +3,8 @@
 //
 // A record is reduced to a StandardEntry (its task, subject, verdicts, truncation, latency and
 // tokens) as it streams by; the metrics are computed from entries, so a sweep of 3 models x
-// the full MMLU set holds some 40 bytes per item instead of the records.
+// the full MMLU set holds some 150 bytes per item (the entry, its key's digest and index)
+// instead of the records.
 
 #include <cstdint>
 #include <functional>
@@ -26,24 +27,39 @@ namespace llmbench::tiers {
 enum class CodeOutcome : std::uint8_t { none, passed, failed, error, timeout, unparsed };
 
 // What standard_metrics() reads of one item record. Names (task, subject) are indexes into
-// the StandardNames the entry was made with.
+// the StandardNames the entry was made with. Kept per item of a sweep, so packed: some 72
+// bytes (flags for the optional numbers, further verdicts 3 bits each).
 struct StandardEntry {
+  // The most further answer filters an entry holds (a built-in TaskSpec has at most one).
+  static constexpr std::size_t kMaxFurther = 10;
+
   std::uint32_t task = 0;
   std::uint32_t subject = 0;
-  metrics::Verdict verdict = metrics::Verdict::error;
-  // The verdicts of the task's further answer filters (its TaskSpec's filters after the
-  // first: GSM8K's strict_match), in their order, each when recorded; empty when none is.
-  std::vector<std::optional<metrics::Verdict>> further;
-  bool truncated = false;                  // "truncated": true, or error_kind "truncated"
-  bool judged = false;                     // scorer judge: no verdict of its own (its judges score it)
-  std::optional<double> latency_ms;        // a numeric latency_ms of a record that is no error
-  std::optional<double> ttft_ms, tpot_ms;  // of a streamed answer that is no error, when known
-  bool tokens_known = false;               // "usage" is an object
-  std::int64_t prompt_tokens = 0, completion_tokens = 0;
-  SafetyEntry safety;                      // safety and bias tasks (safety_metrics.hpp)
-  CodeOutcome code = CodeOutcome::none;    // code tasks: test_outcome
   std::uint32_t problem = 0;               // code tasks: the item id (its samples make pass@k)
   std::uint32_t refusal_detector = 0;      // its refusal_detector ("" when none)
+  double latency_ms = 0;                   // when has_latency: a numeric latency_ms of a record that is no error
+  double ttft_ms = 0, tpot_ms = 0;         // when has_ttft / has_tpot: of a streamed answer that is no error
+  std::int64_t prompt_tokens = 0, completion_tokens = 0;  // when tokens_known
+  metrics::Verdict verdict = metrics::Verdict::error;
+  CodeOutcome code = CodeOutcome::none;    // code tasks: test_outcome
+  bool truncated : 1 = false;              // "truncated": true, or error_kind "truncated"
+  bool judged : 1 = false;                 // scorer judge: no verdict of its own (its judges score it)
+  bool has_latency : 1 = false;
+  bool has_ttft : 1 = false;
+  bool has_tpot : 1 = false;
+  bool tokens_known : 1 = false;           // "usage" is an object
+  SafetyEntry safety;                      // safety and bias tasks (safety_metrics.hpp)
+
+  // The verdicts of the task's further answer filters (its TaskSpec's filters after the
+  // first: GSM8K's strict_match), in their order, each when recorded; none when none is.
+  std::size_t further_count() const { return further_count_; }
+  std::optional<metrics::Verdict> further(std::size_t i) const;
+  // Precondition: i < kMaxFurther.
+  void set_further(std::size_t i, metrics::Verdict value);
+
+ private:
+  std::uint32_t further_bits_ = 0;  // 3 bits a filter: 0 = not recorded, else 1 + the verdict
+  std::uint8_t further_count_ = 0;
 };
 
 // The distinct task and subject names of a set of entries.

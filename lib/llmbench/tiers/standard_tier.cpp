@@ -98,10 +98,15 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     task.items_total = task.dataset.items.size();
     // The selected items move out of the dataset; the others are not held through the run.
     // With --shard, only this shard's items (keyed "<task>/<item id>", run/shard.hpp).
-    for (std::size_t i : data::sample_indices(task.dataset.items, limit, options.sample_seed, task.dataset.task)) {
+    // Reserved, then fitted: no doubling slack (an Item is some 240 bytes besides its text).
+    const std::vector<std::size_t> chosen =
+        data::sample_indices(task.dataset.items, limit, options.sample_seed, task.dataset.task);
+    task.items.reserve(chosen.size());
+    for (std::size_t i : chosen) {
       if (!options.shard.holds(task.dataset.task + "/" + task.dataset.items[i].id)) continue;
       task.items.push_back(std::move(task.dataset.items[i]));
     }
+    task.items.shrink_to_fit();
     task.dataset.items = {};
     tasks_.push_back(std::move(task));
   }
