@@ -30,6 +30,7 @@
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/run_id.hpp"
+#include "llmbench/run/shard.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::app {
@@ -42,6 +43,7 @@ struct ArenaRunFlags {
   arena::ArenaOptions options;
   std::string generation_models, judge_models, tasks;
   bool strong = false;
+  std::string shard;     // --shard I/N; "" = every prompt
   SessionFlags session;  // --timeout, -M, --output, --progress, --verbose
 };
 
@@ -60,6 +62,7 @@ int run_arena_run(const ArenaRunFlags& flags) {
   options.judge_models = config::split_flag_list(flags.judge_models, "--judge-models");
   options.tasks = config::split_flag_list(flags.tasks, "--tasks");
   options.strong = flags.strong ? arena::StrongVerdicts::yes : arena::StrongVerdicts::no;
+  if (!flags.shard.empty()) options.shard = run::parse_shard(flags.shard);
   flags.session.apply(options);
   if (flags.session.verbose) spdlog::set_level(spdlog::level::debug);
   return arena::run_arena(options);
@@ -351,6 +354,12 @@ Runner setup_arena(CLI::App& app) {
   help.dry_run = "Print the plan (prompts, pairs, requests) and exit";
   help.progress = "auto (bar on a terminal), bar, plain, none";
   help.cache_dir = "Response cache directory (SQLite); default <output-dir>/cache, shared with llmbench run";
+  help.after_run_id = [run, flags] {
+    run->add_option("--shard", flags->shard,
+                    "Battle only over shard I of N (I/N, 0 <= I < N): the prompts whose key (arena/<prompt id>) "
+                    "hashes to I, every answer and verdict of a prompt in its shard; needs --run-id; merge the "
+                    "shards' output dirs with `llmbench merge`");
+  };
   add_session_flags(*run, o, flags->session, help);
 
   CLI::App* vote_cmd = arena->add_subcommand(

@@ -11,6 +11,7 @@
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/gates.hpp"
+#include "llmbench/run/merge.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/shard.hpp"
@@ -76,10 +77,7 @@ int run_run(const RunFlags& flags, const CLI::App& cmd) {
   options.verbose = flags.session.verbose;
   if (options.verbose) spdlog::set_level(spdlog::level::debug);
   if (!flags.shard.empty()) options.shard = run::parse_shard(flags.shard);
-  if (options.shard.sharded() && options.run_id.empty() && options.resume.empty()) {
-    throw Error("--shard needs --run-id: the shards of one run share its id (e.g. --run-id nightly-2026-12-06), "
-                "which `llmbench merge` checks", ExitCode::bad_input);
-  }
+  run::require_run_id(options.shard, !options.run_id.empty() || !options.resume.empty());
   const auto gates = run::parse_run_gates(flags.fail_if);  // before any request
   const bool gated = !gates.empty() || flags.max_error_rate >= 0;
   // The gates read the run back by its id, so a gated run gets its id here rather than in the sweep.

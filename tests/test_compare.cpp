@@ -1,5 +1,6 @@
 // `llmbench compare` and the CI gates (report/compare.cpp, run/gates.cpp), end to end: real
 // runs of the embedded simulator over loopback, compared and gated by the real binary.
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/metrics/paired.hpp"
+#include "llmbench/report/compare.hpp"
 #include "support/cli.hpp"
 
 using nlohmann::json;
@@ -151,4 +153,124 @@ TEST_CASE("gates: --max-error-rate fails a run whose share of failed items is ab
   auto tolerant = run_args(dir, "tolerant", 0.9, "sim://?server_error=0.5");
   tolerant.insert(tolerant.end(), {"--retries", "0", "--max-error-rate", "0.95"});
   CHECK(test::run_cli(tolerant).exit_code == 0);
+}
+
+namespace {
+
+// A RAG tier_2 answer record and its faithfulness judge record, as the tier writes them (the
+// fields compare reads).
+void write_rag_item(std::ofstream& log, const std::string& id, const std::string& document, const std::string& answer,
+                    const std::string& reference, int faithfulness) {
+  const json item = {{"tier", "tier_2"},         {"task", "rag"},      {"item_id", id},
+                     {"document", document},     {"reference", reference}, {"generation_model", "m"},
+                     {"judge_model", nullptr},   {"error", nullptr},   {"error_kind", nullptr}};
+  json answer_record = item;
+  answer_record.update({{"key", "tier_2|" + id + "|r0"}, {"role", "generation"}, {"model", "m"}, {"repeat", 0},
+                        {"response", answer}});
+  json judge_record = item;
+  judge_record.update({{"key", "tier_2|" + id + "|judge=j|faithfulness"}, {"role", "judge"}, {"model", "j"},
+                       {"judge_model", "j"}, {"repeat", 0}, {"metric", "faithfulness"}, {"score", faithfulness}});
+  log << answer_record.dump() << "\n" << judge_record.dump() << "\n";
+}
+
+report::NamedRun named_run(const std::string& dir, const std::string& id) {
+  return {id, dir, {{"id", id}, {"item_log", id + ".jsonl"}}};
+}
+
+const json& row_of(const json& comparison, const std::string& measure) {
+  for (const json& row : comparison.at("rows")) {
+    if (row.at("measure") == measure) return row;
+  }
+  FAIL("no row " << measure << " in " << comparison.dump());
+  return comparison;
+}
+
+}  // namespace
+
+TEST_CASE("compare: RAG answers' ROUGE-L and judge scores get a seeded paired bootstrap and a CR0 SE by document",
+          "[compare]") {
+  const std::string dir = test::temp_dir("compare-rag");
+  {
+    // ROUGE-L F of each answer against its reference: 0 (no word shared), 1 (the same), 0.5
+    // ("red car" against "red bus": LCS 1 of 2 words each way).
+    std::ofstream a(dir + "/a.jsonl"), b(dir + "/b.jsonl");
+    write_rag_item(a, "q1", "doc-1", "london", "paris", 2);  // A: 0    B: 1    d = 1
+    write_rag_item(b, "q1", "doc-1", "paris", "paris", 4);
+    write_rag_item(a, "q2", "doc-1", "berlin", "rome", 3);   // A: 0    B: 1    d = 1
+    write_rag_item(b, "q2", "doc-1", "rome", "rome", 5);
+    write_rag_item(a, "q3", "doc-2", "madrid", "madrid", 4);  // A: 1    B: 1    d = 0
+    write_rag_item(b, "q3", "doc-2", "madrid", "madrid", 4);
+    write_rag_item(a, "q4", "doc-2", "red car", "red bus", 4);  // A: 0.5  B: 0    d = -0.5
+    write_rag_item(b, "q4", "doc-2", "blue bike", "red bus", 3);
+  }
+  report::CompareOptions options;
+  options.bootstrap_rounds = 400;
+  options.bootstrap_seed = 7;
+  const json c = report::compare_runs(named_run(dir, "a"), named_run(dir, "b"), options);
+  REQUIRE(c.at("rows").size() == 2);
+
+  const json& rouge = row_of(c, "rougeL_f");
+  CHECK(rouge.at("tier") == "tier_2");
+  CHECK(rouge.at("scale") == "score");
+  CHECK(rouge.at("n_common") == 4);
+  CHECK(rouge.at("score_a").get<double>() == Approx(0.375));
+  CHECK(rouge.at("score_b").get<double>() == Approx(0.75));
+  CHECK(rouge.at("delta").get<double>() == Approx(0.375));
+  // d = {1, 1, 0, -0.5}, mean 0.375; residuals 0.625, 0.625 | -0.375, -0.875; document sums
+  // 1.25 and -1.25: CR0 se = sqrt(1.25^2 + 1.25^2) / 4. Unclustered it would be
+  // sqrt(0.625^2 * 2 + 0.375^2 + 0.875^2) / 4 = sqrt(1.6875) / 4, narrower: the documents move together.
+  CHECK(rouge.at("clustered_se").get<double>() == Approx(std::sqrt(3.125) / 4));
+  CHECK(rouge.at("clustered_se").get<double>() > std::sqrt(1.6875) / 4);
+  CHECK(rouge.at("n_clusters") == 2);
+  // The bootstrap is the seeded paired bootstrap of the per-item scores, and reproducible.
+  const std::vector<double> sa = {0, 0, 1, 0.5}, sb = {1, 1, 1, 0};
+  const auto boot = metrics::paired_bootstrap(sa, sb, {.rounds = 400, .seed = 7});
+  REQUIRE(boot);
+  CHECK(rouge.at("ci_method") == "bootstrap");
+  CHECK(rouge.at("ci95").at("low").get<double>() == boot->ci95.low);
+  CHECK(rouge.at("ci95").at("high").get<double>() == boot->ci95.high);
+  CHECK(rouge.at("p").get<double>() == boot->p);
+  CHECK(rouge.at("mcnemar_p").is_null());
+  CHECK(report::compare_runs(named_run(dir, "a"), named_run(dir, "b"), options).dump() == c.dump());
+
+  // The judge's 1-5 scores: d = {2, 2, 0, -1}, twice the ROUGE differences, so twice the SE.
+  const json& judged = row_of(c, "faithfulness");
+  CHECK(judged.at("judge_model") == "j");
+  CHECK(judged.at("delta").get<double>() == Approx(0.75));
+  CHECK(judged.at("clustered_se").get<double>() == Approx(2 * std::sqrt(3.125) / 4));
+  CHECK(judged.at("ci_method") == "bootstrap");
+  CHECK(judged.at("p").get<double>() > 0);
+}
+
+TEST_CASE("compare: two RAG runs of the simulator compare ROUGE-L by document, the same twice with one seed",
+          "[compare]") {
+  const std::string dir = test::temp_dir("compare-rag-runs");
+  auto rag_run = [&](const std::string& run_id, double accuracy) {
+    const std::string config = test::write_text_file(
+        dir, run_id + ".yaml",
+        "providers:\n  sim:\n    base_url: sim://\nmodels:\n  - {id: cand, provider: sim, sim_accuracy: " +
+            std::to_string(accuracy) + "}\n  - {id: judge, provider: sim}\n");
+    const auto r = test::run_cli({"run", "--config", config, "--env-file", test::write_text_file(dir, "empty.env", ""),
+                                  "--tier", "2", "--limit", "12", "--generation-models", "cand", "--judge-models",
+                                  "judge", "--output-dir", dir + "/out", "--run-id", run_id, "--no-cache",
+                                  "--progress", "none"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  rag_run("before", 0.3);
+  rag_run("after", 0.9);
+  CHECK(test::slurp(dir + "/out/runs/before/items.jsonl").find("\"document\":\"https://xquad.example/") !=
+        std::string::npos);
+  const std::vector<std::string> args = {"compare", "before", "after", "--output-dir", dir + "/out", "--format",
+                                         "json", "--bootstrap-seed", "11"};
+  const auto r = test::run_cli(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json c = json::parse(r.out);
+  const json& rouge = row_of(c, "rougeL_f");
+  CHECK(rouge.at("n_common") == 12);
+  CHECK(rouge.at("ci_method") == "bootstrap");
+  CHECK(rouge.at("clustered_se").is_number());
+  CHECK(rouge.at("n_clusters").get<int>() >= 1);
+  CHECK(test::run_cli(args).out == r.out);  // seeded: the same interval and p again
 }

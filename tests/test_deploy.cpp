@@ -95,7 +95,9 @@ TEST_CASE("deploy: the Kubernetes merge Job merges every shard's dir from the sa
   }
   REQUIRE(dirs.size() == static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) CHECK(dirs[i] == "/results/shard-" + std::to_string(i));
-  check_secret_env(container);
+  // Merge reads neither a config nor a key: the Job gets no Secret.
+  CHECK(!container["env"]);
+  for (const auto& a : args) CHECK(a.as<std::string>() != "--config");
   check_results_volume(pod);
 }
 
@@ -116,7 +118,10 @@ TEST_CASE("deploy: the GitHub Actions workflow shards in a matrix, merges after 
   CHECK(merge["needs"].as<std::string>() == "shard");
   bool merges = false, uploads_report = false;
   for (const auto& step : merge["steps"]) {
-    if (step["run"] && step["run"].as<std::string>().find("llmbench merge") != std::string::npos) merges = true;
+    if (step["run"] && step["run"].as<std::string>().find("llmbench merge") != std::string::npos) {
+      merges = true;
+      CHECK(!step["env"]);  // no keys for merge
+    }
     if (step["uses"] && step["uses"].as<std::string>().rfind("actions/upload-artifact@", 0) == 0) {
       uploads_report = step["with"]["path"].as<std::string>() == "merged/report.html";
     }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,15 +27,17 @@ namespace {
 
 constexpr const char* kRunId = "nightly";
 
-// Models on the embedded simulator, and an empty env file (hermetic).
+// Models on the embedded simulator, two of them priced, and an empty env file (hermetic).
 std::vector<std::string> session_args(const std::string& dir) {
   std::ofstream(dir + "/models.yaml") << R"(providers:
   sim:
     base_url: sim://
 models:
-  - {id: sim-small, provider: sim, sim_accuracy: 0.45, params: {temperature: 0, max_tokens: 512}}
+  - {id: sim-small, provider: sim, sim_accuracy: 0.45, params: {temperature: 0, max_tokens: 512},
+     price: {input_per_mtok: 1.5, output_per_mtok: 4}}
   - {id: sim-medium, provider: sim, sim_accuracy: 0.65, params: {temperature: 0, max_tokens: 512}}
-  - {id: sim-large, provider: sim, sim_accuracy: 0.85, params: {temperature: 0, max_tokens: 512}}
+  - {id: sim-large, provider: sim, sim_accuracy: 0.85, params: {temperature: 0, max_tokens: 512},
+     price: {input_per_mtok: 3, output_per_mtok: 15}}
   - {id: sim-embed, provider: sim, kind: embedding}
 )";
   std::ofstream(dir + "/empty.env") << "";
@@ -92,14 +95,20 @@ json results(const json& run) {
           {"overall_status", run.at("overall_status")}};
 }
 
+// The shards' config and env file are gone: merge must need neither.
+void remove_config(const std::string& dir) {
+  REQUIRE(fs::remove(dir + "/models.yaml"));
+  REQUIRE(fs::remove(dir + "/empty.env"));
+}
+
 // Runs `plan` unsharded into dir/whole, as `shards` shards into dir/shard-I, merges those into
-// dir/merged, and checks the merged run against the whole one.
+// dir/merged once the shards' config and env file are gone, and checks the merged run against the
+// whole one.
 void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::string>& plan, std::size_t shards) {
   const auto whole = test::run_cli(plan + std::vector<std::string>{"--output-dir", dir + "/whole", "--run-id", kRunId});
   INFO(whole.out << whole.err);
   REQUIRE(whole.exit_code == 0);
-  std::vector<std::string> merge = {"merge", "--output-dir", dir + "/merged", "--config", dir + "/models.yaml",
-                                    "--env-file", dir + "/empty.env"};
+  std::vector<std::string> merge = {"merge", "--output-dir", dir + "/merged"};
   std::set<std::string> union_keys;
   std::size_t shard_records = 0;
   for (std::size_t i = 0; i < shards; ++i) {
@@ -120,6 +129,7 @@ void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::
   CHECK(shard_records == union_keys.size());  // no record in two shards
   CHECK(union_keys == record_keys(dir + "/whole"));
 
+  remove_config(dir);
   const auto merged = test::run_cli(merge);
   INFO(merged.out << merged.err);
   REQUIRE(merged.exit_code == 0);
@@ -129,6 +139,7 @@ void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::
   CHECK(run.at("merged_from").at("shards").size() == shards);
   CHECK(record_keys(dir + "/merged") == union_keys);
   CHECK(results(run).dump() == results(run_record(dir + "/whole")).dump());
+  CHECK(run.at("models") == run_record(dir + "/whole").at("models"));
   CHECK(run.at("requests").at("total").get<long long>() > 0);
 
   const auto report = test::run_cli({"report", "--output-dir", dir + "/merged"});
@@ -183,6 +194,12 @@ TEST_CASE("shard: three shards of the standard tier, judge-scored task included,
                                              "sim-medium"} +
                     session_args(dir);
   check_shards_merge_to_whole(dir, plan, 3);
+  // The prices came from the shards' records: the merged cost is the unsharded one, not absent.
+  const json merged = run_record(dir + "/merged");
+  for (const json& mr : merged.at("model_runs")) {
+    INFO(mr.dump());
+    CHECK(mr.at("metrics").at("standard").at("mmlu").at("cost").at("total").get<double>() > 0);
+  }
 }
 
 TEST_CASE("shard: two shards of every model-lab tier (0-3, judge, judge_pipeline) merge into the unsharded metrics",
@@ -218,9 +235,14 @@ TEST_CASE("shard: merge refuses a missing, duplicated, unfinished or other-plan 
   runs[0]["status"] = "interrupted";
   std::ofstream(fs::path(stopped) / report::kReportFileName) << runs.dump();
 
+  // A shard whose config priced a model otherwise (the same path on another machine).
+  const std::string repriced = shard("repriced", "1/2");
+  runs = report::read_runs(fs::path(repriced) / report::kReportFileName);
+  runs[0]["models"]["generation"][0]["price"]["input_per_mtok"] = 9.0;
+  std::ofstream(fs::path(repriced) / report::kReportFileName) << runs.dump();
+
   auto merge = [&](const std::vector<std::string>& dirs) {
-    return test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged", "--env-file",
-                                                  dir + "/empty.env"} + dirs);
+    return test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged"} + dirs);
   };
   struct Refusal {
     std::vector<std::string> dirs;
@@ -231,6 +253,7 @@ TEST_CASE("shard: merge refuses a missing, duplicated, unfinished or other-plan 
                                  Refusal{{s0, other_plan}, "shard 1/2 (" + other_plan + ") is of another plan"},
                                  Refusal{{s0, other_count}, "shard 1/3 (" + other_count + ") is of another plan"},
                                  Refusal{{s0, stopped}, "shard 1/2 (" + stopped + ") did not finish (status interrupted)"},
+                                 Refusal{{s0, repriced}, "shard 1/2 (" + repriced + ") names other models or prices"},
                                  Refusal{{s0, dir + "/nowhere"}, dir + "/nowhere holds no report"}}) {
     const auto r = merge(refusal.dirs);
     INFO(r.out << r.err);
@@ -239,12 +262,96 @@ TEST_CASE("shard: merge refuses a missing, duplicated, unfinished or other-plan 
     CHECK(!fs::exists(dir + "/merged/runs/nightly"));
   }
 
-  const auto ok = test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged", "--env-file",
-                                                         dir + "/empty.env", "--merge-cache", s1, s0});
+  const auto ok = test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged", "--merge-cache", s1, s0});
   INFO(ok.out << ok.err);
   REQUIRE(ok.exit_code == 0);
   CHECK_THAT(ok.err + ok.out, Catch::Contains("Cache: 12 responses added"));
   const auto again = merge({s0, s1});
   CHECK(again.exit_code == 2);
   CHECK_THAT(again.err, Catch::Contains("nightly"));
+}
+
+namespace {
+
+// Eight prompts: keys arena/p1..p8 fall in all three of 3 shards (p3, p6 | p1, p2, p4, p5, p8 | p7).
+std::string write_arena_prompts(const std::string& dir) {
+  std::ofstream out(dir + "/prompts.jsonl");
+  const char* texts[] = {"Write a haiku about the sea.", "Describe autumn in two sentences.",
+                         "Name three prime numbers.", "Why is the sky blue?", "Explain recursion to a child.",
+                         "What is the capital of France?", "Give two uses of copper.", "Summarise the water cycle."};
+  for (int i = 0; i < 8; ++i) {
+    out << json{{"id", fmt::format("p{}", i + 1)}, {"category", i % 2 == 0 ? "writing" : "facts"},
+                {"prompt", texts[i]}}
+               .dump()
+        << "\n";
+  }
+  return dir + "/prompts.jsonl";
+}
+
+// The battles of an arena output dir, by id, without the verdict request's latency (timing).
+std::map<std::string, json> battles_by_id(const std::string& out_dir) {
+  std::map<std::string, json> out;
+  for (json b : records::read_journal(fs::path(out_dir) / "runs" / kRunId / "battles.jsonl").records) {
+    b.erase("latency_ms");
+    out[b.at("battle_id").get<std::string>()] = b;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("shard: three shards of an arena, merged without config or keys, equal the unsharded ratings and battles",
+          "[shard]") {
+  const std::string dir = test::temp_dir("shard-arena");
+  const auto plan = std::vector<std::string>{"arena", "run", "--generation-models", "sim-small,sim-medium,sim-large",
+                                             "--judge-models", "sim-medium,sim-large", "--dataset",
+                                             write_arena_prompts(dir), "--bootstrap-rounds", "200", "--run-id",
+                                             kRunId} +
+                    session_args(dir);
+  const auto whole = test::run_cli(plan + std::vector<std::string>{"--output-dir", dir + "/whole"});
+  INFO(whole.out << whole.err);
+  REQUIRE(whole.exit_code == 0);
+  const auto no_id = test::run_cli(std::vector<std::string>{"arena", "run", "--dataset", dir + "/prompts.jsonl",
+                                                            "--generation-models", "sim-small,sim-large",
+                                                            "--output-dir", dir + "/no-id", "--shard", "0/3"} +
+                                   session_args(dir));
+  CHECK(no_id.exit_code == 2);
+  CHECK_THAT(no_id.err, Catch::Contains("--shard needs --run-id"));
+
+  std::vector<std::string> dirs;
+  std::size_t shard_battles = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::string out = fmt::format("{}/shard-{}", dir, i);
+    const auto r = test::run_cli(plan + std::vector<std::string>{"--output-dir", out, "--shard", fmt::format("{}/3", i)});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains(fmt::format("shard {}/3", i)));
+    const json record = run_record(out);
+    CHECK(record.at("shard").at("index") == i);
+    CHECK(!battles_by_id(out).empty());
+    shard_battles += battles_by_id(out).size();
+    dirs.push_back(out);
+  }
+  CHECK(shard_battles == battles_by_id(dir + "/whole").size());  // every battle in exactly one shard
+
+  remove_config(dir);
+  const auto missing = test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged", dirs[0],
+                                                              dirs[2]});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("missing shard(s) 1/3 of run nightly"));
+  const auto merged = test::run_cli(std::vector<std::string>{"merge", "--output-dir", dir + "/merged", dirs[2],
+                                                             dirs[0], dirs[1]},
+                                    test::temp_dir("shard-arena-cwd"));
+  INFO(merged.out << merged.err);
+  REQUIRE(merged.exit_code == 0);
+  CHECK_THAT(merged.out, Catch::Contains("Arena nightly: 96 battles"));  // 3 pairs x 8 prompts x 2 orders x 2 judges
+  const json run = run_record(dir + "/merged");
+  const json unsharded = run_record(dir + "/whole");
+  CHECK(run.at("kind") == "arena");
+  CHECK(run.at("status") == "completed");
+  CHECK(!run.contains("shard"));
+  CHECK(run.at("merged_from").at("shards").size() == 3);
+  // Ratings, intervals, win rates, judge biases: bit-identical (no timing in the section).
+  CHECK(run.at("arena").dump() == unsharded.at("arena").dump());
+  CHECK(battles_by_id(dir + "/merged") == battles_by_id(dir + "/whole"));
 }

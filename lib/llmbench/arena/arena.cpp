@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,9 +21,11 @@
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/git_info.hpp"
+#include "llmbench/run/merge.hpp"
 #include "llmbench/run/request_fields.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/session.hpp"
+#include "llmbench/run/shard.hpp"
 #include "llmbench/tasks/verdict.hpp"
 #include "llmbench/util/terminal.hpp"
 #include "llmbench/util/json.hpp"
@@ -52,23 +55,25 @@ struct Unit {
 };
 
 json options_json(const ArenaOptions& o) {
-  return {{"generation_models", o.generation_models},
-          {"judge_models", o.judge_models},
-          {"dataset", o.dataset.empty() ? json(nullptr) : json(o.dataset)},
-          {"tasks", o.tasks},
-          {"limit", o.limit},
-          {"sample_seed", o.sample_seed},
-          {"baseline", o.baseline.empty() ? json(nullptr) : json(o.baseline)},
-          {"strong", o.strong == StrongVerdicts::yes},
-          {"bootstrap_rounds", o.bootstrap_rounds},
-          {"bootstrap_seed", o.bootstrap_seed},
-          {"concurrency", o.concurrency},
-          {"retries", o.retries},
-          {"timeout_s", o.timeout_s},
-          {"timeout_given", o.timeout_given},
-          {"model_args", o.model_args},
-          {"stream", o.stream},
-          {"config", o.config}};
+  json flags = {{"generation_models", o.generation_models},
+                {"judge_models", o.judge_models},
+                {"dataset", o.dataset.empty() ? json(nullptr) : json(o.dataset)},
+                {"tasks", o.tasks},
+                {"limit", o.limit},
+                {"sample_seed", o.sample_seed},
+                {"baseline", o.baseline.empty() ? json(nullptr) : json(o.baseline)},
+                {"strong", o.strong == StrongVerdicts::yes},
+                {"bootstrap_rounds", o.bootstrap_rounds},
+                {"bootstrap_seed", o.bootstrap_seed},
+                {"concurrency", o.concurrency},
+                {"retries", o.retries},
+                {"timeout_s", o.timeout_s},
+                {"timeout_given", o.timeout_given},
+                {"model_args", o.model_args},
+                {"stream", o.stream},
+                {"config", o.config}};
+  if (o.shard.sharded()) flags["shard"] = run::to_string(o.shard);
+  return flags;
 }
 
 std::string winner_letter(tasks::Winner w) {
@@ -98,7 +103,8 @@ void resolve_unit(Unit& unit) {
   }
 }
 
-// The leaderboard, then a line per judge on its biases.
+}  // namespace
+
 std::string arena_text(const json& arena) {
   std::string out = leaderboard_text(arena["leaderboard"]);
   auto label = [](std::string_view key) { return metrics::find_metric("arena_judge", key)->label; };
@@ -114,6 +120,8 @@ std::string arena_text(const json& arena) {
   }
   return out;
 }
+
+namespace {
 
 // The generation models, after defaults (the config's roles) and duplicates; throws Error for
 // fewer than two, no judge, or a baseline that is not competing.
@@ -355,6 +363,10 @@ int run_arena(const ArenaOptions& requested) {
       options.dataset.empty() ? load_task_prompts(options.tasks, options.limit, options.sample_seed, &chosen)
                               : sample_prompts(load_prompt_file(options.dataset), options.limit, options.sample_seed);
   if (prompts.empty()) throw Error("arena run: no prompts selected; check --dataset/--tasks and --limit");
+  run::require_run_id(options.shard, !options.run_id.empty());
+  // A shard battles over its prompts only: every answer and verdict of a prompt is asked in the
+  // prompt's shard, so each (prompt, model) is answered once, as in the unsharded run.
+  std::erase_if(prompts, [&](const ArenaPrompt& p) { return !options.shard.holds(prompt_shard_key(p)); });
 
   const config::Registry& registry = session.load_registry();
   choose_models(registry, options);
@@ -382,6 +394,11 @@ int run_arena(const ArenaOptions& requested) {
                       fmt::join(gen_ids, ", "), fmt::join(options.judge_models, ", "), pairs.size(),
                       options.baseline.empty() ? "all pairs" : "each vs " + options.baseline, answers_total,
                       battles_total, battles_total);
+  if (options.shard.sharded()) {
+    plan += fmt::format("  shard {}: only the prompts whose key (arena/<prompt id>) falls in it (merge the shards "
+                        "with `llmbench merge`)\n",
+                        run::to_string(options.shard));
+  }
   std::fprintf(session.human(), "%s", plan.c_str());
   std::fflush(session.human());
   if (session.dry_run({{"config", options.config}, {"prompts", prompts.size()}, {"answers", answers_total},
@@ -397,6 +414,7 @@ int run_arena(const ArenaOptions& requested) {
   const run::SimulatorsStop stop_simulators(session);  // before `chosen`, which they read, goes
   json run = new_arena_record(run_id, options_json(options), options.dataset,
                               records::OutputLayout::battles_log(run_id));
+  if (options.shard.sharded()) run["shard"] = run::shard_json(options.shard, run["flags"]);
   session.save(run);
   const std::string battles_log = records::OutputLayout::battles_log(run_id);
   ArenaBattles battles(options, prompts, generators, judges, pairs, session, session.open_journal(battles_log),
@@ -404,34 +422,52 @@ int run_arena(const ArenaOptions& requested) {
   session.progress().total = answers_total + battles_total;
   const bool stopped = session.execute([&] { battles.submit(); });
 
-  ArenaAnalysisOptions analysis;
-  analysis.models = gen_ids;
-  analysis.judges = options.judge_models;
-  analysis.strong = options.strong == StrongVerdicts::yes;
-  analysis.bootstrap_rounds = options.bootstrap_rounds;
-  analysis.bootstrap_seed = options.bootstrap_seed;
-  json arena = analyze_arena(battles.battles(), analysis);
-  arena["baseline"] = options.baseline.empty() ? json(nullptr) : json(options.baseline);
-  arena["battles_planned"] = battles_total;
-  arena["battles_log"] = battles_log;
-  const std::size_t failed = arena["battles_failed"].get<std::size_t>();
   const bool interrupted = stopped || battles.battles().size() < battles_total;
-  run["arena"] = std::move(arena);
+  run["arena"] = arena_results(battles.battles(), run["flags"], battles_total, battles_log);
   run["requests"] = session.request_counts();
   run["finished_at"] = run::utc_timestamp_iso8601();
   run["status"] = interrupted ? "interrupted" : "completed";
   session.save(run);
+  return finish_arena(session, run);
+}
 
+std::string prompt_shard_key(const ArenaPrompt& prompt) { return "arena/" + prompt.id; }
+
+json arena_results(std::vector<records::BattleRecord> battles, const json& flags, std::size_t battles_planned,
+                   const std::string& battles_log) {
+  // The bootstrap and the online Elo read the battles in order: in the plan's order (not the
+  // answers' arrival) the ratings are those of every run of the plan, sharded or not.
+  std::stable_sort(battles.begin(), battles.end(), [](const records::BattleRecord& x, const records::BattleRecord& y) {
+    return std::tie(x.prompt_id, x.pair, x.judge_model, x.swapped) <
+           std::tie(y.prompt_id, y.pair, y.judge_model, y.swapped);
+  });
+  ArenaAnalysisOptions analysis;
+  analysis.models = flags.at("generation_models").get<std::vector<std::string>>();
+  analysis.judges = flags.at("judge_models").get<std::vector<std::string>>();
+  analysis.strong = flags.value("strong", false);
+  analysis.bootstrap_rounds = flags.at("bootstrap_rounds").get<int>();
+  analysis.bootstrap_seed = flags.at("bootstrap_seed").get<std::uint64_t>();
+  json arena = analyze_arena(battles, analysis);
+  arena["baseline"] = flags.value("baseline", json(nullptr));
+  arena["battles_planned"] = battles_planned;
+  arena["battles_log"] = battles_log;
+  return arena;
+}
+
+int finish_arena(const run::RunSession& session, const json& run) {
+  const json& arena = run.at("arena");
+  const std::string run_id = run.value("id", "");
+  const std::size_t failed = arena.value("battles_failed", std::size_t{0});
   std::FILE* human = session.human();
   std::fprintf(human, "\nArena %s: %zu battles (%zu failed: no answer or no verdict; left out of the ratings)\n%s",
-               run_id.c_str(), battles.battles().size(), failed, arena_text(run["arena"]).c_str());
+               run_id.c_str(), arena.value("battles_total", std::size_t{0}), failed, arena_text(arena).c_str());
   std::fprintf(human, "Report: %s (battles: %s)\n", session.layout().report_file().c_str(),
-               session.layout().resolve(battles_log).c_str());
+               session.layout().resolve(arena.value("battles_log", "")).c_str());
   std::fprintf(human, "Vote blind yourself: llmbench arena vote --output-dir %s --run %s\n",
                session.layout().dir().c_str(), run_id.c_str());
   session.write_html(false);
   session.print_record(run);
-  if (interrupted) return static_cast<int>(ExitCode::interrupted);
+  if (run.value("status", "") == "interrupted") return static_cast<int>(ExitCode::interrupted);
   return static_cast<int>(failed > 0 ? ExitCode::failures : ExitCode::ok);
 }
 

@@ -11,6 +11,10 @@
 //                              judge) with both answers, the verdict and the rationale,
 //                              appended as both orders of a pair are judged.
 //
+// With --shard I/N (and --run-id), the arena battles over the prompts of shard I only (key
+// prompt_shard_key(), hashed as run/shard.hpp says): every answer and verdict of a prompt is asked
+// in its shard. `llmbench merge` makes the shards one arena run (arena_merge.hpp).
+//
 // A battle's verdict is read in the order shown. When the two orders of the same pair and
 // judge name different winners (the verdict followed the position, not the answer), both
 // battles count as ties and are marked "flip": true.
@@ -21,7 +25,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmbench/arena/arena_prompts.hpp"
+#include "llmbench/records/battle_record.hpp"
 #include "llmbench/run/options.hpp"
+#include "llmbench/run/session.hpp"
 
 namespace llmbench::arena {
 
@@ -53,5 +60,24 @@ int run_arena(const ArenaOptions& options);
 // when "": the Arena tab then lists no battles). `arena run` and `arena rate` write it.
 nlohmann::json new_arena_record(const std::string& run_id, nlohmann::json flags, const std::string& dataset_file,
                                 const std::string& battles_log);
+
+// The key a prompt is sharded by: "arena/<prompt id>".
+std::string prompt_shard_key(const ArenaPrompt& prompt);
+
+// The "arena" section of a run whose battles are `battles`, in any order (they are rated in the
+// order of (prompt, pair, judge, order), so the ratings and their bootstrap intervals do not
+// depend on which answer came back first, nor on shards): analyze_arena with the models, judges,
+// --strong and bootstrap of the record's `flags`, then "baseline", "battles_planned" and
+// "battles_log". Throws json errors for flags without those fields.
+nlohmann::json arena_results(std::vector<records::BattleRecord> battles, const nlohmann::json& flags,
+                             std::size_t battles_planned, const std::string& battles_log);
+
+// The leaderboard, then a line per judge on its biases, for a terminal.
+std::string arena_text(const nlohmann::json& arena);
+
+// The end of an arena run (or merge) whose record `run` (with its "arena" section) is saved: the
+// outcome for people on session.human(), report.html when asked, the record on stdout with
+// --output json. Returns the exit code: interrupted, failures (some battle failed) or ok.
+int finish_arena(const run::RunSession& session, const nlohmann::json& run);
 
 }  // namespace llmbench::arena

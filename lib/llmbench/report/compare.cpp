@@ -11,6 +11,8 @@
 
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/paired.hpp"
+#include "llmbench/metrics/text_overlap.hpp"
+#include "llmbench/records/clusters.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
@@ -47,39 +49,45 @@ bool wanted(const std::vector<std::string>& keep, const std::string& name) {
   return keep.empty() || std::find(keep.begin(), keep.end(), name) != keep.end();
 }
 
-// The row a record scores, and its score; nullopt for a record that scores no row (a judge's
-// request that failed scores nothing, yet as the latest record of its key it replaces an
-// earlier score, so the caller stores it as "no score").
-std::optional<RowKey> row_of(const json& r, const CompareOptions& options) {
+// A RAG answer's overlap with its reference, per item (tiers 2 and 3, as metrics.tier_N's
+// avg_rougeL_f averages it).
+constexpr const char* kRougeMeasure = "rougeL_f";
+
+// The rows a record scores, each with the record's score on it: nullopt for a failed record (a
+// judge's request that failed scores nothing, yet as the latest record of its key it replaces an
+// earlier score, so the caller stores it as "no score"). Empty for a record that scores no row.
+//   accuracy   a generation record's `correct` (0/1);
+//   <metric>   a judge record's numeric `score` (per judge model);
+//   rougeL_f   a RAG answer's ROUGE-L F against its reference (task "rag", repeat 0, with one).
+std::vector<std::pair<RowKey, std::optional<Scored>>> scores_of(const json& r, const CompareOptions& options) {
   const std::string model = text_of(r, field::kGenerationModel);
-  if (model.empty() || !wanted(options.models, model)) return std::nullopt;
+  if (model.empty() || !wanted(options.models, model)) return {};
   RowKey key{model, text_of(r, field::kTier), text_of(r, field::kTask), "", ""};
-  if (!wanted(options.tasks, key.task)) return std::nullopt;
+  if (!wanted(options.tasks, key.task)) return {};
   const std::string role = text_of(r, field::kRole);
+  const bool failed = r.contains(field::kError) && !r[field::kError].is_null();
+  auto scored = [&](const json& value) -> std::optional<Scored> {
+    if (failed || !(value.is_boolean() || value.is_number())) return std::nullopt;
+    return Scored{value.is_boolean() ? (value.get<bool>() ? 1.0 : 0.0) : value.get<double>(),
+                  text_of(r, field::kItemId), records::cluster_of(r)};
+  };
   if (role == "generation" && r.contains(field::kCorrect)) {
     key.measure = "accuracy";
-    return key;
+    return {{key, scored(r[field::kCorrect])}};
+  }
+  if (role == "generation" && key.task == "rag" && !text_of(r, field::kReference).empty() &&
+      r.value(field::kRepeat, 0) == 0) {
+    key.measure = kRougeMeasure;
+    const double f = metrics::text_overlap(text_of(r, field::kResponse), text_of(r, field::kReference)).rougeL_f;
+    return {{key, scored(json(f))}};
   }
   if (role == "judge" && r.contains(field::kScore)) {
     key.judge = text_of(r, field::kJudgeModel);
     const std::string metric = text_of(r, "metric");
     key.measure = metric.empty() ? "judge score" : metric;
-    return key;
+    return {{key, scored(r[field::kScore])}};
   }
-  return std::nullopt;
-}
-
-std::optional<Scored> score_of(const json& r) {
-  if (r.contains(field::kError) && !r[field::kError].is_null()) return std::nullopt;
-  Scored s;
-  const json& value = r.contains(field::kCorrect) && text_of(r, field::kRole) == "generation" ? r[field::kCorrect]
-                                                                                              : r[field::kScore];
-  if (value.is_boolean()) s.score = value.get<bool>() ? 1 : 0;
-  else if (value.is_number()) s.score = value.get<double>();
-  else return std::nullopt;
-  s.item_id = text_of(r, field::kItemId);
-  s.cluster = text_of(r, field::kSubject);
-  return s;
+  return {};
 }
 
 }  // namespace
@@ -93,11 +101,11 @@ RunScores read_run_scores(const NamedRun& run, const CompareOptions& options) {
   }
   Rows rows;
   records::scan_journal(log, records::DamagedLines::skip, [&](json&& r) {
-    const auto row = row_of(r, options);
-    if (!row) return;
-    rows.items[*row][text_of(r, field::kKey)] = score_of(r);
-    const std::string detector = text_of(r, field::kRefusalDetector);
-    if (!detector.empty()) rows.detectors[*row].insert(detector);
+    for (auto& [row, score] : scores_of(r, options)) {
+      rows.items[row][text_of(r, field::kKey)] = std::move(score);
+      const std::string detector = text_of(r, field::kRefusalDetector);
+      if (!detector.empty()) rows.detectors[row].insert(detector);
+    }
   });
   return rows;
 }

@@ -15,7 +15,9 @@
 //   accuracy     a generation record's `correct` (0/1): the standard tier; McNemar's exact test
 //   judge score  a judge record's numeric `score` (1-5; per judge and judged metric): a paired
 //                bootstrap interval and p
-// Items that carry a `subject` (MMLU) are clustered by it for a cluster-robust standard error.
+//   rougeL_f     a RAG answer's ROUGE-L F against its reference (tiers 2 and 3): the same
+// Items that carry a cluster (records/clusters.hpp: an MMLU `subject`, a RAG `document`) are
+// clustered by it for a cluster-robust standard error.
 
 #include <cstdint>
 #include <filesystem>
@@ -81,8 +83,8 @@ nlohmann::json compare_rows(const RunScores& a, const RunScores& b, const Compar
 //   metric), judge_model (null for accuracy), scale ("binary" or "score"), n_common, n_only_a,
 //   n_only_b, accuracy_a/accuracy_b (binary) or score_a/score_b (score), delta (B - A), ci95
 //   {low, high}, ci_method ("normal" or "bootstrap"), b, c and mcnemar_p (binary; else null),
-//   p (mcnemar_p, or the bootstrap p), clustered_se and n_clusters (when items have a subject;
-//   else null), flipped {"worse": [item ids right in A, wrong in B], "better": [...]} (binary).
+//   p (mcnemar_p, or the bootstrap p), clustered_se and n_clusters (when every common item has a
+//   cluster; else null), flipped {"worse": [item ids right in A, wrong in B], "better": [...]} (binary).
 // A row of a refusal-scored task also names the records' refusal_detector in each run
 // (refusal_detector_a, refusal_detector_b: "rules", "judge:<model>"); when they differ the row
 // keeps its counts but its statistics are null and `note` says why (labels from different

@@ -1,6 +1,7 @@
 #include "llmbench/run/merge.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -13,6 +14,7 @@
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/run_id.hpp"
+#include "llmbench/run/session.hpp"
 #include "llmbench/run/shard.hpp"
 
 namespace llmbench::run {
@@ -53,6 +55,13 @@ std::string label(const ShardRun& s) { return fmt::format("shard {}/{} ({})", s.
 
 }  // namespace
 
+void require_run_id(const Shard& shard, bool has_run_id) {
+  if (!shard.sharded() || has_run_id) return;
+  throw Error("--shard needs --run-id: the shards of one run share its id (e.g. --run-id nightly-2026-12-06), "
+              "which `llmbench merge` checks",
+              ExitCode::bad_input);
+}
+
 std::vector<ShardRun> read_shards(const std::vector<fs::path>& dirs, const std::string& run_id) {
   if (dirs.empty()) throw Error("merge: no shard dirs given");
   std::vector<ShardRun> shards;
@@ -73,6 +82,11 @@ std::vector<ShardRun> read_shards(const std::vector<fs::path>& dirs, const std::
       throw Error(fmt::format("merge: {} did not finish (status {}); finish it first with `llmbench run --resume {} "
                               "--output-dir {}`",
                               label(s), status, s.record.value("id", ""), s.dir.string()));
+    }
+    if (s.record.value("models", json()) != first.record.value("models", json())) {
+      throw Error(fmt::format("merge: {} names other models or prices than {} (the record's \"models\"): its "
+                              "config differed; run every shard with one config",
+                              label(s), label(first)));
     }
     for (const json& mr : s.record.value("model_runs", json::array())) {
       if (mr.value("status", "") == "unavailable") {
@@ -99,7 +113,7 @@ std::vector<ShardRun> read_shards(const std::vector<fs::path>& dirs, const std::
 }
 
 std::size_t merge_logs(const std::vector<ShardRun>& shards, const std::string& relative,
-                       const records::OutputLayout& out) {
+                       const records::OutputLayout& out, const char* key_field) {
   const fs::path target = out.resolve(relative);
   std::ofstream file(target, std::ios::binary | std::ios::app);
   if (!file) throw Error(fmt::format("merge: cannot write {}", target.string()), ExitCode::internal);
@@ -108,7 +122,7 @@ std::size_t merge_logs(const std::vector<ShardRun>& shards, const std::string& r
   for (const ShardRun& s : shards) {
     const fs::path log = records::OutputLayout(s.dir).resolve(relative);
     const records::JournalScan scan = records::scan_journal(log, records::DamagedLines::refuse, [&](json&& r) {
-      const std::string key = r.value(records::field::kKey, "");
+      const std::string key = r.value(key_field, "");
       if (auto [it, added] = owner.emplace(key, s.index); !added && it->second != s.index) {
         throw Error(fmt::format("merge: record {} is in shard {} and shard {} ({}): the shards overlap", key,
                                 it->second, s.index, log.string()));
@@ -181,6 +195,29 @@ long long merge_caches(const std::vector<ShardRun>& shards, const fs::path& cach
     added += target->import_entries(*http::ResponseCache::open(source));
   }
   return added;
+}
+
+void merge_into(RunSession& session, const std::vector<ShardRun>& shards, json& run, const std::string& log,
+                const char* key_field, const MergeAggregate& aggregate, bool merge_cache) {
+  const std::string run_id = run.value("id", "");
+  const records::OutputLayout& out = session.layout();
+  create_run_dir(out.dir(), run_id,
+                 fmt::format("merge into another --output-dir, or remove {}", out.run_dir(run_id).string()));
+  try {
+    const std::size_t records = merge_logs(shards, log, out, key_field);
+    aggregate(run, out.resolve(log));
+    session.save(run);
+    std::fprintf(session.human(), "Merged %zu shards of run %s (%zu records) into %s\n", shards.size(),
+                 run_id.c_str(), records, out.report_file().c_str());
+  } catch (...) {
+    std::error_code ignored;  // nothing of a refused merge is left behind
+    fs::remove_all(out.run_dir(run_id), ignored);
+    throw;
+  }
+  if (merge_cache) {
+    const long long added = merge_caches(shards, out.cache_dir());
+    std::fprintf(session.human(), "Cache: %lld responses added to %s\n", added, out.cache_dir().c_str());
+  }
 }
 
 }  // namespace llmbench::run

@@ -6,6 +6,7 @@
 
 #include "llmbench/data/sampling.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/records/clusters.hpp"
 #include "llmbench/records/fields.hpp"
 
 namespace llmbench::tiers {
@@ -38,12 +39,15 @@ std::vector<Item> sample_items(std::vector<Item> all, const run::RunOptions& opt
 }  // namespace
 
 nlohmann::json rag_item_fields(const data::RagItem& item) {
+  std::string document = item.confluence_url;
+  if (document.empty() && !item.relevant_urls.empty()) document = item.relevant_urls.front();
   return {{field::kTask, "rag"},
           {field::kItemId, item.id},
           {field::kQuestion, item.question},
           {field::kContext, item.chunk_text},
           {field::kReference,
-           item.ground_truth_answer.empty() ? nlohmann::json() : nlohmann::json(item.ground_truth_answer)}};
+           item.ground_truth_answer.empty() ? nlohmann::json() : nlohmann::json(item.ground_truth_answer)},
+          {field::kDocument, document.empty() ? nlohmann::json() : nlohmann::json(document)}};
 }
 
 RagContext::RagContext(const run::RunOptions& options, std::string data_dir)

@@ -95,7 +95,9 @@ class RagContext {
 std::shared_ptr<RagContext> shared_rag_context(const run::RunOptions& options, const std::string& data_dir);
 
 // The item fields every RAG record starts with: task "rag", item_id, question, context (the
-// gold chunk text), reference (the ground-truth answer, null when there is none).
+// gold chunk text), reference (the ground-truth answer, null when there is none), document (the
+// item's cluster, records/clusters.hpp: its confluence_url, else its first relevant URL; null
+// when it has neither).
 nlohmann::json rag_item_fields(const data::RagItem& item);
 
 // Selected-item indices for --limit/--sample-seed over items with these ids (data::sample_indices).

@@ -21,6 +21,7 @@
 #include "llmbench/run/baselines.hpp"
 #include "llmbench/run/failures.hpp"
 #include "llmbench/run/git_info.hpp"
+#include "llmbench/run/model_record.hpp"
 #include "llmbench/run/preflight.hpp"
 #include "llmbench/run/record_tally.hpp"
 #include "llmbench/run/run_id.hpp"
@@ -505,6 +506,7 @@ int run_sweep(const run::RunOptions& requested) {
   // The run record exists from the start, so a crash leaves a trace in the report.
   if (run.is_null()) run = new_run_record(run_id, options, tiers);
   else run["resumed_at"] = run::utc_timestamp_iso8601();
+  run["models"] = run::models_json(models);  // what merge reads instead of the config and keys
   run["status"] = "running";
   session.save(run);
 
@@ -557,11 +559,17 @@ int run_sweep(const run::RunOptions& requested) {
   return static_cast<int>(result.any_failure || below_baseline ? ExitCode::failures : ExitCode::ok);
 }
 
-void aggregate_logged_sweep(run::RunOptions options, run::RunSession& session, const fs::path& item_log, json& run) {
+void aggregate_logged_sweep(run::RunOptions options, const run::RunSession& session, const fs::path& item_log,
+                            json& run) {
   options.tiers = expand_tiers(options.tiers);
   const SweepData loaded = load_tiers(options);
   const Scoring scoring = load_scoring(options);
-  run::ModelMatrix models = resolve_models(session.load_registry(), options, loaded.roles);
+  if (!run.contains("models")) {
+    throw Error(fmt::format("run {}: its record holds no \"models\" (the models' ids and prices), which `llmbench "
+                            "run` writes since shards were merged without their config; run the shards again",
+                            run.value("id", "")));
+  }
+  const run::ModelMatrix models = run::models_from_json(run["models"], "run " + run.value("id", ""));
   StreamedMetrics metrics;
   for (const auto& tier : loaded.tiers) metrics.aggregators[tier->name()] = tier->aggregator(models);
   records::scan_journal(item_log, records::DamagedLines::refuse, [&](json&& r) { metrics.add(r); });

@@ -17,11 +17,13 @@ namespace llmbench::tiers {
 int run_sweep(const run::RunOptions& options);
 
 // The metrics of a sweep whose item records were written elsewhere (`llmbench merge`): `run`
-// (its id and flags) gets datasets, model_runs, overall_status and status computed from the item
-// log at `item_log` by run_sweep's own aggregation, as a finished run with every model available.
-// Loads the data and the models of `options` (the session's config and env file: ids, prices);
-// sends nothing. Throws Error/InputError as run_sweep does before its first request.
-void aggregate_logged_sweep(run::RunOptions options, run::RunSession& session, const std::filesystem::path& item_log,
-                            nlohmann::json& run);
+// (its id, flags and "models") gets datasets, model_runs, overall_status and status computed from
+// the item log at `item_log` by run_sweep's own aggregation, as a finished run with every model
+// available. Loads the data of `options`; the models' ids and prices come from the record's
+// "models" (run::models_json), so neither a config nor a key is read. Sends nothing. Throws
+// Error/InputError as run_sweep does before its first request, and Error for a record without
+// "models".
+void aggregate_logged_sweep(run::RunOptions options, const run::RunSession& session,
+                            const std::filesystem::path& item_log, nlohmann::json& run);
 
 }  // namespace llmbench::tiers
