@@ -109,6 +109,13 @@ void add_rag_flags(CLI::App& cmd, RunFlags& flags) {
   cmd.add_option("--consistency-runs", o.consistency_runs,
                   "Answers per prompt for the consistency metrics (1 = off)")
       ->capture_default_str()->check(CLI::Range(1, 20));
+  cmd.add_option("--ux-log", o.ux_log,
+                  "Tier ux: the assistant's traffic log, JSONL of session_id, turn, question, answer and optional "
+                  "cached; default: the shipped synthetic sample benchmarks/data/ux/sample_log.jsonl");
+  cmd.add_option("--ux-similarity", o.ux_similarity,
+                  "Tier ux: cosine similarity (0..1] at or above which a question is a near-duplicate of an "
+                  "earlier one (an answer-cache hit); default 0.9")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
 }
 
 // The code tasks' flags (humaneval, mbpp).
@@ -133,7 +140,7 @@ Runner setup_run(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Run a benchmark sweep and append it to the report");
   add_session_source_flags(*cmd, o);
   cmd->add_option("--tier", flags->tiers,
-                  "Tiers to run: comma list of 0,1,2,3,judge,judge_pipeline,standard, or all")
+                  "Tiers to run: comma list of 0,1,2,3,judge,judge_pipeline,ux,standard, or all")
       ->capture_default_str();
   cmd->add_option("--tasks", flags->tasks,
                   "Standard tasks (tier standard): mmlu,gsm8k,arc_challenge,arc_easy,"
@@ -153,7 +160,7 @@ Runner setup_run(CLI::App& app) {
                   "Comma list of generation models; default: models.yaml roles.generation or "
                   "GENERATION_MODEL/MISTRAL_MODEL");
   cmd->add_option("--judge-models", flags->judge_models,
-                  "Comma list of benchmark judges (tiers 2, 3 and judge, and custom tasks with scorer: judge); "
+                  "Comma list of benchmark judges (tiers 2, 3, judge and ux, and custom tasks with scorer: judge); "
                   "default: roles.judge or BENCHMARKS_JUDGE_MODEL");
   cmd->add_option("--safety-judge", o.safety_judge,
                   "Judge model that labels the replies of the refusal-scored tasks (advbench, xstest) "
@@ -162,7 +169,7 @@ Runner setup_run(CLI::App& app) {
   cmd->add_option("--production-judge-models", flags->production_judge_models,
                   "Comma list of production judges; default: roles.production_judge or JUDGE_MODEL");
   cmd->add_option("--embedding-models", flags->embedding_models,
-                  "Embedding models for tiers 0, 1 and 3 and semantic consistency (comma list)");
+                  "Embedding models for tiers 0, 1, 3 and ux and semantic consistency (comma list)");
   add_rag_flags(*cmd, *flags);
   cmd->add_flag("--score-truncated", o.score_truncated,
                 "Standard tier: score a reply cut off by max_tokens (finish_reason length) from whatever its "

@@ -76,6 +76,7 @@ void check_renderers_agree(const json& runs, std::set<std::string>& scopes_seen,
   const std::map<std::string, std::string> scope_of = {{"llm-t0", "tier_0"}, {"llm-t1", "tier_1"},
                                                        {"llm-t2", "tier_2"}, {"llm-t3", "tier_3"},
                                                        {"judge", "tier_judge"}, {"prod", "tier_judge_pipeline"},
+                                                       {"llm-ux", "tier_ux"},
                                                        {"std", "standard"}};
   const std::string markdown = report::render_markdown(tables);
   const json page = report::tables_to_json(tables);
@@ -105,7 +106,7 @@ void check_renderers_agree(const json& runs, std::set<std::string>& scopes_seen,
 
   // CSV names each metric by its catalogue key (mmlu-* tables name the model in its place).
   const std::string csv = report::render_csv(tables);
-  const std::regex line(R"(^.*?,((?:llm-t[0-3]|judge|prod|std)-g\d+),.*,([^,]+),[^,]+,[^,]*,[^,]*,[^,]*\r$)");
+  const std::regex line(R"(^.*?,((?:llm-t[0-3]|llm-ux|judge|prod|std)-g\d+),.*,([^,]+),[^,]+,[^,]*,[^,]*,[^,]*\r$)");
   std::size_t checked = 0;
   std::istringstream lines(csv);
   for (std::string l; std::getline(lines, l);) {
@@ -123,7 +124,8 @@ void check_renderers_agree(const json& runs, std::set<std::string>& scopes_seen,
       {"tier_0", "Tier 0: embedding geometry"}, {"tier_1", "Tier 1: retrieval"},
       {"tier_2", "Tier 2: answers on the gold context (judge scores 1-5)"},
       {"tier_3", "Tier 3: end to end (judge scores 1-5)"}, {"tier_judge", "Benchmark judges"},
-      {"tier_judge_pipeline", "Production judges (positive = show)"}};
+      {"tier_judge_pipeline", "Production judges (positive = show)"},
+      {"tier_ux", "UX: answer-cache hit rate and multi-turn context preservation"}};
   for (const json& run : runs) {
     const std::string summary = report::render_summary(run);
     for (const auto& [scope, title] : titles) {
@@ -207,8 +209,8 @@ TEST_CASE("catalogue: every metric of every tier, and the arena, on the simulato
 
   std::set<std::string> tables, summaries;
   check_renderers_agree(read_runs(dir), tables, summaries);
-  CHECK(tables.size() == 7);     // standard and the six model-lab tiers
-  CHECK(summaries.size() == 6);  // the six model-lab tiers
+  CHECK(tables.size() == 8);     // standard and the seven model-lab tiers (tier_ux included)
+  CHECK(summaries.size() == 7);  // the seven model-lab tiers
 }
 
 TEST_CASE("catalogue: each scope declares a key once, and a metric's sample count is one of its scope's counts",

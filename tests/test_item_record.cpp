@@ -108,7 +108,8 @@ TEST_CASE(
     from_cache = from_cache || (r.request && r.request->timings && r.request->timings->cached);
   }
   CHECK(tiers ==
-        std::set<std::string>{"standard", "tier_0", "tier_1", "tier_2", "tier_3", "tier_judge", "tier_judge_pipeline"});
+        std::set<std::string>{"standard", "tier_0", "tier_1", "tier_2", "tier_3", "tier_judge", "tier_judge_pipeline",
+                              "tier_ux"});
   CHECK(truncated);
   CHECK(failed);
   CHECK(from_cache);

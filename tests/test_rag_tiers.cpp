@@ -180,7 +180,7 @@ TEST_CASE("rag_tiers: a 2x2x2 sweep over every tier writes G x J x P model runs 
       rag_items.insert(rec["item_id"].get<std::string>());
       if (rec["reference"].is_string()) with_reference.insert(rec["item_id"].get<std::string>());
     }
-    if (rec["role"] == "judge" && rec["tier"] != "tier_judge") {
+    if (rec["role"] == "judge" && rec["tier"] != "tier_judge" && rec["tier"] != "tier_ux") {
       CHECK(rec["judged_model"].is_string());
       CHECK(rec["score"].is_number());
     }
@@ -198,6 +198,12 @@ TEST_CASE("rag_tiers: a 2x2x2 sweep over every tier writes G x J x P model runs 
   CHECK(per_tier["tier_judge"] == J * Nref * 2);
   CHECK(per_tier["tier_judge_pipeline"] == P * M);
   CHECK(per_tier["standard"] == G * standard_items);
+  // tier_ux on the shipped sample log (40 questions, --limit 5 of them): a record per selected
+  // turn and embedding model, and per selected follow-up and judge.
+  std::size_t ux_judged = 0;
+  for (const json& rec : items) ux_judged += rec["tier"] == "tier_ux" && rec["role"] == "judge" ? 1 : 0;
+  CHECK(per_tier["tier_ux"] == E * 5 + ux_judged);
+  CHECK(ux_judged % J == 0);
 
   // Requests: each distinct request once. Answers, pipeline verdicts, standard prompts and the
   // question/chunk batches are distinct by construction; judge prompts and answer embeddings
@@ -206,7 +212,7 @@ TEST_CASE("rag_tiers: a 2x2x2 sweep over every tier writes G x J x P model runs 
   std::set<std::string> judge_requests, embed_requests;
   std::size_t judge_records = 0;
   for (const json& rec : items) {
-    if (rec["role"] == "judge") {
+    if (rec["role"] == "judge" && rec["tier"] != "tier_ux") {
       ++judge_records;
       judge_requests.insert(rec["model"].dump() + rec["prompt"].dump() + rec["repeat"].dump());
     }
@@ -220,7 +226,8 @@ TEST_CASE("rag_tiers: a 2x2x2 sweep over every tier writes G x J x P model runs 
                                + G * N * R * (1 + E)                   // tier 2 and tier 3 answers
                                + P * M                                 // production judge verdicts
                                + G * standard_items                    // standard tier
-                               + judge_requests.size() + embed_requests.size();
+                               + judge_requests.size() + embed_requests.size()
+                               + E * batches(40) + ux_judged;          // tier_ux: the log's questions, verdicts
   CHECK(run["requests"]["total"].get<std::size_t>() == expected);
 }
 

@@ -234,6 +234,32 @@ Scope tier_judge_pipeline() {
            summary(count("failed_evaluations", "failed", lower))}};
 }
 
+// tier_ux (tiers/ux_tier.hpp): the answer-cache rule per embedding model, its agreement with the
+// log's cache flags, and context preservation per judge.
+Scope tier_ux() {
+  auto flags = [](std::string_view key, std::string_view label) {
+    return summary(over(rate(key, label), "cache_flags.total_evaluations"));
+  };
+  return {"tier_ux", "UX: answer-cache hit rate and multi-turn context preservation",
+          {summary(over(with_ci(rate("cache_hit.rate", "cache hit rate", none), Interval::sibling), "cache_hit.n")),
+           summary(count("cache_hit.n", "questions")), count("cache_hit.hits", "near-duplicates"),
+           summary(count("cache_hit.errors", "embedding errors", lower)),
+           score("cache_hit.threshold", "similarity threshold", none),
+           flags("cache_flags.accuracy", "agrees with logged cache"), flags("cache_flags.precision", "precision vs log"),
+           flags("cache_flags.recall", "recall vs log"), no_table(rate("cache_flags.f1_score", "F1 vs log")),
+           count("cache_flags.true_positives", "hits logged cached"),
+           count("cache_flags.false_positives", "hits not logged cached"),
+           count("cache_flags.false_negatives", "misses logged cached"),
+           count("cache_flags.true_negatives", "misses not logged cached"),
+           count("cache_flags.total_evaluations", "logged flags"), no_table(count("cache_flags.failed_evaluations", "unflagged errors")),
+           summary(over(with_ci(rate("context_preservation.rate", "context preserved"), Interval::sibling),
+                        "context_preservation.n")),
+           summary(count("context_preservation.n", "follow-ups judged")),
+           count("context_preservation.preserved", "follow-ups preserving context", higher),
+           summary(count("context_preservation.errors", "judge errors", lower)),
+           latency("context_preservation.avg_latency_ms", "judge latency ms")}};
+}
+
 // The arena leaderboard (one row per model) and the judge-bias table (one row per judge).
 Scope arena() {
   return {"arena", "Arena leaderboard",
@@ -332,7 +358,8 @@ bool matches(std::string_view key, std::string_view path) {
 
 const std::vector<Scope>& catalogue() {
   static const std::vector<Scope> scopes = {standard(), tier_0(),     tier_1(),              tier_2(), tier_3(),
-                                            tier_judge(), tier_judge_pipeline(), arena(), arena_judge(), perf()};
+                                            tier_judge(), tier_judge_pipeline(), tier_ux(), arena(), arena_judge(),
+                                            perf()};
   return scopes;
 }
 

@@ -63,6 +63,7 @@ const std::vector<TierTable>& tier_tables() {
       {"tier_3", {"generation_model", "judge_model", "embedding_model"}},
       {"tier_judge", {"judge_model"}},
       {"tier_judge_pipeline", {"production_judge_model"}},
+      {"tier_ux", {"embedding_model", "judge_model"}},
   };
   return tables;
 }

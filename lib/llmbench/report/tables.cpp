@@ -374,6 +374,8 @@ ReportTables build_tables(const json& runs) {
         metric_table(members, gi, "llm-t3-" + suffix, "llm", "tier_3", gen_judge),
         metric_table(members, gi, "llm-t1-" + suffix, "llm", "tier_1", embedding),
         metric_table(members, gi, "llm-t0-" + suffix, "llm", "tier_0", embedding),
+        metric_table(members, gi, "llm-ux-" + suffix, "llm", "tier_ux",
+                     {{"embedding_model", "embedding model"}, {"judge_model", "judge"}}),
         metric_table(members, gi, "judge-" + suffix, "judge", "tier_judge",
                      {{"judge_model", "judge"}}),
         metric_table(members, gi, "prod-" + suffix, "prod_judge", "tier_judge_pipeline",

@@ -61,7 +61,7 @@ std::vector<std::string> known_keys(const metrics::Scope& scope, metrics::Fields
 const std::vector<std::string>& model_run_scopes() {
   static const std::vector<std::string> names = {"standard", "tier_0",     "tier_1",
                                                  "tier_2",   "tier_3",     "tier_judge",
-                                                 "tier_judge_pipeline"};
+                                                 "tier_judge_pipeline", "tier_ux"};
   return names;
 }
 

@@ -94,7 +94,7 @@ std::string who_of(const json& model_run) {
 
 const std::vector<std::string>& tier_scopes() {
   static const std::vector<std::string> names = {"standard", "tier_0", "tier_1", "tier_2", "tier_3", "tier_judge",
-                                                 "tier_judge_pipeline"};
+                                                 "tier_judge_pipeline", "tier_ux"};
   return names;
 }
 

@@ -34,6 +34,8 @@ json options_to_json(const RunOptions& o) {
                 {"top_k", o.top_k},
                 {"judge_eval_mode", o.judge_eval_mode == JudgeEvalMode::direct ? "direct" : "reasoned"},
                 {"consistency_runs", o.consistency_runs},
+                {"ux_log", o.ux_log},
+                {"ux_similarity", o.ux_similarity},
                 {"score_truncated", o.score_truncated},
                 {"code_timeout_s", o.code_timeout_s},
                 {"samples", o.samples},
@@ -81,6 +83,8 @@ RunOptions options_from_json(const json& f) {
   get("prompt_lang", o.prompt_lang);
   get("top_k", o.top_k);
   get("consistency_runs", o.consistency_runs);
+  get("ux_log", o.ux_log);
+  get("ux_similarity", o.ux_similarity);
   get("score_truncated", o.score_truncated);
   get("code_timeout_s", o.code_timeout_s);
   get("samples", o.samples);

@@ -46,7 +46,7 @@ struct SessionOptions {
 };
 
 struct RunOptions : SessionOptions {
-  std::vector<std::string> tiers;  // 0,1,2,3,judge,judge_pipeline,standard (or all)
+  std::vector<std::string> tiers;  // 0,1,2,3,judge,judge_pipeline,ux,standard (or all)
   std::vector<std::string> tasks;  // standard tasks: mmlu, gsm8k, ... and custom task names
   std::string tasks_file;          // YAML with a `tasks:` list of custom tasks
   std::string limit;               // "" = all items, "30" = 30 items, "0.1" = a tenth
@@ -70,6 +70,10 @@ struct RunOptions : SessionOptions {
   int top_k = 5;                       // tier_3 retrieval depth
   JudgeEvalMode judge_eval_mode = JudgeEvalMode::direct;
   int consistency_runs = 1;
+  // tier_ux: the assistant's traffic log (data/ux_log.hpp; "" = the shipped sample) and the
+  // cosine similarity at which a question counts as a near-duplicate of an earlier one.
+  std::string ux_log;
+  double ux_similarity = 0.9;
   std::string resume;  // run id to resume
   bool retry_errors = false;  // with resume: also send again the items that ended in an error
   // Standard tier: score a reply cut off by the token budget from whatever its text holds

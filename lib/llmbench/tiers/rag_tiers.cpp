@@ -4,10 +4,12 @@
 #include "llmbench/tiers/rag_context.hpp"
 #include "llmbench/tiers/rag_generation_tiers.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
+#include "llmbench/tiers/ux_tier.hpp"
 
 namespace llmbench::tiers {
 
 std::unique_ptr<Tier> make_rag_tier(const std::string& tier, const run::RunOptions& options, const std::string& data_dir) {
+  if (tier == "ux") return std::make_unique<UxTier>(shared_rag_context(options, data_dir), data_dir);
   if (tier != "0" && tier != "1" && tier != "2" && tier != "3" && tier != "judge" && tier != "judge_pipeline") {
     return nullptr;
   }

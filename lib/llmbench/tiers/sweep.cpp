@@ -40,15 +40,16 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const std::set<std::string> kKnownTiers = {"0", "1", "2", "3", "judge", "judge_pipeline", "standard"};
+const std::set<std::string> kKnownTiers = {"0", "1", "2", "3", "judge", "judge_pipeline", "ux", "standard"};
 
 std::vector<std::string> expand_tiers(const std::vector<std::string>& requested) {
   std::vector<std::string> tiers;
   for (const auto& t : requested) {
-    if (t == "all") return {"0", "1", "2", "3", "judge", "judge_pipeline", "standard"};
+    // ux reads --ux-log, else the shipped sample log, so it always has data.
+    if (t == "all") return {"0", "1", "2", "3", "judge", "judge_pipeline", "ux", "standard"};
     if (!kKnownTiers.count(t)) {
       throw Error(fmt::format("--tier: unknown tier \"{}\"; use a comma list of "
-                              "0,1,2,3,judge,judge_pipeline,standard, or all", t));
+                              "0,1,2,3,judge,judge_pipeline,ux,standard, or all", t));
     }
     if (std::find(tiers.begin(), tiers.end(), t) == tiers.end()) tiers.push_back(t);
   }

@@ -272,9 +272,14 @@
     return out;
   }
   const preferredMetric = { llm: 'avg_answer_correctness', judge: 'consistency_score', prod_judge: 'f1_score' };
+  const preferredByTable = { 'llm-ux': 'context_preservation.rate' };
   function genericTable(t) {
     const hasJudge = t.columns.some(c => c.key === 'judge_model') && t.columns.some(c => c.key === 'generation_model');
-    return el('div', null, el('h3', { text: t.title }), hasJudge ? judgeMatrix(t) : chartWithSelect(t, preferredMetric[t.section] || ''), renderTable(t));
+    const prefix = t.id.slice(0, t.id.lastIndexOf('-'));
+    const preferred = preferredByTable[prefix] || preferredMetric[t.section] || '';
+    // tier_ux's rates are Wilson intervals over a log: shown beside each rate.
+    return el('div', null, el('h3', { text: t.title }), hasJudge ? judgeMatrix(t) : chartWithSelect(t, preferred),
+              renderTable(t, { showCi: prefix === 'llm-ux' }));
   }
   // Tiers scored by a judge: generation model (rows) x judge (columns) for one metric, so a
   // lenient judge shows as a column, not as a better generator.
@@ -491,8 +496,13 @@
       Object.entries(met).forEach(([tier, values]) => {
         if (tier === 'standard' || !values || typeof values !== 'object') return;
         const series = tier === 'tier_judge' ? m.judge_model : tier === 'tier_judge_pipeline' ? m.production_judge_model :
+          tier === 'tier_ux' ? m.embedding_model + ' / ' + m.judge_model :
           (tier === 'tier_2' || tier === 'tier_3') ? m.generation_model + ' / ' + m.judge_model : m.generation_model;
-        Object.entries(values).forEach(([k, v]) => add(tier + ' · ' + k, series, run.id, v));
+        Object.entries(values).forEach(([k, v]) => {
+          // tier_ux keeps its rates in blocks (cache_hit.rate): one level down, by path.
+          if (v && typeof v === 'object' && tier === 'tier_ux') Object.entries(v).forEach(([k2, v2]) => add(tier + ' · ' + k + '.' + k2, series, run.id, v2));
+          else add(tier + ' · ' + k, series, run.id, v);
+        });
       });
     }));
     return metrics;
