@@ -136,10 +136,12 @@ TEST_CASE("arena ask: piped questions and votes land as one run's battles and vo
   for (const json& v : human["voter_stats"]) voters.insert(v["voter"].get<std::string>());
   CHECK(voters == std::set<std::string>{"alice", "bob"});
 
-  // The HTML report's Arena tab lists the run (its data: the record and the battle log).
+  // The HTML report carries the run and its battles (its Arena tab draws them).
   const auto report = run_cli({"report", "--output-dir", dir});
   REQUIRE(report.exit_code == 0);
-  CHECK(slurp(dir + "/report.html").find("llmbench arena ask") != std::string::npos);
+  const std::string html = slurp(dir + "/report.html");
+  CHECK(html.find("ask-test") != std::string::npos);
+  CHECK(html.find("Tell me a joke.") != std::string::npos);
 }
 
 TEST_CASE("arena ask: streamed hostile answers are shown escaped and no line is wider than 80 columns", "[arena_ask]") {

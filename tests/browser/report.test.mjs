@@ -397,9 +397,9 @@ test("the Arena tab's voters table shows each voter's votes, agreement, A share,
     assert.equal(rows.length, 3);
     const pct = v => (typeof v === 'number' ? (100 * v).toFixed(1) + '%' : '—');
     const expected = {
-      // votes, agreement, shared, A share, tie rate, flagged: by hand from the battles above
-      bob: ['10', '—', '0', '50.0%', '0.0%', ''],
-      alice: ['10', '—', '0', pct(5 / 9), '10.0%', ''],
+      // votes, agreement, shared, A share, tie rate, flagged (a dash when not): by hand from the battles above
+      bob: ['10', '—', '0', '50.0%', '0.0%', '—'],
+      alice: ['10', '—', '0', pct(5 / 9), '10.0%', '—'],
       'mallory <b>': ['10', '0.0%', '9', '50.0%', '0.0%', 'flagged'],
     };
     for (const [voter, [votes, agreement, shared, aShare, ties, flagged]] of Object.entries(expected)) {
