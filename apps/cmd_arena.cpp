@@ -148,24 +148,14 @@ struct Screen {
 
 Screen screen_size() {
   Screen s;
+  s.width = terminal_columns();
   winsize ws{};
-  if (::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    s.width = ws.ws_col;
-    if (ws.ws_row > 0) s.height = ws.ws_row;
-  } else if (const char* columns = std::getenv("COLUMNS")) {
-    s.width = static_cast<std::size_t>(std::max(0, std::atoi(columns)));
-  }
-  s.width = std::clamp<std::size_t>(s.width == 0 ? 80 : s.width, 40, 100);
+  if (::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) s.height = ws.ws_row;
   s.height = std::max<std::size_t>(s.height, 10);
   return s;
 }
 
-std::string rule(const std::string& label, std::size_t width) {
-  std::string out = label.empty() ? "" : "── " + label + " ";
-  const std::size_t used = arena::display_width(out);
-  for (std::size_t i = used; i < width; ++i) out += "─";
-  return out;
-}
+std::string rule(const std::string& label, std::size_t width) { return terminal_rule(label, width); }
 
 // Prints `lines`; on a terminal, a screenful at a time with a "more" prompt.
 void show(const std::vector<std::string>& lines, const Screen& screen, Keys& keys) {
@@ -381,9 +371,13 @@ Runner setup_arena(CLI::App& app) {
   const Runner rate = setup_arena_rate(*arena);
   CLI::App* rate_cmd = arena->get_subcommand("rate");
 
-  return [flags, vote, run, rate, rate_cmd, import, import_cmd] {
+  const Runner ask = setup_arena_ask(*arena);
+  CLI::App* ask_cmd = arena->get_subcommand("ask");
+
+  return [flags, vote, run, rate, rate_cmd, import, import_cmd, ask, ask_cmd] {
     if (rate_cmd->parsed()) return rate();
     if (import_cmd->parsed()) return import();
+    if (ask_cmd->parsed()) return ask();
     return run->parsed() ? run_arena_run(*flags) : run_vote(*vote);
   };
 }

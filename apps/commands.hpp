@@ -76,6 +76,11 @@ Runner setup_report(CLI::App& app);
 Runner setup_arena(CLI::App& app);
 Runner setup_arena_rate(CLI::App& arena);  // `arena rate`, added to the arena subcommand
 Runner setup_arena_import(CLI::App& arena);  // `arena import`, added to the arena subcommand
+Runner setup_arena_ask(CLI::App& arena);     // `arena ask`, added to the arena subcommand
+// The width to lay text out for: the terminal's (stdout), else $COLUMNS, else 80; kept within
+// 40..100 columns. And a rule across it, "── label ─────" ("" : a plain rule).
+std::size_t terminal_columns();
+std::string terminal_rule(const std::string& label, std::size_t width);
 // --exclude-flagged-voters and --max-votes-per-voter (arena vote, import and rate).
 void add_voter_filter_flags(CLI::App& cmd, arena::VoterFilter& filter);
 Runner setup_perf(CLI::App& app);

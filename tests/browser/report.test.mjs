@@ -357,6 +357,78 @@ test('the Compare tab keeps hostile model, task and item names as text', async (
   }
 });
 
+test("the Arena tab's voters table shows each voter's votes, agreement, A share, tie rate and flag, cell by cell", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmbench-voters-'));
+  const p = await browser.newPage();
+  const errors = [];
+  p.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  p.on('pageerror', e => errors.push(String(e)));
+  try {
+    // Ten battles between x and y (shown in alternating order), each voted on by three people:
+    // bob always picks x; alice picks x but calls the last one a tie; mallory always picks y,
+    // against the others' majority on every battle where they have one (flagged: 0 of 9).
+    const lines = [];
+    for (let i = 1; i <= 10; i++) {
+      const [a, b] = i % 2 ? ['x', 'y'] : ['y', 'x'];
+      const pick = m => (m === a ? 'a' : 'b');
+      lines.push({ model_a: a, model_b: b, winner: pick('x'), voter: 'bob', prompt_id: 'q' + i });
+      lines.push({ model_a: a, model_b: b, winner: i === 10 ? 'tie' : pick('x'), voter: 'alice', prompt_id: 'q' + i });
+      lines.push({ model_a: a, model_b: b, winner: pick('y'), voter: 'mallory <b>', prompt_id: 'q' + i });
+    }
+    const battles = join(dir, 'battles.jsonl');
+    writeFileSync(battles, lines.map(l => JSON.stringify(l)).join('\n') + '\n');
+    execFileSync(bin, ['arena', 'rate', '--battles', battles, '--bootstrap', '50', '--output-dir', dir],
+                 { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(bin, ['report', '--output-dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const doc = JSON.parse(readFileSync(join(dir, 'benchmark_runs.json'), 'utf8'));
+    const stats = (Array.isArray(doc) ? doc : doc.runs).at(-1).arena.voter_stats;
+    assert.deepEqual(stats.map(v => v.voter).sort(), ['alice', 'bob', 'mallory <b>']);
+    assert.deepEqual(stats.filter(v => v.flagged).map(v => v.voter), ['mallory <b>']);
+
+    await p.goto(pathToFileURL(join(dir, 'report.html')).href);
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.click('nav button[data-tab="arena"]');
+    const table = p.locator('#tab-arena table[data-table-id="arena-voters"]');
+    await table.waitFor({ state: 'visible' });
+    assert.match(await p.locator('#tab-arena').innerText(), /Voters \(3\)/);
+    const heads = await table.locator('thead th').allTextContents();
+    const col = name => { const i = heads.findIndex(h => h.startsWith(name)); assert.ok(i >= 0, `${name} in ${heads.join('|')}`); return i; };
+    const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
+    assert.equal(rows.length, 3);
+    const pct = v => (typeof v === 'number' ? (100 * v).toFixed(1) + '%' : '—');
+    const expected = {
+      // votes, agreement, shared, A share, tie rate, flagged (a dash when not): by hand from the battles above
+      bob: ['10', '—', '0', '50.0%', '0.0%', '—'],
+      alice: ['10', '—', '0', pct(5 / 9), '10.0%', '—'],
+      'mallory <b>': ['10', '0.0%', '9', '50.0%', '0.0%', 'flagged'],
+    };
+    for (const [voter, [votes, agreement, shared, aShare, ties, flagged]] of Object.entries(expected)) {
+      const row = rows.find(r => r[col('voter')] === voter);
+      assert.ok(row, `a row for ${voter}`);
+      const v = stats.find(s => s.voter === voter);
+      assert.equal(row[col('votes')], votes, `${voter} votes`);
+      assert.equal(row[col('votes')], String(v.votes), `${voter} votes as stored`);
+      assert.equal(row[col('agrees')], agreement, `${voter} agreement`);
+      assert.equal(row[col('agrees')], pct(v.agreement), `${voter} agreement as stored`);
+      assert.equal(row[col('shared')], shared, `${voter} shared battles`);
+      assert.equal(row[col('A share')], aShare, `${voter} A share`);
+      assert.equal(row[col('A share')], pct(v.a_share), `${voter} A share as stored`);
+      assert.equal(row[col('tie rate')], ties, `${voter} tie rate`);
+      assert.equal(row[col('flagged')], flagged, `${voter} flag`);
+    }
+    // mallory's p: 1/2^9, the exact one-sided binomial tail, shown to three decimals.
+    const mallory = rows.find(r => r[col('voter')] === 'mallory <b>');
+    assert.equal(mallory[col('p (below')], (1 / 512).toFixed(3));
+    assert.match(await p.locator('#tab-arena').innerText(), /Flagged: agreement with the other voters' majority significantly below/);
+    assert.equal(await table.locator('b').count(), 0, 'a voter name is text, never markup');
+    await p.screenshot({ path: join(shots, 'report-arena-voters.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a report without arena results has no Arena tab', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmbench-noarena-'));
   try {

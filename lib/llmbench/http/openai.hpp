@@ -69,6 +69,9 @@ class ChatStreamAccumulator {
   // A stream is complete when it saw [DONE] or a finish_reason.
   bool complete() const { return saw_done_ || has_finish_reason(); }
 
+  // The raw content received so far (a <think> block not yet split off).
+  std::string_view content_so_far() const { return raw_content_; }
+
   // Moves the result into `record`: content with <think> split off, reasoning, finish reason,
   // usage, and the token times (timings.first_token_ms, first_answer_ms, token_ms). The
   // answer begins with the chunk that holds its first character: a <think> block streamed as

@@ -123,7 +123,9 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
 
 void on_sse_event(Attempt& attempt, const SseEvent& event) {
   if (attempt.stream.has_error()) return;
-  attempt.stream.on_data(event.data, ms_between(attempt.request->submitted, SteadyClock::now()));
+  const auto kind = attempt.stream.on_data(event.data, ms_between(attempt.request->submitted, SteadyClock::now()));
+  const auto& on_content = attempt.request->api.on_content;
+  if (kind == ChatStreamAccumulator::Event::token && on_content) on_content(attempt.stream.content_so_far());
 }
 
 // Called by libcurl once the connection is open, just before the request is sent: the actual

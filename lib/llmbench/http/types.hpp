@@ -3,6 +3,7 @@
 // one RequestRecord; failures are values (Outcome), never exceptions.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,12 @@ struct ApiRequest {
   nlohmann::json params = nlohmann::json::object();  // temperature, max_tokens, seed, ...
   Stream stream = Stream::no;
   int repeat_index = 0;  // distinguishes repeats of one prompt (consistency runs)
+  // A streamed chat answer as it arrives (`arena ask` shows it live): called on the loop thread
+  // after each SSE chunk that added content, with the content this attempt received so far (a
+  // retried attempt starts again from the beginning, so the text may get shorter). Not part of
+  // the request's identity; never called for a cached, merged or non-streamed response (the
+  // record's content is the answer then). Must not throw.
+  std::function<void(std::string_view content_so_far)> on_content;
 };
 
 // What a provider admits (models.yaml `limits:`), enforced per provider by the executor.

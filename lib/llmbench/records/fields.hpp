@@ -95,6 +95,10 @@ inline constexpr const char* kVote = "vote";
 inline constexpr const char* kWinnerModel = "winner_model";
 inline constexpr const char* kSeed = "seed";
 inline constexpr const char* kTimestamp = "timestamp";
+// Who cast a vote (`arena vote --voter`, `arena import`, `arena ask --voter`); absent when
+// unnamed. Also on the battles of `arena ask` (each is one person's vote) and read from
+// imported battles (`arena rate`).
+inline constexpr const char* kVoter = "voter";
 
 // The fields that name a record's (or a model run's) model in each role.
 inline constexpr std::array<const char*, 4> kRoleModels = {kGenerationModel, kJudgeModel, kProductionJudgeModel,

@@ -13,12 +13,6 @@
 
 namespace llmbench::records {
 
-namespace field {
-// Who cast a vote (`arena vote --voter`, `arena import`); absent when unnamed. Only vote records
-// have it, so it is spelled here, beside the record, rather than in fields.hpp.
-inline constexpr const char* kVoter = "voter";
-}  // namespace field
-
 struct VoteRecord {
   std::string key;        // arena::unit_key(prompt_id, m1, m2): the same for both orders
   std::string prompt_id;

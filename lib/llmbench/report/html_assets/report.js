@@ -832,7 +832,8 @@
     runs.filter(r => r.arena).forEach(run => {
       const a = run.arena;
       const facts = ['run ' + run.id, a.source === 'imported' ? 'imported battles (' + (a.bad_lines ? a.bad_lines + ' bad lines skipped' : 'llmbench arena rate') + ')'
-                                                              : 'judges ' + (a.judge_models || []).join(', ')];
+                                      : a.source === 'ask' ? "people's own questions, voted blind (llmbench arena ask)"
+                                                           : 'judges ' + (a.judge_models || []).join(', ')];
       if (a.method) facts.push(a.method);
       if (typeof a.prompts === 'number') facts.push(a.prompts + ' prompts');
       if (typeof a.battles_total === 'number') facts.push(a.battles_total + ' battles' + (a.battles_failed ? ' (' + a.battles_failed + ' failed: no answer or no verdict; left out of the ratings)' : ''));
