@@ -17,6 +17,7 @@
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/shard.hpp"
 #include "support/cli.hpp"
+#include "support/task_sim.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -28,16 +29,7 @@ constexpr const char* kRunId = "nightly";
 
 // Models on the embedded simulator, and an empty env file (hermetic).
 std::vector<std::string> session_args(const std::string& dir) {
-  std::ofstream(dir + "/models.yaml") << R"(providers:
-  sim:
-    base_url: sim://
-models:
-  - {id: sim-small, provider: sim, sim_accuracy: 0.45, params: {temperature: 0, max_tokens: 512}}
-  - {id: sim-medium, provider: sim, sim_accuracy: 0.65, params: {temperature: 0, max_tokens: 512}}
-  - {id: sim-large, provider: sim, sim_accuracy: 0.85, params: {temperature: 0, max_tokens: 512}}
-  - {id: sim-embed, provider: sim, kind: embedding}
-)";
-  std::ofstream(dir + "/empty.env") << "";
+  test::write_embedded_sim_config(dir);
   return {"--config", dir + "/models.yaml", "--env-file", dir + "/empty.env", "--progress", "none"};
 }
 
