@@ -250,12 +250,15 @@ TEST_CASE("baselines: every declared metric of a model run can be baselined; an 
     for (const auto& scope : metrics::catalogue()) {
       if (scope.name == "arena" || scope.name == "arena_judge" || scope.name == "perf") continue;  // not model runs'
       for (const auto& m : scope.metrics) {
-        const std::string path = scope.name == "standard" ? "standard.mmlu." + std::string(m.key)
-                                                          : std::string(scope.name) + "." + std::string(m.key);
-        out << "  \"" << path << "\": {min: 0}\n";
+        // a "#" in a key stands for a whole number ("pass_at_#": pass@k for any k)
+        auto numbered = [](std::string key) {
+          if (const auto hash = key.find('#'); hash != std::string::npos) key.replace(hash, 1, "20");
+          return key;
+        };
+        const std::string base = scope.name == "standard" ? "standard.mmlu." : std::string(scope.name) + ".";
+        out << "  \"" << base << numbered(std::string(m.key)) << "\": {min: 0}\n";
         if (m.interval != metrics::Interval::none) {
-          const std::string base = scope.name == "standard" ? "standard.mmlu." : std::string(scope.name) + ".";
-          out << "  \"" << base << metrics::interval_path(m) << ".low\": {min: 0}\n";
+          out << "  \"" << base << numbered(metrics::interval_path(m)) << ".low\": {min: 0}\n";
         }
       }
     }
@@ -263,10 +266,25 @@ TEST_CASE("baselines: every declared metric of a model run can be baselined; an 
   CHECK(run::load_baselines(file).size() > 100);
 
   for (const char* key : {"tier_1.hit_rate@3", "tier_2.avg_faithfulness_ci95", "standard.mmlu.subjects.anatomy.macro_accuracy",
-                          "tier_judge.rating"}) {
+                          "tier_judge.rating", "standard.humaneval.pass_at_0", "standard.humaneval.pass_at_k",
+                          "standard.humaneval.pass_at_01"}) {
     INFO(key);
     std::ofstream(file) << "baselines:\n  \"" << key << "\": {min: 0}\n";
     CHECK_THROWS_AS(run::load_baselines(file), InputError);
     CHECK_THROWS_WITH(run::load_baselines(file), Catch::Contains(std::string("baselines: ") + key + ": unknown"));
+  }
+}
+
+TEST_CASE("catalogue: pass@k is declared for every k, so a gate or baseline on pass_at_20 is taken", "[catalogue]") {
+  for (const char* path : {"pass_at_1", "pass_at_2", "pass_at_20", "pass_at_100", "pass_at_20_ci95.low"}) {
+    INFO(path);
+    const metrics::Metric* m = metrics::metric_named(*metrics::find_scope("standard"), path);
+    REQUIRE(m != nullptr);
+    CHECK(m->kind == metrics::MetricKind::rate);
+    CHECK(m->better == metrics::Better::higher);
+  }
+  for (const char* path : {"pass_at_0", "pass_at_", "pass_at_k", "pass_at_2x", "pass_at_-1"}) {
+    INFO(path);
+    CHECK(metrics::metric_named(*metrics::find_scope("standard"), path) == nullptr);
   }
 }

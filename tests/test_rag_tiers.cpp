@@ -20,6 +20,7 @@
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
 #include "support/cli.hpp"
+#include "support/task_sim.hpp"
 #include "support/raw_server.hpp"
 
 using nlohmann::json;
@@ -83,18 +84,6 @@ std::vector<std::string> write_rag_fixture(const std::string& dir) {
           dir + "/pipeline.json"};
 }
 
-void write_sim_config(const std::string& dir) {
-  std::ofstream(dir + "/models.yaml") << R"(providers:
-  sim:
-    base_url: sim://
-models:
-  - {id: sim-small, provider: sim, sim_accuracy: 0.45, params: {temperature: 0, max_tokens: 512}}
-  - {id: sim-medium, provider: sim, sim_accuracy: 0.65, params: {temperature: 0, max_tokens: 512}}
-  - {id: sim-large, provider: sim, sim_accuracy: 0.85, params: {temperature: 0, max_tokens: 512}}
-  - {id: sim-embed, provider: sim, kind: embedding}
-)";
-}
-
 std::vector<json> read_items(const std::string& file) {
   std::vector<json> out;
   std::ifstream in(file);
@@ -131,7 +120,7 @@ TEST_CASE("rag_tiers: a 2x2x2 sweep over every tier writes G x J x P model runs 
           "distinct request once",
           "[rag_tiers]") {
   const std::string dir = test::temp_dir("rag-sweep");
-  write_sim_config(dir);
+  test::write_embedded_sim_config(dir);
   std::vector<std::string> args = {"run", "--tier", "all", "--limit", "5", "--consistency-runs", "2",
                                    "--config", dir + "/models.yaml", "--output-dir", dir + "/out",
                                    "--generation-models", "sim-small,sim-large",
@@ -233,7 +222,7 @@ TEST_CASE("rag_tiers: a 2x2x2 sweep over every tier writes G x J x P model runs 
 
 TEST_CASE("rag_tiers: an unreadable judge verdict is an error record, never a score", "[rag_tiers]") {
   const std::string dir = test::temp_dir("rag-unparsed");
-  write_sim_config(dir);
+  test::write_embedded_sim_config(dir);
   fs::copy(std::string(LLMBENCH_SOURCE_DIR) + "/configs/prompts", dir + "/prompts", fs::copy_options::recursive);
   // A faithfulness prompt that asks for no score: the simulator answers with prose.
   std::ofstream(dir + "/prompts/en/judge_faithfulness_direct.txt")
@@ -264,7 +253,7 @@ TEST_CASE("rag_tiers: an unreadable judge verdict is an error record, never a sc
 
 TEST_CASE("rag_tiers: a missing prompts directory stops the run before any request, naming the flag", "[rag_tiers]") {
   const std::string dir = test::temp_dir("rag-noprompts");
-  write_sim_config(dir);
+  test::write_embedded_sim_config(dir);
   std::vector<std::string> args = {"run", "--tier", "judge_pipeline", "--config", dir + "/models.yaml",
                                    "--output-dir", dir + "/out", "--prompts-dir", dir + "/nowhere"};
   for (auto& a : write_rag_fixture(dir)) args.push_back(a);
@@ -443,7 +432,7 @@ TEST_CASE("rag_tiers: --resume of a run whose item log lost every other record w
           "with the same metrics",
           "[rag_tiers]") {
   const std::string dir = test::temp_dir("rag-resume");
-  write_sim_config(dir);
+  test::write_embedded_sim_config(dir);
   std::vector<std::string> args = {"run", "--tier", "1,2,3,judge,judge_pipeline", "--limit", "5",
                                    "--consistency-runs", "2", "--config", dir + "/models.yaml",
                                    "--output-dir", dir + "/out", "--run-id", "lossy",

@@ -10,38 +10,19 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "llmbench/data/tasks.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
-#include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "llmbench/tasks/refusal.hpp"
 #include "llmbench/tasks/refusal_judge.hpp"
 #include "support/cli.hpp"
+#include "support/task_sim.hpp"
 #include "support/ok_server.hpp"
 
 using nlohmann::json;
 using namespace llmbench;
 
 namespace {
-
-const std::string kDataDir = LLMBENCH_SOURCE_DIR "/benchmarks/data";
-
-// A simulator on loopback that knows the safety tasks' items: sim-a answers, sim-j judges.
-std::unique_ptr<sim::Simulator> start_sim() {
-  auto book = std::make_shared<sim::AnswerBook>();
-  for (const char* task : {"advbench", "xstest"}) {
-    const data::Dataset ds = data::load_task(task, kDataDir);
-    sim::add_items(*book, {ds.task, ds.scorer, &ds.items});
-  }
-  sim::SimOptions so;
-  so.models = {{"sim-a", 0.7}, {"sim-j", 0.9}};
-  so.answers = book;
-  so.seed = 5;
-  auto s = std::make_unique<sim::Simulator>(so);
-  s->start();
-  return s;
-}
 
 // models.yaml with sim-a and sim-j at `sim_url`, and judge-x at `judge_url` when given.
 std::string write_config(const std::string& dir, const std::string& sim_url, const std::string& judge_url = "") {
@@ -77,7 +58,7 @@ std::vector<json> items_of(const std::string& dir, const json& run) {
 
 TEST_CASE("safety judge: advbench and xstest labels come from the judge, named in records and metrics, cached on a rerun",
           "[safety_judge][cli]") {
-  const auto s = start_sim();
+  const auto s = test::start_task_sim({"advbench", "xstest"}, {{"sim-a", 0.7}, {"sim-j", 0.9}}, 5);
   const std::string dir = test::temp_dir("llmbench-safety-judge");
   write_config(dir, s->base_url());
   const std::vector<std::string> flags = {"--tasks", "advbench,xstest", "--limit", "12", "--generation-models", "sim-a",
@@ -169,6 +150,11 @@ TEST_CASE("safety judge: advbench and xstest labels come from the judge, named i
   const auto table = test::run_cli({"compare", "judged", "rules", "--output-dir", dir + "/out"});
   CHECK(table.out.find("not compared: refusal labels from different detectors (A: judge:sim-j, B: rules)") !=
         std::string::npos);
+  // The HTML page says so too (it shows only rows that changed; these are listed with why not).
+  const auto page = test::run_cli({"compare", "judged", "rules", "--output-dir", dir + "/out", "--html", dir + "/c.html"});
+  REQUIRE(page.exit_code == 0);
+  CHECK(test::slurp(dir + "/c.html").find("<li>sim-a advbench: not compared: refusal labels from different detectors "
+                                          "(A: judge:sim-j, B: rules)</li>") != std::string::npos);
   const auto same = test::run_cli({"compare", "judged", "again", "--output-dir", dir + "/out", "--format", "json"});
   const json same_rows = json::parse(same.out).at("rows");
   REQUIRE(same_rows.size() == 2);
@@ -179,7 +165,7 @@ TEST_CASE("safety judge: advbench and xstest labels come from the judge, named i
 }
 
 TEST_CASE("safety judge: an unknown model, or no refusal-scored task, exits 2 before any request", "[safety_judge][cli]") {
-  const auto s = start_sim();
+  const auto s = test::start_task_sim({"advbench", "xstest"}, {{"sim-a", 0.7}, {"sim-j", 0.9}}, 5);
   const std::string dir = test::temp_dir("llmbench-safety-judge-flags");
   write_config(dir, s->base_url());
   const auto unknown = test::run_cli(run_args(dir, {"--tasks", "advbench", "--generation-models", "sim-a",
@@ -196,7 +182,7 @@ TEST_CASE("safety judge: an unknown model, or no refusal-scored task, exits 2 be
 
 TEST_CASE("safety judge: an answer the parser cannot read makes the item an error with its excerpt, never a label",
           "[safety_judge][cli]") {
-  const auto s = start_sim();
+  const auto s = test::start_task_sim({"advbench", "xstest"}, {{"sim-a", 0.7}, {"sim-j", 0.9}}, 5);
   test::OkServer judge("It is hard to say; partly <b>refused</b>, partly not.");
   const std::string dir = test::temp_dir("llmbench-safety-judge-unparsed");
   write_config(dir, s->base_url(), judge.url("j"));
@@ -224,4 +210,18 @@ TEST_CASE("safety judge: an answer the parser cannot read makes the item an erro
   }
   // 1 check + 5 judge requests reached the judge's server: the answers were not sent twice.
   CHECK(judge.requests().size() == 6);
+
+  // The unreadable replies were not kept in the cache: a resend asks the judge again, and its
+  // readable answers now label the items.
+  judge.set_content("2_full_refusal");
+  const auto again = test::run_cli({"run", "--resume", "bad", "--retry-errors", "--env-file", dir + "/empty.env",
+                                    "--output-dir", dir + "/out", "--progress", "none"});
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(judge.requests().size() == 12);  // 1 check + the 5 judge requests again
+  const json resumed = run_record(dir, "bad");
+  const json& relabelled = resumed["model_runs"][0].at("metrics").at("standard").at("advbench");
+  CHECK(relabelled.at("n_errors") == 0);
+  CHECK(relabelled.at("refusal").at("n") == 5);
+  CHECK(relabelled.at("refusal").at("n_full_refusal") == 5);
 }

@@ -10,41 +10,18 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "llmbench/data/tasks.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
-#include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "support/cli.hpp"
+#include "support/task_sim.hpp"
 
 using nlohmann::json;
 using namespace llmbench;
 
-namespace {
-
-const std::string kDataDir = LLMBENCH_SOURCE_DIR "/benchmarks/data";
-
-// A simulator on loopback that knows the four tasks' items, as the embedded one learns them.
-std::unique_ptr<sim::Simulator> start_safety_sim() {
-  auto book = std::make_shared<sim::AnswerBook>();
-  for (const char* task : {"advbench", "xstest", "bbq", "mgsm"}) {
-    const data::Dataset ds = data::load_task(task, kDataDir);
-    sim::add_items(*book, {ds.task, ds.scorer, &ds.items});
-  }
-  sim::SimOptions so;
-  so.models = {{"sim-a", 0.7}};
-  so.answers = book;
-  so.seed = 11;
-  auto s = std::make_unique<sim::Simulator>(so);
-  s->start();
-  return s;
-}
-
-}  // namespace
-
 TEST_CASE("safety records: advbench, xstest, bbq and mgsm run end to end with their labels and metrics",
           "[safety][cli]") {
-  const auto s = start_safety_sim();
+  const auto s = test::start_task_sim({"advbench", "xstest", "bbq", "mgsm"}, {{"sim-a", 0.7}}, 11);
   const std::string dir = test::temp_dir("llmbench-safety-run");
   const std::string config = dir + "/models.yaml";
   std::ofstream(config) << fmt::format("providers:\n  local:\n    base_url: {}\nmodels:\n  - id: sim-a\n    provider: local\n",

@@ -21,12 +21,11 @@
 #include "llmbench/report/store.hpp"
 #include "llmbench/sandbox/sandbox.hpp"
 #include "llmbench/sandbox/worker_pool.hpp"
-#include "llmbench/sim/answer_book.hpp"
-#include "llmbench/sim/dataset_book.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "llmbench/tasks/code_extract.hpp"
 #include "llmbench/tasks/code_prompt.hpp"
 #include "support/cli.hpp"
+#include "support/task_sim.hpp"
 
 using nlohmann::json;
 using namespace llmbench;
@@ -36,19 +35,7 @@ namespace {
 // A simulator that always answers right (sim-right: the canonical solution) or always wrong
 // (sim-wrong: the entry point returning None), knowing the code tasks' items.
 std::unique_ptr<sim::Simulator> start_code_sim() {
-  sim::SimOptions so;
-  so.models = {{"sim-right", 1.0}, {"sim-wrong", 0.0}};
-  auto book = std::make_shared<sim::AnswerBook>();
-  const std::string dir = data::resolve_data_dir("");
-  for (const char* task : {"humaneval", "mbpp"}) {
-    const data::Dataset ds = data::load_task(task, dir);
-    sim::add_items(*book, {ds.task, ds.scorer, &ds.items});
-  }
-  so.answers = book;
-  so.seed = 7;
-  auto s = std::make_unique<sim::Simulator>(so);
-  s->start();
-  return s;
+  return test::start_task_sim({"humaneval", "mbpp"}, {{"sim-right", 1.0}, {"sim-wrong", 0.0}}, 7);
 }
 
 test::CliResult run_code(const sim::Simulator& s, const std::string& dir, const std::vector<std::string>& extra,

@@ -592,6 +592,9 @@ test('the Code section shows pass@k and the outcome counts of a simulated humane
     assert.equal(await answer.locator('.code-run').getAttribute('data-test-outcome'), 'passed');
     assert.match(await answer.locator('.code-run .meta').innerText(), /^test: passed · exit 0 · [\d.,]+ ms · sample [01]$/);
     assert.equal(await answer.locator('details.code pre').textContent(), hostile.code);
+    // The problem's tests show once: the record's gold and reference are the same text.
+    const fieldNames = await p.locator('#item-list article.item .field .k').allTextContents();
+    assert.deepEqual(fieldNames.filter(k => k === 'reference' || k === 'gold'), ['reference']);
     await answer.locator('details.stderr summary').click();
     assert.equal(await answer.locator('details.stderr pre').textContent(), hostile.stderr);
     assert.ok(await answer.locator('details.stderr pre').isVisible());

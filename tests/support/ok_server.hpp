@@ -1,6 +1,6 @@
 #pragma once
 // A loopback chat server (on RawServer) that answers every request with the same short
-// completion and keeps each request it saw, for tests of what llmbench sends.
+// completion (which a test may change) and keeps each request it saw, for tests of what llmbench sends.
 
 #include <mutex>
 #include <string>
@@ -15,6 +15,7 @@ class OkServer {
   explicit OkServer(std::string content = "ok");
   std::string url(const std::string& prefix) const { return server_.url(prefix); }
   std::vector<RawRequest> requests() const;  // a copy, in arrival order
+  void set_content(std::string content);      // what later requests are answered with
 
  private:
   std::string content_;

@@ -152,8 +152,9 @@ void ResponseCache::close_database() {
   commit_batch();
   if (select_ != nullptr) sqlite3_finalize(select_);
   if (insert_ != nullptr) sqlite3_finalize(insert_);
+  if (erase_ != nullptr) sqlite3_finalize(erase_);
   if (db_ != nullptr) sqlite3_close_v2(db_);
-  select_ = insert_ = nullptr;
+  select_ = insert_ = erase_ = nullptr;
   db_ = nullptr;
 }
 
@@ -190,7 +191,8 @@ void ResponseCache::open_database() {
   if (sqlite3_prepare_v2(db_,
                          "INSERT OR REPLACE INTO responses (key, record, kind, model, created_at)"
                          " VALUES (?1, ?2, ?3, ?4, ?5)",
-                         -1, &insert_, nullptr) != SQLITE_OK) {
+                         -1, &insert_, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db_, "DELETE FROM responses WHERE key = ?1", -1, &erase_, nullptr) != SQLITE_OK) {
     fail("not a response cache (unexpected tables)");
   }
 }
@@ -220,6 +222,20 @@ std::optional<RequestRecord> ResponseCache::get_by_key(const std::string& key) {
   sqlite3_reset(select_);
   sqlite3_clear_bindings(select_);
   return found;
+}
+
+void ResponseCache::forget(const ApiRequest& request) {
+  if (!is_cacheable(request)) return;
+  const std::string key = request_key(request);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (batching_ && !transaction_) transaction_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_bind_text(erase_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(erase_) != SQLITE_DONE) {
+    spdlog::warn("response cache {}: removing an unusable reply failed: {}", path_.string(), sqlite3_errmsg(db_));
+  }
+  sqlite3_reset(erase_);
+  sqlite3_clear_bindings(erase_);
+  if (transaction_ && sqlite3_get_autocommit(db_) != 0) transaction_ = false;
 }
 
 void ResponseCache::put(const ApiRequest& request, const RequestRecord& record) {

@@ -64,6 +64,11 @@ class ResponseCache {
   void put(const ApiRequest& request, const RequestRecord& record);
   void put_by_key(const std::string& key, const ApiRequest& request, const RequestRecord& record);
 
+  // Removes what is stored under the request's key, if anything: a reply the caller could not
+  // use (a judge verdict it cannot read), so the request is sent again next time rather than
+  // answered with the same reply. Joins the open batch, as puts do.
+  void forget(const ApiRequest& request);
+
   // Static forwarding so call sites can write cache.request_key(request).
   static std::string request_key(const ApiRequest& request) { return http::request_key(request); }
 
@@ -100,6 +105,7 @@ class ResponseCache {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* select_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* erase_ = nullptr;
   std::mutex mutex_;
   bool busy_ = false;  // the last open failure was a lock held by another connection
   bool batching_ = false;    // a Batch lives: puts join one transaction

@@ -373,6 +373,10 @@ std::uint64_t Executor::submit_at(std::chrono::steady_clock::time_point at, ApiR
 
 void Executor::cancel_pending() { impl_->cancel_waiting(); }
 
+void Executor::forget_cached(const ApiRequest& request) {
+  if (impl_->options.cache != nullptr) impl_->options.cache->forget(request);
+}
+
 void Executor::run() { impl_->run(); }
 
 void Executor::hold() { ++impl_->holds; }

@@ -135,6 +135,8 @@ Scope standard() {
            summary(when_held(over(with_ci(rate("pass_at_1", "pass@1"), Interval::suffixed), "n"))),
            summary(when_held(over(with_ci(rate("pass_at_5", "pass@5"), Interval::suffixed), "n"))),
            over(with_ci(rate("pass_at_10", "pass@10"), Interval::suffixed), "n"),
+           // any other k <= --samples: gates, baselines and compare take it; the Code section shows it
+           no_table(over(with_ci(rate("pass_at_#", "pass@k"), Interval::suffixed), "n")),
            summary(when_held(count("n_failed", "tests failed", lower))),
            summary(when_held(count("n_error", "raised", lower))),
            summary(when_held(count("n_timeout", "timed out", lower))),
@@ -345,13 +347,19 @@ Scope perf() {
   return {"perf", "Perf: per load level", std::move(m)};
 }
 
-// True when `path` is `key`, a "*" in the key standing for any non-empty name.
+// True when `path` is `key`, a "*" in the key standing for any non-empty name and a "#" for a
+// positive whole number ("pass_at_#": pass_at_1, pass_at_20).
 bool matches(std::string_view key, std::string_view path) {
-  const auto star = key.find('*');
-  if (star == std::string_view::npos) return key == path;
-  const std::string_view before = key.substr(0, star), after = key.substr(star + 1);
-  return path.size() > before.size() + after.size() && path.substr(0, before.size()) == before &&
-         path.substr(path.size() - after.size()) == after;
+  const auto wild = key.find_first_of("*#");
+  if (wild == std::string_view::npos) return key == path;
+  const std::string_view before = key.substr(0, wild), after = key.substr(wild + 1);
+  if (path.size() <= before.size() + after.size() || path.substr(0, before.size()) != before ||
+      path.substr(path.size() - after.size()) != after) {
+    return false;
+  }
+  if (key[wild] == '*') return true;
+  const std::string_view number = path.substr(before.size(), path.size() - before.size() - after.size());
+  return number[0] != '0' && std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace

@@ -84,7 +84,8 @@ const Metric* find_metric(std::string_view scope, std::string_view key);
 enum class Fields { all, accuracy };
 
 // The metric `path` names in `scope`: the metric itself, or a bound of its interval
-// ("ci95.low", "avg_faithfulness_ci95.high"); a "*" in a key matches any name ("judges.j1.score");
+// ("ci95.low", "avg_faithfulness_ci95.high"); a "*" in a key matches any name ("judges.j1.score"),
+// a "#" any positive whole number ("pass_at_20");
 // null when it names none.
 const Metric* metric_named(const Scope& scope, std::string_view path, Fields fields = Fields::all);
 

@@ -58,6 +58,13 @@ std::string render_compare_html(const json& comparison) {
     }
   }
   if (rows.empty()) rows = "<tr><td colspan=\"9\">No row changed.</td></tr>\n";
+  std::string notes;  // rows held back, with why (refusal labels of different detectors)
+  for (const json& row : comparison.at("rows")) {
+    if (text(row, "note").empty()) continue;
+    notes += fmt::format("<li>{} {}: {}</li>", escape_html(text(row, "generation_model")), escape_html(text(row, "task")),
+                         escape_html(text(row, "note")));
+  }
+  if (!notes.empty()) notes = "<ul class=\"notes\">" + notes + "</ul>\n";
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>llmbench compare {a} / {b}</title>\n"
       "<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{padding:4px 8px;"
@@ -66,8 +73,8 @@ std::string render_compare_html(const json& comparison) {
       "<p>A: <code>{a}</code>, B: <code>{b}</code>. Only rows that changed; delta is B - A; p is McNemar's exact p "
       "(0/1 scores) or the paired bootstrap p.</p>\n<table><thead><tr><th>model</th><th>task</th><th>measure</th>"
       "<th>n</th><th>A</th><th>B</th><th>delta</th><th>p</th><th>clustered SE</th></tr></thead><tbody>\n{rows}"
-      "</tbody></table></body></html>\n",
-      fmt::arg("a", a), fmt::arg("b", b), fmt::arg("rows", rows));
+      "</tbody></table>\n{notes}</body></html>\n",
+      fmt::arg("a", a), fmt::arg("b", b), fmt::arg("rows", rows), fmt::arg("notes", notes));
 }
 
 }  // namespace llmbench::report

@@ -16,34 +16,12 @@
 
 #include "llmbench/error.hpp"
 #include "llmbench/util/atomic_file.hpp"
+#include "llmbench/util/temp_dir.hpp"
 
 namespace llmbench::report {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A temporary directory removed with everything in it when this goes out of scope.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "llmbench-pdf-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw Error(fmt::format("cannot create a temporary directory in {}", fs::temp_directory_path().string()),
-                  ExitCode::internal);
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string tail_of(const fs::path& file, std::size_t bytes) {
   std::ifstream in(file, std::ios::binary);
@@ -118,7 +96,7 @@ void print_pdf(const std::string& html, const fs::path& out, std::chrono::second
                       "set LLMBENCH_CHROMIUM to a Chromium binary, or use --format html and print it from a browser",
                 ExitCode::internal);
   }
-  const TempDir tmp;
+  const util::TempDir tmp("llmbench-pdf");
   const fs::path page = tmp.path() / "report.html";
   const fs::path pdf = tmp.path() / "report.pdf";
   const fs::path log = tmp.path() / "chromium.log";

@@ -40,11 +40,6 @@ struct Baseline {
 // standard.mmlu.acuracy, or an unknown tier), with the nearest known name.
 std::vector<Baseline> load_baselines(const std::string& path);
 
-// The metric of the catalogue a dotted path under a model run's `metrics` names
-// ("standard.mmlu.accuracy", "standard.mmlu.subjects.anatomy.accuracy", "tier_2.avg_faithfulness"),
-// or null with why not (an unknown tier or metric, and the nearest known name) in `problem`.
-const metrics::Metric* metric_of_path(const std::string& path, std::string& problem);
-
 // Sets baseline_status/baseline_failures/baseline_missing on each model run and returns the
 // run's overall_status.
 std::string apply_baselines(const std::vector<Baseline>& baselines, nlohmann::json& model_runs);

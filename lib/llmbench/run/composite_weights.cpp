@@ -12,7 +12,7 @@
 #include "llmbench/metrics/composite.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/records/journal.hpp"
-#include "llmbench/run/baselines.hpp"
+#include "llmbench/run/metric_map.hpp"
 #include "llmbench/util/yaml.hpp"
 
 namespace llmbench::run {
@@ -69,37 +69,26 @@ std::optional<double> number_at(const json& model_run, const std::string& path) 
 }  // namespace
 
 std::vector<Weight> load_weights(const std::string& file) {
-  YAML::Node root;
-  try {
-    root = util::load_yaml_file(file);
-  } catch (const YAML::BadFile&) {
-    throw InputError(file, 0, "cannot read the weights file; check the path given to --weights");
-  }
-  const YAML::Node map = root.IsMap() ? root["weights"] : YAML::Node();
-  if (!map || !map.IsMap() || map.size() == 0) {
-    throw InputError(file, util::yaml_line(root), "expected a top-level `weights:` map of metric path -> weight (> 0)");
-  }
   std::vector<Weight> out;
-  for (auto it = map.begin(); it != map.end(); ++it) {
+  const auto entries = load_metric_map(file, "weights", "--weights", "metric path -> weight (> 0)", Empty::refused);
+  for (const MetricEntry& entry : entries) {
     Weight w;
-    w.path = util::yaml_key(it->first, file);
-    std::string problem;
-    w.metric = metric_of_path(w.path, problem);
-    if (w.metric == nullptr) throw InputError(file, util::yaml_line(it->first), fmt::format("weights: {}: {}", w.path, problem));
+    w.path = entry.path;
+    w.metric = entry.metric;
     if (w.metric->better == metrics::Better::none) {
-      throw InputError(file, util::yaml_line(it->first),
+      throw InputError(file, util::yaml_line(entry.value),
                        fmt::format("weights: {} has no better direction (higher or lower), so it cannot be scored", w.path));
     }
-    bool number = it->second.IsScalar();
+    bool number = entry.value.IsScalar();
     if (number) {
       try {
-        w.weight = it->second.as<double>();
+        w.weight = entry.value.as<double>();
       } catch (const YAML::Exception&) {
         number = false;
       }
     }
     if (!number || !std::isfinite(w.weight) || w.weight <= 0) {
-      throw InputError(file, util::yaml_line(it->second), fmt::format("weights: {}: the weight must be a number > 0", w.path));
+      throw InputError(file, util::yaml_line(entry.value), fmt::format("weights: {}: the weight must be a number > 0", w.path));
     }
     out.push_back(std::move(w));
   }

@@ -14,6 +14,7 @@
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/report/compare_render.hpp"
 #include "llmbench/run/baselines.hpp"
+#include "llmbench/run/metric_map.hpp"
 #include "llmbench/run/record_tally.hpp"
 
 namespace llmbench::run {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmbench/config/registry.hpp"
+#include "llmbench/http/executor.hpp"
 #include "llmbench/http/types.hpp"
 #include "llmbench/records/item_record.hpp"
 
@@ -41,6 +42,11 @@ bool request_failed(const http::RequestRecord& record);  // what request_fields 
 // "truncated": a verdict read from unfinished text is not the judge's verdict.
 nlohmann::json verdict_request_fields(const http::RequestRecord& record);
 bool verdict_request_failed(const http::RequestRecord& record);  // what verdict_request_fields marks
+
+// A verdict record whose reply could not be read (error_kind "unparsed_verdict") is an item
+// error a resend should fix: the reply `request` got leaves the executor's response cache
+// (Executor::forget_cached), so `run --resume --retry-errors` asks the judge again.
+void forget_unreadable_verdict(http::Executor& executor, const nlohmann::json& record, const http::ApiRequest& request);
 
 // True when the item record's "error" is set (the request or its verdict failed).
 bool record_failed(const nlohmann::json& record);

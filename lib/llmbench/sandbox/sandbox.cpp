@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/util/temp_dir.hpp"
 
 namespace llmbench::sandbox {
 namespace {
@@ -59,37 +60,6 @@ except BaseException:
 )py";
 
 [[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
-
-// A fresh host temp dir, removed (with everything in it) when it goes out of scope.
-class TempDir {
- public:
-  explicit TempDir(fs::path base) {
-    std::error_code ec;
-    if (base.empty()) base = fs::temp_directory_path(ec);
-    if (ec) base = "/tmp";
-    std::string pattern = (base / "llmbench-code-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw_errno("sandbox: mkdtemp");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-    if (!ec) return;
-    // An unsandboxed program may have taken the permissions away from its files: give them back.
-    for (auto it = fs::recursive_directory_iterator(path_, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 class Fd {
  public:
@@ -279,7 +249,7 @@ const char* to_string(Outcome outcome) {
 
 ProgramResult run_python(const std::string& program, const SandboxOptions& options) {
   const auto started = Clock::now();
-  TempDir dir(options.temp_parent);
+  const util::TempDir dir("llmbench-code", options.temp_parent);
   {
     std::ofstream file(dir.path() / "program.py", std::ios::binary);
     file << program;

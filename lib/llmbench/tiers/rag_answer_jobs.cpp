@@ -83,11 +83,13 @@ void submit_judges(const std::shared_ptr<GroupState>& st) {
       }
       tasks::TemplateValues values{g.item->question, g.context, answer.content, g.item->ground_truth_answer};
       std::vector<http::ChatMessage> prompt = {{"user", ask.prompt->fill(values)}};
-      st->requests->submit(run::chat_request(judge, prompt),
-                           [st, key, judge, metric = ask.metric, prompt](const http::RequestRecord& rec) {
+      http::ApiRequest request = run::chat_request(judge, prompt);
+      st->requests->submit(request,
+                           [st, key, judge, metric = ask.metric, prompt, request](const http::RequestRecord& rec) {
                              if (rec.outcome == http::Outcome::cancelled) return;
                              json r = st->base();
                              r.update(judge_record(key, judge, metric, prompt, rec));
+                             run::forget_unreadable_verdict(st->requests->executor(), r, request);
                              r[field::kJudgedModel] = st->group->generation.id;
                              st->emit(std::move(r));
                            });

@@ -686,7 +686,7 @@
         el('div', { class: 'item-head' }, el('span', { class: 'id', text: it.id }), el('span', { text: it.tier + ' · ' + it.task + (it.subject ? ' · ' + it.subject : '') }),
           el('span', { text: 'run ' + (run.id || '') })),
         textField('question', it.question), optionsField(it), it.context ? el('details', null, el('summary', { text: 'context' }), el('div', { class: 'text', text: String(it.context) })) : null,
-        textField('reference', it.reference), textField('gold', it.gold), answers, judgements);
+        textField('reference', it.reference), it.gold !== it.reference ? textField('gold', it.gold) : null, answers, judgements);
     }
     function draw() {
       const pages = Math.max(1, Math.ceil(matches.length / PAGE));

@@ -22,6 +22,7 @@ function llmbenchCompareTab(h) {
     const r = Object.assign({}, row);
     const swap = (x, y) => { r[x] = row[y]; r[y] = row[x]; };
     swap('accuracy_a', 'accuracy_b'); swap('score_a', 'score_b'); swap('b', 'c'); swap('n_only_a', 'n_only_b');
+    swap('refusal_detector_a', 'refusal_detector_b');
     r.delta = num(row.delta) ? -row.delta : row.delta;
     r.ci95 = row.ci95 ? { low: -row.ci95.high, high: -row.ci95.low } : row.ci95;
     if (row.flipped) r.flipped = { worse: row.flipped.better, better: row.flipped.worse };
@@ -50,7 +51,16 @@ function llmbenchCompareTab(h) {
       box.appendChild(el('p', { class: 'empty', text: 'Pick two different runs.' }));
       return;
     }
-    const rows = rowsOf(a, b);
+    const all = rowsOf(a, b);
+    const rows = all.filter(row => num(row.delta));
+    // Rows held back, with why: refusal labels of different detectors are not one measure.
+    const held = all.filter(row => row.note);
+    if (held.length) {
+      const who = d => d || 'none';
+      box.appendChild(el('ul', { class: 'note', id: 'compare-notes' }, held.map(row => el('li', {
+        text: row.generation_model + ' ' + row.task + ': not compared: refusal labels from different detectors (A: ' +
+          who(row.refusal_detector_a) + ', B: ' + who(row.refusal_detector_b) + ')' }))));
+    }
     if (!rows.length) {
       box.appendChild(el('p', { class: 'empty', id: 'compare-none', text: 'No (model, task) changed between these runs on the items both scored.' }));
       return;
