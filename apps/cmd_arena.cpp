@@ -21,6 +21,7 @@
 #include "llmbench/arena/arena.hpp"
 #include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/arena/arena_votes.hpp"
+#include "llmbench/arena/ask.hpp"
 #include "llmbench/arena/vote_import.hpp"
 #include "llmbench/arena/voters.hpp"
 #include "llmbench/config/registry.hpp"
@@ -49,7 +50,7 @@ struct ArenaRunFlags {
 
 struct VoteOptions {
   std::string output_dir = "benchmarks/reports";
-  std::string run_id;  // "" = the newest arena run
+  std::string run_id;  // "" = the newest arena run not made by `arena ask`
   std::uint64_t seed = 0;
   bool reveal = false;
   std::string voter;  // "" = unnamed
@@ -179,7 +180,7 @@ void add_block(std::vector<std::string>& lines, const std::string& title, const 
 json find_arena_run(const json& runs, const std::string& id, const fs::path& file) {
   for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
     const bool arena = it->value("kind", std::string()) == "arena" && it->contains("arena");
-    if (arena && (id.empty() || it->value("id", std::string()) == id)) return *it;
+    if (arena && (id.empty() ? !arena::is_ask_run(*it) : it->value("id", std::string()) == id)) return *it;
   }
   if (id.empty()) throw Error(fmt::format("{}: no finished arena run here; run `llmbench arena run` first", file.string()));
   throw Error(fmt::format("--run {}: no finished arena run with this id in {}", id, file.string()));
@@ -356,7 +357,7 @@ Runner setup_arena(CLI::App& app) {
       "vote", "Vote blind in the terminal on an arena run's pairs (keys a, b, t tie, x both bad, s skip, q quit)");
   vote_cmd->add_option("--output-dir", vote->output_dir, "Directory holding benchmark_runs.json and runs/")
       ->capture_default_str();
-  vote_cmd->add_option("--run", vote->run_id, "Arena run id (default: the newest arena run)");
+  vote_cmd->add_option("--run", vote->run_id, "Arena run id (default: the newest arena run that is not an `arena ask` run)");
   vote_cmd->add_option("--seed", vote->seed, "Seed that decides which model is shown as A in each pair")
       ->capture_default_str();
   vote_cmd->add_flag("--reveal", vote->reveal,

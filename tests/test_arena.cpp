@@ -318,7 +318,7 @@ TEST_CASE("arena: battles without a verdict are logged as failed with their reas
   CHECK(r.out.find("40 failed") != std::string::npos);
 }
 
-TEST_CASE("arena: votes of many voters merge by import; a duplicate (voter, battle) is reported and not counted twice",
+TEST_CASE("arena: votes of many voters merge by import, a duplicate (voter, battle) is reported and not counted twice",
           "[arena]") {
   const std::string dir = temp_dir("arena-import");
   run_arena(dir, {"--judge-models", "sim-medium"});

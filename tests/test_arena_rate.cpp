@@ -170,7 +170,7 @@ TEST_CASE("arena rate: ranks count the models whose interval lies wholly above, 
   CHECK(rate_json(file, {"--seed", "4"})["leaderboard"] != arena["leaderboard"]);
 }
 
-TEST_CASE("arena rate: a bad line is an error naming file:line and what is wrong; --skip-bad counts it",
+TEST_CASE("arena rate: a bad line is an error naming file:line and what is wrong, --skip-bad counts it",
           "[arena_rate]") {
   const std::string dir = temp_dir();
   const std::string good = lines("x", "y", "a", 3);
@@ -353,7 +353,7 @@ TEST_CASE("arena rate: style control: a model that wins only by being longer dro
   CHECK(table.out.find("coefficients") != std::string::npos);
 }
 
-TEST_CASE("arena rate: style control needs battles with their answers' style; a malformed conv_metadata is a bad line",
+TEST_CASE("arena rate: style control needs battles with their answers' style, a malformed conv_metadata is a bad line",
           "[arena_rate]") {
   const std::string dir = temp_dir("rate-style-bad");
   const std::string plain = write_text_file(dir, "plain.jsonl", lines("X", "Y", "a", 3));

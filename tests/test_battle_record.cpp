@@ -79,7 +79,7 @@ TEST_CASE("vote_record: a field the vote log does not write, or of another type,
   CHECK(json(v) == line);
 }
 
-TEST_CASE("vote_record: a named voter is read and written back; an unnamed vote has no voter field", "[battle_record]") {
+TEST_CASE("vote_record: a named voter is read and written back, an unnamed vote has no voter field", "[battle_record]") {
   json line = json(records::VoteRecord{});
   CHECK_FALSE(line.contains(records::field::kVoter));
   line[records::field::kVoter] = "reviewer-3";

@@ -17,7 +17,7 @@ TEST_CASE("bootstrap: no values or no rounds give no interval, never a fake [0, 
   CHECK(single->high == 3.0);
 }
 
-TEST_CASE("bootstrap: the same values and seed give the same interval; another seed may not", "[bootstrap]") {
+TEST_CASE("bootstrap: the same values and seed give the same interval, another seed may not", "[bootstrap]") {
   std::vector<double> scores;
   for (int i = 0; i < 40; ++i) scores.push_back(1 + (i * 7) % 5);
   const auto a = bootstrap_mean_interval(scores, {.rounds = 500, .seed = 9});

@@ -240,7 +240,7 @@ TEST_CASE("catalogue: the summary, the HTML tables and Markdown show a metric un
   CHECK(summaries == std::set<std::string>{"tier_2", "tier_3", "tier_judge", "tier_judge_pipeline"});
 }
 
-TEST_CASE("baselines: every declared metric of a model run can be baselined; an undeclared key is refused, named",
+TEST_CASE("baselines: every declared metric of a model run can be baselined, an undeclared key is refused, named",
           "[catalogue]") {
   const std::string dir = test::temp_dir("catalogue-baselines");
   const std::string file = dir + "/baselines.yaml";

@@ -43,7 +43,7 @@ TEST_CASE("code extract: code inside a think block is never taken", "[code][extr
   CHECK_FALSE(extract_code("<think>```python\ndef add(a, b):\n    return a + b\n```</think>The answer is above.", "add"));
 }
 
-TEST_CASE("code extract: a block of another language is skipped; an unclosed fence runs to the end", "[code][extract]") {
+TEST_CASE("code extract: a block of another language is skipped, an unclosed fence runs to the end", "[code][extract]") {
   CHECK_FALSE(extract_code("```bash\npip install numpy\n```", "add"));
   const auto cut = extract_code("```python\ndef add(a, b):\n    return a + b", "add");
   REQUIRE(cut);
@@ -64,7 +64,7 @@ TEST_CASE("code extract: an answer with no code is nothing (unparsed), not a fai
   CHECK_FALSE(extract_code("", "add"));
 }
 
-TEST_CASE("code program: a full definition redefines the HumanEval stub; a bare body completes it", "[code][extract]") {
+TEST_CASE("code program: a full definition redefines the HumanEval stub, a bare body completes it", "[code][extract]") {
   data::Item item;
   item.question = "from typing import List\n\n\ndef add(a: int, b: int) -> int:\n    \"\"\"Sum.\"\"\"\n";
   item.entry_point = "add";

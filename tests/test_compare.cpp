@@ -85,7 +85,7 @@ TEST_CASE("compare: two runs of one model give the paired delta, the discordant 
   CHECK(md.out.find("| cand | mmlu | accuracy |") != std::string::npos);
 }
 
-TEST_CASE("compare: a regression gate fails (exit 4) naming the rule, the value and the runs; an improvement passes",
+TEST_CASE("compare: a regression gate fails (exit 4) naming the rule, the value and the runs, an improvement passes",
           "[compare][gates]") {
   const std::string dir = test::temp_dir("compare");
   two_runs(dir);

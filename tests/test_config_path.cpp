@@ -64,7 +64,7 @@ TEST_CASE("config path: from a directory without configs/, every command uses th
   CHECK(run.out.find("config: " + kCheckoutConfig + " (from the llmbench checkout's default)") != std::string::npos);
 }
 
-TEST_CASE("config path: $LLMBENCH_CONFIG names the config when --config is not given; a missing one is an error",
+TEST_CASE("config path: $LLMBENCH_CONFIG names the config when --config is not given, a missing one is an error",
           "[cli][config]") {
   const std::string dir = temp_dir();
   const std::string own = write_text_file(dir, "own.yaml", kOwnConfig);

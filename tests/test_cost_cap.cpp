@@ -81,7 +81,7 @@ TEST_CASE("cost cap: a request is admitted only while spent + in flight + its es
   CHECK(j.at("next_request_usd").get<double>() == Approx(0.004));
 }
 
-TEST_CASE("cost cap: an answer without usage counts its estimate; a refused request counts nothing",
+TEST_CASE("cost cap: an answer without usage counts its estimate, a refused request counts nothing",
           "[cost_cap]") {
   auto m = priced_model("m", config::Price{1.0, 1.0}, {{"max_tokens", 10}});
   run::CostCap cap(1.0, {&m});

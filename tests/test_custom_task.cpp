@@ -55,7 +55,7 @@ TEST_CASE("custom_task: the shipped example loads three tasks with their scorers
   CHECK(yes_no.items[3].reference == "no");   // "нет"
 }
 
-TEST_CASE("custom_task: JSONL with a list field and letter answers; CSV with choice columns",
+TEST_CASE("custom_task: JSONL with a list field and letter answers, CSV with choice columns",
           "[data][custom]") {
   TaskDir t;
   t.write("mc.jsonl", kMcJsonl);

@@ -27,7 +27,7 @@ std::string write_file(const std::string& dir, const std::string& name, const st
 
 }  // namespace
 
-TEST_CASE("failures: timeouts, dropped connections, rate limits, 5xx and garbled bodies are worth a resend; "
+TEST_CASE("failures: timeouts, dropped connections, rate limits, 5xx and garbled bodies are worth a resend, "
           "4xx, too large and unreadable answers are not", "[failures]") {
   for (const json& r : {failed("timeout"), failed("connect"), failed("rate_limited", 429), failed("parse", 200),
                         failed("cancelled"), failed("http_status", 500), failed("http_status", 503),

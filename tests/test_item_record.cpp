@@ -116,7 +116,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "item_record: a failed item's envelope holds its error, kind, status and models; the tier's fields stay "
+    "item_record: a failed item's envelope holds its error, kind, status and models, the tier's fields stay "
     "in the payload",
     "[item_record]") {
   // The aggregation fixture's log: a real sweep of every tier, with a timeout and an HTTP 503.

@@ -59,7 +59,7 @@ TEST_CASE("limiter: 20 requests at rpm 600 need at least about one second", "[ht
   CHECK(now - SteadyTime{} <= milliseconds(1010));
 }
 
-TEST_CASE("limiter: tpm budgets tokens; an oversized request waits for a full bucket", "[http][limiter]") {
+TEST_CASE("limiter: tpm budgets tokens, an oversized request waits for a full bucket", "[http][limiter]") {
   const SteadyTime t0{};
   ProviderLimiter limiter({0, 0, /*tpm=*/6000}, 100, t0);  // 100 tokens/s, capacity 100
   SteadyTime retry_at{};
@@ -85,7 +85,7 @@ TEST_CASE("limiter: a pause blocks admission until it ends", "[http][limiter]") 
   CHECK(limiter.try_start(1, t0 + milliseconds(500), retry_at) == Admit::started);
 }
 
-TEST_CASE("limiter: repeated 429s halve concurrency to 1; successes recover it additively", "[http][limiter]") {
+TEST_CASE("limiter: repeated 429s halve concurrency to 1, successes recover it additively", "[http][limiter]") {
   SteadyTime now{};
   AdaptiveOptions adaptive;
   adaptive.recover_every = 4;
@@ -147,7 +147,7 @@ TEST_CASE("limiter: an announced request budget is spent, then admission waits f
   CHECK(stopped_by == Admit::full);  // spent since its reset: the next response brings news
 }
 
-TEST_CASE("limiter: before a reset, responses in any order only lower the budget; one without a budget ends it",
+TEST_CASE("limiter: before a reset, responses in any order only lower the budget, one without a budget ends it",
           "[http][limiter]") {
   const SteadyTime t0{};
   ProviderLimiter limiter({}, 64, t0);

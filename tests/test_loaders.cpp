@@ -254,7 +254,7 @@ TEST_CASE("loaders: an empty file, a missing file and a bad MMLU answer are Inpu
                     Catch::StartsWith(mmlu + ":2: answer is \"4\", expected an index 0-3"));
 }
 
-TEST_CASE("loaders: invalid UTF-8 is an InputError on its line; a BOM is accepted",
+TEST_CASE("loaders: invalid UTF-8 is an InputError on its line, a BOM is accepted",
           "[data][loaders]") {
   const auto bad = write_file("latin1.jsonl", R"({"question": "a", "answer": "#### 1"})" "\n"
                                               "{\"question\": \"caf\xE9\", \"answer\": \"#### 1\"}\n");

@@ -122,7 +122,7 @@ TEST_CASE("preflight: a model whose check gets 5xx before it answers is retried 
   CHECK(runs[0].at("model_runs").at(0).at("metrics").at("standard").at("mmlu").at("n") == 2);
 }
 
-TEST_CASE("preflight: a hung endpoint shows the check in progress; Ctrl-C says what it stopped and writes nothing",
+TEST_CASE("preflight: a hung endpoint shows the check in progress, Ctrl-C says what it stopped and writes nothing",
           "[preflight]") {
   const std::string dir = test::temp_dir(), out = dir + "/out";
   const std::string config = write_file(dir, "models.yaml",

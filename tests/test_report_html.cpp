@@ -171,7 +171,7 @@ TEST_CASE("report tables: runs are grouped only with runs that ran the same thin
   CHECK(comparable_key(a) == comparable_key(b));
 }
 
-TEST_CASE("report tables: each row comes from the newest comparable run and names it; nothing is averaged",
+TEST_CASE("report tables: each row comes from the newest comparable run and names it, nothing is averaged",
           "[report_html]") {
   const json runs = read_runs(fixture_dir() / "benchmark_runs.json");
   const auto tables = build_tables(runs);
@@ -233,7 +233,7 @@ TEST_CASE("report tables: an unavailable model has no rows but a report without 
 }
 
 TEST_CASE("report tables: a task scored by judges gains a judge score column per judge, from the catalogue, "
-          "with its interval; the summary shows it under the same label",
+          "with its interval, the summary shows it under the same label",
           "[report_html][summary]") {
   const json judged = {{"accuracy", nullptr}, {"n", 0}, {"n_errors", 0},
                        {"judges", {{"sim-j", {{"score", 4.25}, {"ci95", {{"low", 3.5}, {"high", 4.75}}}, {"n", 4},

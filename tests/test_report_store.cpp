@@ -50,7 +50,7 @@ TEST_CASE("report store: a damaged report is named with line and column and neve
   CHECK(slurp(file) == damaged);
 }
 
-TEST_CASE("report store: runs without schema_version are migrated; newer versions are refused",
+TEST_CASE("report store: runs without schema_version are migrated, newer versions are refused",
           "[report_store]") {
   auto file = fs::path(llmbench::test::temp_dir()) / "benchmark_runs.json";
   { std::ofstream(file) << R"([{"id": "old", "model_runs": [{"generation_model": "m"}]}])"; }

@@ -35,7 +35,7 @@ TEST_CASE("request identity: the canonical text and key are byte-identical to th
   CHECK(request_key(embed) == "0c82a008382d51651db022bc70515a336385340d873242c5a0cab436176643f8");
 }
 
-TEST_CASE("request identity: streaming and the API key do not change it; the repeat index does",
+TEST_CASE("request identity: streaming and the API key do not change it, the repeat index does",
           "[http][cache][identity]") {
   ApiRequest a;
   a.endpoint.base_url = "http://127.0.0.1:1/v1";

@@ -6,7 +6,7 @@
 
 using namespace llmbench::http;
 
-TEST_CASE("retry: rate limits, server errors and timeouts retry; client errors do not", "[http][retry]") {
+TEST_CASE("retry: rate limits, server errors and timeouts retry, client errors do not", "[http][retry]") {
   for (int status : {408, 429, 500, 502, 503, 504, 529}) {
     INFO(status);
     CHECK(retry_for_status(status) == Retry::yes);
@@ -108,7 +108,7 @@ TEST_CASE("retry: a resend may fix what the wire, the server or a rate limit fai
   CHECK_FALSE(resend_may_fix(Outcome::too_large, 200));
 }
 
-TEST_CASE("retry: x-ratelimit limit, remaining and reset make a budget; an incomplete or insane triple does not",
+TEST_CASE("retry: x-ratelimit limit, remaining and reset make a budget, an incomplete or insane triple does not",
           "[http][retry]") {
   const auto now = std::chrono::system_clock::now();
   RateLimitHeaders headers;

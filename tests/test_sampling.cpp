@@ -29,7 +29,7 @@ std::vector<std::string> ids(const std::vector<data::Item>& items) {
 
 }  // namespace
 
-TEST_CASE("sampling: the same seed picks the same items; another seed picks others",
+TEST_CASE("sampling: the same seed picks the same items, another seed picks others",
           "[data][sampling]") {
   const auto items = make_items(1000);
   const auto limit = data::parse_limit("30");

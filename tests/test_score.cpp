@@ -136,7 +136,7 @@ TEST_CASE("score: a cut-off GSM8K or numeric reply counts only a complete final 
   CHECK_FALSE(score_text(Scorer::numeric, "6 x 7 is 4", "42", Finish::cut_off).parsed);
 }
 
-TEST_CASE("score: a cut-off yes/no reply counts a whole first word; cut-off free text never", "[tasks][score]") {
+TEST_CASE("score: a cut-off yes/no reply counts a whole first word, cut-off free text never", "[tasks][score]") {
   CHECK(score_text(Scorer::yes_no, "Yes, because the text says", "yes", Finish::cut_off).correct);
   CHECK_FALSE(score_text(Scorer::yes_no, "No", "no", Finish::cut_off).parsed);  // "No" may be "Nowhere"
   CHECK_FALSE(score_text(Scorer::exact, "Paris", "Paris", Finish::cut_off).parsed);

@@ -78,7 +78,7 @@ const json& task_metrics(const json& run, const std::string& model, const std::s
 
 }  // namespace
 
-TEST_CASE("standard code: humaneval and mbpp run end to end; right code passes, wrong code fails its tests",
+TEST_CASE("standard code: humaneval and mbpp run end to end, right code passes, wrong code fails its tests",
           "[standard_code][cli]") {
   const auto s = start_code_sim();
   const std::string dir = test::temp_dir("llmbench-code-run");

@@ -89,7 +89,7 @@ void check_streamed(const json& r) {
 
 }  // namespace
 
-TEST_CASE("stream: --stream records each item's TTFT, first answer token, ITL and TPOT; without it TTFT is absent",
+TEST_CASE("stream: --stream records each item's TTFT, first answer token, ITL and TPOT, without it TTFT is absent",
           "[stream]") {
   const std::string dir = test::temp_dir(), config = write_config(dir);
   const std::string streamed = dir + "/streamed", whole = dir + "/whole";
@@ -142,7 +142,7 @@ TEST_CASE("stream: --stream records each item's TTFT, first answer token, ITL an
   for (const json& r : plain) CHECK(answers[r.at("key")] == r.at("response").get<std::string>());
 }
 
-TEST_CASE("stream: stream: true on a model streams it; stream in its params is refused, naming the line", "[stream]") {
+TEST_CASE("stream: stream: true on a model streams it, stream in its params is refused, naming the line", "[stream]") {
   const std::string dir = test::temp_dir(), out = dir + "/out";
   const auto result = test::run_cli(run_args(write_config(dir, "    stream: true\n"), dir, out));
   INFO(result.out << result.err);

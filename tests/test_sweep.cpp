@@ -192,7 +192,7 @@ TEST_CASE("sweep: with over a third of first attempts failing, every score equal
   CHECK(scores(run) == scores(only_run(dir + "/clean")));
 }
 
-TEST_CASE("sweep: replies cut off in mid-reasoning are unparsed and counted truncated; --score-truncated scores their tail",
+TEST_CASE("sweep: replies cut off in mid-reasoning are unparsed and counted truncated, --score-truncated scores their tail",
           "[sweep]") {
   // Every reply ends with finish_reason "length" and a tail naming the answer the model meant
   // ("...the one that said B", "...the one that said 42"): no final answer was stated.
@@ -413,7 +413,7 @@ TEST_CASE("sweep: a custom task from --tasks-file runs and is scored like a stan
   CHECK_FALSE(fs::exists(out + "2"));
 }
 
-TEST_CASE("sweep: a second run is served from the response cache with the same scores; --no-cache sends again", "[sweep]") {
+TEST_CASE("sweep: a second run is served from the response cache with the same scores, --no-cache sends again", "[sweep]") {
   auto s = start_sim();
   const std::string dir = test::temp_dir(), out = dir + "/out";
   auto first = sweep_args(*s, dir, out);
@@ -480,7 +480,7 @@ TEST_CASE("sweep: with prices set, the plan estimates the cost and the summary p
   }
 }
 
-TEST_CASE("sweep: baselines set overall_status and the exit code; a missing metric is not a failure", "[sweep]") {
+TEST_CASE("sweep: baselines set overall_status and the exit code, a missing metric is not a failure", "[sweep]") {
   auto s = start_sim();
   const std::string dir = test::temp_dir();
   const std::string baselines = dir + "/baselines.yaml";
@@ -537,7 +537,7 @@ TEST_CASE("sweep: a baseline key that names no metric exits 2 naming the file, t
   }
 }
 
-TEST_CASE("sweep: a reused --run-id exits 2 naming it and --resume; of two started at once exactly one wins",
+TEST_CASE("sweep: a reused --run-id exits 2 naming it and --resume, of two started at once exactly one wins",
           "[sweep]") {
   auto s = start_sim();
   const std::string dir = test::temp_dir(), out = dir + "/out";

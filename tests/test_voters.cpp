@@ -107,7 +107,7 @@ TEST_CASE("voters: a voter who always picks the crowd's loser is flagged from 7 
   CHECK(row_of(voter_stats(against_the_crowd(6)), "mallory").p_value == Approx(1.0 / 64));
 }
 
-TEST_CASE("voters: excluding flagged voters drops all their votes; the cap keeps each voter's first N", "[voters]") {
+TEST_CASE("voters: excluding flagged voters drops all their votes, the cap keeps each voter's first N", "[voters]") {
   const std::vector<CrowdVote> votes = against_the_crowd(8);
   const FilteredVotes excluded = filter_votes(votes, {.exclude_flagged = true});
   CHECK(excluded.excluded_voters == std::vector<std::string>{"mallory"});

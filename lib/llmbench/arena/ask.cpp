@@ -32,11 +32,6 @@ constexpr const char* kAskCommand = "arena ask";
 // laying out a streamed answer stays linear in its size.
 constexpr std::size_t kMaxParagraph = 4096;
 
-bool is_ask_run(const json& run) {
-  return run.value("kind", std::string()) == "arena" && run.contains("flags") && run["flags"].is_object() &&
-         run["flags"].value("command", std::string()) == kAskCommand;
-}
-
 // The lines of the log at `path`, a torn last line (a crash mid-write) cut off first.
 std::vector<json> read_log(const std::filesystem::path& path) {
   records::JournalContents contents = records::read_journal(path);
@@ -45,6 +40,11 @@ std::vector<json> read_log(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+bool is_ask_run(const json& run) {
+  return run.value("kind", std::string()) == "arena" && run.contains("flags") && run["flags"].is_object() &&
+         run["flags"].value("command", std::string()) == kAskCommand;
+}
 
 // ---- LiveWrap -----------------------------------------------------------------------------
 

@@ -28,6 +28,10 @@
 
 namespace llmbench::arena {
 
+// True for the record of an ask run (its flags' command is "arena ask"): its battles are voted
+// as they are asked, so `arena vote` without --run passes it by.
+bool is_ask_run(const nlohmann::json& run);
+
 struct AskOptions : run::SessionOptions {
   std::vector<std::string> models;  // candidates (at least two); empty: models.yaml roles.generation
   std::string voter;                // "" = unnamed

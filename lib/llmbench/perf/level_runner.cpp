@@ -93,7 +93,9 @@ void LevelRunner::on_done(Level& level, RequestSample sample) {
   session_.show_progress();
   if (measured && level.plan.rate && !level.stopping) {
     ++level.measured_ended;
-    if (level.measured_ended >= kSaturationMinimum && level.measured_ended % kSaturationEvery == 0 &&
+    // Stopped early only while some request has not ended: a level that ran out is complete.
+    const bool pending = level.total <= 0 || level.result.samples.size() < static_cast<std::size_t>(level.total);
+    if (pending && level.measured_ended >= kSaturationMinimum && level.measured_ended % kSaturationEvery == 0 &&
         saturated(level.result.samples)) {
       level.stopping = true;
       level.result.stopped_early = "saturated";
