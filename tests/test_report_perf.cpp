@@ -218,8 +218,14 @@ TEST_CASE("report perf: each perf record is a table of its levels, a figure with
   for (const auto& c : closed.columns) CHECK(c.key.rfind("ttfo_ms", 0) != 0);  // null at every level: no column
   for (const auto& c : closed.columns) CHECK(c.key.rfind("queue_ms", 0) != 0);  // closed loop: no queue
 
+  for (const auto& c : closed.columns) CHECK(c.key != "verdict");  // no --find-max-rate: no verdict column
+
   const Table& open = table_named(tables, "perf-2");
   CHECK(open.rows[2][column_of(open, "level_status")].text == "stopped early: saturated");
+  CHECK(open.columns[column_of(open, "verdict")].label == "SLO verdict");
+  CHECK(open.rows[0][column_of(open, "verdict")].text == "pass");
+  CHECK(open.rows[1][column_of(open, "verdict")].text == "undecided");
+  CHECK(open.rows[2][column_of(open, "verdict")].text == "fail");
   CHECK(open.rows[0][column_of(open, "level")].text == "rate 2 req/s");
   const Cell& attainment = open.rows[0][column_of(open, "slo_attainment.rate")];
   REQUIRE(attainment.ci95);
@@ -271,10 +277,12 @@ TEST_CASE("report perf: the terminal summary of a perf record is a row per level
   CHECK(text.find("No results") == std::string::npos);
   CHECK(text.find("TTFT p50 ms") != std::string::npos);
   CHECK(text.find("SLO attainment") != std::string::npos);
-  CHECK(text.find("rate 10 req/s  stopped early: saturated") != std::string::npos);
+  CHECK(text.find("rate 10 req/s  stopped early: saturated  fail") != std::string::npos);
+  CHECK(text.find("SLO verdict") != std::string::npos);  // --find-max-rate's verdict per level
   const std::string closed = render_summary(test::perf_record("p2", "m", test::PerfMode::closed));
   CHECK(closed.find("concurrency 64  cut short") != std::string::npos);
   CHECK(closed.find("SLO attainment") == std::string::npos);  // no SLOs given: no column
+  CHECK(closed.find("SLO verdict") == std::string::npos);
 }
 
 TEST_CASE("report perf: run --resume of a perf record's id exits 2, saying it is not a sweep", "[perf_report]") {

@@ -481,7 +481,9 @@ test('the Perf tab draws each perf record: level table, percentiles, throughput 
     assert.ok(!heads.includes('TTFO p50 ms'), 'a figure no level has is no column');
     assert.equal(await table.locator('tbody tr').first().locator('td').nth(tpot).innerText(), '—');
     const o = s.locator(`.group[data-perf-run="${open}"]`);
-    assert.match(await o.locator('table[data-table-id="perf-2"] tbody tr.marked').innerText(), /stopped early: saturated/);
+    assert.match(await o.locator('table[data-table-id="perf-2"] tbody tr.marked').innerText(), /stopped early: saturated\s+fail/);
+    assert.match(await o.locator('table[data-table-id="perf-2"] thead').innerText(), /SLO verdict/);  // --find-max-rate's
+    assert.doesNotMatch(await table.locator('thead').innerText(), /SLO verdict/);
     assert.match(await o.locator('table[data-table-id="perf-2"]').innerText(), /\d+\.\d% \[\d+\.\d, \d+\.\d\]/);  // SLO attainment with its interval
     assert.match(await o.innerText(), /Highest rate meeting the SLOs: 5 req\/s/);
 

@@ -34,6 +34,7 @@ json level(std::size_t i, PerfMode mode) {
     return l;
   }
   if (i == 2) l["stopped_early"] = "saturated";
+  l["verdict"] = std::vector<const char*>{"pass", "undecided", "fail"}[i];  // --find-max-rate's, as perf.cpp marks it
   l["queue_ms"] = stats(5 * load);
   l["service_ttft_ms"] = stats(110 + 40 * load);
   l["service_e2e_ms"] = stats(3100 + 60 * load);
@@ -76,7 +77,8 @@ void write_perf_log(const fs::path& dir, const json& record, std::size_t per_lev
     for (std::size_t seq = 0; seq < per_level + 3; ++seq) {
       const bool warmup = seq < 2, failed = seq == per_level + 2;
       const double sent = 100.0 * static_cast<double>(seq);
-      json line = {{"level", level}, {"seq", seq}, {"warmup", warmup}, {"sent_ms", sent + (open ? 5 : 0)},
+      json line = {{"request_id", fmt::format("{}-{}-{}", record.at("id").get<std::string>(), level, seq)},
+                   {"level", level}, {"seq", seq}, {"warmup", warmup}, {"sent_ms", sent + (open ? 5 : 0)},
                    {"ttft_ms", warmup ? 90000.0 : 100.0 + 10.0 * static_cast<double>(seq % 10)}, {"ttfo_ms", nullptr},
                    {"e2e_ms", 3000.0}, {"itl_ms", {20.0, 22.0, 24.0, 26.0}}, {"input_tokens", 512},
                    {"output_tokens", 5}, {"output_tokens_from", "usage"}, {"error_kind", nullptr}, {"error", nullptr}};

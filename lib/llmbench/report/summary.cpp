@@ -202,13 +202,15 @@ std::vector<std::string> standard_cells(const json& block, const std::vector<Sta
   return cells;
 }
 
-// A perf record (kind "perf"): a row per level with its status and the catalogue's perf metrics
-// marked for the summary that some level holds (an SLO figure only with SLOs, queue time only
-// in open loop).
+// A perf record (kind "perf"): a row per level with its status, the --find-max-rate verdict (when
+// the search ran) and the catalogue's perf metrics marked for the summary that some level holds
+// (an SLO figure only with SLOs, queue time only in open loop).
 std::string render_perf_summary(const json& run) {
   const json perf = run.value("perf", json::object());
   const json levels = perf.value("levels", json::array());
   std::vector<std::vector<std::string>> rows = {{"level", "status"}};
+  const bool searched = std::any_of(levels.begin(), levels.end(), [](const json& l) { return l.contains("verdict"); });
+  if (searched) rows[0].emplace_back("SLO verdict");
   std::vector<metrics::Metric> columns;
   for (const auto& m : metrics::find_scope("perf")->metrics) {
     bool held = false;
@@ -222,6 +224,10 @@ std::string render_perf_summary(const json& run) {
     const json& level = levels[i];
     const std::string status = perf_level_status(level);
     rows.push_back({perf_level_text(level, i), status.empty() ? "-" : status});
+    if (searched) {
+      const json* verdict = metrics::value_at(level, "verdict");
+      rows.back().push_back(verdict && verdict->is_string() ? util::terminal_safe(verdict->get<std::string>()) : "-");
+    }
     for (const auto& m : columns) {
       rows.back().push_back(shown(metrics::value_at(level, m.key), m));
       if (m.interval != metrics::Interval::none) rows.back().push_back(interval(metrics::value_at(level, metrics::interval_path(m)), m));

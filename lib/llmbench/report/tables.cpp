@@ -264,7 +264,8 @@ Table subject_table(const std::vector<const json*>& members, int group, const st
 bool is_perf(const json& run) { return field(run, "kind") == "perf"; }
 
 // Perf: one table per perf record (kind "perf"), one row per level in the order they ran. Columns:
-// the model, the level, the run, the level's status, then the catalogue's perf metrics; the
+// the model, the level, the run, the level's status, the --find-max-rate search's verdict on it
+// (when some level has one), then the catalogue's perf metrics; the
 // "errors_by_kind.*" metric becomes a column per error kind some level counted.
 Table perf_table(const json& run, const std::string& id) {
   const json& perf = field(run, "perf");
@@ -276,7 +277,8 @@ Table perf_table(const json& run, const std::string& id) {
   table.columns = {{"generation_model", "model", ColumnKind::text, N},
                    {"level", "level", ColumnKind::text, N},
                    {"run_id", "run", ColumnKind::run_id, N},
-                   {"level_status", "status", ColumnKind::text, N}};
+                   {"level_status", "status", ColumnKind::text, N},
+                   {"verdict", "SLO verdict", ColumnKind::text, N}};
   std::set<std::string> kinds;
   for (const auto& level : levels)
     for (const auto& [kind, count] : field(level, "errors_by_kind").items()) kinds.insert(kind);
@@ -298,7 +300,7 @@ Table perf_table(const json& run, const std::string& id) {
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const json& level = levels[i];
     std::vector<Cell> row{text_cell(model), text_cell(perf_level_text(level, i)), text_cell(run.value("id", std::string())),
-                          text_cell(perf_level_status(level))};
+                          text_cell(perf_level_status(level)), text_cell(text_of(field(level, "verdict")))};
     for (const auto& [metric, kind] : specs) {
       // an error kind is a name, not a path: it may hold a dot
       row.push_back(kind.empty() ? metric_cell(level, metric) : number_cell(field(field(level, "errors_by_kind"), kind.c_str())));
