@@ -129,8 +129,7 @@ void mark_detectors(json& row, const std::string& a, const std::string& b) {
     row[name] = nullptr;
   }
   row["flipped"] = {{"worse", json::array()}, {"better", json::array()}};
-  row["note"] = fmt::format("not compared: refusal labels from different detectors (A: {}, B: {})",
-                            a.empty() ? "none" : a, b.empty() ? "none" : b);
+  row["note"] = "not compared: refusal labels from different detectors";
 }
 
 json interval(double low, double high) { return {{"low", low}, {"high", high}}; }
@@ -241,6 +240,17 @@ json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& op
     return json{{"name", r.name}, {"id", text_of(r.record, "id")}, {"output_dir", r.output_dir.string()}};
   };
   return {{"run_a", run(a)}, {"run_b", run(b)}, {"rows", std::move(rows)}};
+}
+
+std::string held_back_line(const json& row) {
+  const std::string note = text_of(row, "note");
+  if (note.empty()) return note;
+  const auto who = [&row](const char* field) {
+    const std::string detector = text_of(row, field);
+    return detector.empty() ? std::string("none") : detector;
+  };
+  return fmt::format("{} {}: {} (A: {}, B: {})", text_of(row, "generation_model"), text_of(row, "task"), note,
+                     who("refusal_detector_a"), who("refusal_detector_b"));
 }
 
 }  // namespace llmbench::report

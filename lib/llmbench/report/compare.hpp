@@ -88,8 +88,13 @@ nlohmann::json compare_rows(const RunScores& a, const RunScores& b, const Compar
 // A row of a refusal-scored task also names the records' refusal_detector in each run
 // (refusal_detector_a, refusal_detector_b: "rules", "judge:<model>"); when they differ the row
 // keeps its counts but its statistics are null and `note` says why (labels from different
-// detectors are not one measure, so no delta, p or gate is computed from them).
+// detectors are not one measure, so no delta, p or gate is computed from them), without the
+// detectors' names: the renderers add them (held_back_line; report_compare.js), so a pair read
+// the other way round names them the other way round.
 // A row with n_common = 0 has null statistics. Throws InputError when an item log is missing.
 nlohmann::json compare_runs(const NamedRun& a, const NamedRun& b, const CompareOptions& options);
+
+// "<model> <task>: <note> (A: <detector>, B: <detector>)" for a row with a note; "" otherwise.
+std::string held_back_line(const nlohmann::json& row);
 
 }  // namespace llmbench::report

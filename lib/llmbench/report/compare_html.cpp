@@ -1,6 +1,7 @@
 // The Compare page (report/compare_render.hpp): a standalone HTML page of the rows that changed.
 #include <fmt/format.h>
 
+#include "llmbench/report/compare.hpp"
 #include "llmbench/report/compare_render.hpp"
 #include "llmbench/report/html.hpp"
 
@@ -60,9 +61,8 @@ std::string render_compare_html(const json& comparison) {
   if (rows.empty()) rows = "<tr><td colspan=\"9\">No row changed.</td></tr>\n";
   std::string notes;  // rows held back, with why (refusal labels of different detectors)
   for (const json& row : comparison.at("rows")) {
-    if (text(row, "note").empty()) continue;
-    notes += fmt::format("<li>{} {}: {}</li>", escape_html(text(row, "generation_model")), escape_html(text(row, "task")),
-                         escape_html(text(row, "note")));
+    const std::string line = held_back_line(row);
+    if (!line.empty()) notes += "<li>" + escape_html(line) + "</li>";
   }
   if (!notes.empty()) notes = "<ul class=\"notes\">" + notes + "</ul>\n";
   return fmt::format(

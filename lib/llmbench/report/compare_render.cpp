@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/report/compare.hpp"
 #include "llmbench/report/compare_render.hpp"
 #include "llmbench/report/export.hpp"
 #include "llmbench/report/summary.hpp"
@@ -80,9 +81,8 @@ std::vector<std::vector<std::string>> cells(const json& comparison) {
 std::string notes(const json& comparison, bool markdown) {
   std::string out;
   for (const json& row : comparison.at("rows")) {
-    const std::string note = text_of(row, "note");
-    if (note.empty()) continue;
-    const std::string line = fmt::format("{} {}: {}", text_of(row, "generation_model"), text_of(row, "task"), note);
+    const std::string line = held_back_line(row);
+    if (line.empty()) continue;
     out += markdown ? "\n- " + markdown_cell(line) : "\n" + util::terminal_safe(line);
   }
   return out.empty() ? out : "\nNote:" + out + "\n";

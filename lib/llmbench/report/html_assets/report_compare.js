@@ -58,8 +58,8 @@ function llmbenchCompareTab(h) {
     if (held.length) {
       const who = d => d || 'none';
       box.appendChild(el('ul', { class: 'note', id: 'compare-notes' }, held.map(row => el('li', {
-        text: row.generation_model + ' ' + row.task + ': not compared: refusal labels from different detectors (A: ' +
-          who(row.refusal_detector_a) + ', B: ' + who(row.refusal_detector_b) + ')' }))));
+        text: row.generation_model + ' ' + row.task + ': ' + row.note + ' (A: ' + who(row.refusal_detector_a) + ', B: ' +
+          who(row.refusal_detector_b) + ')' }))));  // held_back_line in report/compare.cpp
     }
     if (!rows.length) {
       box.appendChild(el('p', { class: 'empty', id: 'compare-none', text: 'No (model, task) changed between these runs on the items both scored.' }));
