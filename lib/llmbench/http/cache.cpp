@@ -224,9 +224,7 @@ std::optional<RequestRecord> ResponseCache::get_by_key(const std::string& key) {
   return found;
 }
 
-void ResponseCache::forget(const ApiRequest& request) {
-  if (!is_cacheable(request)) return;
-  const std::string key = request_key(request);
+void ResponseCache::forget_by_key(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (batching_ && !transaction_) transaction_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
   sqlite3_bind_text(erase_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);

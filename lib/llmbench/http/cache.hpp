@@ -64,10 +64,10 @@ class ResponseCache {
   void put(const ApiRequest& request, const RequestRecord& record);
   void put_by_key(const std::string& key, const ApiRequest& request, const RequestRecord& record);
 
-  // Removes what is stored under the request's key, if anything: a reply the caller could not
-  // use (a judge verdict it cannot read), so the request is sent again next time rather than
-  // answered with the same reply. Joins the open batch, as puts do.
-  void forget(const ApiRequest& request);
+  // Removes what is stored under a key from request_key(), if anything: a reply the caller
+  // could not use (a judge verdict it cannot read), so the request is sent again next time
+  // rather than answered with the same reply. Joins the open batch, as puts do.
+  void forget_by_key(const std::string& key);
 
   // Static forwarding so call sites can write cache.request_key(request).
   static std::string request_key(const ApiRequest& request) { return http::request_key(request); }

@@ -120,6 +120,7 @@ std::uint64_t Executor::Impl::submit(ApiRequest api, Callback done, std::optiona
     }
     if (std::optional<RequestRecord> hit = options.cache->get_by_key(key)) {
       hit->id = id;
+      hit->cache_key = std::move(key);
       redact(*hit);  // entries stored before redaction existed
       if (spdlog::should_log(spdlog::level::debug)) {
         spdlog::debug("{} {} model={} -> cache hit", request_method(api), loggable_url(request_url(api)), api.model);
@@ -185,7 +186,10 @@ void Executor::Impl::finish(Request* request, Outcome outcome, std::string error
   std::vector<std::pair<std::uint64_t, Callback>> followers = std::move(request->followers);
   if (!request->key.empty()) {
     pending_by_key.erase(request->key);
-    if (outcome == Outcome::ok) options.cache->put_by_key(request->key, request->api, record);
+    if (outcome == Outcome::ok) {
+      options.cache->put_by_key(request->key, request->api, record);
+      record.cache_key = std::move(request->key);
+    }
   }
   release_request(request);
   // Followers get copies before the first callback runs (it may move the record away).
@@ -373,8 +377,8 @@ std::uint64_t Executor::submit_at(std::chrono::steady_clock::time_point at, ApiR
 
 void Executor::cancel_pending() { impl_->cancel_waiting(); }
 
-void Executor::forget_cached(const ApiRequest& request) {
-  if (impl_->options.cache != nullptr) impl_->options.cache->forget(request);
+void Executor::forget_cached(const RequestRecord& record) {
+  if (impl_->options.cache != nullptr && !record.cache_key.empty()) impl_->options.cache->forget_by_key(record.cache_key);
 }
 
 void Executor::run() { impl_->run(); }

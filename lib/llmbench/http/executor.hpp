@@ -95,10 +95,11 @@ class Executor {
 
   void set_provider_limits(const std::string& provider, ProviderLimits limits);
 
-  // The caller could not use the ok reply `request` got (a judge verdict it cannot read): it is
-  // removed from the cache, if one is set, so a resend (run --resume --retry-errors) asks the
-  // model again. Loop thread only (a callback), or while run() is not running.
-  void forget_cached(const ApiRequest& request);
+  // The caller could not use the ok reply `record` holds (a judge verdict it cannot read): it
+  // is removed from the cache (by record.cache_key; nothing without one), so a resend
+  // (run --resume --retry-errors) asks the model again. Loop thread only (a callback), or while
+  // run() is not running.
+  void forget_cached(const RequestRecord& record);
 
   // Queues a request; `done` is called exactly once, on the loop thread, with its record.
   std::uint64_t submit(ApiRequest request, Callback done);

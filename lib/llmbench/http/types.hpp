@@ -116,6 +116,7 @@ struct RequestRecord {
   std::vector<std::vector<float>> embeddings;  // embeddings, in input order
   std::vector<std::string> model_ids;          // models list
   bool cached = false;  // served from the response cache (timings are the original request's)
+  std::string cache_key;  // the response cache's key of the reply (read or stored), else "": Executor::forget_cached
   bool ok() const { return outcome == Outcome::ok; }
   // The token budget ran out before the reply was finished: finish_reason "length", with an
   // answer begun (Outcome::ok) or without one (Outcome::truncated, e.g. a reasoning model that

@@ -94,9 +94,9 @@ bool verdict_request_failed(const http::RequestRecord& record) {
   return request_failed(record) || record.cut_off();
 }
 
-void forget_unreadable_verdict(http::Executor& executor, const json& record, const http::ApiRequest& request) {
+void forget_unreadable_verdict(http::Executor& executor, const json& record, const http::RequestRecord& reply) {
   const auto kind = record.find(field::kErrorKind);
-  if (kind != record.end() && *kind == error_kind::kUnparsedVerdict) executor.forget_cached(request);
+  if (kind != record.end() && *kind == error_kind::kUnparsedVerdict) executor.forget_cached(reply);
 }
 
 json verdict_request_fields(const http::RequestRecord& record) {

@@ -46,7 +46,7 @@ bool verdict_request_failed(const http::RequestRecord& record);  // what verdict
 // A verdict record whose reply could not be read (error_kind "unparsed_verdict") is an item
 // error a resend should fix: the reply `request` got leaves the executor's response cache
 // (Executor::forget_cached), so `run --resume --retry-errors` asks the judge again.
-void forget_unreadable_verdict(http::Executor& executor, const nlohmann::json& record, const http::ApiRequest& request);
+void forget_unreadable_verdict(http::Executor& executor, const nlohmann::json& record, const http::RequestRecord& reply);
 
 // True when the item record's "error" is set (the request or its verdict failed).
 bool record_failed(const nlohmann::json& record);

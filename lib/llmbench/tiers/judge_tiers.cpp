@@ -105,12 +105,12 @@ void JudgeReliabilityTier::submit(http::Executor& executor, const run::ModelMatr
                    const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
                    http::ApiRequest request = run::chat_request(judge, prompt);
                    request.repeat_index = rep;
-                   requests.submit(request, [key = key(item, judge, rep), judge, prompt, rep = rep, &item, sink, request,
-                                             &requests, finished = std::move(finished)](const http::RequestRecord& rec) {
+                   requests.submit(std::move(request), [key = key(item, judge, rep), judge, prompt, rep = rep, &item, sink,
+                                                        &requests, finished = std::move(finished)](const http::RequestRecord& rec) {
                      if (rec.outcome == http::Outcome::cancelled) return;
                      json r = rag_item_fields(item);
                      r.update(judge_record(key, judge, "faithfulness", prompt, rec));
-                     run::forget_unreadable_verdict(requests.executor(), r, request);
+                     run::forget_unreadable_verdict(requests.executor(), r, rec);
                      r[field::kRepeat] = rep;
                      r[field::kJudgedModel] = nullptr;
                      r["judged"] = "reference";
@@ -230,12 +230,11 @@ void JudgePipelineTier::submit(http::Executor& executor, const run::ModelMatrix&
                    const auto& item = items[i++];
                    const std::vector<http::ChatMessage> prompt = {
                        {"user", prompt_->fill({item.question, item.context, item.answer, ""})}};
-                   http::ApiRequest request = run::chat_request(judge, prompt);
-                   requests.submit(request, [key, id = judge.id, prompt, &item, sink, request, &requests,
-                                             finished = std::move(finished)](const http::RequestRecord& rec) {
+                   requests.submit(run::chat_request(judge, prompt), [key, id = judge.id, prompt, &item, sink, &requests,
+                                                                      finished = std::move(finished)](const http::RequestRecord& rec) {
                      if (rec.outcome == http::Outcome::cancelled) return;
                      json r = pipeline_record(key, id, item, prompt, rec);
-                     run::forget_unreadable_verdict(requests.executor(), r, request);
+                     run::forget_unreadable_verdict(requests.executor(), r, rec);
                      sink(std::move(r));
                      finished();
                    });

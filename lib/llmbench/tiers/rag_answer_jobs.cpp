@@ -84,12 +84,12 @@ void submit_judges(const std::shared_ptr<GroupState>& st) {
       tasks::TemplateValues values{g.item->question, g.context, answer.content, g.item->ground_truth_answer};
       std::vector<http::ChatMessage> prompt = {{"user", ask.prompt->fill(values)}};
       http::ApiRequest request = run::chat_request(judge, prompt);
-      st->requests->submit(request,
-                           [st, key, judge, metric = ask.metric, prompt, request](const http::RequestRecord& rec) {
+      st->requests->submit(std::move(request),
+                           [st, key, judge, metric = ask.metric, prompt](const http::RequestRecord& rec) {
                              if (rec.outcome == http::Outcome::cancelled) return;
                              json r = st->base();
                              r.update(judge_record(key, judge, metric, prompt, rec));
-                             run::forget_unreadable_verdict(st->requests->executor(), r, request);
+                             run::forget_unreadable_verdict(st->requests->executor(), r, rec);
                              r[field::kJudgedModel] = st->group->generation.id;
                              st->emit(std::move(r));
                            });

@@ -70,12 +70,11 @@ void submit_safety_judge(http::Executor& executor, json answer, const config::Re
   }
   std::vector<http::ChatMessage> prompt =
       tasks::build_refusal_judge_prompt(string_field(answer, field::kQuestion), reply);
-  http::ApiRequest request = run::chat_request(judge, std::move(prompt));
-  executor.submit(request, [answer = std::move(answer), judge, sink, request,
-                            &executor](http::RequestRecord&& rec) mutable {
+  executor.submit(run::chat_request(judge, std::move(prompt)), [answer = std::move(answer), judge, sink,
+                                                               &executor](http::RequestRecord&& rec) mutable {
     if (rec.outcome == http::Outcome::cancelled) return;
     put_label(answer, judge, rec);
-    run::forget_unreadable_verdict(executor, answer, request);
+    run::forget_unreadable_verdict(executor, answer, rec);
     sink(std::move(answer));
   });
 }

@@ -65,13 +65,12 @@ void submit_rubric_judge(http::Executor& executor, const json& answer, const std
   std::vector<http::ChatMessage> prompt = tasks::build_rubric_judge_prompt(
       string_field(answer, field::kQuestion), answer_text, string_field(answer, field::kReference), rubric);
   json head = answer_fields(answer, key, judge);
-  http::ApiRequest request = run::chat_request(judge, prompt);
-  executor.submit(request, [head = std::move(head), prompt, judge, key, sink, request,
-                            &executor](http::RequestRecord&& rec) {
+  executor.submit(run::chat_request(judge, prompt), [head = std::move(head), prompt, judge, key, sink,
+                                                     &executor](http::RequestRecord&& rec) {
     if (rec.outcome == http::Outcome::cancelled) return;
     json r = head;
     r.update(judge_record(key, judge, "rubric", prompt, rec));
-    run::forget_unreadable_verdict(executor, r, request);
+    run::forget_unreadable_verdict(executor, r, rec);
     sink(std::move(r));
   });
 }

@@ -182,12 +182,12 @@ void UxTier::submit_judges(http::Executor& executor, SharedRequests& requests, c
                    const std::size_t i = followups_[f++];
                    const std::vector<http::ChatMessage> prompt = judge_prompt(i);
                    http::ApiRequest request = run::chat_request(judge, prompt);
-                   requests.submit(request, [this, i, id = judge.id, prompt, sink, request, &requests,
-                                             finished = std::move(finished)](const http::RequestRecord& rec) {
+                   requests.submit(std::move(request), [this, i, id = judge.id, prompt, sink, &requests,
+                                                        finished = std::move(finished)](const http::RequestRecord& rec) {
                      if (rec.outcome == http::Outcome::cancelled) return;
                      json r = ux_judge_record(judge_key(turns_[i], id), id, turns_[i],
                                               earlier_turns_text(turns_, earlier_[i]), prompt, rec);
-                     run::forget_unreadable_verdict(requests.executor(), r, request);
+                     run::forget_unreadable_verdict(requests.executor(), r, rec);
                      sink(std::move(r));
                      finished();
                    });
