@@ -171,6 +171,42 @@ TEST_CASE("report tables: runs are grouped only with runs that ran the same thin
   CHECK(comparable_key(a) == comparable_key(b));
 }
 
+TEST_CASE("report tables: tier_ux runs over another log or similarity threshold are not comparable, other tiers ignore them",
+          "[report_html]") {
+  json a = read_runs(fixture_dir() / "benchmark_runs.json")[0];
+  a["flags"]["tiers"] = {"ux"};
+  a["flags"]["ux_log"] = "logs/week1.jsonl";
+  a["flags"]["ux_similarity"] = 0.9;
+  json b = a;
+  CHECK(comparable_key(a) == comparable_key(b));
+  b["flags"]["ux_similarity"] = 0.85;
+  CHECK(comparable_key(a) != comparable_key(b));
+  b = a;
+  b["flags"]["ux_log"] = "logs/week2.jsonl";
+  CHECK(comparable_key(a) != comparable_key(b));
+  b["flags"]["tiers"] = {"all"};  // all holds ux
+  b["flags"]["ux_log"] = "logs/week1.jsonl";
+  CHECK(comparable_key(a) == comparable_key(b));
+
+  // The group says which log and threshold its runs used.
+  b["flags"]["ux_similarity"] = 0.85;
+  const auto groups = group_runs(json::array({a, b}));
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].label.find("ux log logs/week1.jsonl") != std::string::npos);
+  CHECK(groups[0].label.find("ux similarity 0.9") != std::string::npos);
+  CHECK(groups[1].label.find("ux similarity 0.85") != std::string::npos);
+
+  // A run without tier_ux keeps its group whatever its (unused) ux flags say, and whether its
+  // record predates them.
+  json c = read_runs(fixture_dir() / "benchmark_runs.json")[0], d = c;
+  c["flags"].erase("ux_log");
+  c["flags"].erase("ux_similarity");
+  d["flags"]["ux_log"] = "logs/week2.jsonl";
+  d["flags"]["ux_similarity"] = 0.5;
+  CHECK(comparable_key(c) == comparable_key(d));
+  CHECK(group_runs(json::array({c, d})).at(0).label.find("ux") == std::string::npos);
+}
+
 TEST_CASE("report tables: each row comes from the newest comparable run and names it, nothing is averaged",
           "[report_html]") {
   const json runs = read_runs(fixture_dir() / "benchmark_runs.json");
