@@ -13,6 +13,7 @@
 #include "llmbench/report/tables.hpp"
 #include "support/cli.hpp"
 #include "support/report_fixture.hpp"
+#include "support/ux_fixture.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -313,4 +314,23 @@ TEST_CASE("report tables: a task scored by judges gains a judge score column per
   const std::string line = summary.substr(row, summary.find('\n', row) - row);
   CHECK(std::regex_search(line, std::regex(R"(judge sim-j\) +4\.250 +\[3\.500, 4\.750\] +4 +1 *$)")));
   CHECK(render_summary(plain_runs[0]).find(std::string(score.label)) == std::string::npos);
+}
+
+TEST_CASE("report html: a tier_ux follow-up item shows its question and the earlier turns its judge records carry",
+          "[report_html]") {
+  // The item's first record (an embedding record) has no context; its judge records do.
+  const fs::path dir = llmbench::test::temp_dir("llmbench-report-ux");
+  llmbench::test::add_ux_fixture(dir);
+  const json runs = read_runs(dir / "benchmark_runs.json");
+  const json items = collect_items(runs, dir);
+  const json* followup = nullptr;
+  for (const json& item : items) {
+    if (item.value("id", "") == "s2#2") followup = &item;
+  }
+  REQUIRE(followup != nullptr);
+  CHECK(followup->at("question") == llmbench::test::kHostileUxQuestion);
+  REQUIRE(followup->contains("context"));
+  CHECK(followup->at("context").get<std::string>().find(llmbench::test::kHostileUxAnswer) != std::string::npos);
+  CHECK(followup->at("answers").size() == 2);     // one embedding record per embedding model
+  CHECK(followup->at("judgements").size() == 2);  // one verdict per judge
 }
