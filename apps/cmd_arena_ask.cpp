@@ -81,7 +81,7 @@ class TwoAnswers {
     std::string& text = text_[side];
     if (so_far.size() < text.size()) text.clear();
     text.append(so_far.substr(text.size()));
-    if (columns_) print_lines(columns_->feed(side, text));
+    if (columns_) rows(columns_->feed(side, text));
     else if (side == live_) print_lines(wraps_[side].feed(text));
   }
 
@@ -89,7 +89,7 @@ class TwoAnswers {
     done_[side] = true;
     answers_[side] = answer;
     if (columns_) {
-      print_lines(columns_->finish(side, shown(side), ending(side)));
+      rows(columns_->finish(side, shown(side), ending(side)));
       return;
     }
     if (side != live_) return;
@@ -102,6 +102,27 @@ class TwoAnswers {
   }
 
  private:
+  // Side by side, a row waits for both of its cells: on a terminal, one status line says what
+  // has arrived meanwhile ("\r" rewrites it; it is blanked before a row prints, so scrollback
+  // and pipes hold only rows).
+  void rows(const std::vector<std::string>& lines) {
+    if (!tty_) return print_lines(lines);
+    if (!lines.empty() && status_shown_) {
+      std::printf("\r%s\r", std::string(width_ - 1, ' ').c_str());
+      status_shown_ = false;
+    }
+    print_lines(lines);
+    if (columns_->done()) return;
+    const auto side_status = [this](int side) {
+      std::size_t chars = 0;  // code points
+      for (const char c : text_[side]) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+      return fmt::format("{} {} chars{}", side == 0 ? 'A' : 'B', chars, done_[side] ? ", done" : "");
+    };
+    std::printf("\r[receiving: %s; %s]", side_status(0).c_str(), side_status(1).c_str());
+    std::fflush(stdout);
+    status_shown_ = true;
+  }
+
   // A streamed answer is shown as it came; one that came whole (not streamed) shows when it ends.
   std::string_view shown(int side) const { return text_[side].empty() ? answers_[side].text : text_[side]; }
 
@@ -127,6 +148,8 @@ class TwoAnswers {
   arena::AskAnswer answers_[2];
   bool done_[2] = {false, false};
   int live_ = 0;
+  const bool tty_ = ::isatty(STDOUT_FILENO) == 1;
+  bool status_shown_ = false;
 };
 
 // The next line of stdin, or nullopt at end of input.
