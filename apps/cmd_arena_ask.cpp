@@ -1,7 +1,7 @@
 // llmbench arena ask: a person's own questions, each answered by two anonymous models whose
-// streamed answers are shown as A and B; the person votes, then learns who was who
-// (arena/ask.hpp). Plain lines on stdout, wrapped to the terminal's width: no full-screen
-// drawing, so it works over SSH, in tmux and with piped input.
+// streamed answers are shown as A and B, side by side from 60 columns; the person votes, then
+// learns who was who (arena/ask.hpp). Plain lines on stdout, wrapped to the terminal's width: no
+// full-screen drawing or cursor movement, so it works over SSH, in tmux and with piped input.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "llmbench/arena/arena_analysis.hpp"
 #include "llmbench/arena/ask.hpp"
+#include "llmbench/arena/side_by_side.hpp"
 #include "llmbench/config/registry.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/records/output_layout.hpp"
@@ -61,24 +62,36 @@ void print_lines(const std::vector<std::string>& lines) {
 // Text of ours (it may hold model ids or error text: made safe and wrapped by wrap_text).
 void say(const std::string& text, std::size_t width) { print_lines(arena::wrap_text(text, width)); }
 
-// The two answers of one question on screen: A streams as it arrives while B's text is kept;
-// when A ends, B's text so far is shown and B streams on.
+// The two answers of one question on screen. At kMinSideBySideWidth columns and more they are
+// side by side (arena/side_by_side.hpp: a row prints once both its cells are final). Narrower,
+// one after the other: A streams as it arrives while B's text is kept; when A ends, B's text so
+// far is shown and B streams on.
 class TwoAnswers {
  public:
   explicit TwoAnswers(std::size_t width) : width_(width), wraps_{arena::LiveWrap(width), arena::LiveWrap(width)} {
-    print_lines({terminal_rule("A", width_)});
+    if (width >= arena::kMinSideBySideWidth) {
+      columns_.emplace(width);
+      print_lines(columns_->header());
+    } else {
+      print_lines({terminal_rule("A", width_)});
+    }
   }
 
   void content(int side, std::string_view so_far) {
     std::string& text = text_[side];
     if (so_far.size() < text.size()) text.clear();
     text.append(so_far.substr(text.size()));
-    if (side == live_) print_lines(wraps_[side].feed(text));
+    if (columns_) rows(columns_->feed(side, text));
+    else if (side == live_) print_lines(wraps_[side].feed(text));
   }
 
   void done(int side, const arena::AskAnswer& answer) {
     done_[side] = true;
     answers_[side] = answer;
+    if (columns_) {
+      rows(columns_->finish(side, shown(side), ending(side)));
+      return;
+    }
     if (side != live_) return;
     finish(side);
     if (side == 1) return;
@@ -89,25 +102,54 @@ class TwoAnswers {
   }
 
  private:
-  void finish(int side) {
-    const arena::AskAnswer& a = answers_[side];
-    // A streamed answer is shown as it came; one that came whole (not streamed) shows now.
-    print_lines(wraps_[side].finish(text_[side].empty() ? a.text : text_[side]));
-    if (!a.ok) {
-      say(fmt::format("[answer {} failed: {}{}]", side == 0 ? 'A' : 'B', a.error_kind, a.error.empty() ? "" : ": " + a.error),
-          width_);
-    } else if (a.text.empty() && text_[side].empty()) {
-      say("(an empty answer)", width_);
+  // Side by side, a row waits for both of its cells: on a terminal, one status line says what
+  // has arrived meanwhile ("\r" rewrites it; it is blanked before a row prints, so scrollback
+  // and pipes hold only rows).
+  void rows(const std::vector<std::string>& lines) {
+    if (!tty_) return print_lines(lines);
+    if (!lines.empty() && status_shown_) {
+      std::printf("\r%s\r", std::string(width_ - 1, ' ').c_str());
+      status_shown_ = false;
     }
+    print_lines(lines);
+    if (columns_->done()) return;
+    const auto side_status = [this](int side) {
+      std::size_t chars = 0;  // code points
+      for (const char c : text_[side]) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+      return fmt::format("{} {} chars{}", side == 0 ? 'A' : 'B', chars, done_[side] ? ", done" : "");
+    };
+    std::printf("\r[receiving: %s; %s]", side_status(0).c_str(), side_status(1).c_str());
+    std::fflush(stdout);
+    status_shown_ = true;
+  }
+
+  // A streamed answer is shown as it came; one that came whole (not streamed) shows when it ends.
+  std::string_view shown(int side) const { return text_[side].empty() ? answers_[side].text : text_[side]; }
+
+  // What is said under an answer that failed or was empty ("" otherwise).
+  std::string ending(int side) const {
+    const arena::AskAnswer& a = answers_[side];
+    if (!a.ok) {
+      return fmt::format("[answer {} failed: {}{}]", side == 0 ? 'A' : 'B', a.error_kind, a.error.empty() ? "" : ": " + a.error);
+    }
+    return shown(side).empty() ? "(an empty answer)" : "";
+  }
+
+  void finish(int side) {
+    print_lines(wraps_[side].finish(shown(side)));
+    if (const std::string note = ending(side); !note.empty()) say(note, width_);
     if (side == 1) print_lines({terminal_rule("", width_)});
   }
 
   std::size_t width_;
-  arena::LiveWrap wraps_[2];
+  std::optional<arena::SideBySide> columns_;  // set: side by side
+  arena::LiveWrap wraps_[2];                  // one after the other
   std::string text_[2];
   arena::AskAnswer answers_[2];
   bool done_[2] = {false, false};
   int live_ = 0;
+  const bool tty_ = ::isatty(STDOUT_FILENO) == 1;
+  bool status_shown_ = false;
 };
 
 // The next line of stdin, or nullopt at end of input.

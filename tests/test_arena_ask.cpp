@@ -71,8 +71,9 @@ TEST_CASE("arena ask: piped questions and votes land as one run's battles and vo
     const std::size_t reveal = r.out.find(after, question);
     REQUIRE(reveal != std::string::npos);
     const std::string shown = r.out.substr(question, reveal - question);
-    CHECK(shown.find("── A ") != std::string::npos);
-    CHECK(shown.find("── B ") != std::string::npos);
+    // At 80 columns, side by side: headings A and B over two 38-column answers.
+    CHECK(shown.find("\nA" + std::string(37, ' ') + " │ B\n") != std::string::npos);
+    CHECK(shown.find("── A ") == std::string::npos);
     for (const char* model : {"sim-small", "sim-medium", "sim-large"}) CHECK(shown.find(model) == std::string::npos);
     const std::string revealed = r.out.substr(reveal, r.out.find('\n', reveal) - reveal);
     CHECK(revealed.find("A was sim-") != std::string::npos);
@@ -123,11 +124,15 @@ TEST_CASE("arena ask: piped questions and votes land as one run's battles and vo
   CHECK(battles_counted == 4);  // two battles, two models each
   CHECK(rated["voter_stats"][0]["voter"] == "alice");
 
-  // A second person's session joins the newest ask run by default.
+  // A second person's session joins the newest ask run by default. At 50 columns the answers
+  // are shown one after the other, A then B.
   const auto bob = run_cli({"arena", "ask", "--models", kModels, "--output-dir", dir, "--voter", "bob"},
-                           StdinText{"Tell me a joke.\nb\n"});
+                           StdinText{"Tell me a joke.\nb\n"}, "", {"COLUMNS=50"});
   INFO(bob.out << bob.err);
   REQUIRE(bob.exit_code == 0);
+  CHECK(bob.out.find("── A ") < bob.out.find("── B "));
+  CHECK(bob.out.find("── B ") != std::string::npos);
+  CHECK(bob.out.find(" │ ") == std::string::npos);
   CHECK(bob.out.find("run ask-test (2 earlier battles)") != std::string::npos);
   CHECK(read_lines(dir + "/runs/ask-test/battles.jsonl").size() == 3);
   const json human = read_report(dir).back()["arena"]["human"];
@@ -144,14 +149,17 @@ TEST_CASE("arena ask: piped questions and votes land as one run's battles and vo
   CHECK(html.find("Tell me a joke.") != std::string::npos);
 }
 
-TEST_CASE("arena ask: streamed hostile answers are shown escaped and no line is wider than 80 columns", "[arena_ask]") {
+TEST_CASE("arena ask: streamed hostile answers are shown side by side at 80 columns, escaped, no line wider",
+          "[arena_ask]") {
   // Both models stream from a loopback server: an OSC title and a clear-screen split across
-  // chunks, a BEL, a NUL, a 200-character word, a long paragraph and wide characters.
+  // chunks, a BEL, a NUL, a 200-character word, a long paragraph and wide characters; each
+  // answer starts with its model's word (alpha or gamma, the same length, so both wrap alike).
   const std::string word(200, 'w');
   std::string paragraph;
   for (int i = 0; i < 60; ++i) paragraph += "lorem ipsum dolor ";
-  llmbench::test::RawServer server([&](const llmbench::test::RawRequest&, const llmbench::test::RawWrite& send) {
-    send(sse_reply({"Hello \x1b", "]0;pwned title\x07 there \x1b[", "2J cleared " + std::string(1, '\0') + " nul ", word, " ",
+  llmbench::test::RawServer server([&](const llmbench::test::RawRequest& request, const llmbench::test::RawWrite& send) {
+    const bool host_a = request.body.find("\"host-a\"") != std::string::npos;
+    send(sse_reply({host_a ? "alpha: " : "gamma: ", "Hello \x1b", "]0;pwned title\x07 there \x1b[", "2J cleared " + std::string(1, '\0') + " nul ", word, " ",
                     paragraph, "\nsecond line\n", "with CJK 日本語日本語 text"}));
   });
   const std::string dir = temp_dir("arena-ask-hostile");
@@ -174,6 +182,18 @@ TEST_CASE("arena ask: streamed hostile answers are shown escaped and no line is 
     INFO(line);
     CHECK(llmbench::arena::display_width(line) <= 80);
   }
+  // Side by side: headings, then each row holds line k of both answers, in 38-column cells.
+  const auto pad = [](const std::string& cell) { return cell + std::string(38 - llmbench::arena::display_width(cell), ' '); };
+  CHECK(r.out.find("\n" + pad("A") + " │ B\n") != std::string::npos);
+  const bool alpha_left = r.out.find("\nalpha: Hello") != std::string::npos;
+  CHECK(r.out.find(alpha_left ? "\nalpha: Hello" : "\ngamma: Hello") != std::string::npos);
+  const std::size_t first_row = r.out.find(alpha_left ? "\nalpha: Hello" : "\ngamma: Hello");
+  const std::string row = r.out.substr(first_row + 1, r.out.find('\n', first_row + 1) - first_row - 1);
+  const std::size_t bar = row.find(alpha_left ? " │ gamma: Hello" : " │ alpha: Hello");
+  REQUIRE(bar != std::string::npos);
+  CHECK(llmbench::arena::display_width(row.substr(0, bar)) == 38);
+  CHECK(r.out.find("\n" + pad("second line") + " │ second line\n") != std::string::npos);
+  CHECK(r.out.find("── A ") == std::string::npos);  // not one after the other
   // The vote is stored with the answers exactly as they came.
   const auto battles = read_lines(dir + "/runs/hostile/battles.jsonl");
   REQUIRE(battles.size() == 1);
@@ -250,7 +270,12 @@ TEST_CASE("arena ask: a streamed answer laid out chunk by chunk gives the lines 
   wrap.feed("partial answer that is going");
   const auto again = wrap.feed("new");
   REQUIRE_FALSE(again.empty());
-  CHECK(again[0].find("starts again") != std::string::npos);
+  std::string note;  // wrapped to the width like the answer
+  for (const auto& l : again) {
+    CHECK(llmbench::arena::display_width(l) <= 24);
+    note += l + " ";
+  }
+  CHECK(note.find("the answer starts again: its request was retried") != std::string::npos);
   CHECK(wrap.finish("new answer") == std::vector<std::string>{"new answer"});
 }
 

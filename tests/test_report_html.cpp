@@ -13,6 +13,7 @@
 #include "llmbench/report/tables.hpp"
 #include "support/cli.hpp"
 #include "support/report_fixture.hpp"
+#include "support/ux_fixture.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -171,6 +172,42 @@ TEST_CASE("report tables: runs are grouped only with runs that ran the same thin
   CHECK(comparable_key(a) == comparable_key(b));
 }
 
+TEST_CASE("report tables: tier_ux runs over another log or similarity threshold are not comparable, other tiers ignore them",
+          "[report_html]") {
+  json a = read_runs(fixture_dir() / "benchmark_runs.json")[0];
+  a["flags"]["tiers"] = {"ux"};
+  a["flags"]["ux_log"] = "logs/week1.jsonl";
+  a["flags"]["ux_similarity"] = 0.9;
+  json b = a;
+  CHECK(comparable_key(a) == comparable_key(b));
+  b["flags"]["ux_similarity"] = 0.85;
+  CHECK(comparable_key(a) != comparable_key(b));
+  b = a;
+  b["flags"]["ux_log"] = "logs/week2.jsonl";
+  CHECK(comparable_key(a) != comparable_key(b));
+  b["flags"]["tiers"] = {"all"};  // all holds ux
+  b["flags"]["ux_log"] = "logs/week1.jsonl";
+  CHECK(comparable_key(a) == comparable_key(b));
+
+  // The group says which log and threshold its runs used.
+  b["flags"]["ux_similarity"] = 0.85;
+  const auto groups = group_runs(json::array({a, b}));
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].label.find("ux log logs/week1.jsonl") != std::string::npos);
+  CHECK(groups[0].label.find("ux similarity 0.9") != std::string::npos);
+  CHECK(groups[1].label.find("ux similarity 0.85") != std::string::npos);
+
+  // A run without tier_ux keeps its group whatever its (unused) ux flags say, and whether its
+  // record predates them.
+  json c = read_runs(fixture_dir() / "benchmark_runs.json")[0], d = c;
+  c["flags"].erase("ux_log");
+  c["flags"].erase("ux_similarity");
+  d["flags"]["ux_log"] = "logs/week2.jsonl";
+  d["flags"]["ux_similarity"] = 0.5;
+  CHECK(comparable_key(c) == comparable_key(d));
+  CHECK(group_runs(json::array({c, d})).at(0).label.find("ux") == std::string::npos);
+}
+
 TEST_CASE("report tables: each row comes from the newest comparable run and names it, nothing is averaged",
           "[report_html]") {
   const json runs = read_runs(fixture_dir() / "benchmark_runs.json");
@@ -277,4 +314,23 @@ TEST_CASE("report tables: a task scored by judges gains a judge score column per
   const std::string line = summary.substr(row, summary.find('\n', row) - row);
   CHECK(std::regex_search(line, std::regex(R"(judge sim-j\) +4\.250 +\[3\.500, 4\.750\] +4 +1 *$)")));
   CHECK(render_summary(plain_runs[0]).find(std::string(score.label)) == std::string::npos);
+}
+
+TEST_CASE("report html: a tier_ux follow-up item shows its question and the earlier turns its judge records carry",
+          "[report_html]") {
+  // The item's first record (an embedding record) has no context; its judge records do.
+  const fs::path dir = llmbench::test::temp_dir("llmbench-report-ux");
+  llmbench::test::add_ux_fixture(dir);
+  const json runs = read_runs(dir / "benchmark_runs.json");
+  const json items = collect_items(runs, dir);
+  const json* followup = nullptr;
+  for (const json& item : items) {
+    if (item.value("id", "") == "s2#2") followup = &item;
+  }
+  REQUIRE(followup != nullptr);
+  CHECK(followup->at("question") == llmbench::test::kHostileUxQuestion);
+  REQUIRE(followup->contains("context"));
+  CHECK(followup->at("context").get<std::string>().find(llmbench::test::kHostileUxAnswer) != std::string::npos);
+  CHECK(followup->at("answers").size() == 2);     // one embedding record per embedding model
+  CHECK(followup->at("judgements").size() == 2);  // one verdict per judge
 }

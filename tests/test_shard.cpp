@@ -16,6 +16,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
+#include "llmbench/run/options.hpp"
 #include "llmbench/run/shard.hpp"
 #include "support/cli.hpp"
 
@@ -354,4 +355,23 @@ TEST_CASE("shard: three shards of an arena, merged without config or keys, equal
   // Ratings, intervals, win rates, judge biases: bit-identical (no timing in the section).
   CHECK(run.at("arena").dump() == unsharded.at("arena").dump());
   CHECK(battles_by_id(dir + "/merged") == battles_by_id(dir + "/whole"));
+}
+
+TEST_CASE("shard: the plan fingerprint differs for another --ux-log or --ux-similarity, not for session-only flags",
+          "[shard]") {
+  run::RunOptions o;
+  o.tiers = {"ux"};
+  o.ux_log = "logs/week1.jsonl";
+  const json flags = run::options_to_json(o);
+  const std::string plan = run::plan_fingerprint(flags);
+  json other = flags;
+  other["ux_similarity"] = 0.85;
+  CHECK(run::plan_fingerprint(other) != plan);
+  other = flags;
+  other["ux_log"] = "logs/week2.jsonl";
+  CHECK(run::plan_fingerprint(other) != plan);
+  other = flags;
+  other["concurrency"] = 3;
+  other["shard"] = "1/2";
+  CHECK(run::plan_fingerprint(other) == plan);
 }

@@ -714,7 +714,8 @@ TEST_CASE("sweep: --resume refuses a flag that would change the results, naming 
                                              {"--generation-models", "sim-g"}, {"--judge-models", "sim-g"},
                                              {"--sample-seed", "7"}, {"--num-fewshot", "2"},
                                              {"--prompt-lang", "ru"}, {"--judge-eval-mode", "reasoned"},
-                                             {"--config", setup.config}, {"--run-id", "other"}}) {
+                                             {"--config", setup.config}, {"--run-id", "other"},
+                                             {"--ux-log", setup.config}, {"--ux-similarity", "0.5"}}) {
     INFO(flag[0]);
     std::vector<std::string> args = {"run", "--resume", "keyed", "--output-dir", setup.out, "--progress", "none"};
     args.insert(args.end(), flag.begin(), flag.end());

@@ -672,3 +672,86 @@ test('the Safety & bias section of a simulated advbench, xstest and bbq run show
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the LLM Comparison tab's tier_ux table shows each embedding/judge pair's rates, intervals and counts, cell by cell, its model text escaped", async () => {
+  // make_report_fixture --ux appends a tier_ux run (tests/support/ux_fixture.hpp): two model runs,
+  // one judge id that is markup, a follow-up question and an earlier answer that are markup.
+  const dir = mkdtempSync(join(tmpdir(), 'llmbench-ux-'));
+  const p = await browser.newPage();
+  const errors = [];
+  p.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  p.on('pageerror', e => errors.push(String(e)));
+  p.on('dialog', d => { errors.push('dialog: ' + d.message()); d.dismiss().catch(() => {}); });
+  const hostileJudge = '<img src=x onerror="window.__xss=11">-judge';
+  const hostileQuestion = '<img src=x onerror="window.__xss=12"> Can I undo that?';
+  const hostileAnswer = '<script>window.__xss=13</script>Deleted files stay in Trash for 30 days.';
+  try {
+    execFileSync(fixtureBin, [dir, '60', '--no-arena', '--ux']);
+    execFileSync(bin, ['report', '--output-dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const doc = JSON.parse(readFileSync(join(dir, 'benchmark_runs.json'), 'utf8'));
+    const ux = (Array.isArray(doc) ? doc : doc.runs).at(-1);
+    assert.equal(ux.id, '20250313T090000Z-ux01');
+
+    await p.goto(pathToFileURL(join(dir, 'report.html')).href);
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.click('nav button[data-tab="llm"]');
+    const table = p.locator('#tab-llm table[data-table-id^="llm-ux-"]');
+    await table.waitFor({ state: 'visible' });
+    // Its own comparable group, named by the log and the threshold.
+    const group = p.locator('#tab-llm .group:has(table[data-table-id^="llm-ux-"])');
+    assert.match(await group.locator('.group-label').first().innerText(), /ux log logs\/assistant\.jsonl · ux similarity 0\.9 — runs 20250313T090000Z-ux01$/);
+    const heads = await table.locator('thead th').allTextContents();
+    const col = name => { const i = heads.indexOf(name); assert.ok(i >= 0, `${name} in ${heads.join('|')}`); return i; };
+    const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
+    assert.equal(rows.length, 2);
+    const expected = {
+      // by hand from the fixture's metrics: a rate with its Wilson interval in percent, counts, a
+      // dash where the judge's model run has no logged cache flags
+      'judge-a': {
+        'embedding model': 'sim-embed', run: '20250313T090000Z-ux01', 'cache hit rate': '25.0% [7.1, 59.1]',
+        questions: '8', 'near-duplicates': '2', 'embedding errors': '0', 'similarity threshold': '0.900',
+        'agrees with logged cache': '87.5%', 'precision vs log': '100.0%', 'recall vs log': '66.7%',
+        'hits logged cached': '2', 'hits not logged cached': '0', 'misses logged cached': '1', 'misses not logged cached': '5',
+        'logged flags': '8', 'context preserved': '75.0% [30.1, 95.4]', 'follow-ups judged': '4',
+        'follow-ups preserving context': '3', 'judge errors': '0', 'judge latency ms': '812.5',
+      },
+      [hostileJudge]: {
+        'embedding model': 'sim-embed-large', 'cache hit rate': '14.3% [2.6, 51.3]', questions: '7',
+        'near-duplicates': '1', 'embedding errors': '1', 'agrees with logged cache': '—', 'logged flags': '—',
+        'context preserved': '66.7% [20.8, 93.8]', 'follow-ups judged': '3', 'follow-ups preserving context': '2',
+        'judge errors': '1', 'judge latency ms': '1430',
+      },
+    };
+    for (const [judge, cells] of Object.entries(expected)) {
+      const row = rows.find(r => r[col('judge')] === judge);
+      assert.ok(row, `a row for judge ${judge}`);
+      for (const [name, text] of Object.entries(cells)) assert.equal(row[col(name)], text, `${judge}: ${name}`);
+    }
+    // As stored: the first row's rates are the record's.
+    const stored = ux.model_runs[0].metrics.tier_ux;
+    const first = rows.find(r => r[col('judge')] === 'judge-a');
+    assert.ok(first[col('cache hit rate')].startsWith((100 * stored.cache_hit.rate).toFixed(1) + '%'));
+    assert.ok(first[col('context preserved')].startsWith((100 * stored.context_preservation.rate).toFixed(1) + '%'));
+    // The judge id that is markup is text in its cell, never an element.
+    assert.equal(await table.locator('img').count(), 0, 'a judge id is text, never markup');
+
+    // The log's hostile question and answer, in the Items tab, are text too.
+    await p.click('nav button[data-tab="items"]');
+    await p.selectOption('#item-run', '20250313T090000Z-ux01');
+    await p.fill('#item-search', 'Can I undo that');
+    await p.waitForFunction(() => document.querySelector('#item-count').textContent.startsWith('1 of'));
+    const card = p.locator('#item-list article.item');
+    assert.equal(await card.count(), 1);
+    assert.equal(await card.getAttribute('data-item-id'), 's2#2');
+    const text = await card.textContent();
+    assert.ok(text.includes(hostileQuestion), text);
+    assert.ok(text.includes(hostileAnswer), text);  // the earlier answer, in the follow-up's context
+    assert.equal(await p.evaluate(() => document.querySelectorAll('main img, main script').length), 0);
+    assert.equal(await p.evaluate(() => typeof window.__xss), 'undefined');
+    await p.screenshot({ path: join(shots, 'report-llm-ux.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

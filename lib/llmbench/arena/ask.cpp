@@ -59,7 +59,7 @@ void LiveWrap::take(std::size_t end, bool last, std::vector<std::string>& out) {
 std::vector<std::string> LiveWrap::feed(std::string_view so_far) {
   std::vector<std::string> out;
   if (so_far.size() < text_.size()) {
-    out.push_back("[the answer starts again: its request was retried]");
+    out = wrap_text("[the answer starts again: its request was retried]", width_);
     text_.clear();
     start_ = returned_ = wrapped_ = 0;
   }

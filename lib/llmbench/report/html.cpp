@@ -236,10 +236,18 @@ json collect_items(const json& runs, const std::filesystem::path& output_dir) {
       const json task = envelope(record.task, record, records::field::kTask);
       const json item_id = envelope(record.item_id, record, records::field::kItemId);
       auto [it, inserted] = index.emplace(std::make_tuple(text(tier), text(task), text(item_id)), items.size());
-      if (inserted) {
-        json item = pick(record.payload, {records::field::kSubject, records::field::kQuestion, records::field::kContext,
+      // The item's own fields, from the first of its records that has each (tier_ux's embedding
+      // records carry no context; its judge records do: the earlier turns of the session).
+      json shared = pick(record.payload, {records::field::kSubject, records::field::kQuestion, records::field::kContext,
                                           records::field::kReference, records::field::kGold, records::field::kOptions,
                                           records::field::kLetters});
+      if (!inserted) {
+        json& item = items[it->second];
+        for (auto& [name, value] : shared.items()) {
+          if (!item.contains(name)) item[name] = std::move(value);
+        }
+      } else {
+        json item = std::move(shared);
         if (!tier.is_null()) item[records::field::kTier] = tier;
         if (!task.is_null()) item[records::field::kTask] = task;
         item["run"] = r;

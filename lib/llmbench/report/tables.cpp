@@ -311,6 +311,15 @@ Table perf_table(const json& run, const std::string& id) {
   return table;
 }
 
+// True when the run's tiers hold tier_ux ("ux"). Its answers come from --ux-log and its hits
+// from --ux-similarity, so only such runs are keyed by them (a record of another tier, also one
+// written before these flags were stored, keeps its group).
+bool runs_ux(const json& flags) {
+  const json& tiers = field(flags, "tiers");
+  if (!tiers.is_array()) return false;
+  return std::any_of(tiers.begin(), tiers.end(), [](const json& t) { return t == "ux" || t == "all"; });
+}
+
 }  // namespace
 
 std::string comparable_key(const json& run) {
@@ -322,6 +331,10 @@ std::string comparable_key(const json& run) {
               {"num_fewshot", text_of(field(flags, "num_fewshot"))},
               {"judge_eval_mode", text_of(field(flags, "judge_eval_mode"))},
               {"consistency_runs", text_of(field(flags, "consistency_runs"))}};
+  if (runs_ux(flags)) {
+    key["ux_log"] = text_of(field(flags, "ux_log"));
+    key["ux_similarity"] = text_of(field(flags, "ux_similarity"));
+  }
   return key.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -351,6 +364,11 @@ std::vector<ComparableGroup> group_runs(const json& runs) {
       add("few-shot", text_of(field(flags, "num_fewshot")));
       add("judge mode", text_of(field(flags, "judge_eval_mode")));
       add("consistency runs", text_of(field(flags, "consistency_runs")));
+      if (runs_ux(flags)) {
+        const std::string log = text_of(field(flags, "ux_log"));
+        add("ux log", log.empty() ? "(the shipped sample)" : log);
+        add("ux similarity", text_of(field(flags, "ux_similarity")));
+      }
       standard_parts.insert(standard_parts.end(), parts.begin() + static_cast<std::ptrdiff_t>(with_dataset), parts.end());
       groups.push_back({key, fmt::format("{}", fmt::join(parts, " · ")), {},
                         fmt::format("{}", fmt::join(standard_parts, " · "))});

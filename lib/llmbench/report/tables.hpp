@@ -4,7 +4,7 @@
 //
 // Compare like with like: runs are put in comparable groups keyed by what they ran (tiers,
 // tasks, dataset file), limit, sample_seed, num_fewshot, judge_eval_mode and
-// consistency_runs. A table only ever holds one group. Within a group each row is the
+// consistency_runs, and for a run of tier_ux its ux_log and ux_similarity. A table only ever holds one group. Within a group each row is the
 // latest run that has a result for that row's key (model, or model combination); nothing is
 // averaged across runs, and every row names the run its numbers come from. A metric that a
 // run did not report is a missing cell (rendered "—"), never 0.
