@@ -165,6 +165,32 @@ TEST_CASE("composite: judge scores and latency percentiles are resampled from th
   CHECK(again[0]["composite"]["ci95"] == a["ci95"]);
 }
 
+TEST_CASE("composite: a standard task's judge score is resampled from that judge's verdicts in every model run",
+          "[composite]") {
+  // Judge j2 scored model a's two answers 2 and 4 (normalised 0.25 and 0.75); the model run
+  // names judge j1, yet holds j2's score: j2's verdicts are resampled. Mean 3 -> 0.5, interval
+  // [0.25, 0.75].
+  const std::string dir = test::temp_dir();
+  {
+    std::ofstream log(dir + "/items.jsonl");
+    for (int i = 0; i < 2; ++i) {
+      log << json{{"tier", "standard"}, {"task", "open"}, {"key", fmt::format("open/{}/a|judge=j2", i)},
+                  {"role", "judge"}, {"generation_model", "a"}, {"judge_model", "j2"}, {"score", 2 + 2 * i},
+                  {"error", nullptr}}.dump() << "\n";
+    }
+  }
+  json model_runs = json::parse(R"([{"generation_model": "a", "judge_model": "j1", "metrics": {
+      "standard": {"open": {"judges": {"j2": {"score": 3}}}}}}])");
+  const std::string file = test::write_text_file(dir, "weights.yaml", "weights:\n  standard.open.judges.j2.score: 1\n");
+  const json block = run::apply_composite(run::load_weights(file), file, model_runs, dir + "/items.jsonl", 5);
+  const json& c = model_runs[0]["composite"];
+  CHECK(c["value"].get<double>() == Approx(0.5));
+  REQUIRE(c["ci95"].is_object());
+  CHECK(c["ci95"]["low"].get<double>() == Approx(0.25));
+  CHECK(c["ci95"]["high"].get<double>() == Approx(0.75));
+  CHECK(block.at("bootstrap").at("resampled") == json({"standard.open.judges.j2.score"}));
+}
+
 TEST_CASE("composite: a resampled latency percentile is the nearest rank of the draw, against the run's best",
           "[composite]") {
   // Items 100 and 300 ms, p50 at rank ceil(0.5 x 2) = 1: a draw's p50 is 100 unless both draws

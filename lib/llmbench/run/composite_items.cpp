@@ -186,12 +186,20 @@ std::optional<ItemValues> CompositeItems::values(const Weight& weight, const jso
   const json* metrics = metrics::value_at(model_run, "metrics");
   const json* block = metrics != nullptr ? metrics::value_at(*metrics, s->block) : nullptr;
   if (block == nullptr) return std::nullopt;
+  // A standard task's judge scores sit in every model run of its generation model, whichever
+  // judge the model run names: that judge's records are the ones that apply.
+  json judged_run;
+  if (s->kind == Kind::judge_score) {
+    judged_run = model_run;
+    judged_run[field::kJudgeModel] = s->name;
+  }
+  const json& applies_to = s->kind == Kind::judge_score ? judged_run : model_run;
   ItemValues out;
   out.statistic = s->statistic;
   out.rank = s->rank;
   for (const json& r : records_) {
     if (util::string_field(r, field::kTier) != s->tier || (!s->task.empty() && util::string_field(r, field::kTask) != s->task) ||
-        record_failed(r) || !record_applies(r, model_run)) {
+        record_failed(r) || !record_applies(r, applies_to)) {
       continue;
     }
     if (const auto v = item_value(r, *s, *block)) out.items.push_back(*v);

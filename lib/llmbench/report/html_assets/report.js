@@ -368,7 +368,7 @@
       return out;
     });
     return [el('h3', { text: 'Leaderboard: every model across the standard tasks' }),
-            el('p', { class: 'note', text: 'Accuracy with its Wilson 95% interval per task; mean rank over the tasks a model has a score in (1 = best); cost of its answers summed over every task and tier (judges' verdicts apart, in the Overview); latency p50 / p95 per task. Group G' + (g + 1) + '.' }),
+            el('p', { class: 'note', text: 'Accuracy with its Wilson 95% interval per task; mean rank over the tasks a model has a score in (1 = best); cost of its answers summed over every task and tier (judge verdicts apart, in the Overview); latency p50 / p95 per task. Group G' + (g + 1) + '.' }),
             run.composite ? el('p', { class: 'note', id: 'composite-weights', text: 'Composite: the weighted mean of normalised metrics (0-1, 1 best), with a bootstrap 95% interval; a model missing a weighted metric has none. Weights: ' +
               (run.composite.weights || []).map(w => w.metric + ' × ' + w.weight).join(', ') + '.' }) : null,
             renderTable({ id: 'leaderboard', columns, rows }, { showCi: true })].filter(Boolean);
