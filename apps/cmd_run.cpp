@@ -1,6 +1,7 @@
 // llmbench run: one sweep over tiers x generation models x judges x production judges.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -12,6 +13,7 @@
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/gates.hpp"
 #include "llmbench/run/merge.hpp"
+#include "llmbench/run/anchor_paths.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/shard.hpp"
@@ -74,6 +76,7 @@ int run_run(const RunFlags& flags, const CLI::App& cmd) {
   options.judge_eval_mode =
       flags.judge_eval_mode == "reasoned" ? run::JudgeEvalMode::reasoned : run::JudgeEvalMode::direct;
   flags.session.apply(options);
+  run::anchor_given_paths(options, std::filesystem::current_path());  // merge and --resume work from any directory
   options.verbose = flags.session.verbose;
   if (options.verbose) spdlog::set_level(spdlog::level::debug);
   if (!flags.shard.empty()) options.shard = run::parse_shard(flags.shard);

@@ -3,8 +3,10 @@
 // the weights file's errors, and a run with --weights end to end on the embedded simulator.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "llmbench/error.hpp"
@@ -100,6 +102,107 @@ TEST_CASE("composite: apply_composite scores each model run and names what one l
   CHECK(model_runs[0]["composite"]["value"].get<double>() == Approx(0.65));
   CHECK(model_runs[1]["composite"]["value"].is_null());
   CHECK(model_runs[1]["composite"]["missing"] == json::array({"standard.gsm8k.accuracy"}));
+}
+
+TEST_CASE("composite: judge scores and latency percentiles are resampled from the item log, a metric without "
+          "per-item values held fixed, by hand",
+          "[composite]") {
+  // Model a's two faithfulness verdicts score 1 and 5 (normalised 0 and 1): a resample's mean
+  // is 0, 0.5 or 1 (a quarter, half, a quarter of the rounds). Its exact-match rate 0.6 has no
+  // per-item values and is held. Composite (0.5 + 0.6) / 2 = 0.55; its 95% interval is the
+  // 2.5% and 97.5% points of {0.3, 0.55, 0.8}: [0.3, 0.8]. Model b's verdicts are 3 and 3: its
+  // interval is [0.55, 0.55]. Their standard latencies (all 100 ms) are resampled too and never move.
+  const std::string dir = test::temp_dir();
+  {
+    std::ofstream log(dir + "/items.jsonl");
+    auto verdict = [&](const char* gen, const char* item, int score) {
+      log << json{{"tier", "tier_2"}, {"key", fmt::format("tier_2|{}|gen={}|judge=j|faithfulness", item, gen)},
+                  {"role", "judge"}, {"model", "j"}, {"generation_model", gen}, {"judge_model", "j"},
+                  {"metric", "faithfulness"}, {"score", score}, {"error", nullptr}}.dump() << "\n";
+    };
+    verdict("a", "q1", 1);
+    verdict("a", "q2", 5);
+    verdict("b", "q1", 3);
+    verdict("b", "q2", 3);
+    for (const char* gen : {"a", "b"}) {
+      for (int i = 0; i < 3; ++i) {
+        log << json{{"tier", "standard"}, {"task", "mmlu"}, {"key", fmt::format("mmlu/{}/{}", gen, i)},
+                    {"role", "generation"}, {"generation_model", gen}, {"latency_ms", 100.0}, {"correct", true},
+                    {"error", nullptr}}.dump() << "\n";
+      }
+    }
+  }
+  json model_runs = json::parse(R"([
+    {"generation_model": "a", "judge_model": "j", "metrics": {
+      "tier_2": {"avg_faithfulness": 3, "response_exact_match_rate": 0.6},
+      "standard": {"mmlu": {"latency_ms": {"p50": 100}}}}},
+    {"generation_model": "b", "judge_model": "j", "metrics": {
+      "tier_2": {"avg_faithfulness": 3, "response_exact_match_rate": 0.6},
+      "standard": {"mmlu": {"latency_ms": {"p50": 100}}}}}
+  ])");
+  const std::string file = test::write_text_file(dir, "weights.yaml",
+                                                 "weights:\n  tier_2.avg_faithfulness: 1\n"
+                                                 "  tier_2.response_exact_match_rate: 1\n"
+                                                 "  standard.mmlu.latency_ms.p50: 2\n");
+  const auto weights = run::load_weights(file);
+  const json block = run::apply_composite(weights, file, model_runs, dir + "/items.jsonl", 42);
+  // With the latency (normalised 1 for both, weight 2): a = (0.5 + 0.6 + 2) / 4.
+  const json& a = model_runs[0]["composite"];
+  CHECK(a["value"].get<double>() == Approx(3.1 / 4));
+  REQUIRE(a["ci95"].is_object());
+  CHECK(a["ci95"]["low"].get<double>() == Approx(2.6 / 4));
+  CHECK(a["ci95"]["high"].get<double>() == Approx(3.6 / 4));
+  const json& b = model_runs[1]["composite"];
+  CHECK(b["ci95"]["low"].get<double>() == Approx(3.1 / 4));
+  CHECK(b["ci95"]["high"].get<double>() == Approx(3.1 / 4));
+  CHECK(block.at("bootstrap").at("resampled") == json({"tier_2.avg_faithfulness", "standard.mmlu.latency_ms.p50"}));
+  CHECK(block.at("bootstrap").at("fixed") == json({"tier_2.response_exact_match_rate"}));
+  // Seeded: the same log and seed give the same interval.
+  json again = json::parse(R"([{"generation_model": "a", "judge_model": "j", "metrics": {
+      "tier_2": {"avg_faithfulness": 3, "response_exact_match_rate": 0.6},
+      "standard": {"mmlu": {"latency_ms": {"p50": 100}}}}}])");
+  run::apply_composite(weights, file, again, dir + "/items.jsonl", 42);
+  CHECK(again[0]["composite"]["ci95"] == a["ci95"]);
+}
+
+TEST_CASE("composite: a standard task's judge score is resampled from that judge's verdicts in every model run",
+          "[composite]") {
+  // Judge j2 scored model a's two answers 2 and 4 (normalised 0.25 and 0.75); the model run
+  // names judge j1, yet holds j2's score: j2's verdicts are resampled. Mean 3 -> 0.5, interval
+  // [0.25, 0.75].
+  const std::string dir = test::temp_dir();
+  {
+    std::ofstream log(dir + "/items.jsonl");
+    for (int i = 0; i < 2; ++i) {
+      log << json{{"tier", "standard"}, {"task", "open"}, {"key", fmt::format("open/{}/a|judge=j2", i)},
+                  {"role", "judge"}, {"generation_model", "a"}, {"judge_model", "j2"}, {"score", 2 + 2 * i},
+                  {"error", nullptr}}.dump() << "\n";
+    }
+  }
+  json model_runs = json::parse(R"([{"generation_model": "a", "judge_model": "j1", "metrics": {
+      "standard": {"open": {"judges": {"j2": {"score": 3}}}}}}])");
+  const std::string file = test::write_text_file(dir, "weights.yaml", "weights:\n  standard.open.judges.j2.score: 1\n");
+  const json block = run::apply_composite(run::load_weights(file), file, model_runs, dir + "/items.jsonl", 5);
+  const json& c = model_runs[0]["composite"];
+  CHECK(c["value"].get<double>() == Approx(0.5));
+  REQUIRE(c["ci95"].is_object());
+  CHECK(c["ci95"]["low"].get<double>() == Approx(0.25));
+  CHECK(c["ci95"]["high"].get<double>() == Approx(0.75));
+  CHECK(block.at("bootstrap").at("resampled") == json({"standard.open.judges.j2.score"}));
+}
+
+TEST_CASE("composite: a resampled latency percentile is the nearest rank of the draw, against the run's best",
+          "[composite]") {
+  // Items 100 and 300 ms, p50 at rank ceil(0.5 x 2) = 1: a draw's p50 is 100 unless both draws
+  // are 300 (a quarter of the rounds). Normalised against the run's best 100: 1 or 1/3.
+  metrics::CompositeTerm term{1, 1.0, {100, 300}, metrics::Statistic::nearest_rank, 0.5,
+                              [](double x) { return metrics::normalise(metric("standard", "latency_ms.p50"), x, 100); }};
+  const auto c = metrics::composite_score({term}, {.rounds = 1000, .seed = 3});
+  REQUIRE(c.ci95);
+  CHECK(c.ci95->low == Approx(1.0 / 3));
+  CHECK(c.ci95->high == Approx(1.0));
+  CHECK(metrics::statistic_of({300, 100}, metrics::Statistic::nearest_rank, 0.5) == 100);
+  CHECK(metrics::statistic_of({300, 100, 200}, metrics::Statistic::sum) == 600);
 }
 
 TEST_CASE("composite: a weights key that names no metric is refused with its file, line and the nearest name",

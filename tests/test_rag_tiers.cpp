@@ -5,9 +5,12 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
+#include <tuple>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "llmbench/http/executor.hpp"
@@ -487,4 +490,97 @@ TEST_CASE("rag_tiers: --resume of a run whose item log lost every other record w
     INFO("model run " << i);
     same(run["model_runs"][i]["metrics"], complete["model_runs"][i]["metrics"]);
   }
+}
+
+TEST_CASE("rag_tiers: a priced sweep records each model run's actual cost, tokens x price, answers and verdicts "
+          "apart, and an unpriced model has none",
+          "[rag_tiers][tier_cost]") {
+  const std::string dir = test::temp_dir("rag-cost");
+  test::write_embedded_sim_config(dir);
+  // sim-small answers at $3/$15 per million tokens, sim-medium judges at $1/$4; sim-large has no price.
+  std::ofstream(dir + "/models.yaml") << R"(providers:
+  sim:
+    base_url: sim://
+models:
+  - {id: sim-small, provider: sim, sim_accuracy: 0.45, params: {temperature: 0, max_tokens: 512}, price: {input_per_mtok: 3, output_per_mtok: 15}}
+  - {id: sim-medium, provider: sim, sim_accuracy: 0.65, params: {temperature: 0, max_tokens: 512}, price: {input_per_mtok: 1, output_per_mtok: 4}}
+  - {id: sim-large, provider: sim, sim_accuracy: 0.85, params: {temperature: 0, max_tokens: 512}}
+  - {id: sim-embed, provider: sim, kind: embedding}
+)";
+  std::vector<std::string> args = {"run", "--tier", "2,judge_pipeline", "--limit", "5", "--config",
+                                   dir + "/models.yaml", "--env-file", dir + "/empty.env",
+                                   "--output-dir", dir + "/out", "--generation-models", "sim-small,sim-large",
+                                   "--judge-models", "sim-medium", "--production-judge-models", "sim-medium,sim-large",
+                                   "--embedding-models", "sim-embed", "--progress", "none"};
+  for (auto& a : write_rag_fixture(dir)) args.push_back(a);
+  const test::CliResult r = test::run_cli(args, dir);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json run = json::parse(std::ifstream(dir + "/out/benchmark_runs.json")).back();
+
+  // Usage per (tier, role, model) from the item log: what the costs must be made of.
+  // (tier, role, model, generation model: the one it answered or judged, "" for none)
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::pair<std::int64_t, std::int64_t>> usage;
+  for (const json& rec : read_items(dir + "/out/" + run["item_log"].get<std::string>())) {
+    if (!rec["usage"].is_object()) continue;
+    const std::string judged = rec.value("generation_model", json()).is_string() ? rec["generation_model"] : "";
+    auto& [prompt, completion] = usage[{rec["tier"], rec["role"], rec["model"], judged}];
+    prompt += rec["usage"]["prompt_tokens"].get<std::int64_t>();
+    completion += rec["usage"]["completion_tokens"].get<std::int64_t>();
+  }
+  auto expect = [&](const json& block, const char* tokens_key, const char* cost_key, const std::string& tier,
+                    const char* role, const std::string& model, const std::string& judged,
+                    std::optional<std::pair<double, double>> price) {
+    INFO(tier << " " << role << " " << model << " of " << judged);
+    const auto [prompt, completion] = usage.at({tier, role, model, judged});
+    REQUIRE(prompt > 0);
+    REQUIRE(completion > 0);
+    CHECK(block.at(tokens_key) == json{{"prompt", prompt}, {"completion", completion}});
+    if (!price) {
+      CHECK_FALSE(block.contains(cost_key));  // never a 0
+      return;
+    }
+    const double input = static_cast<double>(prompt) * price->first / 1e6;
+    const double output = static_cast<double>(completion) * price->second / 1e6;
+    CHECK(block.at(cost_key).at("input").get<double>() == Approx(input).epsilon(1e-12));
+    CHECK(block.at(cost_key).at("output").get<double>() == Approx(output).epsilon(1e-12));
+    CHECK(block.at(cost_key).at("total").get<double>() == Approx(input + output).epsilon(1e-12));
+  };
+  const std::pair<double, double> small{3, 15}, medium{1, 4};
+  std::map<std::string, double> answers_cost, tier2_judging;  // by generation model
+  double pipeline_judging = 0;
+  for (const json& mr : run["model_runs"]) {
+    const std::string gen = mr["generation_model"], prod = mr["production_judge_model"];
+    const json& t2 = mr["metrics"]["tier_2"];
+    expect(t2, "tokens", "cost", "tier_2", "generation", gen, gen,
+           gen == "sim-small" ? std::optional(small) : std::nullopt);
+    expect(t2, "judge_tokens", "judge_cost", "tier_2", "judge", "sim-medium", gen, medium);
+    const json& pipeline = mr["metrics"]["tier_judge_pipeline"];
+    expect(pipeline, "judge_tokens", "judge_cost", "tier_judge_pipeline", "production_judge", prod, "",
+           prod == "sim-medium" ? std::optional(medium) : std::nullopt);
+    CHECK_FALSE(pipeline.contains("cost"));
+    if (t2.contains("cost")) answers_cost[gen] = t2["cost"]["total"];
+    tier2_judging[gen] = t2["judge_cost"]["total"];
+    if (prod == "sim-medium") pipeline_judging = pipeline["judge_cost"]["total"];
+  }
+  // The summary sums per model over tiers, each block once (the model runs repeat tier 2's per
+  // production judge): sim-medium judged both models' answers and was one production judge.
+  const std::size_t at = r.out.find("Cost per model");
+  REQUIRE(at != std::string::npos);
+  std::map<std::string, std::string> rows;
+  std::istringstream table(r.out.substr(at));
+  for (std::string line; std::getline(table, line);) {
+    if (line.rfind("sim-", 0) == 0) rows[line.substr(0, line.find(' '))] = line;
+  }
+  CHECK(rows.size() == 2);  // sim-large has no price in any role: no row, never a 0
+  CHECK_THAT(rows["sim-small"], Catch::Contains(fmt::format("{:.4f}", answers_cost.at("sim-small"))));
+  CHECK_THAT(rows["sim-medium"],
+             Catch::Contains(fmt::format("{:.4f}", tier2_judging.at("sim-small") + tier2_judging.at("sim-large") +
+                                                       pipeline_judging)));
+  // The page's data holds the same sums, which its Overview card and leaderboard show.
+  const test::CliResult page = test::run_cli({"report", "--output-dir", dir + "/out"});
+  REQUIRE(page.exit_code == 0);
+  const std::string html = test::slurp(dir + "/out/report.html");
+  const json expected = {{"model", "sim-small"}, {"cost", answers_cost.at("sim-small")}, {"judge_cost", nullptr}};
+  CHECK_THAT(html, Catch::Contains("\"cost_by_model\":[" + expected.dump()));
 }

@@ -105,8 +105,11 @@ void remove_config(const std::string& dir) {
 // Runs `plan` unsharded into dir/whole, as `shards` shards into dir/shard-I, merges those into
 // dir/merged once the shards' config and env file are gone, and checks the merged run against the
 // whole one.
-void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::string>& plan, std::size_t shards) {
-  const auto whole = test::run_cli(plan + std::vector<std::string>{"--output-dir", dir + "/whole", "--run-id", kRunId});
+// The runs start in `run_cwd` and the merge in `merge_cwd` ("" = this process's directory).
+void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::string>& plan, std::size_t shards,
+                                 const std::string& run_cwd = "", const std::string& merge_cwd = "") {
+  const auto whole =
+      test::run_cli(plan + std::vector<std::string>{"--output-dir", dir + "/whole", "--run-id", kRunId}, run_cwd);
   INFO(whole.out << whole.err);
   REQUIRE(whole.exit_code == 0);
   std::vector<std::string> merge = {"merge", "--output-dir", dir + "/merged"};
@@ -115,7 +118,8 @@ void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::
   for (std::size_t i = 0; i < shards; ++i) {
     const std::string out = fmt::format("{}/shard-{}", dir, i);
     const auto r = test::run_cli(plan + std::vector<std::string>{"--output-dir", out, "--run-id", kRunId, "--shard",
-                                                                  fmt::format("{}/{}", i, shards)});
+                                                                  fmt::format("{}/{}", i, shards)},
+                                  run_cwd);
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     const json record = run_record(out);
@@ -131,7 +135,7 @@ void check_shards_merge_to_whole(const std::string& dir, const std::vector<std::
   CHECK(union_keys == record_keys(dir + "/whole"));
 
   remove_config(dir);
-  const auto merged = test::run_cli(merge);
+  const auto merged = test::run_cli(merge, merge_cwd);
   INFO(merged.out << merged.err);
   REQUIRE(merged.exit_code == 0);
   const json run = run_record(dir + "/merged");
@@ -212,6 +216,23 @@ TEST_CASE("shard: two shards of every model-lab tier (0-3, judge, judge_pipeline
                                              "sim-large", "--embedding-models", "sim-embed"} +
                     session_args(dir);
   check_shards_merge_to_whole(dir, plan, 2);
+}
+
+TEST_CASE("shard: shards given relative data paths merge from another working directory into the unsharded "
+          "metrics",
+          "[shard]") {
+  // A merge Job's working directory is not the shards': the record must name the files they read.
+  const std::string dir = test::temp_dir("shard-cwd"), elsewhere = test::temp_dir("shard-cwd-merge");
+  fs::copy(fs::path(LLMBENCH_SOURCE_DIR) / "benchmarks/data/custom_example", fs::path(dir) / "custom",
+           fs::copy_options::recursive);
+  const auto plan = std::vector<std::string>{"run", "--tier", "standard", "--tasks-file", "custom/tasks.yaml",
+                                             "--generation-models", "sim-small,sim-large"} +
+                    session_args(dir);
+  check_shards_merge_to_whole(dir, plan, 2, dir, elsewhere);
+  const json merged = run_record(dir + "/merged");
+  CHECK(merged.at("flags").at("tasks_file") == (fs::path(dir) / "custom/tasks.yaml").string());
+  CHECK(merged.at("model_runs").at(0).at("metrics").at("standard").size() >= 3);
+  CHECK_FALSE(fs::exists(fs::path(elsewhere) / "custom"));
 }
 
 TEST_CASE("shard: merge refuses a missing, duplicated, unfinished or other-plan shard, naming it, and writes nothing",

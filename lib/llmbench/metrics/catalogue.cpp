@@ -113,6 +113,19 @@ void bias_metrics(std::vector<Metric>& out) {
   }
 }
 
+// The actual cost of a tier's requests (tiers/tier_cost): tokens and cost of the generation
+// model's answers ("tokens", "cost") or of the judges' verdicts ("judge_tokens", "judge_cost").
+enum class Spender { generation, judge };
+void cost_metrics(std::vector<Metric>& out, Spender who) {
+  const bool judge = who == Spender::judge;
+  out.push_back(no_table(count(judge ? "judge_tokens.prompt" : "tokens.prompt", judge ? "judge prompt tokens" : "prompt tokens")));
+  out.push_back(no_table(count(judge ? "judge_tokens.completion" : "tokens.completion",
+                               judge ? "judge completion tokens" : "completion tokens")));
+  out.push_back(no_table(cost(judge ? "judge_cost.input" : "cost.input", judge ? "judge input cost $" : "input cost $")));
+  out.push_back(no_table(cost(judge ? "judge_cost.output" : "cost.output", judge ? "judge output cost $" : "output cost $")));
+  out.push_back(summary(cost(judge ? "judge_cost.total" : "cost.total", judge ? "judge cost $" : "cost $")));
+}
+
 Scope standard() {
   std::vector<Metric> safety;
   refusal_metrics(safety);
@@ -148,11 +161,8 @@ Scope standard() {
            summary(when_held(latency("ttft_ms.p95", "TTFT p95 ms"))),
            summary(when_held(latency("tpot_ms.p50", "TPOT p50 ms"))),
            summary(when_held(latency("tpot_ms.p95", "TPOT p95 ms"))),
-           no_table(count("tokens.prompt", "prompt tokens")),
-           no_table(count("tokens.completion", "completion tokens")),
-           no_table(cost("cost.input", "input cost $")),
-           no_table(cost("cost.output", "output cost $")),
-           summary(cost("cost.total", "cost $"))}};
+}};
+  cost_metrics(scope.metrics, Spender::generation);
   // after the accuracies (strict and flexible match), before the counts
   scope.metrics.insert(scope.metrics.begin() + 4, safety.begin(), safety.end());
   return scope;
@@ -202,15 +212,25 @@ std::vector<Metric> answer_metrics() {
           summary(count("errors", "errors", lower)),
           latency("avg_latency_ms", "mean latency ms")};
 }
+std::vector<Metric> answer_metrics_with_costs() {
+  std::vector<Metric> out = answer_metrics();
+  cost_metrics(out, Spender::generation);
+  cost_metrics(out, Spender::judge);
+  return out;
+}
+Scope with_judge_cost(Scope scope) {
+  cost_metrics(scope.metrics, Spender::judge);
+  return scope;
+}
 
-Scope tier_2() { return {"tier_2", "Tier 2: answers on the gold context (judge scores 1-5)", answer_metrics()}; }
+Scope tier_2() { return {"tier_2", "Tier 2: answers on the gold context (judge scores 1-5)", answer_metrics_with_costs()}; }
 
 Scope tier_3() {
   std::vector<Metric> metrics = {
       summary(over(with_ci(score("avg_e2e_score", "E2E score"), Interval::suffixed), "successful_evaluations")),
       summary(score("avg_semantic_similarity", "semantic sim.")), score("avg_dot_similarity", "dot sim."),
       distance("avg_euclidean_distance", "euclidean dist.", lower)};
-  for (const Metric& m : answer_metrics()) metrics.push_back(m);
+  for (const Metric& m : answer_metrics_with_costs()) metrics.push_back(m);
   return {"tier_3", "Tier 3: end to end (judge scores 1-5)", std::move(metrics)};
 }
 
@@ -366,7 +386,7 @@ bool matches(std::string_view key, std::string_view path) {
 
 const std::vector<Scope>& catalogue() {
   static const std::vector<Scope> scopes = {standard(), tier_0(),     tier_1(),              tier_2(), tier_3(),
-                                            tier_judge(), tier_judge_pipeline(), tier_ux(), arena(), arena_judge(),
+                                            with_judge_cost(tier_judge()), with_judge_cost(tier_judge_pipeline()), with_judge_cost(tier_ux()), arena(), arena_judge(),
                                             perf()};
   return scopes;
 }

@@ -1,6 +1,7 @@
 #include "llmbench/metrics/composite.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "llmbench/metrics/bootstrap.hpp"
 
@@ -18,6 +19,23 @@ double weighted_mean(const std::vector<CompositeTerm>& terms, const std::vector<
 
 }  // namespace
 
+double statistic_of(std::vector<double> values, Statistic statistic, double rank) {
+  if (values.empty()) return std::nan("");
+  double sum = 0;
+  for (double v : values) sum += v;
+  switch (statistic) {
+    case Statistic::mean: return sum / static_cast<double>(values.size());
+    case Statistic::sum: return sum;
+    case Statistic::nearest_rank: {
+      const auto at = static_cast<std::size_t>(std::ceil(rank * static_cast<double>(values.size())));
+      const std::size_t k = std::clamp<std::size_t>(at, 1, values.size()) - 1;
+      std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+      return values[k];
+    }
+  }
+  return std::nan("");
+}
+
 Composite composite_score(const std::vector<CompositeTerm>& terms, const CompositeBootstrap& options) {
   Composite out;
   if (terms.empty()) return out;
@@ -33,13 +51,15 @@ Composite composite_score(const std::vector<CompositeTerm>& terms, const Composi
   std::vector<double> composites;
   composites.reserve(static_cast<std::size_t>(options.rounds));
   std::vector<double> round_values = values;
+  std::vector<double> draw;
   for (int round = 0; round < options.rounds; ++round) {
     for (std::size_t i = 0; i < terms.size(); ++i) {
-      const auto& items = terms[i].items;
-      if (items.empty()) continue;
-      double sum = 0;
-      for (std::size_t k = 0; k < items.size(); ++k) sum += items[rng.below(items.size())];
-      round_values[i] = sum / static_cast<double>(items.size());
+      const CompositeTerm& t = terms[i];
+      if (t.items.empty()) continue;
+      draw.clear();
+      for (std::size_t k = 0; k < t.items.size(); ++k) draw.push_back(t.items[rng.below(t.items.size())]);
+      const double raw = statistic_of(draw, t.statistic, t.rank);
+      round_values[i] = t.normalise ? t.normalise(raw) : raw;
     }
     composites.push_back(weighted_mean(terms, round_values));
   }

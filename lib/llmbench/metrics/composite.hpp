@@ -16,6 +16,7 @@
 // of them it has no composite (never a zero).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -32,15 +33,26 @@ bool normalised_relative(const Metric& metric);
 // metric (read only when normalised_relative). Clamped to [0, 1].
 double normalise(const Metric& metric, double value, double best = 0);
 
-// One weighted metric of one model. `items` (optional) are its per-item values already
-// normalised (an accuracy's 0/1 answers: normalise() is affine for rates and scores, so the
-// mean of normalised items is the normalised mean); empty for a model-level metric, which the
-// bootstrap holds at `value`.
+// How a resample of a term's per-item values becomes the metric (before normalisation): their
+// mean (accuracy, a judge's score, ROUGE), their sum (cost), or their nearest-rank percentile
+// (latency p50 / p95: the value at rank ceil(p * n), as the standard tier computes them).
+enum class Statistic { mean, sum, nearest_rank };
+
+// One weighted metric of one model. `items` (optional) are its per-item values in the metric's
+// own unit; each bootstrap round draws items.size() of them with replacement, takes
+// `statistic` over the draw and `normalise` of that (unset: the statistic as it is). Empty for
+// a metric without per-item values, which the bootstrap holds at `value`.
 struct CompositeTerm {
   double weight = 0;                 // > 0
   std::optional<double> value;       // normalised; nullopt: the model lacks the metric
-  std::vector<double> items;         // normalised per-item values, or empty
+  std::vector<double> items;         // per-item values, or empty
+  Statistic statistic = Statistic::mean;
+  double rank = 0.5;                 // nearest_rank's p (0 < p <= 1)
+  std::function<double(double)> normalise;
 };
+
+// `statistic` of `values` (nearest_rank at `rank`); NaN when empty.
+double statistic_of(std::vector<double> values, Statistic statistic, double rank = 0.5);
 
 struct CompositeInterval {
   double low = 0, high = 0;
@@ -59,10 +71,10 @@ struct CompositeBootstrap {
 
 // composite.cpp:
 // The weighted mean of the terms, and its percentile bootstrap interval (`options.rounds`
-// rounds, seeded): each round resamples every item-level term's items with replacement,
-// independently (items of different tasks are different items: a stratified bootstrap), holds
-// model-level terms fixed, and takes the weighted mean. The same terms and seed give the same
-// interval.
+// rounds, seeded): each round resamples every term that has items, independently (items of
+// different tasks and metrics are resampled apart: a stratified bootstrap), holds the terms
+// without items fixed, and takes the weighted mean. No term with items: no interval. The same
+// terms and seed give the same interval.
 Composite composite_score(const std::vector<CompositeTerm>& terms, const CompositeBootstrap& options);
 
 }  // namespace llmbench::metrics

@@ -10,6 +10,7 @@
 #include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/report/composite_summary.hpp"
+#include "llmbench/report/cost_totals.hpp"
 #include "llmbench/report/tables.hpp"
 #include "llmbench/util/terminal.hpp"
 
@@ -333,6 +334,7 @@ std::string render_summary(const json& run) {
     out += "No results.\n";
   }
   out += tiers;
+  out += render_cost_by_model(run);
   out += render_composite(run);
   for (const auto& note : notes) out += util::terminal_safe(note) + "\n";  // quotes error bodies
   return out;

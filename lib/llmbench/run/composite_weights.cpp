@@ -10,8 +10,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/catalogue.hpp"
 #include "llmbench/metrics/composite.hpp"
-#include "llmbench/records/fields.hpp"
-#include "llmbench/records/journal.hpp"
+#include "llmbench/run/composite_items.hpp"
 #include "llmbench/run/metric_map.hpp"
 #include "llmbench/util/yaml.hpp"
 
@@ -19,47 +18,6 @@ namespace llmbench::run {
 namespace {
 
 using nlohmann::json;
-namespace field = records::field;
-
-std::string text_of(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// "standard.<task>.accuracy" -> the task; "" for any other path (a model-level metric).
-std::string accuracy_task(const std::string& path) {
-  constexpr std::string_view prefix = "standard.", suffix = ".accuracy";
-  if (path.size() <= prefix.size() + suffix.size() || path.compare(0, prefix.size(), prefix) != 0 ||
-      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return {};
-  }
-  std::string task = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-  return task.find('.') == std::string::npos ? task : std::string();
-}
-
-// (generation model, task) -> item key -> 0/1, from each key's latest record (a failed one: none).
-using ItemAnswers = std::map<std::pair<std::string, std::string>, std::map<std::string, std::optional<double>>>;
-
-ItemAnswers read_answers(const std::filesystem::path& item_log, const std::vector<Weight>& weights) {
-  ItemAnswers out;
-  std::map<std::string, bool> tasks;
-  for (const auto& w : weights) {
-    if (const std::string task = accuracy_task(w.path); !task.empty()) tasks[task] = true;
-  }
-  if (tasks.empty() || !std::filesystem::exists(item_log)) return out;
-  records::scan_journal(item_log, records::DamagedLines::skip, [&](json&& r) {
-    const std::string task = text_of(r, field::kTask);
-    if (text_of(r, field::kTier) != "standard" || !tasks.count(task) || text_of(r, field::kRole) != "generation") return;
-    auto& answers = out[{text_of(r, field::kGenerationModel), task}];
-    const auto correct = r.find(field::kCorrect);
-    const bool failed = r.contains(field::kError) && !r[field::kError].is_null();
-    answers[text_of(r, field::kKey)] =
-        !failed && correct != r.end() && correct->is_boolean() ? std::optional<double>(correct->get<bool>() ? 1 : 0)
-                                                               : std::nullopt;
-  });
-  return out;
-}
-
 std::optional<double> number_at(const json& model_run, const std::string& path) {
   const json* metrics = metrics::value_at(model_run, "metrics");
   const json* value = metrics != nullptr ? metrics::value_at(*metrics, path) : nullptr;
@@ -97,7 +55,7 @@ std::vector<Weight> load_weights(const std::string& file) {
 
 json apply_composite(const std::vector<Weight>& weights, const std::string& file, json& model_runs,
                      const std::filesystem::path& item_log, std::uint64_t seed) {
-  const ItemAnswers answers = read_answers(item_log, weights);
+  const CompositeItems items(item_log, weights);
   // The best value of each metric over the model runs, for the metrics without a scale.
   std::vector<std::optional<double>> best(weights.size());
   for (std::size_t i = 0; i < weights.size(); ++i) {
@@ -115,12 +73,16 @@ json apply_composite(const std::vector<Weight>& weights, const std::string& file
     for (std::size_t i = 0; i < weights.size(); ++i) {
       const Weight& w = weights[i];
       metrics::CompositeTerm term{w.weight, std::nullopt, {}};
-      if (const auto v = number_at(mr, w.path)) term.value = metrics::normalise(*w.metric, *v, best[i].value_or(0));
+      const double best_value = best[i].value_or(0);
+      if (const auto v = number_at(mr, w.path)) term.value = metrics::normalise(*w.metric, *v, best_value);
       else missing.push_back(w.path);
-      const auto items = answers.find({text_of(mr, field::kGenerationModel), accuracy_task(w.path)});
-      if (term.value && items != answers.end()) {
-        for (const auto& [key, answer] : items->second) {
-          if (answer) term.items.push_back(metrics::normalise(*w.metric, *answer));
+      if (term.value) {
+        if (auto per_item = items.values(w, mr)) {
+          term.items = std::move(per_item->items);
+          term.statistic = per_item->statistic;
+          term.rank = per_item->rank;
+          // the run's best held fixed: a resample moves this model's value, not the scale
+          term.normalise = [metric = w.metric, best_value](double x) { return metrics::normalise(*metric, x, best_value); };
         }
       }
       terms.push_back(std::move(term));
@@ -130,10 +92,15 @@ json apply_composite(const std::vector<Weight>& weights, const std::string& file
                        {"ci95", c.ci95 ? json{{"low", c.ci95->low}, {"high", c.ci95->high}} : json()},
                        {"missing", std::move(missing)}};
   }
-  json listed = json::array();
-  for (const Weight& w : weights) listed.push_back({{"metric", w.path}, {"weight", w.weight}});
-  return {{"file", file}, {"weights", std::move(listed)},
-          {"bootstrap", {{"rounds", kCompositeBootstrapRounds}, {"seed", seed}}}};
+  json listed = json::array(), resampled = json::array(), fixed = json::array();
+  for (const Weight& w : weights) {
+    listed.push_back({{"metric", w.path}, {"weight", w.weight}});
+    (resampled_metric(w.path) ? resampled : fixed).push_back(w.path);
+  }
+  return {{"file", file},
+          {"weights", std::move(listed)},
+          {"bootstrap",
+           {{"rounds", kCompositeBootstrapRounds}, {"seed", seed}, {"resampled", std::move(resampled)}, {"fixed", std::move(fixed)}}}};
 }
 
 }  // namespace llmbench::run

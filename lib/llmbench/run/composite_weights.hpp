@@ -10,11 +10,12 @@
 // A key is a dotted path under a model run's `metrics`, as --baselines and --fail-if name them
 // (the metric catalogue's keys under their scope); a weight is a number > 0.
 //
-// The interval: a seeded percentile bootstrap (1,000 rounds, the run's --sample-seed) over the
-// items of every weighted standard accuracy (standard.<task>.accuracy: each key's latest
-// generation record in the item log, failed items left out, as the accuracy counts them),
-// resampled per task; every other metric is held at its value. With no weighted accuracy
-// there is no interval.
+// The interval: a seeded percentile bootstrap (1,000 rounds, the run's --sample-seed). Each
+// round resamples, per weighted metric and apart, the per-item values of every metric that has
+// them in the item log (run/composite_items.hpp lists which: accuracies, judge scores, ROUGE /
+// BLEU, standard latencies, costs) and holds every other metric at its value; the record's
+// composite.bootstrap lists the two ("resampled", "fixed"). The run's best value of a metric
+// without a scale stays the run's in every round. With no resampled metric there is no interval.
 
 #include <cstdint>
 #include <filesystem>
@@ -44,7 +45,8 @@ inline constexpr int kCompositeBootstrapRounds = 1000;
 
 // Sets each model run's "composite" ({value, ci95, missing}: value and ci95 null when a weighted
 // metric is missing, which `missing` lists) and returns the run's "composite" block
-// ({file, weights: [{metric, weight}], bootstrap: {rounds, seed}}). `item_log` is the run's
+// ({file, weights: [{metric, weight}], bootstrap: {rounds, seed, resampled: [metric], fixed:
+// [metric]}}). `item_log` is the run's
 // item log (per-item answers of the weighted accuracies).
 nlohmann::json apply_composite(const std::vector<Weight>& weights, const std::string& file, nlohmann::json& model_runs,
                                const std::filesystem::path& item_log, std::uint64_t seed);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/run/anchor_paths.hpp"
 
 namespace llmbench::run {
 
@@ -53,6 +54,21 @@ json options_to_json(const RunOptions& o) {
                 {"baselines", o.baselines}};
   if (o.shard.sharded()) flags["shard"] = to_string(o.shard);
   return flags;
+}
+
+void anchor_given_paths(RunOptions& o, const std::filesystem::path& base) {
+  const std::pair<const char*, std::string*> paths[] = {
+      {"--config", &o.config},         {"--env-file", &o.env_file},
+      {"--tasks-file", &o.tasks_file}, {"--dataset", &o.dataset},
+      {"--manual-dataset", &o.manual_dataset}, {"--chunks", &o.chunks},
+      {"--judge-pipeline-dataset", &o.judge_pipeline_dataset}, {"--prompts-dir", &o.prompts_dir},
+      {"--ux-log", &o.ux_log},         {"--cache-dir", &o.cache_dir},
+      {"--baselines", &o.baselines},   {"--weights", &o.weights}};
+  for (const auto& [flag, value] : paths) {
+    const bool given = std::find(o.given_flags.begin(), o.given_flags.end(), flag) != o.given_flags.end();
+    if (!given || value->empty() || std::filesystem::path(*value).is_absolute()) continue;
+    *value = (base / *value).lexically_normal().string();
+  }
 }
 
 RunOptions options_from_json(const json& f) {

@@ -11,6 +11,7 @@
 #include "llmbench/tasks/verdict.hpp"
 #include "llmbench/tiers/rag_answer_jobs.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
+#include "llmbench/tiers/tier_cost.hpp"
 
 namespace llmbench::tiers {
 
@@ -142,9 +143,9 @@ json judge_reliability_metrics(const std::vector<const json*>& records) {
   return metrics::to_json(metrics::judge_consistency(verdicts));
 }
 
-void JudgeReliabilityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&,
+void JudgeReliabilityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
                                      json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_judge", judge_reliability_metrics);
+  aggregate_by_model_run(records, model_runs, "tier_judge", with_costs(judge_reliability_metrics, models));
 }
 
 // ---- tier_judge_pipeline ----
@@ -263,9 +264,9 @@ json pipeline_metrics(const std::vector<const json*>& records) {
   return out;
 }
 
-void JudgePipelineTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&,
+void JudgePipelineTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
                                   json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_judge_pipeline", pipeline_metrics);
+  aggregate_by_model_run(records, model_runs, "tier_judge_pipeline", with_costs(pipeline_metrics, models));
 }
 
 }  // namespace llmbench::tiers

@@ -5,6 +5,7 @@
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tiers/rag_answer_metrics.hpp"
+#include "llmbench/tiers/tier_cost.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
 
 namespace llmbench::tiers {
@@ -131,8 +132,9 @@ void AnswerQualityTier::submit(http::Executor& executor, const run::ModelMatrix&
                  });
 }
 
-void AnswerQualityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&, json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_2", answer_metrics);
+void AnswerQualityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
+                                  json& model_runs) const {
+  aggregate_by_model_run(records, model_runs, "tier_2", with_costs(answer_metrics, models));
 }
 
 // ---- tier_3 ----
@@ -303,8 +305,9 @@ void EndToEndTier::submit(http::Executor& executor, const run::ModelMatrix& mode
   }
 }
 
-void EndToEndTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&, json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_3", answer_metrics);
+void EndToEndTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
+                             json& model_runs) const {
+  aggregate_by_model_run(records, model_runs, "tier_3", with_costs(answer_metrics, models));
 }
 
 }  // namespace llmbench::tiers

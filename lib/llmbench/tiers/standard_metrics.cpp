@@ -10,10 +10,12 @@
 
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/error.hpp"
+#include "llmbench/metrics/composite.hpp"
 #include "llmbench/metrics/pass_at_k.hpp"
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/latest_by_key.hpp"
 #include "llmbench/tiers/standard_judge.hpp"
+#include "llmbench/tiers/tier_cost.hpp"
 #include "llmbench/util/json.hpp"
 
 namespace llmbench::tiers {
@@ -84,14 +86,12 @@ std::span<const data::AnswerFilter> task_filters(std::string_view task) {
 // Latency summary over successful requests; nearest-rank percentiles.
 json latency_json(std::vector<double> latencies) {
   if (latencies.empty()) return nullptr;
-  std::sort(latencies.begin(), latencies.end());
-  auto pct = [&](double p) {
-    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(latencies.size())));
-    return latencies[std::max<std::size_t>(rank, 1) - 1];
-  };
-  double sum = 0;
-  for (double l : latencies) sum += l;
-  return {{"mean", sum / static_cast<double>(latencies.size())}, {"p50", pct(0.50)}, {"p95", pct(0.95)}};
+  std::sort(latencies.begin(), latencies.end());  // the mean's sum in one order in every run
+  // nearest rank, as the composite's bootstrap resamples them (metrics/composite.hpp)
+  using metrics::Statistic;
+  return {{"mean", metrics::statistic_of(latencies, Statistic::mean)},
+          {"p50", metrics::statistic_of(latencies, Statistic::nearest_rank, 0.50)},
+          {"p95", metrics::statistic_of(latencies, Statistic::nearest_rank, 0.95)}};
 }
 
 class StandardAggregator final : public TierAggregator {
@@ -217,8 +217,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     std::vector<metrics::SubjectVerdict> subjects;
     bool has_subjects = false;
     std::vector<double> latencies, ttfts, tpots;
-    std::int64_t prompt_tokens = 0, completion_tokens = 0;
-    bool tokens_known = false;
+    TokenTotals tokens;
     std::size_t truncated = 0;
     SafetyTally safety;
   };
@@ -244,11 +243,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     if (e->has_latency) t.latencies.push_back(e->latency_ms);
     if (e->has_ttft) t.ttfts.push_back(e->ttft_ms);
     if (e->has_tpot) t.tpots.push_back(e->tpot_ms);
-    if (e->tokens_known) {
-      t.tokens_known = true;
-      t.prompt_tokens += e->prompt_tokens;
-      t.completion_tokens += e->completion_tokens;
-    }
+    if (e->tokens_known) t.tokens.add(e->prompt_tokens, e->completion_tokens);
   }
   for (const json* r : judge_records) tallies[r->at(field::kTask).get<std::string>()].judges.add(*r);
   json out = json::object();
@@ -276,14 +271,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     // Streamed answers only (no key otherwise: a whole response has no first token).
     if (!t.ttfts.empty()) m["ttft_ms"] = latency_json(std::move(t.ttfts));
     if (!t.tpots.empty()) m["tpot_ms"] = latency_json(std::move(t.tpots));
-    if (t.tokens_known) {
-      m["tokens"] = {{"prompt", t.prompt_tokens}, {"completion", t.completion_tokens}};
-      if (price) {
-        const double input = static_cast<double>(t.prompt_tokens) * price->input_per_mtok / 1e6;
-        const double output = static_cast<double>(t.completion_tokens) * price->output_per_mtok / 1e6;
-        m["cost"] = {{"input", input}, {"output", output}, {"total", input + output}};
-      }
-    }
+    put_tokens_and_cost(m, t.tokens, price, "tokens", "cost");
     out[task] = std::move(m);
   }
   return out;

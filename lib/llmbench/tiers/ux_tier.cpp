@@ -13,6 +13,7 @@
 #include "llmbench/records/ux_fields.hpp"
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tasks/verdict.hpp"
+#include "llmbench/tiers/tier_cost.hpp"
 
 namespace llmbench::tiers {
 
@@ -268,8 +269,8 @@ json ux_metrics(const std::vector<const json*>& records) {
   return out;
 }
 
-void UxTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix&, json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_ux", ux_metrics);
+void UxTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models, json& model_runs) const {
+  aggregate_by_model_run(records, model_runs, "tier_ux", with_costs(ux_metrics, models));
 }
 
 }  // namespace llmbench::tiers

@@ -334,7 +334,7 @@
     const t = tables.find(x => x.section === 'standard' && x.group === g);
     if (!t) return [];
     const col = k => t.columns.findIndex(c => c.key === k);
-    const ti = col('task'), mi = col('generation_model'), ai = col('accuracy'), p50 = col('latency_ms.p50'), p95 = col('latency_ms.p95'), ci = col('cost.total');
+    const ti = col('task'), mi = col('generation_model'), ai = col('accuracy'), p50 = col('latency_ms.p50'), p95 = col('latency_ms.p95');
     const tasksSeen = [...new Set(t.rows.map(r => cellText(r[ti])))].sort();
     const models = [...new Set(t.rows.map(r => cellText(r[mi])))];
     const row = (m, task) => t.rows.find(r => cellText(r[mi]) === m && cellText(r[ti]) === task);
@@ -343,6 +343,7 @@
       const scored = models.map(m => ({ m, v: cellValue((row(m, task) || [])[ai]) })).filter(x => x.v !== null);
       scored.forEach(x => ranks.get(x.m).push(1 + scored.filter(y => y.v > x.v).length));
     });
+    const costOf = m => (run.cost_by_model || []).find(c => c.model === m);
     const meanRank = m => ranks.get(m).length ? sum(ranks.get(m)) / ranks.get(m).length : null;
     models.sort((a, b) => (meanRank(a) === null) - (meanRank(b) === null) || meanRank(a) - meanRank(b) || a.localeCompare(b));
     const columns = [{ key: 'model', label: 'model', kind: 'text' }, { key: 'mean_rank', label: 'mean rank', kind: 'number', better: 'lower' }];
@@ -360,13 +361,14 @@
         out.push(c && typeof c.value === 'number' ? { v: c.value, ci: c.ci95 ? [c.ci95.low, c.ci95.high] : undefined } : null);
       }
       tasksSeen.forEach(task => { const r = row(m, task); out.push(r && ai >= 0 ? r[ai] : null); });
-      const costs = tasksSeen.map(task => cellValue((row(m, task) || [])[ci])).filter(v => v !== null);
-      out.push(ci >= 0 && costs.length ? { v: sum(costs) } : null);
+      // its answers' cost over every task and tier (run.cost_by_model, report/cost_totals.hpp)
+      const spent = costOf(m);
+      out.push(spent && typeof spent.cost === 'number' ? { v: spent.cost } : null);
       tasksSeen.forEach(task => { const r = row(m, task); out.push(r && p50 >= 0 ? r[p50] : null, r && p95 >= 0 ? r[p95] : null); });
       return out;
     });
     return [el('h3', { text: 'Leaderboard: every model across the standard tasks' }),
-            el('p', { class: 'note', text: 'Accuracy with its Wilson 95% interval per task; mean rank over the tasks a model has a score in (1 = best); cost summed over tasks; latency p50 / p95 per task. Group G' + (g + 1) + '.' }),
+            el('p', { class: 'note', text: 'Accuracy with its Wilson 95% interval per task; mean rank over the tasks a model has a score in (1 = best); cost of its answers summed over every task and tier (judge verdicts apart, in the Overview); latency p50 / p95 per task. Group G' + (g + 1) + '.' }),
             run.composite ? el('p', { class: 'note', id: 'composite-weights', text: 'Composite: the weighted mean of normalised metrics (0-1, 1 best), with a bootstrap 95% interval; a model missing a weighted metric has none. Weights: ' +
               (run.composite.weights || []).map(w => w.metric + ' × ' + w.weight).join(', ') + '.' }) : null,
             renderTable({ id: 'leaderboard', columns, rows }, { showCi: true })].filter(Boolean);
@@ -390,13 +392,12 @@
     const count = pred => sum(Object.entries(outcomes).filter(([k]) => pred(k)).map(([, v]) => v || 0));
     const doneReq = count(k => doneKinds.includes(k)), cancelledReq = count(k => k === 'cancelled');
     const failedReq = count(k => !doneKinds.includes(k) && k !== 'cancelled');
-    // cost: one per (generation model, task); the same result repeats across judge combinations
-    const seen = new Set(); let cost = 0, haveCost = false;
-    mrs.forEach(m => Object.entries((m.metrics || {}).standard || {}).forEach(([task, b]) => {
-      const key = m.generation_model + '\u0000' + task;
-      if (seen.has(key) || !b || !b.cost || typeof b.cost.total !== 'number') return;
-      seen.add(key); cost += b.cost.total; haveCost = true;
-    }));
+    // cost: per model over every task and tier, counted once each (report/cost_totals.hpp);
+    // answers (generation) and verdicts (judges) apart
+    const costs = run.cost_by_model || [];
+    const answersCost = sum(costs.map(c => typeof c.cost === 'number' ? c.cost : 0));
+    const verdictsCost = sum(costs.map(c => typeof c.judge_cost === 'number' ? c.judge_cost : 0));
+    const haveCost = costs.length > 0, cost = answersCost + verdictsCost;
     out.push(el('h2', { text: 'Latest run' }));
     if (run.kind === 'perf') out.push(el('p', { class: 'note', text: 'This report holds perf records only: their levels, latencies and distributions are in the Perf tab.' }));
     out.push(el('div', { class: 'cards' },
@@ -411,8 +412,8 @@
          el('div', { class: 'd', text: Object.entries(outcomes).map(([k, v]) => k + ' ' + v).join(' · ') + (req.retries !== undefined ? ' · retries ' + req.retries : '') + (req.cache_hits !== undefined ? ' · cache hits ' + req.cache_hits : '') })),
       el('div', { class: 'card', 'data-card': 'errors' }, el('div', { class: 'k', text: 'Errors' }), el('div', { class: 'v', text: String(failedReq) + ' failed requests' }),
          el('div', { class: 'd', text: (cancelledReq ? cancelledReq + ' cancelled (not failures) · ' : '') + unavailable.length + ' model(s) unavailable · ' + partial.length + ' partial' })),
-      el('div', { class: 'card' }, el('div', { class: 'k', text: 'Cost (standard tasks)' }), el('div', { class: 'v', text: haveCost ? cost.toFixed(4) : MISSING }),
-         el('div', { class: 'd', text: haveCost ? 'in the configured price currency' : 'no prices configured' }))));
+      el('div', { class: 'card', 'data-card': 'cost' }, el('div', { class: 'k', text: 'Cost' }), el('div', { class: 'v', text: haveCost ? cost.toFixed(4) : MISSING }),
+         el('div', { class: 'd', text: haveCost ? 'answers ' + answersCost.toFixed(4) + ' · judges ' + verdictsCost.toFixed(4) + ' · in the configured price currency; models without a price not counted' : 'no prices configured' }))));
     out.push(el('h3', { text: 'What was run' }));
     const list = v => Array.isArray(v) ? v.join(', ') : (v === undefined || v === null || v === '' ? MISSING : String(v));
     out.push(el('div', { class: 'group' }, el('dl', { class: 'kv' },

@@ -1,0 +1,95 @@
+#include "llmbench/tiers/tier_cost.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "llmbench/records/fields.hpp"
+#include "llmbench/util/json.hpp"
+
+namespace llmbench::tiers {
+
+namespace field = records::field;
+using nlohmann::json;
+
+void TokenTotals::add(std::int64_t prompt_tokens, std::int64_t completion_tokens) {
+  known = true;
+  prompt += std::max<std::int64_t>(prompt_tokens, 0);
+  completion += std::max<std::int64_t>(completion_tokens, 0);
+}
+
+void TokenTotals::add(const TokenTotals& other) {
+  if (other.known) add(other.prompt, other.completion);
+}
+
+void TokenTotals::add_usage(const json& record) {
+  const auto usage = record.find(field::kUsage);
+  if (usage == record.end() || !usage->is_object()) return;
+  add(usage->value("prompt_tokens", std::int64_t{0}), usage->value("completion_tokens", std::int64_t{0}));
+}
+
+json cost_json(const TokenTotals& tokens, const config::Price& price) {
+  const double input = static_cast<double>(tokens.prompt) * price.input_per_mtok / 1e6;
+  const double output = static_cast<double>(tokens.completion) * price.output_per_mtok / 1e6;
+  return {{"input", input}, {"output", output}, {"total", input + output}};
+}
+
+void put_tokens_and_cost(json& out, const TokenTotals& tokens, const std::optional<config::Price>& price,
+                         std::string_view tokens_key, std::string_view cost_key) {
+  if (!tokens.known) return;
+  out[std::string(tokens_key)] = {{"prompt", tokens.prompt}, {"completion", tokens.completion}};
+  if (price) out[std::string(cost_key)] = cost_json(tokens, *price);
+}
+
+std::optional<config::Price> price_of(const run::ModelMatrix& models, std::string_view id) {
+  for (config::Role role : config::kAllRoles) {
+    for (const auto& m : run::role_models(models, role)) {
+      if (m.id == id) return m.price;
+    }
+  }
+  if (models.safety_judge && models.safety_judge->id == id) return models.safety_judge->price;
+  return std::nullopt;
+}
+
+namespace {
+
+// One kind of request of a model run (its answers, or its verdicts), by model: a cost only when
+// every model that used tokens has a price.
+struct CostGroup {
+  std::map<std::string, TokenTotals> by_model;
+  void put(json& out, const run::ModelMatrix& models, std::string_view tokens_key, std::string_view cost_key) const {
+    TokenTotals all;
+    json cost = {{"input", 0.0}, {"output", 0.0}, {"total", 0.0}};
+    bool priced = true;
+    for (const auto& [model, tokens] : by_model) {
+      if (!tokens.known) continue;
+      all.add(tokens);
+      const std::optional<config::Price> price = price_of(models, model);
+      if (!price) {
+        priced = false;
+        continue;
+      }
+      const json one = cost_json(tokens, *price);
+      for (const char* k : {"input", "output", "total"}) cost[k] = cost[k].get<double>() + one[k].get<double>();
+    }
+    if (!all.known) return;
+    out[std::string(tokens_key)] = {{"prompt", all.prompt}, {"completion", all.completion}};
+    if (priced) out[std::string(cost_key)] = std::move(cost);
+  }
+};
+
+}  // namespace
+
+void put_request_costs(json& out, const std::vector<const json*>& records, const run::ModelMatrix& models) {
+  CostGroup answers, verdicts;
+  for (const json* r : records) {
+    const std::string role = util::string_field(*r, field::kRole);
+    CostGroup* group = role == "generation" ? &answers : role == "judge" || role == "production_judge" ? &verdicts : nullptr;
+    if (group == nullptr) continue;
+    group->by_model[util::string_field(*r, field::kModel)].add_usage(*r);
+  }
+  answers.put(out, models, "tokens", "cost");
+  verdicts.put(out, models, "judge_tokens", "judge_cost");
+}
+
+}  // namespace llmbench::tiers
