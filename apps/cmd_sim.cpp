@@ -72,6 +72,7 @@ int run_sim(const SimCommandOptions& o) {
     throw Error("--host " + o.host + " is not a loopback address; the simulator serves 127.0.0.1 "
                 "by default, add --allow-remote to serve other addresses");
   sim::SimOptions options;
+  options.keep_answers = false;  // a long-running server: its answers would grow with every request
   options.host = o.host;
   options.port = o.port;
   options.latency_ms = o.latency_ms;

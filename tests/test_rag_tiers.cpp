@@ -13,12 +13,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "llmbench/data/tasks.hpp"
 #include "llmbench/http/executor.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "llmbench/tiers/judge_tiers.hpp"
 #include "llmbench/tiers/rag_answer_metrics.hpp"
+#include "llmbench/tiers/rag_context.hpp"
 #include "llmbench/tiers/rag_generation_tiers.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
@@ -297,6 +299,31 @@ TEST_CASE("rag_tiers: identical requests are sent once and every caller gets the
   CHECK(shared.shared() == 3);
   CHECK(executor.stats().completed == 2);
   CHECK(sim.stats().requests == 2);
+}
+
+TEST_CASE("rag_tiers: ending the request sharing lets its records go, and the next requests() starts afresh",
+          "[rag_tiers]") {
+  sim::SimOptions so;
+  so.answers = std::make_shared<sim::AnswerBook>();
+  sim::Simulator sim(so);
+  sim.start();
+  http::Executor executor(http::ExecutorOptions{});
+  tiers::RagContext context(run::RunOptions{}, data::resolve_data_dir(""));
+  http::ApiRequest request;
+  request.endpoint.base_url = sim.base_url();
+  request.model = "sim-small";
+  request.messages = {{"user", "Tell me about caching"}};
+  int answered = 0;
+  context.requests(executor).submit(request, [&](const http::RequestRecord& r) { answered += r.ok() ? 1 : 0; });
+  executor.run();
+  CHECK(answered == 1);
+  CHECK(context.requests(executor).sent() == 1);  // kept: a later job may ask the same
+  context.end_requests();                         // the sweep's executor has run
+  CHECK(context.requests(executor).sent() == 0);
+  context.requests(executor).submit(request, [&](const http::RequestRecord& r) { answered += r.ok() ? 1 : 0; });
+  executor.run();
+  CHECK(answered == 2);
+  CHECK(sim.stats().requests == 2);  // asked again: nothing of the first sharing was left
 }
 
 TEST_CASE("rag_tiers: embedding batches split large inputs and return vectors in input order", "[rag_tiers]") {

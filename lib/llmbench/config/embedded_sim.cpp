@@ -131,6 +131,7 @@ void EmbeddedSims::start(const std::vector<ResolvedModel*>& models,
   for (auto& [provider, group] : groups) {
     sim::SimOptions options = parse_sim_url(group.first);
     options.answers = answers;
+    options.keep_answers = false;  // nobody reads them, and they grow with every request
     for (const ResolvedModel* m : group.second) {
       bool seen = false;
       for (const auto& s : options.models) seen = seen || s.id == m->api_model;

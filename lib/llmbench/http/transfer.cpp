@@ -190,7 +190,7 @@ Attempt::~Attempt() { curl_easy_cleanup(easy); }
 void begin_attempt(Request& request, Attempt& attempt, const ExecutorOptions& options, SteadyTime now) {
   attempt.request = &request;
   attempt.response.clear();
-  if (attempt.response.capacity() > 1 << 20) attempt.response.shrink_to_fit();
+  if (attempt.response.capacity() > 1 << 16) attempt.response.shrink_to_fit();
   attempt.sse.reset();
   attempt.sse.set_max_bytes(std::min(options.max_response_bytes, SseParser::kDefaultMaxBytes));
   attempt.stream.reset();

@@ -357,7 +357,7 @@ void Simulator::Impl::compose_answer(ChatAnswer& a, const SimModel& model, const
     Reply reply = compose_reply(*book, model, options.seed, prompt);
     a.content = std::move(reply.content);
     a.reasoning = std::move(reply.reasoning);
-    if (reply.answer && fault.empty()) {
+    if (reply.answer && fault.empty() && options.keep_answers) {
       std::lock_guard lock(mutex);
       answers.push_back(std::move(*reply.answer));
     }

@@ -74,6 +74,9 @@ struct SimOptions {
   std::shared_ptr<const AnswerBook> answers;  // null: built from the shipped datasets
   std::string write_log;         // non-empty: the write-time log's path (sim/write_log.hpp),
                                  // created by start() and complete once stop() returns
+  bool keep_answers = true;      // answers() lists every recognised answer (memory grows with the
+                                 // requests); false: it stays empty (a run's embedded simulators
+                                 // and `llmbench sim`, which nobody asks)
 };
 
 // What the simulator answered to a recognised question: the ground truth for score checks.
@@ -106,6 +109,7 @@ class Simulator {
   std::string base_url() const;  // "http://127.0.0.1:<port>/v1"
 
   SimStats stats() const;
+  // Every recognised answer so far (SimOptions::keep_answers; else none).
   std::vector<SimAnswer> answers() const;
 
  private:

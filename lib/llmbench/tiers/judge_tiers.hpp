@@ -31,6 +31,7 @@ class JudgeReliabilityTier final : public Tier {
   std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
+  void requests_finished() override { context_->end_requests(); }
   // metrics.tier_judge: metrics::JudgeConsistency keys (consistency_score, error_rate,
   // avg_latency_ms, avg_score, total_items, total_verdicts, failed_verdicts, ...).
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
@@ -63,6 +64,7 @@ class JudgePipelineTier final : public Tier {
   std::vector<data::ItemSet> item_sets() const override { return {}; }
   void submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
+  void requests_finished() override { context_->end_requests(); }
   // metrics.tier_judge_pipeline: pipeline_metrics().
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;

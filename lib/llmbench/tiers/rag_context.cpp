@@ -141,6 +141,11 @@ SharedRequests& RagContext::requests(http::Executor& executor) {
   return *requests_;
 }
 
+void RagContext::end_requests() {
+  requests_.reset();
+  executor_ = nullptr;
+}
+
 data::ItemSet RagContext::gold_answers() {
   if (!gold_) {
     gold_.emplace();

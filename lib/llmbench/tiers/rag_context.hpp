@@ -72,6 +72,9 @@ class RagContext {
 
   // Request sharing for this executor (one per run; a new executor starts afresh).
   SharedRequests& requests(http::Executor& executor);
+  // Lets the request sharing go (every record it kept) once its executor has run: a later
+  // requests() starts afresh.
+  void end_requests();
 
   // The selected questions that have a ground-truth answer, as items keyed "rag/<id>".
   data::ItemSet gold_answers();

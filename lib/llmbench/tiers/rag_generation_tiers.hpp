@@ -32,6 +32,7 @@ class AnswerQualityTier final : public Tier {
   std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
+  void requests_finished() override { context_->end_requests(); }
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
 
@@ -60,6 +61,7 @@ class EndToEndTier final : public Tier {
   std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
+  void requests_finished() override { context_->end_requests(); }
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
 

@@ -15,8 +15,13 @@ namespace error_kind = records::error_kind;
 
 using nlohmann::json;
 
+SharedRequests::Identity SharedRequests::identity(const http::ApiRequest& request) {
+  const std::string key = http::request_key(request);  // 64 hex digits
+  return {std::stoull(key.substr(0, 16), nullptr, 16), std::stoull(key.substr(16, 16), nullptr, 16)};
+}
+
 void SharedRequests::submit(http::ApiRequest request, Done done) {
-  auto [it, inserted] = entries_.try_emplace(http::request_key(request));
+  auto [it, inserted] = entries_.try_emplace(identity(request));
   if (!inserted) {
     ++shared_;
     Entry& entry = *it->second;

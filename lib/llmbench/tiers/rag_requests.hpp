@@ -12,6 +12,7 @@
 // before run(), or from a callback).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -50,8 +51,19 @@ class SharedRequests {
     http::RequestRecord record;
     std::vector<Done> waiters;
   };
+  // The first 128 bits of http::request_key (a SHA-256): 16 bytes a request, not its 64 hex
+  // digits in a string of their own; two requests of a run are taken for one with a chance of
+  // about n^2 / 2^129.
+  struct Identity {
+    std::uint64_t high = 0, low = 0;
+    bool operator==(const Identity&) const = default;
+  };
+  struct IdentityHash {
+    std::size_t operator()(const Identity& id) const { return static_cast<std::size_t>(id.high ^ id.low); }
+  };
+  static Identity identity(const http::ApiRequest& request);
   http::Executor& executor_;
-  std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;
+  std::unordered_map<Identity, std::shared_ptr<Entry>, IdentityHash> entries_;
   std::size_t shared_ = 0;
 };
 

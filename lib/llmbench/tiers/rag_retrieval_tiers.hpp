@@ -49,6 +49,7 @@ class EmbeddingGeometryTier final : public Tier {
   std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
+  void requests_finished() override { context_->end_requests(); }
   // metrics.tier_0: the metrics::EmbeddingGeometry keys (total_samples, avg_nn_distance, ...).
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
@@ -74,6 +75,7 @@ class RetrievalTier final : public Tier {
   std::vector<data::ItemSet> item_sets() const override;
   void submit(http::Executor& executor, const run::ModelMatrix& models, const std::set<std::string>& done,
               RecordSink sink) override;
+  void requests_finished() override { context_->end_requests(); }
   // metrics.tier_1: metrics::RetrievalMetrics keys (hit_rate@k, mrr, recall@k, precision@k,
   // ndcg@k, retrieval_consistency over the two runs at k=5) plus `errors`.
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,

@@ -127,6 +127,11 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
                                                                      dataset.rubric));
     }
   }
+  // Every prompt was built above, so no later error names an item's "<file>:<line>": let those
+  // go (some 100 bytes an item, as much as an MMLU question).
+  for (StandardTask& task : tasks_) {
+    for (data::Item& item : task.items) std::string().swap(item.source);
+  }
   if (code_prompts_ > 0) code_runner_ = make_code_runner(options);
   code_timeout_s_ = options.code_timeout_s;
   code_sandboxed_ = !options.allow_unsandboxed_code;

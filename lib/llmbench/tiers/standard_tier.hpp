@@ -38,7 +38,8 @@ struct StandardPrompt {
 
 struct StandardTask {
   data::Dataset dataset;
-  std::vector<data::Item> items;  // the items --limit selected, in dataset order
+  std::vector<data::Item> items;  // the items --limit selected, in dataset order (their `source`
+                                  // let go once the constructor has built every prompt)
   std::size_t items_total = 0;
 };
 

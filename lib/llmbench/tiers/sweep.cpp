@@ -373,11 +373,14 @@ struct Aggregate {
 };
 
 // The metrics of the streamed records; a key seen twice (a retried error) counts once, last
-// wins. A model run of an unavailable model gets no metrics and the reason.
+// wins. A model run of an unavailable model gets no metrics and the reason. Call once the
+// executor has run (Tier::requests_finished).
 Aggregate aggregate_runs(const std::vector<std::unique_ptr<Tier>>& tiers, const StreamedMetrics& metrics,
                          const run::ModelMatrix& models, const run::ModelMatrix& available, const std::set<config::Role>& roles,
                          const std::map<std::string, std::string>& unavailable, const run::RunOptions& options,
                          bool interrupted) {
+  // No request of the run follows: what only sending needed goes before the metrics are built.
+  for (const auto& tier : tiers) tier->requests_finished();
   Aggregate out;
   out.model_runs = model_runs_skeleton(models, roles, options);
   out.any_failure = !unavailable.empty();

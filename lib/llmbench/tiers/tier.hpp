@@ -71,6 +71,9 @@ class Tier {
   // and what `sink` refers to must outlive executor.run().
   virtual void submit(http::Executor& executor, const run::ModelMatrix& models,
                       const std::set<std::string>& done, RecordSink sink) = 0;
+  // The executor has run (no request of the sweep follows): let go of what only sending
+  // needed, before the metrics are aggregated. Default: nothing to let go.
+  virtual void requests_finished() {}
   // Sets metrics.<name()> on each model run (generation_model / judge_model /
   // production_judge_model / embedding_model fields) that `records` belong to.
   // `models` gives prices and ids.
