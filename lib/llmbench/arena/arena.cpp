@@ -55,7 +55,8 @@ struct Unit {
 };
 
 json options_json(const ArenaOptions& o) {
-  json flags = {{"generation_models", o.generation_models},
+  json flags = run::session_options_to_json(o);
+  flags.update({{"generation_models", o.generation_models},
                 {"judge_models", o.judge_models},
                 {"dataset", o.dataset.empty() ? json(nullptr) : json(o.dataset)},
                 {"tasks", o.tasks},
@@ -64,15 +65,7 @@ json options_json(const ArenaOptions& o) {
                 {"baseline", o.baseline.empty() ? json(nullptr) : json(o.baseline)},
                 {"strong", o.strong == StrongVerdicts::yes},
                 {"bootstrap_rounds", o.bootstrap_rounds},
-                {"bootstrap_seed", o.bootstrap_seed},
-                {"concurrency", o.concurrency},
-                {"retries", o.retries},
-                {"timeout_s", o.timeout_s},
-                {"timeout_given", o.timeout_given},
-                {"model_args", o.model_args},
-                {"stream", o.stream},
-                {"config", o.config}};
-  if (o.shard.sharded()) flags["shard"] = run::to_string(o.shard);
+                {"bootstrap_seed", o.bootstrap_seed}});
   return flags;
 }
 

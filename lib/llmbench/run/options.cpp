@@ -11,9 +11,21 @@ namespace llmbench::run {
 
 using nlohmann::json;
 
-json options_to_json(const RunOptions& o) {
+json session_options_to_json(const SessionOptions& o) {
   json flags = {{"config", o.config},
-                {"env_file", o.env_file},
+                {"concurrency", o.concurrency},
+                {"retries", o.retries},
+                {"timeout_s", o.timeout_s},
+                {"timeout_given", o.timeout_given},
+                {"model_args", o.model_args},
+                {"stream", o.stream}};
+  if (o.shard.sharded()) flags["shard"] = to_string(o.shard);
+  return flags;
+}
+
+json options_to_json(const RunOptions& o) {
+  json flags = session_options_to_json(o);
+  flags.update({{"env_file", o.env_file},
                 {"tiers", o.tiers},
                 {"tasks", o.tasks},
                 {"tasks_file", o.tasks_file},
@@ -41,18 +53,11 @@ json options_to_json(const RunOptions& o) {
                 {"code_timeout_s", o.code_timeout_s},
                 {"samples", o.samples},
                 {"allow_unsandboxed_code", o.allow_unsandboxed_code},
-                {"concurrency", o.concurrency},
-                {"retries", o.retries},
-                {"timeout_s", o.timeout_s},
-                {"timeout_given", o.timeout_given},
-                {"model_args", o.model_args},
-                {"stream", o.stream},
                 {"max_response_bytes", o.max_response_bytes},
                 {"max_retry_wait_s", o.max_retry_wait_s},
                 {"no_cache", o.no_cache},
                 {"cache_dir", o.cache_dir},
-                {"baselines", o.baselines}};
-  if (o.shard.sharded()) flags["shard"] = to_string(o.shard);
+                {"baselines", o.baselines}});
   return flags;
 }
 

@@ -96,6 +96,9 @@ struct RunOptions : SessionOptions {
 // shard's flags hold "shard": "I/N" (so --resume runs the same shard); others have no "shard".
 // Fields missing from an older record keep their defaults.
 nlohmann::json options_to_json(const RunOptions& options);
+// The flags every session's record stores (run and arena): config, concurrency, retries,
+// timeout_s, timeout_given, model_args, stream, and shard when sharded.
+nlohmann::json session_options_to_json(const SessionOptions& options);
 RunOptions options_from_json(const nlohmann::json& flags);
 
 // The options of a resumed session: the run's stored `flags` (what makes its results), with
