@@ -6,15 +6,20 @@
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "llmbench/error.hpp"
 #include "llmbench/http/executor_impl.hpp"
 #include "llmbench/http/openai.hpp"
 #include "llmbench/http/spend_gate.hpp"
@@ -31,6 +36,7 @@ using detail::Request;
 namespace {
 
 constexpr int kMaxPollMs = 1000;
+constexpr int kMaxEvents = 256;  // ready sockets taken per epoll_wait
 
 }  // namespace
 
@@ -38,9 +44,22 @@ Executor::Impl::Impl(ExecutorOptions opts)
     : options(opts), backoff(opts.backoff_base_s, opts.backoff_max_s, opts.seed) {
   options.concurrency = std::max(1, options.concurrency);
   options.retries = std::max(0, options.retries);
+  epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (epoll_fd < 0 || wake_fd < 0) {
+    if (epoll_fd >= 0) ::close(epoll_fd);
+    if (wake_fd >= 0) ::close(wake_fd);
+    throw Error("executor: cannot create its event loop (epoll/eventfd): too many open files?", ExitCode::internal);
+  }
+  epoll_event wake_event{};
+  wake_event.events = EPOLLIN;
+  wake_event.data.fd = wake_fd;
+  ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &wake_event);
   multi = curl_multi_init();
   curl_multi_setopt(multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
   curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(options.concurrency));
+  curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+  curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
 }
 
 Executor::Impl::~Impl() {
@@ -51,6 +70,71 @@ Executor::Impl::~Impl() {
     if (request->headers != nullptr) curl_slist_free_all(request->headers);
   }
   curl_multi_cleanup(multi);
+  ::close(epoll_fd);
+  ::close(wake_fd);
+}
+
+int Executor::Impl::on_socket(CURL*, curl_socket_t socket, int what, void* impl, void*) {
+  const int epoll_fd = static_cast<Impl*>(impl)->epoll_fd;
+  if (what == CURL_POLL_REMOVE) {
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, socket, nullptr);  // may be closed already: nothing to do then
+    return 0;
+  }
+  epoll_event event{};
+  event.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  event.data.fd = socket;
+  if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, socket, &event);
+  }
+  return 0;
+}
+
+void Executor::Impl::wake() noexcept {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto written = ::write(wake_fd, &one, sizeof one);  // full (EAGAIN): awake anyway
+}
+
+SteadyTime Executor::Impl::curl_due() const {
+  long ms = -1;  // rounded up by libcurl: when this has passed, its timer has expired
+  curl_multi_timeout(multi, &ms);
+  return ms < 0 ? SteadyTime::max() : SteadyClock::now() + std::chrono::milliseconds(ms);
+}
+
+void Executor::Impl::drive_curl_timer() {
+  long ms = -1;
+  curl_multi_timeout(multi, &ms);
+  if (ms != 0) return;
+  int running = 0;
+  curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+}
+
+void Executor::Impl::wait_and_drive(SteadyClock::duration timeout) {
+  std::array<epoll_event, kMaxEvents> events{};
+  timeout = std::clamp<SteadyClock::duration>(timeout, {}, std::chrono::milliseconds(kMaxPollMs));
+  int woken = -1;
+  if (have_epoll_pwait2) {  // to the nanosecond: a scheduled send (perf's open loop) leaves on time
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
+    const timespec wait{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    woken = ::epoll_pwait2(epoll_fd, events.data(), kMaxEvents, &wait, nullptr);
+    if (woken < 0 && errno == ENOSYS) have_epoll_pwait2 = false;  // a kernel before 5.11
+  }
+  if (!have_epoll_pwait2) {
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
+    woken = ::epoll_wait(epoll_fd, events.data(), kMaxEvents, static_cast<int>(ms));
+  }
+  int running = 0;
+  for (int i = 0; i < woken; ++i) {
+    const epoll_event& event = events[static_cast<std::size_t>(i)];
+    if (event.data.fd == wake_fd) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] const auto read = ::read(wake_fd, &count, sizeof count);
+      continue;
+    }
+    const int mask = (event.events & EPOLLIN ? CURL_CSELECT_IN : 0) | (event.events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                     (event.events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+    curl_multi_socket_action(multi, event.data.fd, mask, &running);
+  }
+  drive_curl_timer();
 }
 
 std::size_t Executor::Impl::provider_index(const std::string& name) {
@@ -303,8 +387,7 @@ void Executor::Impl::run() {
     deliver_ready();
     close_cache_batch(now);
     if (live == 0 && holds == 0) break;
-    int running = 0;
-    curl_multi_perform(multi, &running);
+    drive_curl_timer();  // transfers just added start here (libcurl's timer for them has expired)
     if (drain_completions() > 0) continue;  // refill at once
 
     SteadyTime wake = now + std::chrono::milliseconds(kMaxPollMs);
@@ -315,10 +398,9 @@ void Executor::Impl::run() {
     if (!active.empty() && options.stall_timeout_s > 0) wake = std::min(wake, next_stall_check);
     if (progress_callback) wake = std::min(wake, next_progress);
     if (cache_batch) wake = std::min(wake, cache_batch_due);
-    now = SteadyClock::now();
-    const double wait_ms = std::max(0.0, ms_between(now, wake));
-    const int timeout_ms = static_cast<int>(std::min<double>(kMaxPollMs, std::ceil(wait_ms)));
-    curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+    wake = std::min(wake, curl_due());
+    wait_and_drive(wake - SteadyClock::now());
+    drain_completions();
   }
   cache_batch.reset();
   if (progress_callback) progress_callback(snapshot());
@@ -388,12 +470,12 @@ void Executor::hold() { ++impl_->holds; }
 void Executor::post(std::function<void()> task) {
   const std::lock_guard lock(impl_->posted_mutex);
   impl_->posted.push_back(std::move(task));
-  curl_multi_wakeup(impl_->multi);  // under the lock: the executor cannot be destroyed meanwhile
+  impl_->wake();  // under the lock: the executor cannot be destroyed meanwhile
 }
 
 void Executor::request_stop() noexcept {
   impl_->stop_requests.fetch_add(1, std::memory_order_acq_rel);
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
 }
 
 bool Executor::stop_requested() const noexcept {

@@ -3,7 +3,13 @@
 // delivery, scheduling, the loop, progress) and executor_attempts.cpp (an attempt's start
 // and end: the verdict's consequence, retries, stalls, stops, the cache's batches).
 //
-// Internal to http/. Not thread-safe: everything but stop_requests runs on the loop thread.
+// Internal to http/. Not thread-safe: everything but stop_requests, post() and the wake
+// descriptor runs on the loop thread.
+//
+// The loop waits in epoll on the sockets libcurl asks to watch (CURLMOPT_SOCKETFUNCTION)
+// and drives only the transfers whose socket is ready (curl_multi_socket_action), so a
+// wake-up costs what is ready, not what is in flight: curl_multi_perform would visit every
+// transfer, and check each one's socket, at every wake-up.
 
 #include <curl/curl.h>
 
@@ -130,12 +136,27 @@ struct Executor::Impl {
   // --- the loop ---------------------------------------------------------------------------
 
   void run();
+  // Waits up to `timeout` (at most kMaxPollMs) for a ready socket, libcurl's timer or a wake-up, and drives the
+  // transfers concerned. Timestamps taken in their callbacks are the times of this wake-up.
+  void wait_and_drive(SteadyClock::duration timeout);
+  // When libcurl's next timeout (connect, a new transfer's start, ...) is due, asked of
+  // libcurl each time (curl_multi_timeout), so no change of it is missed; max when none.
+  SteadyTime curl_due() const;
+  // Runs libcurl's timeout actions if its timer has expired.
+  void drive_curl_timer();
+  // Wakes the loop from any thread (a signal handler too).
+  void wake() noexcept;
+  // libcurl's socket callback (CURLMOPT_SOCKETFUNCTION): which sockets epoll watches, for what.
+  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* impl, void* socket_data);
   ExecutorStats snapshot() const;
 
   ExecutorOptions options;
   util::Redactor secrets;  // every api_key submitted so far
   Backoff backoff;
   CURLM* multi = nullptr;
+  int epoll_fd = -1;
+  int wake_fd = -1;                               // an eventfd: wake() writes, the loop reads
+  bool have_epoll_pwait2 = true;                  // false on kernels before 5.11 (ENOSYS)
   std::vector<std::unique_ptr<Request>> slots;
   std::vector<Request*> free_slots;
   std::vector<std::unique_ptr<Attempt>> attempt_slots;
