@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -190,6 +191,7 @@ int HttpServer::start() {
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
   port_ = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
                                      : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  pacer_ = std::make_unique<Pacer>(options_.pacer_threads, stop_);
   acceptor_ = std::thread([this] { accept_loop(); });
   return port_;
 }
@@ -214,6 +216,7 @@ void HttpServer::stop() {
     workers.swap(workers_);
   }
   for (auto& w : workers) w.join();
+  pacer_.reset();  // its threads ended when stop_ was triggered
   if (listen_fd_ >= 0) {
     ::close(listen_fd_);
     listen_fd_ = -1;
@@ -244,8 +247,10 @@ void HttpServer::accept_loop() {
     queue_.push_back(fd);
     queued_.store(static_cast<int>(queue_.size()), std::memory_order_relaxed);
     if (static_cast<int>(queue_.size()) > idle_workers_ &&
-        static_cast<int>(workers_.size()) < options_.max_threads)
+        static_cast<int>(workers_.size()) < options_.max_threads) {
       workers_.emplace_back([this] { worker_loop(); });
+      ::pthread_setname_np(workers_.back().native_handle(), "sim-worker");
+    }
     queue_cv_.notify_one();
   }
 }
@@ -270,7 +275,7 @@ void HttpServer::worker_loop() {
 }
 
 void HttpServer::serve(int fd) {
-  HttpConnection conn(fd, stop_);
+  HttpConnection conn(fd, stop_, *pacer_);
   std::string buf;
   buf.reserve(16 * 1024);
   char chunk[16 * 1024];

@@ -418,37 +418,27 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
     writes->received = req.received;
     writes->tokens.reserve(envelope.completion_tokens);
   }
-  std::string out;            // bytes not yet written
-  std::size_t unwritten = 0;  // tokens in `out`
-  // Writes `out`; the write log notes when the tokens in it left.
-  auto flush = [&]() {
-    if (!conn.write(out)) return false;
-    out.clear();
-    if (writes) writes->tokens.insert(writes->tokens.end(), unwritten, std::chrono::steady_clock::now());
-    unwritten = 0;
-    return true;
-  };
-  // Every exit notes the stream in the write log (after its last write: it never delays one).
-  struct Logged {
-    WriteLog* log;
-    std::optional<StreamWrites>& writes;
-    ~Logged() {
-      if (writes) log->append(*writes);
+  // The whole reply as a schedule for the server's Pacer; bytes due at the same time share a chunk.
+  std::vector<PacedChunk> schedule;
+  auto add = [&schedule](std::chrono::steady_clock::time_point due, std::string bytes, std::size_t tokens) {
+    if (schedule.empty() || schedule.back().due != due) {
+      schedule.push_back({due, std::move(bytes), tokens});
+    } else {
+      schedule.back().bytes += bytes;
+      schedule.back().tokens += tokens;
     }
-  } logged{write_log.get(), writes};
-
-  if (!conn.sleep_until(after_ms(req.received, envelope.latency_ms))) return AfterResponse::close;
-  std::string out_head =
+  };
+  std::string head =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Transfer-Encoding: chunked\r\n";
-  out_head += envelope.limit_headers;
-  if (!req.keep_alive || truncate) out_head += "Connection: close\r\n";
-  out_head += "\r\n";
-  out = std::move(out_head);
-  out += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
-  if (!flush() || !conn.sleep_until(first_token)) return AfterResponse::close;
+  head += envelope.limit_headers;
+  if (!req.keep_alive || truncate) head += "Connection: close\r\n";
+  head += "\r\n";
+  head += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
+  add(after_ms(req.received, envelope.latency_ms), std::move(head), 0);
 
-  // Tokens in order: reasoning first, then content. truncate stops halfway.
+  // Tokens in order: reasoning first, then content, token k at first_token + k * token_ms
+  // (all at first_token when token_ms is 0). truncate stops halfway.
   const std::size_t total = envelope.completion_tokens;
   const std::size_t cut = truncate ? total / 2 : total;
   bool first_content = true;
@@ -460,33 +450,31 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
       t = start == std::string_view::npos ? std::string_view() : t.substr(start);
     }
     if (!reasoning) first_content = false;
-    out += chunk({{reasoning ? "reasoning_content" : "content", t}}, nullptr);
-    ++unwritten;
-    if (envelope.token_ms > 0) {
-      if (!flush()) return AfterResponse::close;
-      if (i + 1 < cut && !conn.sleep_until(after_ms(first_token, envelope.token_ms * static_cast<double>(i + 1))))
-        return AfterResponse::close;
-    }
+    add(after_ms(first_token, envelope.token_ms * static_cast<double>(i)),
+        chunk({{reasoning ? "reasoning_content" : "content", t}}, nullptr), 1);
   }
-  if (envelope.token_ms > 0 && !conn.sleep_until(after_ms(first_token, envelope.token_ms * static_cast<double>(cut))))
-    return AfterResponse::close;
-  if (truncate) {
-    flush();
-    return AfterResponse::close;
+  // The end, one token time after the last; truncate closes then without it.
+  const auto end = after_ms(first_token, envelope.token_ms * static_cast<double>(cut));
+  std::string tail;
+  if (!truncate) {
+    tail = chunk(json::object(), a.finish_reason);
+    if (include_usage)
+      tail += sse_event(json{{"id", envelope.id},
+                             {"object", "chat.completion.chunk"},
+                             {"created", envelope.created},
+                             {"model", envelope.model},
+                             {"choices", json::array()},
+                             {"usage", envelope.usage}});
+    tail += chunked("data: [DONE]\n\n");
+    tail += "0\r\n\r\n";
   }
-  out += chunk(json::object(), a.finish_reason);
-  if (include_usage)
-    out += sse_event(json{{"id", envelope.id},
-                          {"object", "chat.completion.chunk"},
-                          {"created", envelope.created},
-                          {"model", envelope.model},
-                          {"choices", json::array()},
-                          {"usage", envelope.usage}});
-  out += chunked("data: [DONE]\n\n");
-  out += "0\r\n\r\n";
-  if (!flush()) return AfterResponse::close;
-  if (writes) writes->complete = true;
-  return AfterResponse::keep_alive;
+  add(end, std::move(tail), 0);
+  const bool complete = conn.write_paced(std::move(schedule), writes ? &writes->tokens : nullptr) && !truncate;
+  if (writes) {  // noted after the last write: logging never delays one
+    writes->complete = complete;
+    write_log->append(*writes);
+  }
+  return complete ? AfterResponse::keep_alive : AfterResponse::close;
 }
 
 AfterResponse Simulator::Impl::embeddings(const HttpRequest& req, HttpConnection& conn, const json& body,

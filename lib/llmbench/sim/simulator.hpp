@@ -21,7 +21,9 @@
 //
 // Pacing follows a schedule from the moment the request was received: a streamed reply's
 // k-th token (from 0) is written at received + latency_ms + ttft_ms + k / tokens_per_s, so
-// a late wake-up never delays the tokens after it. With write_log set, the simulator
+// a late wake-up never delays the tokens after it. The handler hands the whole schedule to
+// the server's Pacer (sim/pacer.hpp: two epoll loops write every stream's tokens on time, no
+// thread per stream wakes per token). With write_log set, the simulator
 // records when it really wrote each token (sim/write_log.hpp has the format).
 
 #include <cstdint>
