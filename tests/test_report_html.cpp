@@ -316,7 +316,7 @@ TEST_CASE("report tables: a task scored by judges gains a judge score column per
   CHECK(render_summary(plain_runs[0]).find(std::string(score.label)) == std::string::npos);
 }
 
-TEST_CASE("report html: a tier_ux follow-up item shows its question and the earlier turns its judge records carry",
+TEST_CASE("report html: a tier_ux follow-up item shows its question, the earlier turns and the answer its judges judged",
           "[report_html]") {
   // The item's first record (an embedding record) has no context; its judge records do.
   const fs::path dir = llmbench::test::temp_dir("llmbench-report-ux");
@@ -332,5 +332,8 @@ TEST_CASE("report html: a tier_ux follow-up item shows its question and the earl
   REQUIRE(followup->contains("context"));
   CHECK(followup->at("context").get<std::string>().find(llmbench::test::kHostileUxAnswer) != std::string::npos);
   CHECK(followup->at("answers").size() == 2);     // one embedding record per embedding model
-  CHECK(followup->at("judgements").size() == 2);  // one verdict per judge
+  REQUIRE(followup->at("judgements").size() == 2);  // one verdict per judge
+  for (const json& judgement : followup->at("judgements")) {
+    CHECK(judgement.value("answer", "") == llmbench::test::kHostileUxFollowUpAnswer);  // as logged, unescaped
+  }
 }

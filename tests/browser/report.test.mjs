@@ -675,7 +675,7 @@ test('the Safety & bias section of a simulated advbench, xstest and bbq run show
 
 test("the LLM Comparison tab's tier_ux table shows each embedding/judge pair's rates, intervals and counts, cell by cell, its model text escaped", async () => {
   // make_report_fixture --ux appends a tier_ux run (tests/support/ux_fixture.hpp): two model runs,
-  // one judge id that is markup, a follow-up question and an earlier answer that are markup.
+  // one judge id that is markup, a follow-up question, its answer and an earlier answer that are markup.
   const dir = mkdtempSync(join(tmpdir(), 'llmbench-ux-'));
   const p = await browser.newPage();
   const errors = [];
@@ -685,6 +685,7 @@ test("the LLM Comparison tab's tier_ux table shows each embedding/judge pair's r
   const hostileJudge = '<img src=x onerror="window.__xss=11">-judge';
   const hostileQuestion = '<img src=x onerror="window.__xss=12"> Can I undo that?';
   const hostileAnswer = '<script>window.__xss=13</script>Deleted files stay in Trash for 30 days.';
+  const hostileFollowUp = '<img src=x onerror="window.__xss=14">Yes: open Trash and choose Restore.';
   try {
     execFileSync(fixtureBin, [dir, '60', '--no-arena', '--ux']);
     execFileSync(bin, ['report', '--output-dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -746,6 +747,9 @@ test("the LLM Comparison tab's tier_ux table shows each embedding/judge pair's r
     const text = await card.textContent();
     assert.ok(text.includes(hostileQuestion), text);
     assert.ok(text.includes(hostileAnswer), text);  // the earlier answer, in the follow-up's context
+    // The answer each judge judged (the follow-up's logged answer), under that judge, as text.
+    const judged = await card.locator('.judgement .judged-answer .text').allTextContents();
+    assert.deepEqual(judged, [hostileFollowUp, hostileFollowUp]);
     assert.equal(await p.evaluate(() => document.querySelectorAll('main img, main script').length), 0);
     assert.equal(await p.evaluate(() => typeof window.__xss), 'undefined');
     await p.screenshot({ path: join(shots, 'report-llm-ux.png'), fullPage: true });

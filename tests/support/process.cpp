@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "llmbench/util/argv.hpp"
+
 namespace llmbench::test {
 
 namespace {
@@ -32,13 +34,6 @@ std::vector<std::string> child_environment(const std::vector<std::string>& chang
   return env;
 }
 
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
 }  // namespace
 
 // Everything the child needs is built before fork(): the test process runs server threads, and
@@ -53,7 +48,7 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const std::string& 
   std::vector<std::string> arg_strings = {LLMBENCH_BINARY};
   arg_strings.insert(arg_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = child_environment(env);
-  const std::vector<char*> argv = pointers(arg_strings), envp = pointers(env_strings);
+  const std::vector<char*> argv = util::exec_array(arg_strings), envp = util::exec_array(env_strings);
   const std::string workdir = cwd.empty() ? std::string(LLMBENCH_SOURCE_DIR) : cwd;
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

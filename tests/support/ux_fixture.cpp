@@ -26,7 +26,7 @@ std::vector<Turn> log_turns() {
   return {{"s1", 1, "How do I reset my password?", "Open Settings > Security and choose Reset password."},
           {"s2", 1, "Where do deleted files go?", kHostileUxAnswer},
           {"s1", 2, "The link expired. What now?", "Request a new link from the same page."},
-          {"s2", 2, kHostileUxQuestion, "Yes: open Trash and choose Restore."},
+          {"s2", 2, kHostileUxQuestion, kHostileUxFollowUpAnswer},
           {"s3", 1, "How do I reset my password please?", "Open Settings > Security."},
           {"s4", 1, "What is the upload limit?", "50 GB on paid plans."},
           {"s5", 1, "How can I reset my password?", "Open Settings > Security."},

@@ -3,7 +3,7 @@
 // ux_log and ux_similarity, one model run per embedding model / judge pair holding
 // metrics.tier_ux) and its item log (an embedding record per turn and embedding model, a judge
 // record per follow-up and judge), for the report page's tests. The log's text is hostile in
-// places: a question and an earlier answer are markup, and so is one judge's id.
+// places: a question, its answer and the answer before it are markup, and so is one judge's id.
 // Deterministic: the same directory gets the same bytes.
 
 #include <filesystem>
@@ -17,6 +17,8 @@ inline constexpr const char* kHostileUxJudge = "<img src=x onerror=\"window.__xs
 // A follow-up question and the answer before it (shown in the follow-up's context), both markup.
 inline constexpr const char* kHostileUxQuestion = "<img src=x onerror=\"window.__xss=12\"> Can I undo that?";
 inline constexpr const char* kHostileUxAnswer = "<script>window.__xss=13</script>Deleted files stay in Trash for 30 days.";
+// The follow-up's own logged answer, markup: its judge records carry it as the answer judged.
+inline constexpr const char* kHostileUxFollowUpAnswer = "<img src=x onerror=\"window.__xss=14\">Yes: open Trash and choose Restore.";
 
 // Appends the tier_ux run to <dir>/benchmark_runs.json (created when absent) and writes its
 // item log runs/<kUxRunId>/items.jsonl. Its model runs (metrics as ux_metrics gives them):

@@ -30,7 +30,8 @@ std::string script_json(const nlohmann::json& value);
 //          options, letters (multiple choice: the options as shown and their letters),
 //          answers: [{model, role, repeat, response, reasoning, extracted, correct, parsed,
 //                     truncated, cached, latency_ms, error_kind, error}],
-//          judgements: [{model, judged_model, score, response, cached, latency_ms, error_kind, error}]}]
+//          judgements: [{model, judged_model, score, response, answer (tier_ux: the logged answer
+//                        judged), cached, latency_ms, error_kind, error}]}]
 nlohmann::json collect_items(const nlohmann::json& runs, const std::filesystem::path& output_dir);
 
 // The whole page for `runs`, `items` (as collect_items returns them), the perf records'

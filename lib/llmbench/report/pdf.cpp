@@ -10,11 +10,13 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/util/argv.hpp"
 #include "llmbench/util/atomic_file.hpp"
 #include "llmbench/util/temp_dir.hpp"
 
@@ -33,10 +35,8 @@ std::string tail_of(const fs::path& file, std::size_t bytes) {
 
 // Runs argv with stdout and stderr to `log`; returns its exit status, or -1 when it ran out of
 // time (it is killed then).
-int run_with_timeout(const std::vector<std::string>& argv, const fs::path& log, std::chrono::seconds timeout) {
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+int run_with_timeout(std::vector<std::string> argv, const fs::path& log, std::chrono::seconds timeout) {
+  const std::vector<char*> args = util::exec_array(argv);  // before fork(): the child may not allocate
   const pid_t pid = ::fork();
   if (pid < 0) throw Error("cannot start chromium: fork failed", ExitCode::internal);
   if (pid == 0) {
@@ -101,17 +101,17 @@ void print_pdf(const std::string& html, const fs::path& out, std::chrono::second
   const fs::path pdf = tmp.path() / "report.pdf";
   const fs::path log = tmp.path() / "chromium.log";
   util::write_file_atomically(page, html);
-  const std::vector<std::string> argv = {chromium->string(),
-                                         "--headless",
-                                         "--no-sandbox",
-                                         "--disable-gpu",
-                                         "--no-first-run",
-                                         "--user-data-dir=" + (tmp.path() / "profile").string(),
-                                         "--no-pdf-header-footer",
-                                         "--virtual-time-budget=20000",
-                                         "--print-to-pdf=" + pdf.string(),
-                                         "file://" + page.string() + "#print"};
-  const int status = run_with_timeout(argv, log, timeout);
+  std::vector<std::string> argv = {chromium->string(),
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--no-first-run",
+                                   "--user-data-dir=" + (tmp.path() / "profile").string(),
+                                   "--no-pdf-header-footer",
+                                   "--virtual-time-budget=20000",
+                                   "--print-to-pdf=" + pdf.string(),
+                                   "file://" + page.string() + "#print"};
+  const int status = run_with_timeout(std::move(argv), log, timeout);
   std::error_code ec;
   const bool written = fs::exists(pdf, ec) && fs::file_size(pdf, ec) > 4;
   if (status == -1) {

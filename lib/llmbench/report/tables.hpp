@@ -2,11 +2,13 @@
 // The tables model of a report: one schema that the HTML page, CSV and Markdown render.
 // Built from the runs of benchmark_runs.json (docs/report-format.md) by pure functions.
 //
-// Compare like with like: runs are put in comparable groups keyed by what they ran (tiers,
-// tasks, dataset file), limit, sample_seed, num_fewshot, judge_eval_mode and
-// consistency_runs, and for a run of tier_ux its ux_log and ux_similarity. A table only ever holds one group. Within a group each row is the
-// latest run that has a result for that row's key (model, or model combination); nothing is
-// averaged across runs, and every row names the run its numbers come from. A metric that a
+// Compare like with like: runs are put in comparable groups keyed by what they ran (tasks,
+// dataset file), limit, sample_seed, num_fewshot, judge_eval_mode and consistency_runs, and
+// for a run of tier_ux its ux_log and ux_similarity. The tiers are not in the key: each table
+// is one tier's, so a run of tier_2 and a run of all tiers over the same data share a group
+// and meet in the tier_2 table. A table only ever holds one group. Within a group each row is
+// the latest run that has a result for that row's key (model, or model combination); nothing
+// is averaged across runs, and every row names the run its numbers come from. A metric that a
 // run did not report is a missing cell (rendered "—"), never 0.
 
 #include <optional>

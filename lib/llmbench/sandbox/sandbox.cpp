@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
+#include "llmbench/util/argv.hpp"
 #include "llmbench/util/temp_dir.hpp"
 
 namespace llmbench::sandbox {
@@ -129,13 +130,6 @@ ChildPlan plan_child(const SandboxOptions& options, const fs::path& dir) {
                     "--"});
   plan.args.insert(plan.args.end(), python.begin(), python.end());
   return plan;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
 }
 
 // The child: never returns. Only async-signal-safe calls.
@@ -259,8 +253,9 @@ ProgramResult run_python(const std::string& program, const SandboxOptions& optio
     if (::chown(dir.path().c_str(), kNobody, kNobody) != 0) throw_errno("sandbox: chown");
   }
   ChildPlan plan = plan_child(options, dir.path());
-  std::vector<char*> argv = c_strings(plan.args);
-  std::vector<char*> envp = c_strings(plan.env);
+  // Built before fork(): the child may not allocate.
+  std::vector<char*> argv = util::exec_array(plan.args);
+  std::vector<char*> envp = util::exec_array(plan.env);
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC | O_NONBLOCK) != 0) throw_errno("sandbox: pipe");
   Fd out_read(out_pipe[0]), out_write(out_pipe[1]);

@@ -28,17 +28,36 @@ void TokenTotals::add_usage(const json& record) {
   add(usage->value("prompt_tokens", std::int64_t{0}), usage->value("completion_tokens", std::int64_t{0}));
 }
 
-json cost_json(const TokenTotals& tokens, const config::Price& price) {
+Cost& Cost::operator+=(const Cost& other) {
+  input += other.input;
+  output += other.output;
+  total += other.total;
+  return *this;
+}
+
+json Cost::to_json() const { return {{"input", input}, {"output", output}, {"total", total}}; }
+
+Cost cost_of(const TokenTotals& tokens, const config::Price& price) {
   const double input = static_cast<double>(tokens.prompt) * price.input_per_mtok / 1e6;
   const double output = static_cast<double>(tokens.completion) * price.output_per_mtok / 1e6;
-  return {{"input", input}, {"output", output}, {"total", input + output}};
+  return {input, output, input + output};
 }
+
+namespace {
+
+// The one writer of a tokens block and its cost (no cost key when `cost` is unset).
+void put_block(json& out, const TokenTotals& tokens, const std::optional<Cost>& cost, std::string_view tokens_key,
+               std::string_view cost_key) {
+  if (!tokens.known) return;
+  out[std::string(tokens_key)] = {{"prompt", tokens.prompt}, {"completion", tokens.completion}};
+  if (cost) out[std::string(cost_key)] = cost->to_json();
+}
+
+}  // namespace
 
 void put_tokens_and_cost(json& out, const TokenTotals& tokens, const std::optional<config::Price>& price,
                          std::string_view tokens_key, std::string_view cost_key) {
-  if (!tokens.known) return;
-  out[std::string(tokens_key)] = {{"prompt", tokens.prompt}, {"completion", tokens.completion}};
-  if (price) out[std::string(cost_key)] = cost_json(tokens, *price);
+  put_block(out, tokens, price ? std::optional<Cost>(cost_of(tokens, *price)) : std::nullopt, tokens_key, cost_key);
 }
 
 std::optional<config::Price> price_of(const run::ModelMatrix& models, std::string_view id) {
@@ -59,22 +78,15 @@ struct CostGroup {
   std::map<std::string, TokenTotals> by_model;
   void put(json& out, const run::ModelMatrix& models, std::string_view tokens_key, std::string_view cost_key) const {
     TokenTotals all;
-    json cost = {{"input", 0.0}, {"output", 0.0}, {"total", 0.0}};
-    bool priced = true;
+    std::optional<Cost> cost = Cost{};  // unset once a model that used tokens has no price
     for (const auto& [model, tokens] : by_model) {
       if (!tokens.known) continue;
       all.add(tokens);
       const std::optional<config::Price> price = price_of(models, model);
-      if (!price) {
-        priced = false;
-        continue;
-      }
-      const json one = cost_json(tokens, *price);
-      for (const char* k : {"input", "output", "total"}) cost[k] = cost[k].get<double>() + one[k].get<double>();
+      if (!price) cost.reset();
+      else if (cost) *cost += cost_of(tokens, *price);
     }
-    if (!all.known) return;
-    out[std::string(tokens_key)] = {{"prompt", all.prompt}, {"completion", all.completion}};
-    if (priced) out[std::string(cost_key)] = std::move(cost);
+    put_block(out, all, cost, tokens_key, cost_key);
   }
 };
 

@@ -32,11 +32,21 @@ struct TokenTotals {
   void add_usage(const nlohmann::json& record);
 };
 
-// {input, output, total} in the price's currency: tokens x price per million tokens.
-nlohmann::json cost_json(const TokenTotals& tokens, const config::Price& price);
+// A cost in the price's currency. `total` is kept as its own sum (input + output of each part,
+// added up) so that a group's total reads exactly as the sum of its models' totals.
+struct Cost {
+  double input = 0.0;
+  double output = 0.0;
+  double total = 0.0;
+  Cost& operator+=(const Cost& other);
+  nlohmann::json to_json() const;  // {input, output, total}
+};
 
-// out[tokens_key] = {prompt, completion} when known, and out[cost_key] = cost_json() when
-// `price` is set too.
+// tokens x price per million tokens.
+Cost cost_of(const TokenTotals& tokens, const config::Price& price);
+
+// out[tokens_key] = {prompt, completion} when known, and out[cost_key] = cost_of().to_json()
+// when `price` is set too.
 void put_tokens_and_cost(nlohmann::json& out, const TokenTotals& tokens, const std::optional<config::Price>& price,
                          std::string_view tokens_key, std::string_view cost_key);
 

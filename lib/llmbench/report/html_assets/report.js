@@ -603,7 +603,7 @@
         const it = items[i];
         haystack[i] = [it.id, it.question, it.context, it.reference, it.gold, it.subject]
           .concat(it.answers.flatMap(a => [a.model, a.response, a.error, a.code, a.stderr]))
-          .concat((it.judgements || []).map(j => j.response)).filter(Boolean).join('\n').toLowerCase();
+          .concat((it.judgements || []).flatMap(j => [j.response, j.answer])).filter(Boolean).join('\n').toLowerCase();
       }
       return haystack[i];
     }
@@ -682,6 +682,9 @@
         it.judgements.map(j => el('div', { class: 'judgement' },
           el('div', { class: 'who', text: j.model + (j.judged_model ? ' on ' + j.judged_model : '') + (j.score !== undefined && j.score !== null ? ' · score ' + j.score : '') +
                       (j.latency_ms ? ' · ' + fmt(j.latency_ms, 'number') + ' ms' : '') + (j.error_kind ? ' · error ' + j.error_kind : '') }),
+          // tier_ux: the logged answer the judge read, then its rationale
+          typeof j.answer === 'string' ? el('div', { class: 'judged-answer' }, el('div', { class: 'who', text: 'answer judged' }),
+            el('div', { class: 'text', text: j.answer }), el('div', { class: 'who', text: 'rationale' })) : null,
           el('div', { class: 'text', text: j.response === null || j.response === undefined ? (j.error || MISSING) : String(j.response) })))) : null;
       return el('article', { class: 'item', 'data-item-id': it.id },
         el('div', { class: 'item-head' }, el('span', { class: 'id', text: it.id }), el('span', { text: it.tier + ' · ' + it.task + (it.subject ? ' · ' + it.subject : '') }),
