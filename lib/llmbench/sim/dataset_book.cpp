@@ -7,30 +7,41 @@
 
 namespace llmbench::sim {
 
+namespace {
+
+void add_item(AnswerBook& book, const data::ItemSet& set, const data::Item& item, Keep keep) {
+  std::string key = set.task + "/" + item.id;
+  switch (set.scorer) {
+    case data::Scorer::choice_letter:
+      book.add_choice(item.question, item.choices, item.gold_index, key, keep);
+      break;
+    case data::Scorer::numeric:
+      book.add_number(item.question, item.reference, key, keep);
+      break;
+    case data::Scorer::code:  // a right answer is the canonical solution, fenced (a new text: copied)
+      if (!item.solution.empty()) book.add_text(item.question, data::fenced_solution(item), key);
+      break;
+    case data::Scorer::judge:
+      if (!item.reference.empty()) book.add_text(item.question, item.reference, key, keep);
+      break;
+    case data::Scorer::refusal:
+      book.add_refusal(item.question, item.reference, key, keep);
+      break;
+    default:
+      if (item.reference.empty()) break;
+      book.add_text(item.question, item.reference, key, keep);
+      break;
+  }
+}
+
+}  // namespace
+
 void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep) {
-  for (const data::Item& item : *set.items) {
-    std::string key = set.task + "/" + item.id;
-    switch (set.scorer) {
-      case data::Scorer::choice_letter:
-        book.add_choice(item.question, item.choices, item.gold_index, key, keep);
-        break;
-      case data::Scorer::numeric:
-        book.add_number(item.question, item.reference, key, keep);
-        break;
-      case data::Scorer::code:  // a right answer is the canonical solution, fenced (a new text: copied)
-        if (!item.solution.empty()) book.add_text(item.question, data::fenced_solution(item), key);
-        break;
-      case data::Scorer::judge:
-        if (!item.reference.empty()) book.add_text(item.question, item.reference, key, keep);
-        break;
-      case data::Scorer::refusal:
-        book.add_refusal(item.question, item.reference, key, keep);
-        break;
-      default:
-        if (item.reference.empty()) break;
-        book.add_text(item.question, item.reference, key, keep);
-        break;
-    }
+  if (set.items != nullptr) {
+    for (const data::Item& item : *set.items) add_item(book, set, item, keep);
+  }
+  if (set.packed != nullptr) {  // each item is rebuilt for the call: its text is copied
+    for (std::size_t i = 0; i < set.packed->size(); ++i) add_item(book, set, set.packed->at(i), Keep::copy);
   }
 }
 
