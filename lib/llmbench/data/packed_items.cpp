@@ -51,6 +51,15 @@ std::string_view PackedItems::field(std::size_t end_index) const {
 
 std::string_view PackedItems::id(std::size_t i) const { return field(items_.at(i).first); }
 
+PackedItemView PackedItems::view(std::size_t i) const {
+  const Packed& p = items_.at(i);
+  PackedItemView v{field(p.first),     field(p.first + 1), field(p.first + 2), field(p.first + 3),
+                   field(p.first + 4), field(p.first + 5), {},                 p.gold_index};
+  v.choices.reserve(p.choices);
+  for (std::size_t c = 0; c < p.choices; ++c) v.choices.push_back(field(p.first + kFixedFields + c));
+  return v;
+}
+
 Item PackedItems::at(std::size_t i) const {
   const Packed& p = items_.at(i);
   Item item;

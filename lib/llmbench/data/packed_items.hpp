@@ -16,6 +16,13 @@
 
 namespace llmbench::data {
 
+// An item's text as views into its PackedItems (valid while that lives and is not appended to).
+struct PackedItemView {
+  std::string_view id, subject, question, reference, solution, entry_point;
+  std::vector<std::string_view> choices;
+  int gold_index = -1;
+};
+
 class PackedItems {
  public:
   // Appends a copy of `item` (without its source).
@@ -27,6 +34,8 @@ class PackedItems {
   bool empty() const { return items_.empty(); }
   // The i-th item as pushed (source ""); throws std::out_of_range when i >= size().
   Item at(std::size_t i) const;
+  // Its text without copying it (its bias facts aside).
+  PackedItemView view(std::size_t i) const;
   // Its id, without rebuilding it.
   std::string_view id(std::size_t i) const;
 

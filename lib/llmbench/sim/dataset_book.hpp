@@ -15,7 +15,6 @@ namespace llmbench::sim {
 // numeric -> number, refusal -> refusal, code -> text whose reference is the canonical solution
 // in a ```python block, anything else -> text (an item without a reference is left out).
 // Keep::view: the book keeps views of the items' text, so the items must outlive it.
-// A packed set (ItemSet::packed) is copied whatever `keep` says: its items are rebuilt one by one.
 void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep = Keep::copy);
 
 }  // namespace llmbench::sim
