@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "llmbench/data/item.hpp"
+#include "llmbench/data/packed_items.hpp"
 
 namespace llmbench::data {
 
@@ -121,11 +122,15 @@ struct Dataset {
 };
 
 // Items a workload loaded, with the scorer that decides what a right answer is: what the
-// embedded simulator learns (run/session.hpp). A view: the items outlive it.
+// embedded simulator learns (run/session.hpp). A view: the items outlive it. The items are
+// either `items` or `packed` (the other is null).
 struct ItemSet {
   std::string task;  // keys are "<task>/<item id>"
   Scorer scorer = Scorer::exact;
   const std::vector<Item>* items = nullptr;
+  const PackedItems* packed = nullptr;
+
+  bool empty() const { return (items == nullptr || items->empty()) && (packed == nullptr || packed->empty()); }
 };
 
 inline constexpr std::string_view kDefaultDataDir = "benchmarks/data";

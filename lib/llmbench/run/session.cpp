@@ -98,9 +98,10 @@ namespace {
 // The book of `items` (each set once), its text kept as `keep` says.
 std::shared_ptr<sim::AnswerBook> book_of(const std::vector<data::ItemSet>& items, sim::Keep keep) {
   auto book = std::make_shared<sim::AnswerBook>();
-  std::set<const std::vector<data::Item>*> seen;
+  std::set<const void*> seen;
   for (const data::ItemSet& set : items) {
-    if (set.items != nullptr && seen.insert(set.items).second) sim::add_items(*book, set, keep);
+    const void* held = set.items != nullptr ? static_cast<const void*>(set.items) : set.packed;
+    if (held != nullptr && seen.insert(held).second) sim::add_items(*book, set, keep);
   }
   return book;
 }

@@ -77,6 +77,11 @@ void AnswerBook::add(BookEntry entry, Keep keep_text) {
 
 void AnswerBook::add_choice(std::string_view question, const std::vector<std::string>& choices,
                             int gold_index, std::string_view key, Keep keep_text) {
+  add_choice_views(question, std::vector<std::string_view>(choices.begin(), choices.end()), gold_index, key, keep_text);
+}
+
+void AnswerBook::add_choice_views(std::string_view question, std::vector<std::string_view> choices, int gold_index,
+                                  std::string_view key, Keep keep_text) {
   if (gold_index < 0 || gold_index >= static_cast<int>(choices.size()))
     throw Error("sim answer book: question \"" + std::string(key) + "\" has gold index " +
                 std::to_string(gold_index) + " but " + std::to_string(choices.size()) + " choices");
@@ -84,7 +89,7 @@ void AnswerBook::add_choice(std::string_view question, const std::vector<std::st
   e.key = key;
   e.kind = AnswerKind::choice;
   e.question = question;
-  e.choices.assign(choices.begin(), choices.end());
+  e.choices = std::move(choices);
   e.gold_index = gold_index;
   add(std::move(e), keep_text);
 }

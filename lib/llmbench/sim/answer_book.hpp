@@ -52,6 +52,9 @@ class AnswerBook {
   // question text. Throws Error if gold_index is out of range or the question is blank.
   void add_choice(std::string_view question, const std::vector<std::string>& choices, int gold_index,
                   std::string_view key = "", Keep keep = Keep::copy);
+  // The same with views of the choices' text.
+  void add_choice_views(std::string_view question, std::vector<std::string_view> choices, int gold_index,
+                        std::string_view key = "", Keep keep = Keep::copy);
   // A question whose answer is a number (GSM8K style), e.g. "42", "1,234", "-2.5".
   void add_number(std::string_view question, std::string_view number, std::string_view key = "",
                   Keep keep = Keep::copy);

@@ -1,5 +1,7 @@
 #include "llmbench/sim/dataset_book.hpp"
 
+#include <type_traits>
+
 #include <spdlog/spdlog.h>
 
 #include "llmbench/data/code_tasks.hpp"
@@ -7,30 +9,52 @@
 
 namespace llmbench::sim {
 
-void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep) {
-  for (const data::Item& item : *set.items) {
-    std::string key = set.task + "/" + item.id;
-    switch (set.scorer) {
-      case data::Scorer::choice_letter:
+namespace {
+
+// `item`: a data::Item, or a data::PackedItemView of a code task's item (whose right answer is
+// a new text, built from a data::Item).
+template <typename ItemText>
+void add_item(AnswerBook& book, const data::ItemSet& set, const ItemText& item, Keep keep) {
+  std::string key = set.task + "/" + std::string(item.id);
+  switch (set.scorer) {
+    case data::Scorer::choice_letter:
+      if constexpr (std::is_same_v<ItemText, data::Item>) {
         book.add_choice(item.question, item.choices, item.gold_index, key, keep);
-        break;
-      case data::Scorer::numeric:
-        book.add_number(item.question, item.reference, key, keep);
-        break;
-      case data::Scorer::code:  // a right answer is the canonical solution, fenced (a new text: copied)
+      } else {
+        book.add_choice_views(item.question, item.choices, item.gold_index, key, keep);
+      }
+      break;
+    case data::Scorer::numeric:
+      book.add_number(item.question, item.reference, key, keep);
+      break;
+    case data::Scorer::code:  // a right answer is the canonical solution, fenced (a new text: copied)
+      if constexpr (std::is_same_v<ItemText, data::Item>) {  // add_items passes a code task's items as Items
         if (!item.solution.empty()) book.add_text(item.question, data::fenced_solution(item), key);
-        break;
-      case data::Scorer::judge:
-        if (!item.reference.empty()) book.add_text(item.question, item.reference, key, keep);
-        break;
-      case data::Scorer::refusal:
-        book.add_refusal(item.question, item.reference, key, keep);
-        break;
-      default:
-        if (item.reference.empty()) break;
-        book.add_text(item.question, item.reference, key, keep);
-        break;
-    }
+      }
+      break;
+    case data::Scorer::judge:
+      if (!item.reference.empty()) book.add_text(item.question, item.reference, key, keep);
+      break;
+    case data::Scorer::refusal:
+      book.add_refusal(item.question, item.reference, key, keep);
+      break;
+    default:
+      if (item.reference.empty()) break;
+      book.add_text(item.question, item.reference, key, keep);
+      break;
+  }
+}
+
+}  // namespace
+
+void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep) {
+  if (set.items != nullptr) {
+    for (const data::Item& item : *set.items) add_item(book, set, item, keep);
+  }
+  if (set.packed == nullptr) return;
+  for (std::size_t i = 0; i < set.packed->size(); ++i) {  // views of the packed text
+    if (set.scorer == data::Scorer::code) add_item(book, set, set.packed->at(i), Keep::copy);
+    else add_item(book, set, set.packed->view(i), keep);
   }
 }
 

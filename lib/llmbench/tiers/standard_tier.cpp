@@ -96,70 +96,69 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     }
     data::check_fewshot(task.dataset, options.num_fewshot);
     task.items_total = task.dataset.items.size();
-    // The selected items move out of the dataset; the others are not held through the run.
-    // With --shard, only this shard's items (keyed "<task>/<item id>", run/shard.hpp).
-    // Reserved, then fitted: no doubling slack (an Item is some 240 bytes besides its text).
+    // The selected items are packed (one block of text per task, data/packed_items.hpp) once
+    // each one's prompt was built, so a bad item fails here naming its "<file>:<line>"; the
+    // dataset's items go before the next task is loaded. With --shard, only this shard's items
+    // (keyed "<task>/<item id>", run/shard.hpp).
     const std::vector<std::size_t> chosen =
         data::sample_indices(task.dataset.items, limit, options.sample_seed, task.dataset.task);
-    task.items.reserve(chosen.size());
     for (std::size_t i : chosen) {
-      if (!options.shard.holds(task.dataset.task + "/" + task.dataset.items[i].id)) continue;
-      task.items.push_back(std::move(task.dataset.items[i]));
+      const data::Item& item = task.dataset.items[i];
+      if (!options.shard.holds(task.dataset.task + "/" + item.id)) continue;
+      measure(task, tasks_.size(), item);
+      task.items.push_back(item);
     }
     task.items.shrink_to_fit();
     task.dataset.items = {};
     tasks_.push_back(std::move(task));
-  }
-  for (std::size_t t = 0; t < tasks_.size(); ++t) {
-    const data::Dataset& dataset = tasks_[t].dataset;
-    for (std::size_t i = 0; i < tasks_[t].items.size(); ++i) {
-      prompt_bytes_ += run::message_bytes(prompt(t, i).messages);
-      ++prompt_count_;
-      if (dataset.scorer == data::Scorer::code) ++code_prompts_;
-      if (dataset.scorer == data::Scorer::refusal) {  // the question and a short reply, for --safety-judge
-        ++refusal_prompts_;
-        refusal_judge_bytes_ += run::message_bytes(tasks::build_refusal_judge_prompt(tasks_[t].items[i].question, ""));
-      }
-      if (dataset.scorer != data::Scorer::judge) continue;
-      ++judged_prompts_;
-      const data::Item& item = tasks_[t].items[i];
-      judge_bytes_ += run::message_bytes(tasks::build_rubric_judge_prompt(item.question, item.reference, item.reference,
-                                                                     dataset.rubric));
-    }
-  }
-  // Every prompt was built above, so no later error names an item's "<file>:<line>": let those
-  // go (some 100 bytes an item, as much as an MMLU question).
-  for (StandardTask& task : tasks_) {
-    for (data::Item& item : task.items) std::string().swap(item.source);
   }
   if (code_prompts_ > 0) code_runner_ = make_code_runner(options);
   code_timeout_s_ = options.code_timeout_s;
   code_sandboxed_ = !options.allow_unsandboxed_code;
 }
 
+void StandardTier::measure(const StandardTask& task, std::size_t t, const data::Item& item) {
+  const data::Dataset& dataset = task.dataset;
+  prompt_bytes_ += run::message_bytes(build_prompt(task, t, item).messages);
+  ++prompt_count_;
+  if (dataset.scorer == data::Scorer::code) ++code_prompts_;
+  if (dataset.scorer == data::Scorer::refusal) {  // the question and a short reply, for --safety-judge
+    ++refusal_prompts_;
+    refusal_judge_bytes_ += run::message_bytes(tasks::build_refusal_judge_prompt(item.question, ""));
+  }
+  if (dataset.scorer != data::Scorer::judge) return;
+  ++judged_prompts_;
+  judge_bytes_ +=
+      run::message_bytes(tasks::build_rubric_judge_prompt(item.question, item.reference, item.reference, dataset.rubric));
+}
+
 StandardPrompt StandardTier::prompt(std::size_t t, std::size_t i) const {
   const StandardTask& task = tasks_.at(t);
+  return build_prompt(task, t, task.items.at(i));
+}
+
+StandardPrompt StandardTier::build_prompt(const StandardTask& task, std::size_t t, data::Item item) const {
   StandardPrompt prompt;
   prompt.task = t;
-  prompt.item = &task.items.at(i);
+  prompt.item = std::move(item);
   tasks::PromptOptions prompt_options;
   prompt_options.task = task.dataset.task;
   prompt_options.seed = sample_seed_;
   prompt_options.num_fewshot = num_fewshot_;
   switch (task.dataset.prompt) {
     case data::PromptStyle::multiple_choice:
-      prompt.mc = tasks::build_mc_prompt(*prompt.item, task.dataset.fewshot_pool, prompt_options);
+      prompt.mc = tasks::build_mc_prompt(prompt.item, task.dataset.fewshot_pool, prompt_options);
       prompt.messages = std::move(prompt.mc.messages);
       prompt.mc.messages.clear();
       break;
     case data::PromptStyle::worked_solution:
-      prompt.messages = tasks::build_gsm8k_prompt(*prompt.item, task.dataset.fewshot_pool, prompt_options);
+      prompt.messages = tasks::build_gsm8k_prompt(prompt.item, task.dataset.fewshot_pool, prompt_options);
       break;
-    case data::PromptStyle::question: prompt.messages = {{"user", prompt.item->question}}; break;
-    case data::PromptStyle::native_math: prompt.messages = tasks::build_native_math_prompt(*prompt.item); break;
+    case data::PromptStyle::question: prompt.messages = {{"user", prompt.item.question}}; break;
+    case data::PromptStyle::native_math: prompt.messages = tasks::build_native_math_prompt(prompt.item); break;
     case data::PromptStyle::code_completion:
     case data::PromptStyle::code_from_tests:
-      prompt.messages = tasks::build_code_prompt(task.dataset.prompt, *prompt.item, task.dataset.fewshot_pool,
+      prompt.messages = tasks::build_code_prompt(task.dataset.prompt, prompt.item, task.dataset.fewshot_pool,
                                                  prompt_options);
       break;
   }
@@ -178,7 +177,7 @@ StandardPrompt StandardTier::Prompts::at(std::size_t i) const {
 json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
                          const http::RequestRecord& record, int sample) const {
   const StandardTask& task = tasks_.at(prompt.task);
-  const data::Item& item = *prompt.item;
+  const data::Item& item = prompt.item;
   const bool mc = task.dataset.scorer == data::Scorer::choice_letter;
   // Filled field by field (each value built in place) rather than from an initializer list,
   // which would build a pair per field and copy the prompt: this runs once per item.
@@ -271,7 +270,7 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
 }
 
 std::string StandardTier::code_program(const StandardPrompt& prompt, const json& record) const {
-  return tasks::code_program(tasks_.at(prompt.task).dataset.prompt, *prompt.item, record.at("code").get<std::string>());
+  return tasks::code_program(tasks_.at(prompt.task).dataset.prompt, prompt.item, record.at("code").get<std::string>());
 }
 
 json StandardTier::datasets_json() const {
@@ -289,7 +288,7 @@ json StandardTier::datasets_json() const {
 std::vector<data::ItemSet> StandardTier::item_sets() const {
   std::vector<data::ItemSet> sets;
   for (const auto& task : tasks_) {
-    sets.push_back({task.dataset.task, task.dataset.scorer, &task.items});
+    sets.push_back({task.dataset.task, task.dataset.scorer, nullptr, &task.items});
     sets.push_back({task.dataset.task, task.dataset.scorer, &task.dataset.fewshot_pool});
   }
   return sets;
@@ -360,7 +359,7 @@ void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& mode
         const int samples = task.dataset.scorer == data::Scorer::code ? samples_ : 1;
         for (; i < task.items.size(); ++i, s = 0) {
           for (; s < samples; ++s) {
-            const std::string item_key = fmt::format("standard|{}/{}|{}", task.dataset.task, task.items[i].id, model.id);
+            const std::string item_key = fmt::format("standard|{}/{}|{}", task.dataset.task, task.items.id(i), model.id);
             std::vector<config::ResolvedModel> judges;  // whose records are still to be written
             if (task.dataset.scorer == data::Scorer::judge) {
               for (const auto& j : models.judges) {

@@ -31,15 +31,15 @@ namespace llmbench::tiers {
 // One prompt of the tier, the same for every model.
 struct StandardPrompt {
   std::size_t task = 0;  // index into StandardTier::tasks()
-  const data::Item* item = nullptr;
+  data::Item item;  // rebuilt from StandardTask::items for this prompt (its source "")
   std::vector<http::ChatMessage> messages;
   tasks::McPrompt mc;  // multiple choice only (its messages were moved to `messages`)
 };
 
 struct StandardTask {
   data::Dataset dataset;
-  std::vector<data::Item> items;  // the items --limit selected, in dataset order (their `source`
-                                  // let go once the constructor has built every prompt)
+  data::PackedItems items;  // the items --limit selected, in dataset order, packed once the
+                            // constructor has built each one's prompt (their `source` is not kept)
   std::size_t items_total = 0;
 };
 
@@ -67,7 +67,7 @@ class StandardTier final : public Tier {
 
   const std::vector<StandardTask>& tasks() const { return tasks_; }
   Prompts prompts() const { return Prompts(*this); }
-  // The prompt of tasks()[task].items[item].
+  // The prompt of tasks()[task].items.at(item).
   StandardPrompt prompt(std::size_t task, std::size_t item) const;
 
   // The item-log record of `model`'s answer to `prompt`. A reply cut off by the token budget
@@ -111,6 +111,11 @@ class StandardTier final : public Tier {
   std::unique_ptr<TierAggregator> aggregator(const run::ModelMatrix& models) const override;
 
  private:
+  // The prompt of `item` of `task` (tasks_[t] once the constructor has added it).
+  StandardPrompt build_prompt(const StandardTask& task, std::size_t t, data::Item item) const;
+  // Counts `item`'s prompt and the requests it leads to (prompt_count_, prompt_bytes_, ...).
+  void measure(const StandardTask& task, std::size_t t, const data::Item& item);
+
   std::vector<StandardTask> tasks_;
   std::uint64_t sample_seed_ = 0;   // RunOptions::sample_seed (option order, few-shot draws)
   int num_fewshot_ = 0;             // RunOptions::num_fewshot

@@ -198,7 +198,7 @@ run::ModelMatrix resolve_models(config::Registry& registry, run::RunOptions& opt
 void check_safety_judge_tasks(const run::RunOptions& options, const std::vector<data::ItemSet>& items) {
   if (options.safety_judge.empty()) return;
   const bool labels = std::any_of(items.begin(), items.end(), [](const data::ItemSet& set) {
-    return set.scorer == data::Scorer::refusal && set.items != nullptr && !set.items->empty();
+    return set.scorer == data::Scorer::refusal && !set.empty();
   });
   if (!labels) {
     throw Error(fmt::format("--safety-judge {}: no task of this run is scored by refusal; it labels the replies of "

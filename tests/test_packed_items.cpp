@@ -1,0 +1,101 @@
+// Packed items (data/packed_items.hpp): the standard tier holds its selected items as one block
+// of text per task and rebuilds an item when its prompt is built; what it rebuilds must be the
+// item it was given, field for field (its source aside).
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <tuple>
+
+#include "llmbench/data/packed_items.hpp"
+#include "llmbench/data/tasks.hpp"
+
+namespace data = llmbench::data;
+
+namespace {
+
+const std::string kDataDir = LLMBENCH_SOURCE_DIR "/benchmarks/data";
+
+void check_same(const data::Item& back, const data::Item& item) {
+  CHECK(back.id == item.id);
+  CHECK(back.subject == item.subject);
+  CHECK(back.question == item.question);
+  CHECK(back.choices == item.choices);
+  CHECK(back.gold_index == item.gold_index);
+  CHECK(back.reference == item.reference);
+  CHECK(back.solution == item.solution);
+  CHECK(back.entry_point == item.entry_point);
+  CHECK(back.source.empty());
+  REQUIRE(back.bias.has_value() == item.bias.has_value());
+  if (item.bias) {
+    CHECK(back.bias->ambiguous == item.bias->ambiguous);
+    CHECK(back.bias->biased_index == item.bias->biased_index);
+    CHECK(back.bias->unknown_index == item.bias->unknown_index);
+  }
+}
+
+bool same(const data::Item& back, const data::Item& item) {
+  const auto bias = [](const data::Item& i) {
+    return i.bias ? std::tuple(true, i.bias->ambiguous, i.bias->biased_index, i.bias->unknown_index)
+                  : std::tuple(false, false, -1, -1);
+  };
+  return back.id == item.id && back.subject == item.subject && back.question == item.question &&
+         back.choices == item.choices && back.gold_index == item.gold_index && back.reference == item.reference &&
+         back.solution == item.solution && back.entry_point == item.entry_point && back.source.empty() &&
+         bias(back) == bias(item);
+}
+
+}  // namespace
+
+TEST_CASE("packed items give back every field of each item they were given, its source aside",
+          "[data][packed_items]") {
+  data::Item mc;
+  mc.id = "abstract_algebra/test/17";
+  mc.subject = "abstract_algebra";
+  mc.question = "Find the degree of Q(sqrt(2)) over Q, a question longer than the small-string buffer.";
+  mc.choices = {"0", "", "2 — two", "6"};
+  mc.gold_index = 2;
+  mc.source = "mmlu/test/abstract_algebra_test.csv:18";
+  data::Item empty;  // every text empty, no choices
+  data::Item bias;
+  bias.id = "bbq/Age/3";
+  bias.question = "Who was forgetful?";
+  bias.choices = {"The grandfather", "The grandson", "Can't be determined"};
+  bias.gold_index = 2;
+  bias.bias = data::BiasFacts{true, 0, 2};
+  data::Item code;
+  code.id = "HumanEval/0";
+  code.question = "def f(x):\n    \"\"\"Doc\"\"\"\n";
+  code.solution = "    return x\n";
+  code.entry_point = "f";
+  code.reference = "def check(candidate):\n    assert candidate(1) == 1\n";
+
+  data::PackedItems packed;
+  CHECK(packed.empty());
+  for (const data::Item* item : {&mc, &empty, &bias, &code}) packed.push_back(*item);
+  packed.shrink_to_fit();
+  REQUIRE(packed.size() == 4);
+  check_same(packed.at(0), mc);
+  check_same(packed.at(1), empty);
+  check_same(packed.at(2), bias);
+  check_same(packed.at(3), code);
+  CHECK(packed.id(0) == "abstract_algebra/test/17");
+  CHECK(packed.id(1).empty());
+  CHECK_THROWS_AS(packed.at(4), std::out_of_range);
+  CHECK_THROWS_AS(packed.id(4), std::out_of_range);
+}
+
+TEST_CASE("every item of every shipped standard task comes back from packing as it was loaded",
+          "[data][packed_items]") {
+  for (const data::TaskSpec& spec : data::standard_tasks()) {
+    INFO(spec.name);
+    const data::Dataset dataset = data::load_task(spec.name, kDataDir);
+    data::PackedItems packed;
+    for (const data::Item& item : dataset.items) packed.push_back(item);
+    REQUIRE(packed.size() == dataset.items.size());
+    for (std::size_t i = 0; i < dataset.items.size(); ++i) {
+      INFO(dataset.items[i].id);
+      CHECK(same(packed.at(i), dataset.items[i]));
+      CHECK(packed.id(i) == dataset.items[i].id);
+    }
+  }
+}
