@@ -23,6 +23,7 @@
 #include "llmbench/http/executor_impl.hpp"
 #include "llmbench/http/openai.hpp"
 #include "llmbench/http/spend_gate.hpp"
+#include "llmbench/util/epoll_wait.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::http {
@@ -111,17 +112,8 @@ void Executor::Impl::drive_curl_timer() {
 void Executor::Impl::wait_and_drive(SteadyClock::duration timeout) {
   std::array<epoll_event, kMaxEvents> events{};
   timeout = std::clamp<SteadyClock::duration>(timeout, {}, std::chrono::milliseconds(kMaxPollMs));
-  int woken = -1;
-  if (have_epoll_pwait2) {  // to the nanosecond: a scheduled send (perf's open loop) leaves on time
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
-    const timespec wait{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-    woken = ::epoll_pwait2(epoll_fd, events.data(), kMaxEvents, &wait, nullptr);
-    if (woken < 0 && errno == ENOSYS) have_epoll_pwait2 = false;  // a kernel before 5.11
-  }
-  if (!have_epoll_pwait2) {
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
-    woken = ::epoll_wait(epoll_fd, events.data(), kMaxEvents, static_cast<int>(ms));
-  }
+  // To the nanosecond: a scheduled send (perf's open loop) leaves on time.
+  const int woken = util::epoll_wait_for(epoll_fd, events.data(), kMaxEvents, timeout);
   int running = 0;
   for (int i = 0; i < woken; ++i) {
     const epoll_event& event = events[static_cast<std::size_t>(i)];

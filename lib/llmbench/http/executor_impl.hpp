@@ -156,7 +156,6 @@ struct Executor::Impl {
   CURLM* multi = nullptr;
   int epoll_fd = -1;
   int wake_fd = -1;                               // an eventfd: wake() writes, the loop reads
-  bool have_epoll_pwait2 = true;                  // false on kernels before 5.11 (ENOSYS)
   std::vector<std::unique_ptr<Request>> slots;
   std::vector<Request*> free_slots;
   std::vector<std::unique_ptr<Attempt>> attempt_slots;

@@ -13,12 +13,14 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <queue>
 #include <thread>
 #include <unordered_set>
 
 #include "llmbench/error.hpp"
 #include "llmbench/sim/http_server.hpp"
+#include "llmbench/util/epoll_wait.hpp"
 
 namespace llmbench::sim {
 namespace {
@@ -62,7 +64,7 @@ struct Pacer::Shard {
   void pump(Stream& s);
   void finish(Stream& s, int result);
   void run_due();
-  bool wait_time(timespec& left) const;
+  std::optional<std::chrono::nanoseconds> wait_time() const;
   void shut_down();
 
   const StopSignal& stop;
@@ -127,9 +129,7 @@ void Pacer::Shard::loop() {
   ::prctl(PR_SET_TIMERSLACK, 1000UL);  // wake within a microsecond of the due time, not 50
   epoll_event events[64];
   for (;;) {
-    timespec left{};
-    const bool timed = wait_time(left);
-    int n = ::epoll_pwait2(epoll_fd, events, 64, timed ? &left : nullptr, nullptr);
+    const int n = util::epoll_wait_for(epoll_fd, events, 64, wait_time());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) break;
     for (int i = 0; i < n; ++i) {
@@ -216,14 +216,10 @@ void Pacer::Shard::run_due() {
   }
 }
 
-// How long to wait for the earliest due chunk (zero when one is due); false: none is queued.
-bool Pacer::Shard::wait_time(timespec& left) const {
-  if (heap.empty()) return false;
-  const auto ns = std::max<long long>(
-      0, std::chrono::duration_cast<std::chrono::nanoseconds>(heap.top().at - Clock::now()).count());
-  left.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
-  left.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-  return true;
+// How long to wait for the earliest due chunk (zero when one is due); nullopt: none is queued.
+std::optional<std::chrono::nanoseconds> Pacer::Shard::wait_time() const {
+  if (heap.empty()) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(heap.top().at - Clock::now());
 }
 
 // The server is stopping or the Pacer going: every pending stream fails, none is taken later.

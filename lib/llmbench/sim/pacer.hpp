@@ -3,7 +3,7 @@
 // schedule (chunks of bytes, each due at a time) to the server's Pacer and waits, asleep on a
 // condition variable, until the last chunk has left or the stream failed; it is not woken per
 // token. The Pacer's few threads (streams sharded by socket) each run an epoll loop that
-// sleeps (epoll_pwait2, nanosecond timeout, 1 us timer slack) until the earliest due chunk:
+// sleeps (util::epoll_wait_for: nanoseconds, 1 us timer slack) until the earliest due chunk:
 // at each wake it writes every due chunk with a non-blocking send(); a partial write keeps its remainder for EPOLLOUT and the chunks after
 // it queue behind it. A chunk is never sent before its time; a late one is sent at once, so
 // lateness does not add up along a stream.
