@@ -4,11 +4,15 @@
 // output token count (and where it came from) sit beside it.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -188,4 +192,91 @@ TEST_CASE("stream: a server that streams without usage has its output tokens cou
   CHECK(s.at("output_tokens") == 4);
   CHECK(s.at("itl_ms").size() == 3);
   CHECK(s.at("ttfo_ms") == stats.at("ttft_ms"));  // no reasoning: the first text is the answer
+}
+
+namespace {
+
+// The server writes "A", then "B" kGap later, noting when each write returned.
+struct TwoTokenServer {
+  static constexpr auto kGap = std::chrono::milliseconds(150);
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> written;  // guarded by mutex
+  test::RawServer server{[this](const test::RawRequest&, const test::RawWrite& write) {
+    write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n");
+    for (const char* text : {"A", "B"}) {
+      if (text[0] == 'B') std::this_thread::sleep_for(kGap);
+      write("data: " + json{{"choices", {{{"index", 0}, {"delta", {{"content", text}}}}}}}.dump() + "\n\n");
+      const std::lock_guard lock(mutex);
+      written.push_back(std::chrono::steady_clock::now());
+    }
+    write("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+  }};
+
+  http::ApiRequest request() const {
+    http::ApiRequest r;
+    r.kind = http::ApiKind::chat;
+    r.endpoint.base_url = server.url("plain");
+    r.model = "m";
+    r.messages = {{"user", "Which?"}};
+    r.stream = http::Stream::yes;
+    return r;
+  }
+  double gap_ms() {
+    const std::lock_guard lock(mutex);
+    REQUIRE(written.size() == 2);
+    return std::chrono::duration<double, std::milli>(written[1] - written[0]).count();
+  }
+};
+
+constexpr auto kBusy = std::chrono::milliseconds(500);
+
+}  // namespace
+
+TEST_CASE("stream: a token is timed when its bytes arrived, not when a client busy elsewhere got round to reading it",
+          "[stream][receive_time]") {
+  // Once "A" is in, the executor's loop spends kBusy on other work (a posted task), so "B"
+  // waits unread in the socket meanwhile.
+  TwoTokenServer server;
+  http::Executor executor(http::ExecutorOptions{});
+  http::ApiRequest request = server.request();
+  bool busy_once = false;
+  request.on_content = [&](std::string_view) {
+    if (std::exchange(busy_once, true)) return;
+    executor.hold();
+    executor.post([] { std::this_thread::sleep_for(kBusy); });
+  };
+  http::RequestRecord record;
+  executor.submit(request, [&](http::RequestRecord&& r) { record = std::move(r); });
+  executor.run();
+  REQUIRE(record.outcome == http::Outcome::ok);
+  REQUIRE(record.timings.token_ms.size() == 2);
+  const double server_gap_ms = server.gap_ms();
+  const double client_gap_ms = record.timings.token_ms[1] - record.timings.token_ms[0];
+  INFO("the server wrote B " << server_gap_ms << " ms after A; the client timed it " << client_gap_ms << " ms after");
+  CHECK(std::abs(client_gap_ms - server_gap_ms) < 20);  // read at the earliest kBusy after A
+  const json stats = run::request_stats(record);
+  CHECK(stats.at("stream").at("token_times_from") == "kernel");
+}
+
+TEST_CASE("stream: bytes read while a token's own callback held the loop are timed when read, never early",
+          "[stream][receive_time]") {
+  // libcurl reads "B" in the same turn as "A", after A's callback returned: B's bytes came
+  // after the peek that stamped A's, so B has no stamp of its own.
+  TwoTokenServer server;
+  http::Executor executor(http::ExecutorOptions{});
+  http::ApiRequest request = server.request();
+  bool busy_once = false;
+  request.on_content = [&](std::string_view) {
+    if (!std::exchange(busy_once, true)) std::this_thread::sleep_for(kBusy);
+  };
+  http::RequestRecord record;
+  executor.submit(request, [&](http::RequestRecord&& r) { record = std::move(r); });
+  executor.run();
+  REQUIRE(record.outcome == http::Outcome::ok);
+  REQUIRE(record.timings.token_ms.size() == 2);
+  const double client_gap_ms = record.timings.token_ms[1] - record.timings.token_ms[0];
+  INFO("the server wrote B " << server.gap_ms() << " ms after A; the client timed it " << client_gap_ms << " ms after");
+  CHECK(client_gap_ms >= std::chrono::duration<double, std::milli>(kBusy).count() - 1);
+  const json stats = run::request_stats(record);
+  CHECK(stats.at("stream").at("token_times_from") == "mixed");
 }

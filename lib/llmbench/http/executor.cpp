@@ -22,6 +22,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor_impl.hpp"
 #include "llmbench/http/openai.hpp"
+#include "llmbench/http/receive_time.hpp"
 #include "llmbench/http/spend_gate.hpp"
 #include "llmbench/util/epoll_wait.hpp"
 #include "llmbench/util/text.hpp"
@@ -86,6 +87,7 @@ int Executor::Impl::on_socket(CURL*, curl_socket_t socket, int what, void* impl,
   event.data.fd = socket;
   if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
     ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, socket, &event);
+    enable_receive_times(socket);  // a connection may carry a stream later
   }
   return 0;
 }
@@ -105,13 +107,20 @@ void Executor::Impl::drive_curl_timer() {
   long ms = -1;
   curl_multi_timeout(multi, &ms);
   if (ms != 0) return;
+  // libcurl's timeout actions may read a transfer's socket too, with no receive stamp taken:
+  // what is ready goes first, each socket peeked.
+  if (streams_in_flight > 0) drive_ready(SteadyClock::duration::zero());
   int running = 0;
   curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
 }
 
 void Executor::Impl::wait_and_drive(SteadyClock::duration timeout) {
+  drive_ready(std::clamp<SteadyClock::duration>(timeout, {}, std::chrono::milliseconds(kMaxPollMs)));
+  drive_curl_timer();
+}
+
+void Executor::Impl::drive_ready(SteadyClock::duration timeout) {
   std::array<epoll_event, kMaxEvents> events{};
-  timeout = std::clamp<SteadyClock::duration>(timeout, {}, std::chrono::milliseconds(kMaxPollMs));
   // To the nanosecond: a scheduled send (perf's open loop) leaves on time.
   const int woken = util::epoll_wait_for(epoll_fd, events.data(), kMaxEvents, timeout);
   int running = 0;
@@ -124,9 +133,10 @@ void Executor::Impl::wait_and_drive(SteadyClock::duration timeout) {
     }
     const int mask = (event.events & EPOLLIN ? CURL_CSELECT_IN : 0) | (event.events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                      (event.events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+    if (streams_in_flight > 0 && (event.events & EPOLLIN) != 0) received_at = peek_receive_time(event.data.fd);
     curl_multi_socket_action(multi, event.data.fd, mask, &running);
+    received_at.reset();
   }
-  drive_curl_timer();
 }
 
 std::size_t Executor::Impl::provider_index(const std::string& name) {
@@ -175,6 +185,7 @@ detail::Attempt* Executor::Impl::acquire_attempt() {
 
 void Executor::Impl::release_attempt(Attempt* attempt) {
   curl_multi_remove_handle(multi, attempt->easy);
+  if (attempt->request->api.streamed()) --streams_in_flight;
   Attempt* last = active.back();
   active[attempt->active_index] = last;
   last->active_index = attempt->active_index;

@@ -40,6 +40,8 @@ void Executor::Impl::start_attempt(Request* request, SteadyTime now) {
   if (request->attempts == 1) request->first_sent = now;
   Attempt* attempt = acquire_attempt();
   detail::begin_attempt(*request, *attempt, options, now);
+  attempt->received_at = &received_at;
+  if (request->api.streamed()) ++streams_in_flight;
   attempt->active_index = active.size();
   active.push_back(attempt);
   curl_multi_add_handle(multi, attempt->easy);

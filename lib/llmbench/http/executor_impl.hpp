@@ -137,13 +137,18 @@ struct Executor::Impl {
 
   void run();
   // Waits up to `timeout` (at most kMaxPollMs) for a ready socket, libcurl's timer or a wake-up, and drives the
-  // transfers concerned. Timestamps taken in their callbacks are the times of this wake-up.
+  // transfers concerned. Timestamps taken in their callbacks are the times of this wake-up,
+  // but for streamed tokens: the kernel's receive time of their bytes (received_at).
   void wait_and_drive(SteadyClock::duration timeout);
   // When libcurl's next timeout (connect, a new transfer's start, ...) is due, asked of
   // libcurl each time (curl_multi_timeout), so no change of it is missed; max when none.
   SteadyTime curl_due() const;
-  // Runs libcurl's timeout actions if its timer has expired.
+  // Runs libcurl's timeout actions if its timer has expired (ready sockets first, while
+  // streams are in flight).
   void drive_curl_timer();
+  // Waits up to `timeout` for ready sockets or a wake-up, and drives each ready socket's
+  // transfers, with the kernel's receive time of its bytes while streams are in flight.
+  void drive_ready(SteadyClock::duration timeout);
   // Wakes the loop from any thread (a signal handler too).
   void wake() noexcept;
   // libcurl's socket callback (CURLMOPT_SOCKETFUNCTION): which sockets epoll watches, for what.
@@ -166,6 +171,12 @@ struct Executor::Impl {
   detail::TimerQueue scheduled;  // submit_at requests before their time, soonest first
   std::vector<std::pair<CURL*, CURLcode>> done_messages;
   std::vector<Attempt*> active;  // in flight, in no particular order
+  // Streamed chat attempts in flight: only while there are any does the loop peek the kernel's
+  // receive time of a readable socket's bytes (one more system call per readable socket).
+  std::uint64_t streams_in_flight = 0;
+  // The kernel's receive time of the bytes libcurl reads in the curl_multi_socket_action call
+  // under way (Attempt::received_at points here); empty outside one, or when not peeked.
+  std::optional<ReceiveStamp> received_at;
   std::vector<Attempt*> stalled_now;
   SteadyTime next_stall_check{};
   std::uint64_t timer_sequence = 0;

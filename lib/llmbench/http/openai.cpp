@@ -302,7 +302,7 @@ ChatStreamAccumulator::Event ChatStreamAccumulator::on_data(std::string_view dat
     if (finish != choice.end() && finish->is_string()) finish_reason_ = finish->get<std::string>();
   }
   if (!token) return Event::none;
-  marks_.push_back({at_ms, raw_content_.size()});
+  marks_.push_back({marks_.empty() ? at_ms : std::max(at_ms, marks_.back().at_ms), raw_content_.size()});
   return Event::token;
 }
 

@@ -56,7 +56,8 @@ class ChatStreamAccumulator {
  public:
   enum class Event { none, token, done, error };
 
-  // Feeds one event's data, which arrived `at_ms` after submission. Returns token for a chunk
+  // Feeds one event's data, which arrived `at_ms` after submission (a time before the last
+  // token's counts as the last token's: times never go back). Returns token for a chunk
   // that carries non-empty content or reasoning, done for "[DONE]", error for an `error`
   // object or a payload that is not JSON (see error()).
   Event on_data(std::string_view data, double at_ms);

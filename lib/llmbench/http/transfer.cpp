@@ -97,10 +97,8 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
       long status = 0;
       curl_easy_getinfo(attempt.easy, CURLINFO_RESPONSE_CODE, &status);
       const bool event_stream = attempt.content_type.find("text/event-stream") != std::string::npos;
-      attempt.mode = api.stream == Stream::yes && api.kind == ApiKind::chat && status >= 200 &&
-                             status < 300 && event_stream
-                         ? Attempt::Mode::sse
-                         : Attempt::Mode::body;
+      attempt.mode = api.streamed() && status >= 200 && status < 300 && event_stream ? Attempt::Mode::sse
+                                                                                      : Attempt::Mode::body;
     }
     if (attempt.mode == Attempt::Mode::sse) {
       attempt.sse.feed(std::string_view(data, bytes), attempt.on_event);
@@ -121,9 +119,17 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
   return bytes;
 }
 
+// A token's time: the kernel's receive time of its bytes where the executor peeked it (and
+// the stamp serves them), else now.
 void on_sse_event(Attempt& attempt, const SseEvent& event) {
   if (attempt.stream.has_error()) return;
-  const auto kind = attempt.stream.on_data(event.data, ms_between(attempt.request->submitted, SteadyClock::now()));
+  Timings& timings = attempt.request->record.timings;
+  const SteadyTime now = SteadyClock::now();
+  const std::optional<ReceiveStamp>* stamp = attempt.received_at;
+  const bool stamped = stamp != nullptr && stamp->has_value() && (*stamp)->serves(now);
+  const SteadyTime at = stamped ? (*stamp)->received : now;
+  const auto kind = attempt.stream.on_data(event.data, ms_between(attempt.request->submitted, at));
+  if (kind == ChatStreamAccumulator::Event::token && stamped) ++timings.kernel_token_times;
   const auto& on_content = attempt.request->api.on_content;
   if (kind == ChatStreamAccumulator::Event::token && on_content) on_content(attempt.stream.content_so_far());
 }
@@ -142,9 +148,7 @@ curl_slist* build_headers(const Request& request) {
   if (request.api.kind != ApiKind::models) {
     list = curl_slist_append(list, "Content-Type: application/json");
   }
-  list = curl_slist_append(list, request.api.stream == Stream::yes && request.api.kind == ApiKind::chat
-                                     ? "Accept: text/event-stream"
-                                     : "Accept: application/json");
+  list = curl_slist_append(list, request.api.streamed() ? "Accept: text/event-stream" : "Accept: application/json");
   list = curl_slist_append(list, "Expect:");
   if (!request.api.endpoint.api_key.empty()) {
     const std::string auth = "Authorization: Bearer " + request.api.endpoint.api_key;

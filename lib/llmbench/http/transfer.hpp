@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +26,7 @@
 #include "llmbench/http/executor.hpp"
 #include "llmbench/http/limiter.hpp"
 #include "llmbench/http/openai.hpp"
+#include "llmbench/http/receive_time.hpp"
 #include "llmbench/http/retry.hpp"
 #include "llmbench/http/sse.hpp"
 
@@ -84,6 +86,9 @@ struct Attempt {
   bool too_large = false;        // the body, an SSE line or an SSE event passed its cap
   std::size_t max_response_bytes = 0;  // ExecutorOptions::max_response_bytes (read in on_write)
   std::size_t received = 0;      // decoded body bytes of this attempt
+  // The kernel's receive time of the bytes libcurl is reading now, when the executor peeked it
+  // (Executor::Impl::received_at); else the bytes are timed when read.
+  const std::optional<ReceiveStamp>* received_at = nullptr;
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 

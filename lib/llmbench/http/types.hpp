@@ -53,6 +53,8 @@ struct ApiRequest {
   // the request's identity; never called for a cached, merged or non-streamed response (the
   // record's content is the answer then). Must not throw.
   std::function<void(std::string_view content_so_far)> on_content;
+
+  bool streamed() const { return stream == Stream::yes && kind == ApiKind::chat; }
 };
 
 // What a provider admits (models.yaml `limits:`), enforced per provider by the executor.
@@ -97,6 +99,9 @@ struct Timings {
   bool streamed = false;  // the answer came as a stream of chunks (SSE)
   // Arrival of every chunk that carried text, in order (streamed; empty otherwise).
   std::vector<double> token_ms;
+  // How many of token_ms are the kernel's receive times of their bytes (SO_TIMESTAMPNS); the
+  // rest are when the executor's loop read them.
+  std::size_t kernel_token_times = 0;
   double latency_ms() const { return done_ms >= 0 && sent_ms >= 0 ? done_ms - sent_ms : -1; }
   double ttft_ms() const { return first_token_ms >= 0 && sent_ms >= 0 ? first_token_ms - sent_ms : -1; }
   double ttfo_ms() const { return first_answer_ms >= 0 && sent_ms >= 0 ? first_answer_ms - sent_ms : -1; }

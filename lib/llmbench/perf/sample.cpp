@@ -67,6 +67,7 @@ RequestSample sample_of(const http::RequestRecord& record, double start_ms, bool
   s.tpot_ms = stream.tpot_ms;
   s.output_tokens = stream.output_tokens;
   s.output_tokens_from = stream.output_tokens_from;
+  s.token_times_from = stream.token_times_from;
   return s;
 }
 
@@ -82,6 +83,7 @@ json log_line(const RequestSample& s) {
   line["input_tokens_from"] = s.input_tokens_from.empty() ? json(nullptr) : json(s.input_tokens_from);
   line["output_tokens"] = or_null(s.output_tokens);
   line["output_tokens_from"] = s.output_tokens_from.empty() ? json(nullptr) : json(s.output_tokens_from);
+  line["token_times_from"] = s.token_times_from.empty() ? json(nullptr) : json(s.token_times_from);
   line["error_kind"] = s.error_kind.empty() ? json(nullptr) : json(s.error_kind);
   line["error"] = s.error.empty() ? json(nullptr) : json(s.error);
   return line;

@@ -30,6 +30,7 @@ struct RequestSample {
   std::optional<std::int64_t> input_tokens, output_tokens;
   std::string input_tokens_from;       // "usage" | "estimate" (the prompt's own estimate) | ""
   std::string output_tokens_from;      // "usage" | "chunks" | "" (no output)
+  std::string token_times_from;        // "kernel" | "read" | "mixed" (records::StreamStats) | ""
   std::string error_kind;              // "" = ok; else http::to_string(Outcome) or "no_stream"
   std::string error;                   // one line, redacted by the executor
   bool cancelled() const { return error_kind == "cancelled"; }

@@ -43,6 +43,7 @@ inline constexpr const char* kTpotMs = "tpot_ms";
 inline constexpr const char* kItlMs = "itl_ms";
 inline constexpr const char* kOutputTokens = "output_tokens";
 inline constexpr const char* kOutputTokensFrom = "output_tokens_from";
+inline constexpr const char* kTokenTimesFrom = "token_times_from";
 
 // Tier payload fields read outside the tier that writes them (the report page, judges).
 inline constexpr const char* kSubject = "subject";

@@ -79,6 +79,9 @@ std::optional<StreamStats> take_stream(json& in) {
   stats.itl_ms = itl->get<std::vector<double>>();
   stats.output_tokens = tokens->get<std::int64_t>();
   stats.output_tokens_from = from->get<std::string>();
+  if (const auto times = s.find(field::kTokenTimesFrom); times != s.end() && times->is_string()) {
+    stats.token_times_from = times->get<std::string>();
+  }
   in.erase(it);
   return stats;
 }
@@ -150,6 +153,7 @@ void put_request_stats(json& out, const RequestStats& stats) {
                            {field::kItlMs, s.itl_ms},
                            {field::kOutputTokens, s.output_tokens},
                            {field::kOutputTokensFrom, s.output_tokens_from}};
+    if (!s.token_times_from.empty()) out[field::kStream][field::kTokenTimesFrom] = s.token_times_from;
   }
 }
 

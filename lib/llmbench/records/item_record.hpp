@@ -32,6 +32,9 @@ struct StreamStats {
   std::vector<double> itl_ms;     // the gap before each text chunk after the first, in order
   std::int64_t output_tokens = 0;
   std::string output_tokens_from;  // "usage": the server's count; "chunks": text chunks counted
+  // "kernel": every text chunk timed by the kernel's receive time of its bytes; "read": by when
+  // the client read it; "mixed": some of each; "": not recorded (a record written before).
+  std::string token_times_from;
 };
 
 // A chat request's timings and usage (run/tier.hpp request_stats()). A cached answer took no

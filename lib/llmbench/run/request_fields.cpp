@@ -51,6 +51,8 @@ records::StreamStats stream_stats(const http::RequestRecord& record) {
   const bool counted = record.usage.completion_tokens >= 0;
   stats.output_tokens = counted ? record.usage.completion_tokens : static_cast<std::int64_t>(t.token_ms.size());
   stats.output_tokens_from = counted ? "usage" : "chunks";
+  const std::size_t stamped = t.kernel_token_times;
+  stats.token_times_from = stamped == 0 ? "read" : stamped == t.token_ms.size() ? "kernel" : "mixed";
   if (stats.output_tokens >= 2 && t.ttft_ms() >= 0 && t.latency_ms() >= 0) {
     stats.tpot_ms = (t.latency_ms() - t.ttft_ms()) / static_cast<double>(stats.output_tokens - 1);
   }
