@@ -46,11 +46,21 @@ std::string_view trim(std::string_view text) {
 
 // --- libcurl callbacks (noexcept: nothing may escape into libcurl) ---------------------------
 
+// When the bytes handed over `now` arrived: the kernel's receive time where the executor
+// peeked it and it serves them (receive_time.hpp), else now. `stamped` says which.
+SteadyTime arrival(const Attempt& attempt, SteadyTime now, bool& stamped) {
+  const std::optional<ReceiveStamp>* stamp = attempt.received_at;
+  stamped = stamp != nullptr && stamp->has_value() && (*stamp)->serves(now);
+  return stamped ? (*stamp)->received : now;
+}
+
 void mark_first_byte(Attempt& attempt) {
   const SteadyTime now = SteadyClock::now();
   attempt.last_activity = now;
   Timings& timings = attempt.request->record.timings;
-  if (timings.first_byte_ms < 0) timings.first_byte_ms = ms_between(attempt.request->submitted, now);
+  if (timings.first_byte_ms >= 0) return;
+  bool stamped = false;
+  timings.first_byte_ms = ms_between(attempt.request->submitted, arrival(attempt, now, stamped));
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
@@ -119,15 +129,11 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
   return bytes;
 }
 
-// A token's time: the kernel's receive time of its bytes where the executor peeked it (and
-// the stamp serves them), else now.
 void on_sse_event(Attempt& attempt, const SseEvent& event) {
   if (attempt.stream.has_error()) return;
   Timings& timings = attempt.request->record.timings;
-  const SteadyTime now = SteadyClock::now();
-  const std::optional<ReceiveStamp>* stamp = attempt.received_at;
-  const bool stamped = stamp != nullptr && stamp->has_value() && (*stamp)->serves(now);
-  const SteadyTime at = stamped ? (*stamp)->received : now;
+  bool stamped = false;
+  const SteadyTime at = arrival(attempt, SteadyClock::now(), stamped);
   const auto kind = attempt.stream.on_data(event.data, ms_between(attempt.request->submitted, at));
   if (kind == ChatStreamAccumulator::Event::token && stamped) ++timings.kernel_token_times;
   const auto& on_content = attempt.request->api.on_content;
