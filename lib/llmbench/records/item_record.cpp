@@ -61,11 +61,15 @@ bool is_usage(const json& v) {
 
 bool is_float(const json& v) { return v.is_number_float(); }
 
-// The stream group: taken when it is an object of exactly its fields, each of its type.
+// The stream group: taken when it is an object of exactly its fields, each of its type
+// (token_times_from may be absent: records written before it).
 std::optional<StreamStats> take_stream(json& in) {
   auto it = in.find(field::kStream);
-  if (it == in.end() || !it->is_object() || it->size() != 5) return std::nullopt;
+  if (it == in.end() || !it->is_object()) return std::nullopt;
   const json& s = *it;
+  const auto times = s.find(field::kTokenTimesFrom);
+  const bool has_times = times != s.end();
+  if (s.size() != (has_times ? 6u : 5u) || (has_times && !times->is_string())) return std::nullopt;
   auto itl = s.find(field::kItlMs), tokens = s.find(field::kOutputTokens), from = s.find(field::kOutputTokensFrom),
        ttfo = s.find(field::kTtfoMs), tpot = s.find(field::kTpotMs);
   if (itl == s.end() || tokens == s.end() || from == s.end() || ttfo == s.end() || tpot == s.end() ||
@@ -79,9 +83,7 @@ std::optional<StreamStats> take_stream(json& in) {
   stats.itl_ms = itl->get<std::vector<double>>();
   stats.output_tokens = tokens->get<std::int64_t>();
   stats.output_tokens_from = from->get<std::string>();
-  if (const auto times = s.find(field::kTokenTimesFrom); times != s.end() && times->is_string()) {
-    stats.token_times_from = times->get<std::string>();
-  }
+  if (has_times) stats.token_times_from = times->get<std::string>();
   in.erase(it);
   return stats;
 }
