@@ -109,7 +109,7 @@ void JudgeReliabilityTier::submit(http::Executor& executor, const run::ModelMatr
                    const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
                    http::ApiRequest request = run::chat_request(judge, prompt);
                    request.repeat_index = rep;
-                   requests.submit(std::move(request), [key = key(item, judge, rep), judge, prompt, rep = rep, &item, sink,
+                   requests.submit(std::move(request), [key = key(item, judge, rep), &judge, prompt, rep = rep, &item, sink,
                                                         &requests, finished = std::move(finished)](const http::RequestRecord& rec) {
                      if (rec.outcome == http::Outcome::cancelled) return;
                      json r = rag_item_fields(item);

@@ -127,7 +127,7 @@ void AnswerQualityTier::submit(http::Executor& executor, const run::ModelMatrix&
                    g->item = &item;
                    g->context = item.chunk_text;
                    g->messages = rag_answer_messages(*context_, item, item.chunk_text);
-                   g->generation = gen;
+                   g->generation = &gen;
                    g->repeats = repeats;
                    g->judges = models.judges;
                    g->asks = item.ground_truth_answer.empty() ? asks_without_reference_ : asks_with_reference_;
@@ -256,11 +256,11 @@ std::shared_ptr<AnswerGroup> EndToEndTier::group(const config::ResolvedModel& ge
   auto g = std::make_shared<AnswerGroup>();
   g->key_prefix = fmt::format("tier_3|{}|gen={}|emb={}", item.id, gen.id, emb.id);
   g->item = &item;
-  g->generation = gen;
+  g->generation = &gen;
   g->repeats = context_->options().consistency_runs;
   g->judges = models.judges;
   if (!item.ground_truth_answer.empty()) g->asks = {e2e_};
-  g->embedders = {emb};
+  g->embedders = {&emb, 1};
   g->embed_reference = EmbedReference::yes;
   g->roles = {{field::kGenerationModel, gen.id}, {field::kEmbeddingModel, emb.id}};
   return g;
