@@ -24,6 +24,7 @@
 #include "llmbench/tiers/rag_generation_tiers.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
+#include "llmbench/tiers/tier.hpp"
 #include "support/cli.hpp"
 #include "support/task_sim.hpp"
 #include "support/raw_server.hpp"
@@ -517,6 +518,82 @@ TEST_CASE("rag_tiers: --resume of a run whose item log lost every other record w
     INFO("model run " << i);
     same(run["model_runs"][i]["metrics"], complete["model_runs"][i]["metrics"]);
   }
+}
+
+TEST_CASE("rag_tiers: the metrics a sweep keeps as compact entries while records stream by, in any order and "
+          "with a stale record of a key before its latest, are exactly those of the whole records",
+          "[rag_tiers][rag_entries]") {
+  const std::string dir = test::temp_dir("rag-entries");
+  test::write_embedded_sim_config(dir);
+  const std::vector<std::string> fixture = write_rag_fixture(dir);
+  std::vector<std::string> args = {"run", "--tier", "2,3,judge,judge_pipeline", "--limit", "5",
+                                   "--consistency-runs", "2", "--config", dir + "/models.yaml",
+                                   "--output-dir", dir + "/out", "--generation-models", "sim-small,sim-large",
+                                   "--judge-models", "sim-medium", "--production-judge-models", "sim-small",
+                                   "--embedding-models", "sim-embed", "--progress", "none"};
+  for (const auto& a : fixture) args.push_back(a);
+  const test::CliResult r = test::run_cli(args, dir);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json run = json::parse(std::ifstream(dir + "/out/benchmark_runs.json")).back();
+  const std::vector<json> items = read_items(dir + "/out/" + run["item_log"].get<std::string>());
+  json bare_runs = run["model_runs"];
+  for (json& mr : bare_runs) mr.erase("metrics");
+
+  run::RunOptions options;
+  options.limit = "5";
+  options.consistency_runs = 2;
+  options.dataset = fixture[1];
+  options.chunks = fixture[3];
+  options.judge_pipeline_dataset = fixture[5];
+  const run::ModelMatrix models;  // no prices: tokens, no cost
+  for (const std::string tier_arg : {"2", "3", "judge", "judge_pipeline"}) {
+    const std::unique_ptr<tiers::Tier> tier = tiers::make_tier(tier_arg, options, data::resolve_data_dir(""));
+    INFO(tier->name());
+    std::vector<const json*> mine;
+    for (const json& rec : items) {
+      if (rec["tier"] == tier->name()) mine.push_back(&rec);
+    }
+    REQUIRE(mine.size() > 4);
+    // A failed record of a key, earlier in the journal than its latest (as a --retry-errors
+    // resume leaves it): counted by neither.
+    json stale = *mine[3];
+    stale["error"] = "connection refused";
+    stale["error_kind"] = "connect";
+    stale["score"] = 1;
+    stale["response"] = "something else";
+    const std::unique_ptr<tiers::TierAggregator> whole = tier->Tier::aggregator(models);  // every record kept
+    const std::unique_ptr<tiers::TierAggregator> compact = tier->aggregator(models);
+    whole->add(stale);
+    for (const json* rec : mine) whole->add(*rec);
+    compact->add(stale);
+    for (auto it = mine.rbegin(); it != mine.rend(); ++it) {  // another order of finishing
+      if (*it != mine[3]) compact->add(**it);
+    }
+    compact->add(*mine[3]);
+    json expected = bare_runs, got = bare_runs;
+    whole->finish(expected);
+    compact->finish(got);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      INFO("model run " << i);
+      REQUIRE(expected[i]["metrics"].contains(tier->name()));
+      CHECK(got[i]["metrics"][tier->name()] == expected[i]["metrics"][tier->name()]);  // exact, not approx
+      CHECK(got[i]["metrics"][tier->name()] == run["model_runs"][i]["metrics"][tier->name()]);
+    }
+  }
+}
+
+TEST_CASE("rag_tiers: repeated answers that differ only in surrounding whitespace count as an exact match",
+          "[rag_tiers][rag_entries]") {
+  auto gen = [](const char* item, int repeat, const char* response) {
+    return json{{"role", "generation"}, {"item_id", item}, {"repeat", repeat}, {"response", response},
+                {"error", nullptr}};
+  };
+  const std::vector<json> records = {gen("a", 0, "Paris"), gen("a", 1, "  Paris\n"), gen("b", 0, "Berlin"),
+                                     gen("b", 1, "berlin"), gen("c", 0, "Rome"), gen("c", 1, "Rome.")};
+  std::vector<const json*> ptrs;
+  for (const auto& rec : records) ptrs.push_back(&rec);
+  CHECK(tiers::answer_metrics(ptrs)["response_exact_match_rate"] == Approx(1.0 / 3.0));
 }
 
 TEST_CASE("rag_tiers: a priced sweep records each model run's actual cost, tokens x price, answers and verdicts "

@@ -120,6 +120,7 @@ TEST_CASE("vector math: exact cosine top-k ranks by similarity and breaks ties b
   const std::vector<Embedding> matrix{{1, 0}, {0, 1}, {1, 1}, {2, 0}, {-1, 0}};
   const auto best = top_k(std::vector<double>{1, 0}, matrix, 3);
   REQUIRE(best.size() == 3);
+  CHECK(best.capacity() == 3);  // a ranking kept per question holds k entries, not one per row
   CHECK(best[0].index == 0);  // cos 1
   CHECK(best[1].index == 3);  // cos 1, tie -> the higher index comes second
   CHECK(best[2].index == 2);  // cos 1/sqrt(2)

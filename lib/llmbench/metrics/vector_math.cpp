@@ -78,6 +78,9 @@ std::vector<ScoredIndex> top_k(std::span<const double> query, const std::vector<
   std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep), scored.end(),
                     better);
   scored.resize(keep);
+  // A retrieval keeps each question's ranking while its answers are made: k entries, not one
+  // per chunk of the corpus.
+  scored.shrink_to_fit();
   return scored;
 }
 

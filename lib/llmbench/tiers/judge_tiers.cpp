@@ -10,6 +10,7 @@
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tasks/verdict.hpp"
 #include "llmbench/tiers/rag_answer_jobs.hpp"
+#include "llmbench/tiers/rag_entries.hpp"
 #include "llmbench/tiers/rag_requests.hpp"
 #include "llmbench/tiers/tier_cost.hpp"
 
@@ -22,13 +23,15 @@ namespace {
 using nlohmann::json;
 using tasks::Placeholder;
 
-std::optional<double> number(const json& record, const char* name) {
-  auto it = record.find(name);
-  if (it == record.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
 const char* show_word(bool show) { return show ? "Yes" : "No"; }
+
+// metrics.tier_judge / tier_judge_pipeline of one model run (before costs).
+json verdicts_of_entries(const std::vector<const RagEntry*>& entries, const RagNames&) {
+  return judge_reliability_metrics(entries);
+}
+json pipeline_of_entries(const std::vector<const RagEntry*>& entries, const RagNames&) {
+  return pipeline_metrics(entries);
+}
 
 }  // namespace
 
@@ -106,7 +109,7 @@ void JudgeReliabilityTier::submit(http::Executor& executor, const run::ModelMatr
                    const std::vector<http::ChatMessage> prompt = {{"user", prompt_->fill(values)}};
                    http::ApiRequest request = run::chat_request(judge, prompt);
                    request.repeat_index = rep;
-                   requests.submit(std::move(request), [key = key(item, judge, rep), judge, prompt, rep = rep, &item, sink,
+                   requests.submit(std::move(request), [key = key(item, judge, rep), &judge, prompt, rep = rep, &item, sink,
                                                         &requests, finished = std::move(finished)](const http::RequestRecord& rec) {
                      if (rec.outcome == http::Outcome::cancelled) return;
                      json r = rag_item_fields(item);
@@ -128,24 +131,31 @@ std::string JudgeReliabilityTier::key(const data::RagItem& item, const config::R
 }
 
 json judge_reliability_metrics(const std::vector<const json*>& records) {
-  std::map<std::string, std::vector<metrics::JudgeVerdict>> by_item;
-  std::vector<std::string> order;
-  for (const json* r : records) {
-    const std::string item = r->value(field::kItemId, std::string());
-    if (!by_item.count(item)) order.push_back(item);
+  return judge_reliability_metrics(RagEntries(records).pointers);
+}
+
+json judge_reliability_metrics(const std::vector<const RagEntry*>& entries) {
+  std::map<std::uint32_t, std::vector<metrics::JudgeVerdict>> by_item;
+  std::vector<std::uint32_t> order;
+  for (const RagEntry* e : entries) {
+    if (!by_item.count(e->item)) order.push_back(e->item);
     metrics::JudgeVerdict v;
-    if (!run::record_failed(*r)) v.score = number(*r, field::kScore);
-    v.latency_ms = number(*r, field::kLatencyMs);
-    by_item[item].push_back(v);
+    if (!e->failed && e->has_score) v.score = e->score;
+    if (e->has_latency) v.latency_ms = e->latency_ms;
+    by_item[e->item].push_back(v);
   }
   std::vector<std::vector<metrics::JudgeVerdict>> verdicts;
-  for (const auto& item : order) verdicts.push_back(by_item[item]);
+  for (const std::uint32_t item : order) verdicts.push_back(by_item[item]);
   return metrics::to_json(metrics::judge_consistency(verdicts));
 }
 
 void JudgeReliabilityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
                                      json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_judge", with_costs(judge_reliability_metrics, models));
+  aggregate_by_model_run(records, model_runs, "tier_judge", with_entry_costs(verdicts_of_entries, models));
+}
+
+std::unique_ptr<TierAggregator> JudgeReliabilityTier::aggregator(const run::ModelMatrix& models) const {
+  return rag_aggregator(name(), verdicts_of_entries, models);
 }
 
 // ---- tier_judge_pipeline ----
@@ -244,18 +254,20 @@ void JudgePipelineTier::submit(http::Executor& executor, const run::ModelMatrix&
 }
 
 json pipeline_metrics(const std::vector<const json*>& records) {
+  return pipeline_metrics(RagEntries(records).pointers);
+}
+
+json pipeline_metrics(const std::vector<const RagEntry*>& entries) {
   std::vector<metrics::ShowEvaluation> evaluations;
   double latency_sum = 0;
   std::size_t latency_n = 0;
-  for (const json* r : records) {
-    metrics::ShowEvaluation e;
-    e.ground_truth = r->value("ground_truth_show", false) ? metrics::Show::yes : metrics::Show::no;
-    if (!run::record_failed(*r) && r->value(field::kParsed, false)) {
-      e.predicted = r->value(field::kExtracted, std::string()) == "Yes" ? metrics::Show::yes : metrics::Show::no;
-    }
-    evaluations.push_back(e);
-    if (auto l = number(*r, field::kLatencyMs)) {
-      latency_sum += *l;
+  for (const RagEntry* e : entries) {
+    metrics::ShowEvaluation v;
+    v.ground_truth = e->ground_truth_show ? metrics::Show::yes : metrics::Show::no;
+    if (!e->failed && e->parsed) v.predicted = e->extracted_yes ? metrics::Show::yes : metrics::Show::no;
+    evaluations.push_back(v);
+    if (e->has_latency) {
+      latency_sum += e->latency_ms;
       ++latency_n;
     }
   }
@@ -266,7 +278,11 @@ json pipeline_metrics(const std::vector<const json*>& records) {
 
 void JudgePipelineTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
                                   json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_judge_pipeline", with_costs(pipeline_metrics, models));
+  aggregate_by_model_run(records, model_runs, "tier_judge_pipeline", with_entry_costs(pipeline_of_entries, models));
+}
+
+std::unique_ptr<TierAggregator> JudgePipelineTier::aggregator(const run::ModelMatrix& models) const {
+  return rag_aggregator(name(), pipeline_of_entries, models);
 }
 
 }  // namespace llmbench::tiers

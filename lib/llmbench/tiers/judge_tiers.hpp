@@ -36,6 +36,8 @@ class JudgeReliabilityTier final : public Tier {
   // avg_latency_ms, avg_score, total_items, total_verdicts, failed_verdicts, ...).
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
+  // The same from each record's RagEntry, kept as records stream by (rag_entries.hpp).
+  std::unique_ptr<TierAggregator> aggregator(const run::ModelMatrix& models) const override;
   int repeats() const;
 
  private:
@@ -68,6 +70,8 @@ class JudgePipelineTier final : public Tier {
   // metrics.tier_judge_pipeline: pipeline_metrics().
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
+  // The same from each record's RagEntry, kept as records stream by (rag_entries.hpp).
+  std::unique_ptr<TierAggregator> aggregator(const run::ModelMatrix& models) const override;
 
  private:
   std::shared_ptr<RagContext> context_;

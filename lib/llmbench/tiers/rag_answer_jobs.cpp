@@ -77,7 +77,7 @@ void submit_judges(const std::shared_ptr<GroupState>& st) {
       if (run::request_failed(answer)) {
         json r = st->upstream(key, answer_error(answer));
         r.update({{field::kModel, judge.id}, {field::kRole, "judge"}, {field::kJudgeModel, judge.id},
-                  {field::kJudgedModel, g.generation.id}, {"metric", ask.metric}, {field::kScore, nullptr}});
+                  {field::kJudgedModel, g.generation->id}, {"metric", ask.metric}, {field::kScore, nullptr}});
         st->emit(std::move(r));
         continue;
       }
@@ -85,12 +85,12 @@ void submit_judges(const std::shared_ptr<GroupState>& st) {
       std::vector<http::ChatMessage> prompt = {{"user", ask.prompt->fill(values)}};
       http::ApiRequest request = run::chat_request(judge, prompt);
       st->requests->submit(std::move(request),
-                           [st, key, judge, metric = ask.metric, prompt](const http::RequestRecord& rec) {
+                           [st, key, judge = &judge, metric = ask.metric, prompt](const http::RequestRecord& rec) {
                              if (rec.outcome == http::Outcome::cancelled) return;
                              json r = st->base();
-                             r.update(judge_record(key, judge, metric, prompt, rec));
+                             r.update(judge_record(key, *judge, metric, prompt, rec));
                              run::forget_unreadable_verdict(st->requests->executor(), r, rec);
-                             r[field::kJudgedModel] = st->group->generation.id;
+                             r[field::kJudgedModel] = st->group->generation->id;
                              st->emit(std::move(r));
                            });
     }
@@ -205,7 +205,7 @@ void run_answer_group(std::shared_ptr<const AnswerGroup> group, SharedRequests& 
   st->requests = &requests;
   st->sink = std::move(sink);
   for (int rep = 0; rep < group->repeats; ++rep) {
-    http::ApiRequest request = run::chat_request(group->generation, group->messages);
+    http::ApiRequest request = run::chat_request(*group->generation, group->messages);
     request.repeat_index = rep;
     requests.submit(std::move(request), [st, rep](const http::RequestRecord& rec) {
       if (rec.outcome == http::Outcome::cancelled) return;
@@ -216,7 +216,7 @@ void run_answer_group(std::shared_ptr<const AnswerGroup> group, SharedRequests& 
         json r = st->base();
         r.update(run::request_fields(rec));
         r.update({{field::kKey, key},
-                  {field::kModel, g.generation.id},
+                  {field::kModel, g.generation->id},
                   {field::kRole, "generation"},
                   {field::kRepeat, rep},
                   {field::kPrompt, run::messages_json(g.messages)},
@@ -248,14 +248,14 @@ void fail_answer_group(const AnswerGroup& g, const std::set<std::string>& done, 
     sink(std::move(r));
   };
   for (int rep = 0; rep < g.repeats; ++rep) {
-    emit(gen_key(g, rep), {{field::kModel, g.generation.id}, {field::kRole, "generation"}, {field::kRepeat, rep}});
+    emit(gen_key(g, rep), {{field::kModel, g.generation->id}, {field::kRole, "generation"}, {field::kRepeat, rep}});
   }
   for (const auto& judge : g.judges) {
     for (const auto& ask : g.asks) {
       emit(judge_key(g, judge.id, ask.metric), {{field::kModel, judge.id},
                                                 {field::kRole, "judge"},
                                                 {field::kJudgeModel, judge.id},
-                                                {field::kJudgedModel, g.generation.id},
+                                                {field::kJudgedModel, g.generation->id},
                                                 {"metric", ask.metric},
                                                 {field::kRepeat, 0},
                                                 {field::kScore, nullptr}});

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,11 +43,13 @@ struct AnswerGroup {
   const data::RagItem* item = nullptr;
   std::string context;                         // what the model reads (gold chunk or retrieved chunks)
   std::vector<http::ChatMessage> messages;     // the answer request
-  config::ResolvedModel generation;
+  // The models are the run's (run::ModelMatrix), which outlive every group: referred to, not
+  // copied (a group's copies of their endpoints and parameters were some 10 MB of the jobs in flight).
+  const config::ResolvedModel* generation = nullptr;
   int repeats = 1;
-  std::vector<config::ResolvedModel> judges;
-  std::vector<JudgeAsk> asks;                  // per judge
-  std::vector<config::ResolvedModel> embedders;  // empty: no embedding record
+  std::span<const config::ResolvedModel> judges;
+  std::vector<JudgeAsk> asks;                       // per judge
+  std::span<const config::ResolvedModel> embedders;  // empty: no embedding record
   EmbedReference embed_reference = EmbedReference::no;
   nlohmann::json roles = nlohmann::json::object();      // role fields on every record (generation_model, embedding_model)
   nlohmann::json gen_extra = nlohmann::json::object();  // extra fields on generation records (e.g. retrieved_chunk_ids)

@@ -6,17 +6,13 @@
 
 #include "llmbench/metrics/bootstrap.hpp"
 #include "llmbench/metrics/text_overlap.hpp"
-#include "llmbench/records/fields.hpp"
-#include "llmbench/tiers/tier.hpp"
-#include "llmbench/util/json.hpp"
+#include "llmbench/tiers/rag_entries.hpp"
 
 namespace llmbench::tiers {
 
-namespace field = records::field;
 namespace {
 
 using nlohmann::json;
-using util::string_field;
 
 struct Mean {
   double sum = 0;
@@ -57,41 +53,37 @@ std::string_view judge_metric_key(std::string_view metric) {
 }
 
 json answer_metrics(const std::vector<const json*>& records) {
-  std::set<std::string> items;
+  const RagEntries entries(records);
+  return answer_metrics(entries.pointers, entries.names);
+}
+
+json answer_metrics(const std::vector<const RagEntry*>& entries, const RagNames& names) {
+  std::set<std::uint32_t> items;
   std::vector<metrics::TextOverlap> overlaps;
-  std::map<std::string, std::map<int, std::string>> answers;  // item -> repeat -> answer
+  std::map<std::uint32_t, std::map<int, std::string>> answers;  // item -> repeat -> answer (its digest)
   std::map<std::string, Scores> judge_scores;
   Mean consistency, similarity, dot, euclid;
   std::size_t successful = 0, errors = 0;
-  for (const json* rp : records) {
-    const json& r = *rp;
-    const bool failed = run::record_failed(r);
-    if (failed) ++errors;
-    const std::string role = string_field(r, field::kRole);
-    const std::string item = string_field(r, field::kItemId);
-    if (role == "generation") {
-      items.insert(item);
-      if (failed) continue;
-      const std::string response = string_field(r, field::kResponse);
-      const int repeat = r.value(field::kRepeat, 0);
-      answers[item][repeat] = response;
-      const std::string reference = string_field(r, field::kReference);
-      if (repeat == 0 && !reference.empty()) overlaps.push_back(metrics::text_overlap(response, reference));
-    } else if (role == "judge") {
-      if (failed || !r.value(field::kScore, json()).is_number()) continue;
+  for (const RagEntry* e : entries) {
+    if (e->failed) ++errors;
+    if (e->role == RagEntry::Role::generation) {
+      items.insert(e->item);
+      if (e->failed) continue;
+      answers[e->item][e->repeat] = e->answer_text();
+      if (e->has_overlap) overlaps.push_back(e->overlap());
+    } else if (e->role == RagEntry::Role::judge) {
+      if (e->failed || !e->has_score) continue;
       ++successful;
-      judge_scores[std::string(judge_metric_key(string_field(r, "metric")))].values.push_back(
-          r[field::kScore].get<double>());
-    } else if (role == "embedding") {
-      if (failed) continue;
-      auto add = [&](const char* name, Mean& mean) {
-        auto it = r.find(name);
-        if (it != r.end() && it->is_number()) mean.add(it->get<double>());
+      judge_scores[std::string(judge_metric_key(names.at(e->metric)))].values.push_back(e->score);
+    } else if (e->role == RagEntry::Role::embedding) {
+      if (e->failed) continue;
+      auto add = [&](RagEntry::Similarity which, Mean& mean) {
+        if (e->has_value & (1U << which)) mean.add(e->values[which]);
       };
-      add("semantic_consistency", consistency);
-      add("semantic_similarity", similarity);
-      add("dot_similarity", dot);
-      add("euclidean_distance", euclid);
+      add(RagEntry::kConsistency, consistency);
+      add(RagEntry::kSimilarity, similarity);
+      add(RagEntry::kDot, dot);
+      add(RagEntry::kEuclid, euclid);
     }
   }
   json out = json::object();

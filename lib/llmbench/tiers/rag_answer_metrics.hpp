@@ -29,6 +29,7 @@ namespace llmbench::tiers {
 // "avg_answer_relevance", "correctness" -> "avg_answer_correctness", "e2e" -> "avg_e2e_score".
 std::string_view judge_metric_key(std::string_view metric);
 
+// (Its form over the records' entries, which a sweep keeps: rag_entries.hpp.)
 nlohmann::json answer_metrics(const std::vector<const nlohmann::json*>& records);
 
 }  // namespace llmbench::tiers

@@ -5,6 +5,7 @@
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/job_feeder.hpp"
 #include "llmbench/tiers/rag_answer_metrics.hpp"
+#include "llmbench/tiers/rag_entries.hpp"
 #include "llmbench/tiers/tier_cost.hpp"
 #include "llmbench/tiers/rag_retrieval_tiers.hpp"
 
@@ -15,6 +16,11 @@ namespace {
 
 using nlohmann::json;
 using tasks::Placeholder;
+
+// metrics.tier_2 / tier_3 of one model run (before costs).
+json answers_of_entries(const std::vector<const RagEntry*>& entries, const RagNames& names) {
+  return answer_metrics(entries, names);
+}
 
 std::size_t with_reference(const std::vector<data::RagItem>& items) {
   std::size_t n = 0;
@@ -121,7 +127,7 @@ void AnswerQualityTier::submit(http::Executor& executor, const run::ModelMatrix&
                    g->item = &item;
                    g->context = item.chunk_text;
                    g->messages = rag_answer_messages(*context_, item, item.chunk_text);
-                   g->generation = gen;
+                   g->generation = &gen;
                    g->repeats = repeats;
                    g->judges = models.judges;
                    g->asks = item.ground_truth_answer.empty() ? asks_without_reference_ : asks_with_reference_;
@@ -134,7 +140,11 @@ void AnswerQualityTier::submit(http::Executor& executor, const run::ModelMatrix&
 
 void AnswerQualityTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
                                   json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_2", with_costs(answer_metrics, models));
+  aggregate_by_model_run(records, model_runs, "tier_2", with_entry_costs(answers_of_entries, models));
+}
+
+std::unique_ptr<TierAggregator> AnswerQualityTier::aggregator(const run::ModelMatrix& models) const {
+  return rag_aggregator(name(), answers_of_entries, models);
 }
 
 // ---- tier_3 ----
@@ -246,11 +256,11 @@ std::shared_ptr<AnswerGroup> EndToEndTier::group(const config::ResolvedModel& ge
   auto g = std::make_shared<AnswerGroup>();
   g->key_prefix = fmt::format("tier_3|{}|gen={}|emb={}", item.id, gen.id, emb.id);
   g->item = &item;
-  g->generation = gen;
+  g->generation = &gen;
   g->repeats = context_->options().consistency_runs;
   g->judges = models.judges;
   if (!item.ground_truth_answer.empty()) g->asks = {e2e_};
-  g->embedders = {emb};
+  g->embedders = {&emb, 1};
   g->embed_reference = EmbedReference::yes;
   g->roles = {{field::kGenerationModel, gen.id}, {field::kEmbeddingModel, emb.id}};
   return g;
@@ -307,7 +317,11 @@ void EndToEndTier::submit(http::Executor& executor, const run::ModelMatrix& mode
 
 void EndToEndTier::aggregate(const std::vector<const json*>& records, const run::ModelMatrix& models,
                              json& model_runs) const {
-  aggregate_by_model_run(records, model_runs, "tier_3", with_costs(answer_metrics, models));
+  aggregate_by_model_run(records, model_runs, "tier_3", with_entry_costs(answers_of_entries, models));
+}
+
+std::unique_ptr<TierAggregator> EndToEndTier::aggregator(const run::ModelMatrix& models) const {
+  return rag_aggregator(name(), answers_of_entries, models);
 }
 
 }  // namespace llmbench::tiers

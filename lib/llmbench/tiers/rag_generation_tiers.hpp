@@ -35,6 +35,8 @@ class AnswerQualityTier final : public Tier {
   void requests_finished() override { context_->end_requests(); }
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
+  // The same from each record's RagEntry, kept as records stream by (rag_entries.hpp).
+  std::unique_ptr<TierAggregator> aggregator(const run::ModelMatrix& models) const override;
 
  private:
   std::shared_ptr<RagContext> context_;
@@ -64,6 +66,8 @@ class EndToEndTier final : public Tier {
   void requests_finished() override { context_->end_requests(); }
   void aggregate(const std::vector<const nlohmann::json*>& records, const run::ModelMatrix& models,
                  nlohmann::json& model_runs) const override;
+  // The same from each record's RagEntry, kept as records stream by (rag_entries.hpp).
+  std::unique_ptr<TierAggregator> aggregator(const run::ModelMatrix& models) const override;
 
  private:
   // The group of (gen, item) with embedding model `emb`, before its retrieval is known.

@@ -45,13 +45,12 @@ class RecordAggregator final : public TierAggregator {
     }
     std::string text = kept.dump();
     text.shrink_to_fit();
-    records_.put(record.value(field::kKey, std::string()), {role_group(record), std::move(text)});
+    records_.put(record.value(field::kKey, std::string()), {groups_.of(record), std::move(text)});
   }
 
   void finish(json& model_runs) const override {
     for (json& mr : model_runs) {
-      std::vector<bool> applies(groups_.size());
-      for (std::size_t g = 0; g < groups_.size(); ++g) applies[g] = run::record_applies(groups_[g], mr);
+      const std::vector<bool> applies = groups_.applying(mr);
       std::vector<json> parsed;
       records_.for_each([&](const Kept& kept) {
         if (applies[kept.group]) parsed.push_back(json::parse(kept.text));
@@ -79,28 +78,32 @@ class RecordAggregator final : public TierAggregator {
     std::string text;
   };
 
-  // The index of the record's role models ({generation_model: ..., ...}, as record_applies
-  // reads them) among the distinct ones seen so far.
-  std::uint32_t role_group(const json& record) {
-    json roles = json::object();
-    for (const char* name : field::kRoleModels) {
-      auto it = record.find(name);
-      if (it != record.end() && !it->is_null()) roles[name] = *it;
-    }
-    for (std::size_t g = 0; g < groups_.size(); ++g) {
-      if (groups_[g] == roles) return static_cast<std::uint32_t>(g);
-    }
-    groups_.push_back(std::move(roles));
-    return static_cast<std::uint32_t>(groups_.size() - 1);
-  }
-
   const Tier& tier_;
   const run::ModelMatrix& models_;
-  std::vector<json> groups_;
+  RoleGroups groups_;
   run::LatestByKey<Kept> records_;
 };
 
 }  // namespace
+
+std::uint32_t RoleGroups::of(const json& record) {
+  json roles = json::object();
+  for (const char* name : field::kRoleModels) {
+    auto it = record.find(name);
+    if (it != record.end() && !it->is_null()) roles[name] = *it;
+  }
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    if (groups_[g] == roles) return static_cast<std::uint32_t>(g);
+  }
+  groups_.push_back(std::move(roles));
+  return static_cast<std::uint32_t>(groups_.size() - 1);
+}
+
+std::vector<bool> RoleGroups::applying(const json& model_run) const {
+  std::vector<bool> out(groups_.size());
+  for (std::size_t g = 0; g < groups_.size(); ++g) out[g] = run::record_applies(groups_[g], model_run);
+  return out;
+}
 
 std::unique_ptr<TierAggregator> Tier::aggregator(const run::ModelMatrix& models) const {
   return std::make_unique<RecordAggregator>(*this, models);

@@ -14,6 +14,7 @@
 // A job whose key is already in `done` (resume) is not submitted again.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
@@ -45,6 +46,20 @@ class TierAggregator {
   virtual ~TierAggregator() = default;
   virtual void add(const nlohmann::json& record) = 0;
   virtual void finish(nlohmann::json& model_runs) const = 0;
+};
+
+// The distinct sets of role models ({generation_model: ..., judge_model: ...}, the fields
+// run::record_applies reads) among a tier's records, so an aggregator keeps a small index per
+// record instead of those fields.
+class RoleGroups {
+ public:
+  // The index of the record's set (a new one when not seen before).
+  std::uint32_t of(const nlohmann::json& record);
+  // Per index: whether records of that set apply to `model_run`.
+  std::vector<bool> applying(const nlohmann::json& model_run) const;
+
+ private:
+  std::vector<nlohmann::json> groups_;
 };
 
 class Tier {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "llmbench/records/fields.hpp"
-#include "llmbench/util/json.hpp"
+#include "llmbench/tiers/rag_entries.hpp"
 
 namespace llmbench::tiers {
 
@@ -93,12 +93,19 @@ struct CostGroup {
 }  // namespace
 
 void put_request_costs(json& out, const std::vector<const json*>& records, const run::ModelMatrix& models) {
+  const RagEntries entries(records);
+  put_request_costs(out, entries.pointers, entries.names, models);
+}
+
+void put_request_costs(json& out, const std::vector<const RagEntry*>& entries, const RagNames& names,
+                       const run::ModelMatrix& models) {
   CostGroup answers, verdicts;
-  for (const json* r : records) {
-    const std::string role = util::string_field(*r, field::kRole);
-    CostGroup* group = role == "generation" ? &answers : role == "judge" || role == "production_judge" ? &verdicts : nullptr;
+  for (const RagEntry* e : entries) {
+    CostGroup* group = e->role == RagEntry::Role::generation ? &answers
+                       : e->role == RagEntry::Role::judge || e->role == RagEntry::Role::production_judge ? &verdicts
+                                                                                                          : nullptr;
     if (group == nullptr) continue;
-    group->by_model[util::string_field(*r, field::kModel)].add_usage(*r);
+    group->by_model[names.at(e->model)].add(e->tokens);
   }
   answers.put(out, models, "tokens", "cost");
   verdicts.put(out, models, "judge_tokens", "judge_cost");
