@@ -200,6 +200,10 @@ TEST_CASE("csv: RFC 4180 quoting of commas, quotes, newlines and CRLF", "[data][
       {"a,b\n\nc,d\n", {{"a", "b"}, {"c", "d"}}},  // blank line skipped
       {"5\"6,x\n", {{"5\"6", "x"}}},               // a quote inside an unquoted field is literal
       {"a,\n", {{"a", ""}}},
+      {"a\rb,c\n", {{"a\rb", "c"}}},  // a lone CR inside a field is literal
+      {"a,b\r", {{"a", "b"}}},          // a final lone CR is dropped
+      {"\"\"\"\"\"\",\"a\"\"\"\"b\"\n", {{"\"\"", "a\"\"b"}}},
+      {"x,\"\",\"\"\r\n\"q\r\n\"\n", {{"x", "", ""}, {"q\r\n"}}},
   };
   for (const auto& c : cases) {
     INFO(c.text);
@@ -209,6 +213,9 @@ TEST_CASE("csv: RFC 4180 quoting of commas, quotes, newlines and CRLF", "[data][
   }
   const auto rows = data::parse_csv("h\n\"x\ny\"\nz\n", "t.csv");
   CHECK(rows[2].line == 4);  // the record after a quoted newline starts on line 4
+  const auto tsv = data::parse_csv("x\t\"q\"\"q,\"\ty\n", "t.tsv", '\t');
+  REQUIRE(tsv.size() == 1);
+  CHECK(tsv[0].fields == std::vector<std::string>{"x", "q\"q,", "y"});
 }
 
 TEST_CASE("csv: an unclosed quote and text after a closing quote name the line",
@@ -217,6 +224,10 @@ TEST_CASE("csv: an unclosed quote and text after a closing quote name the line",
                     Catch::StartsWith("t.csv:2: a quoted field is never closed"));
   CHECK_THROWS_WITH(data::parse_csv("a,b\nc,\"d\"e\n", "t.csv"),
                     Catch::StartsWith("t.csv:2: unexpected 'e' after a closing quote"));
+  CHECK_THROWS_WITH(data::parse_csv("a,b\nc,\"d\n\"\"\n\"e\n", "t.csv"),  // the quote spans lines 2-4
+                    Catch::StartsWith("t.csv:4: unexpected 'e' after a closing quote"));
+  CHECK_THROWS_WITH(data::parse_csv("a,b\nc,\"d\n\"\"e\n", "t.csv"),
+                    Catch::StartsWith("t.csv:2: a quoted field is never closed"));
   CHECK_THROWS_WITH(data::parse_csv_table("a,b\n1,2,3\n", "t.csv"),
                     Catch::StartsWith("t.csv:2: 3 fields but the header has 2"));
 }

@@ -45,7 +45,7 @@ std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subj
                                 const std::string& split) {
   constexpr std::string_view kFix = "expected the HF-style MMLU header "
                                     "question,choice0,choice1,choice2,choice3,answer";
-  const CsvTable table = parse_csv_table(util::read_text_file(path), path);
+  CsvTable table = parse_csv_table(util::read_text_file(path), path);  // its fields move into the items
   const std::vector<std::string> expected = {"question", "choice0", "choice1",
                                              "choice2",  "choice3", "answer"};
   if (table.header != expected) {
@@ -54,7 +54,7 @@ std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subj
   std::vector<Item> items;
   items.reserve(table.rows.size());
   for (std::size_t row = 0; row < table.rows.size(); ++row) {
-    const CsvRow& r = table.rows[row];
+    CsvRow& r = table.rows[row];
     const std::string& answer = r.fields[5];
     if (answer.size() != 1 || answer[0] < '0' || answer[0] > '3') {
       throw InputError(path, r.line,
@@ -63,8 +63,8 @@ std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subj
     Item item;
     item.id = fmt::format("{}/{}/{}", subject, split, row);
     item.subject = subject;
-    item.question = r.fields[0];
-    item.choices.assign(r.fields.begin() + 1, r.fields.begin() + 5);
+    item.question = std::move(r.fields[0]);
+    item.choices.assign(std::make_move_iterator(r.fields.begin() + 1), std::make_move_iterator(r.fields.begin() + 5));
     item.gold_index = answer[0] - '0';
     item.source = source_of(path, r.line);
     items.push_back(std::move(item));
@@ -93,11 +93,18 @@ std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split
                                          split));
   }
   std::sort(files.begin(), files.end());
-  std::vector<Item> items;
+  // Each item is moved once, into a vector sized for all of them.
+  std::vector<std::vector<Item>> parts;
+  std::size_t total = 0;
   for (const auto& [subject, path] : files) {
-    std::vector<Item> part = load_mmlu_csv(path, subject, split);
-    items.insert(items.end(), std::make_move_iterator(part.begin()),
-                 std::make_move_iterator(part.end()));
+    parts.push_back(load_mmlu_csv(path, subject, split));
+    total += parts.back().size();
+  }
+  std::vector<Item> items;
+  items.reserve(total);
+  for (auto& part : parts) {
+    items.insert(items.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    part = {};
   }
   return items;
 }
