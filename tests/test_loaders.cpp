@@ -50,6 +50,9 @@ TEST_CASE("loaders: MMLU test has 14,042 items in 57 subjects and dev has 285", 
 
   const data::Item& first = ds.items.front();  // subjects are loaded alphabetically
   CHECK(first.id == "abstract_algebra/test/0");
+  CHECK(ds.items.back().id == "world_religions/test/170");  // the row's index, all its digits
+  CHECK(first.source.ends_with("/abstract_algebra_test.csv:2"));  // "<file>:<line>", the header line 1
+  CHECK(ds.items.back().source.ends_with("/world_religions_test.csv:172"));
   CHECK(first.question ==
         "Find the degree for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.");
   CHECK(first.choices == std::vector<std::string>{"0", "4", "2", "6"});
