@@ -7,6 +7,7 @@
 
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/failures.hpp"
+#include "llmbench/run/record_tally.hpp"
 #include "support/cli.hpp"
 #include "support/raw_server.hpp"
 
@@ -73,6 +74,23 @@ TEST_CASE("failures: the advice names the --retry-errors resume only for errors 
     CHECK(down.find("llmbench run --resume r1 --output-dir out\n") != std::string::npos);
   }
   CHECK(run::failure_advice({}, {}, "r1", "out").empty());
+}
+
+TEST_CASE("failures: a tally of item records counts each key once, last wins, and only a string error as a failure",
+          "[failures]") {
+  run::RecordTally tally;
+  tally.add(json{{"key", "a"}, {"error", nullptr}});
+  tally.add(failed("timeout"));                                   // key "timeout0"
+  tally.add(json{{"key", "b"}, {"error", 5}});                    // an error that is no string: not failed
+  tally.add(json{{"key", "c"}});                                  // no error field at all
+  tally.add(json{{"key", ""}, {"error", nullptr}});               // keys that are empty or no string count as ""
+  tally.add(json{{"key", 7}, {"error", nullptr}});
+  tally.add(failed("http_status", 400));                          // key "http_status400"
+  tally.add(json{{"key", "http_status400"}, {"error", nullptr}});  // resent with success
+  CHECK(tally.finished() == 6);  // a, timeout0, b, c, "", http_status400
+  const run::FailureCounts counts = tally.failures();
+  CHECK(counts.resendable == std::map<std::string, std::uint64_t>{{"timeout", 1}});
+  CHECK(counts.permanent.empty());
 }
 
 TEST_CASE("failures: a run whose every item gets a context-length 400 does not advise a resend", "[failures]") {

@@ -50,6 +50,9 @@ TEST_CASE("loaders: MMLU test has 14,042 items in 57 subjects and dev has 285", 
 
   const data::Item& first = ds.items.front();  // subjects are loaded alphabetically
   CHECK(first.id == "abstract_algebra/test/0");
+  CHECK(ds.items.back().id == "world_religions/test/170");  // the row's index, all its digits
+  CHECK(first.source.ends_with("/abstract_algebra_test.csv:2"));  // "<file>:<line>", the header line 1
+  CHECK(ds.items.back().source.ends_with("/world_religions_test.csv:172"));
   CHECK(first.question ==
         "Find the degree for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.");
   CHECK(first.choices == std::vector<std::string>{"0", "4", "2", "6"});
@@ -200,6 +203,10 @@ TEST_CASE("csv: RFC 4180 quoting of commas, quotes, newlines and CRLF", "[data][
       {"a,b\n\nc,d\n", {{"a", "b"}, {"c", "d"}}},  // blank line skipped
       {"5\"6,x\n", {{"5\"6", "x"}}},               // a quote inside an unquoted field is literal
       {"a,\n", {{"a", ""}}},
+      {"a\rb,c\n", {{"a\rb", "c"}}},  // a lone CR inside a field is literal
+      {"a,b\r", {{"a", "b"}}},          // a final lone CR is dropped
+      {"\"\"\"\"\"\",\"a\"\"\"\"b\"\n", {{"\"\"", "a\"\"b"}}},
+      {"x,\"\",\"\"\r\n\"q\r\n\"\n", {{"x", "", ""}, {"q\r\n"}}},
   };
   for (const auto& c : cases) {
     INFO(c.text);
@@ -209,6 +216,9 @@ TEST_CASE("csv: RFC 4180 quoting of commas, quotes, newlines and CRLF", "[data][
   }
   const auto rows = data::parse_csv("h\n\"x\ny\"\nz\n", "t.csv");
   CHECK(rows[2].line == 4);  // the record after a quoted newline starts on line 4
+  const auto tsv = data::parse_csv("x\t\"q\"\"q,\"\ty\n", "t.tsv", '\t');
+  REQUIRE(tsv.size() == 1);
+  CHECK(tsv[0].fields == std::vector<std::string>{"x", "q\"q,", "y"});
 }
 
 TEST_CASE("csv: an unclosed quote and text after a closing quote name the line",
@@ -217,6 +227,10 @@ TEST_CASE("csv: an unclosed quote and text after a closing quote name the line",
                     Catch::StartsWith("t.csv:2: a quoted field is never closed"));
   CHECK_THROWS_WITH(data::parse_csv("a,b\nc,\"d\"e\n", "t.csv"),
                     Catch::StartsWith("t.csv:2: unexpected 'e' after a closing quote"));
+  CHECK_THROWS_WITH(data::parse_csv("a,b\nc,\"d\n\"\"\n\"e\n", "t.csv"),  // the quote spans lines 2-4
+                    Catch::StartsWith("t.csv:4: unexpected 'e' after a closing quote"));
+  CHECK_THROWS_WITH(data::parse_csv("a,b\nc,\"d\n\"\"e\n", "t.csv"),
+                    Catch::StartsWith("t.csv:2: a quoted field is never closed"));
   CHECK_THROWS_WITH(data::parse_csv_table("a,b\n1,2,3\n", "t.csv"),
                     Catch::StartsWith("t.csv:2: 3 fields but the header has 2"));
 }

@@ -41,6 +41,48 @@ TEST_CASE("openai: a streamed chat body asks for usage in the stream", "[http][o
   CHECK(body["stream_options"]["include_usage"] == true);
 }
 
+// The body as the tree-built version wrote it: params merged in, then model, messages and the
+// stream fields set, dumped with invalid UTF-8 replaced.
+std::string dumped_body(const ApiRequest& request) {
+  json body = request.params.is_object() ? request.params : json::object();
+  body["model"] = request.model;
+  json messages = json::array();
+  for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+  body["messages"] = messages;
+  if (request.stream == Stream::yes) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  } else {
+    body.erase("stream");
+    body.erase("stream_options");
+  }
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+TEST_CASE("openai: a chat body is byte for byte the dump of its JSON object, whatever the params' keys",
+          "[http][openai]") {
+  auto request = chat_request();
+  CHECK(request_body(request) == dumped_body(request));
+  request.stream = Stream::yes;
+  CHECK(request_body(request) == dumped_body(request));
+  // Keys before and after "messages", one that params may not override, stream fields in params.
+  request.params = {{"a", 1}, {"messages", "x"}, {"mz", {{"k", "v"}}}, {"zz", json::array({1.5, nullptr})},
+                    {"stream", false}, {"stream_options", 3}, {"logit_bias", json::object()}};
+  request.stream = Stream::no;
+  CHECK(request_body(request) == dumped_body(request));
+  request.stream = Stream::yes;
+  CHECK(request_body(request) == dumped_body(request));
+  // Escapes, non-ASCII, invalid UTF-8 (replaced), no messages, no params.
+  request.messages = {{"user", "quote \" back\\ tab\t nl\n \x01 caf\xC3\xA9 bad\xFF\xC3 end"}};
+  request.params = nullptr;
+  request.stream = Stream::no;
+  CHECK(request_body(request) == dumped_body(request));
+  request.messages.clear();
+  CHECK(request_body(request) == dumped_body(request));
+  request.params = {{"aa", 1}};
+  CHECK(request_body(request) == dumped_body(request));
+}
+
 TEST_CASE("openai: embeddings and models requests go to their paths", "[http][openai]") {
   ApiRequest request;
   request.kind = ApiKind::embeddings;

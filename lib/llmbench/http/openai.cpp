@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "llmbench/util/json_text.hpp"
+
 namespace llmbench::http {
 namespace {
 
@@ -187,28 +189,53 @@ std::string request_body(const ApiRequest& request) {
   body["model"] = request.model;
   if (request.kind == ApiKind::embeddings) {
     body["input"] = request.inputs;
-  } else {
-    // Built member by member: an initializer list would copy every message twice.
-    json messages = json::array();
-    auto& array = messages.get_ref<json::array_t&>();
-    array.reserve(request.messages.size());
-    for (const auto& message : request.messages) {
-      json entry = json::object();
-      auto& members = entry.get_ref<json::object_t&>();
-      members.emplace("role", message.role);
-      members.emplace("content", message.content);
-      array.push_back(std::move(entry));
-    }
-    body["messages"] = std::move(messages);
-    if (request.stream == Stream::yes) {
-      body["stream"] = true;
-      body["stream_options"] = {{"include_usage", true}};
-    } else {
-      body.erase("stream");
-      body.erase("stream_options");
-    }
+    std::string text;
+    util::append_json(text, body);
+    return text;
   }
-  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (request.stream == Stream::yes) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  } else {
+    body.erase("stream");
+    body.erase("stream_options");
+  }
+  // The messages are written as text where the object's sorted keys place "messages", not
+  // built as a tree: the bytes body.dump(-1, ' ', false, replace) gives with them in it
+  // (util/json_text.hpp). This runs once per request.
+  body.erase("messages");
+  std::size_t bytes = 64 + request.model.size();
+  for (const auto& message : request.messages) bytes += message.role.size() + message.content.size() + 32;
+  std::string text;
+  text.reserve(bytes);
+  bool messages_written = false;
+  const auto write_messages = [&] {
+    text += "\"messages\":[";
+    for (std::size_t i = 0; i < request.messages.size(); ++i) {
+      text += i > 0 ? ",{\"content\":" : "{\"content\":";
+      util::append_json_string(text, request.messages[i].content);
+      text += ",\"role\":";
+      util::append_json_string(text, request.messages[i].role);
+      text += '}';
+    }
+    text += ']';
+    messages_written = true;
+  };
+  text += '{';
+  for (const auto& [key, value] : body.get_ref<const json::object_t&>()) {
+    if (!messages_written && key > std::string_view("messages")) {
+      write_messages();
+      text += ',';
+    }
+    util::append_json_string(text, key);
+    text += ':';
+    util::append_json(text, value);
+    text += ',';
+  }
+  if (!messages_written) write_messages();
+  else text.pop_back();  // the comma after the last member
+  text += '}';
+  return text;
 }
 
 std::int64_t estimate_tokens(const ApiRequest& request) {

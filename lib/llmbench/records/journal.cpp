@@ -23,6 +23,8 @@ JournalWriter::JournalWriter(const std::filesystem::path& path) : path_(path) {
     throw Error("cannot open item log " + path.string() + ": " + std::strerror(errno) +
                 "; check that --output-dir is writable", ExitCode::internal);
   }
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0) size_ = static_cast<std::uintmax_t>(st.st_size);
 }
 
 JournalWriter::~JournalWriter() {
@@ -36,9 +38,8 @@ void JournalWriter::append(const nlohmann::json& record) {
   util::append_json(line_, record);
   line_ += '\n';
   const std::string& line = line_;
-  // A write cut short (disk full) is undone, so the log keeps ending in a whole line.
-  struct stat before {};
-  const bool sized = ::fstat(fd_, &before) == 0;
+  // A write cut short (disk full) is undone, so the log keeps ending in a whole line: the log's
+  // length is known from the open and each whole line since (this writer is its only one).
   const char* data = line.data();
   std::size_t left = line.size();
   while (left > 0) {
@@ -46,7 +47,7 @@ void JournalWriter::append(const nlohmann::json& record) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int err = n < 0 ? errno : ENOSPC;
-      if (sized && ::ftruncate(fd_, before.st_size) != 0) {
+      if (size_ && ::ftruncate(fd_, static_cast<off_t>(*size_)) != 0) {
         // Leaves a torn last line, which read_journal drops on resume.
       }
       throw Error("cannot append to item log " + path_.string() + ": " + std::strerror(err),
@@ -55,6 +56,7 @@ void JournalWriter::append(const nlohmann::json& record) {
     data += n;
     left -= static_cast<std::size_t>(n);
   }
+  if (size_) *size_ += line.size();
 }
 
 void truncate_journal(const std::filesystem::path& path, std::uintmax_t size) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ class JournalWriter {
   std::filesystem::path path_;
   int fd_ = -1;
   std::string line_;  // the line being written; its capacity is kept from one record to the next
+  std::optional<std::uintmax_t> size_;  // the log's length after the last whole line (unknown: fstat failed)
 };
 
 // What reading a journal found besides its records.

@@ -30,7 +30,21 @@ void RecordTally::add(const records::ItemRecord& record) {
   latest_.put(record.key, std::move(failure));
 }
 
-void RecordTally::add(const json& record) { add(records::item_envelope(record)); }
+void RecordTally::add(const json& record) {
+  // A record that did not fail needs only its key: read in place, as item_envelope would read
+  // it (a non-empty string, else ""; "error" a string means failed), without copying its
+  // envelope out. This runs once per item.
+  if (record.is_object()) {
+    const auto error = record.find(records::field::kError);
+    if (error == record.end() || !error->is_string()) {
+      const auto key = record.find(records::field::kKey);
+      const bool named = key != record.end() && key->is_string();
+      latest_.put(named ? std::string_view(key->get_ref<const std::string&>()) : std::string_view(), nullptr);
+      return;
+    }
+  }
+  add(records::item_envelope(record));
+}
 
 FailureCounts RecordTally::failures() const {
   std::vector<const records::ItemRecord*> failed;

@@ -105,7 +105,7 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     for (std::size_t i : chosen) {
       const data::Item& item = task.dataset.items[i];
       if (!options.shard.holds(task.dataset.task + "/" + item.id)) continue;
-      measure(task, tasks_.size(), item);
+      measure(task, item);
       task.items.push_back(item);
     }
     task.items.shrink_to_fit();
@@ -119,9 +119,9 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
   code_sandboxed_ = !options.allow_unsandboxed_code;
 }
 
-void StandardTier::measure(const StandardTask& task, std::size_t t, const data::Item& item) {
+void StandardTier::measure(const StandardTask& task, const data::Item& item) {
   const data::Dataset& dataset = task.dataset;
-  prompt_bytes_ += run::message_bytes(build_prompt(task, t, item).messages);
+  prompt_bytes_ += run::message_bytes(prompt_messages(task, item, nullptr));
   ++prompt_count_;
   if (dataset.scorer == data::Scorer::code) ++code_prompts_;
   if (dataset.scorer == data::Scorer::refusal) {  // the question and a short reply, for --safety-judge
@@ -143,28 +143,33 @@ StandardPrompt StandardTier::build_prompt(const StandardTask& task, std::size_t 
   StandardPrompt prompt;
   prompt.task = t;
   prompt.item = std::move(item);
+  prompt.messages = prompt_messages(task, prompt.item, &prompt.mc);
+  return prompt;
+}
+
+std::vector<http::ChatMessage> StandardTier::prompt_messages(const StandardTask& task, const data::Item& item,
+                                                             tasks::McPrompt* mc) const {
   tasks::PromptOptions prompt_options;
   prompt_options.task = task.dataset.task;
   prompt_options.seed = sample_seed_;
   prompt_options.num_fewshot = num_fewshot_;
+  const std::vector<data::Item>& pool = task.dataset.fewshot_pool;
   switch (task.dataset.prompt) {
-    case data::PromptStyle::multiple_choice:
-      prompt.mc = tasks::build_mc_prompt(prompt.item, task.dataset.fewshot_pool, prompt_options);
-      prompt.messages = std::move(prompt.mc.messages);
-      prompt.mc.messages.clear();
-      break;
-    case data::PromptStyle::worked_solution:
-      prompt.messages = tasks::build_gsm8k_prompt(prompt.item, task.dataset.fewshot_pool, prompt_options);
-      break;
-    case data::PromptStyle::question: prompt.messages = {{"user", prompt.item.question}}; break;
-    case data::PromptStyle::native_math: prompt.messages = tasks::build_native_math_prompt(prompt.item); break;
+    case data::PromptStyle::multiple_choice: {
+      tasks::McPrompt built = tasks::build_mc_prompt(item, pool, prompt_options);
+      std::vector<http::ChatMessage> messages = std::move(built.messages);
+      built.messages.clear();
+      if (mc != nullptr) *mc = std::move(built);
+      return messages;
+    }
+    case data::PromptStyle::worked_solution: return tasks::build_gsm8k_prompt(item, pool, prompt_options);
+    case data::PromptStyle::question: return {{"user", item.question}};
+    case data::PromptStyle::native_math: return tasks::build_native_math_prompt(item);
     case data::PromptStyle::code_completion:
     case data::PromptStyle::code_from_tests:
-      prompt.messages = tasks::build_code_prompt(task.dataset.prompt, prompt.item, task.dataset.fewshot_pool,
-                                                 prompt_options);
-      break;
+      return tasks::build_code_prompt(task.dataset.prompt, item, pool, prompt_options);
   }
-  return prompt;
+  return {};
 }
 
 StandardPrompt StandardTier::Prompts::at(std::size_t i) const {

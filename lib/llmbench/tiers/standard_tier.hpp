@@ -113,8 +113,13 @@ class StandardTier final : public Tier {
  private:
   // The prompt of `item` of `task` (tasks_[t] once the constructor has added it).
   StandardPrompt build_prompt(const StandardTask& task, std::size_t t, data::Item item) const;
-  // Counts `item`'s prompt and the requests it leads to (prompt_count_, prompt_bytes_, ...).
-  void measure(const StandardTask& task, std::size_t t, const data::Item& item);
+  // The messages of `item`'s prompt, built from the item in place (no copy of it); a multiple-
+  // choice task's McPrompt (its messages moved out) into *mc unless mc is null.
+  std::vector<http::ChatMessage> prompt_messages(const StandardTask& task, const data::Item& item,
+                                                 tasks::McPrompt* mc) const;
+  // Counts `item`'s prompt and the requests it leads to (prompt_count_, prompt_bytes_, ...):
+  // its messages only, not a StandardPrompt with a copy of the item.
+  void measure(const StandardTask& task, const data::Item& item);
 
   std::vector<StandardTask> tasks_;
   std::uint64_t sample_seed_ = 0;   // RunOptions::sample_seed (option order, few-shot draws)
