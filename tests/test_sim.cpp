@@ -568,10 +568,12 @@ TEST_CASE("sim: 50 concurrent streams write each token on schedule, never early 
     }
   }
   // Generous bounds (a loaded machine, a sanitizer build): each token is due at its own
-  // time on the schedule, so lateness does not add up over the stream's 25 tokens.
+  // time on the schedule, so lateness does not add up over the stream's 25 tokens. The
+  // schedule counts from the request's arrival in the kernel, so the first token's lateness
+  // also holds the wait for a worker to read it (50 new connections at once).
   std::sort(first_errors_ms.begin(), first_errors_ms.end());
   std::sort(last_errors_ms.begin(), last_errors_ms.end());
-  CHECK(first_errors_ms[kStreams / 2] < 50);
+  CHECK(first_errors_ms[kStreams / 2] < 150);
   CHECK(last_errors_ms[kStreams / 2] < 50);
 }
 

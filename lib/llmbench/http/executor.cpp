@@ -22,7 +22,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor_impl.hpp"
 #include "llmbench/http/openai.hpp"
-#include "llmbench/http/receive_time.hpp"
+#include "llmbench/util/receive_time.hpp"
 #include "llmbench/http/spend_gate.hpp"
 #include "llmbench/util/epoll_wait.hpp"
 #include "llmbench/util/text.hpp"
@@ -87,7 +87,7 @@ int Executor::Impl::on_socket(CURL*, curl_socket_t socket, int what, void* impl,
   event.data.fd = socket;
   if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
     ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, socket, &event);
-    enable_receive_times(socket);  // a connection may carry a stream later
+    util::enable_receive_times(socket);  // a connection may carry a stream later
   }
   return 0;
 }
@@ -133,7 +133,7 @@ void Executor::Impl::drive_ready(SteadyClock::duration timeout) {
     }
     const int mask = (event.events & EPOLLIN ? CURL_CSELECT_IN : 0) | (event.events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                      (event.events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-    if (streams_in_flight > 0 && (event.events & EPOLLIN) != 0) received_at = peek_receive_time(event.data.fd);
+    if (streams_in_flight > 0 && (event.events & EPOLLIN) != 0) received_at = util::peek_receive_time(event.data.fd);
     curl_multi_socket_action(multi, event.data.fd, mask, &running);
     received_at.reset();
   }

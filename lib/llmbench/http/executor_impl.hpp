@@ -176,7 +176,7 @@ struct Executor::Impl {
   std::uint64_t streams_in_flight = 0;
   // The kernel's receive time of the bytes libcurl reads in the curl_multi_socket_action call
   // under way (Attempt::received_at points here); empty outside one, or when not peeked.
-  std::optional<ReceiveStamp> received_at;
+  std::optional<util::ReceiveStamp> received_at;
   std::vector<Attempt*> stalled_now;
   SteadyTime next_stall_check{};
   std::uint64_t timer_sequence = 0;

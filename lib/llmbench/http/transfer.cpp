@@ -47,9 +47,9 @@ std::string_view trim(std::string_view text) {
 // --- libcurl callbacks (noexcept: nothing may escape into libcurl) ---------------------------
 
 // When the bytes handed over `now` arrived: the kernel's receive time where the executor
-// peeked it and it serves them (receive_time.hpp), else now. `stamped` says which.
+// peeked it and it serves them (util/receive_time.hpp), else now. `stamped` says which.
 SteadyTime arrival(const Attempt& attempt, SteadyTime now, bool& stamped) {
-  const std::optional<ReceiveStamp>* stamp = attempt.received_at;
+  const std::optional<util::ReceiveStamp>* stamp = attempt.received_at;
   stamped = stamp != nullptr && stamp->has_value() && (*stamp)->serves(now);
   return stamped ? (*stamp)->received : now;
 }

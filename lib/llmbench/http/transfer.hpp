@@ -26,7 +26,7 @@
 #include "llmbench/http/executor.hpp"
 #include "llmbench/http/limiter.hpp"
 #include "llmbench/http/openai.hpp"
-#include "llmbench/http/receive_time.hpp"
+#include "llmbench/util/receive_time.hpp"
 #include "llmbench/http/retry.hpp"
 #include "llmbench/http/sse.hpp"
 
@@ -88,7 +88,7 @@ struct Attempt {
   std::size_t received = 0;      // decoded body bytes of this attempt
   // The kernel's receive time of the bytes libcurl is reading now, when the executor peeked it
   // (Executor::Impl::received_at); else the bytes are timed when read.
-  const std::optional<ReceiveStamp>* received_at = nullptr;
+  const std::optional<util::ReceiveStamp>* received_at = nullptr;
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 

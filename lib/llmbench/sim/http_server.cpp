@@ -13,8 +13,10 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <optional>
 
 #include "llmbench/error.hpp"
+#include "llmbench/util/receive_time.hpp"
 
 namespace llmbench::sim {
 namespace {
@@ -239,6 +241,7 @@ void HttpServer::accept_loop() {
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    util::enable_receive_times(fd);
     std::lock_guard lock(mutex_);
     if (stopped_) {
       ::close(fd);
@@ -280,6 +283,9 @@ void HttpServer::serve(int fd) {
   buf.reserve(16 * 1024);
   char chunk[16 * 1024];
   bool served = false;  // a request has been answered on this connection
+  // The kernel's receive time of the last bytes read (util/receive_time.hpp): a request's
+  // arrival is not when this worker got round to reading it.
+  std::optional<std::chrono::steady_clock::time_point> arrived;
   // Appends what the peer sent next; false on EOF, error, idle timeout or stop. Between
   // requests an idle connection gives its worker up when other connections are queued.
   auto read_more = [&]() -> bool {
@@ -297,7 +303,9 @@ void HttpServer::serve(int fd) {
           return false;
         continue;
       }
+      const std::optional<util::ReceiveStamp> stamp = util::peek_receive_time(fd);
       ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      arrived = stamp ? std::optional(stamp->received) : std::nullopt;
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;
       buf.append(chunk, static_cast<std::size_t>(n));
@@ -345,7 +353,7 @@ void HttpServer::serve(int fd) {
       if (!conn.write("HTTP/1.1 100 Continue\r\n\r\n")) return;
     while (buf.size() < total)
       if (!read_more()) return;
-    req.received = std::chrono::steady_clock::now();
+    req.received = arrived.value_or(std::chrono::steady_clock::now());
     req.body.assign(buf, head_end + 4, length);
     buf.erase(0, total);
     AfterResponse after = handler_(req, conn);

@@ -44,7 +44,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   bool keep_alive = true;  // the client allows another request on this connection
-  // When the last byte of the request arrived (the server's read that completed it).
+  // When the last bytes of the request arrived: the kernel's receive time of the read that
+  // completed it, or that read's time where the socket gives none.
   std::chrono::steady_clock::time_point received;
 
   // The first header named `name` (lower case), or "" when absent.

@@ -1,4 +1,4 @@
-#include "llmbench/http/receive_time.hpp"
+#include "llmbench/util/receive_time.hpp"
 
 #include <sys/socket.h>
 #include <time.h>
@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstring>
 
-namespace llmbench::http {
+namespace llmbench::util {
 
 void enable_receive_times(int socket) noexcept {
   const int on = 1;
@@ -40,4 +40,4 @@ std::optional<ReceiveStamp> peek_receive_time(int socket) noexcept {
   return std::nullopt;
 }
 
-}  // namespace llmbench::http
+}  // namespace llmbench::util

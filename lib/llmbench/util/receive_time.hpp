@@ -24,7 +24,7 @@
 #include <chrono>
 #include <optional>
 
-namespace llmbench::http {
+namespace llmbench::util {
 
 struct ReceiveStamp {
   using Time = std::chrono::steady_clock::time_point;
@@ -37,4 +37,4 @@ struct ReceiveStamp {
 void enable_receive_times(int socket) noexcept;
 std::optional<ReceiveStamp> peek_receive_time(int socket) noexcept;
 
-}  // namespace llmbench::http
+}  // namespace llmbench::util
