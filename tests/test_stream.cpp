@@ -230,6 +230,16 @@ struct TwoTokenServer {
 
 constexpr auto kBusy = std::chrono::milliseconds(500);
 
+// Runs `request` alone on `executor`: an ok answer of two tokens.
+http::RequestRecord stream_two_tokens(http::Executor& executor, const http::ApiRequest& request) {
+  http::RequestRecord record;
+  executor.submit(request, [&](http::RequestRecord&& r) { record = std::move(r); });
+  executor.run();
+  REQUIRE(record.outcome == http::Outcome::ok);
+  REQUIRE(record.timings.token_ms.size() == 2);
+  return record;
+}
+
 }  // namespace
 
 TEST_CASE("stream: a token is timed when its bytes arrived, not when a client busy elsewhere got round to reading it",
@@ -245,11 +255,7 @@ TEST_CASE("stream: a token is timed when its bytes arrived, not when a client bu
     executor.hold();
     executor.post([] { std::this_thread::sleep_for(kBusy); });
   };
-  http::RequestRecord record;
-  executor.submit(request, [&](http::RequestRecord&& r) { record = std::move(r); });
-  executor.run();
-  REQUIRE(record.outcome == http::Outcome::ok);
-  REQUIRE(record.timings.token_ms.size() == 2);
+  const http::RequestRecord record = stream_two_tokens(executor, request);
   const double server_gap_ms = server.gap_ms();
   const double client_gap_ms = record.timings.token_ms[1] - record.timings.token_ms[0];
   INFO("the server wrote B " << server_gap_ms << " ms after A; the client timed it " << client_gap_ms << " ms after");
@@ -269,11 +275,7 @@ TEST_CASE("stream: bytes read while a token's own callback held the loop are tim
   request.on_content = [&](std::string_view) {
     if (!std::exchange(busy_once, true)) std::this_thread::sleep_for(kBusy);
   };
-  http::RequestRecord record;
-  executor.submit(request, [&](http::RequestRecord&& r) { record = std::move(r); });
-  executor.run();
-  REQUIRE(record.outcome == http::Outcome::ok);
-  REQUIRE(record.timings.token_ms.size() == 2);
+  const http::RequestRecord record = stream_two_tokens(executor, request);
   const double client_gap_ms = record.timings.token_ms[1] - record.timings.token_ms[0];
   INFO("the server wrote B " << server.gap_ms() << " ms after A; the client timed it " << client_gap_ms << " ms after");
   CHECK(client_gap_ms >= std::chrono::duration<double, std::milli>(kBusy).count() - 1);
