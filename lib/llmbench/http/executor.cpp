@@ -22,9 +22,9 @@
 #include "llmbench/error.hpp"
 #include "llmbench/http/executor_impl.hpp"
 #include "llmbench/http/openai.hpp"
-#include "llmbench/util/receive_time.hpp"
 #include "llmbench/http/spend_gate.hpp"
 #include "llmbench/util/epoll_wait.hpp"
+#include "llmbench/util/receive_time.hpp"
 #include "llmbench/util/text.hpp"
 
 namespace llmbench::http {
