@@ -416,6 +416,7 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
     const std::string_view id = req.header("x-request-id");
     writes->request_id = !id.empty() ? std::string(id) : "sim-" + std::to_string(++unnamed_streams);
     writes->received = req.received;
+    writes->read = req.read;
     writes->tokens.reserve(envelope.completion_tokens);
   }
   // The whole reply as a schedule for the server's Pacer; bytes due at the same time share a chunk.

@@ -5,9 +5,12 @@
 //
 // One JSON line per streamed request, appended when the request ends (so logging never
 // delays a token):
-//   {"request_id":"r-17","received_ns":N,"token_ns":[N,...],"complete":true}
+//   {"request_id":"r-17","received_ns":N,"read_ns":N,"token_ns":[N,...],"complete":true}
 // - request_id: the request's X-Request-Id header, else "sim-<n>" (n counts from 1).
-// - received_ns: when the request's last byte was read.
+// - received_ns: when the request's last bytes arrived (the kernel's receive time); the
+//   pacing schedule counts from it.
+// - read_ns: when a worker had read the whole request, the earliest its reply could be
+//   scheduled; read_ns - received_ns is the wait for a worker.
 // - token_ns: for each SSE event carrying a token (reasoning or content), in order, when the
 //   write() that sent it returned. Tokens sent at once (no --tokens-per-s) share one time.
 // - complete: false when the stream was cut short (a truncate fault, a gone client, stop()).
@@ -30,6 +33,7 @@ namespace llmbench::sim {
 struct StreamWrites {
   std::string request_id;
   std::chrono::steady_clock::time_point received;
+  std::chrono::steady_clock::time_point read;
   std::vector<std::chrono::steady_clock::time_point> tokens;
   bool complete = false;
 };
