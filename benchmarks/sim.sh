@@ -1,8 +1,9 @@
 # shellcheck shell=bash disable=SC2154,SC2120
 # Sourced by the benchmark scripts (after `cd` to the repository root and setting `bin`):
 # a temporary directory `tmp`, removed on exit with any simulator still running, and
-#   start_sim ARGS...   starts `$bin sim --port 0 ARGS...` and sets sim_pid and url (its /v1
-#                       root); exits 1 with the simulator's stderr when it does not start
+#   start_sim ARGS...   starts `$bin sim --port 0 ARGS...` (under `nice -n $SIM_NICE` when set)
+#                       and sets sim_pid and url (its /v1 root); exits 1 with the simulator's
+#                       stderr when it does not start
 #   stop_sim            stops it (its stderr stays in $tmp/sim.err)
 tmp=$(mktemp -d)
 sim_pid=""
@@ -10,7 +11,7 @@ cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; wait 2>/dev/null; 
 trap cleanup EXIT
 
 start_sim() {
-  "$bin" sim --port 0 "$@" >"$tmp/sim.out" 2>"$tmp/sim.err" &
+  nice -n "${SIM_NICE:-0}" "$bin" sim --port 0 "$@" >"$tmp/sim.out" 2>"$tmp/sim.err" &
   sim_pid=$!
   url=""
   for _ in $(seq 400); do

@@ -4,8 +4,9 @@ received + ttft + k x token interval (the sim's --latency-ms must be 0).
 
   python3 pacing.py --server sim-writes.jsonl --ttft-ms 200 --token-ms 20
 
-Prints one line: streams, tokens, the error's p50, p99 and max in ms, and the wait for a
-worker to read each request (read_ns - received_ns), which a token due before it inherits.
+Prints one line: streams, tokens, the error's p50, p99 and max in ms, and the simulator's own
+delay before it scheduled each reply (scheduled_ns - received_ns: waiting for a worker, building
+the reply), which a token due before then inherits.
 """
 
 import argparse
@@ -25,7 +26,7 @@ def main():
         for line in f:
             r = json.loads(line)
             streams += 1
-            waits.append((r["read_ns"] - r["received_ns"]) / 1e6)
+            waits.append((r["scheduled_ns"] - r["received_ns"]) / 1e6)
             for k, t in enumerate(r["token_ns"]):
                 errors.append((t - r["received_ns"]) / 1e6 - args.ttft_ms - k * args.token_ms)
     errors.sort()
@@ -34,7 +35,7 @@ def main():
         print("pacing: no tokens in the log")
         return
     print(f"pacing error: {streams} streams, {len(errors)} tokens, p50 {percentile(errors, 0.5):.3f} ms, "
-          f"p99 {percentile(errors, 0.99):.3f} ms, max {errors[-1]:.3f} ms; wait for a worker p50 "
+          f"p99 {percentile(errors, 0.99):.3f} ms, max {errors[-1]:.3f} ms; scheduled after receipt p50 "
           f"{percentile(waits, 0.5):.3f} ms, p99 {percentile(waits, 0.99):.3f} ms")
 
 

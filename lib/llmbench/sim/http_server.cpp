@@ -353,8 +353,7 @@ void HttpServer::serve(int fd) {
       if (!conn.write("HTTP/1.1 100 Continue\r\n\r\n")) return;
     while (buf.size() < total)
       if (!read_more()) return;
-    req.read = std::chrono::steady_clock::now();
-    req.received = arrived.value_or(req.read);
+    req.received = arrived.value_or(std::chrono::steady_clock::now());
     req.body.assign(buf, head_end + 4, length);
     buf.erase(0, total);
     AfterResponse after = handler_(req, conn);

@@ -47,9 +47,6 @@ struct HttpRequest {
   // When the last bytes of the request arrived: the kernel's receive time of the read that
   // completed it, or that read's time where the socket gives none.
   std::chrono::steady_clock::time_point received;
-  // When a worker had read the whole request (at or after `received`): the earliest its
-  // reply could be scheduled. read - received is the wait for a worker.
-  std::chrono::steady_clock::time_point read;
 
   // The first header named `name` (lower case), or "" when absent.
   std::string_view header(std::string_view name) const;

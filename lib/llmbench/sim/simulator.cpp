@@ -416,7 +416,6 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
     const std::string_view id = req.header("x-request-id");
     writes->request_id = !id.empty() ? std::string(id) : "sim-" + std::to_string(++unnamed_streams);
     writes->received = req.received;
-    writes->read = req.read;
     writes->tokens.reserve(envelope.completion_tokens);
   }
   // The whole reply as a schedule for the server's Pacer; bytes due at the same time share a chunk.
@@ -470,6 +469,7 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
     tail += "0\r\n\r\n";
   }
   add(end, std::move(tail), 0);
+  if (writes) writes->scheduled = std::chrono::steady_clock::now();
   const bool complete = conn.write_paced(std::move(schedule), writes ? &writes->tokens : nullptr) && !truncate;
   if (writes) {  // noted after the last write: logging never delays one
     writes->complete = complete;

@@ -30,7 +30,7 @@ WriteLog::~WriteLog() {
 void WriteLog::append(const StreamWrites& writes) {
   std::string line = R"({"request_id":)" + nlohmann::json(writes.request_id).dump() +
                      R"(,"received_ns":)" + std::to_string(to_ns(writes.received)) +
-                     R"(,"read_ns":)" + std::to_string(to_ns(writes.read)) + R"(,"token_ns":[)";
+                     R"(,"scheduled_ns":)" + std::to_string(to_ns(writes.scheduled)) + R"(,"token_ns":[)";
   for (std::size_t i = 0; i < writes.tokens.size(); ++i) {
     if (i > 0) line.push_back(',');
     line += std::to_string(to_ns(writes.tokens[i]));

@@ -5,12 +5,13 @@
 //
 // One JSON line per streamed request, appended when the request ends (so logging never
 // delays a token):
-//   {"request_id":"r-17","received_ns":N,"read_ns":N,"token_ns":[N,...],"complete":true}
+//   {"request_id":"r-17","received_ns":N,"scheduled_ns":N,"token_ns":[N,...],"complete":true}
 // - request_id: the request's X-Request-Id header, else "sim-<n>" (n counts from 1).
 // - received_ns: when the request's last bytes arrived (the kernel's receive time); the
 //   pacing schedule counts from it.
-// - read_ns: when a worker had read the whole request, the earliest its reply could be
-//   scheduled; read_ns - received_ns is the wait for a worker.
+// - scheduled_ns: when the reply's schedule went to the pacing threads, once a worker had
+//   read the request and built the reply: no token can leave before it. scheduled_ns -
+//   received_ns is the simulator's own delay (waiting for a worker, building the reply).
 // - token_ns: for each SSE event carrying a token (reasoning or content), in order, when the
 //   write() that sent it returned. Tokens sent at once (no --tokens-per-s) share one time.
 // - complete: false when the stream was cut short (a truncate fault, a gone client, stop()).
@@ -33,7 +34,7 @@ namespace llmbench::sim {
 struct StreamWrites {
   std::string request_id;
   std::chrono::steady_clock::time_point received;
-  std::chrono::steady_clock::time_point read;
+  std::chrono::steady_clock::time_point scheduled;
   std::vector<std::chrono::steady_clock::time_point> tokens;
   bool complete = false;
 };
