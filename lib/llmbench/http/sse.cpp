@@ -1,6 +1,23 @@
 #include "llmbench/http/sse.hpp"
 
+#include <cstring>
+
 namespace llmbench::http {
+namespace {
+
+// Where the line from `pos` ends: the first '\r' or '\n', or npos. Two memchr scans, not
+// find_first_of, which calls memchr on its two-byte set once per byte of the stream.
+std::size_t line_end(std::string_view bytes, std::size_t pos) {
+  const char* from = bytes.data() + pos;
+  const std::size_t left = bytes.size() - pos;
+  const auto* lf = static_cast<const char*>(std::memchr(from, '\n', left));
+  const std::size_t before_lf = lf != nullptr ? static_cast<std::size_t>(lf - from) : left;
+  const auto* cr = static_cast<const char*>(std::memchr(from, '\r', before_lf));
+  if (cr != nullptr) return pos + static_cast<std::size_t>(cr - from);
+  return lf != nullptr ? pos + before_lf : std::string_view::npos;
+}
+
+}  // namespace
 
 void SseParser::reset() {
   line_.clear();
@@ -20,7 +37,7 @@ void SseParser::feed(std::string_view bytes, const Handler& on_event) {
     if (bytes.front() == '\n') pos = 1;  // the "\n" of a "\r\n" split across reads
   }
   while (pos < bytes.size()) {
-    const std::size_t end = bytes.find_first_of("\r\n", pos);
+    const std::size_t end = line_end(bytes, pos);
     if (end == std::string_view::npos) {
       if (line_.size() + (bytes.size() - pos) > max_bytes_) {
         overflowed_ = true;
