@@ -459,8 +459,11 @@ TEST_CASE("perf: --find-max-rate doubles the rate while the SLOs hold and record
           "[perf]") {
   const std::string dir = test::temp_dir("perf-maxrate");
   write_config(dir, "sim://?ttft_ms=5&seed=3");
+  // An SLO no request misses, however loaded the machine (a sanitizer build under load saw
+  // one of 80 over 5 s at 3,200/s, an undecided level run again): the search's steps are
+  // what is checked here, not the simulator's speed.
   const auto result = test::run_cli(perf_args(dir, {"--find-max-rate", "--rate", "200", "--requests", "80",
-                                                    "--slo", "ttft=5s", "--output-tokens", "2"}));
+                                                    "--slo", "ttft=100s", "--output-tokens", "2"}));
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 0);
   const json perf = the_record(dir)["perf"];
