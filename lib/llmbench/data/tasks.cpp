@@ -214,7 +214,8 @@ Dataset load_task(std::string_view name, const std::string& data_dir) {
 
 Dataset load_task_sample(std::string_view name, const std::string& data_dir, const SampleLimit& limit,
                          std::uint64_t seed, std::size_t& items_total) {
-  if (name != "mmlu") {
+  // Without a limit, every row is built: parsing each file whole is cheaper than a scan first.
+  if (name != "mmlu" || limit.kind == SampleLimit::Kind::all) {
     Dataset ds = load_task(name, data_dir);
     items_total = sample_dataset(ds, limit, seed);
     return ds;
