@@ -105,6 +105,25 @@ TEST_CASE("cache: sha256 matches the FIPS 180-4 test vectors", "[cache]") {
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST_CASE("cache: sha256 on the CPU's SHA extensions gives the portable code's digest at every length",
+          "[cache]") {
+  using llmbench::http::Sha256Code;
+  const bool extensions = llmbench::http::sha256_uses_cpu_extensions();
+  if (!extensions) WARN("this CPU has no SHA extensions: only the portable code is checked");
+  CHECK(sha256_hex("abc", Sha256Code::portable) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string text;
+  for (std::size_t n = 0; n < 300; ++n) {  // every tail length, one and two final blocks, several blocks
+    const std::string portable = sha256_hex(text, Sha256Code::portable);
+    CHECK(sha256_hex(text) == portable);
+    if (extensions) CHECK(sha256_hex(text, Sha256Code::cpu_extensions) == portable);
+    text += static_cast<char>('a' + (n * 7) % 26);
+  }
+  if (extensions) {
+    CHECK(sha256_hex(std::string(1000000, 'a'), Sha256Code::cpu_extensions) ==
+          "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  }
+}
+
 TEST_CASE("cache: the key depends on the request's content, never on its key or headers", "[cache]") {
   const ApiRequest base = chat("http://127.0.0.1:1/v1", "What is 2+2?");
   const std::string key = request_key(base);

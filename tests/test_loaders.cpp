@@ -7,6 +7,7 @@
 
 #include "llmbench/data/csv.hpp"
 #include "llmbench/data/loaders.hpp"
+#include "llmbench/data/sampling.hpp"
 #include "llmbench/data/tasks.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/util/text_file.hpp"
@@ -233,6 +234,71 @@ TEST_CASE("csv: an unclosed quote and text after a closing quote name the line",
                     Catch::StartsWith("t.csv:2: a quoted field is never closed"));
   CHECK_THROWS_WITH(data::parse_csv_table("a,b\n1,2,3\n", "t.csv"),
                     Catch::StartsWith("t.csv:2: 3 fields but the header has 2"));
+}
+
+TEST_CASE("csv: a scan finds each record where parsing reads it, with its line, field count and one field",
+          "[data][csv]") {
+  for (const std::string& text : {std::string("h1,h2\n\"a\nb\",\"x\"\"y\"\r\n\nplain,2\n\"q\",\"3\""),
+                                 std::string("h\r\na\r\r\nb,\r\n\"c,\"\r")}) {
+    const std::vector<data::CsvRow> rows = data::parse_csv(text, "t.csv");
+    const std::vector<data::CsvRecordSpan> spans = data::scan_csv(text, "t.csv", ',', 1);
+    REQUIRE(spans.size() == rows.size());
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      CHECK(spans[k].line == rows[k].line);
+      CHECK(spans[k].fields == rows[k].fields.size());
+      CHECK(spans[k].kept == (rows[k].fields.size() > 1 ? rows[k].fields[1] : ""));
+      const auto one = data::parse_csv(std::string_view(text).substr(spans[k].begin, spans[k].end - spans[k].begin),
+                                       "t.csv", ',', spans[k].line);
+      REQUIRE(one.size() == 1);
+      CHECK(one[0].line == rows[k].line);
+      CHECK(one[0].fields == rows[k].fields);
+    }
+  }
+  CHECK_THROWS_WITH(data::scan_csv("a,b\nc,\"d\n\"\"e\n", "t.csv", ',', 0),
+                    Catch::StartsWith("t.csv:2: a quoted field is never closed"));
+  CHECK_THROWS_WITH(data::scan_csv_table("a,b\n1,2,3\n", "t.csv", ',', 0),
+                    Catch::StartsWith("t.csv:2: 3 fields but the header has 2"));
+}
+
+TEST_CASE("loaders: MMLU sampled while loading gives the items, sources and total of sampling every item",
+          "[data][loaders][sampling]") {
+  const std::string dir = kDataDir + "/mmlu/test";
+  const std::vector<data::Item> all = data::load_mmlu_dir(dir, "test");
+  for (const char* limit : {"50", "0.01", ""}) {
+    const data::SampleLimit parsed = data::parse_limit(limit);
+    const std::vector<data::Item> expected = data::sample_items(all, parsed, 3, "mmlu");
+    const data::MmluSample sample = data::load_mmlu_dir_sample(dir, "test", parsed, 3, "mmlu");
+    CHECK(sample.total == all.size());
+    REQUIRE(sample.items.size() == expected.size());
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      const data::Item& a = sample.items[k];
+      const data::Item& b = expected[k];
+      CHECK(a.id == b.id);
+      CHECK(a.subject == b.subject);
+      CHECK(a.question == b.question);
+      CHECK(a.choices == b.choices);
+      CHECK(a.gold_index == b.gold_index);
+      CHECK(a.source == b.source);
+    }
+  }
+}
+
+TEST_CASE("loaders: MMLU sampled while loading fails on a bad row in any file, chosen or not", "[data][loaders]") {
+  const std::string dir = llmbench::test::temp_dir("llmbench-mmlu-sample");
+  const std::string header = "question,choice0,choice1,choice2,choice3,answer\n";
+  std::ofstream(dir + "/a_test.csv") << header << "q1,a,b,c,d,0\nq2,a,b,c,d,1\n";
+  std::ofstream(dir + "/b_test.csv") << header << "q3,a,b,c,d,2\n\"q4\nspans\",a,b,c,d,7\n";
+  const data::SampleLimit one = data::parse_limit("1");
+  CHECK_THROWS_WITH(data::load_mmlu_dir_sample(dir, "test", one, 1234, "mmlu"),
+                    Catch::StartsWith(dir + "/b_test.csv:3: answer is \"7\", expected an index 0-3"));
+  std::ofstream(dir + "/b_test.csv") << header << "q3,a,b,c,d,2\nq4,a,b,c,d\n";
+  CHECK_THROWS_WITH(data::load_mmlu_dir_sample(dir, "test", one, 1234, "mmlu"),
+                    Catch::StartsWith(dir + "/b_test.csv:3: 5 fields but the header has 6"));
+  std::ofstream(dir + "/b_test.csv") << header << "q3,a,b,c,d,2\n";
+  const data::MmluSample sample = data::load_mmlu_dir_sample(dir, "test", one, 1234, "mmlu");
+  CHECK(sample.total == 3);
+  REQUIRE(sample.items.size() == 1);
+  CHECK(sample.items[0].id == data::sample_items(data::load_mmlu_dir(dir, "test"), one, 1234, "mmlu")[0].id);
 }
 
 TEST_CASE("loaders: bad JSON on line 3 is an InputError naming file and line", "[data][loaders]") {

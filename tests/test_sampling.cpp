@@ -121,3 +121,10 @@ TEST_CASE("sampling: the rank key is the documented FNV-1a + SplitMix64 value",
   CHECK(data::sample_key(1234, "mmlu", "abstract_algebra/test/0") == 0x1c1edeed93681787ULL);
   CHECK(data::sample_key(0, "", "") == 0xffb6eec3623eee72ULL);
 }
+
+TEST_CASE("sampling: an id's key hashed in two parts is its sample_key", "[data][sampling]") {
+  const data::SampleKeys keys(1234, "mmlu");
+  CHECK(keys.key("anatomy/test/", "17") == data::sample_key(1234, "mmlu", "anatomy/test/17"));
+  CHECK(keys.key("anatomy/test/17") == data::sample_key(1234, "mmlu", "anatomy/test/17"));
+  CHECK(keys.key("anatomy/test/", "17") != data::SampleKeys(1235, "mmlu").key("anatomy/test/17"));
+}

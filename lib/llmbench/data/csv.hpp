@@ -20,8 +20,24 @@ struct CsvRow {
 };
 
 // Parses `text` (already read and validated, see text_file.hpp); `path` names it in errors.
+// Line numbers count from `first_line` (a record's own text, from scan_csv, starts on its line).
 std::vector<CsvRow> parse_csv(std::string_view text, const std::string& path,
-                              char delimiter = ',');
+                              char delimiter = ',', int first_line = 1);
+
+// Where one record lies in the text: parse_csv(text.substr(begin, end - begin), path,
+// delimiter, line) gives exactly this record.
+struct CsvRecordSpan {
+  int line = 0;  // as CsvRow::line
+  std::size_t begin = 0;
+  std::size_t end = 0;     // past the record's line end
+  std::size_t fields = 0;  // how many fields it has
+  std::string kept;        // the text of field `keep_field` (scan_csv); "" if it has fewer fields
+};
+
+// The records parse_csv would return, with the same lines and errors, without copying their
+// fields (but one): for a loader that builds only some rows.
+std::vector<CsvRecordSpan> scan_csv(std::string_view text, const std::string& path, char delimiter,
+                                    std::size_t keep_field);
 
 // A CSV file with a header row: the column names and the data rows.
 struct CsvTable {
@@ -31,6 +47,14 @@ struct CsvTable {
   // Index of the column named `name`, or -1.
   int column(std::string_view name) const;
 };
+
+// The header and where each data row lies (scan_csv), checked as parse_csv_table checks them.
+struct CsvTableSpans {
+  std::vector<std::string> header;
+  std::vector<CsvRecordSpan> rows;
+};
+CsvTableSpans scan_csv_table(std::string_view text, const std::string& path, char delimiter,
+                             std::size_t keep_field);
 
 // Parses with the first record as the header. Throws InputError if there is no header, and
 // naming the row if any row's field count differs from the header's.

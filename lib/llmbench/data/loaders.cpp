@@ -49,44 +49,43 @@ void check_unique_ids(const std::vector<Item>& items, const std::string& path) {
 
 }  // namespace
 
-std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subject,
-                                const std::string& split) {
-  constexpr std::string_view kFix = "expected the HF-style MMLU header "
-                                    "question,choice0,choice1,choice2,choice3,answer";
-  CsvTable table = parse_csv_table(util::read_text_file(path), path);  // its fields move into the items
-  const std::vector<std::string> expected = {"question", "choice0", "choice1",
-                                             "choice2",  "choice3", "answer"};
-  if (table.header != expected) {
-    throw InputError(path, 1, fmt::format("unexpected header; {}", kFix));
-  }
-  std::vector<Item> items;
-  items.reserve(table.rows.size());
-  for (std::size_t row = 0; row < table.rows.size(); ++row) {
-    CsvRow& r = table.rows[row];
-    const std::string& answer = r.fields[5];
-    if (answer.size() != 1 || answer[0] < '0' || answer[0] > '3') {
-      throw InputError(path, r.line,
-                       fmt::format("answer is \"{}\", expected an index 0-3; {}", answer, kFix));
-    }
-    Item item;
-    item.id.reserve(subject.size() + split.size() + 22);  // "<subject>/<split>/<row>", as source_of
-    item.id += subject;
-    item.id += '/';
-    item.id += split;
-    item.id += '/';
-    item.id += std::to_string(row);
-    item.subject = subject;
-    item.question = std::move(r.fields[0]);
-    item.choices.assign(std::make_move_iterator(r.fields.begin() + 1), std::make_move_iterator(r.fields.begin() + 5));
-    item.gold_index = answer[0] - '0';
-    item.source = source_of(path, r.line);
-    items.push_back(std::move(item));
-  }
-  if (items.empty()) throw InputError(path, 0, "no questions after the header");
-  return items;
+namespace {
+
+constexpr std::string_view kMmluFix = "expected the HF-style MMLU header "
+                                      "question,choice0,choice1,choice2,choice3,answer";
+constexpr std::size_t kMmluAnswer = 5;  // the answer's column
+
+void check_mmlu_header(const std::vector<std::string>& header, const std::string& path) {
+  const std::vector<std::string> expected = {"question", "choice0", "choice1", "choice2", "choice3", "answer"};
+  if (header != expected) throw InputError(path, 1, fmt::format("unexpected header; {}", kMmluFix));
 }
 
-std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split) {
+void check_mmlu_answer(std::string_view answer, const std::string& path, int line) {
+  if (answer.size() != 1 || answer[0] < '0' || answer[0] > '3') {
+    throw InputError(path, line, fmt::format("answer is \"{}\", expected an index 0-3; {}", answer, kMmluFix));
+  }
+}
+
+// Row `row` (0 = the first data row) of a checked MMLU file; its fields move into the item.
+Item mmlu_item(CsvRow& r, const std::string& subject, const std::string& split, std::size_t row,
+               const std::string& path) {
+  Item item;
+  item.id.reserve(subject.size() + split.size() + 22);  // "<subject>/<split>/<row>", as source_of
+  item.id += subject;
+  item.id += '/';
+  item.id += split;
+  item.id += '/';
+  item.id += std::to_string(row);
+  item.subject = subject;
+  item.question = std::move(r.fields[0]);
+  item.choices.assign(std::make_move_iterator(r.fields.begin() + 1), std::make_move_iterator(r.fields.begin() + 5));
+  item.gold_index = r.fields[kMmluAnswer][0] - '0';
+  item.source = source_of(path, r.line);
+  return item;
+}
+
+// Every "<subject>_<split>.csv" in `dir` as (subject, path), subjects in alphabetical order.
+std::vector<std::pair<std::string, std::string>> mmlu_files(const std::string& dir, const std::string& split) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw InputError(dir, 0,
@@ -94,7 +93,7 @@ std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split
                      "the llmbench checkout");
   }
   const std::string suffix = "_" + split + ".csv";
-  std::vector<std::pair<std::string, std::string>> files;  // subject, path
+  std::vector<std::pair<std::string, std::string>> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (name.size() > suffix.size() && name.ends_with(suffix)) {
@@ -102,14 +101,51 @@ std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split
     }
   }
   if (files.empty()) {
-    throw InputError(dir, 0, fmt::format("no *{} files; is this the MMLU {} directory?", suffix,
-                                         split));
+    throw InputError(dir, 0, fmt::format("no *{} files; is this the MMLU {} directory?", suffix, split));
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// One MMLU file's text and where its data rows lie, every row checked as load_mmlu_csv checks it.
+struct MmluFile {
+  std::string subject;
+  std::string path;
+  std::string text;
+  std::vector<CsvRecordSpan> rows;
+};
+
+MmluFile scan_mmlu_csv(const std::string& subject, const std::string& path) {
+  MmluFile file{subject, path, util::read_text_file(path), {}};
+  CsvTableSpans table = scan_csv_table(file.text, path, ',', kMmluAnswer);
+  check_mmlu_header(table.header, path);
+  for (const CsvRecordSpan& row : table.rows) check_mmlu_answer(row.kept, path, row.line);
+  if (table.rows.empty()) throw InputError(path, 0, "no questions after the header");
+  file.rows = std::move(table.rows);
+  return file;
+}
+
+}  // namespace
+
+std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subject,
+                                const std::string& split) {
+  CsvTable table = parse_csv_table(util::read_text_file(path), path);  // its fields move into the items
+  check_mmlu_header(table.header, path);
+  std::vector<Item> items;
+  items.reserve(table.rows.size());
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    check_mmlu_answer(table.rows[row].fields[kMmluAnswer], path, table.rows[row].line);
+    items.push_back(mmlu_item(table.rows[row], subject, split, row, path));
+  }
+  if (items.empty()) throw InputError(path, 0, "no questions after the header");
+  return items;
+}
+
+std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split) {
   // Each item is moved once, into a vector sized for all of them.
   std::vector<std::vector<Item>> parts;
   std::size_t total = 0;
-  for (const auto& [subject, path] : files) {
+  for (const auto& [subject, path] : mmlu_files(dir, split)) {
     parts.push_back(load_mmlu_csv(path, subject, split));
     total += parts.back().size();
   }
@@ -120,6 +156,40 @@ std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split
     part = {};
   }
   return items;
+}
+
+MmluSample load_mmlu_dir_sample(const std::string& dir, const std::string& split, const SampleLimit& limit,
+                                std::uint64_t seed, std::string_view task) {
+  // Every file is read and checked, and each row's id keyed ("<subject>/<split>/<row>",
+  // hashed in two parts), before any is chosen: the choice is over the whole split.
+  const SampleKeys keys_of(seed, task);
+  std::vector<MmluFile> files;
+  std::vector<std::uint64_t> keys;
+  for (const auto& [subject, path] : mmlu_files(dir, split)) {
+    files.push_back(scan_mmlu_csv(subject, path));
+    const std::string prefix = subject + '/' + split + '/';
+    for (std::size_t row = 0; row < files.back().rows.size(); ++row) {
+      keys.push_back(keys_of.key(prefix, std::to_string(row)));
+    }
+  }
+  MmluSample sample;
+  sample.total = keys.size();
+  const std::vector<std::size_t> chosen = smallest_keys(keys, limit);
+  sample.items.reserve(chosen.size());
+  std::size_t f = 0;
+  std::size_t first = 0;  // the index of files[f]'s first row in the split
+  for (const std::size_t index : chosen) {  // ascending
+    while (index >= first + files[f].rows.size()) {
+      first += files[f].rows.size();
+      files[f++].text = std::string();  // no further row of it is chosen
+    }
+    const MmluFile& file = files[f];
+    const CsvRecordSpan& span = file.rows[index - first];
+    std::vector<CsvRow> parsed =
+        parse_csv(std::string_view(file.text).substr(span.begin, span.end - span.begin), file.path, ',', span.line);
+    sample.items.push_back(mmlu_item(parsed.front(), file.subject, split, index - first, file.path));
+  }
+  return sample;
 }
 
 std::vector<Item> load_gsm8k_jsonl(const std::string& path, const std::string& split) {

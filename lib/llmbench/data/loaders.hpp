@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "llmbench/data/item.hpp"
+#include "llmbench/data/sampling.hpp"
 
 namespace llmbench::data {
 
@@ -17,6 +18,16 @@ std::vector<Item> load_mmlu_csv(const std::string& path, const std::string& subj
                                 const std::string& split);
 // Every "<subject>_<split>.csv" in `dir`, subjects in alphabetical order.
 std::vector<Item> load_mmlu_dir(const std::string& dir, const std::string& split);
+
+// The items sample_items(load_mmlu_dir(dir, split), limit, seed, task) returns, with the same
+// errors for a bad row in any file, building only the chosen rows: every row is checked and
+// counted, and only the chosen ones are parsed into items. `total`: the split's row count.
+struct MmluSample {
+  std::vector<Item> items;
+  std::size_t total = 0;
+};
+MmluSample load_mmlu_dir_sample(const std::string& dir, const std::string& split, const SampleLimit& limit,
+                                std::uint64_t seed, std::string_view task);
 
 // GSM8K JSONL {question, answer}. The reference is the exact text after the last "#### " of
 // `answer` (e.g. "1,000" keeps its comma: lm-eval strips commas when scoring, not when

@@ -60,23 +60,26 @@ std::size_t resolve_limit(const SampleLimit& limit, std::size_t total) {
 }
 
 std::uint64_t sample_key(std::uint64_t seed, std::string_view task, std::string_view id) {
+  return SampleKeys(seed, task).key(id);
+}
+
+SampleKeys::SampleKeys(std::uint64_t seed, std::string_view task) {
   char seed_bytes[8];
   for (int k = 0; k < 8; ++k) seed_bytes[k] = static_cast<char>((seed >> (8 * k)) & 0xFF);
   std::uint64_t h = util::fnv1a64(std::string_view(seed_bytes, 8));
   h = util::fnv1a64(task, h);
-  h = util::fnv1a64(std::string_view("\0", 1), h);
-  h = util::fnv1a64(id, h);
-  return util::splitmix_finalize(h);
+  basis_ = util::fnv1a64(std::string_view("\0", 1), h);
 }
 
-std::vector<std::size_t> sample_indices(const std::vector<Item>& items, const SampleLimit& limit,
-                                        std::uint64_t seed, std::string_view task) {
-  const std::size_t n = resolve_limit(limit, items.size());
-  std::vector<std::size_t> order(items.size());
+std::uint64_t SampleKeys::key(std::string_view prefix, std::string_view rest) const {
+  return util::splitmix_finalize(util::fnv1a64(rest, util::fnv1a64(prefix, basis_)));
+}
+
+std::vector<std::size_t> smallest_keys(const std::vector<std::uint64_t>& keys, const SampleLimit& limit) {
+  const std::size_t n = resolve_limit(limit, keys.size());
+  std::vector<std::size_t> order(keys.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  if (n == items.size()) return order;
-  std::vector<std::uint64_t> keys(items.size());
-  for (std::size_t k = 0; k < items.size(); ++k) keys[k] = sample_key(seed, task, items[k].id);
+  if (n == keys.size()) return order;
   const auto by_key = [&](std::size_t a, std::size_t b) {
     return keys[a] != keys[b] ? keys[a] < keys[b] : a < b;
   };
@@ -84,6 +87,16 @@ std::vector<std::size_t> sample_indices(const std::vector<Item>& items, const Sa
   order.resize(n);
   std::sort(order.begin(), order.end());
   return order;
+}
+
+std::vector<std::size_t> sample_indices(const std::vector<Item>& items, const SampleLimit& limit,
+                                        std::uint64_t seed, std::string_view task) {
+  std::vector<std::uint64_t> keys(items.size());
+  if (resolve_limit(limit, items.size()) < items.size()) {  // (all items need no keys)
+    const SampleKeys keyer(seed, task);
+    for (std::size_t k = 0; k < items.size(); ++k) keys[k] = keyer.key(items[k].id);
+  }
+  return smallest_keys(keys, limit);
 }
 
 std::vector<Item> sample_items(const std::vector<Item>& items, const SampleLimit& limit,

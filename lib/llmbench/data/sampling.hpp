@@ -48,6 +48,22 @@ std::size_t resolve_limit(const SampleLimit& limit, std::size_t total);
 // The rank key described above.
 std::uint64_t sample_key(std::uint64_t seed, std::string_view task, std::string_view id);
 
+// The rank keys of one (seed, task), its bytes hashed once: key(id) == sample_key(seed, task,
+// id), and key(prefix, rest) is the key of the id prefix + rest without building it.
+class SampleKeys {
+ public:
+  SampleKeys(std::uint64_t seed, std::string_view task);
+  std::uint64_t key(std::string_view id) const { return key(id, {}); }
+  std::uint64_t key(std::string_view prefix, std::string_view rest) const;
+
+ private:
+  std::uint64_t basis_;  // FNV-1a of seed, task and the 0x00 between task and id
+};
+
+// Indices of the resolve_limit(limit, keys.size()) items with the smallest keys (ties to the
+// earlier item), ascending: what sample_indices chooses when keys[i] is item i's key.
+std::vector<std::size_t> smallest_keys(const std::vector<std::uint64_t>& keys, const SampleLimit& limit);
+
 // Indices of the chosen items, ascending (i.e. in dataset order).
 std::vector<std::size_t> sample_indices(const std::vector<Item>& items, const SampleLimit& limit,
                                         std::uint64_t seed, std::string_view task);

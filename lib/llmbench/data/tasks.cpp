@@ -9,6 +9,7 @@
 #include "llmbench/data/code_tasks.hpp"
 #include "llmbench/data/loaders.hpp"
 #include "llmbench/data/safety_loaders.hpp"
+#include "llmbench/data/task_sample.hpp"
 #include "llmbench/error.hpp"
 
 namespace llmbench::data {
@@ -143,20 +144,35 @@ const TaskSpec* find_task(std::string_view name) {
   return nullptr;
 }
 
-Dataset load_task(std::string_view name, const std::string& data_dir) {
+namespace {
+
+const TaskSpec& task_spec(std::string_view name) {
   const TaskSpec* info = find_task(name);
   if (info == nullptr) {
     throw Error(fmt::format("unknown task \"{}\"; known tasks: {}", name, known_task_names()));
   }
+  return *info;
+}
+
+// A dataset of the task as its TaskSpec declares it, no items read yet.
+Dataset declared_dataset(const TaskSpec& info) {
   Dataset ds;
-  ds.task = info->name;
-  ds.split = info->split;
-  ds.fewshot_split = info->fewshot_split;
-  ds.scorer = info->scorer;
-  ds.prompt = info->prompt;
-  ds.filters = info->filters;
-  ds.rubric = info->rubric;
-  ds.subjects = info->subjects;
+  ds.task = info.name;
+  ds.split = info.split;
+  ds.fewshot_split = info.fewshot_split;
+  ds.scorer = info.scorer;
+  ds.prompt = info.prompt;
+  ds.filters = info.filters;
+  ds.rubric = info.rubric;
+  ds.subjects = info.subjects;
+  return ds;
+}
+
+}  // namespace
+
+Dataset load_task(std::string_view name, const std::string& data_dir) {
+  const TaskSpec* info = &task_spec(name);
+  Dataset ds = declared_dataset(*info);
   const auto file = [&](std::size_t k) {
     ds.files.push_back(join_path(data_dir, info->files.at(k)));
     return ds.files.back();
@@ -194,6 +210,35 @@ Dataset load_task(std::string_view name, const std::string& data_dir) {
     ds.fewshot_pool = std::move(splits.prompt);
   }
   return ds;
+}
+
+Dataset load_task_sample(std::string_view name, const std::string& data_dir, const SampleLimit& limit,
+                         std::uint64_t seed, std::size_t& items_total) {
+  // Without a limit, every row is built: parsing each file whole is cheaper than a scan first.
+  if (name != "mmlu" || limit.kind == SampleLimit::Kind::all) {
+    Dataset ds = load_task(name, data_dir);
+    items_total = sample_dataset(ds, limit, seed);
+    return ds;
+  }
+  const TaskSpec& info = task_spec(name);
+  Dataset ds = declared_dataset(info);
+  ds.files = {join_path(data_dir, info.files.at(0)), join_path(data_dir, info.files.at(1))};
+  MmluSample sample = load_mmlu_dir_sample(ds.files[0], "test", limit, seed, ds.task);
+  ds.items = std::move(sample.items);
+  items_total = sample.total;
+  ds.fewshot_pool = load_mmlu_dir(ds.files[1], "dev");
+  return ds;
+}
+
+std::size_t sample_dataset(Dataset& dataset, const SampleLimit& limit, std::uint64_t seed) {
+  const std::size_t total = dataset.items.size();
+  const std::vector<std::size_t> chosen = sample_indices(dataset.items, limit, seed, dataset.task);
+  if (chosen.size() == total) return total;
+  std::vector<Item> kept;
+  kept.reserve(chosen.size());
+  for (const std::size_t i : chosen) kept.push_back(std::move(dataset.items[i]));
+  dataset.items = std::move(kept);
+  return total;
 }
 
 std::string resolve_data_dir(const std::string& requested) {

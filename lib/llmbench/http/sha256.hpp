@@ -9,4 +9,11 @@ namespace llmbench::http {
 
 std::string sha256_hex(std::string_view bytes);
 
+// Which code computes it: the portable one, or the CPU's SHA extensions (x86-64 SHA-NI), which
+// sha256_hex(bytes) uses when the CPU has them. The same digest either way.
+enum class Sha256Code { portable, cpu_extensions };
+bool sha256_uses_cpu_extensions();
+// Precondition: cpu_extensions only when sha256_uses_cpu_extensions().
+std::string sha256_hex(std::string_view bytes, Sha256Code code);
+
 }  // namespace llmbench::http

@@ -13,6 +13,7 @@
 
 #include "llmbench/data/custom_task.hpp"
 #include "llmbench/data/sampling.hpp"
+#include "llmbench/data/task_sample.hpp"
 #include "llmbench/error.hpp"
 #include "llmbench/metrics/accuracy.hpp"
 #include "llmbench/records/fields.hpp"
@@ -85,8 +86,9 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     auto it = std::find_if(custom.begin(), custom.end(), [&](const data::CustomTask& c) { return c.info.name == name; });
     if (it != custom.end()) {
       task.dataset = std::move(it->dataset);
+      task.items_total = data::sample_dataset(task.dataset, limit, options.sample_seed);
     } else if (data::find_task(name) != nullptr || custom.empty()) {
-      task.dataset = data::load_task(name, data_dir);
+      task.dataset = data::load_task_sample(name, data_dir, limit, options.sample_seed, task.items_total);
     } else {
       std::string known;
       for (const auto& info : data::standard_tasks()) known += info.name + ", ";
@@ -95,15 +97,12 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
                   ExitCode::bad_input);
     }
     data::check_fewshot(task.dataset, options.num_fewshot);
-    task.items_total = task.dataset.items.size();
-    // The selected items are packed (one block of text per task, data/packed_items.hpp) once
-    // each one's prompt was built, so a bad item fails here naming its "<file>:<line>"; the
-    // dataset's items go before the next task is loaded. With --shard, only this shard's items
-    // (keyed "<task>/<item id>", run/shard.hpp).
-    const std::vector<std::size_t> chosen =
-        data::sample_indices(task.dataset.items, limit, options.sample_seed, task.dataset.task);
-    for (std::size_t i : chosen) {
-      const data::Item& item = task.dataset.items[i];
+    // The dataset holds only the items --limit selected (the rest were never built, or let go).
+    // They are packed (one block of text per task, data/packed_items.hpp) once each one's prompt
+    // was built, so a bad item fails here naming its "<file>:<line>"; the dataset's items go
+    // before the next task is loaded. With --shard, only this shard's items (keyed
+    // "<task>/<item id>", run/shard.hpp).
+    for (const data::Item& item : task.dataset.items) {
       if (!options.shard.holds(task.dataset.task + "/" + item.id)) continue;
       measure(task, item);
       task.items.push_back(item);
