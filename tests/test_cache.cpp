@@ -16,7 +16,7 @@
 #include "llmbench/error.hpp"
 #include "llmbench/http/cache.hpp"
 #include "llmbench/http/executor.hpp"
-#include "llmbench/http/sha256.hpp"
+#include "llmbench/util/sha256.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "support/cli.hpp"
 
@@ -97,31 +97,13 @@ RequestRecord ok_record(const std::string& content) {
 }  // namespace
 
 TEST_CASE("cache: sha256 matches the FIPS 180-4 test vectors", "[cache]") {
+  using llmbench::util::sha256_hex;
   CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   CHECK(sha256_hex(std::string(1000000, 'a')) ==
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
-
-TEST_CASE("cache: sha256 on the CPU's SHA extensions gives the portable code's digest at every length",
-          "[cache]") {
-  using llmbench::http::Sha256Code;
-  const bool extensions = llmbench::http::sha256_uses_cpu_extensions();
-  if (!extensions) WARN("this CPU has no SHA extensions: only the portable code is checked");
-  CHECK(sha256_hex("abc", Sha256Code::portable) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  std::string text;
-  for (std::size_t n = 0; n < 300; ++n) {  // every tail length, one and two final blocks, several blocks
-    const std::string portable = sha256_hex(text, Sha256Code::portable);
-    CHECK(sha256_hex(text) == portable);
-    if (extensions) CHECK(sha256_hex(text, Sha256Code::cpu_extensions) == portable);
-    text += static_cast<char>('a' + (n * 7) % 26);
-  }
-  if (extensions) {
-    CHECK(sha256_hex(std::string(1000000, 'a'), Sha256Code::cpu_extensions) ==
-          "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-  }
 }
 
 TEST_CASE("cache: the key depends on the request's content, never on its key or headers", "[cache]") {

@@ -1,7 +1,7 @@
 #include "llmbench/http/request_identity.hpp"
 
-#include "llmbench/http/sha256.hpp"
 #include "llmbench/util/json_text.hpp"
+#include "llmbench/util/sha256.hpp"
 
 namespace llmbench::http {
 namespace {
@@ -53,6 +53,6 @@ std::string canonical_request_json(const ApiRequest& request) {
   return text;
 }
 
-std::string request_key(const ApiRequest& request) { return sha256_hex(canonical_request_json(request)); }
+std::string request_key(const ApiRequest& request) { return util::sha256_hex(canonical_request_json(request)); }
 
 }  // namespace llmbench::http

@@ -20,6 +20,7 @@
 #include "llmbench/report/perf_distributions.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/util/atomic_file.hpp"
+#include "llmbench/util/sha256.hpp"
 #include "llmbench/util/zip.hpp"
 
 namespace llmbench::report {
@@ -40,12 +41,6 @@ std::string hex(std::string_view bytes) {
   sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   out.pop_back();
   return out;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string read_whole(const fs::path& path) {
@@ -199,7 +194,7 @@ BundleResult write_bundle(const fs::path& output_dir, const std::string& run_id,
 
   json manifest = {{"format", kFormat}, {"version", kVersion}, {"run_id", run_id}, {"files", json::array()}};
   for (const util::ZipMember& m : members) {
-    manifest["files"].push_back({{"name", m.name}, {"size", m.data.size()}, {"sha256", sha256_hex(m.data)}});
+    manifest["files"].push_back({{"name", m.name}, {"size", m.data.size()}, {"sha256", util::sha256_hex(m.data)}});
   }
   members.push_back({kManifestName, manifest.dump(2) + "\n"});
   BundleResult result;
@@ -257,7 +252,7 @@ Verification verify_bundle(std::string_view archive, const std::string& name, co
   check_order(members, expected, name);
   for (std::size_t i = 0; i < out.files.size(); ++i) {
     const VerifiedFile& f = out.files[i];
-    const std::string sha = sha256_hex(members[i].data);
+    const std::string sha = util::sha256_hex(members[i].data);
     if (members[i].data.size() != f.size || sha != f.sha256) {
       fail(name, fmt::format("{} does not match the manifest ({} bytes, SHA-256 {}; the manifest says {} bytes, {})",
                              f.name, members[i].data.size(), sha, f.size, f.sha256));

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "llmbench/error.hpp"
-#include "llmbench/http/sha256.hpp"
 #include "llmbench/util/hash.hpp"
+#include "llmbench/util/sha256.hpp"
 
 namespace llmbench::run {
 
@@ -51,7 +51,7 @@ std::string plan_fingerprint(const nlohmann::json& flags) {
                                    "max_response_bytes", "max_retry_wait_s", "no_cache", "cache_dir", "baselines"}) {
     plan.erase(session_only);
   }
-  return http::sha256_hex(plan.dump()).substr(0, 16);
+  return util::sha256_hex(plan.dump()).substr(0, 16);
 }
 
 nlohmann::json shard_json(const Shard& shard, const nlohmann::json& flags) {
