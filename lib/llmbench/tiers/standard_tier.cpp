@@ -96,7 +96,7 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     }
     data::check_fewshot(task.dataset, options.num_fewshot);
     task.items_total = task.dataset.items.size();
-    // The selected items are packed (one block of text per task, data/packed_items.hpp) once
+    // The selected items are packed (their text deflated in blocks, data/packed_items.hpp) once
     // each one's prompt was built, so a bad item fails here naming its "<file>:<line>"; the
     // dataset's items go before the next task is loaded. With --shard, only this shard's items
     // (keyed "<task>/<item id>", run/shard.hpp).
