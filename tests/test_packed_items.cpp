@@ -151,3 +151,30 @@ TEST_CASE("views of packed items kept plain stay valid while other items are rea
   CHECK(same(packed.at(items.size() - 1), items.back()));
   CHECK(same(packed.at(0), items[0]));
 }
+
+TEST_CASE("packed items let their text go but keep their count, unless it is kept plain", "[data][packed_items]") {
+  data::Item item;
+  item.id = "q/1";
+  item.question = "Which is larger, one or two?";
+  item.choices = {"one", "two"};
+  item.gold_index = 1;
+  data::PackedItems packed;
+  packed.push_back(item);
+  packed.push_back(item);
+  packed.shrink_to_fit();
+  packed.release_text();
+  CHECK(packed.size() == 2);
+  CHECK(packed.text_bytes() == 0);
+  CHECK_THROWS_AS(packed.at(0), std::logic_error);
+  CHECK_THROWS_AS(packed.id(1), std::logic_error);
+  CHECK_THROWS_AS(packed.push_back(item), std::logic_error);
+  CHECK_THROWS_AS(packed.at(2), std::out_of_range);
+
+  data::PackedItems plain;
+  plain.push_back(item);
+  plain.keep_plain();
+  const data::PackedItemView view = plain.view(0);
+  plain.release_text();  // a reader may hold views: nothing goes
+  CHECK(view.question == item.question);
+  CHECK(same(plain.at(0), item));
+}

@@ -45,9 +45,18 @@ void inflate_text(const std::string& deflated, std::uint32_t size, std::string& 
   }
 }
 
+// Frees `text`'s buffer (assigning an empty string would keep it: the empty one is short).
+void let_go(std::string& text) { std::string().swap(text); }
+
+// The bytes `text` holds on the heap (none while it fits in the string itself).
+std::size_t heap_bytes(const std::string& text) {
+  return text.capacity() > std::string().capacity() ? text.capacity() : 0;
+}
+
 }  // namespace
 
 void PackedItems::push_back(const Item& item) {
+  if (released_) throw std::logic_error("PackedItems: the text was released");
   const auto add = [this](std::string_view text) {
     if (text.size() > std::numeric_limits<std::uint32_t>::max() - tail_begin_ - tail_.size()) {
       throw std::length_error("PackedItems: more than 4 GiB of item text");
@@ -107,13 +116,23 @@ void PackedItems::keep_plain() const {
   tail_begin_ = 0;
   blocks_ = std::vector<Block>();
   inflated_block_ = static_cast<std::size_t>(-1);
-  inflated_ = std::string();
+  let_go(inflated_);
   plain_ = true;
 }
 
+void PackedItems::release_text() {
+  if (plain_) return;
+  blocks_ = std::vector<Block>();
+  let_go(tail_);
+  inflated_block_ = static_cast<std::size_t>(-1);
+  let_go(inflated_);
+  ends_ = std::vector<std::uint32_t>();
+  released_ = true;
+}
+
 std::size_t PackedItems::text_bytes() const {
-  std::size_t bytes = tail_.capacity() + inflated_.capacity();
-  for (const Block& block : blocks_) bytes += block.deflated.capacity();
+  std::size_t bytes = heap_bytes(tail_) + heap_bytes(inflated_);
+  for (const Block& block : blocks_) bytes += heap_bytes(block.deflated);
   return bytes;
 }
 
@@ -131,6 +150,7 @@ std::pair<std::string_view, std::uint32_t> PackedItems::text_at(std::uint32_t at
 }
 
 std::string_view PackedItems::field(std::size_t end_index) const {
+  if (released_) throw std::logic_error("PackedItems: the text was released");
   const std::uint32_t begin = end_index == 0 ? 0 : ends_[end_index - 1];
   const std::uint32_t end = ends_[end_index];
   if (begin == end) return {};

@@ -44,6 +44,9 @@ class PackedItems {
   // text's full size from then on. Call before other threads read. Idempotent; later appends
   // stay plain.
   void keep_plain() const;
+  // Lets go of the text for good, unless it is kept plain (a reader may hold views of it): size()
+  // stays, at(), view() and id() then throw std::logic_error, and nothing may be appended.
+  void release_text();
 
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
@@ -84,6 +87,7 @@ class PackedItems {
   mutable std::string tail_;                   // the text after the last block, plain
   mutable std::uint32_t tail_begin_ = 0;       // its offset in the whole text
   mutable bool plain_ = false;                 // keep_plain() was called: no more blocks
+  bool released_ = false;                      // release_text() let the text go
   mutable std::size_t inflated_block_ = static_cast<std::size_t>(-1);  // index in blocks_, or none
   mutable std::string inflated_;               // that block's text
   std::vector<std::uint32_t> ends_;            // where each field ends in the whole text
