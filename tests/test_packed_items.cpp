@@ -1,10 +1,12 @@
-// Packed items (data/packed_items.hpp): the standard tier holds its selected items as one block
-// of text per task and rebuilds an item when its prompt is built; what it rebuilds must be the
-// item it was given, field for field (its source aside).
+// Packed items (data/packed_items.hpp): the standard tier holds its selected items' text deflated
+// in blocks and rebuilds an item when its prompt is built; what it rebuilds must be the item it
+// was given, field for field (its source aside), whatever order the items are read in.
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "llmbench/data/packed_items.hpp"
 #include "llmbench/data/tasks.hpp"
@@ -98,4 +100,81 @@ TEST_CASE("every item of every shipped standard task comes back from packing as 
       CHECK(packed.id(i) == dataset.items[i].id);
     }
   }
+}
+
+TEST_CASE("packed items hold MMLU's text in well under half its size and give back each item read in any order",
+          "[data][packed_items]") {
+  const data::Dataset dataset = data::load_task("mmlu", kDataDir);
+  data::PackedItems packed;
+  std::size_t text = 0;
+  for (const data::Item& item : dataset.items) {
+    packed.push_back(item);
+    text += item.id.size() + item.subject.size() + item.question.size() + item.reference.size() +
+            item.solution.size() + item.entry_point.size();
+    for (const auto& choice : item.choices) text += choice.size();
+  }
+  packed.shrink_to_fit();
+  INFO("text " << text << " bytes, packed " << packed.text_bytes());
+  CHECK(packed.text_bytes() < text / 2);
+  const std::size_t n = dataset.items.size();
+  for (std::size_t k = 0; k < n; k += 7) {  // jumping between blocks: a stride through the items, backwards
+    const std::size_t i = n - 1 - (k * 7919) % n;
+    INFO(dataset.items[i].id);
+    REQUIRE(same(packed.at(i), dataset.items[i]));
+    REQUIRE(packed.id(i) == dataset.items[i].id);
+  }
+  CHECK(packed.text_bytes() < text / 2);  // one block inflated at a time
+}
+
+TEST_CASE("views of packed items kept plain stay valid while other items are read, and later appends read back",
+          "[data][packed_items]") {
+  std::vector<data::Item> items(3000);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    items[i].id = "item/" + std::to_string(i);
+    items[i].question = "Question " + std::to_string(i) + ": which of these numbers is the largest, counted twice?";
+    items[i].choices = {std::to_string(i), std::to_string(2 * i), std::to_string(3 * i), "none of them"};
+    items[i].gold_index = 2;
+  }
+  data::PackedItems packed;
+  for (std::size_t i = 0; i + 1 < items.size(); ++i) packed.push_back(items[i]);
+  packed.shrink_to_fit();
+  packed.keep_plain();
+  packed.keep_plain();  // idempotent
+  const data::PackedItemView first = packed.view(0);
+  const data::PackedItemView middle = packed.view(1500);
+  CHECK(same(packed.at(items.size() - 2), items[items.size() - 2]));  // another block's item, read after
+  CHECK(first.question == items[0].question);
+  CHECK(middle.question == items[1500].question);
+  CHECK(middle.choices[2] == "4500");
+  CHECK(packed.text_bytes() > items.size() * items[0].question.size());  // the text, inflated
+  packed.push_back(items.back());
+  CHECK(same(packed.at(items.size() - 1), items.back()));
+  CHECK(same(packed.at(0), items[0]));
+}
+
+TEST_CASE("packed items let their text go but keep their count, unless it is kept plain", "[data][packed_items]") {
+  data::Item item;
+  item.id = "q/1";
+  item.question = "Which is larger, one or two?";
+  item.choices = {"one", "two"};
+  item.gold_index = 1;
+  data::PackedItems packed;
+  packed.push_back(item);
+  packed.push_back(item);
+  packed.shrink_to_fit();
+  packed.release_text();
+  CHECK(packed.size() == 2);
+  CHECK(packed.text_bytes() == 0);
+  CHECK_THROWS_AS(packed.at(0), std::logic_error);
+  CHECK_THROWS_AS(packed.id(1), std::logic_error);
+  CHECK_THROWS_AS(packed.push_back(item), std::logic_error);
+  CHECK_THROWS_AS(packed.at(2), std::out_of_range);
+
+  data::PackedItems plain;
+  plain.push_back(item);
+  plain.keep_plain();
+  const data::PackedItemView view = plain.view(0);
+  plain.release_text();  // a reader may hold views: nothing goes
+  CHECK(view.question == item.question);
+  CHECK(same(plain.at(0), item));
 }

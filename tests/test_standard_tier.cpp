@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,11 @@
 
 #include "llmbench/config/registry.hpp"
 #include "llmbench/data/tasks.hpp"
+#include "llmbench/http/executor.hpp"
 #include "llmbench/http/types.hpp"
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
+#include "llmbench/run/model_matrix.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "llmbench/tiers/rag_answer_jobs.hpp"
@@ -134,6 +137,40 @@ TEST_CASE("standard tier: --score-truncated scores a cut-off reply from whatever
   const json r = tier.score(prompt, "m", reply(http::Outcome::ok, "I first thought of " + gold, "", "length"));
   CHECK(r["truncated"] == true);
   CHECK(r["verdict"] == "correct");
+}
+
+TEST_CASE("standard tier: once every model's prompts of its items are built their text goes, and every answer is written",
+          "[standard_tier]") {
+  sim::SimOptions so;
+  so.models = {{"sim-a", 0.5}, {"sim-b", 0.5}};
+  so.answers = std::make_shared<sim::AnswerBook>();
+  sim::Simulator s(so);
+  s.start();
+  run::RunOptions options = arc_options(false);
+  options.tasks = {"arc_easy", "arc_challenge"};
+  options.limit = "3";
+  tiers::StandardTier tier(options, data::resolve_data_dir(""));
+  CHECK_NOTHROW(tier.prompt(1, 2));
+  run::ModelMatrix models;
+  for (const char* id : {"sim-a", "sim-b"}) {
+    config::ResolvedModel model;
+    model.id = id;
+    model.api_model = id;
+    model.endpoint.base_url = s.base_url();
+    models.generation.push_back(model);
+  }
+  http::Executor executor(http::ExecutorOptions{});
+  std::vector<json> records;
+  tier.submit(executor, models, {}, [&](json record) { records.push_back(std::move(record)); });
+  executor.run();
+  REQUIRE(records.size() == 12);  // 2 tasks x 3 items x 2 models
+  for (const json& r : records) CHECK(r.at("error").is_null());
+  for (std::size_t t = 0; t < tier.tasks().size(); ++t) {
+    CHECK(tier.tasks()[t].items.size() == 3);
+    CHECK(tier.tasks()[t].items.text_bytes() == 0);
+    CHECK_THROWS_AS(tier.prompt(t, 0), std::logic_error);
+  }
+  CHECK(tier.datasets_json()[1].at("items_selected") == 3);
 }
 
 TEST_CASE("judge verdict: a judge reply cut off by the token budget is an error, never a score", "[standard_tier][judge]") {

@@ -1,22 +1,31 @@
 #pragma once
-// Items held compactly: the text of every item in one block, with a few integers per item,
-// instead of a data::Item each (some 240 bytes of strings and vectors, and an allocation per
-// text longer than 15 bytes). An item is rebuilt when it is asked for (at()), e.g. when its
-// prompt is built. The standard tier holds its selected items this way for the whole run.
+// Items held compactly: the text of every item back to back, deflated (zlib) in blocks of some
+// 64 KiB, with a few integers per item, instead of a data::Item each (some 240 bytes of strings
+// and vectors, and an allocation per text longer than 15 bytes). Dataset text deflates to about
+// a third. An item is rebuilt when it is asked for (at()), e.g. when its prompt is built; its
+// block is inflated then and kept until an item of another block is asked for, so reading the
+// items in order inflates each block once. The standard tier holds its selected items this way
+// for the whole run.
 //
 // An item's `source` ("<file>:<line>") is not kept: check what needs it before packing.
+//
+// Thread-safety: at(), view() and id() share the one inflated block, so call them from one
+// thread at a time, unless keep_plain() was called (then any number of threads may read, as
+// long as none appends).
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "llmbench/data/item.hpp"
 
 namespace llmbench::data {
 
-// An item's text as views into its PackedItems (valid while that lives and is not appended to).
+// An item's text as views into its PackedItems: valid while that lives and is neither appended
+// to nor shrunk, and, unless it keeps its text plain (keep_plain()), until its next at(), view() or id().
 struct PackedItemView {
   std::string_view id, subject, question, reference, solution, entry_point;
   std::vector<std::string_view> choices;
@@ -25,19 +34,31 @@ struct PackedItemView {
 
 class PackedItems {
  public:
-  // Appends a copy of `item` (without its source).
+  // Appends a copy of `item` (without its source). An item's text is never split across blocks.
   void push_back(const Item& item);
-  // Lets go of the slack the appends left.
+  // Deflates the text not yet in a block and lets go of the slack the appends left.
   void shrink_to_fit();
+  // Inflates every block for good, so views (view(), id()) stay valid while this lives and is
+  // not appended to, and reads touch no shared state: for a reader that keeps views of the
+  // text, such as the embedded simulator's answer book (sim/dataset_book.hpp). Costs the
+  // text's full size from then on. Call before other threads read. Idempotent; later appends
+  // stay plain.
+  void keep_plain() const;
+  // Lets go of the text for good, unless it is kept plain (a reader may hold views of it): size()
+  // stays, at(), view() and id() then throw std::logic_error, and nothing may be appended.
+  void release_text();
 
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
   // The i-th item as pushed (source ""); throws std::out_of_range when i >= size().
   Item at(std::size_t i) const;
-  // Its text without copying it (its bias facts aside).
+  // Its text without copying it (its bias facts aside); see PackedItemView for how long it lives.
   PackedItemView view(std::size_t i) const;
-  // Its id, without rebuilding it.
+  // Its id, without rebuilding it; valid as long as a view().
   std::string_view id(std::size_t i) const;
+  // The bytes the text takes now: its deflated blocks, the text not yet deflated (or all of it,
+  // kept plain) and the one inflated block.
+  std::size_t text_bytes() const;
 
  private:
   struct Packed {
@@ -48,10 +69,28 @@ class PackedItems {
     std::int32_t unknown_index = -1;
     std::int8_t bias = -1;          // -1 no bias facts, else BiasFacts::ambiguous
   };
+  struct Block {
+    std::uint32_t begin = 0;  // offset of its first byte in the whole text
+    std::uint32_t size = 0;   // its bytes, inflated
+    std::string deflated;
+  };
+  // Deflates tail_ into a new block (unless the text is kept plain).
+  void seal();
+  // The plain text (a block's, or the tail) that holds offset `at` of the whole text, and its
+  // offset in the whole text; inflates that block if it is not the one inflated.
+  std::pair<std::string_view, std::uint32_t> text_at(std::uint32_t at) const;
   std::string_view field(std::size_t end_index) const;
 
-  std::string text_;                 // every field of every item, back to back
-  std::vector<std::uint32_t> ends_;  // where each field ends in text_
+  // The whole text is blocks_ (in order) then tail_. keep_plain() moves it all into tail_;
+  // both are mutable for it (a logically const change: every read gives the same text).
+  mutable std::vector<Block> blocks_;
+  mutable std::string tail_;                   // the text after the last block, plain
+  mutable std::uint32_t tail_begin_ = 0;       // its offset in the whole text
+  mutable bool plain_ = false;                 // keep_plain() was called: no more blocks
+  bool released_ = false;                      // release_text() let the text go
+  mutable std::size_t inflated_block_ = static_cast<std::size_t>(-1);  // index in blocks_, or none
+  mutable std::string inflated_;               // that block's text
+  std::vector<std::uint32_t> ends_;            // where each field ends in the whole text
   std::vector<Packed> items_;
 };
 

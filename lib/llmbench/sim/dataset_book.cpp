@@ -52,6 +52,7 @@ void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep) {
     for (const data::Item& item : *set.items) add_item(book, set, item, keep);
   }
   if (set.packed == nullptr) return;
+  if (keep == Keep::view) set.packed->keep_plain();  // else a view lives until the next item's
   for (std::size_t i = 0; i < set.packed->size(); ++i) {  // views of the packed text
     if (set.scorer == data::Scorer::code) add_item(book, set, set.packed->at(i), Keep::copy);
     else add_item(book, set, set.packed->view(i), keep);

@@ -98,9 +98,9 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     }
     data::check_fewshot(task.dataset, options.num_fewshot);
     // The dataset holds only the items --limit selected (the rest were never built, or let go).
-    // They are packed (one block of text per task, data/packed_items.hpp) once each one's prompt
-    // was built, so a bad item fails here naming its "<file>:<line>"; the dataset's items go
-    // before the next task is loaded. With --shard, only this shard's items (keyed
+    // They are packed (their text deflated in blocks, data/packed_items.hpp) once each one's
+    // prompt was built, so a bad item fails here naming its "<file>:<line>"; the dataset's items
+    // go before the next task is loaded. With --shard, only this shard's items (keyed
     // "<task>/<item id>", run/shard.hpp).
     for (const data::Item& item : task.dataset.items) {
       if (!options.shard.holds(task.dataset.task + "/" + item.id)) continue;
@@ -396,6 +396,9 @@ void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& mode
             return true;
           }
         }
+        // Every prompt of this task was built for the last model: its text goes (unless the
+        // embedded simulator's answer book keeps views of it). Prompts carry their own item.
+        if (m + 1 == models.generation.size()) tasks_[t].items.release_text();
       }
     }
     return false;

@@ -39,7 +39,8 @@ struct StandardPrompt {
 struct StandardTask {
   data::Dataset dataset;
   data::PackedItems items;  // the items --limit selected, in dataset order, packed once the
-                            // constructor has built each one's prompt (their `source` is not kept)
+                            // constructor has built each one's prompt (their `source` is not kept);
+                            // their text goes once submit() built the last model's prompts of them
   std::size_t items_total = 0;
 };
 
@@ -67,7 +68,8 @@ class StandardTier final : public Tier {
 
   const std::vector<StandardTask>& tasks() const { return tasks_; }
   Prompts prompts() const { return Prompts(*this); }
-  // The prompt of tasks()[task].items.at(item).
+  // The prompt of tasks()[task].items.at(item); throws std::logic_error once submit() has built
+  // that task's prompts for the last generation model (their text went).
   StandardPrompt prompt(std::size_t task, std::size_t item) const;
 
   // The item-log record of `model`'s answer to `prompt`. A reply cut off by the token budget
