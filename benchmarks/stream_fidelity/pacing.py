@@ -1,12 +1,12 @@
 """The simulator's pacing error from its write-time log (benchmarks/stream_fidelity): for each
 token k of each stream, when it was written minus when the schedule had it due,
-received + ttft + k x token interval (the sim's --latency-ms must be 0).
+scheduled + ttft + k x token interval (the sim's --latency-ms must be 0).
 
   python3 pacing.py --server sim-writes.jsonl --ttft-ms 200 --token-ms 20
 
 Prints one line: streams, tokens, the error's p50, p99 and max in ms, and the simulator's own
-delay before it scheduled each reply (scheduled_ns - received_ns: waiting for a worker, building
-the reply), which a token due before then inherits.
+delay before it scheduled each reply (scheduled_ns - received_ns: waiting for a worker, choosing
+the answer).
 """
 
 import argparse
@@ -28,7 +28,7 @@ def main():
             streams += 1
             waits.append((r["scheduled_ns"] - r["received_ns"]) / 1e6)
             for k, t in enumerate(r["token_ns"]):
-                errors.append((t - r["received_ns"]) / 1e6 - args.ttft_ms - k * args.token_ms)
+                errors.append((t - r["scheduled_ns"]) / 1e6 - args.ttft_ms - k * args.token_ms)
     errors.sort()
     waits.sort()
     if not errors:

@@ -408,14 +408,17 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
                                                     {"finish_reason", finish}}})}});
   };
   const bool truncate = envelope.fault == "truncate";
-  // The schedule: the first token at `first_token`, then one every token_ms.
-  const auto first_token = after_ms(req.received, envelope.latency_ms + options.ttft_ms);
+  // The schedule, from now: the head after latency_ms, the first token at `first_token`, then
+  // one every token_ms.
+  const auto scheduled = std::chrono::steady_clock::now();
+  const auto first_token = after_ms(scheduled, envelope.latency_ms + options.ttft_ms);
   std::optional<StreamWrites> writes;  // kept when the write log is on
   if (write_log) {
     writes.emplace();
     const std::string_view id = req.header("x-request-id");
     writes->request_id = !id.empty() ? std::string(id) : "sim-" + std::to_string(++unnamed_streams);
     writes->received = req.received;
+    writes->scheduled = scheduled;
     writes->tokens.reserve(envelope.completion_tokens);
   }
   // The whole reply as a schedule for the server's Pacer; bytes due at the same time share a chunk.
@@ -435,7 +438,7 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
   if (!req.keep_alive || truncate) head += "Connection: close\r\n";
   head += "\r\n";
   head += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
-  add(after_ms(req.received, envelope.latency_ms), std::move(head), 0);
+  add(after_ms(scheduled, envelope.latency_ms), std::move(head), 0);
 
   // Tokens in order: reasoning first, then content, token k at first_token + k * token_ms
   // (all at first_token when token_ms is 0). truncate stops halfway.
@@ -469,7 +472,6 @@ AfterResponse Simulator::Impl::stream_completion(const HttpRequest& req, HttpCon
     tail += "0\r\n\r\n";
   }
   add(end, std::move(tail), 0);
-  if (writes) writes->scheduled = std::chrono::steady_clock::now();
   const bool complete = conn.write_paced(std::move(schedule), writes ? &writes->tokens : nullptr) && !truncate;
   if (writes) {  // noted after the last write: logging never delays one
     writes->complete = complete;

@@ -19,9 +19,10 @@
 //                             0 = always)
 //   X-Sim-Latency-Ms: N       overrides latency_ms for this request
 //
-// Pacing follows a schedule from the moment the request was received: a streamed reply's
-// k-th token (from 0) is written at received + latency_ms + ttft_ms + k / tokens_per_s, so
-// a late wake-up never delays the tokens after it. The handler hands the whole schedule to
+// Pacing follows a schedule from the moment the reply is scheduled (its request read and its
+// answer chosen): a streamed reply's k-th token (from 0) is written at scheduled + latency_ms +
+// ttft_ms + k / tokens_per_s, so a late wake-up never delays the tokens after it, and the
+// simulator's own delay before then (a busy machine) never runs the head and tokens together. The handler hands the whole schedule to
 // the server's Pacer (sim/pacer.hpp: two epoll loops write every stream's tokens on time, no
 // thread per stream wakes per token). With write_log set, the simulator
 // records when it really wrote each token (sim/write_log.hpp has the format).

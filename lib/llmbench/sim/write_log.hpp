@@ -7,11 +7,10 @@
 // delays a token):
 //   {"request_id":"r-17","received_ns":N,"scheduled_ns":N,"token_ns":[N,...],"complete":true}
 // - request_id: the request's X-Request-Id header, else "sim-<n>" (n counts from 1).
-// - received_ns: when the request's last bytes arrived (the kernel's receive time); the
-//   pacing schedule counts from it.
-// - scheduled_ns: when the reply's schedule went to the pacing threads, once a worker had
-//   read the request and built the reply: no token can leave before it. scheduled_ns -
-//   received_ns is the simulator's own delay (waiting for a worker, building the reply).
+// - received_ns: when the request's last bytes arrived (the kernel's receive time).
+// - scheduled_ns: when the reply was scheduled, once a worker had read the request and chosen
+//   the answer; the pacing schedule counts from it. scheduled_ns - received_ns is the
+//   simulator's own delay (waiting for a worker, choosing the answer).
 // - token_ns: for each SSE event carrying a token (reasoning or content), in order, when the
 //   write() that sent it returned. Tokens sent at once (no --tokens-per-s) share one time.
 // - complete: false when the stream was cut short (a truncate fault, a gone client, stop()).
