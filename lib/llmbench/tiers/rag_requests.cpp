@@ -26,7 +26,7 @@ void SharedRequests::submit(http::ApiRequest request, Done done) {
     ++shared_;
     Entry& entry = *it->second;
     if (entry.finished) {
-      done(entry.record);
+      done(spill_.get(entry.record));
     } else {
       entry.waiters.push_back(std::move(done));
     }
@@ -35,13 +35,13 @@ void SharedRequests::submit(http::ApiRequest request, Done done) {
   auto entry = std::make_shared<Entry>();
   entry->waiters.push_back(std::move(done));
   it->second = entry;
-  executor_.submit(std::move(request), [entry](http::RequestRecord&& record) {
-    entry->record = std::move(record);
+  executor_.submit(std::move(request), [this, entry](http::RequestRecord&& record) {
+    entry->record = spill_.put(record);
     entry->finished = true;
     // A waiter may submit more requests (even this one: it is then answered at once).
     std::vector<Done> waiters = std::move(entry->waiters);
     entry->waiters.clear();
-    for (auto& w : waiters) w(entry->record);
+    for (auto& w : waiters) w(record);
   });
 }
 

@@ -8,6 +8,9 @@
 // read it, a judge prompt that two answers happen to produce alike is sent once, and the
 // question embeddings tier 0, tier 1 and tier 3 all need are one set of batches.
 //
+// A finished request's record is kept in a RecordSpill (tiers/record_spill.hpp), out of
+// memory, and read back for a later caller.
+//
 // Threading: like the executor, everything runs on the executor's loop thread (submit()
 // before run(), or from a callback).
 
@@ -25,6 +28,7 @@
 #include "llmbench/http/executor.hpp"
 #include "llmbench/http/types.hpp"
 #include "llmbench/metrics/vector_math.hpp"
+#include "llmbench/tiers/record_spill.hpp"
 
 namespace llmbench::tiers {
 
@@ -48,7 +52,7 @@ class SharedRequests {
  private:
   struct Entry {
     bool finished = false;
-    http::RequestRecord record;
+    RecordSpill::Slot record;  // once finished
     std::vector<Done> waiters;
   };
   // The first 128 bits of http::request_key (a SHA-256): 16 bytes a request, not its 64 hex
@@ -64,6 +68,7 @@ class SharedRequests {
   static Identity identity(const http::ApiRequest& request);
   http::Executor& executor_;
   std::unordered_map<Identity, std::shared_ptr<Entry>, IdentityHash> entries_;
+  RecordSpill spill_;
   std::size_t shared_ = 0;
 };
 
