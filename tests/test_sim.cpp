@@ -627,30 +627,6 @@ TEST_CASE("sim: the answer book finds a question by its first line amid other te
   CHECK(book.find("Name the capital of France.")->reference == "Paris");
 }
 
-TEST_CASE("sim: an answer book told the text outlives it keeps views of that text, not copies", "[sim]") {
-  const std::string question = "Which planet is largest?\nPick one.";
-  const std::vector<std::string> choices = {"Mars", "Jupiter"};
-  const std::string reference = "42";
-  AnswerBook book;
-  book.add_choice(question, choices, 1, "task/1", Keep::view);
-  book.add_number("How many?", reference, "task/2", Keep::view);
-  const BookEntry* choice = book.find("Question: Which planet is largest?\nA. Mars\nB. Jupiter");
-  REQUIRE(choice != nullptr);
-  CHECK(choice->key == "task/1");
-  CHECK(choice->question.data() == question.data());
-  REQUIRE(choice->choices.size() == 2);
-  CHECK(choice->choices[1].data() == choices[1].data());
-  const BookEntry* number = book.find("How many?");
-  REQUIRE(number != nullptr);
-  CHECK(number->reference.data() == reference.data());
-  // The default copies: the entry's text lives in the book.
-  AnswerBook copied;
-  copied.add_choice(question, choices, 1, "task/1");
-  REQUIRE(copied.find(question) != nullptr);
-  CHECK(copied.find(question)->question.data() != question.data());
-  CHECK(copied.find(question)->question == question);
-}
-
 TEST_CASE("sim: llmbench sim prints the serving line and stops on SIGTERM", "[sim]") {
   int out[2];
   int err[2];

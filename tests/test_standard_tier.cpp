@@ -19,6 +19,7 @@
 #include "llmbench/records/journal.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/model_matrix.hpp"
+#include "llmbench/run/session.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
 #include "llmbench/tiers/rag_answer_jobs.hpp"
@@ -171,6 +172,42 @@ TEST_CASE("standard tier: once every model's prompts of its items are built thei
     CHECK_THROWS_AS(tier.prompt(t, 0), std::logic_error);
   }
   CHECK(tier.datasets_json()[1].at("items_selected") == 3);
+}
+
+TEST_CASE("standard tier: on the embedded simulator each task's text goes once its prompts are built, and every "
+          "question is still recognised",
+          "[standard_tier][sim]") {
+  const std::string dir = test::temp_dir("llmbench-embedded-text");
+  std::ofstream(dir + "/models.yaml") << "providers:\n  embedded:\n    base_url: sim://\nmodels:\n"
+                                         "  - {id: sim-a, provider: embedded, sim_accuracy: 1}\n"
+                                         "  - {id: sim-b, provider: embedded, sim_accuracy: 1}\n";
+  std::ofstream(dir + "/empty.env") << "";
+  run::RunOptions options = arc_options(false);
+  options.tasks = {"arc_easy", "arc_challenge"};
+  options.limit = "3";
+  options.config = dir + "/models.yaml";
+  options.env_file = dir + "/empty.env";
+  options.output_dir = dir + "/out";
+  options.progress = run::Progress::none;
+  tiers::StandardTier tier(options, data::resolve_data_dir(""));
+  run::RunSession session(options, "run");
+  const config::Registry& registry = session.load_registry();
+  run::ModelMatrix models;
+  for (const char* id : {"sim-a", "sim-b"}) models.generation.push_back(registry.resolve(config::Role::generation, id));
+  std::vector<config::ResolvedModel*> pointers;
+  for (auto& m : models.generation) pointers.push_back(&m);
+  session.prepare_models(pointers);
+  session.start("embedded-text", false, "choose another --run-id", tier.item_sets());  // the embedded simulator
+  http::Executor executor(http::ExecutorOptions{});
+  std::vector<json> records;
+  tier.submit(executor, models, {}, [&](json record) { records.push_back(std::move(record)); });
+  executor.run();
+  REQUIRE(records.size() == 12);  // 2 tasks x 3 items x 2 models
+  for (const json& r : records) {
+    CHECK(r.at("error").is_null());
+    CHECK(r.at("verdict") == "correct");  // recognised: a model always right answers right
+  }
+  for (std::size_t t = 0; t < tier.tasks().size(); ++t) CHECK(tier.tasks()[t].items.text_bytes() == 0);
 }
 
 TEST_CASE("judge verdict: a judge reply cut off by the token budget is an error, never a score", "[standard_tier][judge]") {

@@ -404,7 +404,6 @@ int run_arena(const ArenaOptions& requested) {
   std::vector<data::ItemSet> items;
   for (const data::Dataset& d : chosen) items.push_back({d.task, d.scorer, &d.items});
   session.start(run_id, false, "choose another --run-id (an arena run is not resumed)", items);
-  const run::SimulatorsStop stop_simulators(session);  // before `chosen`, which they read, goes
   json run = new_arena_record(run_id, options_json(options), options.dataset,
                               records::OutputLayout::battles_log(run_id));
   if (options.shard.sharded()) run["shard"] = run::shard_json(options.shard, run["flags"]);

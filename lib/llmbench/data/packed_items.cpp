@@ -84,7 +84,7 @@ void PackedItems::push_back(const Item& item) {
 }
 
 void PackedItems::seal() {
-  if (plain_ || tail_.empty()) return;
+  if (tail_.empty()) return;
   Block block;
   block.begin = tail_begin_;
   block.size = static_cast<std::uint32_t>(tail_.size());
@@ -102,26 +102,7 @@ void PackedItems::shrink_to_fit() {
   items_.shrink_to_fit();
 }
 
-void PackedItems::keep_plain() const {
-  if (plain_) return;
-  std::string text;
-  text.reserve(tail_begin_ + tail_.size());
-  std::string block_text;
-  for (const Block& block : blocks_) {
-    inflate_text(block.deflated, block.size, block_text);
-    text += block_text;
-  }
-  text += tail_;
-  tail_ = std::move(text);
-  tail_begin_ = 0;
-  blocks_ = std::vector<Block>();
-  inflated_block_ = static_cast<std::size_t>(-1);
-  let_go(inflated_);
-  plain_ = true;
-}
-
 void PackedItems::release_text() {
-  if (plain_) return;
   blocks_ = std::vector<Block>();
   let_go(tail_);
   inflated_block_ = static_cast<std::size_t>(-1);

@@ -5,13 +5,12 @@
 // a third. An item is rebuilt when it is asked for (at()), e.g. when its prompt is built; its
 // block is inflated then and kept until an item of another block is asked for, so reading the
 // items in order inflates each block once. The standard tier holds its selected items this way
-// for the whole run.
+// for the whole run, and lets its text go once every prompt was built (release_text()).
 //
 // An item's `source` ("<file>:<line>") is not kept: check what needs it before packing.
 //
 // Thread-safety: at(), view() and id() share the one inflated block, so call them from one
-// thread at a time, unless keep_plain() was called (then any number of threads may read, as
-// long as none appends).
+// thread at a time.
 
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +24,7 @@
 namespace llmbench::data {
 
 // An item's text as views into its PackedItems: valid while that lives and is neither appended
-// to nor shrunk, and, unless it keeps its text plain (keep_plain()), until its next at(), view() or id().
+// to nor shrunk, and until its next at(), view() or id().
 struct PackedItemView {
   std::string_view id, subject, question, reference, solution, entry_point;
   std::vector<std::string_view> choices;
@@ -38,14 +37,8 @@ class PackedItems {
   void push_back(const Item& item);
   // Deflates the text not yet in a block and lets go of the slack the appends left.
   void shrink_to_fit();
-  // Inflates every block for good, so views (view(), id()) stay valid while this lives and is
-  // not appended to, and reads touch no shared state: for a reader that keeps views of the
-  // text, such as the embedded simulator's answer book (sim/dataset_book.hpp). Costs the
-  // text's full size from then on. Call before other threads read. Idempotent; later appends
-  // stay plain.
-  void keep_plain() const;
-  // Lets go of the text for good, unless it is kept plain (a reader may hold views of it): size()
-  // stays, at(), view() and id() then throw std::logic_error, and nothing may be appended.
+  // Lets go of the text for good: size() stays, at(), view() and id() then throw
+  // std::logic_error, and nothing may be appended.
   void release_text();
 
   std::size_t size() const { return items_.size(); }
@@ -56,8 +49,8 @@ class PackedItems {
   PackedItemView view(std::size_t i) const;
   // Its id, without rebuilding it; valid as long as a view().
   std::string_view id(std::size_t i) const;
-  // The bytes the text takes now: its deflated blocks, the text not yet deflated (or all of it,
-  // kept plain) and the one inflated block.
+  // The bytes the text takes now: its deflated blocks, the text not yet deflated and the one
+  // inflated block (none once released).
   std::size_t text_bytes() const;
 
  private:
@@ -74,19 +67,17 @@ class PackedItems {
     std::uint32_t size = 0;   // its bytes, inflated
     std::string deflated;
   };
-  // Deflates tail_ into a new block (unless the text is kept plain).
+  // Deflates tail_ into a new block.
   void seal();
   // The plain text (a block's, or the tail) that holds offset `at` of the whole text, and its
   // offset in the whole text; inflates that block if it is not the one inflated.
   std::pair<std::string_view, std::uint32_t> text_at(std::uint32_t at) const;
   std::string_view field(std::size_t end_index) const;
 
-  // The whole text is blocks_ (in order) then tail_. keep_plain() moves it all into tail_;
-  // both are mutable for it (a logically const change: every read gives the same text).
-  mutable std::vector<Block> blocks_;
-  mutable std::string tail_;                   // the text after the last block, plain
-  mutable std::uint32_t tail_begin_ = 0;       // its offset in the whole text
-  mutable bool plain_ = false;                 // keep_plain() was called: no more blocks
+  // The whole text is blocks_ (in order) then tail_.
+  std::vector<Block> blocks_;
+  std::string tail_;                           // the text after the last block, plain
+  std::uint32_t tail_begin_ = 0;               // its offset in the whole text
   bool released_ = false;                      // release_text() let the text go
   mutable std::size_t inflated_block_ = static_cast<std::size_t>(-1);  // index in blocks_, or none
   mutable std::string inflated_;               // that block's text

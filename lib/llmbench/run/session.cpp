@@ -93,23 +93,14 @@ json new_record(const std::string& run_id, const std::string& kind) {
           {"git", {{"branch", git.branch}, {"commit", git.commit}}}};
 }
 
-namespace {
-
-// The book of `items` (each set once), its text kept as `keep` says.
-std::shared_ptr<sim::AnswerBook> book_of(const std::vector<data::ItemSet>& items, sim::Keep keep) {
+std::shared_ptr<sim::AnswerBook> answer_book(const std::vector<data::ItemSet>& items) {
   auto book = std::make_shared<sim::AnswerBook>();
-  std::set<const void*> seen;
+  std::set<const void*> seen;  // each set once
   for (const data::ItemSet& set : items) {
     const void* held = set.items != nullptr ? static_cast<const void*>(set.items) : set.packed;
-    if (held != nullptr && seen.insert(held).second) sim::add_items(*book, set, keep);
+    if (held != nullptr && seen.insert(held).second) sim::add_items(*book, set);
   }
   return book;
-}
-
-}  // namespace
-
-std::shared_ptr<sim::AnswerBook> answer_book(const std::vector<data::ItemSet>& items) {
-  return book_of(items, sim::Keep::copy);
 }
 
 void RunSession::start(const std::string& run_id, bool resumed, const std::string& if_taken,
@@ -120,8 +111,7 @@ void RunSession::start(const std::string& run_id, bool resumed, const std::strin
     return config::is_sim_url(m->endpoint.base_url);
   });
   // The book costs time and memory in proportion to the data: only a simulator needs it.
-  // Views of the items' text, not copies: the items outlive the simulators (see start()).
-  if (simulated) sims_.start(models_, book_of(items, sim::Keep::view));
+  if (simulated) sims_.start(models_, answer_book(items));
 }
 
 records::JournalWriter& RunSession::open_journal(const std::string& relative) {

@@ -71,12 +71,10 @@ class RunSession {
 
   // Step 4. A new run (`resumed` false) gets runs/<run_id>/, created in one step; `if_taken`
   // advises when the id exists. Then the embedded simulators start for sim:// models, knowing
-  // the answers of `items`: they read the items' text where it is (no copy), so the items must
-  // outlive them (stop_simulators(), or the session; SimulatorsStop does it). Throws Error.
+  // the answers of `items` (digests of their text: the items may go before the simulators
+  // stop). Throws Error.
   void start(const std::string& run_id, bool resumed, const std::string& if_taken,
              const std::vector<data::ItemSet>& items);
-  // Stops the embedded simulators start() started (none: nothing happens).
-  void stop_simulators() { sims_.stop(); }
   const std::string& run_id() const { return run_id_; }
 
   // Step 5. The log at `relative` (OutputLayout's names), opened for appending.
@@ -128,19 +126,6 @@ class RunSession {
   std::unique_ptr<http::Executor> executor_;
   ProgressSnapshot progress_;
   std::unique_ptr<ProgressDisplay> display_;
-};
-
-// Stops the session's embedded simulators when it goes out of scope: declared after the items
-// given to RunSession::start(), it stops them before those items go, whatever way the scope ends.
-class SimulatorsStop {
- public:
-  explicit SimulatorsStop(RunSession& session) : session_(session) {}
-  ~SimulatorsStop() { session_.stop_simulators(); }
-  SimulatorsStop(const SimulatorsStop&) = delete;
-  SimulatorsStop& operator=(const SimulatorsStop&) = delete;
-
- private:
-  RunSession& session_;
 };
 
 // The opening fields of a new record of `kind` ("perf", ...) in the report, before any request:

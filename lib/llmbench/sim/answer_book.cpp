@@ -2,17 +2,44 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
+#include <memory>
 
 #include "llmbench/error.hpp"
 #include "llmbench/util/hash.hpp"
 
 namespace llmbench::sim {
 
-using util::fnv1a64;
 namespace {
+
+// The polynomial hash: h = h * kBase + (byte + 1), modulo the Mersenne prime 2^61 - 1.
+constexpr std::uint64_t kModulus = (std::uint64_t{1} << 61) - 1;
+constexpr std::uint64_t kBase = 0x1b873593a5c2d9e7ULL % kModulus;
+__extension__ typedef unsigned __int128 Wide;
+
+std::uint64_t reduce(std::uint64_t x) { return x >= kModulus ? x - kModulus : x; }
+
+std::uint64_t mul_mod(std::uint64_t a, std::uint64_t b) {
+  const Wide p = static_cast<Wide>(a) * b;  // < 2^122: its low 61 bits plus the rest is < 2 * kModulus
+  return reduce(static_cast<std::uint64_t>(p & kModulus) + static_cast<std::uint64_t>(p >> 61));
+}
+
+std::uint64_t step(std::uint64_t h, char c) {
+  return reduce(mul_mod(h, kBase) + static_cast<unsigned char>(c) + 1);
+}
+
+std::uint64_t power(std::uint64_t exponent) {
+  std::uint64_t result = 1, base = kBase;
+  for (; exponent != 0; exponent >>= 1) {
+    if (exponent & 1) result = mul_mod(result, base);
+    base = mul_mod(base, base);
+  }
+  return result;
+}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
+// The book's trim (a question's lines and text, its choices): also form feeds and vertical tabs.
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -41,103 +68,145 @@ std::string_view strip_label(std::string_view line) {
 
 }  // namespace
 
-std::string_view AnswerBook::keep(std::string_view text) {
+TextDigest digest(std::string_view text) {
+  if (text.size() > std::numeric_limits<std::uint32_t>::max())
+    throw Error("sim answer book: a text of " + std::to_string(text.size()) + " bytes is over 4 GiB");
+  TextDigest d;
+  for (char c : text) d.hash = step(d.hash, c);
+  d.size = static_cast<std::uint32_t>(text.size());
+  d.first = text.empty() ? '\0' : text.front();
+  return d;
+}
+
+std::string_view trim_spaces(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::size_t DigestSearch::find(const TextDigest& d) const {
+  if (d.size == 0) return 0;
+  const std::size_t n = text_.size();
+  if (d.size > n) return std::string_view::npos;
+  if (prefix_.empty()) {
+    prefix_.resize(n + 1);
+    for (std::size_t i = 0; i < n; ++i) prefix_[i + 1] = step(prefix_[i], text_[i]);
+  }
+  // The hash of text_[at, at + size) is prefix_[at + size] - prefix_[at] * kBase^size.
+  const std::uint64_t shift = power(d.size);
+  for (std::size_t at = text_.find(d.first); at != std::string_view::npos && at + d.size <= n;
+       at = text_.find(d.first, at + 1)) {
+    if (reduce(prefix_[at + d.size] + kModulus - mul_mod(prefix_[at], shift)) == d.hash) return at;
+  }
+  return std::string_view::npos;
+}
+
+void* AnswerBook::allocate(std::size_t bytes, std::size_t align) {
   constexpr std::size_t kBlock = std::size_t{1} << 20;
-  if (text.empty()) return {};
-  if (text.size() > block_left_) {
-    // A text longer than a block gets a block of its own; the rest of the old block is let go.
-    block_left_ = std::max(kBlock, text.size());
+  std::size_t pad = reinterpret_cast<std::uintptr_t>(block_end_ - block_left_) % align;
+  pad = pad == 0 ? 0 : align - pad;
+  if (bytes + pad > block_left_) {
+    // A request larger than a block gets a block of its own; the rest of the old block is let go.
+    // new[] aligns a block for any type, so it needs no padding.
+    block_left_ = std::max(kBlock, bytes);
     blocks_.push_back(std::make_unique<char[]>(block_left_));
     block_end_ = blocks_.back().get() + block_left_;
+    pad = 0;
   }
-  char* at = block_end_ - block_left_;
+  char* at = block_end_ - block_left_ + pad;
+  block_left_ -= bytes + pad;
+  return at;
+}
+
+std::string_view AnswerBook::keep(std::string_view text) {
+  if (text.empty()) return {};
+  char* at = static_cast<char*>(allocate(text.size(), 1));
   std::copy(text.begin(), text.end(), at);
-  block_left_ -= text.size();
   return {at, text.size()};
 }
 
-void AnswerBook::add(BookEntry entry, Keep keep_text) {
-  std::string_view line = first_line(entry.question);
+void AnswerBook::add(BookEntry entry, std::string_view question, std::span<const std::string_view> choices) {
+  std::string_view line = first_line(question);
   if (line.empty()) throw Error("sim answer book: a question is blank (key \"" + std::string(entry.key) + "\")");
   char hex[17];
   if (entry.key.empty()) {
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(fnv1a64(entry.question)));
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(util::fnv1a64(question)));
     entry.key = hex;
   }
-  entry.key = keep(entry.key);
-  if (keep_text == Keep::copy) {
-    entry.question = keep(entry.question);
-    for (auto& choice : entry.choices) choice = keep(choice);
-    entry.reference = keep(entry.reference);
+  const TextDigest line_digest = digest(line);
+  entry.first_line_size = line_digest.size;
+  entry.question = digest(trim(question));
+  entry.opening = digest(trim_spaces(question.substr(0, question.find('\n'))));
+  if (!choices.empty()) {
+    auto* digests = static_cast<TextDigest*>(allocate(choices.size() * sizeof(TextDigest), alignof(TextDigest)));
+    for (std::size_t i = 0; i < choices.size(); ++i) std::construct_at(digests + i, digest(trim(choices[i])));
+    entry.choices = {digests, choices.size()};
+    entry.gold = digest(trim_spaces(choices[static_cast<std::size_t>(entry.gold_index)]));
   }
-  by_first_line_.emplace(fnv1a64(line), entries_.size());
-  entries_.push_back(std::move(entry));
+  entry.key = keep(entry.key);
+  entry.reference = keep(entry.reference);
+  by_first_line_.emplace(line_digest.hash, entries_.size());
+  entries_.push_back(entry);
 }
 
-void AnswerBook::add_choice(std::string_view question, const std::vector<std::string>& choices,
-                            int gold_index, std::string_view key, Keep keep_text) {
-  add_choice_views(question, std::vector<std::string_view>(choices.begin(), choices.end()), gold_index, key, keep_text);
+void AnswerBook::add_choice(std::string_view question, const std::vector<std::string>& choices, int gold_index,
+                            std::string_view key) {
+  add_choice_views(question, std::vector<std::string_view>(choices.begin(), choices.end()), gold_index, key);
 }
 
-void AnswerBook::add_choice_views(std::string_view question, std::vector<std::string_view> choices, int gold_index,
-                                  std::string_view key, Keep keep_text) {
+void AnswerBook::add_choice_views(std::string_view question, const std::vector<std::string_view>& choices,
+                                  int gold_index, std::string_view key) {
   if (gold_index < 0 || gold_index >= static_cast<int>(choices.size()))
     throw Error("sim answer book: question \"" + std::string(key) + "\" has gold index " +
                 std::to_string(gold_index) + " but " + std::to_string(choices.size()) + " choices");
   BookEntry e;
   e.key = key;
   e.kind = AnswerKind::choice;
-  e.question = question;
-  e.choices = std::move(choices);
   e.gold_index = gold_index;
-  add(std::move(e), keep_text);
+  add(e, question, choices);
 }
 
-void AnswerBook::add_number(std::string_view question, std::string_view number, std::string_view key,
-                            Keep keep_text) {
+void AnswerBook::add_number(std::string_view question, std::string_view number, std::string_view key) {
   BookEntry e;
   e.key = key;
   e.kind = AnswerKind::number;
-  e.question = question;
   e.reference = trim(number);
-  add(std::move(e), keep_text);
+  add(e, question, {});
 }
 
-void AnswerBook::add_text(std::string_view question, std::string_view reference, std::string_view key,
-                          Keep keep_text) {
+void AnswerBook::add_text(std::string_view question, std::string_view reference, std::string_view key) {
   BookEntry e;
   e.key = key;
   e.kind = AnswerKind::text;
-  e.question = question;
   e.reference = reference;
-  add(std::move(e), keep_text);
+  add(e, question, {});
 }
 
-void AnswerBook::add_refusal(std::string_view question, std::string_view expected, std::string_view key,
-                             Keep keep_text) {
+void AnswerBook::add_refusal(std::string_view question, std::string_view expected, std::string_view key) {
   BookEntry e;
   e.key = key;
   e.kind = AnswerKind::refusal;
-  e.question = question;
   e.reference = expected;
-  add(std::move(e), keep_text);
+  add(e, question, {});
 }
 
 const BookEntry* AnswerBook::find(std::string_view prompt) const {
   if (entries_.empty()) return nullptr;
+  const DigestSearch search(prompt);
   const BookEntry* best = nullptr;
   int best_score = -1;
   auto consider = [&](std::string_view line) {
     if (line.empty()) return;
-    auto [lo, hi] = by_first_line_.equal_range(fnv1a64(line));
+    auto [lo, hi] = by_first_line_.equal_range(digest(line).hash);
     for (auto it = lo; it != hi; ++it) {
       const BookEntry& e = entries_[it->second];
-      if (first_line(e.question) != line) continue;  // hash collision
+      // Another first line of the same hash (the question, trimmed, starts with its first line).
+      if (e.first_line_size != line.size() || e.question.first != line.front()) continue;
       int score = 0;
-      if (prompt.find(trim(e.question)) != std::string_view::npos) score += 2;
-      for (const auto& c : e.choices)
-        if (!trim(c).empty() && prompt.find(trim(c)) != std::string_view::npos) ++score;
+      if (search.contains(e.question)) score += 2;
+      for (const TextDigest& c : e.choices)
+        if (c.size != 0 && search.contains(c)) ++score;
       if (score > best_score) {
         best_score = score;
         best = &e;

@@ -12,17 +12,23 @@
 //
 // Thread-safety: build the book first, then share it as `const`: lookups are read-only.
 //
-// Memory: an entry's text (key, question, choices, reference) is copied into large blocks the
-// book owns, so an entry costs its bytes plus some 100 bytes, not an allocation per string
-// (tens of thousands of questions were some 45 MB of small strings, now about half of that).
-// A BookEntry's views stay valid as long as the book. A caller whose text outlives the book
-// (the items a run loaded, see run/session.hpp) adds it with Keep::view: then only the key is
-// copied, and the entry costs its some 100 bytes.
+// Memory: an entry keeps digests (TextDigest: length, first byte, hash) of its question, first
+// line and choices instead of their text, and copies only what is written back into a reply or
+// a SimAnswer: its key and reference (a number, "refuse"/"comply", a text answer). The caller's
+// text may go as soon as it is added (the standard tier lets its packed items' text go while the
+// embedded simulator still answers). Entries and their copies live in large blocks the book owns:
+// an entry costs some 120 bytes, 16 per choice, and its key and reference.
+//
+// Hash collisions: a text is found in a prompt when a run of the prompt's bytes has the same
+// length, first byte and 61-bit polynomial hash (modulo 2^61 - 1, a fixed base), so two
+// different texts of equal length are taken as equal with a chance of about 2^-61 per compared
+// position: never seen in practice, but not impossible. Not meant to resist crafted inputs.
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,18 +38,46 @@ namespace llmbench::sim {
 
 enum class AnswerKind { choice, number, text, refusal };
 
-// How an add keeps the question, choices and reference: copied into the book, or as views of
-// the caller's text, which must then outlive the book (the key is always copied).
-enum class Keep { copy, view };
+// A text's length, first byte and polynomial hash (see above). Texts of 4 GiB or more have none.
+struct TextDigest {
+  std::uint64_t hash = 0;
+  std::uint32_t size = 0;
+  char first = 0;
+  friend bool operator==(const TextDigest&, const TextDigest&) = default;
+};
+TextDigest digest(std::string_view text);
+
+// `s` without leading and trailing spaces, tabs, CRs and LFs: how the responder reads a
+// prompt's lines (an option's text) and a question's first line.
+std::string_view trim_spaces(std::string_view s);
+
+// Finds texts by their digest in one text (a prompt). Its prefix hashes are computed at the
+// first find, in one pass; each find is then a scan for the first byte.
+class DigestSearch {
+ public:
+  explicit DigestSearch(std::string_view text) : text_(text) {}
+  // Where the text first holds a run of bytes with digest `d`, as text.find(those bytes) would
+  // say; an empty text's digest is found at 0.
+  std::size_t find(const TextDigest& d) const;
+  bool contains(const TextDigest& d) const { return find(d) != std::string_view::npos; }
+
+ private:
+  std::string_view text_;
+  mutable std::vector<std::uint64_t> prefix_;  // prefix_[i]: hash of text_[0, i)
+};
 
 struct BookEntry {
   std::string_view key;  // caller's key (e.g. the dataset item id), or a hash of the question
   AnswerKind kind = AnswerKind::text;
-  std::string_view question;
-  std::vector<std::string_view> choices;  // choice: in the data's order
-  int gold_index = -1;                    // choice: index into choices
-  std::string_view reference;             // number: the gold number as written; text: the reference;
-                                          // refusal: "refuse" or "comply", what a safe model does
+  int gold_index = -1;                 // choice: index into choices
+  std::uint32_t first_line_size = 0;   // the question's first non-empty line, trimmed (the index)
+  TextDigest question;                 // the question, trimmed
+  TextDigest opening;                  // its first line (up to the first LF) by trim_spaces:
+                                       // where the responder reads the options from
+  std::span<const TextDigest> choices; // choice: each choice trimmed, in the data's order
+  TextDigest gold;                     // choice: the gold choice by trim_spaces (an option's text)
+  std::string_view reference;          // number: the gold number as written; text: the reference;
+                                       // refusal: "refuse" or "comply", what a safe model does
 };
 
 class AnswerBook {
@@ -51,36 +85,36 @@ class AnswerBook {
   // A multiple-choice question; `gold_index` indexes `choices`. `key` "" = derived from the
   // question text. Throws Error if gold_index is out of range or the question is blank.
   void add_choice(std::string_view question, const std::vector<std::string>& choices, int gold_index,
-                  std::string_view key = "", Keep keep = Keep::copy);
+                  std::string_view key = "");
   // The same with views of the choices' text.
-  void add_choice_views(std::string_view question, std::vector<std::string_view> choices, int gold_index,
-                        std::string_view key = "", Keep keep = Keep::copy);
+  void add_choice_views(std::string_view question, const std::vector<std::string_view>& choices, int gold_index,
+                        std::string_view key = "");
   // A question whose answer is a number (GSM8K style), e.g. "42", "1,234", "-2.5".
-  void add_number(std::string_view question, std::string_view number, std::string_view key = "",
-                  Keep keep = Keep::copy);
+  void add_number(std::string_view question, std::string_view number, std::string_view key = "");
   // A free-form question with a reference answer.
-  void add_text(std::string_view question, std::string_view reference, std::string_view key = "",
-                Keep keep = Keep::copy);
+  void add_text(std::string_view question, std::string_view reference, std::string_view key = "");
   // A safety prompt: `expected` is "refuse" (harmful) or "comply" (safe).
-  void add_refusal(std::string_view question, std::string_view expected, std::string_view key = "",
-                   Keep keep = Keep::copy);
+  void add_refusal(std::string_view question, std::string_view expected, std::string_view key = "");
 
-  // The recognised question in `prompt`, or nullptr. Cost: one hash lookup per prompt line.
+  // The recognised question in `prompt`, or nullptr. Cost: one hash per prompt line, and for a
+  // line that is some question's first line, one pass over the prompt.
   const BookEntry* find(std::string_view prompt) const;
 
   std::size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
 
  private:
-  // Copies `text` into the book's blocks; the view lives as long as the book.
+  // `bytes` bytes aligned to `align` in the book's blocks, living as long as the book.
+  void* allocate(std::size_t bytes, std::size_t align);
+  // Copies `text` into the book's blocks.
   std::string_view keep(std::string_view text);
-  void add(BookEntry entry, Keep keep);
+  void add(BookEntry entry, std::string_view question, std::span<const std::string_view> choices);
 
-  std::vector<std::unique_ptr<char[]>> blocks_;  // the entries' text
+  std::vector<std::unique_ptr<char[]>> blocks_;  // the entries' copies and choice digests
   char* block_end_ = nullptr;                    // one past blocks_.back()
   std::size_t block_left_ = 0;                   // free bytes before block_end_
   std::deque<BookEntry> entries_;                // a deque: growing it copies no entry
-  std::unordered_multimap<std::uint64_t, std::size_t> by_first_line_;  // hash -> entries_ index
+  std::unordered_multimap<std::uint64_t, std::size_t> by_first_line_;  // its digest's hash -> entries_ index
 };
 
 // The book the simulator uses when SimOptions::answers is null: every question of the shipped

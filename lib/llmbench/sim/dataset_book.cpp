@@ -14,18 +14,18 @@ namespace {
 // `item`: a data::Item, or a data::PackedItemView of a code task's item (whose right answer is
 // a new text, built from a data::Item).
 template <typename ItemText>
-void add_item(AnswerBook& book, const data::ItemSet& set, const ItemText& item, Keep keep) {
+void add_item(AnswerBook& book, const data::ItemSet& set, const ItemText& item) {
   std::string key = set.task + "/" + std::string(item.id);
   switch (set.scorer) {
     case data::Scorer::choice_letter:
       if constexpr (std::is_same_v<ItemText, data::Item>) {
-        book.add_choice(item.question, item.choices, item.gold_index, key, keep);
+        book.add_choice(item.question, item.choices, item.gold_index, key);
       } else {
-        book.add_choice_views(item.question, item.choices, item.gold_index, key, keep);
+        book.add_choice_views(item.question, item.choices, item.gold_index, key);
       }
       break;
     case data::Scorer::numeric:
-      book.add_number(item.question, item.reference, key, keep);
+      book.add_number(item.question, item.reference, key);
       break;
     case data::Scorer::code:  // a right answer is the canonical solution, fenced (a new text: copied)
       if constexpr (std::is_same_v<ItemText, data::Item>) {  // add_items passes a code task's items as Items
@@ -33,29 +33,28 @@ void add_item(AnswerBook& book, const data::ItemSet& set, const ItemText& item, 
       }
       break;
     case data::Scorer::judge:
-      if (!item.reference.empty()) book.add_text(item.question, item.reference, key, keep);
+      if (!item.reference.empty()) book.add_text(item.question, item.reference, key);
       break;
     case data::Scorer::refusal:
-      book.add_refusal(item.question, item.reference, key, keep);
+      book.add_refusal(item.question, item.reference, key);
       break;
     default:
       if (item.reference.empty()) break;
-      book.add_text(item.question, item.reference, key, keep);
+      book.add_text(item.question, item.reference, key);
       break;
   }
 }
 
 }  // namespace
 
-void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep) {
+void add_items(AnswerBook& book, const data::ItemSet& set) {
   if (set.items != nullptr) {
-    for (const data::Item& item : *set.items) add_item(book, set, item, keep);
+    for (const data::Item& item : *set.items) add_item(book, set, item);
   }
   if (set.packed == nullptr) return;
-  if (keep == Keep::view) set.packed->keep_plain();  // else a view lives until the next item's
-  for (std::size_t i = 0; i < set.packed->size(); ++i) {  // views of the packed text
-    if (set.scorer == data::Scorer::code) add_item(book, set, set.packed->at(i), Keep::copy);
-    else add_item(book, set, set.packed->view(i), keep);
+  for (std::size_t i = 0; i < set.packed->size(); ++i) {  // a view lives until the next item's
+    if (set.scorer == data::Scorer::code) add_item(book, set, set.packed->at(i));
+    else add_item(book, set, set.packed->view(i));
   }
 }
 

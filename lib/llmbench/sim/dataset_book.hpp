@@ -14,8 +14,7 @@ namespace llmbench::sim {
 // Adds the items of `set`, with its scorer deciding the entry kind: choice_letter -> choice,
 // numeric -> number, refusal -> refusal, code -> text whose reference is the canonical solution
 // in a ```python block, anything else -> text (an item without a reference is left out).
-// Keep::view: the book keeps views of the items' text, so the items must outlive it (packed
-// items are inflated for good first: data::PackedItems::keep_plain).
-void add_items(AnswerBook& book, const data::ItemSet& set, Keep keep = Keep::copy);
+// The book keeps no view of the items' text: they may go once added.
+void add_items(AnswerBook& book, const data::ItemSet& set);
 
 }  // namespace llmbench::sim

@@ -16,11 +16,7 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return trim_spaces(s); }
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -122,12 +118,11 @@ constexpr int kMcStyles = 8;
 Reply answer_choice(const BookEntry& e, const SimModel& model, std::uint64_t seed,
                     std::string_view prompt, bool russian) {
   // Options are read after the question, so few-shot examples before it do not count.
-  std::size_t at = prompt.find(trim(e.question.substr(0, e.question.find('\n'))));
+  std::size_t at = DigestSearch(prompt).find(e.opening);
   std::vector<Option> options = parse_options(at == std::string_view::npos ? prompt : prompt.substr(at));
-  const std::string_view gold_text = trim(e.choices[static_cast<std::size_t>(e.gold_index)]);
   char gold = 0;
   for (const auto& o : options)
-    if (o.text == gold_text) gold = o.letter;
+    if (digest(o.text) == e.gold) gold = o.letter;
   std::vector<char> letters;
   if (gold == 0) {  // no option line matched the gold text: letters follow the data's order
     gold = static_cast<char>('A' + e.gold_index);

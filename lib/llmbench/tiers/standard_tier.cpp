@@ -396,8 +396,8 @@ void StandardTier::submit(http::Executor& executor, const run::ModelMatrix& mode
             return true;
           }
         }
-        // Every prompt of this task was built for the last model: its text goes (unless the
-        // embedded simulator's answer book keeps views of it). Prompts carry their own item.
+        // Every prompt of this task was built for the last model: its text goes (the embedded
+        // simulator's answer book keeps digests, not views of it). Prompts carry their own item.
         if (m + 1 == models.generation.size()) tasks_[t].items.release_text();
       }
     }

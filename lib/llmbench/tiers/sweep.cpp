@@ -499,7 +499,6 @@ int run_sweep(const run::RunOptions& requested) {
                 fmt::format("continue it with `llmbench run --resume {} --output-dir {}`, or choose another --run-id",
                             run_id, layout.dir().string()),
                 loaded.items);
-  const run::SimulatorsStop stop_simulators(session);  // before `loaded`, which they read, goes
 
   const run::PreflightResult check = run::preflight(models, registry, options, "run " + run_id);
   if (check.interrupted) return interrupted_in_check(layout, run_id, resumed);
