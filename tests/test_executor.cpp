@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -14,9 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "llmbench/http/executor.hpp"
 #include "llmbench/sim/answer_book.hpp"
 #include "llmbench/sim/simulator.hpp"
+#include "support/cli.hpp"
 
 using namespace llmbench::http;
 using llmbench::sim::Simulator;
@@ -296,6 +300,59 @@ TEST_CASE("executor: a streamed answer keeps reasoning apart and orders its timi
   CHECK(head_before_token >= 12);
   CHECK(with_reasoning > 0);
   CHECK(answer_after_reasoning * 2 >= with_reasoning);
+}
+
+TEST_CASE("executor: a burst of completions with slow callbacks does not hold up reading a stream in flight",
+          "[http][executor][stream]") {
+  // A closed loop refilling its slots: 300 answers end at once and each callback takes 3 ms
+  // (900 ms in all). The loop handles them a batch at a time with the sockets read in
+  // between, so the stream alongside, one token per 10 ms, is read as it comes: each token's
+  // receive time is within a batch's 100 ms or so of when the simulator wrote it, not the up
+  // to 900 ms that a loop handling the whole burst at once gives (tokens read together carry
+  // the latest one's receive time).
+  SimOptions options = sim_options();
+  options.tokens_per_s = 100;
+  options.threads = 320;
+  options.write_log = llmbench::test::temp_dir("llmbench-burst") + "/writes.jsonl";
+  Simulator sim(options);
+  sim.start();
+  ExecutorOptions executor_options = fast_options();
+  executor_options.concurrency = 400;
+  Executor executor(executor_options);
+  // The burst's requests are sent first and answered 400 ms later, all at once; the stream
+  // starts at 150 ms, once their connections are set up.
+  int burst_done = 0;
+  for (int i = 0; i < 300; ++i) {
+    executor.submit(chat(sim.base_url(), kQuestion, {{"X-Sim-Latency-Ms", "400"}}), [&](RequestRecord&& record) {
+      if (record.outcome == Outcome::ok) ++burst_done;
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    });
+  }
+  ApiRequest stream = chat(sim.base_url(), kQuestion, {{"X-Request-Id", "the-stream"}}, Stream::yes);
+  stream.params = {{"max_tokens", 120}, {"ignore_eos", true}};
+  RequestRecord streamed;
+  const Clock::time_point submitted = Clock::now() + std::chrono::milliseconds(150);
+  executor.submit_at(submitted, std::move(stream), [&](RequestRecord&& record) { streamed = std::move(record); });
+  executor.run();
+  sim.stop();
+  REQUIRE(burst_done == 300);
+  REQUIRE(streamed.outcome == Outcome::ok);
+  std::vector<long long> written;
+  std::ifstream log(options.write_log);
+  for (std::string line; std::getline(log, line);) {
+    const auto entry = nlohmann::json::parse(line);
+    if (entry.at("request_id") == "the-stream") written = entry.at("token_ns").get<std::vector<long long>>();
+  }
+  const std::vector<double>& read_at = streamed.timings.token_ms;
+  REQUIRE(read_at.size() == 120);
+  REQUIRE(written.size() == read_at.size());
+  const double submitted_ms =
+      std::chrono::duration<double, std::milli>(submitted.time_since_epoch()).count();
+  double latest = 0;
+  for (std::size_t i = 0; i < read_at.size(); ++i) {
+    latest = std::max(latest, submitted_ms + read_at[i] - static_cast<double>(written[i]) / 1e6);
+  }
+  CHECK(latest < 300);
 }
 
 TEST_CASE("executor: requests sent one after another on one reused handle each start from a clean attempt",

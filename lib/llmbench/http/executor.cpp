@@ -391,7 +391,10 @@ void Executor::Impl::run() {
     close_cache_batch(now);
     if (live == 0 && holds == 0) break;
     drive_curl_timer();  // transfers just added start here (libcurl's timer for them has expired)
-    if (drain_completions() > 0) continue;  // refill at once
+    if (drain_completions() > 0) {
+      if (!done_transfers.empty()) wait_and_drive({});  // read what arrived before the next batch
+      continue;                                          // refill at once
+    }
 
     SteadyTime wake = now + std::chrono::milliseconds(kMaxPollMs);
     if (!timers.empty()) wake = std::min(wake, timers.top().at);
@@ -403,7 +406,7 @@ void Executor::Impl::run() {
     if (cache_batch) wake = std::min(wake, cache_batch_due);
     wake = std::min(wake, curl_due());
     wait_and_drive(wake - SteadyClock::now());
-    drain_completions();
+    drain_completions(0);  // timed now, handled at the top: one batch between socket reads
   }
   cache_batch.reset();
   if (progress_callback) progress_callback(snapshot());

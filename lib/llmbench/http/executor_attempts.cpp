@@ -54,7 +54,7 @@ void Executor::Impl::check_stalls(SteadyTime now) {
   const auto limit = seconds(options.stall_timeout_s);
   stalled_now.clear();
   for (Attempt* attempt : active) {
-    if (now - attempt->last_activity >= limit) stalled_now.push_back(attempt);
+    if (!attempt->transfer_done && now - attempt->last_activity >= limit) stalled_now.push_back(attempt);
   }
   for (Attempt* attempt : stalled_now) {
     attempt->stalled = true;
@@ -152,21 +152,24 @@ std::optional<std::string> Executor::Impl::refuse_wait(const Request& request, d
   return std::nullopt;
 }
 
-// Moves finished transfers out of curl; returns how many finished.
-int Executor::Impl::drain_completions() {
-  done_messages.clear();
+int Executor::Impl::drain_completions(std::size_t budget) {
+  const SteadyTime now = SteadyClock::now();
   int pending = 0;
   while (CURLMsg* message = curl_multi_info_read(multi, &pending)) {
-    if (message->msg == CURLMSG_DONE) done_messages.emplace_back(message->easy_handle, message->data.result);
-  }
-  const SteadyTime now = SteadyClock::now();
-  if (!done_messages.empty()) open_cache_batch(now);
-  for (const auto& [easy, code] : done_messages) {
     Attempt* attempt = nullptr;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &attempt);
-    if (attempt != nullptr) on_transfer_done(attempt, code, now);
+    if (message->msg == CURLMSG_DONE) curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &attempt);
+    if (attempt == nullptr) continue;
+    attempt->transfer_done = true;
+    done_transfers.push_back(DoneTransfer{attempt, message->data.result, now});
   }
-  return static_cast<int>(done_messages.size());
+  const std::size_t count = std::min(budget, done_transfers.size());
+  if (count > 0) open_cache_batch(now);
+  for (std::size_t i = 0; i < count; ++i) {
+    const DoneTransfer done = done_transfers.front();
+    done_transfers.pop_front();
+    on_transfer_done(done.attempt, done.code, done.at);
+  }
+  return static_cast<int>(count);
 }
 
 // The responses stored within kCacheBatchInterval share one cache transaction: one commit
@@ -202,6 +205,7 @@ void Executor::Impl::cancel_waiting() {
 }
 
 void Executor::Impl::cancel_in_flight() {
+  drain_completions(done_transfers.size());  // finished ones are delivered as they ended
   std::vector<Attempt*> running = active;
   for (Attempt* attempt : running) {
     Request* request = attempt->request;

@@ -110,8 +110,13 @@ struct Executor::Impl {
   // Why a server-requested wait is not obeyed (past --max-retry-wait or the request's time
   // budget), or nullopt when it is.
   std::optional<std::string> refuse_wait(const Request& request, double wait_s, SteadyTime now) const;
-  // Moves finished transfers out of curl; returns how many finished.
-  int drain_completions();
+  // Takes the transfers libcurl finished into `done_transfers`, each timed now (its done_ms),
+  // and handles at most `budget` of the oldest; returns how many it handled. A burst of
+  // completions (whose callbacks submit more) is so handled a batch per pass of the loop, with
+  // the sockets read in between: the streams in flight are read on time (their tokens' times)
+  // while perf's closed loop refills a thousand slots at once.
+  int drain_completions(std::size_t budget = kCompletionsPerPass);
+  static constexpr std::size_t kCompletionsPerPass = 32;
   // The responses stored within kCacheBatchInterval share one cache transaction: one commit
   // for them all, not one per response (the commit, not the insert, is what costs).
   void open_cache_batch(SteadyTime now);
@@ -169,7 +174,12 @@ struct Executor::Impl {
   std::unordered_map<std::string, std::size_t> provider_by_name;
   detail::TimerQueue timers;
   detail::TimerQueue scheduled;  // submit_at requests before their time, soonest first
-  std::vector<std::pair<CURL*, CURLcode>> done_messages;
+  struct DoneTransfer {
+    Attempt* attempt;
+    CURLcode code;
+    SteadyTime at;  // when libcurl was found to have finished it
+  };
+  std::deque<DoneTransfer> done_transfers;  // finished, not yet handled; still in `active`
   std::vector<Attempt*> active;  // in flight, in no particular order
   // Streamed chat attempts in flight: only while there are any does the loop peek the kernel's
   // receive time of a readable socket's bytes (one more system call per readable socket).

@@ -261,6 +261,7 @@ void begin_attempt(Request& request, Attempt& attempt, const ExecutorOptions& op
   }
   attempt.last_activity = now;
   attempt.stalled = false;
+  attempt.transfer_done = false;
 }
 
 Verdict judge_transfer(Attempt& attempt, CURLcode code, long status, const ExecutorOptions& options) {

@@ -75,6 +75,7 @@ struct Attempt {
   std::size_t active_index = 0;  // position in Impl::active while in flight
   SteadyTime last_activity{};    // attempt start or last byte received (stall timeout)
   bool stalled = false;
+  bool transfer_done = false;    // libcurl finished it; the executor has yet to handle it
   std::string response;
   SseParser sse;
   SseParser::Handler on_event;
