@@ -3,13 +3,13 @@
 # SECONDS (default 20), starting from the seed corpus in fuzz/corpus/<target>/. New inputs
 # collect in build-fuzz/corpus/<target>/ (the repo corpus is not modified); a crash is saved as
 # build-fuzz/artifacts/<target>/crash-* and fails the script. Longer runs: fuzz/README.md.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: sse extract verdict datasets custom_task models_config env zip
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: sse openai extract verdict datasets custom_task models_config env zip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(sse extract verdict datasets custom_task models_config env zip)
+((${#targets[@]})) || targets=(sse openai extract verdict datasets custom_task models_config env zip)
 
 export CCACHE_BASEDIR="$PWD"
 launcher=()

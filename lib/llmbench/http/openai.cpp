@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "llmbench/http/chat_fields.hpp"
 #include "llmbench/util/json_text.hpp"
 
 namespace llmbench::http {
@@ -54,11 +55,22 @@ void read_usage(const json& root, Usage& usage) {
   if (it == root.end() || !it->is_object()) return;
   const auto get = [&](const char* key, std::int64_t& out) {
     const auto field = it->find(key);
-    if (field != it->end() && field->is_number()) out = field->get<std::int64_t>();
+    if (field == it->end() || !field->is_number()) return;
+    if (!field->is_number_float()) {
+      out = field->get<std::int64_t>();
+    } else if (const auto count = detail::usage_count(field->get<double>())) {
+      out = *count;
+    }
   };
   get("prompt_tokens", usage.prompt_tokens);
   get("completion_tokens", usage.completion_tokens);
   get("total_tokens", usage.total_tokens);
+}
+
+void apply_usage(const detail::ChatFields& fields, Usage& usage) {
+  if (fields.prompt_tokens) usage.prompt_tokens = *fields.prompt_tokens;
+  if (fields.completion_tokens) usage.completion_tokens = *fields.completion_tokens;
+  if (fields.total_tokens) usage.total_tokens = *fields.total_tokens;
 }
 
 // Fills `result` from a JSON `error` member; returns false when there is none. Besides
@@ -164,6 +176,17 @@ ParseResult parse_models(const json& root, RequestRecord& record) {
     const auto id = item.is_object() ? item.find("id") : item.end();
     if (id != item.end() && id->is_string()) record.model_ids.push_back(id->get<std::string>());
   }
+  return {};
+}
+
+// The fields read_chat_fields gave into `record`, as parse_chat fills it.
+ParseResult apply_response(detail::ChatFields& fields, RequestRecord& record) {
+  if (fields.result.status != ParseStatus::ok) return std::move(fields.result);
+  record.content.clear();
+  record.reasoning = std::move(fields.reasoning);
+  split_think(fields.content, record.content, record.reasoning);
+  record.finish_reason = fields.finish_reason ? std::move(*fields.finish_reason) : std::string();
+  apply_usage(fields, record.usage);
   return {};
 }
 
@@ -285,6 +308,14 @@ void split_think(std::string_view raw, std::string& content, std::string& reason
 }
 
 ParseResult parse_response(ApiKind kind, std::string_view body, RequestRecord& record) {
+  if (kind == ApiKind::chat) {
+    detail::ChatFields fields;
+    if (detail::read_chat_fields(body, detail::ChatShape::response, fields)) return apply_response(fields, record);
+  }
+  return detail::parse_response_tree(kind, body, record);
+}
+
+ParseResult detail::parse_response_tree(ApiKind kind, std::string_view body, RequestRecord& record) {
   json root = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return malformed("response body is not valid JSON");
   ParseResult error;
@@ -299,6 +330,26 @@ ParseResult parse_response(ApiKind kind, std::string_view body, RequestRecord& r
 }
 
 ChatStreamAccumulator::Event ChatStreamAccumulator::on_data(std::string_view data, double at_ms) {
+  if (trim(data) == "[DONE]") {
+    saw_done_ = true;
+    return Event::done;
+  }
+  detail::ChatFields chunk;
+  if (!detail::read_chat_fields(data, detail::ChatShape::chunk, chunk)) return on_data_tree(data, at_ms);
+  if (chunk.result.status != ParseStatus::ok) {
+    error_ = std::move(chunk.result);
+    return Event::error;
+  }
+  apply_usage(chunk, usage_);
+  if (chunk.finish_reason) finish_reason_ = std::move(*chunk.finish_reason);
+  if (chunk.content.empty() && chunk.reasoning.empty()) return Event::none;
+  raw_content_ += chunk.content;
+  reasoning_ += chunk.reasoning;
+  marks_.push_back({marks_.empty() ? at_ms : std::max(at_ms, marks_.back().at_ms), raw_content_.size()});
+  return Event::token;
+}
+
+ChatStreamAccumulator::Event ChatStreamAccumulator::on_data_tree(std::string_view data, double at_ms) {
   if (trim(data) == "[DONE]") {
     saw_done_ = true;
     return Event::done;

@@ -62,6 +62,10 @@ class ChatStreamAccumulator {
   // object or a payload that is not JSON (see error()).
   Event on_data(std::string_view data, double at_ms);
 
+  // on_data reading the chunk through a JSON tree: what on_data falls back on for a chunk with
+  // an `error` member, and the reference its tests compare it with. Same contract.
+  Event on_data_tree(std::string_view data, double at_ms);
+
   bool saw_done() const { return saw_done_; }
   bool has_finish_reason() const { return !finish_reason_.empty(); }
   bool has_error() const { return error_.status != ParseStatus::ok; }
