@@ -109,7 +109,7 @@ struct HttpServerOptions {
   int port = 0;                    // 0: any free port
   int max_threads = 256;           // connections served at once
   int pacer_threads = 2;           // threads writing paced (streamed) replies (2 paced 1,000
-                                   // streams better than 1 on the 2-core machine: README)
+                                   // streams better than 1 on the 2-core machine: docs/performance.md)
 };
 
 class HttpServer {
