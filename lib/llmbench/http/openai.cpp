@@ -345,8 +345,7 @@ ChatStreamAccumulator::Event ChatStreamAccumulator::on_data(std::string_view dat
   if (chunk.content.empty() && chunk.reasoning.empty()) return Event::none;
   raw_content_ += chunk.content;
   reasoning_ += chunk.reasoning;
-  marks_.push_back({marks_.empty() ? at_ms : std::max(at_ms, marks_.back().at_ms), raw_content_.size()});
-  return Event::token;
+  return mark_token(at_ms);
 }
 
 ChatStreamAccumulator::Event ChatStreamAccumulator::on_data_tree(std::string_view data, double at_ms) {
@@ -379,7 +378,10 @@ ChatStreamAccumulator::Event ChatStreamAccumulator::on_data_tree(std::string_vie
     const auto finish = choice.find("finish_reason");
     if (finish != choice.end() && finish->is_string()) finish_reason_ = finish->get<std::string>();
   }
-  if (!token) return Event::none;
+  return token ? mark_token(at_ms) : Event::none;
+}
+
+ChatStreamAccumulator::Event ChatStreamAccumulator::mark_token(double at_ms) {
   marks_.push_back({marks_.empty() ? at_ms : std::max(at_ms, marks_.back().at_ms), raw_content_.size()});
   return Event::token;
 }

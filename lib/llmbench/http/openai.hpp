@@ -97,6 +97,8 @@ class ChatStreamAccumulator {
   ParseResult error_;
   std::vector<Mark> marks_;  // one per chunk that carried text
   bool saw_done_ = false;
+  // Marks a chunk that carried text, received at `at_ms` (never before the one before it).
+  Event mark_token(double at_ms);
 };
 
 }  // namespace llmbench::http
