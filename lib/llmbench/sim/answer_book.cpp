@@ -1,6 +1,7 @@
 #include "llmbench/sim/answer_book.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -35,6 +36,19 @@ std::uint64_t power(std::uint64_t exponent) {
     base = mul_mod(base, base);
   }
   return result;
+}
+
+// The first min(size, 4) bytes of `text`, the first in the low byte.
+std::uint32_t head_of(std::string_view text) {
+  std::uint32_t head = 0;
+  for (std::size_t i = 0; i < text.size() && i < 4; ++i)
+    head |= std::uint32_t{static_cast<unsigned char>(text[i])} << (8 * i);
+  return head;
+}
+
+// The bucket of a 4-byte run among `buckets` (a power of two).
+std::size_t head_slot(std::uint32_t head, std::size_t buckets) {
+  return static_cast<std::size_t>((std::uint64_t{head} * 0x9e3779b97f4a7c15ULL) >> 32) & (buckets - 1);
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
@@ -74,7 +88,7 @@ TextDigest digest(std::string_view text) {
   TextDigest d;
   for (char c : text) d.hash = step(d.hash, c);
   d.size = static_cast<std::uint32_t>(text.size());
-  d.first = text.empty() ? '\0' : text.front();
+  d.head = head_of(text);
   return d;
 }
 
@@ -85,20 +99,46 @@ std::string_view trim_spaces(std::string_view s) {
   return s;
 }
 
-std::size_t DigestSearch::find(const TextDigest& d) const {
-  if (d.size == 0) return 0;
-  const std::size_t n = text_.size();
-  if (d.size > n) return std::string_view::npos;
-  if (prefix_.empty()) {
-    prefix_.resize(n + 1);
-    for (std::size_t i = 0; i < n; ++i) prefix_[i + 1] = step(prefix_[i], text_[i]);
+DigestSearch::DigestSearch(std::string_view text) : text_(text), prefix_(text.size() + 1) {
+  if (text.size() >= std::numeric_limits<std::uint32_t>::max())
+    throw Error("sim answer book: a prompt of " + std::to_string(text.size()) + " bytes is over 4 GiB");
+  for (std::size_t i = 0; i < text.size(); ++i) prefix_[i + 1] = step(prefix_[i], text[i]);
+  if (text.size() < 4) return;
+  const std::size_t runs = text.size() - 3;
+  first_.assign(std::bit_ceil(runs), 0);
+  next_.assign(runs, 0);
+  for (std::size_t i = runs; i-- > 0;) {  // from the end, so each bucket's chain runs forward
+    std::uint32_t& bucket = first_[head_slot(head_of(text.substr(i, 4)), first_.size())];
+    next_[i] = bucket;
+    bucket = static_cast<std::uint32_t>(i + 1);
   }
+}
+
+TextDigest DigestSearch::digest_at(std::size_t at, std::size_t size) const {
+  TextDigest d;
   // The hash of text_[at, at + size) is prefix_[at + size] - prefix_[at] * kBase^size.
-  const std::uint64_t shift = power(d.size);
-  for (std::size_t at = text_.find(d.first); at != std::string_view::npos && at + d.size <= n;
-       at = text_.find(d.first, at + 1)) {
-    if (reduce(prefix_[at + d.size] + kModulus - mul_mod(prefix_[at], shift)) == d.hash) return at;
+  d.hash = reduce(prefix_[at + size] + kModulus - mul_mod(prefix_[at], power(size)));
+  d.size = static_cast<std::uint32_t>(size);
+  d.head = head_of(text_.substr(at, size));
+  return d;
+}
+
+bool DigestSearch::matches_at(std::size_t at, const TextDigest& d) const {
+  return at <= text_.size() && d.size <= text_.size() - at && digest_at(at, d.size) == d;
+}
+
+std::size_t DigestSearch::find(const TextDigest& d, std::size_t from) const {
+  const std::size_t n = text_.size();
+  if (from > n || d.size > n - from) return std::string_view::npos;
+  if (d.size == 0) return from;
+  auto match = [&](std::size_t at) { return head_of(text_.substr(at, d.size)) == d.head && matches_at(at, d); };
+  if (d.size >= 4) {
+    for (std::uint32_t at = first_[head_slot(d.head, first_.size())]; at != 0; at = next_[at - 1])
+      if (at - 1 >= from && match(at - 1)) return at - 1;
+    return std::string_view::npos;
   }
+  for (std::size_t at = text_.find(d.first(), from); at != std::string_view::npos; at = text_.find(d.first(), at + 1))
+    if (match(at)) return at;
   return std::string_view::npos;
 }
 
@@ -194,23 +234,57 @@ void AnswerBook::add_refusal(std::string_view question, std::string_view expecte
 const BookEntry* AnswerBook::find(std::string_view prompt) const {
   if (entries_.empty()) return nullptr;
   const DigestSearch search(prompt);
+  // The entry with the highest score (2 when its question is in the prompt, 1 per choice that
+  // is), the first line's first entry on a tie. Entries whose question is there are scored
+  // first, and an entry that cannot beat the best so far even with every choice is not scored.
   const BookEntry* best = nullptr;
   int best_score = -1;
+  struct Candidate {
+    const BookEntry* entry;
+    std::size_t order;  // its place among the line's entries
+    bool question;      // its question is in the prompt
+    int bound;          // the most it can score
+  };
+  std::vector<Candidate> candidates;
+  std::vector<std::size_t> places;
   auto consider = [&](std::string_view line) {
     if (line.empty()) return;
-    auto [lo, hi] = by_first_line_.equal_range(digest(line).hash);
-    for (auto it = lo; it != hi; ++it) {
+    const TextDigest line_digest = search.digest_at(static_cast<std::size_t>(line.data() - prompt.data()), line.size());
+    auto [lo, hi] = by_first_line_.equal_range(line_digest.hash);
+    if (lo == hi) return;
+    // A question, trimmed, starts with its first line: it can only be where this line is.
+    places.clear();
+    for (std::size_t at = search.find(line_digest); at != std::string_view::npos; at = search.find(line_digest, at + 1))
+      places.push_back(at);
+    candidates.clear();
+    std::size_t order = 0;
+    for (auto it = lo; it != hi; ++it, ++order) {
       const BookEntry& e = entries_[it->second];
       // Another first line of the same hash (the question, trimmed, starts with its first line).
-      if (e.first_line_size != line.size() || e.question.first != line.front()) continue;
-      int score = 0;
-      if (search.contains(e.question)) score += 2;
-      for (const TextDigest& c : e.choices)
-        if (c.size != 0 && search.contains(c)) ++score;
-      if (score > best_score) {
-        best_score = score;
-        best = &e;
+      if (e.first_line_size != line.size() || e.question.first() != line.front()) continue;
+      const bool question =
+          std::any_of(places.begin(), places.end(), [&](std::size_t at) { return search.matches_at(at, e.question); });
+      candidates.push_back({&e, order, question, (question ? 2 : 0) + static_cast<int>(e.choices.size())});
+    }
+    const Candidate* winner = nullptr;
+    int winner_score = -1;
+    for (bool question : {true, false}) {
+      for (const Candidate& c : candidates) {
+        if (c.question != question || c.bound <= best_score) continue;
+        if (winner != nullptr && (c.bound < winner_score || (c.bound == winner_score && c.order > winner->order)))
+          continue;
+        int score = question ? 2 : 0;
+        for (const TextDigest& choice : c.entry->choices)
+          if (choice.size != 0 && search.contains(choice)) ++score;
+        if (score > winner_score || (score == winner_score && c.order < winner->order)) {
+          winner_score = score;
+          winner = &c;
+        }
       }
+    }
+    if (winner != nullptr && winner_score > best_score) {
+      best_score = winner_score;
+      best = winner->entry;
     }
   };
   std::string_view rest = prompt;

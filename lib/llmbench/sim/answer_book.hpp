@@ -12,7 +12,7 @@
 //
 // Thread-safety: build the book first, then share it as `const`: lookups are read-only.
 //
-// Memory: an entry keeps digests (TextDigest: length, first byte, hash) of its question, first
+// Memory: an entry keeps digests (TextDigest: length, first 4 bytes, hash) of its question, first
 // line and choices instead of their text, and copies only what is written back into a reply or
 // a SimAnswer: its key and reference (a number, "refuse"/"comply", a text answer). The caller's
 // text may go as soon as it is added (the standard tier lets its packed items' text go while the
@@ -20,7 +20,7 @@
 // an entry costs some 120 bytes, 16 per choice, and its key and reference.
 //
 // Hash collisions: a text is found in a prompt when a run of the prompt's bytes has the same
-// length, first byte and 61-bit polynomial hash (modulo 2^61 - 1, a fixed base), so two
+// length, first 4 bytes and 61-bit polynomial hash (modulo 2^61 - 1, a fixed base), so two
 // different texts of equal length are taken as equal with a chance of about 2^-61 per compared
 // position: never seen in practice, but not impossible. Not meant to resist crafted inputs.
 
@@ -38,11 +38,12 @@ namespace llmbench::sim {
 
 enum class AnswerKind { choice, number, text, refusal };
 
-// A text's length, first byte and polynomial hash (see above). Texts of 4 GiB or more have none.
+// A text's length, first bytes and polynomial hash (see above). Texts of 4 GiB or more have none.
 struct TextDigest {
   std::uint64_t hash = 0;
   std::uint32_t size = 0;
-  char first = 0;
+  std::uint32_t head = 0;  // the first min(size, 4) bytes, the first in the low byte; zeros after
+  char first() const { return static_cast<char>(head & 0xff); }
   friend bool operator==(const TextDigest&, const TextDigest&) = default;
 };
 TextDigest digest(std::string_view text);
@@ -51,19 +52,27 @@ TextDigest digest(std::string_view text);
 // prompt's lines (an option's text) and a question's first line.
 std::string_view trim_spaces(std::string_view s);
 
-// Finds texts by their digest in one text (a prompt). Its prefix hashes are computed at the
-// first find, in one pass; each find is then a scan for the first byte.
+// Finds texts by their digest in one text (a prompt). Building it makes one pass over the text:
+// the hash of every prefix, and the places of each 4-byte run (chained by a hash of the run).
+// A find of a text of 4 bytes or more then checks only the places its first 4 bytes occur; a
+// shorter text, the places its first byte occurs. Texts of 4 GiB or more are an Error.
 class DigestSearch {
  public:
-  explicit DigestSearch(std::string_view text) : text_(text) {}
-  // Where the text first holds a run of bytes with digest `d`, as text.find(those bytes) would
-  // say; an empty text's digest is found at 0.
-  std::size_t find(const TextDigest& d) const;
+  explicit DigestSearch(std::string_view text);
+  // Where the text first holds a run of bytes with digest `d` at or after `from`, as
+  // text.find(those bytes, from) would say; an empty text's digest is found at `from`.
+  std::size_t find(const TextDigest& d, std::size_t from = 0) const;
   bool contains(const TextDigest& d) const { return find(d) != std::string_view::npos; }
+  // The digest of text[at, at + size), in constant time. Requires at + size <= the text's size.
+  TextDigest digest_at(std::size_t at, std::size_t size) const;
+  // Whether text[at, at + d.size) has digest `d` (false when it runs past the end).
+  bool matches_at(std::size_t at, const TextDigest& d) const;
 
  private:
   std::string_view text_;
-  mutable std::vector<std::uint64_t> prefix_;  // prefix_[i]: hash of text_[0, i)
+  std::vector<std::uint64_t> prefix_;  // prefix_[i]: hash of text_[0, i)
+  std::vector<std::uint32_t> first_;   // per bucket of 4-byte runs: the first place + 1, 0 = none
+  std::vector<std::uint32_t> next_;    // per place: the next place in its bucket + 1, 0 = none
 };
 
 struct BookEntry {
@@ -96,8 +105,10 @@ class AnswerBook {
   // A safety prompt: `expected` is "refuse" (harmful) or "comply" (safe).
   void add_refusal(std::string_view question, std::string_view expected, std::string_view key = "");
 
-  // The recognised question in `prompt`, or nullptr. Cost: one hash per prompt line, and for a
-  // line that is some question's first line, one pass over the prompt.
+  // The recognised question in `prompt`, or nullptr. Cost: one pass over the prompt (a
+  // DigestSearch), then a lookup per line and, for each question whose first line that is, a
+  // check of its text at that line (a text found there is not looked for elsewhere) and a find
+  // of each choice.
   const BookEntry* find(std::string_view prompt) const;
 
   std::size_t size() const { return entries_.size(); }
