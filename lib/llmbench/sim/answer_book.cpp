@@ -232,8 +232,12 @@ void AnswerBook::add_refusal(std::string_view question, std::string_view expecte
 }
 
 const BookEntry* AnswerBook::find(std::string_view prompt) const {
+  return entries_.empty() ? nullptr : find(DigestSearch(prompt));
+}
+
+const BookEntry* AnswerBook::find(const DigestSearch& search) const {
   if (entries_.empty()) return nullptr;
-  const DigestSearch search(prompt);
+  const std::string_view prompt = search.text();
   // The entry with the highest score (2 when its question is in the prompt, 1 per choice that
   // is), the first line's first entry on a tie. Entries whose question is there are scored
   // first, and an entry that cannot beat the best so far even with every choice is not scored.

@@ -67,6 +67,7 @@ class DigestSearch {
   TextDigest digest_at(std::size_t at, std::size_t size) const;
   // Whether text[at, at + d.size) has digest `d` (false when it runs past the end).
   bool matches_at(std::size_t at, const TextDigest& d) const;
+  std::string_view text() const { return text_; }
 
  private:
   std::string_view text_;
@@ -110,6 +111,8 @@ class AnswerBook {
   // check of its text at that line (a text found there is not looked for elsewhere) and a find
   // of each choice.
   const BookEntry* find(std::string_view prompt) const;
+  // The same in the prompt a search was built over (one pass over the prompt serves both).
+  const BookEntry* find(const DigestSearch& prompt) const;
 
   std::size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }

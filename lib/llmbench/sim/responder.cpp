@@ -116,9 +116,10 @@ std::string mc_text(int style, char letter, char other1, char other2, bool russi
 constexpr int kMcStyles = 8;
 
 Reply answer_choice(const BookEntry& e, const SimModel& model, std::uint64_t seed,
-                    std::string_view prompt, bool russian) {
+                    const DigestSearch& search, bool russian) {
   // Options are read after the question, so few-shot examples before it do not count.
-  std::size_t at = DigestSearch(prompt).find(e.opening);
+  const std::string_view prompt = search.text();
+  std::size_t at = search.find(e.opening);
   std::vector<Option> options = parse_options(at == std::string_view::npos ? prompt : prompt.substr(at));
   char gold = 0;
   for (const auto& o : options)
@@ -441,8 +442,8 @@ Reply compose_reply(const AnswerBook& book, const SimModel& model, std::uint64_t
     r.content = score_reply(model, h);
   } else if (is_yes_no(lower)) {
     r.content = yes_no_reply(model, h);
-  } else if (const BookEntry* e = book.find(prompt)) {
-    if (e->kind == AnswerKind::choice) return answer_choice(*e, model, seed, prompt, russian);
+  } else if (const DigestSearch search(prompt); const BookEntry* e = book.find(search)) {
+    if (e->kind == AnswerKind::choice) return answer_choice(*e, model, seed, search, russian);
     if (e->kind == AnswerKind::number) return answer_number(*e, model, seed, russian);
     if (e->kind == AnswerKind::refusal) return answer_refusal(*e, model, seed, russian);
     Hasher base = Hasher(seed).add(model.id).add(e->key);
