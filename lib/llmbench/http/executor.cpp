@@ -16,6 +16,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -405,6 +406,7 @@ void Executor::Impl::run() {
     if (progress_callback) wake = std::min(wake, next_progress);
     if (cache_batch) wake = std::min(wake, cache_batch_due);
     wake = std::min(wake, curl_due());
+    if (streams_in_flight >= kGatherStreams) std::this_thread::sleep_until(std::min(wake, SteadyClock::now() + kGather));
     wait_and_drive(wake - SteadyClock::now());
     drain_completions(0);  // timed now, handled at the top: one batch between socket reads
   }

@@ -154,6 +154,14 @@ struct Executor::Impl {
   // Waits up to `timeout` for ready sockets or a wake-up, and drives each ready socket's
   // transfers, with the kernel's receive time of its bytes while streams are in flight.
   void drive_ready(SteadyClock::duration timeout);
+  // With this many streams in flight, the loop lets kGather pass before it looks for ready
+  // sockets (never past its next due time): each wake-up then reads several chunks instead of
+  // one or two. At 1,000 streams of 50 tokens/s that is a fifth less CPU an event (fewer
+  // context switches). A chunk's time stays the kernel's receive time of its bytes; what is
+  // timed when read may come up to kGather later: the end of a transfer (done_ms, so E2E)
+  // and the start of a request sent when another ends (perf's closed loop).
+  static constexpr std::uint64_t kGatherStreams = 256;
+  static constexpr std::chrono::microseconds kGather{500};
   // Wakes the loop from any thread (a signal handler too).
   void wake() noexcept;
   // libcurl's socket callback (CURLMOPT_SOCKETFUNCTION): which sockets epoll watches, for what.
