@@ -6,15 +6,16 @@
 // for_each() visits exactly the values a pass over the whole log would keep: each key once,
 // at the position of its last put. Memory: a 128-bit digest of the key (two independent
 // 64-bit hashes: two keys of a run are taken for one with a chance of about n^2 / 2^129) and
-// the value per distinct key, plus an empty slot per replaced put; some 60 bytes besides the
-// value, whatever the key's length. Values are stored in blocks of kBlock slots, so the store
-// grows without copying (a doubling vector would hold the old and the new array at once).
+// the value per distinct key, plus an empty slot per replaced put. The digests sit in one
+// open-addressed table of 24-byte slots, at most 7/8 full (some 27 to 55 bytes a key, whatever
+// the key's length; a node-based map took some 60: a node and a bucket a key). Values are
+// stored in blocks of kBlock slots, so the store grows without copying (a doubling vector
+// would hold the old and the new array at once).
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -27,11 +28,16 @@ class LatestByKey {
  public:
   // Stores `value` for `key`; an earlier value of the key is dropped.
   void put(std::string_view key, T value) {
-    auto [it, inserted] = index_.try_emplace(digest(key), count_);
-    if (!inserted) {
-      slot(it->second).reset();
-      it->second = count_;
+    if ((keys_ + 1) * 8 > index_.size() * 7) grow();
+    const Digest d = digest(key);
+    IndexSlot& found = find(d);
+    if (found.at == kFree) {
+      found.digest = d;
+      ++keys_;
+    } else {
+      slot(found.at).reset();
     }
+    found.at = count_;
     if (count_ % kBlock == 0) {
       blocks_.emplace_back();
       blocks_.back().reserve(kBlock);
@@ -41,7 +47,9 @@ class LatestByKey {
   }
 
   // Distinct keys put so far.
-  std::size_t size() const { return index_.size(); }
+  std::size_t size() const { return keys_; }
+  // Bytes the key index holds (its table): what the store costs besides its values.
+  std::size_t index_bytes() const { return index_.capacity() * sizeof(IndexSlot); }
 
   // Calls f(const T&) on each key's latest value, in the order of those puts.
   template <typename F>
@@ -62,14 +70,31 @@ class LatestByKey {
     std::uint64_t a = 0, b = 0;
     bool operator==(const Digest&) const = default;
   };
-  struct DigestHash {
-    std::size_t operator()(const Digest& d) const { return static_cast<std::size_t>(d.a); }
+  static constexpr std::size_t kFree = static_cast<std::size_t>(-1);
+  struct IndexSlot {
+    Digest digest;
+    std::size_t at = kFree;  // the key's latest slot in blocks_; kFree: no key here
   };
   static Digest digest(std::string_view key) {
     return {util::Hasher(0x6c6174657374ULL).add(key).value(), util::Hasher(0x6b657973ULL).add(key).value()};
   }
+  // The key's slot in index_, or the free slot where it goes (linear probing; index_ is never full).
+  IndexSlot& find(const Digest& d) {
+    const std::size_t mask = index_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(d.a) & mask;; i = (i + 1) & mask) {
+      if (index_[i].at == kFree || index_[i].digest == d) return index_[i];
+    }
+  }
+  // Doubles the table (a power of two), placing every key again.
+  void grow() {
+    std::vector<IndexSlot> old = std::exchange(index_, std::vector<IndexSlot>(index_.empty() ? 64 : index_.size() * 2));
+    for (const IndexSlot& s : old) {
+      if (s.at != kFree) find(s.digest) = s;
+    }
+  }
 
-  std::unordered_map<Digest, std::size_t, DigestHash> index_;
+  std::vector<IndexSlot> index_;  // a power of two slots (or none), at most 7/8 in use
+  std::size_t keys_ = 0;          // slots of index_ in use: distinct keys
   std::vector<std::vector<std::optional<T>>> blocks_;  // each reserved to kBlock slots
   std::size_t count_ = 0;                              // slots in blocks_
 };

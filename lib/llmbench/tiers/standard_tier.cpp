@@ -21,6 +21,7 @@
 #include "llmbench/tasks/code_prompt.hpp"
 #include "llmbench/tasks/refusal_judge.hpp"
 #include "llmbench/tasks/score.hpp"
+#include "llmbench/util/free_memory.hpp"
 
 namespace llmbench::tiers {
 
@@ -112,6 +113,7 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     // some 270 bytes per item of the whole dataset, 12 MB for the default tasks).
     task.dataset.items = std::vector<data::Item>();
     tasks_.push_back(std::move(task));
+    util::release_free_memory();  // the dataset's items, freed among the packed blocks
   }
   if (code_prompts_ > 0) code_runner_ = make_code_runner(options);
   code_timeout_s_ = options.code_timeout_s;

@@ -29,6 +29,7 @@
 #include "llmbench/run/shard.hpp"
 #include "llmbench/tiers/sweep_scoring.hpp"
 #include "llmbench/tiers/tier.hpp"
+#include "llmbench/util/free_memory.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::tiers {
@@ -39,6 +40,9 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
+
+// Records between two util::release_free_memory() calls of a sweep.
+constexpr std::size_t kReleaseEvery = 4096;
 
 const std::set<std::string> kKnownTiers = {"0", "1", "2", "3", "judge", "judge_pipeline", "ux", "standard"};
 
@@ -281,12 +285,16 @@ json new_run_record(const std::string& run_id, const run::RunOptions& options,
 struct StreamedMetrics {
   std::map<std::string, std::unique_ptr<TierAggregator>> aggregators;  // tier name -> its metrics
   run::RecordTally tally;
+  std::size_t added = 0;  // records taken
 
   void add(const json& record) {
     auto it = aggregators.find(record.value(field::kTier, std::string()));
     if (it == aggregators.end()) return;
     it->second->add(record);
     tally.add(record);
+    // Every tier's jobs run at once, so the freed replies and prompts of one leave holes in the
+    // heap that the small per-record state kept here does not fill: hand them back now and then.
+    if (++added % kReleaseEvery == 0) util::release_free_memory();
   }
 };
 
@@ -381,6 +389,7 @@ Aggregate aggregate_runs(const std::vector<std::unique_ptr<Tier>>& tiers, const 
                          bool interrupted) {
   // No request of the run follows: what only sending needed goes before the metrics are built.
   for (const auto& tier : tiers) tier->requests_finished();
+  util::release_free_memory();  // the executor's and the tiers' freed state, before the metrics grow
   Aggregate out;
   out.model_runs = model_runs_skeleton(models, roles, options);
   out.any_failure = !unavailable.empty();
