@@ -25,6 +25,21 @@ TEST_CASE("journal: records appended are read back in order", "[journal]") {
   CHECK_FALSE(contents.dropped_torn_tail);
 }
 
+TEST_CASE("journal: held lines reach the file only when written, all of them in order", "[journal]") {
+  auto path = std::filesystem::path(llmbench::test::temp_dir()) / "runs/r1/items.jsonl";
+  JournalWriter writer(path);
+  for (int i = 0; i < 3; ++i) writer.hold({{"item", i}});
+  CHECK(std::filesystem::file_size(path) == 0);
+  writer.write_held();
+  CHECK(read_journal(path).records.size() == 3);
+  writer.write_held();  // nothing held: nothing written
+  writer.hold({{"item", 3}});
+  writer.append({{"item", 4}});  // after the line held
+  const auto contents = read_journal(path);
+  REQUIRE(contents.records.size() == 5);
+  for (int i = 0; i < 5; ++i) CHECK(contents.records[static_cast<std::size_t>(i)]["item"] == i);
+}
+
 TEST_CASE("journal: a torn last line from a crash is dropped and reported", "[journal]") {
   auto path = std::filesystem::path(llmbench::test::temp_dir()) / "items.jsonl";
   { JournalWriter(path).append({{"item", 1}}); }

@@ -55,6 +55,34 @@ TEST_CASE("json text: random text of valid, cut and broken UTF-8 sequences reads
   }
 }
 
+TEST_CASE("json text: one byte to escape or replace is found at every place in a long run of plain text",
+          "[json_text]") {
+  // Plain runs are scanned eight bytes at a time: the odd byte in every place of a word, and
+  // in the tail after the last whole word, is written as nlohmann writes it.
+  const unsigned char odd[] = {'"', '\\', '\n', 0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xe2, 0xf0, 0xff};
+  for (std::size_t size = 1; size <= 40; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      for (const unsigned char byte : odd) {
+        std::string text(size, 'x');
+        text[at] = static_cast<char>(byte);
+        REQUIRE(string_text(text) == dumped(json(text)));
+        if (at + 2 < size) text[at + 1] = static_cast<char>(0xa9);  // "\xc3\xa9" is a whole sequence
+        REQUIRE(string_text(text) == dumped(json(text)));
+      }
+    }
+  }
+  // Every byte value next to each plain byte value, in words of plain text: no byte that must
+  // be escaped passes as plain, none that is plain is escaped.
+  for (int a = 0; a < 256; ++a) {
+    std::string text = "abcdefgh" + std::string(1, static_cast<char>(a)) + "ijklmnopq ~}{|";
+    for (std::size_t at = 0; at < 8; ++at) {
+      std::string shifted = text;
+      std::swap(shifted[at], shifted[8]);
+      REQUIRE(string_text(shifted) == dumped(json(shifted)));
+    }
+  }
+}
+
 TEST_CASE("json text: numbers are written as nlohmann writes them, a non-finite double as null", "[json_text]") {
   std::mt19937_64 random(7);
   std::vector<double> values = {0.0, -0.0, 1.0, -1.5, 0.1, 0.7, 1e-5, 1e-4, 123456789012345.0, 1e15, 1e16, 1e300,

@@ -18,6 +18,9 @@ using nlohmann::json;
 using util::string_field;
 
 constexpr int kBusyTimeoutMs = 15000;
+
+// Values are bound SQLITE_STATIC (not copied): each outlives the step that reads it, and the
+// bindings are cleared right after, before it goes.
 constexpr int kOpenAttempts = 5;
 
 std::string fix_hint(const std::filesystem::path& path) {
@@ -205,7 +208,7 @@ std::optional<RequestRecord> ResponseCache::get(const ApiRequest& request) {
 std::optional<RequestRecord> ResponseCache::get_by_key(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::optional<RequestRecord> found;
-  sqlite3_bind_text(select_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(select_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
   const int rc = sqlite3_step(select_);
   if (rc == SQLITE_ROW) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(select_, 0));
@@ -227,7 +230,7 @@ std::optional<RequestRecord> ResponseCache::get_by_key(const std::string& key) {
 void ResponseCache::forget_by_key(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (batching_ && !transaction_) transaction_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
-  sqlite3_bind_text(erase_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(erase_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
   if (sqlite3_step(erase_) != SQLITE_DONE) {
     spdlog::warn("response cache {}: removing an unusable reply failed: {}", path_.string(), sqlite3_errmsg(db_));
   }
@@ -253,10 +256,10 @@ void ResponseCache::put_by_key(const std::string& key, const ApiRequest& request
     // read, so no write of the batch can fail on a snapshot another process has moved past.
     transaction_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
   }
-  sqlite3_bind_text(insert_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert_, 2, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert_, 3, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert_, 4, request.model.data(), static_cast<int>(request.model.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(insert_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 2, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 3, kind.data(), static_cast<int>(kind.size()), SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 4, request.model.data(), static_cast<int>(request.model.size()), SQLITE_STATIC);
   sqlite3_bind_int64(insert_, 5, static_cast<sqlite3_int64>(now_s));
   const int rc = sqlite3_step(insert_);
   if (rc != SQLITE_DONE) {

@@ -377,6 +377,7 @@ void Executor::Impl::run_posted() {
 void Executor::Impl::run() {
   SteadyTime next_progress = SteadyClock::now();
   for (;;) {
+    if (turn_end_callback) turn_end_callback();  // the turn before this one has ended
     SteadyTime now = SteadyClock::now();
     run_posted();
     deliver_ready();
@@ -406,10 +407,12 @@ void Executor::Impl::run() {
     if (progress_callback) wake = std::min(wake, next_progress);
     if (cache_batch) wake = std::min(wake, cache_batch_due);
     wake = std::min(wake, curl_due());
+    if (turn_end_callback) turn_end_callback();  // nothing held while the loop waits
     if (streams_in_flight >= kGatherStreams) std::this_thread::sleep_until(std::min(wake, SteadyClock::now() + kGather));
     wait_and_drive(wake - SteadyClock::now());
     drain_completions(0);  // timed now, handled at the top: one batch between socket reads
   }
+  if (turn_end_callback) turn_end_callback();
   cache_batch.reset();
   if (progress_callback) progress_callback(snapshot());
 }
@@ -494,6 +497,8 @@ void Executor::on_progress(std::function<void(const ExecutorStats&)> callback, i
   impl_->progress_callback = std::move(callback);
   impl_->progress_interval_ms = std::max(1, interval_ms);
 }
+
+void Executor::on_turn_end(std::function<void()> callback) { impl_->turn_end_callback = std::move(callback); }
 
 ExecutorStats Executor::stats() const { return impl_->snapshot(); }
 

@@ -142,6 +142,13 @@ class Executor {
   // Called on the loop thread about every `interval_ms` while run() is going.
   void on_progress(std::function<void(const ExecutorStats&)> callback, int interval_ms = 250);
 
+  // Called on the loop thread at the end of every turn of run()'s loop, once that turn's
+  // records have been handed to their callbacks (before it waits on the network again), and
+  // before run() returns: what callbacks hold back to do at once (the item log's lines, one
+  // write for the turn) is done there. An empty function removes it. Call while run() is not
+  // running.
+  void on_turn_end(std::function<void()> callback);
+
   // Call on the loop thread (a callback or on_progress) or while run() is not running.
   ExecutorStats stats() const;
 

@@ -228,6 +228,7 @@ struct Executor::Impl {
   SteadyTime stop_deadline{};
 
   std::function<void(const ExecutorStats&)> progress_callback;
+  std::function<void()> turn_end_callback;  // Executor::on_turn_end
   int progress_interval_ms = 250;
 };
 

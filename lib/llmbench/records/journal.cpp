@@ -32,21 +32,34 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::append(const nlohmann::json& record) {
+  hold(record);
+  write_held();
+}
+
+void JournalWriter::hold(const nlohmann::json& record) {
   // Invalid UTF-8 from a model is replaced, never thrown on. What dump() writes, without a new
   // string per record.
-  line_.clear();
-  util::append_json(line_, record);
-  line_ += '\n';
-  const std::string& line = line_;
+  const std::size_t before = line_.size();
+  try {
+    util::append_json(line_, record);
+    line_ += '\n';
+  } catch (...) {  // std::bad_alloc: no part of a line stays held
+    line_.resize(before);
+    throw;
+  }
+}
+
+void JournalWriter::write_held() {
   // A write cut short (disk full) is undone, so the log keeps ending in a whole line: the log's
   // length is known from the open and each whole line since (this writer is its only one).
-  const char* data = line.data();
-  std::size_t left = line.size();
+  const char* data = line_.data();
+  std::size_t left = line_.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, data, left);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int err = n < 0 ? errno : ENOSPC;
+      line_.clear();
       if (size_ && ::ftruncate(fd_, static_cast<off_t>(*size_)) != 0) {
         // Leaves a torn last line, which read_journal drops on resume.
       }
@@ -56,7 +69,8 @@ void JournalWriter::append(const nlohmann::json& record) {
     data += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (size_) *size_ += line.size();
+  if (size_) *size_ += line_.size();
+  line_.clear();
 }
 
 void truncate_journal(const std::filesystem::path& path, std::uintmax_t size) {

@@ -1,7 +1,9 @@
 #pragma once
 // The item log of a run (runs/<run_id>/items.jsonl): one JSON object per finished item,
-// appended with a single write() and flushed as it completes, so a crash loses at most the
-// items in flight. It is the truth of a run: resume reads it back, the HTML report shows it.
+// appended with a single write() as it completes, or (hold() and write_held()) with the other
+// items finished in the same turn of the executor's loop, so a crash loses at most the items in
+// flight and those of the turn it ended. It is the truth of a run: resume reads it back, the
+// HTML report shows it.
 
 #include <cstdint>
 #include <filesystem>
@@ -22,14 +24,19 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  // Appends one record as one line; throws Error on a failed write (disk full).
+  // Appends one record as one line (after any held back); throws Error on a failed write (disk
+  // full), the log then ending in its last whole line before them.
   void append(const nlohmann::json& record);
+  // Holds back one record's line for the next write_held(), which appends every line held, in
+  // order, with one write() (throwing as append() does; held lines are let go either way).
+  void hold(const nlohmann::json& record);
+  void write_held();
   const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path path_;
   int fd_ = -1;
-  std::string line_;  // the line being written; its capacity is kept from one record to the next
+  std::string line_;  // the lines held back; its capacity is kept from one write to the next
   std::optional<std::uintmax_t> size_;  // the log's length after the last whole line (unknown: fstat failed)
 };
 

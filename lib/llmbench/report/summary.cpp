@@ -19,6 +19,19 @@ namespace {
 
 using nlohmann::json;
 
+const json kNoArray = json::array();
+const json kNoObject = json::object();
+const json kNull;
+
+// `object[name]`, or `fallback` when `object` is not an object holding `name`: what
+// object.value(name, fallback) gives, without copying it (a model run's metrics hold a block
+// per task and subject).
+const json& member(const json& object, const char* name, const json& fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(name);
+  return it != object.end() ? *it : fallback;
+}
+
 // Column widths by display width (UTF-8 code points), so Cyrillic model names line up.
 std::size_t display_width(const std::string& s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
@@ -79,13 +92,14 @@ std::vector<metrics::Metric> summary_metrics(std::string_view scope) {
 
 std::string render_tier_tables(const json& run) {
   std::string out;
+  const json& model_runs = member(run, "model_runs", kNoArray);
   for (const TierTable& t : tier_tables()) {
     std::vector<std::vector<std::string>> rows(1);
     std::vector<const char*> roles;
     for (const char* role : t.roles) {
       bool used = false;
-      for (const auto& mr : run.value("model_runs", json::array())) {
-        used = used || (mr.value("metrics", json::object()).contains(t.tier) && mr.value(role, json()).is_string());
+      for (const auto& mr : model_runs) {
+        used = used || (member(mr, "metrics", kNoObject).contains(t.tier) && member(mr, role, kNull).is_string());
       }
       if (!used) continue;
       roles.push_back(role);
@@ -97,21 +111,24 @@ std::string render_tier_tables(const json& run) {
     std::vector<metrics::Metric> columns;
     for (const auto& m : summary_metrics(t.tier)) {
       bool any = false;
-      for (const auto& mr : run.value("model_runs", json::array())) {
-        const json& tier = mr.value("metrics", json::object()).value(t.tier, json::object());
+      for (const auto& mr : model_runs) {
+        const json& tier = member(member(mr, "metrics", kNoObject), t.tier, kNoObject);
         any = any || metrics::value_at(tier, m.key) != nullptr;
       }
       if (any) columns.push_back(m);
     }
     for (const auto& c : columns) rows[0].emplace_back(c.label);
     std::set<std::vector<std::string>> seen;
-    for (const auto& mr : run.value("model_runs", json::array())) {
-      const json metrics = mr.value("metrics", json::object());
+    for (const auto& mr : model_runs) {
+      const json& metrics = member(mr, "metrics", kNoObject);
       if (!metrics.contains(t.tier)) continue;
       std::vector<std::string> row;
-      for (const char* role : roles) row.push_back(mr.value(role, json()).is_string() ? mr[role].get<std::string>() : "-");
+      for (const char* role : roles) {
+        const json& name = member(mr, role, kNull);
+        row.push_back(name.is_string() ? name.get<std::string>() : "-");
+      }
       if (!seen.insert(row).second) continue;
-      const json& m = metrics[t.tier];
+      const json& m = metrics.at(t.tier);
       for (const auto& c : columns) row.push_back(shown(metrics::value_at(m, c.key), c));
       rows.push_back(std::move(row));
     }
@@ -281,13 +298,14 @@ std::string render_table(std::vector<std::vector<std::string>> rows) {
 
 std::string render_summary(const json& run) {
   if (run.value("kind", std::string()) == "perf") return render_perf_summary(run);
-  const std::vector<StandardColumn> columns = standard_columns(run.value("model_runs", json::array()));
+  const json& model_runs = member(run, "model_runs", kNoArray);
+  const std::vector<StandardColumn> columns = standard_columns(model_runs);
   std::vector<std::vector<std::string>> rows = {{"model", "task"}};
   for (const auto& c : columns) rows[0].emplace_back(c.interval ? "95% CI" : std::string(c.metric->label));
   std::vector<std::string> notes;
   std::set<std::string> standard_done;  // model runs of one generation model share its standard metrics
-  for (const auto& mr : run.value("model_runs", json::array())) {
-    const std::string model = mr.value("generation_model", json()).is_string()
+  for (const auto& mr : model_runs) {
+    const std::string model = member(mr, "generation_model", kNull).is_string()
                                   ? mr["generation_model"].get<std::string>() : std::string("-");
     if (mr.value("status", std::string()) == "unavailable") {
       std::string who;
@@ -298,8 +316,7 @@ std::string render_summary(const json& run) {
                                   mr.value("unavailable_reason", std::string("unknown reason"))));
       continue;
     }
-    const json standard = mr.contains("metrics") ? mr["metrics"].value("standard", json::object())
-                                                 : json::object();
+    const json& standard = member(member(mr, "metrics", kNoObject), "standard", kNoObject);
     if (!standard.empty() && !standard_done.insert(model).second) continue;
     for (const auto& [task, m] : standard.items()) {
       rows.push_back({model, task});
@@ -311,7 +328,7 @@ std::string render_summary(const json& run) {
         }
       }
       // scorer: judge: a row per judge
-      const json judges = m.value("judges", json::object());
+      const json& judges = member(m, "judges", kNoObject);
       for (const auto& [judge, j] : judges.items()) {
         rows.push_back({"", fmt::format("{} (judge {})", task, judge)});
         for (auto& cell : standard_cells(j, columns, Block::judge)) rows.back().push_back(std::move(cell));
@@ -329,7 +346,7 @@ std::string render_summary(const json& run) {
   const std::string tiers = render_tier_tables(run);
   if (rows.size() > 1) {
     out += render_table(std::move(rows));
-    out += truncation_note(run.value("flags", json::object()));
+    out += truncation_note(member(run, "flags", kNoObject));
   } else if (tiers.empty()) {
     out += "No results.\n";
   }

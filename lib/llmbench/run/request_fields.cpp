@@ -60,6 +60,12 @@ records::StreamStats stream_stats(const http::RequestRecord& record) {
 }
 
 json request_stats(const http::RequestRecord& record) {
+  json out = json::object();
+  add_request_stats(out, record);
+  return out;
+}
+
+void add_request_stats(json& out, const http::RequestRecord& record) {
   // A cached answer took no time in this run: its timings (the original request's) are kept
   // apart as cached_latency_ms, so no latency statistic counts them as new.
   const double latency_ms = record.timings.latency_ms();
@@ -72,9 +78,7 @@ json request_stats(const http::RequestRecord& record) {
   timings.cached_latency_ms = known(record.cached, latency_ms);
   if (record.usage.known()) timings.usage = records::Usage{record.usage.prompt_tokens, record.usage.completion_tokens};
   if (record.timings.streamed && !record.cached) timings.stream = stream_stats(record);
-  json out = json::object();
   records::put_request_stats(out, {record.http_status, record.attempts, timings});
-  return out;
 }
 
 bool request_failed(const http::RequestRecord& record) { return !record.ok(); }

@@ -30,6 +30,8 @@ records::StreamStats stream_stats(const http::RequestRecord& record);
 
 // http_status, attempts, latency_ms, ttft_ms and usage of a record (null where unknown).
 nlohmann::json request_stats(const http::RequestRecord& record);
+// The same fields written into the object `out` (replacing any of those names it holds).
+void add_request_stats(nlohmann::json& out, const http::RequestRecord& record);
 
 // The request part of an item record: request_stats plus error_kind and error (both null
 // when the request succeeded; a truncated answer is an error here: a RAG answer or verdict

@@ -210,8 +210,7 @@ json StandardTier::score(const StandardPrompt& prompt, const std::string& model,
   set(field::kFinishReason, record.finish_reason);
   set(field::kErrorKind, nullptr);
   set(field::kError, nullptr);
-  json stats = run::request_stats(record);
-  for (auto& [name, value] : stats.get_ref<json::object_t&>()) set(name.c_str(), std::move(value));
+  run::add_request_stats(r, record);  // names none of the fields above
   if (mc) {  // the options as shown, so the report can show what the gold letter points at
     r[field::kOptions] = prompt.mc.options;
     r[field::kLetters] = prompt.mc.letters;

@@ -27,6 +27,7 @@
 #include "llmbench/run/run_id.hpp"
 #include "llmbench/run/session.hpp"
 #include "llmbench/run/shard.hpp"
+#include "llmbench/run/turn_journal.hpp"
 #include "llmbench/tiers/sweep_scoring.hpp"
 #include "llmbench/tiers/tier.hpp"
 #include "llmbench/util/free_memory.hpp"
@@ -531,29 +532,23 @@ int run_sweep(const run::RunOptions& requested) {
   run::ProgressSnapshot& progress = session.progress();
   for (const auto& tier : tiers) progress.total += tier->job_count(available);
   progress.done = progress.kept = std::min(journaled.items, progress.total);
-  std::string write_failure;  // the item log could not grow (disk full): stop, keep what it holds
+  // The item log could not grow (disk full): stop, keep what it holds (its failure()).
+  run::TurnJournal log(journal, executor, [&](const json& record) {
+    if (run::record_failed(record)) ++progress.errors[record.value(field::kErrorKind, std::string(error_kind::kUnknown))];
+    metrics.add(record);
+    ++progress.done;
+    session.show_progress();
+  });
   const bool interrupted = session.execute([&] {
     for (const auto& tier : tiers) {
       tier->submit(executor, available, journaled.done, [&, name = tier->name()](json record) {
         record[field::kTier] = name;
-        if (!write_failure.empty()) return;
-        try {
-          journal.append(record);
-        } catch (const Error& e) {
-          write_failure = e.what();
-          executor.request_stop();
-          return;
-        }
-        if (run::record_failed(record)) {
-          ++progress.errors[record.value(field::kErrorKind, std::string(error_kind::kUnknown))];
-        }
-        metrics.add(record);
-        ++progress.done;
-        session.show_progress();
+        log.add(std::move(record));
       });
     }
   });
-  if (!write_failure.empty()) fail_on_write(layout.report_file(), run, write_failure, layout.dir());
+  log.write();
+  if (!log.failure().empty()) fail_on_write(layout.report_file(), run, log.failure(), layout.dir());
 
   Aggregate result = aggregate_runs(tiers, metrics, models, available, loaded.roles, unavailable, options, interrupted);
   run["overall_status"] = run::apply_baselines(scoring.baselines, result.model_runs);

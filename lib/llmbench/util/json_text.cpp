@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace llmbench::util {
 namespace {
@@ -16,6 +17,29 @@ constexpr std::array<bool, 256> plain_bytes() {
   return plain;
 }
 constexpr std::array<bool, 256> kPlain = plain_bytes();
+
+// Whether all eight bytes of `word` are plain (in whatever order they were loaded): none has its
+// high bit set, none is below 0x20, none is '"' or '\\'. The tests are the classic exact ones
+// for "some byte is zero / less than n"; a word that fails goes to the byte-wise loop.
+constexpr bool plain_word(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
+  const std::uint64_t control = (word - kOnes * 0x20) & ~word;
+  const std::uint64_t zero_quote = (quote - kOnes) & ~quote, zero_backslash = (backslash - kOnes) & ~backslash;
+  return ((word | control | zero_quote | zero_backslash) & kHigh) == 0;
+}
+
+// The end of the run of plain bytes starting at text[from]: eight bytes at a time, then one.
+std::size_t plain_run_end(std::string_view text, std::size_t from) {
+  std::size_t at = from;
+  for (; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + at, sizeof word);
+    if (!plain_word(word)) break;
+  }
+  while (at < text.size() && kPlain[static_cast<unsigned char>(text[at])]) ++at;
+  return at;
+}
 
 // An ASCII byte that is not plain, escaped as nlohmann escapes it.
 void append_escaped_ascii(std::string& out, unsigned char byte) {
@@ -118,8 +142,7 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   std::size_t i = 0;
   while (i < text.size()) {
-    std::size_t run = i;
-    while (run < text.size() && kPlain[static_cast<unsigned char>(text[run])]) ++run;
+    const std::size_t run = plain_run_end(text, i);
     out.append(text.data() + i, run - i);
     i = run;
     if (i == text.size()) break;
