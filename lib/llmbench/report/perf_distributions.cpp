@@ -11,37 +11,32 @@
 
 #include "llmbench/metrics/histogram.hpp"
 #include "llmbench/records/journal.hpp"
+#include "llmbench/util/json.hpp"
 
 namespace llmbench::report {
 namespace {
 
 using nlohmann::json;
+using util::member;
 
 struct LevelDistributions {
   metrics::LogHistogram ttft_ms;
   metrics::LogHistogram itl_ms;
 };
 
-const json& field(const json& object, const char* name) {
-  static const json null_value;
-  if (!object.is_object()) return null_value;
-  auto it = object.find(name);
-  return it == object.end() ? null_value : *it;
-}
-
 // Adds one request log line to its level's histograms; false when the line names no level of
 // the record.
 bool add_line(const json& line, std::vector<LevelDistributions>& levels) {
-  const json& level = field(line, "level");
+  const json& level = member(line, "level");
   if (!level.is_number_unsigned() || level.get<std::size_t>() >= levels.size()) return false;
-  if (field(line, "warmup") == true || !field(line, "error_kind").is_null()) return true;
+  if (member(line, "warmup") == true || !member(line, "error_kind").is_null()) return true;
   LevelDistributions& mine = levels[level.get<std::size_t>()];
-  if (const json& ttft = field(line, "ttft_ms"); ttft.is_number()) {
-    const json &scheduled = field(line, "scheduled_ms"), &sent = field(line, "sent_ms");
+  if (const json& ttft = member(line, "ttft_ms"); ttft.is_number()) {
+    const json &scheduled = member(line, "scheduled_ms"), &sent = member(line, "sent_ms");
     const double queue = scheduled.is_number() && sent.is_number() ? sent.get<double>() - scheduled.get<double>() : 0;
     mine.ttft_ms.add(ttft.get<double>() + queue);
   }
-  for (const json& gap : field(line, "itl_ms")) {
+  for (const json& gap : member(line, "itl_ms")) {
     if (gap.is_number()) mine.itl_ms.add(gap.get<double>());
   }
   return true;
@@ -50,7 +45,7 @@ bool add_line(const json& line, std::vector<LevelDistributions>& levels) {
 json perf_distributions(const json& run, std::size_t index, const std::filesystem::path& output_dir) {
   const std::string id = run.value("id", std::string());
   json out = {{"run", index}, {"levels", json::array()}};
-  const json& log = field(run, "request_log");
+  const json& log = member(run, "request_log");
   if (!log.is_string()) {
     out["note"] = fmt::format("Run {} names no request log: no TTFT or ITL distributions.", id);
     return out;
@@ -63,7 +58,7 @@ json perf_distributions(const json& run, std::size_t index, const std::filesyste
                               log.get<std::string>(), id);
     return out;
   }
-  std::vector<LevelDistributions> levels(field(field(run, "perf"), "levels").size());
+  std::vector<LevelDistributions> levels(member(member(run, "perf"), "levels").size());
   std::size_t foreign = 0;
   records::JournalScan scan;
   try {
@@ -103,7 +98,7 @@ json perf_distributions(const json& run, std::size_t index, const std::filesyste
 json collect_perf(const json& runs, const std::filesystem::path& output_dir) {
   json out = json::array();
   for (std::size_t r = 0; r < runs.size(); ++r) {
-    if (field(runs[r], "kind") == "perf") out.push_back(perf_distributions(runs[r], r, output_dir));
+    if (member(runs[r], "kind") == "perf") out.push_back(perf_distributions(runs[r], r, output_dir));
   }
   return out;
 }

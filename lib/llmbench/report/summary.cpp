@@ -12,25 +12,17 @@
 #include "llmbench/report/composite_summary.hpp"
 #include "llmbench/report/cost_totals.hpp"
 #include "llmbench/report/tables.hpp"
+#include "llmbench/util/json.hpp"
 #include "llmbench/util/terminal.hpp"
 
 namespace llmbench::report {
 namespace {
 
 using nlohmann::json;
+using util::member;
 
 const json kNoArray = json::array();
 const json kNoObject = json::object();
-const json kNull;
-
-// `object[name]`, or `fallback` when `object` is not an object holding `name`: what
-// object.value(name, fallback) gives, without copying it (a model run's metrics hold a block
-// per task and subject).
-const json& member(const json& object, const char* name, const json& fallback) {
-  if (!object.is_object()) return fallback;
-  const auto it = object.find(name);
-  return it != object.end() ? *it : fallback;
-}
 
 // Column widths by display width (UTF-8 code points), so Cyrillic model names line up.
 std::size_t display_width(const std::string& s) {
@@ -99,7 +91,7 @@ std::string render_tier_tables(const json& run) {
     for (const char* role : t.roles) {
       bool used = false;
       for (const auto& mr : model_runs) {
-        used = used || (member(mr, "metrics", kNoObject).contains(t.tier) && member(mr, role, kNull).is_string());
+        used = used || (member(mr, "metrics", kNoObject).contains(t.tier) && member(mr, role).is_string());
       }
       if (!used) continue;
       roles.push_back(role);
@@ -124,7 +116,7 @@ std::string render_tier_tables(const json& run) {
       if (!metrics.contains(t.tier)) continue;
       std::vector<std::string> row;
       for (const char* role : roles) {
-        const json& name = member(mr, role, kNull);
+        const json& name = member(mr, role);
         row.push_back(name.is_string() ? name.get<std::string>() : "-");
       }
       if (!seen.insert(row).second) continue;
@@ -305,7 +297,7 @@ std::string render_summary(const json& run) {
   std::vector<std::string> notes;
   std::set<std::string> standard_done;  // model runs of one generation model share its standard metrics
   for (const auto& mr : model_runs) {
-    const std::string model = member(mr, "generation_model", kNull).is_string()
+    const std::string model = member(mr, "generation_model").is_string()
                                   ? mr["generation_model"].get<std::string>() : std::string("-");
     if (mr.value("status", std::string()) == "unavailable") {
       std::string who;

@@ -7,10 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "llmbench/util/json.hpp"
+
 namespace llmbench::report {
 namespace {
 
 using nlohmann::json;
+using util::member;
 
 constexpr auto N = Better::none;
 
@@ -28,13 +31,6 @@ std::string joined(const json& list) {
   return fmt::format("{}", fmt::join(parts, ","));
 }
 
-const json& field(const json& object, const char* name) {
-  static const json null_value;
-  if (!object.is_object()) return null_value;
-  auto it = object.find(name);
-  return it == object.end() ? null_value : *it;
-}
-
 Cell number_cell(const json& value) {
   Cell cell;
   if (value.is_number()) {
@@ -50,7 +46,7 @@ Cell metric_cell(const json& block, const metrics::Metric& metric) {
   Cell cell = value ? number_cell(*value) : Cell{};
   const std::string ci_path = metrics::interval_path(metric);
   const json* ci = ci_path.empty() ? nullptr : metrics::value_at(block, ci_path);
-  if (cell.number && ci && field(*ci, "low").is_number() && field(*ci, "high").is_number()) {
+  if (cell.number && ci && member(*ci, "low").is_number() && member(*ci, "high").is_number()) {
     cell.ci95 = Interval{(*ci)["low"].get<double>(), (*ci)["high"].get<double>()};
   }
   return cell;
@@ -124,8 +120,8 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
   }
   std::map<std::string, bool> extra;  // name -> every value is a whole number
   for (const json* run : members)
-    for (const auto& mr : field(*run, "model_runs"))
-      for (const auto& [name, value] : field(field(mr, "metrics"), tier).items())
+    for (const auto& mr : member(*run, "model_runs"))
+      for (const auto& [name, value] : member(member(mr, "metrics"), tier).items())
         if (!known.count(name) && value.is_number()) {
           auto [it, inserted] = extra.emplace(name, true);
           it->second = it->second && (value.is_number_integer() || std::floor(value.get<double>()) == value.get<double>());
@@ -142,11 +138,11 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
   std::map<std::vector<std::string>, std::vector<Cell>> rows;
   for (auto it = members.rbegin(); it != members.rend(); ++it) {
     const json& run = **it;
-    for (const auto& mr : field(run, "model_runs")) {
-      const json& metrics = field(field(mr, "metrics"), tier);
+    for (const auto& mr : member(run, "model_runs")) {
+      const json& metrics = member(member(mr, "metrics"), tier);
       if (!usable(mr) || !metrics.is_object() || metrics.empty()) continue;
       std::vector<std::string> key;
-      for (const auto& k : keys) key.push_back(text_of(field(mr, k.field)));
+      for (const auto& k : keys) key.push_back(text_of(member(mr, k.field)));
       if (rows.count(key)) continue;
       std::vector<Cell> row;
       for (const auto& part : key) row.push_back(text_cell(part.empty() ? "" : part));
@@ -164,9 +160,9 @@ Table metric_table(const std::vector<const json*>& members, int group, const std
 std::set<std::string> standard_judges(const std::vector<const json*>& members) {
   std::set<std::string> judges;
   for (const json* run : members)
-    for (const auto& mr : field(*run, "model_runs"))
-      for (const auto& [task, block] : field(field(mr, "metrics"), "standard").items())
-        for (const auto& [judge, scores] : field(block, "judges").items()) judges.insert(judge);
+    for (const auto& mr : member(*run, "model_runs"))
+      for (const auto& [task, block] : member(member(mr, "metrics"), "standard").items())
+        for (const auto& [judge, scores] : member(block, "judges").items()) judges.insert(judge);
   return judges;
 }
 
@@ -195,15 +191,15 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
   }
   std::map<std::pair<std::string, std::string>, std::vector<Cell>> rows;
   for (auto it = members.rbegin(); it != members.rend(); ++it) {
-    for (const auto& mr : field(**it, "model_runs")) {
+    for (const auto& mr : member(**it, "model_runs")) {
       if (!usable(mr)) continue;
-      for (const auto& [task, block] : field(field(mr, "metrics"), "standard").items()) {
-        std::pair<std::string, std::string> key{task, text_of(field(mr, "generation_model"))};
+      for (const auto& [task, block] : member(member(mr, "metrics"), "standard").items()) {
+        std::pair<std::string, std::string> key{task, text_of(member(mr, "generation_model"))};
         if (!block.is_object() || rows.count(key)) continue;
         std::vector<Cell> row{text_cell(task), text_cell(key.second), text_cell((*it)->value("id", std::string()))};
         for (const auto& s : specs) row.push_back(metric_cell(block, s));
         for (const auto& judge : judges) {
-          for (const auto& m : per_judge) row.push_back(metric_cell(field(field(block, "judges"), judge.c_str()), m));
+          for (const auto& m : per_judge) row.push_back(metric_cell(member(member(block, "judges"), judge.c_str()), m));
         }
         rows.emplace(key, std::move(row));
       }
@@ -215,7 +211,7 @@ Table standard_table(const std::vector<const json*>& members, int group, const s
     const json& newest = *members.back();
     std::set<std::string> tasks_seen;
     for (const auto& [key, row] : rows) tasks_seen.insert(key.first);
-    for (const auto& model : field(field(newest, "flags"), "generation_models")) {
+    for (const auto& model : member(member(newest, "flags"), "generation_models")) {
       if (!model.is_string()) continue;
       for (const auto& task : tasks_seen) {
         std::pair<std::string, std::string> key{task, model.get<std::string>()};
@@ -236,9 +232,9 @@ Table subject_table(const std::vector<const json*>& members, int group, const st
   Table table{id, "mmlu_subjects", "MMLU accuracy by subject", group, {}, {}};
   std::map<std::string, std::pair<std::string, const json*>> latest;  // model -> (run id, subjects)
   for (auto it = members.rbegin(); it != members.rend(); ++it) {
-    for (const auto& mr : field(**it, "model_runs")) {
-      const json& subjects = field(field(field(field(mr, "metrics"), "standard"), "mmlu"), "subjects");
-      const std::string model = text_of(field(mr, "generation_model"));
+    for (const auto& mr : member(**it, "model_runs")) {
+      const json& subjects = member(member(member(member(mr, "metrics"), "standard"), "mmlu"), "subjects");
+      const std::string model = text_of(member(mr, "generation_model"));
       if (!usable(mr) || !subjects.is_object() || latest.count(model)) continue;
       latest[model] = {(*it)->value("id", std::string()), &subjects};
     }
@@ -252,7 +248,7 @@ Table subject_table(const std::vector<const json*>& members, int group, const st
   for (const auto& subject : subject_names) {
     std::vector<Cell> row{text_cell(subject)};
     for (const auto& [model, entry] : latest) {
-      Cell cell = metric_cell(field(*entry.second, subject.c_str()), accuracy);
+      Cell cell = metric_cell(member(*entry.second, subject.c_str()), accuracy);
       cell.run_id = entry.first;
       row.push_back(cell);
     }
@@ -261,17 +257,17 @@ Table subject_table(const std::vector<const json*>& members, int group, const st
   return table;
 }
 
-bool is_perf(const json& run) { return field(run, "kind") == "perf"; }
+bool is_perf(const json& run) { return member(run, "kind") == "perf"; }
 
 // Perf: one table per perf record (kind "perf"), one row per level in the order they ran. Columns:
 // the model, the level, the run, the level's status, the --find-max-rate search's verdict on it
 // (when some level has one), then the catalogue's perf metrics; the
 // "errors_by_kind.*" metric becomes a column per error kind some level counted.
 Table perf_table(const json& run, const std::string& id) {
-  const json& perf = field(run, "perf");
-  const json& levels = field(perf, "levels");
-  const std::string model = text_of(field(perf, "model"));
-  const std::string mode = text_of(field(perf, "mode"));
+  const json& perf = member(run, "perf");
+  const json& levels = member(perf, "levels");
+  const std::string model = text_of(member(perf, "model"));
+  const std::string mode = text_of(member(perf, "mode"));
   Table table{id, "perf", fmt::format("{}: {}{}", metrics::find_scope("perf")->title, model,
                                       mode.empty() ? "" : " (" + mode + " loop)"), -1, {}, {}};
   table.columns = {{"generation_model", "model", ColumnKind::text, N},
@@ -281,7 +277,7 @@ Table perf_table(const json& run, const std::string& id) {
                    {"verdict", "SLO verdict", ColumnKind::text, N}};
   std::set<std::string> kinds;
   for (const auto& level : levels)
-    for (const auto& [kind, count] : field(level, "errors_by_kind").items()) kinds.insert(kind);
+    for (const auto& [kind, count] : member(level, "errors_by_kind").items()) kinds.insert(kind);
   std::vector<std::pair<metrics::Metric, std::string>> specs;  // a metric, and its error kind for "errors_by_kind.*"
   for (const auto& m : table_metrics("perf")) {
     if (m.key.find('*') == std::string_view::npos) {
@@ -300,10 +296,10 @@ Table perf_table(const json& run, const std::string& id) {
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const json& level = levels[i];
     std::vector<Cell> row{text_cell(model), text_cell(perf_level_text(level, i)), text_cell(run.value("id", std::string())),
-                          text_cell(perf_level_status(level)), text_cell(text_of(field(level, "verdict")))};
+                          text_cell(perf_level_status(level)), text_cell(text_of(member(level, "verdict")))};
     for (const auto& [metric, kind] : specs) {
       // an error kind is a name, not a path: it may hold a dot
-      row.push_back(kind.empty() ? metric_cell(level, metric) : number_cell(field(field(level, "errors_by_kind"), kind.c_str())));
+      row.push_back(kind.empty() ? metric_cell(level, metric) : number_cell(member(member(level, "errors_by_kind"), kind.c_str())));
     }
     table.rows.push_back(std::move(row));
   }
@@ -315,7 +311,7 @@ Table perf_table(const json& run, const std::string& id) {
 // from --ux-similarity, so only such runs are keyed by them (a record of another tier, also one
 // written before these flags were stored, keeps its group).
 bool runs_ux(const json& flags) {
-  const json& tiers = field(flags, "tiers");
+  const json& tiers = member(flags, "tiers");
   if (!tiers.is_array()) return false;
   return std::any_of(tiers.begin(), tiers.end(), [](const json& t) { return t == "ux" || t == "all"; });
 }
@@ -323,17 +319,17 @@ bool runs_ux(const json& flags) {
 }  // namespace
 
 std::string comparable_key(const json& run) {
-  const json& flags = field(run, "flags");
-  json key = {{"tasks", joined(field(flags, "tasks"))},
-              {"dataset_file", text_of(field(run, "dataset_file"))},
-              {"limit", text_of(field(flags, "limit"))},
-              {"sample_seed", text_of(field(flags, "sample_seed"))},
-              {"num_fewshot", text_of(field(flags, "num_fewshot"))},
-              {"judge_eval_mode", text_of(field(flags, "judge_eval_mode"))},
-              {"consistency_runs", text_of(field(flags, "consistency_runs"))}};
+  const json& flags = member(run, "flags");
+  json key = {{"tasks", joined(member(flags, "tasks"))},
+              {"dataset_file", text_of(member(run, "dataset_file"))},
+              {"limit", text_of(member(flags, "limit"))},
+              {"sample_seed", text_of(member(flags, "sample_seed"))},
+              {"num_fewshot", text_of(member(flags, "num_fewshot"))},
+              {"judge_eval_mode", text_of(member(flags, "judge_eval_mode"))},
+              {"consistency_runs", text_of(member(flags, "consistency_runs"))}};
   if (runs_ux(flags)) {
-    key["ux_log"] = text_of(field(flags, "ux_log"));
-    key["ux_similarity"] = text_of(field(flags, "ux_similarity"));
+    key["ux_log"] = text_of(member(flags, "ux_log"));
+    key["ux_similarity"] = text_of(member(flags, "ux_similarity"));
   }
   return key.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -345,29 +341,29 @@ std::vector<ComparableGroup> group_runs(const json& runs) {
     const std::string key = comparable_key(run);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.key == key; });
     if (it == groups.end()) {
-      const json& flags = field(run, "flags");
+      const json& flags = member(run, "flags");
       std::vector<std::string> parts;
       auto add = [&](const char* name, const std::string& value) {
         if (!value.empty()) parts.push_back(fmt::format("{} {}", name, value));
       };
-      add("tasks", joined(field(flags, "tasks")));
+      add("tasks", joined(member(flags, "tasks")));
       // The dataset file is the RAG and judge tiers'; standard tasks name their own data, so
       // their tables use standard_label, which leaves it out.
       std::vector<std::string> standard_parts = parts;
-      std::string dataset = text_of(field(run, "dataset_file"));
+      std::string dataset = text_of(member(run, "dataset_file"));
       if (auto slash = dataset.rfind('/'); slash != std::string::npos) dataset = dataset.substr(slash + 1);
       add("dataset", dataset);
       const std::size_t with_dataset = parts.size();
-      const std::string limit = text_of(field(flags, "limit"));
+      const std::string limit = text_of(member(flags, "limit"));
       add("limit", limit.empty() ? "all" : limit);
-      add("seed", text_of(field(flags, "sample_seed")));
-      add("few-shot", text_of(field(flags, "num_fewshot")));
-      add("judge mode", text_of(field(flags, "judge_eval_mode")));
-      add("consistency runs", text_of(field(flags, "consistency_runs")));
+      add("seed", text_of(member(flags, "sample_seed")));
+      add("few-shot", text_of(member(flags, "num_fewshot")));
+      add("judge mode", text_of(member(flags, "judge_eval_mode")));
+      add("consistency runs", text_of(member(flags, "consistency_runs")));
       if (runs_ux(flags)) {
-        const std::string log = text_of(field(flags, "ux_log"));
+        const std::string log = text_of(member(flags, "ux_log"));
         add("ux log", log.empty() ? "(the shipped sample)" : log);
-        add("ux similarity", text_of(field(flags, "ux_similarity")));
+        add("ux similarity", text_of(member(flags, "ux_similarity")));
       }
       standard_parts.insert(standard_parts.end(), parts.begin() + static_cast<std::ptrdiff_t>(with_dataset), parts.end());
       groups.push_back({key, fmt::format("{}", fmt::join(parts, " · ")), {},
@@ -434,17 +430,17 @@ std::string format_number(double value, ColumnKind kind) {
 }
 
 std::string perf_level_text(const json& level, std::size_t index) {
-  if (field(level, "concurrency").is_number()) {
+  if (member(level, "concurrency").is_number()) {
     return "concurrency " + format_number(level["concurrency"].get<double>(), ColumnKind::integer);
   }
-  if (field(level, "rate").is_number()) return "rate " + format_number(level["rate"].get<double>(), ColumnKind::number) + " req/s";
+  if (member(level, "rate").is_number()) return "rate " + format_number(level["rate"].get<double>(), ColumnKind::number) + " req/s";
   return fmt::format("level {}", index + 1);
 }
 
 std::string perf_level_status(const json& level) {
-  if (field(level, "stopped_early").is_string()) return "stopped early: " + level["stopped_early"].get<std::string>();
-  if (field(level, "complete") == true) return "complete";
-  if (field(level, "complete") == false) return "cut short";
+  if (member(level, "stopped_early").is_string()) return "stopped early: " + level["stopped_early"].get<std::string>();
+  if (member(level, "complete") == true) return "complete";
+  if (member(level, "complete") == false) return "cut short";
   return "";
 }
 

@@ -11,4 +11,10 @@ namespace llmbench::util {
 // A string field; empty when it is missing or not a string.
 std::string string_field(const nlohmann::json& record, const char* field);
 
+// `record`'s member `name` without copying it, or `fallback` (a null value when not given) when
+// `record` is not an object or holds no `name`: what record.value(name, fallback) gives, as a
+// reference (a run record's metrics hold a block per task and subject).
+const nlohmann::json& member(const nlohmann::json& record, const char* name);
+const nlohmann::json& member(const nlohmann::json& record, const char* name, const nlohmann::json& fallback);
+
 }  // namespace llmbench::util
