@@ -114,10 +114,14 @@ DigestSearch::DigestSearch(std::string_view text) : text_(text), prefix_(text.si
   }
 }
 
+std::uint64_t DigestSearch::hash_at(std::size_t at, std::size_t size, std::uint64_t shift) const {
+  // The hash of text_[at, at + size) is prefix_[at + size] - prefix_[at] * kBase^size.
+  return reduce(prefix_[at + size] + kModulus - mul_mod(prefix_[at], shift));
+}
+
 TextDigest DigestSearch::digest_at(std::size_t at, std::size_t size) const {
   TextDigest d;
-  // The hash of text_[at, at + size) is prefix_[at + size] - prefix_[at] * kBase^size.
-  d.hash = reduce(prefix_[at + size] + kModulus - mul_mod(prefix_[at], power(size)));
+  d.hash = hash_at(at, size, power(size));
   d.size = static_cast<std::uint32_t>(size);
   d.head = head_of(text_.substr(at, size));
   return d;
@@ -131,7 +135,11 @@ std::size_t DigestSearch::find(const TextDigest& d, std::size_t from) const {
   const std::size_t n = text_.size();
   if (from > n || d.size > n - from) return std::string_view::npos;
   if (d.size == 0) return from;
-  auto match = [&](std::size_t at) { return head_of(text_.substr(at, d.size)) == d.head && matches_at(at, d); };
+  // Candidates share d.size, so kBase^size is computed once (the head compare comes first: cheaper).
+  const std::uint64_t shift = power(d.size);
+  auto match = [&](std::size_t at) {
+    return at + d.size <= n && head_of(text_.substr(at, d.size)) == d.head && hash_at(at, d.size, shift) == d.hash;
+  };
   if (d.size >= 4) {
     for (std::uint32_t at = first_[head_slot(d.head, first_.size())]; at != 0; at = next_[at - 1])
       if (at - 1 >= from && match(at - 1)) return at - 1;

@@ -70,6 +70,9 @@ class DigestSearch {
   std::string_view text() const { return text_; }
 
  private:
+  // The hash of text_[at, at + size), given shift = kBase^size.
+  std::uint64_t hash_at(std::size_t at, std::size_t size, std::uint64_t shift) const;
+
   std::string_view text_;
   std::vector<std::uint64_t> prefix_;  // prefix_[i]: hash of text_[0, i)
   std::vector<std::uint32_t> first_;   // per bucket of 4-byte runs: the first place + 1, 0 = none
