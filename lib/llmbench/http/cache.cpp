@@ -18,9 +18,6 @@ using nlohmann::json;
 using util::string_field;
 
 constexpr int kBusyTimeoutMs = 15000;
-
-// Values are bound SQLITE_STATIC (not copied): each outlives the step that reads it, and the
-// bindings are cleared right after, before it goes.
 constexpr int kOpenAttempts = 5;
 
 std::string fix_hint(const std::filesystem::path& path) {

@@ -103,6 +103,8 @@ class ResponseCache {
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
+  // Text values are bound SQLITE_STATIC (not copied): each outlives the step that reads it, and
+  // the bindings are cleared right after, before it goes.
   sqlite3_stmt* select_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* erase_ = nullptr;
