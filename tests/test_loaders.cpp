@@ -358,6 +358,41 @@ TEST_CASE("loaders: a line over 1 MiB is an InputError, not a crash", "[data][lo
                     Catch::StartsWith(path + ":2: line is") && Catch::Contains("1048576"));
 }
 
+TEST_CASE("loaders: a dataset file mapped (TextFile) reads and fails exactly as read_text_file does",
+          "[data][loaders]") {
+  const auto error_of = [](const auto& read) -> std::string {
+    try {
+      read();
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const auto same = [&](const std::string& path) {
+    const std::string read_error = error_of([&] { (void)util::read_text_file(path); });
+    const std::string mapped_error = error_of([&] { util::TextFile file(path); });
+    CHECK(mapped_error == read_error);
+    if (!read_error.empty()) return;
+    util::TextFile file(path);
+    CHECK(file.text() == util::read_text_file(path));
+    util::TextFile moved(std::move(file));  // the text goes with it
+    CHECK(moved.text() == util::read_text_file(path));
+    file = std::move(moved);
+    CHECK(file.text() == util::read_text_file(path));
+  };
+  same(write_file("plain.csv", "question,answer\nq,1\n"));
+  same(write_file("bom_mapped.csv", "\xEF\xBB\xBFq,a\r\nb,c"));
+  same(write_file("short.txt", "x"));
+  same(write_file("empty.txt", ""));
+  same(write_file("blank.txt", " \r\n\t\n"));
+  same(write_file("bom_only.txt", "\xEF\xBB\xBF"));
+  same(write_file("latin1.csv", "q,a\ncaf\xE9,b\n"));
+  same(write_file("long.csv", "q\n" + std::string(util::kMaxLineBytes + 1, 'x') + "\n"));
+  same("/no/such/dir/file.csv");
+  CHECK(error_of([] { (void)util::read_text_file("/no/such/dir/file.csv"); }).find("file not found") != std::string::npos);
+  CHECK(util::TextFile().text().empty());
+}
+
 TEST_CASE("loaders: a corrupt bz2 file is an InputError naming the file", "[data][loaders]") {
   const auto path = write_file("bad.txt.bz2", "BZh9 this is not bzip2 data");
   CHECK_THROWS_WITH(data::load_hellaswag_bz2(path),

@@ -111,13 +111,13 @@ std::vector<std::pair<std::string, std::string>> mmlu_files(const std::string& d
 struct MmluFile {
   std::string subject;
   std::string path;
-  std::string text;
+  util::TextFile text;  // mapped, not copied: every file of the split is read, few rows are kept
   std::vector<CsvRecordSpan> rows;
 };
 
 MmluFile scan_mmlu_csv(const std::string& subject, const std::string& path) {
-  MmluFile file{subject, path, util::read_text_file(path), {}};
-  CsvTableSpans table = scan_csv_table(file.text, path, ',', kMmluAnswer);
+  MmluFile file{subject, path, util::TextFile(path), {}};
+  CsvTableSpans table = scan_csv_table(file.text.text(), path, ',', kMmluAnswer);
   check_mmlu_header(table.header, path);
   for (const CsvRecordSpan& row : table.rows) check_mmlu_answer(row.kept, path, row.line);
   if (table.rows.empty()) throw InputError(path, 0, "no questions after the header");
@@ -181,12 +181,12 @@ MmluSample load_mmlu_dir_sample(const std::string& dir, const std::string& split
   for (const std::size_t index : chosen) {  // ascending
     while (index >= first + files[f].rows.size()) {
       first += files[f].rows.size();
-      files[f++].text = std::string();  // no further row of it is chosen
+      files[f++].text = util::TextFile();  // no further row of it is chosen
     }
     const MmluFile& file = files[f];
     const CsvRecordSpan& span = file.rows[index - first];
     std::vector<CsvRow> parsed =
-        parse_csv(std::string_view(file.text).substr(span.begin, span.end - span.begin), file.path, ',', span.line);
+        parse_csv(file.text.text().substr(span.begin, span.end - span.begin), file.path, ',', span.line);
     sample.items.push_back(mmlu_item(parsed.front(), file.subject, split, index - first, file.path));
   }
   return sample;

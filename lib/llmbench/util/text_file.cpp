@@ -1,6 +1,10 @@
 #include "llmbench/util/text_file.hpp"
 
 #include <bzlib.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -45,13 +50,20 @@ std::string read_bytes(const std::string& path) {
   return bytes;
 }
 
-std::string finish(std::string text, const std::string& path, LineLimit limit) {
-  if (std::string_view(text).substr(0, kBom.size()) == kBom) text.erase(0, kBom.size());
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+// `text` after a leading BOM, checked: not blank, valid UTF-8, and (LineLimit::enforce) no
+// line longer than kMaxLineBytes.
+std::string_view checked(std::string_view text, const std::string& path, LineLimit limit) {
+  if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw InputError(path, 0, "file is empty; expected dataset records (re-copy the file)");
   }
   validate_utf8(text, path);
   if (limit == LineLimit::enforce) check_line_lengths(text, path);
+  return text;
+}
+
+std::string finish(std::string text, const std::string& path, LineLimit limit) {
+  text.erase(0, text.size() - checked(text, path, limit).size());
   return text;
 }
 
@@ -88,6 +100,61 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 
 std::string read_text_file(const std::string& path, LineLimit limit) {
   return finish(read_bytes(path), path, limit);
+}
+
+TextFile::TextFile(const std::string& path, LineLimit limit) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    // MAP_POPULATE: the pages are mapped now, in one go, not a fault at a time as they are read.
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map != MAP_FAILED) {
+      map_ = static_cast<const char*>(map);
+      map_size_ = size;
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  if (map_ == nullptr) {  // missing, empty, not a regular file, or not mappable: read_text_file's way
+    read_ = read_text_file(path, limit);
+    return;
+  }
+  try {
+    skip_ = map_size_ - checked(std::string_view(map_, map_size_), path, limit).size();
+  } catch (...) {
+    unmap();
+    throw;
+  }
+}
+
+TextFile::~TextFile() { unmap(); }
+
+TextFile::TextFile(TextFile&& other) noexcept
+    : map_(std::exchange(other.map_, nullptr)),
+      map_size_(std::exchange(other.map_size_, 0)),
+      skip_(std::exchange(other.skip_, 0)),
+      read_(std::move(other.read_)) {}
+
+TextFile& TextFile::operator=(TextFile&& other) noexcept {
+  if (this != &other) {
+    unmap();
+    map_ = std::exchange(other.map_, nullptr);
+    map_size_ = std::exchange(other.map_size_, 0);
+    skip_ = std::exchange(other.skip_, 0);
+    read_ = std::move(other.read_);
+  }
+  return *this;
+}
+
+std::string_view TextFile::text() const {
+  if (map_ == nullptr) return read_;
+  return std::string_view(map_, map_size_).substr(skip_);
+}
+
+void TextFile::unmap() {
+  if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_size_);
+  map_ = nullptr;
+  map_size_ = skip_ = 0;
 }
 
 std::string read_bz2_text_file(const std::string& path, LineLimit limit) {

@@ -21,6 +21,34 @@ enum class LineLimit { enforce, none };  // none: JSON documents may be one long
 // LineLimit::enforce, on any line longer than kMaxLineBytes. Removes a leading BOM.
 std::string read_text_file(const std::string& path, LineLimit limit = LineLimit::enforce);
 
+// A file's text, read and checked as read_text_file reads and checks it (the same errors),
+// without copying it: a regular file is mapped read-only, anything else (or a file that cannot
+// be mapped) is read into memory. For large dataset files read once at start-up, where zeroing
+// a buffer and copying every byte into it costs more than the checks. Move-only; text() stays
+// valid while the object lives, wherever it is moved to. As with any mapping, another process
+// truncating the file while it is mapped would end this one (SIGBUS).
+class TextFile {
+ public:
+  TextFile() = default;  // no file: text() is empty
+  explicit TextFile(const std::string& path, LineLimit limit = LineLimit::enforce);
+  ~TextFile();
+  TextFile(TextFile&& other) noexcept;
+  TextFile& operator=(TextFile&& other) noexcept;
+  TextFile(const TextFile&) = delete;
+  TextFile& operator=(const TextFile&) = delete;
+
+  // Without a leading BOM, as read_text_file returns it.
+  std::string_view text() const;
+
+ private:
+  void unmap();
+
+  const char* map_ = nullptr;  // the mapped file, or null (then the text is read_)
+  std::size_t map_size_ = 0;
+  std::size_t skip_ = 0;       // the BOM's bytes at the start of the mapping
+  std::string read_;
+};
+
 // Reads a bzip2-compressed text file and returns the decompressed text, checked like
 // read_text_file. A corrupt or truncated stream is an InputError naming the file.
 std::string read_bz2_text_file(const std::string& path, LineLimit limit = LineLimit::enforce);
