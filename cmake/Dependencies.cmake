@@ -8,6 +8,7 @@ find_package(CURL 7.80 REQUIRED)  # CURLOPT_PREREQFUNCTION (the actual send time
 find_package(SQLite3 REQUIRED)
 find_package(BZip2 REQUIRED)  # HellaSwag ships as .bz2 and is read in code
 find_package(ZLIB REQUIRED)   # HumanEval ships as .jsonl.gz and is read in code
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)  # SHA-256 (util/sha256.hpp); libcurl4-openssl-dev brings it
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libyaml-cpp-dev catch2
   libcurl4-openssl-dev libsqlite3-dev libcpp-httplib-dev libbz2-dev libutf8proc-dev libsodium-dev
+  libssl-dev
   wrk python3-aiohttp
   bubblewrap python3 util-linux zlib1g-dev
   clang libclang-rt-14-dev

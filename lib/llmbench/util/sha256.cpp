@@ -1,15 +1,23 @@
 #include "llmbench/util/sha256.hpp"
 
-#include <sodium.h>
+#include <openssl/sha.h>
 
 namespace llmbench::util {
 
 std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  std::string out(2 * sizeof digest + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), digest, sizeof digest);
-  out.pop_back();  // the terminating NUL sodium_bin2hex writes
+  // OpenSSL's one-shot SHA256() picks the CPU's SHA extensions (or AVX2) when it has them:
+  // some 3.5x faster than libsodium's portable code on the 1-2 KB of a request's identity, which
+  // is hashed once per request.
+  static constexpr unsigned char kNothing = 0;
+  const auto* data = bytes.empty() ? &kNothing : reinterpret_cast<const unsigned char*>(bytes.data());
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(data, bytes.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(2 * sizeof digest, '\0');
+  for (std::size_t i = 0; i < sizeof digest; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0x0f];
+  }
   return out;
 }
 
