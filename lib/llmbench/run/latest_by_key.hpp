@@ -6,15 +6,15 @@
 // for_each() visits exactly the values a pass over the whole log would keep: each key once,
 // at the position of its last put. Memory: a 128-bit digest of the key (two independent
 // 64-bit hashes: two keys of a run are taken for one with a chance of about n^2 / 2^129) and
-// the value per distinct key, plus an empty slot per replaced put. The digests sit in one
-// open-addressed table of 24-byte slots, at most 7/8 full (some 27 to 55 bytes a key, whatever
-// the key's length; a node-based map took some 60: a node and a bucket a key). Values are
-// stored in blocks of kBlock slots, so the store grows without copying (a doubling vector
-// would hold the old and the new array at once).
+// the value per distinct key, plus a default-constructed value per replaced put. The digests
+// sit in one open-addressed table of 24-byte slots, at most 7/8 full (some 27 to 55 bytes a
+// key, whatever the key's length; a node-based map took some 60: a node and a bucket a key).
+// Values are stored in blocks of kBlock slots, so the store grows without copying (a doubling
+// vector would hold the old and the new array at once), and which slots are replaced in one
+// bit a put (not a std::optional a value, which costs alignof(T) bytes a put).
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -26,16 +26,20 @@ namespace llmbench::run {
 template <typename T>
 class LatestByKey {
  public:
-  // Stores `value` for `key`; an earlier value of the key is dropped.
-  void put(std::string_view key, T value) {
+  // Stores `value` for `key`; an earlier value of the key is dropped (replaced by T{}, so
+  // what it owns is freed). True when the key is new: no value was put for it before.
+  // T must be default-constructible and move-assignable.
+  bool put(std::string_view key, T value) {
     if ((keys_ + 1) * 8 > index_.size() * 7) grow();
     const Digest d = digest(key);
     IndexSlot& found = find(d);
-    if (found.at == kFree) {
+    const bool fresh = found.at == kFree;
+    if (fresh) {
       found.digest = d;
       ++keys_;
     } else {
-      slot(found.at).reset();
+      slot(found.at) = T{};
+      replaced_[found.at] = true;
     }
     found.at = count_;
     if (count_ % kBlock == 0) {
@@ -43,7 +47,9 @@ class LatestByKey {
       blocks_.back().reserve(kBlock);
     }
     blocks_.back().emplace_back(std::move(value));
+    replaced_.push_back(false);
     ++count_;
+    return fresh;
   }
 
   // Distinct keys put so far.
@@ -54,9 +60,10 @@ class LatestByKey {
   // Calls f(const T&) on each key's latest value, in the order of those puts.
   template <typename F>
   void for_each(F&& f) const {
+    std::size_t i = 0;
     for (const auto& block : blocks_) {
-      for (const auto& value : block) {
-        if (value) f(*value);
+      for (const T& value : block) {
+        if (!replaced_[i++]) f(value);
       }
     }
   }
@@ -64,7 +71,7 @@ class LatestByKey {
  private:
   static constexpr std::size_t kBlock = 4096;
 
-  std::optional<T>& slot(std::size_t i) { return blocks_[i / kBlock][i % kBlock]; }
+  T& slot(std::size_t i) { return blocks_[i / kBlock][i % kBlock]; }
 
   struct Digest {
     std::uint64_t a = 0, b = 0;
@@ -95,8 +102,9 @@ class LatestByKey {
 
   std::vector<IndexSlot> index_;  // a power of two slots (or none), at most 7/8 in use
   std::size_t keys_ = 0;          // slots of index_ in use: distinct keys
-  std::vector<std::vector<std::optional<T>>> blocks_;  // each reserved to kBlock slots
-  std::size_t count_ = 0;                              // slots in blocks_
+  std::vector<std::vector<T>> blocks_;  // each reserved to kBlock slots
+  std::vector<bool> replaced_;          // per slot of blocks_: a later put of its key replaced it
+  std::size_t count_ = 0;               // slots in blocks_
 };
 
 }  // namespace llmbench::run
