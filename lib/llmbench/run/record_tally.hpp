@@ -5,7 +5,7 @@
 // error retried with success is no failure.
 //
 // Memory: the failed records' envelopes (keyed by their key), plus, in the add() form that
-// indexes keys itself, a key index entry (some 28 to 56 bytes) per distinct key. A caller that
+// indexes keys itself, a key index entry (some 19 to 38 bytes) per distinct key. A caller that
 // indexes the keys anyway (a sweep's tier aggregators) passes what its index says instead
 // (add_seen): then a record that did not fail, and whose key is new, costs nothing here.
 
