@@ -113,11 +113,11 @@ class RagAggregator final : public TierAggregator {
   RagAggregator(std::string tier, RagMetrics metrics, const run::ModelMatrix& models)
       : tier_(std::move(tier)), metrics_(std::move(metrics)), models_(models) {}
 
-  void add(const json& record) override {
+  bool add(const json& record) override {
     const std::uint32_t group = groups_.of(record);
     RagEntry entry = rag_entry(record, names_);
     const std::string key = entry.key;
-    entries_.put(key, {group, std::move(entry)});
+    return entries_.put(key, {group, std::move(entry)});
   }
 
   void finish(json& model_runs) const override {

@@ -100,13 +100,12 @@ class StandardAggregator final : public TierAggregator {
     for (const auto& m : models.generation) prices_[m.id] = m.price;
   }
 
-  void add(const json& record) override {
+  bool add(const json& record) override {
     const std::uint32_t model = models_.intern(record.at(field::kGenerationModel).get<std::string>());
     if (string_field(record, field::kRole) == "judge") {  // few: custom judge-scored tasks only
-      judges_.put(record.value(field::kKey, std::string()), JudgeKept{model, record});
-    } else {
-      kept_.put(record.value(field::kKey, std::string()), Kept{model, standard_entry(record, names_)});
+      return judges_.put(record.value(field::kKey, std::string()), JudgeKept{model, record});
     }
+    return kept_.put(record.value(field::kKey, std::string()), Kept{model, standard_entry(record, names_)});
   }
 
   void finish(json& model_runs) const override {

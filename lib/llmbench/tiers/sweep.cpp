@@ -282,7 +282,9 @@ json new_run_record(const std::string& run_id, const run::RunOptions& options,
 }
 
 // The metrics of a sweep as its records stream by (the journal's on --resume, then this
-// run's): each tier's aggregator, and the tally of finished and failed items. No record is held.
+// run's): each tier's aggregator, and the tally of finished and failed items. No record is held,
+// and each key is indexed once: by its tier's aggregator (keys are unique across tiers: each
+// starts with its tier), which tells the tally whether the key is new.
 struct StreamedMetrics {
   std::map<std::string, std::unique_ptr<TierAggregator>> aggregators;  // tier name -> its metrics
   run::RecordTally tally;
@@ -291,8 +293,7 @@ struct StreamedMetrics {
   void add(const json& record) {
     auto it = aggregators.find(record.value(field::kTier, std::string()));
     if (it == aggregators.end()) return;
-    it->second->add(record);
-    tally.add(record);
+    tally.add_seen(record, it->second->add(record));
     // Every tier's jobs run at once, so the freed replies and prompts of one leave holes in the
     // heap that the small per-record state kept here does not fill: hand them back now and then.
     if (++added % kReleaseEvery == 0) util::release_free_memory();

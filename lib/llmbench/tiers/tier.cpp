@@ -35,7 +35,7 @@ class RecordAggregator final : public TierAggregator {
  public:
   RecordAggregator(const Tier& tier, const run::ModelMatrix& models) : tier_(tier), models_(models) {}
 
-  void add(const json& record) override {
+  bool add(const json& record) override {
     static const std::set<std::string, std::less<>> kDisplayOnly = {
         field::kContext, field::kPrompt, field::kQuestion, field::kRationale,
         field::kReasoning};
@@ -45,7 +45,7 @@ class RecordAggregator final : public TierAggregator {
     }
     std::string text = kept.dump();
     text.shrink_to_fit();
-    records_.put(record.value(field::kKey, std::string()), {groups_.of(record), std::move(text)});
+    return records_.put(record.value(field::kKey, std::string()), {groups_.of(record), std::move(text)});
   }
 
   void finish(json& model_runs) const override {

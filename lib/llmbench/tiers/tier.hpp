@@ -44,7 +44,9 @@ using RecordSink = std::function<void(nlohmann::json record)>;
 class TierAggregator {
  public:
   virtual ~TierAggregator() = default;
-  virtual void add(const nlohmann::json& record) = 0;
+  // True when the record's key is new: no record of it was added before (so a sweep counts
+  // its distinct items from here instead of indexing every key a second time).
+  virtual bool add(const nlohmann::json& record) = 0;
   virtual void finish(nlohmann::json& model_runs) const = 0;
 };
 
