@@ -5,6 +5,7 @@
 
 #include "llmbench/records/fields.hpp"
 #include "llmbench/run/request_fields.hpp"
+#include "llmbench/util/json.hpp"
 
 namespace llmbench::run {
 
@@ -31,12 +32,7 @@ std::unique_ptr<const records::ItemRecord> failure_of(const records::ItemRecord&
 
 // The key of a record as the item log holds it, read in place as item_envelope would read it:
 // a string, else "".
-std::string_view key_of(const json& record) {
-  if (!record.is_object()) return {};
-  const auto key = record.find(records::field::kKey);
-  return key != record.end() && key->is_string() ? std::string_view(key->get_ref<const std::string&>())
-                                                  : std::string_view();
-}
+std::string_view key_of(const json& record) { return util::string_view_field(record, records::field::kKey); }
 
 // Whether a record as the item log holds it failed ("error" a string), as item_envelope reads
 // it; true for a record that is no object (item_envelope throws).

@@ -11,6 +11,7 @@
 #include "llmbench/run/request_fields.hpp"
 #include "llmbench/tiers/rag_tiers.hpp"
 #include "llmbench/tiers/standard_tier.hpp"
+#include "llmbench/util/json.hpp"
 
 namespace llmbench::tiers {
 
@@ -20,10 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string_view key_of(const json& record) {
-  const auto it = record.find(field::kKey);
-  return it != record.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
-}
+std::string_view key_of(const json& record) { return util::string_view_field(record, field::kKey); }
 
 // Tier::aggregator()'s default: the latest record of each key, without its display-only text,
 // kept as JSON text (one string, where a tree is an allocation per value: a RAG record is about

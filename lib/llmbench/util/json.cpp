@@ -3,8 +3,13 @@
 namespace llmbench::util {
 
 std::string string_field(const nlohmann::json& record, const char* field) {
-  const auto it = record.find(field);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return std::string(string_view_field(record, field));
+}
+
+std::string_view string_view_field(const nlohmann::json& record, const char* field) {
+  const auto it = record.find(field);  // end() when record is not an object
+  return it != record.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>())
+                                                : std::string_view();
 }
 
 const nlohmann::json& member(const nlohmann::json& record, const char* name) {
