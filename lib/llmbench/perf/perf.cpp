@@ -108,8 +108,10 @@ struct LevelSequence {
   bool empty_level = false;  // some level had no successful request
   int next_index = 0;
 
-  // The level's entry, or nullopt once Ctrl-C has stopped the run.
+  // The level's entry, or nullopt once Ctrl-C has stopped the run (a level it stopped before
+  // the level began is not recorded).
   std::optional<json> run(LevelPlan plan) {
+    interrupted = interrupted || session.interrupt_requested();
     if (interrupted) return std::nullopt;
     plan.index = next_index++;
     std::fprintf(session.human(), "Level %d: %s\n", plan.index + 1,
@@ -218,6 +220,7 @@ int run_perf(const PerfOptions& requested) {
   session.save(record);
   LevelRunner runner(session, requested, model, prompts, session.open_journal(request_log(run_id)), run_id);
   session.executor(options.seed);
+  session.catch_interrupts_between_stages();  // Ctrl-C while a level is saved: it is saved whole
   LevelSequence levels{session, runner, record, requested};
   if (requested.find_max_rate) {
     find_max_rate(levels, requested);

@@ -12,7 +12,6 @@
 #include "llmbench/report/perf_distributions.hpp"
 #include "llmbench/report/store.hpp"
 #include "llmbench/run/git_info.hpp"
-#include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/model_args.hpp"
 #include "llmbench/run/request_timeout.hpp"
 #include "llmbench/run/run_id.hpp"
@@ -160,12 +159,22 @@ void RunSession::restart_progress(const std::string& stage) {
 
 bool RunSession::execute(const std::function<void()>& submit) {
   http::Executor& ex = *executor_;
-  InterruptGuard guard(ex);
-  submit();
-  ex.run();
+  std::optional<InterruptGuard> own;
+  if (!stage_guard_) own.emplace(ex);
+  const InterruptGuard& guard = stage_guard_ ? *stage_guard_ : *own;
+  if (!guard.interrupted()) {
+    submit();
+    ex.run();
+  }
   display_->finish(progress_);
   return guard.interrupted() || (cost_cap_ && cost_cap_->stopped());
 }
+
+void RunSession::catch_interrupts_between_stages() {
+  if (!stage_guard_) stage_guard_ = std::make_unique<InterruptGuard>(*executor_);
+}
+
+bool RunSession::interrupt_requested() const { return stage_guard_ && stage_guard_->interrupted(); }
 
 void RunSession::save(const json& run) const { report::upsert_run(layout_.report_file(), run); }
 

@@ -11,7 +11,8 @@
 //      when some model is simulated);
 //   5. open_journal(), executor(), progress(): the run's log, the executor with every model's
 //      provider limits and the response cache, and the progress line wired to it;
-//   6. execute(): submits and runs the requests under an interrupt guard;
+//   6. execute(): submits and runs the requests under an interrupt guard (a workload that
+//      executes in stages catches Ctrl-C between them too: catch_interrupts_between_stages());
 //   7. save(), finish(): the run record in the report, the request counts, report.html when
 //      asked, and the record itself on stdout with --output json.
 // A workload is a recipe over these steps: what it loads, plans, submits and aggregates.
@@ -34,6 +35,7 @@
 #include "llmbench/records/journal.hpp"
 #include "llmbench/records/output_layout.hpp"
 #include "llmbench/run/cost_cap.hpp"
+#include "llmbench/run/interrupt.hpp"
 #include "llmbench/run/options.hpp"
 #include "llmbench/run/progress.hpp"
 
@@ -92,6 +94,13 @@ class RunSession {
   // every request has a record or Ctrl-C or the --max-cost cap stops it. Returns true when
   // interrupted (by either).
   bool execute(const std::function<void()>& submit);
+  // For a workload that calls execute() more than once and saves between calls (perf's levels):
+  // from now until the session ends, Ctrl-C and SIGTERM are caught between executes too, so a
+  // stage being saved is saved whole. The next execute then returns true at once without calling
+  // its `submit`; a second signal still exits at once (130). Call after executor().
+  void catch_interrupts_between_stages();
+  // True once Ctrl-C or SIGTERM came while catch_interrupts_between_stages() holds.
+  bool interrupt_requested() const;
   // The --max-cost cap of this session's executor; null without --max-cost.
   const CostCap* cost_cap() const { return cost_cap_.get(); }
 
@@ -124,6 +133,7 @@ class RunSession {
   std::unique_ptr<http::ResponseCache> cache_;
   std::unique_ptr<CostCap> cost_cap_;
   std::unique_ptr<http::Executor> executor_;
+  std::unique_ptr<InterruptGuard> stage_guard_;  // after executor_: goes first
   ProgressSnapshot progress_;
   std::unique_ptr<ProgressDisplay> display_;
 };
