@@ -1,8 +1,10 @@
 // ItemRecord: the typed form of an item-log line reproduces the line byte for byte, for every
 // record every tier writes, and its envelope holds what the line says.
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -13,6 +15,7 @@
 
 #include "llmbench/records/fields.hpp"
 #include "llmbench/records/item_record.hpp"
+#include "llmbench/run/request_fields.hpp"
 #include "support/cli.hpp"
 
 using nlohmann::json;
@@ -148,4 +151,81 @@ TEST_CASE("item_record: a field of another type than the envelope's stays in the
   CHECK(
       journal_line(json(r)) ==
       R"({"attempts":"two","error":{"message":"odd"},"error_kind":null,"http_status":200,"key":"","latency_ms":5,"repeat":1.5,"tier":7})");
+}
+
+namespace {
+
+// What put_request_stats wrote before it filled its objects in place: operator[] and
+// initializer lists (the reference its output must equal, byte for byte).
+void put_request_stats_by_tree(json& out, const records::RequestStats& stats) {
+  const auto nullable = [](const std::optional<double>& v) { return v ? json(*v) : json(); };
+  out[records::field::kHttpStatus] = stats.http_status;
+  out[records::field::kAttempts] = stats.attempts;
+  if (!stats.timings) return;
+  const records::RequestTimings& t = *stats.timings;
+  out["cached"] = t.cached;
+  out["latency_ms"] = nullable(t.latency_ms);
+  out["ttft_ms"] = nullable(t.ttft_ms);
+  out["cached_latency_ms"] = nullable(t.cached_latency_ms);
+  out["usage"] = t.usage ? json{{"prompt_tokens", t.usage->prompt_tokens},
+                                {"completion_tokens", t.usage->completion_tokens}}
+                         : json();
+  if (t.stream) {
+    const records::StreamStats& s = *t.stream;
+    out["stream"] = {{"ttfo_ms", nullable(s.ttfo_ms)},
+                     {"tpot_ms", nullable(s.tpot_ms)},
+                     {"itl_ms", s.itl_ms},
+                     {"output_tokens", s.output_tokens},
+                     {"output_tokens_from", s.output_tokens_from}};
+    if (!s.token_times_from.empty()) out["stream"]["token_times_from"] = s.token_times_from;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("item_record: request stats are written as the tree would hold them, over any fields of the same name",
+          "[item_record]") {
+  records::StreamStats stream;
+  stream.ttfo_ms = 0.125;
+  stream.itl_ms = {1e-300, 3.0, 1e300};
+  stream.output_tokens = INT64_MAX;
+  stream.output_tokens_from = "usage \xff\"\n";  // invalid UTF-8 and escapes, as hostile as any
+  stream.token_times_from = "kernel";
+  std::vector<records::RequestStats> cases;
+  cases.push_back({0, 0, std::nullopt});  // never sent
+  cases.push_back({200, 1, records::RequestTimings{true, std::nullopt, std::nullopt, 12.5, std::nullopt, std::nullopt}});
+  cases.push_back({200, 3, records::RequestTimings{false, 1e-7, 0.5, std::nullopt,
+                                                   records::Usage{INT64_MIN, INT64_MAX}, stream}});
+  stream.token_times_from.clear();  // a record written before token_times_from
+  stream.tpot_ms = 1.0 / 3.0;
+  cases.push_back({429, 2, records::RequestTimings{false, 2.0, std::nullopt, std::nullopt, records::Usage{7, 0}, stream}});
+  for (const records::RequestStats& stats : cases) {
+    // Into nothing, into an object holding the same names with other values, and beside other fields.
+    const json stale = {{"usage", "stale"}, {"stream", 1}, {"cached", "no"}, {"http_status", nullptr},
+                        {"response", "kept \x01"}, {"zzz", json::array({1, 2})}};
+    for (const json& before : {json(), json::object(), stale}) {
+      json written = before, expected = before;
+      records::put_request_stats(written, stats);
+      put_request_stats_by_tree(expected, stats);
+      INFO(journal_line(expected));
+      CHECK(journal_line(written) == journal_line(expected));
+      CHECK(written == expected);
+    }
+  }
+}
+
+TEST_CASE("item_record: a prompt's messages are written as role and content objects, in order, any bytes as they were",
+          "[item_record]") {
+  std::string every_byte;
+  for (int c = 0; c < 256; ++c) every_byte += static_cast<char>(c);
+  const std::vector<http::ChatMessage> messages = {
+      {"system", ""}, {"user", every_byte}, {"assistant", "caf\xc3\xa9 \xe2\x82"}, {"user \"quoted\"", "\x7f\n\t\\"}};
+  for (const auto& list : {std::vector<http::ChatMessage>{}, messages}) {
+    json want = json::array();
+    for (const auto& m : list) want.push_back({{"role", m.role}, {"content", m.content}});
+    const json got = run::messages_json(list);
+    CHECK(got == want);
+    CHECK(journal_line(got) == journal_line(want));
+  }
+  CHECK(run::messages_json(messages)[1]["content"].get<std::string>() == every_byte);
 }

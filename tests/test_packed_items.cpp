@@ -162,3 +162,44 @@ TEST_CASE("packed items let their text go but keep their count", "[data][packed_
   CHECK_THROWS_AS(packed.push_back(item), std::logic_error);
   CHECK_THROWS_AS(packed.at(2), std::out_of_range);
 }
+
+TEST_CASE("packed items keep the blocks within their plain limit as they are, deflate the rest, and give back "
+          "every item either way",
+          "[data][packed_items]") {
+  const data::Dataset dataset = data::load_task("mmlu", kDataDir);
+  std::size_t text = 0;
+  for (const data::Item& item : dataset.items) {
+    text += item.id.size() + item.subject.size() + item.question.size() + item.reference.size() +
+            item.solution.size() + item.entry_point.size();
+    for (const auto& choice : item.choices) text += choice.size();
+  }
+  const std::size_t limit = 1024 * 1024;
+  REQUIRE(text > 4 * limit);
+  data::PackedItems deflated, part_plain(limit), all_plain(text);
+  for (const data::Item& item : dataset.items) {
+    deflated.push_back(item);
+    part_plain.push_back(item);
+    all_plain.push_back(item);
+  }
+  for (data::PackedItems* packed : {&deflated, &part_plain, &all_plain}) packed->shrink_to_fit();
+  CHECK(deflated.plain_text_bytes() == 0);
+  CHECK(part_plain.plain_text_bytes() <= limit);
+  CHECK(part_plain.plain_text_bytes() > limit - 128 * 1024);  // every block that ends within it
+  CHECK(all_plain.plain_text_bytes() == text);
+  // Plain blocks take their text's size, the rest less than half of theirs.
+  CHECK(all_plain.text_bytes() <= text);
+  CHECK(all_plain.text_bytes() + 16 > text);  // a last block of under 16 bytes is held in its string
+  CHECK(part_plain.text_bytes() < part_plain.plain_text_bytes() + (text - part_plain.plain_text_bytes()) / 2);
+  CHECK(part_plain.text_bytes() > deflated.text_bytes());
+  const std::size_t n = dataset.items.size();
+  for (std::size_t k = 0; k < n; k += 5) {  // back and forth between plain and deflated blocks
+    const std::size_t i = (k * 7919) % n;
+    INFO(dataset.items[i].id);
+    REQUIRE(same(part_plain.at(i), dataset.items[i]));
+    REQUIRE(same(all_plain.at(i), dataset.items[i]));
+    REQUIRE(part_plain.id(i) == dataset.items[i].id);
+  }
+  part_plain.release_text();
+  CHECK(part_plain.plain_text_bytes() == 0);
+  CHECK(part_plain.text_bytes() == 0);
+}

@@ -88,7 +88,10 @@ void PackedItems::seal() {
   Block block;
   block.begin = tail_begin_;
   block.size = static_cast<std::uint32_t>(tail_.size());
-  block.deflated = deflate_text(tail_);
+  block.plain = tail_begin_ + tail_.size() <= plain_limit_;
+  // A copy of exactly its size: tail_ keeps its buffer for the next block.
+  block.bytes = block.plain ? std::string(tail_) : deflate_text(tail_);
+  if (block.plain) plain_bytes_ += tail_.size();
   blocks_.push_back(std::move(block));
   tail_begin_ += static_cast<std::uint32_t>(tail_.size());
   tail_.clear();
@@ -104,6 +107,7 @@ void PackedItems::shrink_to_fit() {
 
 void PackedItems::release_text() {
   blocks_ = std::vector<Block>();
+  plain_bytes_ = 0;
   let_go(tail_);
   inflated_block_ = static_cast<std::size_t>(-1);
   let_go(inflated_);
@@ -113,7 +117,7 @@ void PackedItems::release_text() {
 
 std::size_t PackedItems::text_bytes() const {
   std::size_t bytes = heap_bytes(tail_) + heap_bytes(inflated_);
-  for (const Block& block : blocks_) bytes += heap_bytes(block.deflated);
+  for (const Block& block : blocks_) bytes += heap_bytes(block.bytes);
   return bytes;
 }
 
@@ -122,9 +126,10 @@ std::pair<std::string_view, std::uint32_t> PackedItems::text_at(std::uint32_t at
   const auto after = std::upper_bound(blocks_.begin(), blocks_.end(), at,
                                       [](std::uint32_t offset, const Block& block) { return offset < block.begin; });
   const std::size_t b = static_cast<std::size_t>(after - blocks_.begin()) - 1;  // blocks_[0].begin == 0 <= at
+  if (blocks_[b].plain) return {blocks_[b].bytes, blocks_[b].begin};
   if (b != inflated_block_) {
     inflated_block_ = static_cast<std::size_t>(-1);  // until it is inflated whole
-    inflate_text(blocks_[b].deflated, blocks_[b].size, inflated_);
+    inflate_text(blocks_[b].bytes, blocks_[b].size, inflated_);
     inflated_block_ = b;
   }
   return {inflated_, blocks_[b].begin};

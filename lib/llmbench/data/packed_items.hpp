@@ -7,6 +7,9 @@
 // items in order inflates each block once. The standard tier holds its selected items this way
 // for the whole run, and lets its text go once every prompt was built (release_text()).
 //
+// The first blocks may be kept plain instead (PackedItems(plain_bytes)): a run of a few thousand
+// items then neither deflates nor inflates its text, for a bounded cost in memory.
+//
 // An item's `source` ("<file>:<line>") is not kept: check what needs it before packing.
 //
 // Thread-safety: at(), view() and id() share the one inflated block, so call them from one
@@ -33,6 +36,12 @@ struct PackedItemView {
 
 class PackedItems {
  public:
+  // Deflates every block.
+  PackedItems() = default;
+  // Keeps each block that ends within the first `plain_bytes` of text plain (neither deflated
+  // when sealed nor inflated when read); deflates the blocks after it.
+  explicit PackedItems(std::size_t plain_bytes) : plain_limit_(plain_bytes) {}
+
   // Appends a copy of `item` (without its source). An item's text is never split across blocks.
   void push_back(const Item& item);
   // Deflates the text not yet in a block and lets go of the slack the appends left.
@@ -49,9 +58,11 @@ class PackedItems {
   PackedItemView view(std::size_t i) const;
   // Its id, without rebuilding it; valid as long as a view().
   std::string_view id(std::size_t i) const;
-  // The bytes the text takes now: its deflated blocks, the text not yet deflated and the one
-  // inflated block (none once released).
+  // The bytes the text takes now: its blocks (deflated or plain), the text not yet in a block and
+  // the one inflated block (none once released).
   std::size_t text_bytes() const;
+  // The bytes of text in blocks kept plain (at most the plain_bytes it was built with).
+  std::size_t plain_text_bytes() const { return plain_bytes_; }
 
  private:
   struct Packed {
@@ -65,9 +76,10 @@ class PackedItems {
   struct Block {
     std::uint32_t begin = 0;  // offset of its first byte in the whole text
     std::uint32_t size = 0;   // its bytes, inflated
-    std::string deflated;
+    bool plain = false;       // `bytes` is its text as it is, not deflated
+    std::string bytes;        // its text, deflated unless plain
   };
-  // Deflates tail_ into a new block.
+  // Deflates tail_ into a new block (or copies it, within the plain limit).
   void seal();
   // The plain text (a block's, or the tail) that holds offset `at` of the whole text, and its
   // offset in the whole text; inflates that block if it is not the one inflated.
@@ -79,6 +91,8 @@ class PackedItems {
   std::string tail_;                           // the text after the last block, plain
   std::uint32_t tail_begin_ = 0;               // its offset in the whole text
   bool released_ = false;                      // release_text() let the text go
+  std::size_t plain_limit_ = 0;                // blocks ending within it are kept plain
+  std::size_t plain_bytes_ = 0;                // the text in plain blocks
   mutable std::size_t inflated_block_ = static_cast<std::size_t>(-1);  // index in blocks_, or none
   mutable std::string inflated_;               // that block's text
   std::vector<std::uint32_t> ends_;            // where each field ends in the whole text

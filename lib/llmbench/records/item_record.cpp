@@ -137,25 +137,37 @@ void put_optional(json& out, const char* name, const std::optional<std::string>&
 }  // namespace
 
 void put_request_stats(json& out, const RequestStats& stats) {
-  out[field::kHttpStatus] = stats.http_status;
-  out[field::kAttempts] = stats.attempts;
+  // Members set in place (as out[name] = value would: a null `out` becomes an object, a member
+  // of the same name is replaced); the nested objects are built without initializer lists,
+  // which build and check a pair per field. Once per item.
+  if (out.is_null()) out = json::object();
+  auto& o = out.get_ref<json::object_t&>();
+  o.insert_or_assign(field::kHttpStatus, stats.http_status);
+  o.insert_or_assign(field::kAttempts, stats.attempts);
   if (!stats.timings) return;
   const RequestTimings& t = *stats.timings;
-  out[field::kCached] = t.cached;
-  out[field::kLatencyMs] = nullable(t.latency_ms);
-  out[field::kTtftMs] = nullable(t.ttft_ms);
-  out[field::kCachedLatencyMs] = nullable(t.cached_latency_ms);
-  out[field::kUsage] = t.usage ? json{{field::kPromptTokens, t.usage->prompt_tokens},
-                                      {field::kCompletionTokens, t.usage->completion_tokens}}
-                               : json();
+  o.insert_or_assign(field::kCached, t.cached);
+  o.insert_or_assign(field::kLatencyMs, nullable(t.latency_ms));
+  o.insert_or_assign(field::kTtftMs, nullable(t.ttft_ms));
+  o.insert_or_assign(field::kCachedLatencyMs, nullable(t.cached_latency_ms));
+  json usage;
+  if (t.usage) {
+    auto& u = (usage = json::object()).get_ref<json::object_t&>();
+    u.emplace(field::kPromptTokens, t.usage->prompt_tokens);
+    u.emplace(field::kCompletionTokens, t.usage->completion_tokens);
+  }
+  o.insert_or_assign(field::kUsage, std::move(usage));
   if (t.stream) {
     const StreamStats& s = *t.stream;
-    out[field::kStream] = {{field::kTtfoMs, nullable(s.ttfo_ms)},
-                           {field::kTpotMs, nullable(s.tpot_ms)},
-                           {field::kItlMs, s.itl_ms},
-                           {field::kOutputTokens, s.output_tokens},
-                           {field::kOutputTokensFrom, s.output_tokens_from}};
-    if (!s.token_times_from.empty()) out[field::kStream][field::kTokenTimesFrom] = s.token_times_from;
+    json stream = json::object();
+    auto& f = stream.get_ref<json::object_t&>();
+    f.emplace(field::kTtfoMs, nullable(s.ttfo_ms));
+    f.emplace(field::kTpotMs, nullable(s.tpot_ms));
+    f.emplace(field::kItlMs, s.itl_ms);
+    f.emplace(field::kOutputTokens, s.output_tokens);
+    f.emplace(field::kOutputTokensFrom, s.output_tokens_from);
+    if (!s.token_times_from.empty()) f.emplace(field::kTokenTimesFrom, s.token_times_from);
+    o.insert_or_assign(field::kStream, std::move(stream));
   }
 }
 

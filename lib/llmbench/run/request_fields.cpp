@@ -31,8 +31,15 @@ http::ApiRequest chat_request(const config::ResolvedModel& model, std::vector<ht
 }
 
 json messages_json(const std::vector<http::ChatMessage>& messages) {
+  // Each object filled in place: an initializer list would build and check a pair per field.
   json out = json::array();
-  for (const auto& m : messages) out.push_back({{"role", m.role}, {"content", m.content}});
+  auto& array = out.get_ref<json::array_t&>();
+  array.reserve(messages.size());
+  for (const auto& m : messages) {
+    auto& fields = array.emplace_back(json::value_t::object).get_ref<json::object_t&>();
+    fields.emplace("role", m.role);
+    fields.emplace("content", m.content);
+  }
   return out;
 }
 

@@ -160,27 +160,42 @@ std::uint32_t StandardNames::intern(const std::string& name) {
   return it->second;
 }
 
+namespace {
+
+// names.intern(r.value(name, std::string())), without copying a string member first.
+std::uint32_t intern_member(StandardNames& names, const json& r, const char* name) {
+  const auto it = r.find(name);
+  if (it != r.end() && it->is_string()) return names.intern(it->get_ref<const std::string&>());
+  return names.intern(r.value(name, std::string()));  // "", or throws as value() does
+}
+
+}  // namespace
+
+// Reads members in place (util::member) rather than through value(), which copies them: once
+// per item.
 StandardEntry standard_entry(const json& r, StandardNames& names) {
   StandardEntry e;
-  e.task = names.intern(r.at(field::kTask).get<std::string>());
-  e.verdict = parse_verdict(r.value(field::kVerdict, json()));
+  const json& task = r.at(field::kTask);
+  e.task = task.is_string() ? names.intern(task.get_ref<const std::string&>()) : names.intern(task.get<std::string>());
+  const json& verdict = util::member(r, field::kVerdict);
+  e.verdict = parse_verdict(verdict);
   const auto cut = r.find(field::kTruncated);
   e.truncated = (cut != r.end() && cut->is_boolean() && cut->get<bool>()) ||
                 string_field(r, field::kErrorKind) == error_kind::kTruncated;
   // A judge-scored answer has no verdict of its own; only a failed one is counted (an error).
-  e.judged = string_field(r, field::kScorer) == "judge" && r.value(field::kVerdict, json()).is_null();
+  e.judged = util::string_view_field(r, field::kScorer) == "judge" && verdict.is_null();
   const auto filters = task_filters(names.at(e.task));
   for (std::size_t i = 1; i < filters.size(); ++i) {
     const auto v = r.find("verdict_" + filters[i].record_key);
     if (v == r.end()) continue;
     e.set_further(i - 1, parse_verdict(*v));
   }
-  e.subject = names.intern(r.value(field::kSubject, std::string()));
+  e.subject = intern_member(names, r, field::kSubject);
   e.safety = safety_entry(r);
-  e.code = parse_code_outcome(r.value("test_outcome", json()));
-  if (e.code != CodeOutcome::none) e.problem = names.intern(r.value(field::kItemId, std::string()));
+  e.code = parse_code_outcome(util::member(r, "test_outcome"));
+  if (e.code != CodeOutcome::none) e.problem = intern_member(names, r, field::kItemId);
   e.refusal_detector = names.intern(string_field(r, field::kRefusalDetector));
-  if (e.verdict != Verdict::error && r.value(field::kLatencyMs, json()).is_number()) {
+  if (e.verdict != Verdict::error && util::member(r, field::kLatencyMs).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
     e.has_latency = true;
   }
@@ -188,16 +203,16 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   // response's first byte (item logs written before --stream), not a first token.
   const auto stream = r.find(field::kStream);
   if (e.verdict != Verdict::error && stream != r.end() && stream->is_object()) {
-    if (r.value(field::kTtftMs, json()).is_number()) {
+    if (util::member(r, field::kTtftMs).is_number()) {
       e.ttft_ms = r[field::kTtftMs].get<double>();
       e.has_ttft = true;
     }
-    if (stream->value(field::kTpotMs, json()).is_number()) {
+    if (util::member(*stream, field::kTpotMs).is_number()) {
       e.tpot_ms = (*stream)[field::kTpotMs].get<double>();
       e.has_tpot = true;
     }
   }
-  const json& usage = r.value(field::kUsage, json());
+  const json& usage = util::member(r, field::kUsage);
   if (usage.is_object()) {
     e.tokens_known = true;
     e.prompt_tokens = std::max<std::int64_t>(usage.value("prompt_tokens", 0), 0);
