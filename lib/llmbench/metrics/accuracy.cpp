@@ -33,16 +33,23 @@ Accuracy accuracy_of(std::span<const Verdict> verdicts) {
 }
 
 SubjectBreakdown accuracy_by_subject(std::span<const SubjectVerdict> verdicts) {
-  std::map<std::string, AccuracyTally> by_subject;
-  AccuracyTally pooled;
-  for (const auto& v : verdicts) {
-    by_subject[v.subject].add(v.verdict);
-    pooled.add(v.verdict);
-  }
+  SubjectTally tally;
+  for (const auto& v : verdicts) tally.add(v.subject, v.verdict);
+  return tally.result();
+}
+
+void SubjectTally::add(const std::string& subject, Verdict verdict) {
+  auto it = by_subject_.find(subject);
+  if (it == by_subject_.end()) it = by_subject_.emplace(subject, AccuracyTally{}).first;
+  it->second.add(verdict);
+  pooled_.add(verdict);
+}
+
+SubjectBreakdown SubjectTally::result() const {
   SubjectBreakdown out;
-  out.micro = pooled.result();
+  out.micro = pooled_.result();
   double sum = 0;
-  for (const auto& [subject, tally] : by_subject) {
+  for (const auto& [subject, tally] : by_subject_) {
     out.subjects.push_back({subject, tally.result()});
     if (const auto& acc = out.subjects.back().accuracy.accuracy) {
       sum += *acc;

@@ -10,6 +10,7 @@
 // - n = correct + wrong + unparsed; accuracy = n_correct / n, absent (nullopt) when n = 0.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -68,6 +69,18 @@ struct SubjectBreakdown {
 };
 
 SubjectBreakdown accuracy_by_subject(std::span<const SubjectVerdict> verdicts);
+
+// Incremental form of accuracy_by_subject: a tally per subject, not a verdict per item.
+// result() equals accuracy_by_subject over the verdicts added, in any order.
+class SubjectTally {
+ public:
+  void add(const std::string& subject, Verdict verdict);
+  SubjectBreakdown result() const;
+
+ private:
+  std::map<std::string, AccuracyTally, std::less<>> by_subject_;
+  AccuracyTally pooled_;
+};
 
 // {"n", "n_correct", "n_unparsed", "n_errors", "accuracy": number|null,
 //  "ci95": {"low", "high"}|null}

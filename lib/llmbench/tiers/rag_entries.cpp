@@ -41,8 +41,10 @@ bool read_number(const json& record, const char* name, double& value) {
 }
 
 // The key order records are aggregated in (see the default aggregator in tier.cpp).
-void sort_by_key(std::vector<const RagEntry*>& entries) {
-  std::sort(entries.begin(), entries.end(), [](const RagEntry* a, const RagEntry* b) { return a->key < b->key; });
+void sort_by_key(std::vector<const RagEntry*>& entries, const RagNames& names) {
+  std::sort(entries.begin(), entries.end(), [&names](const RagEntry* a, const RagEntry* b) {
+    return names.keys.at(a->key) < names.keys.at(b->key);
+  });
 }
 
 }  // namespace
@@ -56,8 +58,7 @@ std::string RagEntry::answer_text() const { return fmt::format("{:016x}{:016x}",
 RagEntry rag_entry(const json& record, RagNames& names) {
   RagEntry e;
   const auto key = record.find(field::kKey);
-  if (key != record.end() && key->is_string()) e.key = key->get<std::string>();
-  e.key.shrink_to_fit();
+  e.key = names.keys.keep(key != record.end() && key->is_string() ? key->get_ref<const std::string&>() : std::string());
   e.item = names.intern(util::string_field(record, field::kItemId));
   e.model = names.intern(util::string_field(record, field::kModel));
   e.metric = names.intern(util::string_field(record, "metric"));
@@ -116,8 +117,7 @@ class RagAggregator final : public TierAggregator {
   bool add(const json& record) override {
     const std::uint32_t group = groups_.of(record);
     RagEntry entry = rag_entry(record, names_);
-    const std::string key = entry.key;
-    return entries_.put(key, {group, std::move(entry)});
+    return entries_.put(names_.keys.at(entry.key), {group, entry});
   }
 
   void finish(json& model_runs) const override {
@@ -128,7 +128,7 @@ class RagAggregator final : public TierAggregator {
         if (applies[kept.group]) mine.push_back(&kept.entry);
       });
       if (mine.empty()) continue;
-      sort_by_key(mine);
+      sort_by_key(mine, names_);
       mr["metrics"][tier_] = metrics_with_costs(metrics_, mine, names_, models_);
     }
   }

@@ -20,11 +20,14 @@
 #include "llmbench/tiers/standard_metrics.hpp"
 #include "llmbench/tiers/tier.hpp"
 #include "llmbench/tiers/tier_cost.hpp"
+#include "llmbench/util/text_store.hpp"
 
 namespace llmbench::tiers {
 
-// The interned names of a set of entries (item ids, models, judge metrics).
-using RagNames = StandardNames;
+// The interned names of a set of entries (item ids, models, judge metrics) and their keys.
+struct RagNames : StandardNames {
+  util::TextStore keys;
+};
 
 struct RagEntry {
   enum class Role : std::uint8_t { other, generation, judge, embedding, production_judge };
@@ -32,7 +35,7 @@ struct RagEntry {
   enum Value : std::uint8_t { kRouge1 = 0, kRouge2, kRougeL, kBleu };
   enum Similarity : std::uint8_t { kConsistency = 0, kSimilarity, kDot, kEuclid };
 
-  std::string key;              // "key": entries are aggregated in key order, as records are
+  util::TextStore::Ref key;     // "key" in the names' keys: entries are aggregated in key order, as records are
   std::uint32_t item = 0;       // item_id ("" when none), an index into the names
   std::uint32_t model = 0;      // model, idem
   std::uint32_t metric = 0;     // a verdict's "metric", idem

@@ -101,18 +101,20 @@ class StandardAggregator final : public TierAggregator {
   }
 
   bool add(const json& record) override {
-    const std::uint32_t model = models_.intern(record.at(field::kGenerationModel).get<std::string>());
+    const std::uint16_t model = models_.intern_label(record.at(field::kGenerationModel).get<std::string>());
     if (string_field(record, field::kRole) == "judge") {  // few: custom judge-scored tasks only
       return judges_.put(record.value(field::kKey, std::string()), JudgeKept{model, record});
     }
-    return kept_.put(record.value(field::kKey, std::string()), Kept{model, standard_entry(record, names_)});
+    StandardEntry entry = standard_entry(record, names_);
+    entry.model = model;
+    return kept_.put(record.value(field::kKey, std::string()), entry);
   }
 
   void finish(json& model_runs) const override {
     std::map<std::string, std::vector<const StandardEntry*>> by_model;
     std::map<std::string, std::vector<const json*>> judged_by_model;
-    kept_.for_each([&](const Kept& k) { by_model[models_.at(k.model)].push_back(&k.entry); });
-    judges_.for_each([&](const JudgeKept& k) { judged_by_model[models_.at(k.model)].push_back(&k.record); });
+    kept_.for_each([&](const StandardEntry& e) { by_model[models_.label(e.model)].push_back(&e); });
+    judges_.for_each([&](const JudgeKept& k) { judged_by_model[models_.label(k.model)].push_back(&k.record); });
     for (json& mr : model_runs) {
       auto it = by_model.find(mr.value(field::kGenerationModel, std::string()));
       if (it == by_model.end()) continue;
@@ -124,24 +126,30 @@ class StandardAggregator final : public TierAggregator {
   }
 
  private:
-  struct Kept {
-    std::uint32_t model = 0;
-    StandardEntry entry;
-  };
   struct JudgeKept {
-    std::uint32_t model = 0;
+    std::uint16_t model = 0;  // a label of models_
     json record;
   };
   std::map<std::string, std::optional<config::Price>> prices_;
   StandardNames names_, models_;
-  run::LatestByKey<Kept> kept_;
+  run::LatestByKey<StandardEntry> kept_;  // each with its model, a label of models_
   run::LatestByKey<JudgeKept> judges_;
 };
 
 }  // namespace
 
+static_assert(sizeof(StandardEntry) <= 48, "StandardEntry is kept per item of a sweep: keep it packed");
+
+std::size_t StandardEntry::further_count() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kMaxFurther; ++i) {
+    if (((further_bits_ >> (3 * i)) & 7U) != 0) n = i + 1;
+  }
+  return n;
+}
+
 std::optional<Verdict> StandardEntry::further(std::size_t i) const {
-  if (i >= further_count_) return std::nullopt;
+  if (i >= kMaxFurther) return std::nullopt;
   const std::uint32_t bits = (further_bits_ >> (3 * i)) & 7U;
   if (bits == 0) return std::nullopt;
   return static_cast<Verdict>(bits - 1);
@@ -151,13 +159,26 @@ void StandardEntry::set_further(std::size_t i, Verdict value) {
   if (i >= kMaxFurther) throw Error(fmt::format("a task with more than {} further answer filters", kMaxFurther));
   const std::uint32_t shift = static_cast<std::uint32_t>(3 * i);
   further_bits_ = (further_bits_ & ~(7U << shift)) | ((static_cast<std::uint32_t>(value) + 1) << shift);
-  further_count_ = std::max(further_count_, static_cast<std::uint8_t>(i + 1));
 }
 
 std::uint32_t StandardNames::intern(const std::string& name) {
   auto [it, inserted] = index_.try_emplace(name, static_cast<std::uint32_t>(names_.size()));
   if (inserted) names_.push_back(name);
   return it->second;
+}
+
+std::uint16_t StandardNames::intern_label(const std::string& label) {
+  auto found = label_index_.find(label);
+  if (found != label_index_.end()) return found->second;
+  if (labels_.size() > UINT16_MAX) throw Error("more than 65,536 task names, refusal detectors or models to aggregate");
+  labels_.push_back(label);
+  return label_index_.emplace(label, static_cast<std::uint16_t>(labels_.size() - 1)).first->second;
+}
+
+std::uint32_t StandardNames::keep_stream(const StreamTimes& times) {
+  if (streams_.size() >= StandardEntry::kNoStream) throw Error("more than 4,294,967,294 streamed answers to aggregate");
+  streams_.push_back(times);
+  return static_cast<std::uint32_t>(streams_.size() - 1);
 }
 
 namespace {
@@ -176,7 +197,8 @@ std::uint32_t intern_member(StandardNames& names, const json& r, const char* nam
 StandardEntry standard_entry(const json& r, StandardNames& names) {
   StandardEntry e;
   const json& task = r.at(field::kTask);
-  e.task = task.is_string() ? names.intern(task.get_ref<const std::string&>()) : names.intern(task.get<std::string>());
+  e.task = task.is_string() ? names.intern_label(task.get_ref<const std::string&>())
+                            : names.intern_label(task.get<std::string>());  // throws as get() does
   const json& verdict = util::member(r, field::kVerdict);
   e.verdict = parse_verdict(verdict);
   const auto cut = r.find(field::kTruncated);
@@ -184,7 +206,7 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
                 string_field(r, field::kErrorKind) == error_kind::kTruncated;
   // A judge-scored answer has no verdict of its own; only a failed one is counted (an error).
   e.judged = util::string_view_field(r, field::kScorer) == "judge" && verdict.is_null();
-  const auto filters = task_filters(names.at(e.task));
+  const auto filters = task_filters(names.label(e.task));
   for (std::size_t i = 1; i < filters.size(); ++i) {
     const auto v = r.find("verdict_" + filters[i].record_key);
     if (v == r.end()) continue;
@@ -194,7 +216,7 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   e.safety = safety_entry(r);
   e.code = parse_code_outcome(util::member(r, "test_outcome"));
   if (e.code != CodeOutcome::none) e.problem = intern_member(names, r, field::kItemId);
-  e.refusal_detector = names.intern(string_field(r, field::kRefusalDetector));
+  e.refusal_detector = names.intern_label(string_field(r, field::kRefusalDetector));
   if (e.verdict != Verdict::error && util::member(r, field::kLatencyMs).is_number()) {
     e.latency_ms = r[field::kLatencyMs].get<double>();
     e.has_latency = true;
@@ -203,20 +225,17 @@ StandardEntry standard_entry(const json& r, StandardNames& names) {
   // response's first byte (item logs written before --stream), not a first token.
   const auto stream = r.find(field::kStream);
   if (e.verdict != Verdict::error && stream != r.end() && stream->is_object()) {
-    if (util::member(r, field::kTtftMs).is_number()) {
-      e.ttft_ms = r[field::kTtftMs].get<double>();
-      e.has_ttft = true;
-    }
-    if (util::member(*stream, field::kTpotMs).is_number()) {
-      e.tpot_ms = (*stream)[field::kTpotMs].get<double>();
-      e.has_tpot = true;
-    }
+    StreamTimes times;
+    if (util::member(r, field::kTtftMs).is_number()) times.ttft_ms = r[field::kTtftMs].get<double>();
+    if (util::member(*stream, field::kTpotMs).is_number()) times.tpot_ms = (*stream)[field::kTpotMs].get<double>();
+    if (times.ttft_ms || times.tpot_ms) e.stream = names.keep_stream(times);
   }
   const json& usage = util::member(r, field::kUsage);
   if (usage.is_object()) {
     e.tokens_known = true;
-    e.prompt_tokens = std::max<std::int64_t>(usage.value("prompt_tokens", 0), 0);
-    e.completion_tokens = std::max<std::int64_t>(usage.value("completion_tokens", 0), 0);
+    // value() with an int default reads an int: a non-negative int fits 32 bits
+    e.prompt_tokens = static_cast<std::uint32_t>(std::max(usage.value("prompt_tokens", 0), 0));
+    e.completion_tokens = static_cast<std::uint32_t>(std::max(usage.value("completion_tokens", 0), 0));
   }
   return e;
 }
@@ -228,7 +247,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     CodeTally code;
     metrics::AccuracyTally all;
     std::vector<std::optional<metrics::AccuracyTally>> further;  // per further filter, once recorded
-    std::vector<metrics::SubjectVerdict> subjects;
+    metrics::SubjectTally subjects;  // a tally a subject, not a verdict an item
     bool has_subjects = false;
     std::vector<double> latencies, ttfts, tpots;
     TokenTotals tokens;
@@ -237,7 +256,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
   };
   std::map<std::string, TaskTally> tallies;
   for (const StandardEntry* e : entries) {
-    TaskTally& t = tallies[names.at(e->task)];
+    TaskTally& t = tallies[names.label(e->task)];
     if (!e->judged) t.all.add(e->verdict);
     if (e->truncated) ++t.truncated;
     t.code.add(*e);
@@ -251,12 +270,15 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
     const std::string& subject = names.at(e->subject);
     if (!e->judged) {
       if (!subject.empty()) t.has_subjects = true;
-      t.subjects.push_back({subject, e->verdict});
-      t.safety.add(e->safety, e->verdict, subject, names.at(e->refusal_detector));
+      t.subjects.add(subject, e->verdict);
+      t.safety.add(e->safety, e->verdict, subject, names.label(e->refusal_detector));
     }
     if (e->has_latency) t.latencies.push_back(e->latency_ms);
-    if (e->has_ttft) t.ttfts.push_back(e->ttft_ms);
-    if (e->has_tpot) t.tpots.push_back(e->tpot_ms);
+    if (e->stream != StandardEntry::kNoStream) {
+      const StreamTimes& times = names.stream_times(e->stream);
+      if (times.ttft_ms) t.ttfts.push_back(*times.ttft_ms);
+      if (times.tpot_ms) t.tpots.push_back(*times.tpot_ms);
+    }
     if (e->tokens_known) t.tokens.add(e->prompt_tokens, e->completion_tokens);
   }
   for (const json* r : judge_records) tallies[r->at(field::kTask).get<std::string>()].judges.add(*r);
@@ -274,7 +296,7 @@ json standard_metrics(const std::vector<const StandardEntry*>& entries, const St
       m[filters[i + 1].name] = metrics::to_json(t.further[i]->result());
     }
     if (t.has_subjects) {
-      const auto breakdown = metrics::accuracy_by_subject(t.subjects);
+      const auto breakdown = t.subjects.result();
       json subjects = json::object();
       for (const auto& s : breakdown.subjects) subjects[s.subject] = metrics::to_json(s.accuracy);
       m["subjects"] = std::move(subjects);
