@@ -12,6 +12,8 @@ targets=("$@")
 ((${#targets[@]})) || targets=(sse openai extract verdict datasets custom_task models_config env zip)
 
 export CCACHE_BASEDIR="$PWD"
+# ccache caches files built with the precompiled header (LLMBENCH_PCH) only when told it may.
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros}"
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake --preset fuzz "${launcher[@]}" >/dev/null

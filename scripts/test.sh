@@ -13,6 +13,8 @@ case "$preset" in
 esac
 
 export CCACHE_BASEDIR="$PWD"
+# ccache caches files built with the precompiled header (LLMBENCH_PCH) only when told it may.
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros}"
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake --preset "$preset" "${launcher[@]}" >/dev/null
