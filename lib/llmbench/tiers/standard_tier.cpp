@@ -109,8 +109,8 @@ StandardTier::StandardTier(const run::RunOptions& options, const std::string& da
     // The dataset holds only the items --limit selected (the rest were never built, or let go).
     // They are packed (their text in blocks, deflated past kPlainItemTextBytes,
     // data/packed_items.hpp) once each one's prompt was built, so a bad item fails here naming
-    // its "<file>:<line>"; the dataset's items go before the next task is loaded. With --shard, only this shard's items (keyed
-    // "<task>/<item id>", run/shard.hpp).
+    // its "<file>:<line>"; the dataset's items go before the next task is loaded. With --shard,
+    // only this shard's items (keyed "<task>/<item id>", run/shard.hpp).
     for (const data::Item& item : task.dataset.items) {
       if (!options.shard.holds(task.dataset.task + "/" + item.id)) continue;
       measure(task, item);
